@@ -1,0 +1,47 @@
+# county-kg: `make run` builds the graph, `make test` runs the tests.
+# Both create .venv on first use; they need only Python >= 3.11, make and (for the
+# system packages the tests use) apt.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: run test install install-test system-deps clean distclean
+
+run: $(VENV)/.installed
+	$(BIN)/kg build
+	@echo
+	@echo "The graph is in dist/ (county-kg.ttl, .nt, .jsonld, .trig), with summary.md and ontology.html."
+	@echo "Try next:"
+	@echo "  $(BIN)/kg validate                 # re-validate the curated data"
+	@echo "  $(BIN)/kg export --format ttl -o - # the merged graph on stdout"
+	@echo "  $(BIN)/kg source quote '水富市委'   # the evidence block for a passage"
+	@echo "  $(BIN)/kg reason                   # OWL consistency (HermiT, needs Java)"
+
+test: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PIP) install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install --quiet -e '.[test]'
+	@touch $@
+
+system-deps:
+	@sh scripts/system-deps.sh
+
+clean:
+	rm -rf dist .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,19 @@
+#!/bin/sh
+# System packages the tests need, installed with apt-get when running as root.
+# java: the HermiT OWL reasoner (shipped inside owlready2) runs on the JVM.
+set -eu
+
+missing=""
+command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing system packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
+else
+    echo "The tests need these system packages:$missing" >&2
+    echo "Install them as root, e.g.: sudo apt-get install$missing" >&2
+    exit 1
+fi

@@ -1,0 +1,51 @@
+"""Where the project's ontology, shapes, data and queries live.
+
+In a checkout they sit at the repository root; in an installed wheel they are
+shipped inside the package as ``kg/_resources``. Every other module asks here,
+so the two layouts behave the same.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def root() -> Path:
+    """The directory holding ontology/, data/ and queries/."""
+    shipped = _PACKAGE_DIR / "_resources"
+    if (shipped / "ontology").is_dir():
+        return shipped
+    checkout = _PACKAGE_DIR.parent.parent
+    if (checkout / "ontology").is_dir():
+        return checkout
+    raise FileNotFoundError(
+        f"county-kg resources not found: neither {shipped} nor {checkout} holds ontology/"
+    )
+
+
+def ontology_dir() -> Path:
+    return root() / "ontology"
+
+
+def ontology_file() -> Path:
+    return ontology_dir() / "county-kg.ttl"
+
+
+def shapes_dir() -> Path:
+    return ontology_dir() / "shapes"
+
+
+def data_dir() -> Path:
+    return root() / "data"
+
+
+def sources_dir() -> Path:
+    return data_dir() / "sources"
+
+
+def queries_dir() -> Path:
+    return root() / "queries"
