@@ -59,8 +59,10 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
 
     name, started = step("clean", "cleaning sources")
     for src in source.load_sources():
-        if source.needs_cleaning(src):
-            report = source.clean_source(src)
+        # Cleaning is cheap and rewrites only files whose content would change, so an
+        # installed (read-only) package with up-to-date texts is never written to.
+        report = source.clean_source(src)
+        if report.written:
             progress(f"  cleaned {src.key}: wrote {len(report.written)} file(s)")
     seconds[name] = time.perf_counter() - started
 

@@ -138,6 +138,102 @@ def export_command(fmt: str, output: str) -> None:
         click.echo(f"wrote {output} ({size} bytes)", err=True)
 
 
+def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for value in values:
+        name, sep, text = value.partition("=")
+        if not sep or not name:
+            raise KgError(f"--param expects name=value, got {value!r}")
+        params[name] = text
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql_text", help="Run this SPARQL text instead of a catalog query.")
+@click.option("--list", "list_catalog", is_flag=True, help="List the catalog with summaries.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a declared parameter (as an RDF term of its declared type).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table",
+              show_default=True, help="json is the SPARQL 1.1 Query Results JSON format.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@lang_option
+def query(name: str | None, sparql_text: str | None, list_catalog: bool, params: tuple[str, ...], fmt: str,
+          engine: str, lang: str) -> None:
+    """Ask the graph: a catalog question by NAME (or number), a FILE.rq, or --sparql TEXT."""
+    from .catalog import catalog, find
+    from .query import Engines, run_query, run_text
+
+    if list_catalog:
+        for item in catalog():
+            parameters = "".join(f" [--param {p.name}=<{p.type}>]" for p in item.params)
+            click.echo(f"{item.name}{parameters}\n    {item.summary}")
+        return
+    if bool(name) == bool(sparql_text):
+        raise KgError("give a catalog query NAME, a FILE.rq or --sparql TEXT (exactly one); `kg query --list` shows the catalog")
+    engines = Engines()
+    if sparql_text:
+        if params:
+            raise KgError("--param applies to catalog queries, which declare their parameters")
+        results = run_text(sparql_text, engine=engine, engines=engines)
+    else:
+        results = run_query(find(name), _parse_params(params), engine=engine, engines=engines)
+    results.labeler = engines.labeler(lang)
+    click.echo(results.render(fmt), nl=False)
+
+
+@main.command()
+@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
+@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
+              help="Keep the Oxigraph store in this directory (default: a temporary one, removed on exit).")
+def serve(port: int, host: str, public: bool, store_dir: Path | None) -> None:
+    """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /."""
+    import signal
+    import tempfile
+
+    from .load import project
+    from .serve import EXAMPLE_QUERY, Server, check_port_free, load_store
+
+    server = Server(store_dir or Path("."), host, port, public=public)  # checks --public before any work
+    check_port_free(host, port)
+    with tempfile.TemporaryDirectory(prefix="kg-store-") as scratch:
+        server.location = store_dir or Path(scratch) / "store"
+        click.echo(f"loading the graph into {server.location} ...", err=True)
+        load_store(server.location, project())
+        with server:
+            click.echo(f"county-kg SPARQL endpoint: {server.url}/query  (query editor: {server.url}/)")
+            click.echo("read-only; Ctrl-C stops it. Try:")
+
+            def _terminate(_signum, _frame):  # `kill` stops the server as cleanly as Ctrl-C
+                raise KeyboardInterrupt
+
+            signal.signal(signal.SIGTERM, _terminate)
+            click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
+            try:
+                server.wait()
+            except KeyboardInterrupt:
+                click.echo("\nstopping ...", err=True)
+
+
+@main.command()
+@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
+@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the county-kg graph IRI).")
+def push(endpoint: str, graph_iri: str | None) -> None:
+    """Upload the graph to a SPARQL 1.1 Graph Store endpoint, replacing one named graph.
+
+    Credentials are read from KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.
+    """
+    from .load import project
+    from .push import DEFAULT_GRAPH
+    from .push import push as run_push
+
+    result = run_push(project(), endpoint, graph_iri or str(DEFAULT_GRAPH))
+    click.echo(f"replaced <{result.graph}> at {result.endpoint}: {result.triples} triples, {result.bytes} bytes "
+               f"(HTTP {result.status})")
+
+
 @main.command()
 def reason() -> None:
     """Check that the ontology and data are consistent under the HermiT OWL reasoner."""

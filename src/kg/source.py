@@ -44,7 +44,7 @@ PREFIX_SUFFIX_LENGTH = 8
 
 
 def _fold_tones(syllable: str) -> str:
-    syllable = syllable.lower().replace("ü", "v")
+    syllable = syllable.replace("ü", "v")
     for marked in "ǖǘǚǜ":
         syllable = syllable.replace(marked, "v")
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -52,8 +52,9 @@ def _fold_tones(syllable: str) -> str:
 
 
 def is_pinyin(token: str) -> bool:
-    """True when ``token`` is one pinyin syllable, with or without tone marks."""
-    return bool(_PINYIN_SYLLABLE.match(_fold_tones(token)))
+    """True when ``token`` is one lower-case pinyin syllable, with or without tone marks.
+    Annotations are always lower case; capitals mean a latin word (``Wi`` of ``Wi-Fi``)."""
+    return token == token.lower() and bool(_PINYIN_SYLLABLE.match(_fold_tones(token)))
 
 
 def strip_pinyin(text: str) -> str:
@@ -322,16 +323,6 @@ def clean_source(source: Source | None = None) -> CleanReport:
     return CleanReport(source, article, tuple(written))
 
 
-def needs_cleaning(source: Source | None = None) -> bool:
-    """True when a cleaned file is missing or older than the raw file it comes from."""
-    source = source or default_source()
-    outputs = (source.hant_path, source.hans_path, source.description_path)
-    if not all(p.exists() for p in outputs):
-        return True
-    raw_mtime = source.raw_path.stat().st_mtime
-    return any(p.stat().st_mtime < raw_mtime for p in outputs)
-
-
 @cache
 def cleaned_text(source_key: str | None = None) -> str:
     """The cleaned Traditional text the quote offsets refer to."""
@@ -389,6 +380,6 @@ def quote_iri(start: int, end: int) -> URIRef:
 
 __all__ = [
     "CleanArticle", "CleanReport", "Source", "clean", "clean_source", "cleaned_text", "default_source",
-    "describe", "find_quote", "is_pinyin", "load_sources", "needs_cleaning", "quote_iri", "quote_turtle",
+    "describe", "find_quote", "is_pinyin", "load_sources", "quote_iri", "quote_turtle",
     "strip_pinyin", "to_simplified",
 ]

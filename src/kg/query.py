@@ -1,0 +1,342 @@
+"""Run SPARQL on the embedded Oxigraph store (default) or on rdflib, with parameters bound
+as RDF terms and results rendered as a table, CSV, TSV, SPARQL JSON or Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import RDFS, XSD
+from rdflib.plugins.sparql import prepareQuery
+
+from .catalog import CatalogQuery, Param
+from .errors import KgError
+from .labels import LANGUAGES
+from .namespaces import PREFIXES
+
+ENGINES = ("oxigraph", "rdflib")
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger,
+           XSD.positiveInteger, XSD.short, XSD.byte}
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+@dataclass
+class Results:
+    variables: list[str]
+    rows: list[tuple]
+    seconds: float = 0.0
+
+    # -- canonical values: the same for both engines -----------------------------------------
+
+    @staticmethod
+    def lexical(term) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, Literal) and term.datatype in NUMERIC:
+            try:
+                value = Decimal(str(term))
+            except InvalidOperation:
+                return str(term)
+            text = format(value.normalize(), "f")
+            return text
+        if isinstance(term, BNode):
+            return "_:b"  # blank node labels are engine-specific
+        return str(term)
+
+    def canonical(self) -> list[tuple[str, ...]]:
+        return [tuple(self.lexical(t) for t in row) for row in self.rows]
+
+    # -- renderings ---------------------------------------------------------------------------
+
+    labeler: Callable[[URIRef], str | None] | None = None
+
+    def display(self, term) -> str:
+        if isinstance(term, URIRef):
+            name = self.labeler(term) if self.labeler else None
+            if name:
+                return name
+            for prefix, ns in _PREFIXES.items():
+                if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
+                    return f"{prefix}:{str(term)[len(ns):]}"
+            return f"<{term}>"
+        return self.lexical(term)
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        for row in self.canonical():
+            writer.writerow(row)
+        return out.getvalue()
+
+    def to_tsv(self) -> str:
+        # SPARQL TSV writes terms in Turtle syntax: IRIs in <>, strings quoted.
+        lines = ["\t".join(f"?{v}" for v in self.variables)]
+        for row in self.rows:
+            lines.append("\t".join("" if t is None else _turtle_term(t) for t in row))
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        bindings = []
+        for row in self.rows:
+            binding = {}
+            for name, term in zip(self.variables, row):
+                if term is not None:
+                    binding[name] = _json_term(term)
+            bindings.append(binding)
+        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=2) + "\n"
+
+    def to_table(self) -> str:
+        cells = [self.variables] + [[self.display(t) for t in row] for row in self.rows]
+        widths = [max(display_width(row[i]) for row in cells) for i in range(len(self.variables))]
+        lines = []
+        for n, row in enumerate(cells):
+            lines.append("  ".join(pad(value, width) for value, width in zip(row, widths)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
+        return "\n".join(lines) + "\n"
+
+    def to_markdown(self) -> str:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
+        for row in self.rows:
+            lines.append("| " + " | ".join(cell(self.display(t)) for t in row) + " |")
+        return "\n".join(lines) + "\n"
+
+    def render(self, fmt: str) -> str:
+        renderers = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "json": self.to_json,
+                     "markdown": self.to_markdown}
+        if fmt not in renderers:
+            raise KgError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
+        return renderers[fmt]()
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def _turtle_term(term) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    result = {"type": "literal", "value": str(term)}
+    if term.language:
+        result["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        result["datatype"] = str(term.datatype)
+    return result
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+
+def expand_iri(value: str) -> URIRef:
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    elif ":" in value and not re.match(r"^[a-z][a-z0-9+.-]*://", value):
+        prefix, local = value.split(":", 1)
+        if prefix in _PREFIXES:
+            value = _PREFIXES[prefix] + local
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+        raise KgError(f"not an IRI: {value!r}")
+    return URIRef(value)
+
+
+def to_term(param: Param, value: str):
+    """A parameter value as an RDF term of the declared type."""
+    try:
+        if param.type == "iri":
+            return expand_iri(value)
+        if param.type == "integer":
+            return Literal(int(value), datatype=XSD.integer)
+        if param.type == "decimal":
+            return Literal(Decimal(value), datatype=XSD.decimal)
+        if param.type == "date":
+            return Literal(value, datatype=XSD.date, normalize=False) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad(value)
+        if param.type == "lang-string":
+            text, _, lang = value.rpartition("@")
+            return Literal(text, lang=lang) if text and lang else _bad(value)
+        return Literal(value)
+    except (ValueError, InvalidOperation, KgError) as exc:
+        raise KgError(f"parameter {param.name}: {exc if isinstance(exc, KgError) else f'not a valid {param.type}: {value!r}'}") from None
+
+
+def _bad(value: str):
+    raise ValueError(value)
+
+
+def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[str, object]:
+    """Bindings for a query's declared parameters (given or default)."""
+    bindings: dict[str, object] = {}
+    declared = {p.name: p for p in query.params} if query else {}
+    unknown = set(given) - set(declared)
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise KgError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query declares: {known}")
+    for name, param in declared.items():
+        value = given.get(name, param.default)
+        if value is None:
+            raise KgError(f"parameter {name} is required ({param.help or param.type})")
+        bindings[name] = to_term(param, value)
+    return bindings
+
+
+# -- engines ---------------------------------------------------------------------------------
+
+
+def check_syntax(text: str, name: str) -> None:
+    """Raise a KgError naming the line and column of a SPARQL syntax error."""
+    try:
+        prepareQuery(text, initNs=_PREFIXES)
+    except ParseException as exc:
+        raise KgError(f"{name}:{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}") from None
+    except Exception as exc:  # rdflib raises plain Exceptions for undefined prefixes
+        raise KgError(f"{name}: SPARQL error: {exc}") from None
+
+
+def _to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+    raise KgError(f"cannot bind {term!r}")
+
+
+def _from_ox(term):
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    datatype = term.datatype.value
+    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype), normalize=False)
+
+
+def run_oxigraph(store: ox.Store, text: str, bindings: dict[str, object]) -> Results:
+    started = time.perf_counter()
+    try:
+        solutions = store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True,
+                                substitutions={ox.Variable(k): _to_ox(v) for k, v in bindings.items()})
+    except RuntimeError as exc:
+        # Substitution (SPARQL SEP-0007) binds a variable in the whole query, so Oxigraph asks
+        # that a parameter's variable be projected; say so instead of a bare engine message.
+        raise KgError(f"query failed: {exc} (a parameter's variable must appear in the SELECT clause)") from None
+    if isinstance(solutions, ox.QueryBoolean):
+        return Results(["ASK"], [(Literal(bool(solutions)),)], time.perf_counter() - started)
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+    variables = [v.value for v in solutions.variables]
+    rows = [tuple(_from_ox(solution[v]) for v in variables) for solution in solutions]
+    return Results(variables, rows, time.perf_counter() - started)
+
+
+def run_rdflib(graph: Graph, text: str, bindings: dict[str, object]) -> Results:
+    started = time.perf_counter()
+    prepared = prepareQuery(text, initNs=_PREFIXES)
+    result = graph.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+    if result.type == "ASK":
+        return Results(["ASK"], [(Literal(bool(result.askAnswer)),)], time.perf_counter() - started)
+    if result.type != "SELECT":
+        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+    variables = [str(v) for v in result.vars]
+    rows = [tuple(row[i] for i in range(len(variables))) for row in result]
+    return Results(variables, rows, time.perf_counter() - started)
+
+
+class Engines:
+    """Both engines over the same files, opened lazily and kept for repeated queries."""
+
+    def __init__(self, loaded=None):
+        self._loaded = loaded
+        self._store = None
+        self._graph = None
+
+    @property
+    def loaded(self):
+        if self._loaded is None:
+            from .load import project
+
+            self._loaded = project()
+        return self._loaded
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            from .store import store_from_loaded
+
+            self._store = store_from_loaded(self.loaded)
+        return self._store
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = self.loaded.union()
+        return self._graph
+
+    def labeler(self, lang: str) -> Callable[[URIRef], str | None]:
+        """Labels for displaying IRIs, looked up by pattern in the store (no query text)."""
+        label_predicate = ox.NamedNode(str(RDFS.label))
+        # Oxigraph normalises language tags to lower case.
+        preference = [tag.lower() for tag in (lang, *(l for l in LANGUAGES if l != lang))]
+
+        def lookup(iri: URIRef) -> str | None:
+            found = {(q.object.language or "").lower(): q.object.value
+                     for q in self.store.quads_for_pattern(ox.NamedNode(str(iri)), label_predicate, None, None)
+                     if isinstance(q.object, ox.Literal)}
+            return next((found[l] for l in preference if l in found), None)
+
+        return lookup
+
+    def run(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>") -> Results:
+        check_syntax(text, name)
+        if engine == "oxigraph":
+            return run_oxigraph(self.store, text, bindings)
+        if engine == "rdflib":
+            return run_rdflib(self.graph, text, bindings)
+        raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
+
+
+def run_query(query: CatalogQuery, params: dict[str, str] | None = None, *, engine: str = "oxigraph",
+              engines: Engines | None = None) -> Results:
+    """Run a catalog query (or any parsed ``.rq`` file) with its parameters bound."""
+    bindings = bind_parameters(query, params or {})
+    return (engines or Engines()).run(query.text, bindings, engine, name=str(query.path))
+
+
+def run_text(text: str, *, engine: str = "oxigraph", engines: Engines | None = None) -> Results:
+    """Run an ad-hoc query."""
+    return (engines or Engines()).run(text, {}, engine, name="<--sparql>")

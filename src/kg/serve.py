@@ -1,0 +1,129 @@
+"""``kg serve``: the Oxigraph server (SPARQL 1.1 Protocol at /query, a query editor at /)
+on a store holding the built graph, read-only and bound to loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from .errors import KgError
+from .export import serialize
+from .load import Loaded
+
+DEFAULT_PORT = 7878
+DEFAULT_BIND = "127.0.0.1"
+
+
+def oxigraph_binary() -> str:
+    """The server installed with the `oxigraph` package, beside this Python first."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return str(beside)
+    found = shutil.which("oxigraph")
+    if not found:
+        raise KgError("the Oxigraph server is not installed (pip install oxigraph)")
+    return found
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
+                          f"(is another server running? choose another port with --port)") from None
+
+
+def load_store(location: Path, loaded: Loaded) -> None:
+    """Write the graph (one named graph per source file) into an on-disk Oxigraph store,
+    using the server's own loader so the store format always matches the server."""
+    location.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        trig = Path(scratch) / "county-kg.trig"
+        trig.write_bytes(serialize(loaded, "trig"))
+        result = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(trig)],
+                                capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise KgError(f"oxigraph load failed: {result.stderr.strip()}")
+
+
+class Server:
+    """An Oxigraph server process on ``location``; a context manager that always stops it."""
+
+    def __init__(self, location: Path, host: str = DEFAULT_BIND, port: int = DEFAULT_PORT, *,
+                 read_only: bool = True, public: bool = False):
+        if not is_loopback(host) and not public:
+            raise KgError(f"refusing to bind {host}: it is not a loopback address; pass --public to serve on the network")
+        self.location, self.host, self.port, self.read_only = location, host, port, read_only
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def start(self, timeout: float = 20.0) -> Server:
+        check_port_free(self.host, self.port)
+        command = [oxigraph_binary(), "serve-read-only" if self.read_only else "serve",
+                   "--location", str(self.location), "--bind", f"{self.host}:{self.port}", "--union-default-graph"]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().strip() if self.process.stderr else ""
+                raise KgError(f"the Oxigraph server exited at start: {error}")
+            try:
+                with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1):
+                    return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.1)
+        self.stop()
+        raise KgError(f"the Oxigraph server did not answer on {self.url} within {timeout:.0f} s")
+
+    def wait(self) -> int:
+        assert self.process is not None
+        return self.process.wait()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        for stream in (self.process.stdout, self.process.stderr) if self.process else ():
+            if stream:
+                stream.close()
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?program ?label WHERE {
+  ?program a ckg:Program ; rdfs:label ?label .
+  FILTER (langMatches(lang(?label), "en"))
+} LIMIT 10"""

@@ -1,0 +1,97 @@
+"""`kg build`: what it writes, and that a failed build never touches the previous dist/."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph
+
+from kg import paths
+from kg.cli import main
+
+
+def tree_digest(directory: Path) -> dict[str, str]:
+    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project_copy(tmp_path, monkeypatch, root):
+    """A private copy of ontology/, data/ and queries/ that a test may break."""
+    copy = tmp_path / "project"
+    for name in ("ontology", "data", "queries"):
+        shutil.copytree(root / name, copy / name)
+    monkeypatch.setattr(paths, "root", lambda: copy)
+    return copy
+
+
+def build(output: Path, *extra: str):
+    return CliRunner().invoke(main, ["build", "-o", str(output), "--quiet", *extra], catch_exceptions=False)
+
+
+def test_build_writes_every_output(tmp_path, project):
+    out = tmp_path / "dist"
+    result = build(out)
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert names == {"county-kg.ttl", "county-kg.nt", "county-kg.jsonld", "county-kg.trig", "ontology.html",
+                     "summary.md", "summary.json", "validation.txt"}
+    graph = Graph().parse(out / "county-kg.ttl")
+    assert len(graph) == len(project.union())
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["triples"] == len(project.data)
+    assert summary["entitiesByClass"]["ckg:Observation"] >= 40
+    assert sum(row["observations"] for row in summary["observationsByThemeAndPeriod"]) == summary["entitiesByClass"]["ckg:Observation"]
+    html = (out / "ontology.html").read_text(encoding="utf-8")
+    assert "ckg" in html and "Observation" in html
+    assert "Built" in result.output and str(out) in result.output
+    # no staging directories are left beside the output
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_build_is_reproducible(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert build(first, "--no-docs").exit_code == 0
+    assert build(second, "--no-docs").exit_code == 0
+    for name in ("county-kg.nt", "summary.json", "summary.md"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_syntax_error_stops_the_build_and_keeps_dist(tmp_path, project_copy):
+    out = tmp_path / "dist"
+    assert build(out, "--no-docs").exit_code == 0
+    before = tree_digest(out)
+    broken = project_copy / "data" / "themes" / "health.ttl"
+    broken.write_text(broken.read_text(encoding="utf-8") + "\nthis is not turtle .\n", encoding="utf-8")
+    result = build(out, "--no-docs")
+    assert result.exit_code == 2
+    assert "health.ttl:" in result.output and "syntax error" in result.output
+    assert tree_digest(out) == before
+
+
+def test_violation_stops_the_build_and_keeps_dist(tmp_path, project_copy):
+    out = tmp_path / "dist"
+    assert build(out, "--no-docs").exit_code == 0
+    before = tree_digest(out)
+    places = project_copy / "data" / "core" / "places.ttl"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace('ckg:divisionCode "530681"', 'ckg:divisionCode "53068X"'), encoding="utf-8")
+    result = build(out, "--no-docs")
+    assert result.exit_code == 1
+    assert "53068X" in result.output and "places.ttl" in result.output and "left unchanged" in result.output
+    assert tree_digest(out) == before
+
+
+def test_build_cleans_sources_when_missing(tmp_path, project_copy):
+    cleaned = project_copy / "data" / "sources" / "shuifu-2023-08-22.zh-Hant.txt"
+    original = cleaned.read_bytes()
+    cleaned.unlink()
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "dist"), "--no-docs"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "cleaned shuifu-2023-08-22" in result.output
+    assert cleaned.read_bytes() == original
