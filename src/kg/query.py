@@ -249,7 +249,7 @@ def _from_ox(term):
 def run_oxigraph(store: ox.Store, text: str, bindings: dict[str, object]) -> Results:
     started = time.perf_counter()
     try:
-        solutions = store.query(text, prefixes=_PREFIXES, use_default_graph_as_union=True,
+        solutions = store.query(text, prefixes=_PREFIXES,
                                 substitutions={ox.Variable(k): _to_ox(v) for k, v in bindings.items()})
     except RuntimeError as exc:
         # Substitution (SPARQL SEP-0007) binds a variable in the whole query, so Oxigraph asks

@@ -53,13 +53,13 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def load_store(location: Path, loaded: Loaded) -> None:
-    """Write the graph (one named graph per source file) into an on-disk Oxigraph store,
-    using the server's own loader so the store format always matches the server."""
+    """Write the merged graph into the default graph of an on-disk Oxigraph store, using the
+    server's own loader so the store format always matches the server."""
     location.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
-        trig = Path(scratch) / "county-kg.trig"
-        trig.write_bytes(serialize(loaded, "trig"))
-        result = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(trig)],
+        nt_file = Path(scratch) / "county-kg.nt"
+        nt_file.write_bytes(serialize(loaded, "nt"))
+        result = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(nt_file)],
                                 capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise KgError(f"oxigraph load failed: {result.stderr.strip()}")
@@ -83,7 +83,7 @@ class Server:
     def start(self, timeout: float = 20.0) -> Server:
         check_port_free(self.host, self.port)
         command = [oxigraph_binary(), "serve-read-only" if self.read_only else "serve",
-                   "--location", str(self.location), "--bind", f"{self.host}:{self.port}", "--union-default-graph"]
+                   "--location", str(self.location), "--bind", f"{self.host}:{self.port}"]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,7 +1,10 @@
 """The embedded Oxigraph store, built from the same files as the rdflib graph.
 
-Oxigraph answers the catalog in milliseconds where rdflib takes seconds on large graphs;
-both engines see the same named graphs (one per file) and query their union.
+Oxigraph answers the catalog in milliseconds where rdflib takes seconds on large graphs.
+Every file is loaded into the store's default graph, so a triple stated in two files (a
+quote used by two parts of the article) is stored once, exactly as in the merged rdflib
+graph: both engines then count and aggregate identically. The per-file named graphs are
+kept in the TriG export.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import KgError
-from .load import Loaded, data_files, graph_name, ontology_files
+from .load import Loaded, data_files, ontology_files
 
 _OX_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
@@ -25,9 +28,8 @@ def _load_file(store: ox.Store, path: Path) -> None:
         fmt = _OX_FORMATS[path.suffix.lower()]
     except KeyError:
         raise KgError(f"{path}: unknown RDF file type {path.suffix!r}") from None
-    graph = None if fmt in (ox.RdfFormat.TRIG, ox.RdfFormat.N_QUADS) else ox.NamedNode(str(graph_name(path)))
     try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph) if graph else store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=fmt, to_graph=ox.DefaultGraph())
     except (SyntaxError, ValueError, OSError) as exc:
         raise KgError(f"{path}: {exc}") from None
 

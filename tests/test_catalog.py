@@ -1,0 +1,108 @@
+"""The question catalog: headers, expected answers on both engines, parameters bound safely."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.catalog import catalog
+from kg.cli import main
+from kg.query import Engines, run_query
+from kg.validate import check_queries, run_checks
+
+QUERIES = catalog()
+EXPECTED_CATALOG_SIZE = 22
+
+
+@pytest.fixture(scope="module")
+def engines(project):
+    return Engines(project)
+
+
+def test_the_catalog_was_found():
+    assert len(QUERIES) == EXPECTED_CATALOG_SIZE
+    assert len({q.name.split("-", 1)[0] for q in QUERIES}) == len(QUERIES), "NN- prefixes must be unique"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_headers(query):
+    assert query.summary and "/" in query.summary, "summary in English / Chinese"
+    assert query.description and query.tags
+    assert query.text.lstrip().startswith("#+ summary:")
+    assert "ORDER BY" in query.text.upper(), "answers must come in a stable order"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_expected_answer(query, engines):
+    expected = query.expected_path.read_text(encoding="utf-8")
+    actual = run_query(query, engine="oxigraph", engines=engines).to_csv()
+    assert list(csv.reader(io.StringIO(actual))) == list(csv.reader(io.StringIO(expected)))
+    assert len(expected.splitlines()) > 1, "an expected answer with no rows proves nothing"
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
+def test_both_engines_agree(query, engines):
+    ox = run_query(query, engine="oxigraph", engines=engines)
+    rdf = run_query(query, engine="rdflib", engines=engines)
+    assert ox.variables == rdf.variables
+    assert ox.canonical() == rdf.canonical()
+
+
+def test_checks_return_nothing_on_valid_data(project_union):
+    assert len(check_queries()) >= 4
+    assert run_checks(project_union) == []
+
+
+def test_param_is_bound_as_a_term_not_spliced():
+    runner = CliRunner()
+    search = next(q for q in QUERIES if any(p.name == "text" for p in q.params))
+    honest = runner.invoke(main, ["query", search.name, "--param", "text=港", "--format", "json"])
+    assert honest.exit_code == 0, honest.output
+    assert json.loads(honest.output)["results"]["bindings"]
+    attack = '港") || true || CONTAINS("x'
+    injected = runner.invoke(main, ["query", search.name, "--param", f"text={attack}", "--format", "json"])
+    assert injected.exit_code == 0, injected.output
+    assert json.loads(injected.output)["results"]["bindings"] == []
+    iri_query = next(q for q in QUERIES if any(p.type == "iri" for p in q.params))
+    iri_param = next(p for p in iri_query.params if p.type == "iri")
+    bad_iri = runner.invoke(main, ["query", iri_query.name, "--param", f"{iri_param.name}=x> } UNION {{ ?s ?p ?o"])
+    assert bad_iri.exit_code == 2 and "not an IRI" in bad_iri.output
+
+
+def test_syntax_error_names_line_and_column():
+    result = CliRunner().invoke(main, ["query", "--sparql", "SELECT ?x WHERE {\n  ?x ?y \n}"])
+    assert result.exit_code == 2
+    assert "<--sparql>:3:1: SPARQL syntax error" in result.output
+
+
+def test_list_shows_every_question():
+    result = CliRunner().invoke(main, ["query", "--list"])
+    assert result.exit_code == 0
+    for query in QUERIES:
+        assert query.name in result.output and query.summary in result.output
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "markdown"])
+def test_formats(fmt):
+    result = CliRunner().invoke(main, ["query", QUERIES[0].name, "--format", fmt, "--lang", "zh-Hant"])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        parsed = json.loads(result.output)
+        assert set(parsed) == {"head", "results"} and parsed["results"]["bindings"]
+
+
+def test_table_aligns_chinese_by_display_width():
+    from kg.query import Results, display_width
+    from rdflib import Literal
+
+    table = Results(["name", "n"], [(Literal("水富市"), Literal(1)), (Literal("Zhaotong"), Literal(22))]).to_table()
+    lines = table.splitlines()
+    assert display_width("水富市") == 6
+    def column(line: str, text: str) -> int:
+        return display_width(line[:line.index(text)])
+
+    assert column(lines[2], "1") == column(lines[3], "22") == column(lines[0], "n") == 10
