@@ -49,6 +49,28 @@ def write_ontology_docs(destination: Path) -> None:
     OntPub(ontology=str(paths.ontology_file())).make_html(destination=str(destination))
 
 
+def write_catalog_answers(loaded: Loaded, directory: Path) -> list[Path]:
+    """Every catalog answer as CSV in ``queries/``, and one readable page with the question,
+    its SPARQL and its answer for each."""
+    from .catalog import catalog
+    from .query import Engines, run_query
+
+    engines = Engines(loaded)
+    answers = directory / "queries"
+    answers.mkdir()
+    page = ["# county-kg question catalog", "",
+            "Each question with its SPARQL (in `queries/`) and its answer on this build.", ""]
+    for item in catalog():
+        results = run_query(item, engines=engines)
+        (answers / f"{item.name}.csv").write_text(results.to_csv(), encoding="utf-8")
+        results.labeler = engines.labeler("en")
+        page += [f"## {item.name}", "", f"**{item.summary}**", "", item.description, "",
+                 "```sparql", item.text.strip(), "```", "", results.to_markdown(),
+                 f"{len(results.rows)} row(s)", ""]
+    (directory / "queries.md").write_text("\n".join(page), encoding="utf-8")
+    return [answers, directory / "queries.md"]
+
+
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True) -> BuildResult:
     output = Path(output)
     seconds: dict[str, float] = {}
@@ -91,6 +113,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
         (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
         written += [staging / "summary.md", staging / "summary.json", staging / "validation.txt"]
+        progress("  answering the question catalog")
+        written += write_catalog_answers(loaded, staging)
         if docs:
             progress("  ontology documentation (pyLODE)")
             write_ontology_docs(staging / "ontology.html")

@@ -45,3 +45,11 @@ def open_store(files: list[Path] | None = None, location: Path | None = None) ->
 def store_from_loaded(loaded: Loaded) -> ox.Store:
     """The same files a :class:`Loaded` graph came from, shapes left out."""
     return open_store([p for p in loaded.files.values() if p.parent.name != "shapes"])
+
+
+def store_from_graph(graph) -> ox.Store:
+    """An in-memory store holding an rdflib graph (for graphs that never were files)."""
+    store = ox.Store()
+    store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES,
+                    to_graph=ox.DefaultGraph())
+    return store

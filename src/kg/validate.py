@@ -126,9 +126,18 @@ def _path_text(results: Graph, node) -> str | None:
 
 
 def run_shacl(data: Graph, ontology: Graph, shapes: Graph) -> tuple[Graph, list[tuple]]:
-    """pySHACL over SHACL Core with the ontology mixed in, so class targets follow subclasses."""
+    """pySHACL over SHACL Core with the ontology mixed in, so class targets follow subclasses.
+
+    The graphs are merged here rather than through pySHACL's ``ont_graph`` option: pySHACL
+    0.40's own mixing took ~150 s for the 5k-triple project graph, the merge below 50 ms.
+    """
+    mixed = Graph()
+    for triple in ontology:
+        mixed.add(triple)
+    for triple in data:
+        mixed.add(triple)
     _conforms, results_graph, _text = shacl_validate(
-        data, shacl_graph=shapes, ont_graph=ontology, inference="none",
+        mixed, shacl_graph=shapes, inference="none",
         allow_warnings=True, advanced=False, abort_on_first=False,
     )
     rows = []
@@ -150,15 +159,20 @@ def check_queries() -> list[Path]:
 
 
 def run_checks(graph: Graph, queries: list[Path] | None = None) -> list[tuple[Path, dict[str, Any]]]:
-    """Run each ``*-violation.rq``; every row it returns is a violation."""
+    """Run each ``*-violation.rq`` on Oxigraph (the checks scan whole graphs, which rdflib
+    does slowly); every row a check returns is a violation."""
+    from .query import run_oxigraph
+    from .store import store_from_graph
+
+    store = store_from_graph(graph)
     found = []
     for query_path in queries if queries is not None else check_queries():
         try:
-            rows = graph.query(query_path.read_text(encoding="utf-8"))
+            results = run_oxigraph(store, query_path.read_text(encoding="utf-8"), {})
         except Exception as exc:  # a broken check is a project bug; say which file
             raise KgError(f"{query_path}: check query failed: {exc}") from None
-        for row in rows:
-            found.append((query_path, row.asdict()))
+        for row in results.rows:
+            found.append((query_path, {k: v for k, v in zip(results.variables, row) if v is not None}))
     return found
 
 
