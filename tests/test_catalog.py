@@ -41,7 +41,8 @@ def test_expected_answer(query, engines):
     expected = query.expected_path.read_text(encoding="utf-8")
     actual = run_query(query, engine="oxigraph", engines=engines).to_csv()
     assert list(csv.reader(io.StringIO(actual))) == list(csv.reader(io.StringIO(expected)))
-    assert len(expected.splitlines()) > 1, "an expected answer with no rows proves nothing"
+    if "quality" not in query.tags:
+        assert len(expected.splitlines()) > 1, "an expected answer with no rows proves nothing"
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=[q.name for q in QUERIES])
@@ -69,7 +70,7 @@ def test_param_is_bound_as_a_term_not_spliced():
     assert json.loads(injected.output)["results"]["bindings"] == []
     iri_query = next(q for q in QUERIES if any(p.type == "iri" for p in q.params))
     iri_param = next(p for p in iri_query.params if p.type == "iri")
-    bad_iri = runner.invoke(main, ["query", iri_query.name, "--param", f"{iri_param.name}=x> } UNION {{ ?s ?p ?o"])
+    bad_iri = runner.invoke(main, ["query", iri_query.name, "--param", iri_param.name + "=x> } UNION { ?s ?p ?o"])
     assert bad_iri.exit_code == 2 and "not an IRI" in bad_iri.output
 
 

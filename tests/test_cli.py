@@ -15,7 +15,7 @@ from kg.cli import main
 from kg.load import data_files
 from kg.namespaces import SH
 
-from .conftest import FIXTURES
+from conftest import FIXTURES
 
 CLI = FIXTURES / "cli"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -150,11 +150,13 @@ class Ranking(_Rendered):
             for i, c in enumerate(self.rows, 1)]})
 
 
-def rank(view: nx.MultiDiGraph | None = None, *, by: str = "pagerank", top: int | None = 10) -> Ranking:
-    """The ``top`` nodes by ``by`` (pagerank, betweenness or degree), ties broken by IRI."""
+def rank(view: nx.MultiDiGraph | None = None, *, by: str = "pagerank", top: int | None = 10,
+         schema: bool = False) -> Ranking:
+    """The ``top`` nodes by ``by`` (pagerank, betweenness or degree), ties broken by IRI.
+    Without ``view``, the project's (``schema``: with schema nodes)."""
     if by not in METRICS:
         raise KgError(f"unknown measure {by!r} (expected {', '.join(METRICS)})")
-    view = project_view() if view is None else view
+    view = project_view(schema=schema) if view is None else view
     scores = centrality(view)
     rows = sorted(scores.values(), key=lambda c: (-getattr(c, by), c.node))
     return Ranking(view, by, rows[:top] if top else rows)
@@ -190,9 +192,10 @@ class Communities(_Rendered):
             "singletons": [_node_json(self.view, node, lang) for node in self.singletons]})
 
 
-def communities(view: nx.MultiDiGraph | None = None, *, method: str = "louvain", seed: int = SEED) -> Communities:
+def communities(view: nx.MultiDiGraph | None = None, *, method: str = "louvain", seed: int = SEED,
+                schema: bool = False) -> Communities:
     """Groups of densely connected entities (Louvain with a fixed seed, or greedy modularity)."""
-    view = project_view() if view is None else view
+    view = project_view(schema=schema) if view is None else view
     simple = undirected(view)
     if method == "louvain":
         found = nx.community.louvain_communities(simple, seed=seed)
@@ -265,13 +268,22 @@ def _connecting_edge(view: nx.MultiDiGraph, previous: str, node: str) -> tuple[s
     return sorted(view.get_edge_data(node, previous))[0], False
 
 
-def path(source: str, target: str, view: nx.MultiDiGraph | None = None) -> ExplanationPath:
-    """The shortest chain of relations between two entities, either direction; names are
-    IRIs, compact IRIs or exact labels."""
+def path(source: str, target: str, view: nx.MultiDiGraph | None = None, *, avoid: Iterable[str] = ()) -> ExplanationPath:
+    """The shortest chain of relations between two entities, edges taken in either direction.
+
+    Names are IRIs, compact IRIs or exact labels. ``avoid`` routes around nodes: a hub such
+    as the county itself links almost everything, so the shortest path often runs through
+    it and says little; without it the path shows how the two are related more closely.
+    """
     view = project_view() if view is None else view
     start, end = resolve_node(view, source), resolve_node(view, target)
+    avoided = {resolve_node(view, name) for name in avoid}
+    if avoided & {start, end}:
+        raise KgError("cannot avoid the path's own ends")
+    connections = undirected(view)
+    connections.remove_nodes_from(avoided)
     try:
-        nodes = nx.shortest_path(undirected(view), start, end)
+        nodes = nx.shortest_path(connections, start, end)
     except nx.NetworkXNoPath:
         raise KgError(f"no path between {view.nodes[start]['curie']} and {view.nodes[end]['curie']}") from None
     steps = [Step(nodes[0], None, True)]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import atomic, paths, source
+from . import atomic, source
 from .errors import KgError
 from .export import EXTENSIONS, serialize
 from .load import Loaded, load
@@ -40,13 +40,6 @@ class BuildResult:
 
 def _quiet(_message: str) -> None:
     pass
-
-
-def write_ontology_docs(destination: Path) -> None:
-    """Ontology documentation as one HTML page, made by pyLODE."""
-    from pylode import OntPub  # imported here: pyLODE is slow to import and only the build needs it
-
-    OntPub(ontology=str(paths.ontology_file())).make_html(destination=str(destination))
 
 
 def write_catalog_answers(loaded: Loaded, directory: Path) -> list[Path]:
@@ -117,7 +110,9 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         written += write_catalog_answers(loaded, staging)
         if docs:
             progress("  ontology documentation (pyLODE)")
-            write_ontology_docs(staging / "ontology.html")
+            from .ontology_docs import write_html  # pyLODE is slow to import; only the build needs it
+
+            write_html(staging / "ontology.html")
             written.append(staging / "ontology.html")
     files = [output / p.name for p in written]
     seconds[name] = time.perf_counter() - started

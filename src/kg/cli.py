@@ -242,7 +242,11 @@ def reason() -> None:
 
     result = check_consistency(project_graph())
     click.echo(result.message)
-    sys.exit(0 if result.consistent else EXIT_VIOLATIONS)
+    sys.exit(0 if result.ok else EXIT_VIOLATIONS)
+
+
+from .cli_explore import analyze, viz  # noqa: E402
+main.add_command(viz); main.add_command(analyze)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from rdflib import Dataset, Graph
+from rdflib.compare import to_canonical_graph
 
 from . import atomic
 from .errors import KgError
@@ -41,8 +42,9 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8", ensure_ascii=False)
     if fmt == "nt":
-        # N-Triples in a stable order, so that two builds of the same data are byte-identical.
-        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        # N-Triples in a stable order with canonical blank-node labels, so that two builds of
+        # the same data are byte-identical.
+        lines = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
     return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
 
