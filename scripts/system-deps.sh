@@ -1,10 +1,14 @@
 #!/bin/sh
 # System packages the tests need, installed with apt-get when running as root.
 # java: the HermiT OWL reasoner (shipped inside owlready2) runs on the JVM.
+# chromium: the browser test of the graph page (Playwright drives this one; it never downloads a browser).
+# fonts-wqy-microhei: a CJK font, so the page's Chinese labels render in that browser.
 set -eu
 
 missing=""
 command -v java >/dev/null 2>&1 || missing="$missing default-jre-headless"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+dpkg -s fonts-wqy-microhei >/dev/null 2>&1 || missing="$missing fonts-wqy-microhei"
 
 [ -z "$missing" ] && exit 0
 

@@ -14,7 +14,7 @@ from kg.cli import main
 from kg.errors import KgError
 from kg.network import build_view
 
-from .test_network import iri, small_graph
+from test_network import iri, small_graph
 
 
 @pytest.fixture(scope="module")

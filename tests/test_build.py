@@ -39,8 +39,13 @@ def test_build_writes_every_output(tmp_path, project):
     result = build(out)
     assert result.exit_code == 0, result.output
     names = {p.name for p in out.iterdir()}
-    assert names == {"county-kg.ttl", "county-kg.nt", "county-kg.jsonld", "county-kg.trig", "ontology.html",
-                     "summary.md", "summary.json", "validation.txt", "queries", "queries.md"}
+    theme_graphs = {n for n in names if n.startswith("graph-") and n.endswith(".html")}
+    assert names - theme_graphs == {"county-kg.ttl", "county-kg.nt", "county-kg.jsonld", "county-kg.trig",
+                                    "ontology.html", "summary.md", "summary.json", "validation.txt", "queries",
+                                    "queries.md", "graph.html"}
+    assert {"graph-industry.html", "graph-education.html", "graph-health.html", "graph-safety.html",
+            "graph-urban.html", "graph-integration.html"} <= theme_graphs
+    assert (out / "graph.html").stat().st_mode & 0o044 == 0o044, "published files are world-readable"
     from kg.catalog import catalog
 
     questions = catalog()

@@ -104,6 +104,6 @@ def test_table_aligns_chinese_by_display_width():
     lines = table.splitlines()
     assert display_width("水富市") == 6
     def column(line: str, text: str) -> int:
-        return display_width(line[:line.index(text)])
+        return display_width(line[:line.rindex(text)])
 
     assert column(lines[2], "1") == column(lines[3], "22") == column(lines[0], "n") == 10

@@ -17,6 +17,7 @@ from .export import EXTENSIONS, serialize
 from .load import Loaded, load
 from .summary import Summary, summarize
 from .validate import ValidationReport, validate_loaded
+from .viz import write_graphs
 
 Progress = Callable[[str], None]
 
@@ -108,6 +109,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         written += [staging / "summary.md", staging / "summary.json", staging / "validation.txt"]
         progress("  answering the question catalog")
         written += write_catalog_answers(loaded, staging)
+        progress("  interactive graphs (whole graph and one per theme)")
+        written += write_graphs(loaded, staging)
         if docs:
             progress("  ontology documentation (pyLODE)")
             from .ontology_docs import write_html  # pyLODE is slow to import; only the build needs it

@@ -248,6 +248,9 @@ def reason() -> None:
 from .cli_explore import analyze, viz  # noqa: E402
 main.add_command(viz); main.add_command(analyze)
 
+from .cli_link import gazetteer, import_table, link  # noqa: E402
+main.add_command(gazetteer); main.add_command(import_table); main.add_command(link)
+
 
 if __name__ == "__main__":  # pragma: no cover
     main()

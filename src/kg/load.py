@@ -7,8 +7,9 @@ point back to it.
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -61,10 +62,13 @@ def shape_files() -> list[Path]:
 
 
 def data_files() -> list[Path]:
-    """The curated data, in a stable order: shared resources, the source, then themes."""
+    """The curated data, in a stable order: shared resources, the gazetteer (generated from the
+    division codes by `kg gazetteer`) and the units imported tables use, the source, then themes."""
     data = paths.data_dir()
     return [
         *sorted((data / "core").glob("*.ttl")),
+        *sorted((data / "gazetteer").glob("*.ttl")),
+        *sorted((data / "linking").glob("*.ttl")),
         *sorted((data / "sources").glob("*.ttl")),
         *sorted((data / "themes").glob("*.ttl")),
     ]
@@ -80,6 +84,45 @@ def graph_name(path: Path) -> URIRef:
     return GRAPH[str(relative.with_suffix("")).replace("\\", "/")]
 
 
+# -- the workspace: imported tables and link sets, outside the project's own files ----------
+
+WORKSPACE_ENV = "KG_WORKSPACE"
+WORKSPACE_DEFAULT = "county-kg-data"
+#: workspace subdirectory -> named-graph path segment (imports/x.ttl -> graph/import/x)
+WORKSPACE_KINDS = {"imports": "import", "links": "links"}
+
+
+def default_workspace() -> Path:
+    """Where `kg import` and `kg link` keep their graphs: $KG_WORKSPACE, else ./county-kg-data."""
+    return Path(os.environ.get(WORKSPACE_ENV) or Path.cwd() / WORKSPACE_DEFAULT)
+
+
+def workspace_files(workspace: Path) -> list[Path]:
+    """The workspace's graphs: one Turtle file per import and per link set, in a stable order."""
+    workspace = Path(workspace)
+    return [path for kind in WORKSPACE_KINDS for path in sorted((workspace / kind).glob("*.ttl"))]
+
+
+def workspace_graph_name(path: Path) -> URIRef:
+    """imports/<slug>.ttl -> graph/import/<slug>; links/<slug>.ttl -> graph/links/<slug>."""
+    path = Path(path)
+    kind = WORKSPACE_KINDS.get(path.parent.name)
+    if kind is None:
+        raise KgError(f"{path}: not in a workspace's imports/ or links/ directory")
+    return GRAPH[f"{kind}/{path.stem}"]
+
+
+def _workspace_for(data, workspace) -> Path | None:
+    if workspace is False:
+        return None
+    if workspace is None or workspace is True:
+        if data is not None and workspace is None:
+            return None  # explicit data files: the workspace only when asked for
+        workspace = default_workspace()
+    workspace = Path(workspace)
+    return workspace if workspace.is_dir() else None
+
+
 @dataclass
 class Loaded:
     """Everything one load produced: the named graphs, and which file each came from."""
@@ -89,6 +132,7 @@ class Loaded:
     shapes: Graph
     data: Graph
     files: dict[URIRef, Path]
+    workspace: Path | None = None
 
     def union(self) -> Graph:
         """Ontology plus data (not shapes) in one graph: what queries and exports see."""
@@ -109,9 +153,10 @@ class Loaded:
         return found
 
 
-def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry: dict[URIRef, Path]) -> None:
+def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry: dict[URIRef, Path],
+                naming: Callable[[Path], URIRef] = graph_name) -> None:
     for path in files:
-        name = graph_name(path)
+        name = naming(path)
         named = dataset.graph(name)
         parse_into(named, path)
         registry[name] = Path(path)
@@ -120,8 +165,14 @@ def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry
 
 
 def load(data: Sequence[Path] | None = None, *, ontology: Sequence[Path] | None = None,
-         shapes: Sequence[Path] | None = None) -> Loaded:
-    """Load ontology, shapes and data files (by default the project's own)."""
+         shapes: Sequence[Path] | None = None, workspace: Path | str | bool | None = None) -> Loaded:
+    """Load ontology, shapes and data files (by default the project's own).
+
+    ``workspace``: the directory of `kg import` / `kg link` graphs to add, each as its own named
+    graph. By default (None) the default workspace ($KG_WORKSPACE or ./county-kg-data) is added
+    when loading the project's own data and it exists; with explicit ``data`` files it is added
+    only when given. False never adds one.
+    """
     dataset = Dataset(default_union=False)
     bind_prefixes(dataset)
     onto_graph, shapes_graph, data_graph = (bind_prefixes(Graph()) for _ in range(3))
@@ -129,17 +180,30 @@ def load(data: Sequence[Path] | None = None, *, ontology: Sequence[Path] | None 
     _load_files(dataset, ontology if ontology is not None else ontology_files(), onto_graph, registry)
     _load_files(dataset, shapes if shapes is not None else shape_files(), shapes_graph, registry)
     _load_files(dataset, data if data is not None else data_files(), data_graph, registry)
-    return Loaded(dataset, onto_graph, shapes_graph, data_graph, registry)
+    space = _workspace_for(data, workspace)
+    if space is not None:
+        _load_files(dataset, workspace_files(space), data_graph, registry, naming=workspace_graph_name)
+    return Loaded(dataset, onto_graph, shapes_graph, data_graph, registry, space)
+
+
+def _workspace_key() -> tuple:
+    """What the default workspace holds now: a cached project is reloaded when it changes."""
+    space = _workspace_for(None, None)
+    if space is None:
+        return ()
+    return (str(space.resolve()),
+            *((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in workspace_files(space)))
 
 
 @cache
-def _cached_project() -> Loaded:
+def _cached_project(_key: tuple = ()) -> Loaded:
     return load()
 
 
 def project(cached: bool = True) -> Loaded:
-    """The project's own graph. Cached: callers must not modify it."""
-    return _cached_project() if cached else load()
+    """The project's own graph, with the default workspace's imports and link sets (if any).
+    Cached (per state of the workspace): callers must not modify it."""
+    return _cached_project(_workspace_key()) if cached else load()
 
 
 def project_graph() -> Graph:

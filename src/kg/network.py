@@ -152,8 +152,7 @@ def _grouped(value) -> str:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    text = format(number.normalize(), ",f")
-    return text
+    return format(number.normalize(), ",f")
 
 
 def _figure(graph: Graph, observation) -> Figure:
@@ -391,13 +390,3 @@ def _ordered_subgraph(view: nx.MultiDiGraph, keep: set[str]) -> nx.MultiDiGraph:
 def local_name(curie: str) -> str:
     """``theme:industry`` -> ``industry``, safe for a file name."""
     return re.sub(r"[^\w.-]+", "-", curie.split(":", 1)[-1]).strip("-") or "graph"
-
-
-def entity_count(view: nx.MultiDiGraph) -> int:
-    return sum(1 for _n, is_schema in view.nodes(data="schema") if not is_schema)
-
-
-__all__ = [
-    "Figure", "Quote", "build_view", "project_view", "resolve_node", "resolve_theme", "resolve_class",
-    "select", "theme_members", "local_name", "entity_count", "labels_of", "ID_NAMESPACE",
-]

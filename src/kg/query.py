@@ -213,8 +213,27 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
 # -- engines ---------------------------------------------------------------------------------
 
 
+_OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
+
+
 def check_syntax(text: str, name: str) -> None:
-    """Raise a KgError naming the line and column of a SPARQL syntax error."""
+    """Raise a KgError naming the line and column of a SPARQL syntax error.
+
+    Oxigraph's parser pinpoints the offending token (pyparsing, under rdflib, reports where
+    the enclosing rule began), so it is asked first, on an empty store; a query with SERVICE
+    is left to rdflib's parser, since executing it would call the remote endpoint."""
+    if not re.search(r"\bSERVICE\b", text, re.IGNORECASE):
+        try:
+            ox.Store().query(text, prefixes=_PREFIXES)
+        except SyntaxError as exc:
+            match = _OX_POSITION.match(str(exc))
+            if match:
+                # Oxigraph's column points just past the offending character.
+                line, column, message = int(match[1]), max(1, int(match[2]) - 1), match[3].split("\n")[0]
+                raise KgError(f"{name}:{line}:{column}: SPARQL syntax error: {message}") from None
+            raise KgError(f"{name}: SPARQL syntax error: {exc}") from None
+        except (RuntimeError, ValueError, OSError):
+            pass  # a parsed query that fails to run is not a syntax error; the engine reports it
     try:
         prepareQuery(text, initNs=_PREFIXES)
     except ParseException as exc:

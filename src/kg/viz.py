@@ -30,7 +30,7 @@ from jinja2 import Environment
 
 from .analyze import centrality
 from .labels import LANGUAGES
-from .network import build_view, entity_count, local_name, resolve_node, resolve_theme, select, theme_members
+from .network import build_view, local_name, resolve_node, resolve_theme, select, theme_members
 
 SEED = 20230822  # vis-network's layout seed: the same graph always gets the same layout
 VIS_VERSION = "9.1.2"
@@ -428,8 +428,7 @@ def write_graphs(loaded, directory: Path | str, *, lang: str = "en") -> list[Pat
     view = build_view(loaded.union())
     written = [write_html(view, directory / "graph.html", lang=lang, title=_title(view, lang))]
     for theme in view.graph.get("themes", {}):
-        members = theme_members(view, theme)
-        if not members or not entity_count(view.subgraph(members)):
+        if not theme_members(view, theme):
             continue
         part = select(view, theme=theme)
         written.append(write_html(part, directory / f"graph-{local_name(theme)}.html", lang=lang,
