@@ -287,10 +287,6 @@ def test_controlled_individuals(ontology: Graph, scheme: URIRef, cls: URIRef, me
     assert set(members) in different
 
 
-def test_facility_type_scheme(ontology: Graph) -> None:
-    assert (CKG.FacilityTypeScheme, RDF.type, SKOS.ConceptScheme) in ontology
-
-
 def test_concept_classes_are_not_disjoint_with_skos_concept(ontology: Graph) -> None:
     for node in ontology.subjects(RDF.type, OWL.AllDisjointClasses):
         for members in ontology.objects(node, OWL.members):
