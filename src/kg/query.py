@@ -234,6 +234,7 @@ def check_syntax(text: str, name: str) -> None:
             raise KgError(f"{name}: SPARQL syntax error: {exc}") from None
         except (RuntimeError, ValueError, OSError):
             pass  # a parsed query that fails to run is not a syntax error; the engine reports it
+        return
     try:
         prepareQuery(text, initNs=_PREFIXES)
     except ParseException as exc:
