@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: run test install install-test system-deps clean distclean
+.PHONY: run test install install-test system-deps clean distclean bench
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
@@ -45,3 +45,7 @@ clean:
 
 distclean: clean
 	rm -rf $(VENV)
+
+# Benchmarks at S, M and L (~10k, ~100k, ~1M triples); writes benchmarks/RESULTS.md. Takes a while.
+bench: $(VENV)/.installed
+	$(BIN)/python benchmarks/bench.py

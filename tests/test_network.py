@@ -259,7 +259,7 @@ def test_select_errors(small):
 
 @pytest.fixture(scope="module")
 def project_view_():
-    return build_view(project().union())
+    return build_view(project().explorable())
 
 
 def test_project_view_has_only_entities(project_view_):

@@ -252,5 +252,9 @@ from .cli_link import gazetteer, import_table, link  # noqa: E402
 main.add_command(gazetteer); main.add_command(import_table); main.add_command(link)
 
 
+from .cli_scale import synth  # noqa: E402
+main.add_command(synth)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

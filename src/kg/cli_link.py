@@ -10,8 +10,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_ERROR, EXIT_VIOLATIONS, output_option, quiet_option
-from .errors import KgError
+from .cli import EXIT_VIOLATIONS, output_option, quiet_option
 
 EXIT_PARTIAL = 3
 
@@ -139,4 +138,4 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 
 
-__all__ = ["gazetteer", "import_table", "link", "EXIT_ERROR", "EXIT_PARTIAL", "KgError"]
+__all__ = ["gazetteer", "import_table", "link", "EXIT_PARTIAL"]

@@ -58,7 +58,8 @@ ENGLISH_NAMES: dict[str, str] = {
     "西双版纳": "Xishuangbanna", "香格里拉": "Shangri-La", "蔚": "Yu", "莘": "Shen",
     "洪洞": "Hongtong", "尉氏": "Weishi", "泌阳": "Biyang", "铅山": "Yanshan", "长子": "Zhangzi",
     "歙": "She", "黟": "Yi", "筠连": "Junlian", "大姚": "Dayao", "会泽": "Huize", "会理": "Huili",
-    "乐清": "Yueqing", "乐亭": "Laoting", "闵行": "Minhang", "六合": "Luhe",
+    "乐清": "Yueqing", "乐亭": "Laoting", "闵行": "Minhang", "六合": "Luhe", "锡林郭勒": "Xilin Gol",
+    "阿拉善": "Alxa", "巴彦淖尔": "Bayannur", "呼伦贝尔": "Hulunbuir", "乌兰察布": "Ulanqab",
 }
 # Characters whose reading in place names differs from pypinyin's usual choice (长宁 is
 # Changning, 朝阳 Chaoyang); names in ENGLISH_NAMES (长子 Zhangzi) come first.
@@ -427,16 +428,10 @@ def labels_for(division: Division, core: dict[str, dict[str, str]] | None = None
 
 
 def _prefix_block() -> str:
-    return (paths.root() / "docs" / "prefixes.ttl").read_text(encoding="utf-8") \
-        if (paths.root() / "docs" / "prefixes.ttl").exists() else _FALLBACK_PREFIXES
-
-
-_FALLBACK_PREFIXES = "".join(
-    f"@prefix {p}: <{ns}> .\n" for p, ns in (
-        ("ckg", "https://w3id.org/county-kg/ontology#"), ("place", "https://w3id.org/county-kg/id/place/"),
-        ("src", "https://w3id.org/county-kg/id/source/"), ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-        ("xsd", "http://www.w3.org/2001/XMLSchema#"), ("skos", "http://www.w3.org/2004/02/skos/core#"),
-        ("dcterms", "http://purl.org/dc/terms/"), ("schema", "https://schema.org/")))
+    """The prefix block every data file starts with (docs/prefixes.ttl), as data/core/places.ttl
+    has it: that file ships with the package, the docs do not."""
+    lines = (paths.data_dir() / "core" / "places.ttl").read_text(encoding="utf-8").splitlines()
+    return "".join(line + "\n" for line in lines if line.startswith("@prefix "))
 
 
 def generate(directory: Path | None = None) -> str:
@@ -486,6 +481,7 @@ def write(path: Path | None = None) -> tuple[Path, int]:
     path = Path(path) if path else output_file()
     text = generate()
     atomic.write_text(path, text)
+    path.chmod(0o644)  # a data file of the project, readable by all
     return path, len(load_gazetteer())
 
 

@@ -45,7 +45,6 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -53,7 +52,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from . import atomic
 from .errors import KgError
-from .gazetteer import romanise, to_simplified, to_traditional
+from .gazetteer import to_simplified, to_traditional
 from .load import Loaded, data_files, default_workspace, load, workspace_files, workspace_graph_name
 from .namespaces import (CKG, DS, GRAPH, IND, INSTANT, OBS, PERIOD, QB, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION,
                          SDMX_MEASURE, SPDX, SRC, THEME, bind_prefixes)

@@ -143,6 +143,31 @@ class Loaded:
             merged.add(triple)
         return merged
 
+    def reference_graphs(self) -> list[URIRef]:
+        """Named graphs of reference tables (the national gazetteer), as opposed to facts."""
+        return [name for name, path in self.files.items() if path.parent.name == "gazetteer"]
+
+    def explorable(self) -> Graph:
+        """What a person explores: the union without the national gazetteer's thousands of
+        places, except the places the rest of the graph refers to (with their descriptions)."""
+        reference = set(self.reference_graphs())
+        if not reference:
+            return self.union()
+        merged = bind_prefixes(Graph())
+        for triple in self.ontology:
+            merged.add(triple)
+        for name, path in self.files.items():
+            if name not in reference and path.parent.name not in ("shapes", "ontology"):
+                for triple in self.dataset.graph(name):
+                    merged.add(triple)
+        referenced = {o for o in merged.objects() if isinstance(o, URIRef)} | set(merged.subjects())
+        for name in reference:
+            gazetteer = self.dataset.graph(name)
+            for subject in referenced:
+                for triple in gazetteer.triples((subject, None, None)):
+                    merged.add(triple)
+        return merged
+
     def files_defining(self, node) -> list[Path]:
         """The files in which ``node`` is a subject: where a reader should look for it."""
         found = []

@@ -281,7 +281,7 @@ def project_view(*, schema: bool = False) -> nx.MultiDiGraph:
     """The view of the project's own graph (ontology and curated data)."""
     from .load import project
 
-    return build_view(project().union(), schema=schema)
+    return build_view(project().explorable(), schema=schema)
 
 
 # -- finding nodes ---------------------------------------------------------------------------

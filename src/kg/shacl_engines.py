@@ -333,6 +333,20 @@ def validate(data, shapes: Graph, engine: str | None = None, *, ontology: Graph 
     return Run(engine, bool(conforms), rows, results_graph, time.perf_counter() - started)
 
 
+def validate_text(text: str, shapes: Graph, *, focus_nodes: Iterable | None = None) -> Run:
+    """pyshacl-turbo on N-Triples text, handed to its Rust parser as is (no rdflib, no store)."""
+    from pyshacl_turbo import Input
+
+    started = time.perf_counter()
+    focus = None if focus_nodes is None else [str(n) for n in focus_nodes]
+    if focus is not None and not focus:
+        return Run("turbo", True, [], _empty_report(shapes))
+    conforms, results_graph, _text = _compiled(shapes).validate(
+        Input(text, "nt", None, {}, {}, preserve_ids=True), inference=None, allow_warnings=True,
+        abort_on_first=False, focus_nodes=focus)
+    return Run("turbo", bool(conforms), rows_of(results_graph), results_graph, time.perf_counter() - started)
+
+
 def _empty_report(shapes: Graph) -> Graph:
     graph = Graph()
     for prefix, namespace in shapes.namespaces():

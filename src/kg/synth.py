@@ -349,7 +349,7 @@ VIOLATION_KINDS: dict[str, tuple[str, str, str | None, str]] = {
                   "sdmx-attribute:unitMeasure", "Observation-unitMeasure"),
     "class": ("a program whose responsible organization is a place", "ClassConstraintComponent",
               "ckg:responsibleOrganization", "Responsible-responsibleOrganization"),
-    "language-in": ("a reported value tagged @zh-Hans", "LanguageInConstraintComponent",
+    "language-in": ("a reported value tagged @en", "LanguageInConstraintComponent",
                     "ckg:reportedValue", "Observation-reportedValue"),
     "in": ("an observation qualified by an administrative level", "InConstraintComponent",
            "ckg:valueQualifier", "Observation-valueQualifier"),
@@ -666,7 +666,7 @@ def _county_triples(out: _Emitter, facts: CountyFacts, seed: int, known: Project
             if spec.local == "tourist-visits" and when == "2022" and "in" in inject:
                 qualifier = "ProvincialLevel"
             out.add(obs, iri(CKG + "valueQualifier"), iri(CKG + qualifier))
-            tag = "zh-Hans" if spec.local == "tourist-visits" and when == "2020" and "language-in" in inject else "zh-Hant"
+            tag = "en" if spec.local == "tourist-visits" and when == "2020" and "language-in" in inject else "zh-Hant"
             out.add(obs, iri(CKG + "reportedValue"), lit(_reported(spec, value, lower), tag))
             link, target = links[spec.local]
             out.add(obs, link, target)

@@ -401,7 +401,7 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     if graph is None:
         from .load import project
 
-        graph = project().union()
+        graph = project().explorable()
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
     write_html(view, output, lang=lang, title=title)
@@ -425,7 +425,7 @@ def write_graphs(loaded, directory: Path | str, *, lang: str = "en") -> list[Pat
     """For the build: ``graph.html`` (all entities) and ``graph-<theme>.html`` for every theme
     that has entities, in ``directory``. ``loaded`` is a :class:`kg.load.Loaded`."""
     directory = Path(directory)
-    view = build_view(loaded.union())
+    view = build_view(loaded.explorable())
     written = [write_html(view, directory / "graph.html", lang=lang, title=_title(view, lang))]
     for theme in view.graph.get("themes", {}):
         if not theme_members(view, theme):

@@ -1,0 +1,466 @@
+"""county-kg benchmarks: the fast pipeline (kg.fastpath) and the plain rdflib + pySHACL
+pipeline at S, M and L (~10k, ~100k, ~1M triples), written to benchmarks/RESULTS.md.
+
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes S,M] [--runs 3]``).
+
+Every measurement runs in a fresh child process (``bench.py --child STEP ...``), so its peak
+RSS is that of the step (plus what it needs loaded first) and no cache survives between runs.
+Times are medians of ``--runs`` runs; a baseline step that takes longer than a minute runs
+once, and one that hits its time cap is reported as "> cap".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = Path(os.environ.get("KG_BENCH_DIR", "/tmp/county-kg-bench"))
+SEED = 42
+SIZES = {"S": 14, "M": 270, "L": 2978}  # counties: with the curated data ~10k, ~100k, ~1.07M triples
+CAPS = {"pyshacl": 300, "rdflib_query": 120, "rudof": 120}
+DEFAULT_CAP = 600
+
+
+# -- the steps, each run in a child process -----------------------------------------------------
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _files(size: str) -> list[Path]:
+    from kg import synth
+
+    return [*synth.curated_files(), WORK / f"synth-{size}.nt"]
+
+
+def child(step: str, size: str) -> dict:
+    sys.path.insert(0, str(ROOT / "src"))
+    from kg import fastpath, synth
+
+    files = _files(size)
+    out: dict = {}
+    if step == "synth":
+        started = time.perf_counter()
+        written = synth.write(WORK / f"synth-{size}-timed.nt", SIZES[size], SEED, base=synth.curated_files())
+        out["seconds"] = time.perf_counter() - started
+        out["triples"] = written.triples
+    elif step == "load":
+        started = time.perf_counter()
+        graph = fastpath.load(files)
+        out["seconds"] = time.perf_counter() - started
+        out["triples"] = len(graph.store)
+    elif step in ("validate", "shacl", "turbo_whole"):
+        graph = fastpath.load(files)
+        started = time.perf_counter()
+        if step == "validate":
+            report = fastpath.validate(graph)
+            out["conforms"], out["results"] = report.conforms, len(report.results)
+            out["shacl_seconds"] = graph.seconds.get("shacl")
+        else:
+            result = fastpath.validate_shacl(graph, partitioned=None if step == "shacl" else False)
+            out["conforms"], out["results"], out["partitions"] = result.conforms, len(result.rows), result.partitions
+        out["seconds"] = time.perf_counter() - started
+    elif step == "catalog":
+        graph = fastpath.load(files)
+        started = time.perf_counter()
+        answers = fastpath.answer_catalog(graph)
+        out["seconds"] = time.perf_counter() - started
+        out["queries"] = {name: s for name, (_r, s) in answers.items()}
+        out["rows"] = {name: len(r.rows) for name, (r, _s) in answers.items()}
+        out["engine"] = _engine_times(graph)
+    elif step == "network":
+        out.update(_network(files, size))
+    elif step == "export":
+        import tempfile
+
+        graph = fastpath.load(files)
+        with tempfile.TemporaryDirectory(dir=WORK) as directory:
+            started = time.perf_counter()
+            written = fastpath.write_exports(graph, Path(directory))
+            out["seconds"] = time.perf_counter() - started
+            out["formats"] = {fmt: s for fmt, (_p, s) in written.items()}
+            out["bytes"] = sum(p.stat().st_size for p, _s in written.values())
+    elif step == "build":
+        import shutil
+
+        target = WORK / f"dist-{size}"
+        started = time.perf_counter()
+        result = fastpath.build(target, files)
+        out["seconds"] = time.perf_counter() - started
+        out["steps"] = result.seconds
+        out["conforms"] = result.report.conforms
+        shutil.rmtree(target, ignore_errors=True)
+    elif step == "import":
+        graph = fastpath.load([*synth.curated_files(), WORK / f"synth-{size}-rest.nt"])
+        state = fastpath.validate_state(graph)
+        started = time.perf_counter()
+        result = fastpath.validate_import(state, WORK / f"synth-{size}-county.nt")
+        out["seconds"] = time.perf_counter() - started
+        out["shacl_seconds"] = result.shacl_seconds
+        out["focus_nodes"] = result.focus_nodes
+        out["full_validation_seconds"] = graph.seconds.get("validate")
+        out["conforms"] = result.report.conforms
+    elif step == "rdflib_load":
+        from kg.load import load
+
+        started = time.perf_counter()
+        loaded = load(files)
+        out["seconds"] = time.perf_counter() - started
+        out["triples"] = len(loaded.data) + len(loaded.ontology)
+    elif step == "pyshacl":
+        from kg.load import load
+        from kg.validate import run_shacl
+
+        loaded = load(files)
+        started = time.perf_counter()
+        _graph, rows = run_shacl(loaded.data, loaded.ontology, loaded.shapes, engine="pyshacl")
+        out["seconds"] = time.perf_counter() - started
+        out["results"] = len(rows)
+    elif step == "rudof":
+        from kg import shacl_engines
+
+        graph = fastpath.load(files)
+        started = time.perf_counter()
+        run = shacl_engines.validate(graph.store, graph.shapes, "rudof")
+        out["seconds"] = time.perf_counter() - started
+        out["results"] = len(run.rows)
+    elif step in ("rdflib_query", "oxigraph_query"):
+        from kg.catalog import find
+        from kg.load import load
+        from kg.query import Engines, run_query
+
+        query = find("02")
+        if step == "rdflib_query":
+            engines = Engines(load(files))
+            engines.graph  # noqa: B018 - build the union graph before timing
+            engine = "rdflib"
+        else:
+            engines = fastpath.engines_for(fastpath.load(files))
+            engine = "oxigraph"
+        params = {"policy": f"pol:synth-{SIZES_FIRST[size]}-county-industry-strategy"}
+        started = time.perf_counter()
+        results = run_query(query, params, engine=engine, engines=engines)
+        out["seconds"] = time.perf_counter() - started
+        out["rows"] = len(results.rows)
+    else:
+        raise SystemExit(f"unknown step {step}")
+    out["rss_mb"] = _rss_mb()
+    return out
+
+
+SIZES_FIRST = {size: "110101" for size in SIZES}  # the first division is in every pick
+
+
+def _engine_times(graph) -> dict[str, float]:
+    """Each catalog question's time inside Oxigraph alone: evaluate and walk the solutions,
+    without turning them into rdflib terms (what kg.query.Results adds) or rendering them."""
+    import pyoxigraph as ox
+
+    from kg import fastpath
+    from kg.catalog import catalog
+    from kg.namespaces import PREFIXES
+    from kg.query import _to_ox, bind_parameters
+
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    times = {}
+    for item in catalog():
+        item = fastpath.fast_query(item)
+        bindings = {ox.Variable(k): _to_ox(v) for k, v in bind_parameters(item, {}).items()}
+        started = time.perf_counter()
+        solutions = graph.store.query(item.text, prefixes=prefixes, substitutions=bindings)
+        if isinstance(solutions, ox.QuerySolutions):
+            for _solution in solutions:
+                pass
+        times[item.name] = time.perf_counter() - started
+    return times
+
+
+def _network(files: list[Path], size: str) -> dict:
+    """Network analysis and a page for one county's subgraph (its nodes and their neighbours)."""
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg import fastpath
+    from kg.analyze import communities, rank
+    from kg.network import build_view
+    from kg.viz import render_html
+
+    graph = fastpath.load(files)
+    started = time.perf_counter()
+    code = SIZES_FIRST[size]
+    subjects = [r[0].value for r in graph.store.query(
+        f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?s), '-{code}')) }}")]
+    local = fastpath.locality(graph.shapes)
+    data = graph.store.query(fastpath.neighbourhood_query(subjects, local.inverse)).serialize(format=ox.RdfFormat.N_TRIPLES)
+    sub = Graph().parse(data=(data + fastpath._ontology_nt(graph)).decode("utf-8"), format="nt")
+    extracted = time.perf_counter()
+    view = build_view(sub)
+    rank(view, top=10)
+    communities(view)
+    page = render_html(view)
+    return {"seconds": time.perf_counter() - started, "extract_seconds": extracted - started,
+            "subgraph_triples": len(sub), "nodes": view.number_of_nodes(), "page_bytes": len(page)}
+
+
+# -- the parent: prepare, run, report -------------------------------------------------------------
+
+
+FAST_STEPS = ["synth", "load", "validate", "shacl", "catalog", "network", "export", "build", "import"]
+BASELINE_STEPS = ["rdflib_load", "pyshacl", "rdflib_query", "oxigraph_query", "turbo_whole", "rudof"]
+LABELS = {
+    "synth": "kg synth (write N-Triples)", "load": "load (pyoxigraph)",
+    "validate": "validate: shapes + checks + quotes", "shacl": "  of which SHACL (turbo; by partitions above 120k triples)",
+    "catalog": "question catalog (all queries, Oxigraph)", "network": "network analysis + viz of a county subgraph",
+    "export": "exports (ttl, nt, jsonld, trig)", "build": "whole build (load, validate, exports, summary, catalog)",
+    "import": "import one more county (incremental validation)",
+    "rdflib_load": "baseline: load (rdflib, kg.load)", "pyshacl": "baseline: SHACL (pySHACL)",
+    "rdflib_query": "baseline: policy->program->outcome query (rdflib)",
+    "oxigraph_query": "same query on Oxigraph", "turbo_whole": "SHACL, pyshacl-turbo on the whole graph",
+    "rudof": "SHACL, pyrudof (not exact, comparison only)",
+}
+
+
+def run_child(step: str, size: str, cap: float) -> dict:
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", step, size]
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=cap, env=env, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return {"capped": cap, "seconds": time.perf_counter() - started}
+    if done.returncode != 0:
+        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1][:200]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def prepare(size: str) -> int:
+    """The synthetic file of a size, and the same split into 'all but one county' and 'that county'."""
+    from kg import synth
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    path = WORK / f"synth-{size}.nt"
+    written = synth.write(path, SIZES[size], SEED, base=synth.curated_files())
+    code = SIZES_FIRST[size]
+    name = f"<{synth.graph_name(code)}> .\n"
+    with (WORK / f"synth-{size}-rest.nt").open("w", encoding="utf-8") as rest, \
+            (WORK / f"synth-{size}-county.nt").open("w", encoding="utf-8") as county:
+        for line in synth.synthesize(SIZES[size], SEED, graphs=True, base=synth.curated_files()):
+            triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
+            (county if line.endswith(name) else rest).write(triple)
+    return written.triples
+
+
+def measure(step: str, size: str, runs: int) -> dict:
+    cap = CAPS.get(step, DEFAULT_CAP)
+    samples = []
+    for n in range(runs):
+        result = run_child(step, size, cap)
+        samples.append(result)
+        print(f"  {size} {step} run {n + 1}: " + (f"> {cap} s (cap)" if "capped" in result else
+              result.get("error") or f"{result['seconds']:.3f} s, {result['rss_mb']:.0f} MB"), flush=True)
+        if "capped" in result or "error" in result or (result["seconds"] > 60 and step in BASELINE_STEPS):
+            break
+    good = [s for s in samples if "seconds" in s and "capped" not in s and "error" not in s]
+    summary = {"runs": len(good), "samples": samples}
+    if good:
+        summary["seconds"] = statistics.median(s["seconds"] for s in good)
+        summary["rss_mb"] = max(s["rss_mb"] for s in good)
+        summary["last"] = good[-1]
+    elif any("capped" in s for s in samples):
+        summary["capped"] = cap
+    else:
+        summary["error"] = samples[-1].get("error")
+    return summary
+
+
+def exponent(points: list[tuple[float, float]]) -> float | None:
+    """Slope of the least-squares line through (log triples, log seconds)."""
+    points = [(math.log(n), math.log(t)) for n, t in points if n > 0 and t and t > 0]
+    if len(points) < 2:
+        return None
+    mx = sum(x for x, _ in points) / len(points)
+    my = sum(y for _, y in points) / len(points)
+    sxx = sum((x - mx) ** 2 for x, _ in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sxx if sxx else None
+
+
+def machine() -> dict:
+    info = {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = re.search(r"model name\s*:\s*(.*)", cpuinfo).group(1).strip()
+        meminfo = Path("/proc/meminfo").read_text()
+        info["memory_gb"] = round(int(re.search(r"MemTotal:\s*(\d+)", meminfo).group(1)) / 1024 / 1024, 1)
+    except (OSError, AttributeError):
+        pass
+    from importlib.metadata import PackageNotFoundError, version
+
+    packages = {}
+    for name in ("rdflib", "pyshacl", "pyshacl-turbo", "pyoxigraph", "pyrudof", "networkx"):
+        try:
+            packages[name] = version(name)
+        except PackageNotFoundError:
+            packages[name] = "not installed"
+    info["packages"] = packages
+    return info
+
+
+def fmt_time(entry: dict) -> str:
+    if entry is None:
+        return "-"
+    if "capped" in entry:
+        return f"> {entry['capped']} s"
+    if "error" in entry:
+        return "error"
+    seconds = entry["seconds"]
+    text = f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
+    return text + ("" if entry["runs"] >= 3 else f" (n={entry['runs']})")
+
+
+def fmt_rss(entry: dict) -> str:
+    return f"{entry['rss_mb']:.0f} MB" if entry and "rss_mb" in entry else "-"
+
+
+def report(results: dict, triples: dict, info: dict, load_before, load_after, started: str, elapsed: float) -> str:
+    sizes = [s for s in SIZES if s in results]
+    lines = ["# county-kg benchmark results", "",
+             f"Generated by `make bench` (benchmarks/bench.py) on {started}, in {elapsed / 60:.1f} min.", "",
+             "## Machine", "",
+             f"- CPU: {info.get('cpu', '?')}, {info['cores']} cores; memory {info.get('memory_gb', '?')} GB",
+             f"- Python {info['python']} on {info['platform']}",
+             "- packages: " + ", ".join(f"{k} {v}" for k, v in info["packages"].items()),
+             f"- load average (1, 5, 15 min) before: {', '.join(f'{x:.2f}' for x in load_before)}; "
+             f"after: {', '.join(f'{x:.2f}' for x in load_after)}",
+             "- the machine is shared: other processes used CPU during the run (load average above), "
+             "so times are upper bounds for an idle machine.", "",
+             "## Graphs", "",
+             "The project's curated data (core, sources, themes; the generated gazetteer is left out, "
+             "the synthetic graph describes its divisions itself) plus `kg synth --seed 42 --base curated` "
+             "counties, and the ontology:", "",
+             "| size | counties | triples (ontology + data) |", "| --- | ---: | ---: |"]
+    lines += [f"| {s} | {SIZES[s]} | {triples[s]:,} |" for s in sizes]
+    lines += ["", "## Steps", "",
+              "Median of 3 runs (baseline steps over a minute: one run), each in a fresh process; "
+              "peak RSS of that process (which also loads what the step needs). Exponent: slope of "
+              "log(time) over log(triples) through S, M, L.", "",
+              "| step | " + " | ".join(f"{s} time | {s} peak RSS" for s in sizes) + " | exponent |",
+              "| --- |" + " ---: | ---: |" * len(sizes) + " ---: |"]
+    for step in FAST_STEPS + BASELINE_STEPS:
+        row = [LABELS[step]]
+        points = []
+        for s in sizes:
+            entry = results[s].get(step)
+            row += [fmt_time(entry), fmt_rss(entry)]
+            if entry and "seconds" in entry and "capped" not in entry and "error" not in entry:
+                points.append((triples[s], entry["seconds"]))
+        slope = exponent(points) if len(points) == len(sizes) else None
+        row.append(f"{slope:.2f}" if slope is not None else "-")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "## Baseline ratios (baseline time / fast time)", "",
+              "| comparison | " + " | ".join(sizes) + " |", "| --- |" + " ---: |" * len(sizes)]
+    for label, slow, fast in (("load: rdflib / pyoxigraph", "rdflib_load", "load"),
+                              ("SHACL: pySHACL / fast SHACL", "pyshacl", "shacl"),
+                              ("SHACL: pySHACL / whole validate step", "pyshacl", "validate"),
+                              ("path query: rdflib / Oxigraph", "rdflib_query", "oxigraph_query")):
+        row = [label]
+        for s in sizes:
+            a, b = results[s].get(slow), results[s].get(fast)
+            if a and b and "seconds" in b and b["seconds"] > 0:
+                if "capped" in a:
+                    row.append(f"> {a['capped'] / b['seconds']:.0f}x")
+                elif "seconds" in a and "error" not in a:
+                    row.append(f"{a['seconds'] / b['seconds']:.1f}x")
+                else:
+                    row.append("-")
+            else:
+                row.append("-")
+        lines.append("| " + " | ".join(row) + " |")
+    lines += ["", "## Details", ""]
+    for s in sizes:
+        build = results[s].get("build", {}).get("last", {})
+        catalog = results[s].get("catalog", {}).get("last", {})
+        imp = results[s].get("import", {}).get("last", {})
+        net = results[s].get("network", {}).get("last", {})
+        exp = results[s].get("export", {}).get("last", {})
+        lines.append(f"### {s}")
+        lines.append("")
+        if build:
+            lines.append("- build steps (s): " + ", ".join(f"{k} {v:.2f}" for k, v in build.get("steps", {}).items()))
+        if catalog.get("queries"):
+            times = sorted(catalog["queries"].values())
+            slowest = sorted(catalog["queries"].items(), key=lambda i: -i[1])[:3]
+            lines.append(f"- catalog ({len(times)} queries, each with its answer as kg.query.Results): median "
+                         f"{statistics.median(times) * 1000:.1f} ms, max {times[-1] * 1000:.0f} ms; slowest: "
+                         + ", ".join(f"{n} {t * 1000:.0f} ms ({catalog['rows'][n]} rows)" for n, t in slowest))
+            if catalog.get("engine"):
+                engine = sorted(catalog["engine"].values())
+                lines.append(f"- catalog inside Oxigraph only (evaluate and walk the solutions): median "
+                             f"{statistics.median(engine) * 1000:.1f} ms, max {engine[-1] * 1000:.0f} ms")
+        if exp.get("formats"):
+            lines.append("- exports (s): " + ", ".join(f"{k} {v:.2f}" for k, v in exp["formats"].items())
+                         + f"; {exp.get('bytes', 0) / 1e6:.0f} MB")
+        if imp:
+            lines.append(f"- import of one county: {imp.get('focus_nodes')} focus nodes validated, SHACL "
+                         f"{imp.get('shacl_seconds', 0):.2f} s, whole import step {imp.get('seconds', 0):.2f} s "
+                         f"(validating the graph before it: {imp.get('full_validation_seconds') or 0:.2f} s)")
+        if net:
+            lines.append(f"- network: subgraph of {net.get('subgraph_triples')} triples, {net.get('nodes')} nodes "
+                         f"(extraction {net.get('extract_seconds', 0):.2f} s)")
+        shacl = results[s].get("shacl", {}).get("last", {})
+        if shacl:
+            lines.append(f"- SHACL: {shacl.get('partitions')} partition(s), {shacl.get('results')} results")
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--child", nargs=2, metavar=("STEP", "SIZE"))
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS))
+    parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child), default=str))
+        return
+    sys.path.insert(0, str(ROOT / "src"))
+    started_at = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    started = time.perf_counter()
+    load_before = os.getloadavg()
+    info = machine()
+    sizes = [s for s in args.sizes.split(",") if s in SIZES]
+    steps = [s for s in args.steps.split(",") if s]
+    results: dict[str, dict] = {}
+    triples: dict[str, int] = {}
+    for size in sizes:
+        print(f"{size}: preparing {SIZES[size]} counties", flush=True)
+        prepare(size)
+        results[size] = {}
+        for step in steps:
+            if step == "rudof" and size == "L":
+                continue  # minutes, and not exact: S and M say enough
+            results[size][step] = measure(step, size, args.runs)
+        load_entry = results[size].get("load", {}).get("last") or {}
+        triples[size] = load_entry.get("triples") or 0
+        (WORK / "results.json").write_text(json.dumps({"results": results, "triples": triples}, default=str))
+    text = report(results, triples, info, load_before, os.getloadavg(), started_at, time.perf_counter() - started)
+    Path(args.output).write_text(text, encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

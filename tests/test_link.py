@@ -1,0 +1,261 @@
+"""`kg link`: link discovery against another county dataset, measured against a reference link set.
+
+The "other" dataset is built here: a county database in Traditional characters with its own
+IRIs and classes, old and 12-digit codes, names without suffixes, spacing, an English-only
+record, two 朝陽區 under different parents, a renamed county, decoys (a hydropower station
+named like a town, invented places) and two organizations. The reference link set says which
+of our resources each record is; precision and recall of `kg link` are measured against it.
+"""
+
+from __future__ import annotations
+
+import csv
+import socket
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from kg.cli import main
+from kg.link import Linker, Thresholds, entities_of, link_dataset, our_entities
+from kg.namespaces import GRAPH, PLACE, SCHEMA
+
+EX = Namespace("http://example.org/other/")
+EXO = Namespace("http://example.org/other/ontology#")
+AGENT = Namespace("https://w3id.org/county-kg/id/agent/")
+
+# their id: (labels, class, code, parent id, our IRI or None)
+RECORDS: dict[str, tuple] = {
+    # provinces and prefectures
+    "yn": (["雲南省"], "Province", "530000", None, PLACE["53"]),
+    "sc": (["四川"], "Province", None, None, PLACE["51"]),
+    "bj": (["北京"], "Province", None, None, PLACE["11"]),
+    "jl": (["吉林省"], "Province", None, None, PLACE["22"]),
+    "zt": (["昭通市"], "Prefecture", None, "yn", PLACE["5306"]),
+    "yb": (["宜賓市"], "Prefecture", None, "sc", PLACE["5115"]),
+    "cc": (["長春市"], "Prefecture", "220100", "jl", PLACE["2201"]),
+    # Zhaotong's county-level divisions, as another database writes them
+    "zy": (["昭陽區"], "County", "530602", "zt", PLACE["530602"]),
+    "ld": (["魯甸"], "County", None, "zt", PLACE["530621"]),
+    "qj": (["巧家 縣"], "County", None, "zt", PLACE["530622"]),
+    "yj": (["鹽津縣"], "County", "530623000000", "zt", PLACE["530623"]),
+    "dg": (["大關"], "County", None, "zt", PLACE["530624"]),
+    "ys": (["永善縣"], "County", None, "zt", PLACE["530625"]),
+    "sj": (["綏江縣"], "County", None, "zt", PLACE["530626"]),
+    "zx": (["鎮雄縣"], "County", None, "zt", PLACE["530627"]),
+    "yl": (["彝良"], "County", None, "zt", PLACE["530628"]),
+    "wx": ([Literal("Weixin County", lang="en")], "County", None, "zt", PLACE["530629"]),
+    "sfx": (["水富縣"], "County", "530630", "zt", PLACE["530630"]),
+    "sf": (["水富市"], "County", "530681", "zt", PLACE["530681"]),
+    "sf-old-name": (["水富县"], "County", None, "zt", PLACE["530630"]),
+    # Sichuan neighbours: 長寧 is also a district of Shanghai; 宜賓縣 was renamed 叙州区 in 2018
+    "cn": (["長寧縣"], "County", None, "yb", PLACE["511524"]),
+    "xz": (["敘州區"], "County", None, "yb", PLACE["511504"]),
+    "ps": (["屏山"], "County", None, "yb", PLACE["511529"]),
+    "ybx": (["宜賓縣"], "County", None, "yb", PLACE["511504"]),
+    # two districts with the same name, told apart by their parents
+    "cy-bj": (["朝陽區"], "District", None, "bj", PLACE["110105"]),
+    "cy-cc": (["朝陽區"], "District", None, "cc", PLACE["220104"]),
+    # townships of Shuifu
+    "xjb": (["向家壩鎮"], "Town", None, "sf", PLACE["530681101"]),
+    "yc": (["雲富街道"], "Subdistrict", "530681001", "sf", PLACE["530681001"]),
+    # organizations
+    "cpc-sf": (["中共水富市委"], "GovernmentOrganization", None, None, AGENT["shuifu-party-committee"]),
+    "gov-yn": (["雲南省人民政府"], "GovernmentOrganization", None, None, AGENT["yunnan-government"]),
+    # decoys: nothing of ours is the same thing
+    "xjb-station": (["向家壩水電站"], "PowerStation", None, "sf", None),
+    "thy": (["桃花源縣"], "County", None, "zt", None),
+    "yw": (["雲霧鎮"], "Town", None, "sf", None),
+    "atlantis": ([Literal("Atlantis District", lang="en")], "District", None, "zt", None),
+    "wrong-code": (["九寨溝縣"], "County", None, "zt", None),
+}
+
+
+def other_graph() -> Graph:
+    g = Graph()
+    g.bind("ex", EX)
+    g.bind("exo", EXO)
+    for key, (labels, cls, code, parent, _ours) in RECORDS.items():
+        node = EX[key]
+        g.add((node, RDF.type, EXO[cls]))
+        for label in labels:
+            g.add((node, SKOS.prefLabel if key.startswith("sf") else RDFS.label,
+                   label if isinstance(label, Literal) else Literal(label, lang="zh-Hant")))
+        if code:
+            g.add((node, DCTERMS.identifier if len(code) != 6 else URIRef("http://www.wikidata.org/prop/direct/P442"),
+                   Literal(code)))
+        if parent:
+            g.add((node, SCHEMA.containedInPlace, EX[parent]))
+    return g
+
+
+def reference() -> set[tuple[str, str]]:
+    return {(str(EX[key]), str(ours)) for key, (*_rest, ours) in RECORDS.items() if ours is not None}
+
+
+def precision_recall(found: set[tuple[str, str]], expected: set[tuple[str, str]]) -> tuple[float, float]:
+    correct = len(found & expected)
+    return (correct / len(found) if found else 1.0), correct / len(expected)
+
+
+@pytest.fixture(scope="module")
+def other_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("other") / "other-county-db.ttl"
+    other_graph().serialize(path, format="turtle")
+    return path
+
+
+@pytest.fixture(scope="module")
+def linked(other_file, tmp_path_factory, project):
+    workspace = tmp_path_factory.mktemp("workspace")
+    return link_dataset(str(other_file), workspace=workspace, loaded=project, today=date(2024, 1, 15))
+
+
+def test_the_other_dataset_is_big_enough():
+    assert len(RECORDS) >= 30
+    assert len(reference()) >= 28
+
+
+def test_precision_and_recall(linked):
+    precision, recall = precision_recall(linked.pairs(), reference())
+    wrong = linked.pairs() - reference()
+    missed = reference() - linked.pairs()
+    print(f"\nkg link: precision {precision:.3f}, recall {recall:.3f} "
+          f"({len(linked.pairs())} links, {len(reference())} in the reference); wrong: {sorted(wrong)}; "
+          f"missed: {sorted(missed)}")
+    assert precision >= 0.95, wrong
+    assert recall >= 0.90, missed
+
+
+def test_codes_link_first_with_score_one(linked):
+    by_theirs = {str(l.theirs): l for l in linked.links}
+    for key in ("yn", "zy", "yj", "sfx", "sf", "cc", "yc"):
+        link = by_theirs[str(EX[key])]
+        assert link.relation == "exact" and link.score == 1.0 and "division code" in link.method, link
+    # the old code links to the old division, which the graph records as replaced by the new one
+    assert by_theirs[str(EX["sfx"])].ours == PLACE["530630"]
+    assert by_theirs[str(EX["yj"])].ours == PLACE["530623"]  # 12-digit form
+
+
+def test_same_name_is_told_apart_by_parent(linked):
+    by_theirs = {str(l.theirs): l.ours for l in linked.links}
+    assert by_theirs[str(EX["cy-bj"])] == PLACE["110105"]
+    assert by_theirs[str(EX["cy-cc"])] == PLACE["220104"]
+    assert by_theirs[str(EX["cn"])] == PLACE["511524"]  # not 长宁区 of Shanghai
+
+
+def test_decoys_are_not_linked(linked):
+    linked_theirs = {str(l.theirs) for l in linked.links}
+    for key in ("xjb-station", "thy", "yw", "atlantis", "wrong-code"):
+        assert str(EX[key]) not in linked_theirs, key
+
+
+def test_link_set_graph_has_score_method_and_date(linked):
+    graph = Graph().parse(linked.path, format="turtle")
+    assert (PLACE["530681"], SKOS.exactMatch, EX["sf"]) in graph
+    axioms = list(graph.subjects(RDF.type, OWL.Axiom))
+    assert len(axioms) == len(linked.links)
+    sssom = Namespace("https://w3id.org/sssom/")
+    for axiom in axioms:
+        assert graph.value(axiom, OWL.annotatedSource) is not None
+        assert graph.value(axiom, OWL.annotatedProperty) in (SKOS.exactMatch, SKOS.closeMatch)
+        assert 0 < float(graph.value(axiom, sssom.confidence)) <= 1
+        assert graph.value(axiom, sssom.mapping_justification) is not None
+        assert str(graph.value(axiom, DCTERMS.date)) == "2024-01-15"
+        assert graph.value(axiom, RDFS.comment)
+    assert linked.path.name == "other-county-db.ttl" and linked.path.parent.name == "links"
+    assert linked.graph == GRAPH["links/other-county-db"]
+
+
+def test_review_file_lists_uncertain_candidates(linked):
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    assert rows, "the decoy station and near-misses should be offered for review"
+    assert set(rows[0]) == {"their_iri", "their_label", "our_iri", "our_label", "score", "method"}
+    assert all(float(r["score"]) < 1.0 or "differ" in r["method"] or "ambiguous" in r["method"] for r in rows)
+
+
+def test_link_set_loads_as_its_own_named_graph(linked):
+    from kg.load import load
+
+    loaded = load(workspace=linked.path.parent.parent)
+    assert GRAPH["links/other-county-db"] in loaded.files
+    assert (PLACE["530681"], SKOS.exactMatch, EX["sf"]) in loaded.union()
+
+
+def test_linking_the_same_dataset_again_replaces_the_link_set(other_file, linked, project):
+    again = link_dataset(str(other_file), workspace=linked.path.parent.parent, loaded=project, today=date(2024, 1, 15))
+    assert again.path == linked.path and again.pairs() == linked.pairs()
+    assert len(list((linked.path.parent).glob("*.ttl"))) == 1
+
+
+def test_thresholds_decide_exact_close_and_review():
+    ours = our_entities(_small_ours())
+    theirs = entities_of(_small_theirs())
+    links, review, _unmatched = Linker(ours, Thresholds()).link(theirs)
+    by_theirs = {str(l.theirs): l for l in links}
+    assert by_theirs["http://x/shuifu"].relation == "exact"       # 水富 -> 水富市: no suffix, 0.97
+    assert by_theirs["http://x/shuifu-county"].relation == "close"  # 水富縣 vs 水富市: other suffix, 0.90
+    assert "http://x/shuifu-town" not in by_theirs  # 水富鎮 is a town: not a county-level division
+    strict = Thresholds(exact=0.99, close=0.95)
+    links, review, _ = Linker(ours, strict).link(theirs)
+    assert "http://x/shuifu" not in {str(l.theirs) for l in links if l.relation == "exact"}
+    assert {str(l.theirs) for l in review} >= {"http://x/shuifu-county"}
+
+
+def _small_ours() -> Graph:
+    from kg.namespaces import CKG
+
+    g = Graph()
+    g.add((PLACE["530681"], RDF.type, CKG.CountyLevelDivision))
+    g.add((PLACE["530681"], RDFS.label, Literal("水富市", lang="zh-Hans")))
+    g.add((PLACE["530681"], CKG.divisionCode, Literal("530681")))
+    return g
+
+
+def _small_theirs() -> Graph:
+    g = Graph()
+    g.add((URIRef("http://x/shuifu"), RDFS.label, Literal("水富")))
+    g.add((URIRef("http://x/shuifu-county"), RDFS.label, Literal("水富縣")))
+    g.add((URIRef("http://x/shuifu-town"), RDFS.label, Literal("水富鎮")))
+    return g
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_link_against_a_sparql_endpoint(tmp_path, project):
+    """OTHER as a SPARQL endpoint: an Oxigraph server on loopback serving the same records."""
+    import subprocess
+
+    from kg.serve import Server, oxigraph_binary
+
+    data = tmp_path / "other.nt"
+    other_graph().serialize(data, format="nt", encoding="utf-8")
+    store = tmp_path / "store"
+    subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(data)], check=True,
+                   capture_output=True)
+    with Server(store, port=free_port()) as server:
+        result = link_dataset(f"{server.url}/query", name="other-endpoint", workspace=tmp_path / "ws", loaded=project,
+                              today=date(2024, 1, 15))
+    precision, recall = precision_recall(result.pairs(), reference())
+    assert precision >= 0.95 and recall >= 0.90
+    assert result.graph == GRAPH["links/other-endpoint"]
+
+
+def test_cli_link(other_file, tmp_path):
+    result = CliRunner().invoke(main, ["link", str(other_file), "--workspace", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "exactMatch" in result.output and "to review" in result.output
+    assert (tmp_path / "links" / "other-county-db.ttl").exists()
+    assert (tmp_path / "links" / "other-county-db.review.csv").exists()
+
+
+def test_cli_link_unreachable_endpoint_is_an_error(tmp_path):
+    result = CliRunner().invoke(main, ["link", f"http://127.0.0.1:{free_port()}/query", "--workspace", str(tmp_path)])
+    assert result.exit_code == 2 and "cannot reach" in result.output

@@ -1,0 +1,191 @@
+"""The fast SHACL paths give pySHACL's answers: on the synthetic S graph (the curated data plus
+14 synthetic counties, ~10k triples), with and without injected violations, pySHACL (the
+reference), pyshacl-turbo (the default engine), the partitioned validation of kg.fastpath and
+the incremental validation of one more county all report the same conforms value and the same
+results (focus node, path, constraint component, severity; and the same messages, values and
+source shapes)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from kg import fastpath, shacl_engines, synth
+from kg.load import load
+from kg.namespaces import SH
+from kg.validate import run_shacl, validate_loaded
+
+S_COUNTIES = 14
+SEED = 42
+BASE = synth.curated_files()
+
+
+def _write(directory: Path, violations: int) -> Path:
+    path = directory / f"synth-s-{violations}.nt"
+    if not path.exists():
+        synth.write(path, S_COUNTIES, SEED, violations, base=BASE)
+    return path
+
+
+@pytest.fixture(scope="module", params=[0, 22], ids=["clean", "violations"])
+def s_graph(request, tmp_path_factory):
+    directory = tmp_path_factory.getbasetemp() / "synth-s"
+    directory.mkdir(exist_ok=True)
+    files = [*BASE, _write(directory, request.param)]
+    loaded = load(files)
+    reference = shacl_engines.validate(loaded.data, loaded.shapes, "pyshacl", ontology=loaded.ontology)
+    return request.param, files, loaded, reference
+
+
+def _keys(rows) -> set:
+    return {shacl_engines.key(r) for r in rows}
+
+
+def _full(rows) -> set:
+    return {(shacl_engines.key(r), r[4], str(r[5]), str(r[6])) for r in rows}
+
+
+def test_s_graph_size(s_graph):
+    _violations, _files, loaded, _reference = s_graph
+    assert 8_000 <= len(loaded.data) + len(loaded.ontology) <= 14_000
+
+
+def test_reference_finds_exactly_the_injected_violations(s_graph):
+    violations, _files, _loaded, reference = s_graph
+    found = {(str(r[0]), r[1], str(r[2]), str(r[6])) for r in reference.rows if r[3] == SH.Violation}
+    planned = {(p.focus, p.path, p.component, p.shape) for p in synth.planned_violations(S_COUNTIES, SEED, violations, base=BASE)}
+    assert found == planned
+    assert len(planned) == violations
+    assert reference.conforms == (violations == 0)
+
+
+def test_turbo_equals_pyshacl(s_graph):
+    _violations, _files, loaded, reference = s_graph
+    turbo = shacl_engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
+    assert turbo.conforms == reference.conforms
+    assert _keys(turbo.rows) == _keys(reference.rows)
+    assert _full(turbo.rows) == _full(reference.rows)
+    assert len(turbo.rows) == len(reference.rows)
+
+
+def test_run_shacl_defaults_to_turbo_and_keeps_pyshacl(s_graph):
+    _violations, _files, loaded, reference = s_graph
+    assert shacl_engines.DEFAULT_ENGINE == "turbo"
+    _graph, default_rows = run_shacl(loaded.data, loaded.ontology, loaded.shapes)
+    _graph, pyshacl_rows = run_shacl(loaded.data, loaded.ontology, loaded.shapes, engine="pyshacl")
+    assert _full(default_rows) == _full(pyshacl_rows) == _full(reference.rows)
+
+
+def test_partitioned_and_whole_equal_pyshacl(s_graph):
+    _violations, files, _loaded, reference = s_graph
+    graph = fastpath.load(files)
+    assert fastpath.locality(graph.shapes).exact
+    whole = fastpath.validate_shacl(graph, partitioned=False)
+    parts = fastpath.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
+    assert parts.partitions > 3
+    for result in (whole, parts):
+        assert result.conforms == reference.conforms
+        assert _full(result.rows) == _full(reference.rows)
+        assert len(result.rows) == len(reference.rows)
+
+
+def _as_dicts(report) -> list[str]:
+    found = []
+    for result in report.results:
+        row = result.as_dict()
+        if row["constraintComponent"] == "sh:QualifiedMaxCountConstraintComponent" and row["path"] == "rdfs:label":
+            row["focusLabel"] = None  # two labels in one language: which one names it is arbitrary
+        found.append(json.dumps(row, sort_keys=True, ensure_ascii=False))
+    return sorted(found)
+
+
+def test_fast_report_equals_kg_validate(s_graph):
+    _violations, files, loaded, _reference = s_graph
+    expected = validate_loaded(loaded, quotes=False, engine="pyshacl")
+    report = fastpath.validate(fastpath.load(files), quotes=False, partition_size=2_000)
+    assert report.conforms == expected.conforms
+    assert _as_dicts(report) == _as_dicts(expected)
+
+
+def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
+    violations, files, _loaded, _reference = s_graph
+    # a county with injected violations (if any), written to its own file as an import would be
+    code = synth.planned_violations(S_COUNTIES, SEED, violations, base=BASE)[0].county if violations else \
+        synth.county_codes(S_COUNTIES)[5]
+    name = f"<{synth.graph_name(code)}> .\n"
+    rest, county = tmp_path / "rest.nt", tmp_path / f"county-{code}.nt"
+    with rest.open("w", encoding="utf-8") as a, county.open("w", encoding="utf-8") as b:
+        for line in synth.synthesize(S_COUNTIES, SEED, violations, graphs=True, base=BASE):
+            triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
+            (b if line.endswith(name) else a).write(triple)
+    before = fastpath.validate_state(fastpath.load([*files[:-1], rest]))
+    imported = fastpath.validate_import(before, county)
+    assert not imported.full
+    assert 30 < imported.focus_nodes < 300  # the county's nodes and those next to them, not the graph
+    scratch = fastpath.validate_state(fastpath.load([*files[:-1], rest, county]))
+    assert imported.report.conforms == scratch.report.conforms
+    assert _full(before.shacl.rows) == _full(scratch.shacl.rows)
+    assert _as_dicts(imported.report) == _as_dicts(scratch.report)
+
+
+def test_fast_check_equals_the_check_file(tmp_path):
+    from kg.validate import check_queries
+
+    conflicting = [p for p in check_queries() if p.name == "conflicting-observation-violation.rq"]
+    if not conflicting or fastpath.check_text(conflicting[0]) == fastpath.check_text(conflicting[0], fast=False):
+        pytest.skip("the check file changed: it runs as written")
+    synthetic = tmp_path / "s.nt"
+    synth.write(synthetic, 3, SEED, base=BASE)
+    observation = f"<https://w3id.org/county-kg/id/observation/synth-{synth.pick(3)[0].code}-gdp-2022>"
+    extra = tmp_path / "conflict.nt"
+    extra.write_text("".join(
+        line.replace(observation, "<https://w3id.org/county-kg/id/observation/synth-conflict>")
+            .replace('.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', '.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
+        for line in synth.synthesize(3, SEED, base=BASE) if line.startswith(observation + " ")), encoding="utf-8")
+    graph = fastpath.load([*BASE, synthetic, extra])
+    fast, written = fastpath.run_checks(graph), fastpath.run_checks(graph, fast=False)
+    assert len(fast) == 2
+    assert sorted(map(str, fast)) == sorted(map(str, written))
+
+
+def test_project_shapes_are_local():
+    graph_shapes = load(data=[]).shapes
+    local = fastpath.locality(graph_shapes)
+    assert local.exact, local.problems
+    assert "http://www.w3.org/ns/oa#hasSelector" in local.inverse
+
+
+def test_fast_catalog_forms_give_the_same_answers(s_graph):
+    from kg.catalog import catalog
+    from kg.query import run_query
+
+    _violations, files, _loaded, _reference = s_graph
+    graph = fastpath.load(files)
+    engines = fastpath.engines_for(graph)
+    rewritten = [item for item in catalog() if fastpath.fast_query(item) is not item]
+    for item in rewritten:
+        assert run_query(fastpath.fast_query(item), engines=engines).canonical() == \
+            run_query(item, engines=engines).canonical(), item.name
+
+
+def test_fast_build_writes_what_kg_writes(s_graph, tmp_path):
+    """Summary, canonical N-Triples and catalog answers of kg.fastpath.build equal those of the
+    rdflib pipeline (kg.summary, kg.export, kg.build.write_catalog_answers)."""
+    from kg.build import write_catalog_answers
+    from kg.export import serialize
+    from kg.summary import summarize
+
+    violations, files, loaded, _reference = s_graph
+    if violations:
+        pytest.skip("a graph with violations is not built")
+    result = fastpath.build(tmp_path / "fast", files, texts=None)
+    assert result.report.conforms
+    assert result.summary.to_json() == summarize(loaded.data, loaded.union()).to_json()
+    assert (tmp_path / "fast" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
+    write_catalog_answers(loaded, (tmp_path / "slow").resolve()) if (tmp_path / "slow").mkdir() is None else None
+    for answer in sorted((tmp_path / "slow" / "queries").glob("*.csv")):
+        assert (tmp_path / "fast" / "queries" / answer.name).read_text(encoding="utf-8") == \
+            answer.read_text(encoding="utf-8"), answer.name
