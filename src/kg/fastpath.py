@@ -8,10 +8,10 @@ per catalog query. This module does the same steps on one in-memory pyoxigraph S
   ``kg.store`` does), with the counts the summary needs;
 - :func:`validate`: SHACL with pyshacl-turbo, one *partition* of focus nodes at a time: the
   files' triples (terms exactly as written: the store keeps values, not lexical forms) are
-  grouped by county (the division code in their subjects' IRIs), and each partition of ~10k
+  grouped by county (the division code in their subjects' IRIs), and each partition of ~5k
   triples gets only the triples its results can depend on. pyshacl-turbo's cost per triple
-  grows with the size of the graph it is given, so 100 small graphs take ~9 s where one graph
-  of 1M triples takes 40 s and 1.3 GB; two partitions run at once (it releases the GIL).
+  grows with the size of the graph it is given, so 200 small graphs take ~7 s where one graph
+  of 1M triples takes 27-40 s and 1.3 GB; two partitions run at once (it releases the GIL).
   Then the SPARQL checks and the quote check run on the store. The report is a
   ``kg.validate.ValidationReport``: the same results, texts and JSON as ``kg validate``;
 - :func:`validate_import`: add one more file (a county's table) to a validated store and
@@ -319,6 +319,14 @@ def _ontology_nt(graph: FastGraph) -> bytes:
     return onto.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
+def _hierarchy_nt(graph: FastGraph) -> bytes:
+    """The ontology's rdfs:subClassOf triples: all of the ontology a county partition needs
+    (class targets and sh:class follow the hierarchy; a class a focus node refers to comes with
+    its own triples like any other node it refers to)."""
+    needle = f" <{SUBCLASS}> ".encode()
+    return b"\n".join(line for line in _ontology_nt(graph).split(b"\n") if needle in line) + b"\n"
+
+
 def validate_focus(graph: FastGraph, focus: Iterable[str] | None, *, blank: bool = False,
                    local: Locality | None = None, ontology_nt: bytes | None = None) -> ShaclResult:
     """pyshacl-turbo on ``focus`` (IRIs) only, given just the triples their results depend on."""
@@ -400,10 +408,10 @@ class Partition:
     lines: list[bytes]
 
 
-def partitions(dump: bytes, inverse: Iterable[str], target: int = 10_000, ontology: bytes = b"") -> list[Partition]:
+def partitions(dump: bytes, inverse: Iterable[str], target: int = 5_000, ontology: bytes = b"") -> list[Partition]:
     """Split an N-Triples dump into partitions of about ``target`` triples of county-keyed focus
     nodes, plus one for the shared (keyless) nodes. Each partition holds every triple its focus
-    nodes' results can depend on (see :func:`locality`): the ontology, its focus nodes' triples,
+    nodes' results can depend on (see :func:`locality`): the class hierarchy, its focus nodes' triples,
     the triples of every node they point at or that points at them through an inverse-path
     predicate, and those inverse-path triples themselves. Small partitions are faster:
     pyshacl-turbo's cost per triple grows with the size of the graph it is given."""
@@ -488,7 +496,7 @@ def _validate_partition(part: Partition, shapes: Graph) -> list[shacl_engines.Ro
             if isinstance(r[0], BNode) or _key(f"<{r[0]}>".encode(), {}) in keep]
 
 
-def validate_shacl(graph: FastGraph, *, partition_size: int = 10_000, workers: int = 2,
+def validate_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int = 2,
                    partitioned: bool | None = None, progress: Progress = _quiet) -> ShaclResult:
     """SHACL Core on the whole store with pyshacl-turbo: by partitions of about
     ``partition_size`` triples (``workers`` at a time) when :func:`locality` allows and the
@@ -503,7 +511,7 @@ def validate_shacl(graph: FastGraph, *, partition_size: int = 10_000, workers: i
     if not partitioned:
         run = shacl_engines.validate_text(dump.decode("utf-8"), graph.shapes)
         return ShaclResult(run.conforms, run.rows, run.report, 1, time.perf_counter() - started)
-    parts = partitions(dump, local.inverse, partition_size, _ontology_nt(graph))
+    parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph))
     del dump
     progress(f"  {len(parts)} partitions, {workers} at a time")
     if workers > 1 and len(parts) > 1:
@@ -514,34 +522,6 @@ def validate_shacl(graph: FastGraph, *, partition_size: int = 10_000, workers: i
     rows = [row for chunk in found for row in chunk]
     return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(graph.shapes, rows),
                        len(parts), time.perf_counter() - started, sum(len(p.focus or []) for p in parts))
-
-
-def _merged_report(shapes: Graph, results: Iterable[ShaclResult]) -> Graph:
-    merged = shacl_engines._empty_report(shapes)
-    node = next(iter(merged.subjects(RDF.type, SH.ValidationReport)))
-    conforms = True
-    for result in results:
-        for r in result.report.subjects(RDF.type, SH.ValidationResult):
-            merged.add((node, SH.result, r))
-            for triple in _closure(result.report, r):
-                merged.add(triple)
-        conforms = conforms and result.conforms
-    merged.set((node, SH.conforms, Literal(conforms)))
-    return merged
-
-
-def _closure(graph: Graph, node) -> list:
-    out, todo, seen = [], [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for s, p, o in graph.triples((current, None, None)):
-            out.append((s, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
-    return out
 
 
 # -- checks and quotes on the store ---------------------------------------------------------------
@@ -830,7 +810,7 @@ def _compact(graph: Graph, node) -> str:
 
 
 def validate(graph: FastGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
-             partitioned: bool | None = None, workers: int = 2, partition_size: int = 10_000,
+             partitioned: bool | None = None, workers: int = 2, partition_size: int = 5_000,
              texts: dict[str, str] | None = None, progress: Progress = _quiet):
     """Shapes, checks and quotes: a kg.validate.ValidationReport."""
     started = time.perf_counter()
@@ -1123,14 +1103,14 @@ def write_exports(graph: FastGraph, directory: Path) -> dict[str, tuple[Path, fl
         write(path)
         written[fmt] = (path, time.perf_counter() - started)
 
-    def default_quads():
-        return graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-
-    timed("ttl", directory / "county-kg.ttl",
-          lambda p: ox.serialize(default_quads(), str(p), ox.RdfFormat.TURTLE, prefixes=prefixes))
-    timed("nt", directory / "county-kg.nt", lambda p: canonical_ntriples(graph, p))
-    timed("jsonld", directory / "county-kg.jsonld",
-          lambda p: ox.serialize(default_quads(), str(p), ox.RdfFormat.JSON_LD, prefixes=prefixes))
+    # Turtle and JSON-LD are written from the N-Triples export, not from the store: they keep
+    # the files' terms (the store would write "5"^^xsd:positiveInteger as xsd:integer).
+    nt = directory / "county-kg.nt"
+    timed("nt", nt, lambda p: canonical_ntriples(graph, p))
+    timed("ttl", directory / "county-kg.ttl", lambda p: ox.serialize(
+        ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(p), ox.RdfFormat.TURTLE, prefixes=prefixes))
+    timed("jsonld", directory / "county-kg.jsonld", lambda p: ox.serialize(
+        ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(p), ox.RdfFormat.JSON_LD, prefixes=prefixes))
 
     def trig(path: Path) -> None:
         # One graph block per file. An N-Triples file of plain lines is a valid block as it is
