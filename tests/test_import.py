@@ -29,8 +29,8 @@ from kg.cli import main
 from kg.importer import (EXIT_PARTIAL, ImportMapping, ImportRefused, Importer, decode, parse_period, read_table,
                          slugify)
 from kg.load import data_files, load
-from kg.namespaces import (CKG, CKGSH, GRAPH, IND, OBS, PERIOD, PLACE, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
-                           SH, SPDX, SRC, UNIT)
+from kg.namespaces import (CKG, GRAPH, IND, OBS, PERIOD, PLACE, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
+                           SPDX, SRC, UNIT)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linking"
 TABLE = FIXTURES / "zhaotong-2022.csv"

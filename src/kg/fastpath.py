@@ -762,20 +762,14 @@ def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
 def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, quotes: bool = True,
                  lang: str = "en", texts: dict[str, str] | None = None):
     """The ValidationReport kg.validate.validate_loaded would give for these files."""
-    from .validate import SEVERITIES, ValidationReport, ValidationResult, _add_result
+    from .validate import SEVERITIES, ValidationReport, ValidationResult, _add_result, check_results
 
     names = StoreLabels(graph.store)
     shacl_graph = shacl.report
     bind_prefixes(shacl_graph)
     extra: list[tuple] = []
     if checks:
-        for query_path, row in run_checks(graph):
-            focus = row.get("focus") or row.get("focusNode")
-            if focus is None:
-                raise KgError(f"{query_path}: a check must SELECT ?focus (and ?message)")
-            message = str(row.get("message") or query_path.stem)
-            path = names.compact(row["path"]) if row.get("path") is not None else None
-            extra.append((focus, path, SH.SPARQLConstraintComponent, message, URIRef(query_path.resolve().as_uri())))
+        extra += check_results(run_checks(graph), names.compact)
     if quotes:
         for quote, path, message in check_quotes(graph, texts):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))

@@ -79,7 +79,7 @@ class Run:
 
 
 def path_text(results: Graph, node) -> str | None:
-    """A result path as the report shows it (kept identical to kg.validate._path_text)."""
+    """A result path as the report shows it: a compact IRI, or ^IRI for an inverse path."""
     if node is None:
         return None
     if isinstance(node, BNode):

@@ -23,7 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from . import atomic, paths
 from .errors import KgError
-from .namespaces import CKG, OA, Q, SCHEMA, SPDX, SRC, bind_prefixes
+from .namespaces import CKG, Q, SCHEMA, SPDX, SRC, bind_prefixes
 
 # A pinyin syllable once tone marks are folded away (ü written as v). Checking the shape of
 # the syllable, not just "latin letters in brackets", keeps genuine bracketed latin such as

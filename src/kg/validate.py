@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
@@ -113,18 +112,6 @@ class ValidationReport:
 # -- the three layers -------------------------------------------------------------------
 
 
-def _path_text(results: Graph, node) -> str | None:
-    if node is None:
-        return None
-    if isinstance(node, BNode):
-        # A complex SHACL path: show its Turtle, which is how the shape author wrote it.
-        inverse = results.value(node, SH.inversePath)
-        if inverse is not None:
-            return f"^{compact(results, inverse)}"
-        return "(complex path)"
-    return compact(results, node)
-
-
 def run_shacl(data: Graph, ontology: Graph, shapes: Graph, *, engine: str | None = None) -> tuple[Graph, list[tuple]]:
     """SHACL Core with the ontology mixed in, so class targets follow subclasses.
 
@@ -159,6 +146,20 @@ def run_checks(graph: Graph, queries: list[Path] | None = None) -> list[tuple[Pa
         for row in results.rows:
             found.append((query_path, {k: v for k, v in zip(results.variables, row) if v is not None}))
     return found
+
+
+def check_results(rows: list[tuple[Path, dict[str, Any]]], name) -> list[tuple[Any, str | None, URIRef, str, URIRef]]:
+    """Rows of the SPARQL checks as report entries: (focus, path, component, message, source);
+    ``name`` renders the path term."""
+    entries = []
+    for query_path, row in rows:
+        focus = row.get("focus") or row.get("focusNode")
+        if focus is None:
+            raise KgError(f"{query_path}: a check must SELECT ?focus (and ?message)")
+        message = str(row.get("message") or query_path.stem)
+        path = name(row["path"]) if row.get("path") is not None else None
+        entries.append((focus, path, SH.SPARQLConstraintComponent, message, URIRef(query_path.resolve().as_uri())))
+    return entries
 
 
 def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str]]:
@@ -229,13 +230,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
     report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
     extra: list[tuple[Any, str | None, URIRef, str, URIRef]] = []
     if checks:
-        for query_path, row in run_checks(union):
-            focus = row.get("focus") or row.get("focusNode")
-            if focus is None:
-                raise KgError(f"{query_path}: a check must SELECT ?focus (and ?message)")
-            message = str(row.get("message") or query_path.stem)
-            path = compact(union, row["path"]) if row.get("path") is not None else None
-            extra.append((focus, path, SH.SPARQLConstraintComponent, message, URIRef(query_path.resolve().as_uri())))
+        extra += check_results(run_checks(union), lambda term: compact(union, term))
     if quotes:
         for quote, path, message in check_quotes(union):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
