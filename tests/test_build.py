@@ -109,3 +109,81 @@ def test_build_cleans_sources_when_missing(tmp_path, project_copy):
     assert result.exit_code == 0, result.output
     assert "cleaned shuifu-2023-08-22" in result.output
     assert cleaned.read_bytes() == original
+
+
+# -- the pipeline for large graphs -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def both_pipelines(tmp_path_factory):
+    """The project built by each pipeline (the fast one forced: the project is small)."""
+    base = tmp_path_factory.mktemp("pipelines")
+    runs = {}
+    for pipeline in ("full", "fast"):
+        out = base / pipeline
+        result = build(out, "--no-docs", "--pipeline", pipeline)
+        assert result.exit_code == 0, result.output
+        runs[pipeline] = out
+    return runs
+
+
+def test_fast_pipeline_writes_the_same_graph_and_answers(both_pipelines):
+    full, fast = both_pipelines["full"], both_pipelines["fast"]
+    # byte for byte: the canonical N-Triples, the summary and every catalog answer
+    for name in ("county-kg.nt", "summary.json", "summary.md"):
+        assert (fast / name).read_bytes() == (full / name).read_bytes(), name
+    answers = sorted(p.name for p in (full / "queries").glob("*.csv"))
+    assert answers and answers == sorted(p.name for p in (fast / "queries").glob("*.csv"))
+    for name in answers:
+        assert (fast / "queries" / name).read_bytes() == (full / "queries" / name).read_bytes(), name
+    # the other serializations hold the same graph
+    from rdflib.compare import isomorphic
+
+    reference = Graph().parse(full / "county-kg.nt", format="nt")
+    for name, fmt in (("county-kg.ttl", "turtle"), ("county-kg.jsonld", "json-ld")):
+        assert isomorphic(Graph().parse(fast / name, format=fmt), reference), name
+    # TriG: one named graph per file, with the names the full pipeline gives them
+    from rdflib import Dataset
+
+    def graphs(path):
+        data = Dataset()
+        data.parse(path, format="trig")
+        return {str(g.identifier): len(g) for g in data.graphs() if len(g)}
+
+    assert graphs(fast / "county-kg.trig") == graphs(full / "county-kg.trig")
+    # the same validation results; the graph pages are left out for large graphs
+    assert (fast / "validation.txt").read_text(encoding="utf-8") == (full / "validation.txt").read_text(encoding="utf-8")
+    assert (full / "graph.html").exists() and not (fast / "graph.html").exists()
+
+
+def test_auto_pipeline_follows_the_size_of_the_data(monkeypatch):
+    from kg import build as build_module
+
+    given = build_module.inputs()
+    assert build_module.choose_pipeline("auto", given) == "full"
+    monkeypatch.setattr(build_module, "LARGE_INPUT_BYTES", given.size - 1)
+    assert build_module.choose_pipeline("auto", given) == "fast"
+    assert build_module.choose_pipeline("full", given) == "full"
+
+
+def test_fast_pipeline_violation_keeps_dist_and_stops_the_exports(tmp_path):
+    out = tmp_path / "dist"
+    assert build(out, "--no-docs", "--pipeline", "fast").exit_code == 0
+    before = tree_digest(out)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n"
+                   "<https://w3id.org/county-kg/id/place/530681> ckg:divisionCode \"53068X\" .\n", encoding="utf-8")
+    result = build(out, "--no-docs", "--pipeline", "fast", "--add", str(bad))
+    assert result.exit_code == 1, result.output
+    assert "53068X" in result.output and "left unchanged" in result.output
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "dist"]  # no staging directory left
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if p.name == "county-kg-exports"]
+
+
+def test_added_file_must_exist(tmp_path):
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "dist"), "--add", str(tmp_path / "nope.nt")])
+    assert result.exit_code == 2
+    assert "nope.nt" in result.output

@@ -7,7 +7,7 @@ every step succeeded, so a failed build leaves the previous ``dist/`` as it was.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +30,13 @@ class BuildFailed(KgError):
         self.report = report
 
 
+#: Above this many bytes of data files (about 200k triples), ``kg build`` takes the pipeline for
+#: large graphs (kg.fastpath): Oxigraph, SHACL by partition, exports in a second process, and no
+#: interactive graph pages. Below it, the rdflib pipeline writes everything.
+LARGE_INPUT_BYTES = 32_000_000
+PIPELINES = ("auto", "full", "fast")
+
+
 @dataclass
 class BuildResult:
     output: Path
@@ -37,6 +44,8 @@ class BuildResult:
     report: ValidationReport
     files: list[Path]
     seconds: dict[str, float] = field(default_factory=dict)
+    pipeline: str = "full"
+    total: float = 0.0  # wall-clock seconds (steps of the fast pipeline overlap)
 
 
 def _quiet(_message: str) -> None:
@@ -65,7 +74,63 @@ def write_catalog_answers(loaded: Loaded, directory: Path) -> list[Path]:
     return [answers, directory / "queries.md"]
 
 
-def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True) -> BuildResult:
+@dataclass(frozen=True)
+class Inputs:
+    """The data files of a build and the named graph each goes to."""
+
+    files: list[Path]
+    workspace: list[Path]
+
+    @property
+    def size(self) -> int:
+        return sum(path.stat().st_size for path in self.files if path.is_file())
+
+    def graph_name(self, path: Path) -> str:
+        from .load import graph_name, workspace_graph_name
+
+        return str(workspace_graph_name(path) if path in self.workspace else graph_name(path))
+
+
+def inputs(add: Sequence[Path | str] = ()) -> Inputs:
+    """The project's data, the default workspace's imports and link sets, and ``add``."""
+    from .load import _workspace_for, data_files, workspace_files
+
+    space = _workspace_for(None, None)
+    workspace = workspace_files(space) if space is not None else []
+    added = [Path(p) for p in add]
+    for path in added:
+        if not path.is_file():
+            raise KgError(f"{path}: no such file")
+    return Inputs([*data_files(), *added, *workspace], workspace)
+
+
+def choose_pipeline(pipeline: str, given: Inputs) -> str:
+    if pipeline not in PIPELINES:
+        raise KgError(f"unknown pipeline {pipeline!r} (expected {', '.join(PIPELINES)})")
+    if pipeline == "auto":
+        return "fast" if given.size > LARGE_INPUT_BYTES else "full"
+    return pipeline
+
+
+def clean_sources(progress: Progress = _quiet) -> None:
+    for src in source.load_sources():
+        # Cleaning is cheap and rewrites only files whose content would change, so an
+        # installed (read-only) package with up-to-date texts is never written to.
+        report = source.clean_source(src)
+        if report.written:
+            progress(f"  cleaned {src.key}: wrote {len(report.written)} file(s)")
+
+
+def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
+          add: Sequence[Path | str] = (), pipeline: str = "auto") -> BuildResult:
+    """Clean the sources, then load, validate and write ``output`` with the pipeline for the
+    graph's size (``pipeline``: auto, full or fast). ``add``: more RDF files to build with the
+    project's data (for instance another team's county graph)."""
+    started_build = time.perf_counter()
+    given = inputs(add)
+    chosen = choose_pipeline(pipeline, given)
+    if chosen == "fast":
+        return _build_large(Path(output), given, progress, docs, started_build)
     output = Path(output)
     seconds: dict[str, float] = {}
 
@@ -74,16 +139,12 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         return name, time.perf_counter()
 
     name, started = step("clean", "cleaning sources")
-    for src in source.load_sources():
-        # Cleaning is cheap and rewrites only files whose content would change, so an
-        # installed (read-only) package with up-to-date texts is never written to.
-        report = source.clean_source(src)
-        if report.written:
-            progress(f"  cleaned {src.key}: wrote {len(report.written)} file(s)")
+    clean_sources(progress)
     seconds[name] = time.perf_counter() - started
 
     name, started = step("load", "loading ontology, shapes and data")
-    loaded: Loaded = load()
+    loaded: Loaded = load() if not add else load(data=[p for p in given.files if p not in given.workspace],
+                                                 workspace=True)
     progress(f"  {len(loaded.files)} files, {len(loaded.data)} data triples, {len(loaded.ontology)} ontology triples")
     seconds[name] = time.perf_counter() - started
 
@@ -119,4 +180,32 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
             written.append(staging / "ontology.html")
     files = [output / p.name for p in written]
     seconds[name] = time.perf_counter() - started
-    return BuildResult(output, summary, report, files, seconds)
+    return BuildResult(output, summary, report, files, seconds, "full", time.perf_counter() - started_build)
+
+
+def _build_large(output: Path, given: Inputs, progress: Progress, docs: bool, started: float) -> BuildResult:
+    """The pipeline for large graphs (kg.fastpath.build), with the ontology documentation; the
+    interactive graph pages are left out (a page of every node of a national graph is of no
+    use: ``kg viz --focus NODE --depth N`` draws a neighbourhood)."""
+    from . import fastpath
+
+    progress(f"large input ({given.size / 1e6:.0f} MB of data files): the pipeline for large graphs")
+    mark = time.perf_counter()
+    progress("cleaning sources")
+    clean_sources(progress)
+    cleaned = time.perf_counter() - mark
+
+    def documentation(staging: Path) -> list[Path]:
+        progress("interactive graph pages left out for a graph this large (use kg viz --focus NODE)")
+        if not docs:
+            return []
+        progress("ontology documentation (pyLODE)")
+        from .ontology_docs import write_html
+
+        write_html(staging / "ontology.html")
+        return [staging / "ontology.html"]
+
+    result = fastpath.build(output, given.files, progress=progress, naming=given.graph_name, extras=documentation)
+    seconds = {"clean": cleaned, **result.seconds}
+    return BuildResult(output, result.summary, result.report, result.files, seconds, "fast",
+                       time.perf_counter() - started)

@@ -42,7 +42,8 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from . import shacl_engines
+from . import ntriples, shacl_engines
+from .store import load_file
 from .errors import KgError
 from .labels import LANGUAGES
 from .namespaces import CKGSH, SH, bind_prefixes
@@ -50,22 +51,11 @@ from .namespaces import CKGSH, SH, bind_prefixes
 Progress = Callable[[str], None]
 
 SUBCLASS = str(RDFS.subClassOf)
-_OX_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".trig": ox.RdfFormat.TRIG,
-    ".nq": ox.RdfFormat.N_QUADS, ".rdf": ox.RdfFormat.RDF_XML, ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+_format = ntriples.rdf_format
 
 
 def _quiet(_message: str) -> None:
     pass
-
-
-def _format(path: Path) -> ox.RdfFormat:
-    try:
-        return _OX_FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise KgError(f"{path}: unknown RDF file type {path.suffix!r}") from None
 
 
 # -- loading ---------------------------------------------------------------------------------
@@ -92,16 +82,6 @@ class FastGraph:
         return len(self.store)
 
 
-def _bulk_load(store: ox.Store, path: Path) -> None:
-    path = Path(path)
-    if not path.is_file():
-        raise KgError(f"{path}: no such file")
-    try:
-        store.bulk_load(path=str(path), format=_format(path), to_graph=ox.DefaultGraph())
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise KgError(f"{path}: {exc}") from None
-
-
 def load(data: Sequence[Path | str] | None = None, *, ontology: Sequence[Path | str] | None = None,
          shapes: Sequence[Path | str] | None = None) -> FastGraph:
     """Bulk-load data files (default: the project's) and the ontology into one store.
@@ -118,11 +98,11 @@ def load(data: Sequence[Path | str] | None = None, *, ontology: Sequence[Path | 
     onto_paths = [Path(p) for p in (project_ontology() if ontology is None else ontology)]
     store = ox.Store()
     for path in data_paths:
-        _bulk_load(store, path)
+        load_file(store, path)
     data_count = len(store)
     onto = ox.Store()
     for path in onto_paths:
-        _bulk_load(onto, path)
+        load_file(onto, path)
     only = [q.triple for q in onto if q not in store]
     store.extend(onto)
     shapes_graph = bind_prefixes(Graph())
@@ -315,7 +295,7 @@ def _subjects(store: ox.Store) -> tuple[list[str], bool]:
 def _ontology_nt(graph: FastGraph) -> bytes:
     onto = ox.Store()
     for path in graph.ontology_files:
-        _bulk_load(onto, path)
+        load_file(onto, path)
     return onto.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
 
@@ -352,41 +332,14 @@ _KEY = re.compile(rb"(?<![0-9])([1-9][0-9]{5})[0-9]*(?![0-9])")
 
 
 def source_ntriples(graph: FastGraph) -> bytes:
-    """Ontology and data as N-Triples with the terms exactly as the files write them.
-
-    SHACL must see the files' terms: Oxigraph's store keeps values, not lexical forms (it
-    writes ``"5"^^xsd:positiveInteger`` back as ``"5"^^xsd:integer`` and ``29.0`` as ``29``),
-    which ``sh:datatype`` or a lexical constraint could tell apart. N-Triples files written one
-    triple a line with single spaces (as kg synth writes them) are used as they are; other
-    files go through pyoxigraph's parser and serializer, which keep terms unchanged."""
+    """Ontology and data as N-Triples with the terms exactly as the files write them
+    (:func:`kg.ntriples.dump`): SHACL must see the files' terms, not the store's values."""
     cached = getattr(graph, "_source_nt", None)
     if cached is not None and cached[0] == tuple(graph.files):
         return cached[1]
-    parts = []
-    for path in graph.files:
-        if path.suffix.lower() == ".nt":
-            body = path.read_bytes()
-            if _plain_ntriples(body):
-                parts.append(body if body.endswith(b"\n") else body + b"\n")
-                continue
-        parts.append(ox.serialize(ox.parse(path=str(path), format=_format(path)), None, ox.RdfFormat.N_TRIPLES))
-    text = b"".join(parts)
+    text = ntriples.dump(graph.files)
     graph._source_nt = (tuple(graph.files), text)  # validation and the nt export both read it
     return text
-
-
-def _plain_ntriples(body: bytes) -> bool:
-    """One triple a line ending in " .", single spaces between terms, no escapes, comments or
-    carriage returns: what :func:`partitions` reads (checked at C speed, no line loop)."""
-    if not body:
-        return True
-    if not body.endswith(b"\n"):
-        body += b"\n"
-    if any(bad in body for bad in (b"\t", b"\\u", b"\\U", b"\r", b"\n#", b"\n\n")) or body.startswith(b"#"):
-        return False
-    if body.count(b"\n") != body.count(b" .\n"):
-        return False
-    return b"  " not in body  # (a literal with two spaces also takes the parser's way: still exact)
 
 
 def _key(term: bytes, cache: dict[bytes, bytes]) -> bytes:
@@ -421,27 +374,32 @@ def partitions(dump: bytes, inverse: Iterable[str], target: int = 5_000, ontolog
     subjects: dict[bytes, list[bytes]] = {}
     need_out: dict[bytes, set[bytes]] = {}  # key -> nodes of other keys (shared included) whose triples it needs
     extra_in: dict[bytes, list[bytes]] = {}
-    last_subject, last_key, group = None, b"", None
+    last_subject, last_key, group, needs = None, b"", [], set()
+    key_of = cache.get
+    # The loop runs once per triple (a million at L): one split per line, keys cached per term.
     for line in dump.split(b"\n"):
         if not line:
             continue
-        cut = line.index(b" ")
-        subject = line[:cut]
+        subject, predicate, rest = line.split(b" ", 2)
         if subject != last_subject:
             last_subject = subject
-            last_key = _key(subject, cache)
+            last_key = key_of(subject)
+            if last_key is None:
+                last_key = _key(subject, cache)
             group = groups.setdefault(last_key, [])
-            if subject.startswith(b"<"):
+            needs = need_out.setdefault(last_key, set())
+            if subject[0] == 60:  # "<": an IRI
                 subjects.setdefault(last_key, []).append(subject)
         group.append(line)
-        rest = line[cut + 1:]
-        cut2 = rest.index(b" ")
-        obj = rest[cut2 + 1:-2]
-        if obj.startswith(b"<") or obj.startswith(b"_:"):
-            other = _key(obj, cache)
-            if other != last_key or (not other and last_key):
-                need_out.setdefault(last_key, set()).add(obj)
-            if rest[:cut2] in inv and other != last_key:
+        first = rest[0]
+        if first == 60 or first == 95:  # "<" or "_": an IRI or a blank node
+            obj = rest[:-2]
+            other = key_of(obj)
+            if other is None:
+                other = _key(obj, cache)
+            if other != last_key:
+                needs.add(obj)
+            if other != last_key and predicate in inv:
                 extra_in.setdefault(other, []).append(line)
                 need_out.setdefault(other, set()).add(subject)
     del dump
@@ -496,11 +454,35 @@ def _validate_partition(part: Partition, shapes: Graph) -> list[shacl_engines.Ro
             if isinstance(r[0], BNode) or _key(f"<{r[0]}>".encode(), {}) in keep]
 
 
-def validate_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int = 2,
-                   partitioned: bool | None = None, progress: Progress = _quiet) -> ShaclResult:
-    """SHACL Core on the whole store with pyshacl-turbo: by partitions of about
-    ``partition_size`` triples (``workers`` at a time) when :func:`locality` allows and the
-    graph is larger than four partitions, else in one piece."""
+class PendingShacl:
+    """SHACL partitions being validated by worker threads (pyshacl-turbo releases the GIL, so
+    this thread can meanwhile query the store); :meth:`result` waits for them."""
+
+    def __init__(self, graph: FastGraph, parts: list[Partition], workers: int, started: float):
+        self.graph, self.parts, self.started = graph, parts, started
+        self.pool = ThreadPoolExecutor(max(1, workers))
+        # The largest first, so that the last to finish are small ones and the threads end
+        # together; the results are still collected in partition order (a stable report).
+        futures = {i: self.pool.submit(_validate_partition, parts[i], graph.shapes)
+                   for i in sorted(range(len(parts)), key=lambda i: -len(parts[i].lines))}
+        self.futures = [futures[i] for i in range(len(parts))]
+
+    def result(self) -> ShaclResult:
+        try:
+            found = [future.result() for future in self.futures]
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+        rows = [row for chunk in found for row in chunk]
+        return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(self.graph.shapes, rows),
+                           len(self.parts), time.perf_counter() - self.started,
+                           sum(len(p.focus or []) for p in self.parts))
+
+
+def start_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int = 2,
+                partitioned: bool | None = None, progress: Progress = _quiet) -> PendingShacl | ShaclResult:
+    """:func:`validate_shacl` started: the partitions are cut here and validated by
+    ``workers`` threads in the background (a :class:`PendingShacl`); a graph validated in one
+    piece is validated at once (a :class:`ShaclResult`)."""
     started = time.perf_counter()
     local = locality(graph.shapes)
     if partitioned is None:
@@ -514,14 +496,15 @@ def validate_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: in
     parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph))
     del dump
     progress(f"  {len(parts)} partitions, {workers} at a time")
-    if workers > 1 and len(parts) > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            found = list(pool.map(lambda p: _validate_partition(p, graph.shapes), parts))
-    else:
-        found = [_validate_partition(p, graph.shapes) for p in parts]
-    rows = [row for chunk in found for row in chunk]
-    return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(graph.shapes, rows),
-                       len(parts), time.perf_counter() - started, sum(len(p.focus or []) for p in parts))
+    return PendingShacl(graph, parts, workers, started)
+
+
+def validate_shacl(graph: FastGraph, **options) -> ShaclResult:
+    """SHACL Core on the whole store with pyshacl-turbo: by partitions of about
+    ``partition_size`` triples (``workers`` at a time) when :func:`locality` allows and the
+    graph is larger than four partitions, else in one piece."""
+    pending = start_shacl(graph, **options)
+    return pending.result() if isinstance(pending, PendingShacl) else pending
 
 
 # -- checks and quotes on the store ---------------------------------------------------------------
@@ -759,20 +742,32 @@ def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
     return found
 
 
+def store_results(graph: FastGraph, *, checks: bool = True, quotes: bool = True,
+                  texts: dict[str, str] | None = None) -> list[tuple]:
+    """The results of the SPARQL checks and the quote check on the store:
+    (focus, path, component, message, source) each."""
+    from .validate import check_results
+
+    extra: list[tuple] = []
+    if checks:
+        extra += check_results(run_checks(graph), StoreLabels(graph.store).compact)
+    if quotes:
+        for quote, path, message in check_quotes(graph, texts):
+            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
+    return extra
+
+
 def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, quotes: bool = True,
-                 lang: str = "en", texts: dict[str, str] | None = None):
-    """The ValidationReport kg.validate.validate_loaded would give for these files."""
-    from .validate import SEVERITIES, ValidationReport, ValidationResult, _add_result, check_results
+                 lang: str = "en", texts: dict[str, str] | None = None, extra: list[tuple] | None = None):
+    """The ValidationReport kg.validate.validate_loaded would give for these files (``extra``:
+    :func:`store_results` if already computed)."""
+    from .validate import SEVERITIES, ValidationReport, ValidationResult, _add_result
 
     names = StoreLabels(graph.store)
     shacl_graph = shacl.report
     bind_prefixes(shacl_graph)
-    extra: list[tuple] = []
-    if checks:
-        extra += check_results(run_checks(graph), names.compact)
-    if quotes:
-        for quote, path, message in check_quotes(graph, texts):
-            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
+    if extra is None:
+        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
     where = files_defining(graph, [r[0] for r in shacl.rows] + [e[0] for e in extra])
     results = []
     for focus, path, component, severity, message, value, shape in shacl.rows:
@@ -806,12 +801,17 @@ def _compact(graph: Graph, node) -> str:
 def validate(graph: FastGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 5_000,
              texts: dict[str, str] | None = None, progress: Progress = _quiet):
-    """Shapes, checks and quotes: a kg.validate.ValidationReport."""
+    """Shapes, checks and quotes: a kg.validate.ValidationReport. The checks and the quote
+    check query the store while the SHACL partitions are validated."""
     started = time.perf_counter()
-    shacl = validate_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
-                           progress=progress)
+    pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
+                          progress=progress)
+    try:
+        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
+    finally:
+        shacl = pending.result() if isinstance(pending, PendingShacl) else pending
     graph.seconds["shacl"] = shacl.seconds
-    report = build_report(graph, shacl, checks=checks, quotes=quotes, lang=lang, texts=texts)
+    report = build_report(graph, shacl, lang=lang, extra=extra)
     graph.seconds["validate"] = time.perf_counter() - started
     return report
 
@@ -892,7 +892,7 @@ def validate_import(validated: Validated, path: Path | str, *, checks: bool = Tr
     graph = validated.graph
     path = Path(path)
     added = ox.Store()
-    _bulk_load(added, path)
+    load_file(added, path)
     before = len(graph.store)
     graph.store.extend(added)
     graph.data_files.append(path)
@@ -1019,115 +1019,35 @@ def summarize(graph: FastGraph):
     rows.sort(key=lambda r: (r[0], r[1]))
     quotes = int(next(iter(graph.store.query(
         "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a <https://w3id.org/county-kg/ontology#Quote> }")))["n"].value)
-    subjects = 0
-    for row in graph.store.query("SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s"):
-        term = row["s"]
-        key = term.value if isinstance(term, ox.NamedNode) else "_:" + term.value
-        if int(row["n"].value) > onto_subjects.get(key, 0):
-            subjects += 1
+    # Subjects with at least one data triple: all subjects, less those all of whose triples are
+    # ontology-only (a few hundred, counted one by one: cheaper than grouping a million triples).
+    subjects = int(next(iter(graph.store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    for key, count in onto_subjects.items():
+        term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+        if sum(1 for _q in graph.store.quads_for_pattern(term, None, None, ox.DefaultGraph())) <= count:
+            subjects -= 1
     return Summary(triples=graph.data_triples, by_class=by_class, observations_by_theme_period=rows,
                    quotes=quotes, subjects=subjects)
 
 
 def canonical_ntriples(graph: FastGraph, path: Path | None = None) -> bytes | None:
-    """Sorted N-Triples with canonical blank-node labels, like kg.export's ``nt``, byte for byte:
-    the files' triples as pyoxigraph's parser reads them (:func:`source_ntriples`), the few with
-    blank nodes canonicalised by rdflib. Works on bytes (UTF-8 sorts as code points do), and
-    writes to ``path`` if given."""
-    from rdflib.compare import to_canonical_graph
-
-    dump = source_ntriples(graph)  # the files' own terms: the store keeps values, not lexical forms
-    lines = set(dump.split(b"\n"))
-    del dump
-    plain, blank = [], []
-    for line in lines:
-        if not line:
-            continue
-        if line.startswith(b"_:") or (line.endswith(b" .") and _BLANK_OBJECT.search(line)):
-            blank.append(line)
-        elif line.endswith(b"#decimal> .") or b'"@zh-' in line:
-            plain.append(_tag_case(line.decode("utf-8")).encode("utf-8"))
-        else:
-            plain.append(line)
-    del lines
-    if blank:
-        sub = Graph().parse(data=b"\n".join(blank).decode("utf-8"), format="nt")
-        canon = to_canonical_graph(sub).serialize(format="nt", encoding="utf-8")
-        plain += [_tag_case(line.decode("utf-8")).encode("utf-8") for line in canon.split(b"\n") if line.strip()]
-    plain.sort()
-    if path is None:
-        return b"\n".join(plain) + b"\n"
-    with open(path, "wb") as handle:
-        for start in range(0, len(plain), 100_000):
-            handle.write(b"\n".join(plain[start:start + 100_000]) + b"\n")
-    return None
+    """Sorted N-Triples with canonical blank-node labels, like kg.export's ``nt``, byte for byte
+    (:func:`kg.ntriples.canonical` of the files' own terms)."""
+    return ntriples.canonical(source_ntriples(graph), path)
 
 
-_BLANK_OBJECT = re.compile(rb" _:[A-Za-z0-9_\-.]+ \.$")
+def write_exports(graph: FastGraph, directory: Path, naming: Callable[[Path], str] | None = None
+                  ) -> dict[str, tuple[Path, float]]:
+    """county-kg.{ttl,nt,jsonld,trig} in this process (:func:`kg.fastexport.write`)."""
+    from . import fastexport
+
+    return fastexport.write(graph.files, source_ntriples(graph), directory, naming or _graph_name)
 
 
-_TAGS = {f'"@{tag.lower()} .': f'"@{tag} .' for tag in LANGUAGES if tag.lower() != tag}
-_DECIMAL = re.compile(r'"(-?[0-9]+)"(\^\^<http://www\.w3\.org/2001/XMLSchema#decimal> \.)$')
-
-
-def _tag_case(line: str) -> str:
-    """Undo what Oxigraph's store changes in a term's lexical form: it lower-cases language
-    tags (BCP 47 ignores case) and writes an integral xsd:decimal without its decimal point
-    (``"29"``, the XSD 1.1 canonical form). Write the project's tags (zh-Hans, zh-Hant) and its
-    decimal convention (``"29.0"``, as the curated files and the rdflib export do)."""
-    if line.endswith("#decimal> ."):
-        return _DECIMAL.sub(r'"\1.0"\2', line)
-    if line.endswith(" .") and '"@zh-' in line:
-        for lower, proper in _TAGS.items():
-            if line.endswith(lower):
-                return line[: -len(lower)] + proper
-    return line
-
-
-def write_exports(graph: FastGraph, directory: Path) -> dict[str, tuple[Path, float]]:
-    """county-kg.{ttl,nt,jsonld,trig} with pyoxigraph's serializers: {format: (path, seconds)}."""
+def _graph_name(path: Path) -> str:
     from .load import graph_name
-    from .namespaces import PREFIXES
 
-    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
-    written: dict[str, tuple[Path, float]] = {}
-
-    def timed(fmt: str, path: Path, write: Callable[[Path], None]) -> None:
-        started = time.perf_counter()
-        write(path)
-        written[fmt] = (path, time.perf_counter() - started)
-
-    # Turtle and JSON-LD are written from the N-Triples export, not from the store: they keep
-    # the files' terms (the store would write "5"^^xsd:positiveInteger as xsd:integer).
-    nt = directory / "county-kg.nt"
-    timed("nt", nt, lambda p: canonical_ntriples(graph, p))
-    timed("ttl", directory / "county-kg.ttl", lambda p: ox.serialize(
-        ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(p), ox.RdfFormat.TURTLE, prefixes=prefixes))
-    timed("jsonld", directory / "county-kg.jsonld", lambda p: ox.serialize(
-        ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(p), ox.RdfFormat.JSON_LD, prefixes=prefixes))
-
-    def trig(path: Path) -> None:
-        # One graph block per file. An N-Triples file of plain lines is a valid block as it is
-        # (TriG reads N-Triples lines); other files go through pyoxigraph's parser.
-        plain = [s for s in graph.files if s.suffix.lower() == ".nt" and s.stat().st_size > 1_000_000
-                 and _plain_ntriples(s.read_bytes())]
-
-        def quads():
-            for source in graph.files:
-                if source in plain:
-                    continue
-                name = ox.NamedNode(str(graph_name(source)))
-                for quad in ox.parse(path=str(source), format=_format(source)):
-                    yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
-        ox.serialize(quads(), str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
-        with open(path, "ab") as handle:
-            for source in plain:
-                handle.write(f"\n<{graph_name(source)}> {{\n".encode())
-                handle.write(source.read_bytes())
-                handle.write(b"}\n")
-
-    timed("trig", directory / "county-kg.trig", trig)
-    return written
+    return str(graph_name(path))
 
 
 # -- the build ---------------------------------------------------------------------------------------------
@@ -1141,48 +1061,103 @@ class FastBuild:
     files: list[Path]
     seconds: dict[str, float]
     catalog_seconds: dict[str, float]
+    export_seconds: dict[str, float] = field(default_factory=dict)
+    export_peak_rss_mb: float = 0.0  # of the exporting child process (0: exported in this one)
 
 
 def build(output: Path | str = "dist", data: Sequence[Path | str] | None = None, *,
-          progress: Progress = _quiet, workers: int = 2, texts: dict[str, str] | None = None) -> FastBuild:
+          progress: Progress = _quiet, workers: int = 2, texts: dict[str, str] | None = None,
+          naming: Callable[[Path], str] | None = None, background: bool = True,
+          extras: Callable[[Path], list[Path]] | None = None) -> FastBuild:
     """``kg build`` for large graphs: load, validate, then (only if the graph conforms) exports,
     summary, validation report and catalog answers into ``output``, replaced atomically.
-    Raises kg.build.BuildFailed with the report when the graph has violations."""
-    from . import atomic
+    Raises kg.build.BuildFailed with the report when the graph has violations.
+
+    The files are read once as N-Triples (:func:`kg.ntriples.dump`); with ``background`` a
+    forked process writes the exports from that text while this one loads, validates and
+    answers the catalog (2 cores: both busy). ``naming`` gives each file's named graph in the
+    TriG export; ``extras`` writes more files into the staging directory (it returns them)."""
+    from . import atomic, fastexport
     from .build import BuildFailed
+    from .load import data_files as project_data
+    from .load import ontology_files
 
     output = Path(output)
+    naming = naming or _graph_name
     seconds: dict[str, float] = {}
     started = time.perf_counter()
-    progress("loading (pyoxigraph)")
-    graph = load(data)
-    seconds["load"] = time.perf_counter() - started
-    progress(f"  {len(graph.files)} files, {graph.data_triples} data triples")
-    step = time.perf_counter()
-    progress("validating (pyshacl-turbo by partition, SPARQL checks, quotes)")
-    report = validate(graph, workers=workers, texts=texts, progress=progress)
-    seconds["validate"] = time.perf_counter() - step
-    if not report.conforms:
-        raise BuildFailed(report)
-    progress(f"  conforms ({len(report.warnings)} warning(s))")
+    data_paths = [Path(p) for p in (project_data() if data is None else data)]
     with atomic.replaced_directory(output) as staging:
-        step = time.perf_counter()
-        progress("exporting (ttl, nt, jsonld, trig)")
-        exports = write_exports(graph, staging)
-        graph._source_nt = None
-        seconds["export"] = time.perf_counter() - step
-        step = time.perf_counter()
-        summary = summarize(graph)
-        (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
-        (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
-        (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
-        seconds["summary"] = time.perf_counter() - step
-        step = time.perf_counter()
-        progress("answering the question catalog (Oxigraph)")
-        answers = answer_catalog(graph, staging)
-        seconds["catalog"] = time.perf_counter() - step
-        names = [p.name for p, _s in exports.values()] + ["summary.md", "summary.json", "validation.txt",
-                                                          "queries", "queries.md"]
+        progress("reading the files as N-Triples")
+        text = ntriples.dump([*ontology_files(), *data_paths])
+        seconds["read"] = time.perf_counter() - started
+        exporter = None
+        try:
+            if background:
+                progress("  writing the exports (ttl, nt, jsonld, trig) in a second process")
+                exporter = fastexport.Background([*ontology_files(), *data_paths], text, staging, naming)
+            step = time.perf_counter()
+            progress("loading (pyoxigraph)")
+            graph = load(data_paths)
+            graph._source_nt = (tuple(graph.files), text)
+            del text
+            seconds["load"] = time.perf_counter() - step
+            progress(f"  {len(graph.files)} files, {graph.data_triples} data triples")
+            step = time.perf_counter()
+            progress("validating (pyshacl-turbo by partition, SPARQL checks, quotes)")
+            pending = start_shacl(graph, workers=workers, progress=progress)
+            seconds["partitions"] = time.perf_counter() - step
+            if background:
+                graph._source_nt = None  # the partitions are cut; the exporting process has its copy
+            try:
+                # While the worker threads validate the partitions, this thread queries the
+                # store: the checks, the quotes, the summary and the catalog (the last two
+                # are written into the staging directory, dropped if the graph does not conform).
+                mark = time.perf_counter()
+                extra = store_results(graph, texts=texts)
+                seconds["checks and quotes"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                summary = summarize(graph)
+                (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
+                (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
+                seconds["summary"] = time.perf_counter() - mark
+                mark = time.perf_counter()
+                progress("answering the question catalog (Oxigraph)")
+                answers = answer_catalog(graph, staging)
+                seconds["catalog"] = time.perf_counter() - mark
+            finally:
+                mark = time.perf_counter()
+                shacl = pending.result() if isinstance(pending, PendingShacl) else pending
+                seconds["SHACL (waited for)"] = time.perf_counter() - mark
+            graph.seconds["shacl"] = shacl.seconds
+            report = build_report(graph, shacl, extra=extra)
+            seconds["validate"] = time.perf_counter() - step  # (with summary and catalog)
+            if not report.conforms:
+                raise BuildFailed(report)
+            progress(f"  conforms ({len(report.warnings)} warning(s))")
+            (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
+            if exporter is None:
+                step = time.perf_counter()
+                progress("exporting (ttl, nt, jsonld, trig)")
+                exports = fastexport.Done(write_exports(graph, staging, naming), 0.0, 0.0)
+                seconds["export"] = time.perf_counter() - step
+            graph._source_nt = None
+            more = []
+            if extras is not None:
+                step = time.perf_counter()
+                more = extras(staging)
+                seconds["extras"] = time.perf_counter() - step
+            if exporter is not None:
+                step = time.perf_counter()
+                exports = exporter.result()
+                seconds["export (waited for)"] = time.perf_counter() - step
+        except BaseException:
+            if exporter is not None:
+                exporter.cancel()
+            raise
+        names = [p.name for p, _s in exports.written.values()] + [
+            "summary.md", "summary.json", "validation.txt", "queries", "queries.md", *(p.name for p in more)]
     seconds["total"] = time.perf_counter() - started
     return FastBuild(output, report, summary, [output / n for n in names], seconds,
-                     {name: s for name, (_r, s) in answers.items()})
+                     {name: s for name, (_r, s) in answers.items()},
+                     {fmt: s for fmt, (_p, s) in exports.written.items()}, exports.peak_rss_mb)

@@ -159,10 +159,10 @@ def _ntriples(data, ontology: Graph | None) -> bytes:
         if path.suffix.lower() in (".nt", ".ntriples"):
             parts.append(path.read_bytes())
         else:
-            from .store import _OX_FORMATS
+            from .store import load_file
 
             store = ox.Store()
-            store.bulk_load(path=str(path), format=_OX_FORMATS[path.suffix.lower()], to_graph=ox.DefaultGraph())
+            load_file(store, path)
             parts.append(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()))
     else:
         raise KgError(f"cannot validate a {type(data).__name__}: give an rdflib Graph, a pyoxigraph Store, "

@@ -215,11 +215,11 @@ def project_context(base: Iterable[Path | str] | None = None) -> ProjectContext:
 def _context(files: tuple[str, ...]) -> ProjectContext:
     import pyoxigraph as ox
 
-    from .store import _OX_FORMATS
+    from .store import load_file
 
     store = ox.Store()
     for path in files:
-        store.bulk_load(path=path, format=_OX_FORMATS[Path(path).suffix.lower()], to_graph=ox.DefaultGraph())
+        load_file(store, Path(path))
     places = frozenset(r["s"].value for r in store.query(
         f"SELECT DISTINCT ?s WHERE {{ ?s a ?t FILTER(STRSTARTS(STR(?s), '{ID}place/')) }}"))
     observed = frozenset((r["i"].value, r["a"].value, r["p"].value) for r in store.query(
