@@ -266,14 +266,68 @@ def _from_ox(term):
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype), normalize=False)
 
 
+_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
+_WHERE = re.compile(r"WHERE\s*\{", re.IGNORECASE)
+_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def where_group(text: str) -> int:
+    """The index just after the ``{`` that opens the query's WHERE clause: the first
+    ``WHERE {`` outside comments, IRIs and strings, or (``SELECT * { }``, ``ASK { }``) the first
+    ``{`` of a query without the keyword. A KgError if there is none."""
+    i, n, form = 0, len(text), None
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end + 1
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            i += len(quote)
+            while i < n and not text.startswith(quote, i):
+                i += 2 if text[i] == "\\" else 1
+            i += len(quote)
+        elif c == "<" and _IRI.match(text, i):
+            i = _IRI.match(text, i).end()
+        elif (c in "Ww") and _WHERE.match(text, i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
+            return _WHERE.match(text, i).end()
+        elif form is None and c.isalpha() and _FORM.match(text, i) and (i == 0 or not text[i - 1].isalnum()):
+            form = _FORM.match(text, i).group(1).upper()
+            i += len(form)
+        elif c == "{" and form in ("SELECT", "ASK"):
+            return i + 1
+        else:
+            i += 1
+    raise KgError("a query with parameters needs a WHERE clause to bind them in")
+
+
+def with_values(text: str, bindings: dict[str, object]) -> str:
+    """The query with its parameters bound by a VALUES block opening its WHERE clause.
+
+    Each value is an RDF term of the parameter's type, written by pyoxigraph's own term
+    serializer (an IRI it accepts cannot hold ``>`` or spaces; a literal is escaped), so no
+    value can change the query's structure. VALUES rather than SEP-0007 substitution: Oxigraph
+    plans a substituted variable as unbound (a county-scoped question then reads the whole
+    graph before the place is known), while a one-row VALUES block is where the plan starts."""
+    if not bindings:
+        return text
+    at = where_group(text)
+    names = " ".join(f"?{name}" for name in bindings)
+    terms = " ".join(str(_to_ox(term)) for term in bindings.values())
+    return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
+
+
 def run_oxigraph(store: ox.Store, text: str, bindings: dict[str, object]) -> Results:
     started = time.perf_counter()
     try:
-        solutions = store.query(text, prefixes=_PREFIXES,
+        # Both: the VALUES block is where Oxigraph's plan starts, and substitution (SPARQL
+        # SEP-0007) binds the parameter in every group too, as rdflib's initBindings does
+        # (SERVICE ?endpoint inside an OPTIONAL needs it bound there).
+        solutions = store.query(with_values(text, bindings), prefixes=_PREFIXES,
                                 substitutions={ox.Variable(k): _to_ox(v) for k, v in bindings.items()})
-    except RuntimeError as exc:
-        # Substitution (SPARQL SEP-0007) binds a variable in the whole query, so Oxigraph asks
-        # that a parameter's variable be projected; say so instead of a bare engine message.
+    except (RuntimeError, SyntaxError) as exc:
+        # Substitution binds a variable in the whole query, so Oxigraph asks that a
+        # parameter's variable be projected; say so instead of a bare engine message.
         raise KgError(f"query failed: {exc} (a parameter's variable must appear in the SELECT clause)") from None
     if isinstance(solutions, ox.QueryBoolean):
         return Results(["ASK"], [(Literal(bool(solutions)),)], time.perf_counter() - started)
