@@ -91,17 +91,19 @@ class Inputs:
         return str(workspace_graph_name(path) if path in self.workspace else graph_name(path))
 
 
-def inputs(add: Sequence[Path | str] = ()) -> Inputs:
-    """The project's data, the default workspace's imports and link sets, and ``add``."""
+def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None) -> Inputs:
+    """The project's data, the default workspace's imports and link sets, and ``add``; or,
+    given ``data``, those files instead of the project's data and workspace."""
     from .load import _workspace_for, data_files, workspace_files
 
-    space = _workspace_for(None, None)
+    space = _workspace_for(None, None) if data is None else None
     workspace = workspace_files(space) if space is not None else []
+    base = data_files() if data is None else [Path(p) for p in data]
     added = [Path(p) for p in add]
-    for path in added:
+    for path in [*base, *added]:
         if not path.is_file():
             raise KgError(f"{path}: no such file")
-    return Inputs([*data_files(), *added, *workspace], workspace)
+    return Inputs([*base, *added, *workspace], workspace)
 
 
 def choose_pipeline(pipeline: str, given: Inputs) -> str:
@@ -122,12 +124,14 @@ def clean_sources(progress: Progress = _quiet) -> None:
 
 
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
-          add: Sequence[Path | str] = (), pipeline: str = "auto") -> BuildResult:
+          add: Sequence[Path | str] = (), pipeline: str = "auto",
+          data: Sequence[Path | str] | None = None) -> BuildResult:
     """Clean the sources, then load, validate and write ``output`` with the pipeline for the
     graph's size (``pipeline``: auto, full or fast). ``add``: more RDF files to build with the
-    project's data (for instance another team's county graph)."""
+    project's data (for instance another team's county graph); ``data``: files to build
+    instead of the project's data and workspace."""
     started_build = time.perf_counter()
-    given = inputs(add)
+    given = inputs(add, data)
     chosen = choose_pipeline(pipeline, given)
     if chosen == "fast":
         return _build_large(Path(output), given, progress, docs, started_build)
@@ -143,8 +147,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     seconds[name] = time.perf_counter() - started
 
     name, started = step("load", "loading ontology, shapes and data")
-    loaded: Loaded = load() if not add else load(data=[p for p in given.files if p not in given.workspace],
-                                                 workspace=True)
+    loaded: Loaded = load() if not add and data is None else load(
+        data=[p for p in given.files if p not in given.workspace], workspace=data is None)
     progress(f"  {len(loaded.files)} files, {len(loaded.data)} data triples, {len(loaded.ontology)} ontology triples")
     seconds[name] = time.perf_counter() - started
 

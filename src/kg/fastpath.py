@@ -510,100 +510,7 @@ def validate_shacl(graph: FastGraph, **options) -> ShaclResult:
 # -- checks and quotes on the store ---------------------------------------------------------------
 
 
-# Equivalent forms of project checks that Oxigraph plans badly at scale, keyed by the SHA-256
-# of the check file they replace: used only while that file is unchanged, so an edited check
-# always runs as written. tests/test_shacl_engines.py checks that both give the same rows.
-#
-# conflicting-observation-violation.rq joins every exact observation with every other one
-# sharing an indicator, place, period and unit; Oxigraph starts that join from the qualifier
-# (every observation), which is quadratic: 6 s at 100k triples, hours at 1M. The form below
-# first finds the (indicator, place, period, unit) groups with two or more exact observations
-# (one pass, grouped) and joins only those: the same solutions, in milliseconds.
-FAST_CHECKS = {
-    "9997f679e59aaa3a5ad591bab55968050dd5a82570ec689bc16a6a735a710b1c": """
-PREFIX ckg: <https://w3id.org/county-kg/ontology#>
-PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
-PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
-PREFIX sdmx-attribute: <http://purl.org/linked-data/sdmx/2009/attribute#>
-
-SELECT ?focus ?path ?message WHERE {
-  {
-    SELECT ?indicator ?place ?period ?unit WHERE {
-      ?o ckg:indicator ?indicator ;
-         sdmx-dimension:refArea ?place ;
-         sdmx-dimension:refPeriod ?period ;
-         sdmx-measure:obsValue ?v ;
-         sdmx-attribute:unitMeasure ?unit ;
-         ckg:valueQualifier ckg:Exact .
-    } GROUP BY ?indicator ?place ?period ?unit HAVING (COUNT(DISTINCT ?o) > 1)
-  }
-  ?focus ckg:indicator ?indicator ;
-         sdmx-dimension:refArea ?place ;
-         sdmx-dimension:refPeriod ?period ;
-         sdmx-measure:obsValue ?value ;
-         sdmx-attribute:unitMeasure ?unit ;
-         ckg:valueQualifier ckg:Exact .
-  ?other ckg:indicator ?indicator ;
-         sdmx-dimension:refArea ?place ;
-         sdmx-dimension:refPeriod ?period ;
-         sdmx-measure:obsValue ?otherValue ;
-         sdmx-attribute:unitMeasure ?unit ;
-         ckg:valueQualifier ckg:Exact .
-  FILTER (?focus != ?other && ?value != ?otherValue)
-  BIND (sdmx-measure:obsValue AS ?path)
-  BIND (CONCAT("value ", STR(?value), " conflicts with ", STR(?otherValue), " of ", STR(?other),
-               " for the same indicator, place and period") AS ?message)
-}
-""",
-}
-
-
-# Catalog questions that Oxigraph answers in quadratic time, with an equivalent form, keyed by
-# the SHA-256 of the file: (text in the file, replacement). ``FILTER NOT EXISTS { a . b }``
-# whose pattern shares only an always-bound variable with the query is the same as
-# ``MINUS { a . b }``; Oxigraph evaluates the first per solution (50 s at 1M triples for
-# 14-programs-without-measured-result) and the second as one anti-join (50 ms).
-FAST_QUERIES: dict[str, list[tuple[str, str]]] = {
-    "79e4bdea206be3c05ba032981b78ab40d665e959d2866e7b660cf4245e68f469": [(
-        "FILTER NOT EXISTS { ?program ckg:producesResult ?measured . ?observation ckg:measures ?measured }",
-        "MINUS { ?program ckg:producesResult ?measured . ?observation ckg:measures ?measured }")],
-    "8c6fb5746d2c19cc94990a6bea7e8158bdf89c21f902873b61d79872436b38f3": [(
-        "FILTER NOT EXISTS { ?observation ckg:aboutProgram ?program }\n"
-        "  FILTER NOT EXISTS { ?observation ckg:measures ?result . ?producer ckg:producesResult ?result }",
-        "MINUS { ?observation ckg:aboutProgram ?program }\n"
-        "  MINUS { ?observation ckg:measures ?result . ?producer ckg:producesResult ?result }")],
-}
-
-
-def fast_query(item):
-    """A catalog question with its registered equivalent form (:data:`FAST_QUERIES`), if the
-    file is the one the form was checked against; else the question as written."""
-    import dataclasses
-    import hashlib
-
-    rewrites = FAST_QUERIES.get(hashlib.sha256(item.path.read_bytes()).hexdigest())
-    if not rewrites:
-        return item
-    text = item.text
-    for old, new in rewrites:
-        if old not in text:
-            return item
-        text = text.replace(old, new)
-    return dataclasses.replace(item, text=text)
-
-
-def check_text(query_path: Path, fast: bool = True) -> str:
-    """A check's SPARQL: the file's, or its registered equivalent (:data:`FAST_CHECKS`)."""
-    import hashlib
-
-    text = query_path.read_text(encoding="utf-8")
-    if fast:
-        return FAST_CHECKS.get(hashlib.sha256(text.encode("utf-8")).hexdigest(), text)
-    return text
-
-
-def run_checks(graph: FastGraph, *, fast: bool = True, timings: dict[str, float] | None = None
-               ) -> list[tuple[Path, dict]]:
+def run_checks(graph: FastGraph, *, timings: dict[str, float] | None = None) -> list[tuple[Path, dict]]:
     """Each ``queries/checks/*-violation.rq`` on the store (as kg.validate.run_checks)."""
     from .query import run_oxigraph
     from .validate import check_queries
@@ -612,7 +519,7 @@ def run_checks(graph: FastGraph, *, fast: bool = True, timings: dict[str, float]
     for query_path in check_queries():
         started = time.perf_counter()
         try:
-            results = run_oxigraph(graph.store, check_text(query_path, fast), {})
+            results = run_oxigraph(graph.store, query_path.read_text(encoding="utf-8"), {})
         except Exception as exc:  # noqa: BLE001 - a broken check is a project bug; say which file
             raise KgError(f"{query_path}: check query failed: {exc}") from None
         for row in results.rows:
@@ -957,12 +864,9 @@ def engines_for(graph: FastGraph):
     return engines
 
 
-def answer_catalog(graph: FastGraph, directory: Path | None = None, *, fast: bool = True
-                   ) -> dict[str, tuple[object, float]]:
+def answer_catalog(graph: FastGraph, directory: Path | None = None) -> dict[str, tuple[object, float]]:
     """Every catalog question on the store: {name: (Results, seconds)}; with ``directory``,
-    written as kg.build.write_catalog_answers writes them (queries/*.csv and queries.md).
-    ``fast``: use the registered equivalent forms of quadratic questions (:data:`FAST_QUERIES`);
-    the page shows the question's own SPARQL either way."""
+    written as kg.build.write_catalog_answers writes them (queries/*.csv and queries.md)."""
     from .catalog import catalog
     from .query import run_query
 
@@ -977,7 +881,7 @@ def answer_catalog(graph: FastGraph, directory: Path | None = None, *, fast: boo
         (directory / "queries").mkdir(parents=True, exist_ok=True)
     for item in catalog():
         started = time.perf_counter()
-        results = run_query(fast_query(item) if fast else item, engines=engines)
+        results = run_query(item, engines=engines)
         answers[item.name] = (results, time.perf_counter() - started)
         if directory is not None:
             (directory / "queries" / f"{item.name}.csv").write_text(results.to_csv(), encoding="utf-8")
@@ -1106,7 +1010,7 @@ def build(output: Path | str = "dist", data: Sequence[Path | str] | None = None,
             step = time.perf_counter()
             progress("validating (pyshacl-turbo by partition, SPARQL checks, quotes)")
             pending = start_shacl(graph, workers=workers, progress=progress)
-            seconds["partitions"] = time.perf_counter() - step
+            seconds["SHACL started"] = time.perf_counter() - step
             if background:
                 graph._source_nt = None  # the partitions are cut; the exporting process has its copy
             try:
