@@ -254,7 +254,7 @@ FAST_STEPS = ["synth", "load", "validate", "shacl", "catalog", "network", "expor
 BASELINE_STEPS = ["rdflib_load", "pyshacl", "rdflib_query", "oxigraph_query", "turbo_whole", "rudof"]
 LABELS = {
     "synth": "kg synth (write N-Triples)", "load": "load (pyoxigraph)",
-    "validate": "validate: shapes + checks + quotes", "shacl": "  of which SHACL (turbo; in partitions of ~5k triples above 20k)",
+    "validate": "validate: shapes + checks + quotes", "shacl": "  of which SHACL (turbo; in partitions of ~2.5k triples above 20k)",
     "catalog": "question catalog (all queries, Oxigraph)", "network": "network analysis + viz of a county subgraph",
     "export": "exports (ttl, nt, jsonld, trig)", "build": "whole kg build (clean, load, validate, summary, catalog, exports, docs)",
     "import": "import one more county (incremental validation)",

@@ -8,11 +8,11 @@ per catalog query. This module does the same steps on one in-memory pyoxigraph S
   ``kg.store`` does), with the counts the summary needs;
 - :func:`validate`: SHACL with pyshacl-turbo, one *partition* of focus nodes at a time: the
   files' triples (terms exactly as written: the store keeps values, not lexical forms) are
-  grouped by county (the division code in their subjects' IRIs), and each partition of ~5k
+  grouped by county (the division code in their subjects' IRIs), and each partition of ~2.5k
   triples gets only the triples its results can depend on. pyshacl-turbo's cost per triple
-  grows with the size of the graph it is given, so 200 small graphs take ~7 s where one graph
-  of 1M triples takes 27-40 s and 1.3 GB; two partitions run at once (it releases the GIL).
-  Then the SPARQL checks and the quote check run on the store. The report is a
+  grows with the size of the graph it is given, so ~400 small graphs take ~14 s of CPU where
+  one graph of 1M triples takes 27-40 s and 1.3 GB; two partitions run at once (it releases
+  the GIL), and meanwhile the SPARQL checks and the quote check run on the store. The report is a
   ``kg.validate.ValidationReport``: the same results, texts and JSON as ``kg validate``;
 - :func:`validate_import`: add one more file (a county's table) to a validated store and
   validate only the focus nodes whose results can change, with their neighbourhood taken from
@@ -120,6 +120,7 @@ def load(data: Sequence[Path | str] | None = None, *, ontology: Sequence[Path | 
 class Locality:
     inverse: frozenset[str]  # predicates of inverse paths and sh:targetObjectsOf
     problems: tuple[str, ...]  # why partitions would not be exact (empty: they are)
+    deep: frozenset[str] = frozenset()  # predicates read on nodes one step from the focus node
 
     @property
     def exact(self) -> bool:
@@ -128,6 +129,7 @@ class Locality:
 
 _NESTING = (SH.node, SH.qualifiedValueShape, SH["not"])
 _LISTS = (SH["or"], SH["and"], SH.xone)
+_PAIRS = (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint)
 
 
 def locality(shapes: Graph) -> Locality:
@@ -141,6 +143,7 @@ def locality(shapes: Graph) -> Locality:
     (``rdf:type/rdfs:subClassOf*``) is always available, since the ontology is in every partition.
     """
     inverse: set[str] = set()
+    deep: set[str] = set()
     problems: list[str] = []
     for _s, _p, target in shapes.triples((None, SH.targetObjectsOf, None)):
         inverse.add(str(target))
@@ -154,6 +157,8 @@ def locality(shapes: Graph) -> Locality:
             if depth > 1:
                 problems.append(f"path {path} read {depth} steps from the focus node")
                 return None
+            if depth == 1:
+                deep.add(str(path))
             return depth + 1
         inv = shapes.value(path, SH.inversePath)
         if inv is not None:
@@ -191,8 +196,17 @@ def locality(shapes: Graph) -> Locality:
         values = depth if path is None else step(path, depth)
         if values is None:
             return
-        if shapes.value(shape, SH["class"]) is not None and values > 1:
-            problems.append(f"{shape}: sh:class on values {values} steps from the focus node")
+        if shapes.value(shape, SH["class"]) is not None:
+            if values > 1:
+                problems.append(f"{shape}: sh:class on values {values} steps from the focus node")
+            elif values == 1:
+                deep.add(str(RDF.type))  # (the class hierarchy is in every partition)
+        for pair in _PAIRS:  # a second predicate, read on the node the shape is evaluated on
+            for other in shapes.objects(shape, pair):
+                if depth > 1:
+                    problems.append(f"{shape}: {pair} {other} read {depth} steps from the focus node")
+                elif depth == 1:
+                    deep.add(str(other))
         for predicate in _NESTING:
             for inner in shapes.objects(shape, predicate):
                 shape_at(inner, values, seen)
@@ -202,9 +216,6 @@ def locality(shapes: Graph) -> Locality:
                     shape_at(inner, values, seen)
         for prop in shapes.objects(shape, SH.property):
             shape_at(prop, values, seen)
-        for other in shapes.objects(shape, SH.lessThan):
-            if values > 1:
-                problems.append(f"{shape}: sh:lessThan {other} read too far")
 
     targeted = set()
     for predicate in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf):
@@ -212,7 +223,7 @@ def locality(shapes: Graph) -> Locality:
     targeted |= set(shapes.subjects(RDF.type, SH.NodeShape))
     for shape in targeted:
         shape_at(shape, 0, frozenset())
-    return Locality(frozenset(inverse), tuple(dict.fromkeys(problems)))
+    return Locality(frozenset(inverse), tuple(dict.fromkeys(problems)), frozenset(deep))
 
 
 def _items(graph: Graph, node) -> list:
@@ -361,14 +372,18 @@ class Partition:
     lines: list[bytes]
 
 
-def partitions(dump: bytes, inverse: Iterable[str], target: int = 5_000, ontology: bytes = b"") -> list[Partition]:
+def partitions(dump: bytes, inverse: Iterable[str], target: int = 2_500, ontology: bytes = b"",
+               deep: Iterable[str] | None = None) -> list[Partition]:
     """Split an N-Triples dump into partitions of about ``target`` triples of county-keyed focus
     nodes, plus one for the shared (keyless) nodes. Each partition holds every triple its focus
     nodes' results can depend on (see :func:`locality`): the class hierarchy, its focus nodes' triples,
     the triples of every node they point at or that points at them through an inverse-path
     predicate, and those inverse-path triples themselves. Small partitions are faster:
-    pyshacl-turbo's cost per triple grows with the size of the graph it is given."""
+    pyshacl-turbo's cost per triple grows with the size of the graph it is given. With
+    ``deep`` (:attr:`Locality.deep`), a node of another partition brings only its triples of
+    those predicates: the only ones the shapes read on a node one step from a focus node."""
     inv = {f"<{p}>".encode() for p in inverse}
+    keep = None if deep is None else {f"<{p}>".encode() for p in deep}
     cache: dict[bytes, bytes] = {}
     groups: dict[bytes, list[bytes]] = {}
     subjects: dict[bytes, list[bytes]] = {}
@@ -408,8 +423,8 @@ def partitions(dump: bytes, inverse: Iterable[str], target: int = 5_000, ontolog
     if wanted:
         for key in {cache.get(n, b"") for n in wanted}:
             for line in groups.get(key, []):
-                subject = line[:line.index(b" ")]
-                if subject in wanted:
+                subject, predicate, _rest = line.split(b" ", 2)
+                if subject in wanted and (keep is None or predicate in keep):
                     lines_of.setdefault(subject, []).append(line)
     onto = [line for line in ontology.split(b"\n") if line]
     shared = groups.pop(b"", [])
@@ -454,6 +469,10 @@ def _validate_partition(part: Partition, shapes: Graph) -> list[shacl_engines.Ro
             if isinstance(r[0], BNode) or _key(f"<{r[0]}>".encode(), {}) in keep]
 
 
+#: Graphs larger than this (triples) are validated by partition; smaller ones in one piece.
+PARTITION_ABOVE = 20_000
+
+
 class PendingShacl:
     """SHACL partitions being validated by worker threads (pyshacl-turbo releases the GIL, so
     this thread can meanwhile query the store); :meth:`result` waits for them."""
@@ -478,7 +497,7 @@ class PendingShacl:
                            sum(len(p.focus or []) for p in self.parts))
 
 
-def start_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int = 2,
+def start_shacl(graph: FastGraph, *, partition_size: int = 2_500, workers: int = 2,
                 partitioned: bool | None = None, progress: Progress = _quiet) -> PendingShacl | ShaclResult:
     """:func:`validate_shacl` started: the partitions are cut here and validated by
     ``workers`` threads in the background (a :class:`PendingShacl`); a graph validated in one
@@ -486,14 +505,14 @@ def start_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int =
     started = time.perf_counter()
     local = locality(graph.shapes)
     if partitioned is None:
-        partitioned = local.exact and len(graph.store) > 4 * partition_size
+        partitioned = local.exact and len(graph.store) > PARTITION_ABOVE
     if partitioned and not local.exact:
         raise KgError("partitioned validation is not exact for these shapes: " + "; ".join(local.problems))
     dump = source_ntriples(graph)
     if not partitioned:
         run = shacl_engines.validate_text(dump.decode("utf-8"), graph.shapes)
         return ShaclResult(run.conforms, run.rows, run.report, 1, time.perf_counter() - started)
-    parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph))
+    parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph), local.deep)
     del dump
     progress(f"  {len(parts)} partitions, {workers} at a time")
     return PendingShacl(graph, parts, workers, started)
@@ -502,7 +521,7 @@ def start_shacl(graph: FastGraph, *, partition_size: int = 5_000, workers: int =
 def validate_shacl(graph: FastGraph, **options) -> ShaclResult:
     """SHACL Core on the whole store with pyshacl-turbo: by partitions of about
     ``partition_size`` triples (``workers`` at a time) when :func:`locality` allows and the
-    graph is larger than four partitions, else in one piece."""
+    graph is larger than :data:`PARTITION_ABOVE` triples, else in one piece."""
     pending = start_shacl(graph, **options)
     return pending.result() if isinstance(pending, PendingShacl) else pending
 
@@ -706,7 +725,7 @@ def _compact(graph: Graph, node) -> str:
 
 
 def validate(graph: FastGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
-             partitioned: bool | None = None, workers: int = 2, partition_size: int = 5_000,
+             partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
              texts: dict[str, str] | None = None, progress: Progress = _quiet):
     """Shapes, checks and quotes: a kg.validate.ValidationReport. The checks and the quote
     check query the store while the SHACL partitions are validated."""
