@@ -92,11 +92,28 @@ class Server:
                 raise KgError(f"the Oxigraph server exited at start: {error}")
             try:
                 with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1):
+                    self._drain()
                     return self
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.1)
         self.stop()
         raise KgError(f"the Oxigraph server did not answer on {self.url} within {timeout:.0f} s")
+
+    def _drain(self) -> None:
+        """Read the server's output for as long as it runs: it logs every request, and a pipe
+        nobody reads fills up (64 KB) and then blocks the server."""
+        import threading
+
+        def drain(stream) -> None:
+            try:
+                for _line in iter(stream.readline, ""):
+                    pass
+            except (ValueError, OSError):  # closed by stop()
+                pass
+
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream:
+                threading.Thread(target=drain, args=(stream,), daemon=True).start()
 
     def wait(self) -> int:
         assert self.process is not None
