@@ -953,12 +953,6 @@ def summarize(graph: FastGraph):
                    quotes=quotes, subjects=subjects)
 
 
-def canonical_ntriples(graph: FastGraph, path: Path | None = None) -> bytes | None:
-    """Sorted N-Triples with canonical blank-node labels, like kg.export's ``nt``, byte for byte
-    (:func:`kg.ntriples.canonical` of the files' own terms)."""
-    return ntriples.canonical(source_ntriples(graph), path)
-
-
 def write_exports(graph: FastGraph, directory: Path, naming: Callable[[Path], str] | None = None
                   ) -> dict[str, tuple[Path, float]]:
     """county-kg.{ttl,nt,jsonld,trig} in this process (:func:`kg.fastexport.write`)."""
@@ -1012,13 +1006,14 @@ def build(output: Path | str = "dist", data: Sequence[Path | str] | None = None,
     data_paths = [Path(p) for p in (project_data() if data is None else data)]
     with atomic.replaced_directory(output) as staging:
         progress("reading the files as N-Triples")
-        text = ntriples.dump([*ontology_files(), *data_paths])
+        files = [*ontology_files(), *data_paths]
+        text = ntriples.dump(files)
         seconds["read"] = time.perf_counter() - started
         exporter = None
         try:
             if background:
                 progress("  writing the exports (ttl, nt, jsonld, trig) in a second process")
-                exporter = fastexport.Background([*ontology_files(), *data_paths], text, staging, naming)
+                exporter = fastexport.Background(files, text, staging, naming)
             step = time.perf_counter()
             progress("loading (pyoxigraph)")
             graph = load(data_paths)
