@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import KgError
-from kg.serve import Server, load_store, oxigraph_binary
+from kg.serve import Server, check_port_free, load_store, oxigraph_binary
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -177,3 +177,26 @@ def test_server_start_failure_is_an_error(tmp_path):
             Server(tmp_path / "s", port=blocker.getsockname()[1]).start()
     finally:
         blocker.close()
+
+
+def _time_wait_on(port: int) -> bool:
+    """Whether a connection with this local port is in TIME_WAIT (state 06 in /proc/net/tcp)."""
+    with open("/proc/net/tcp") as table:
+        rows = [line.split() for line in table.readlines()[1:]]
+    return any(int(row[1].split(":")[1], 16) == port and row[3] == "06" for row in rows)
+
+
+def test_a_port_left_in_time_wait_is_free(tmp_path, project):
+    """A server stopped a moment ago leaves its connections in TIME_WAIT on its port for a
+    minute. Oxigraph listens there again at once, so `kg serve` must not call the port taken."""
+    port = free_port()
+    load_store(tmp_path / "store", project)
+    with Server(tmp_path / "store", port=port) as server:
+        status, _ = http(server.url + "/query?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                         headers={"Accept": "application/sparql-results+json"})
+        assert status == 200
+    assert _time_wait_on(port)  # the server closed its connections first
+    check_port_free("127.0.0.1", port)  # does not raise
+    with Server(tmp_path / "store", port=port) as again:
+        assert http(again.url + "/query?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                    headers={"Accept": "application/sparql-results+json"})[0] == 200

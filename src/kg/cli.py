@@ -198,15 +198,14 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None) -> None:
     import signal
     import tempfile
 
-    from .load import project
-    from .serve import EXAMPLE_QUERY, Server, check_port_free, load_store
+    from .serve import EXAMPLE_QUERY, Server, check_port_free, store_project
 
     server = Server(store_dir or Path("."), host, port, public=public)  # checks --public before any work
     check_port_free(host, port)
     with tempfile.TemporaryDirectory(prefix="kg-store-") as scratch:
         server.location = store_dir or Path(scratch) / "store"
         click.echo(f"loading the graph into {server.location} ...", err=True)
-        load_store(server.location, project())
+        store_project(server.location)
         with server:
             click.echo(f"county-kg SPARQL endpoint: {server.url}/query  (query editor: {server.url}/)")
             click.echo("read-only; Ctrl-C stops it. Try:")

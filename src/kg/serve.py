@@ -3,6 +3,7 @@ on a store holding the built graph, read-only and bound to loopback unless told 
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import shutil
 import socket
@@ -45,6 +46,10 @@ def is_loopback(host: str) -> bool:
 def check_port_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # The Oxigraph server binds with SO_REUSEADDR, so connections of an earlier server
+        # still in TIME_WAIT (for a minute after it stops) do not keep it from listening.
+        # Probe the same way: only a live listener makes the port taken.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
         except OSError as exc:
@@ -63,6 +68,16 @@ def load_store(location: Path, loaded: Loaded) -> None:
                                 capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise KgError(f"oxigraph load failed: {result.stderr.strip()}")
+
+
+def store_project(location: Path) -> None:
+    """Load the project's graph (with the default workspace) into a store for the server, and
+    let the in-memory graph go: the server answers from the store, and a process that kept
+    the rdflib graph alive would spend seconds freeing it when Ctrl-C stops the server."""
+    from .load import project
+
+    load_store(location, project(cached=False))
+    gc.collect()
 
 
 class Server:
