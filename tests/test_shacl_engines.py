@@ -159,19 +159,28 @@ def test_project_shapes_are_local():
 
 def test_fast_build_writes_what_kg_writes(s_graph, tmp_path):
     """Summary, canonical N-Triples and catalog answers of kg.fastpath.build equal those of the
-    rdflib pipeline (kg.summary, kg.export, kg.build.write_catalog_answers)."""
-    from kg.build import write_catalog_answers
+    rdflib pipeline (kg.summary, kg.export, kg.build.write_catalog_answers); a graph with
+    violations is not built, and the failure carries the same report as `kg validate`."""
+    from kg.build import BuildFailed, write_catalog_answers
     from kg.export import serialize
     from kg.summary import summarize
 
     violations, files, loaded, _reference = s_graph
     if violations:
-        pytest.skip("a graph with violations is not built")
+        with pytest.raises(BuildFailed) as failed:
+            fastpath.build(tmp_path / "fast", files, texts=None)
+        assert not (tmp_path / "fast").exists()
+        assert not failed.value.report.conforms
+        assert _as_dicts(failed.value.report) == _as_dicts(validate_loaded(loaded, quotes=False, engine="pyshacl"))
+        return
     result = fastpath.build(tmp_path / "fast", files, texts=None)
     assert result.report.conforms
     assert result.summary.to_json() == summarize(loaded.data, loaded.union()).to_json()
     assert (tmp_path / "fast" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
-    write_catalog_answers(loaded, (tmp_path / "slow").resolve()) if (tmp_path / "slow").mkdir() is None else None
-    for answer in sorted((tmp_path / "slow" / "queries").glob("*.csv")):
+    (tmp_path / "slow").mkdir()
+    write_catalog_answers(loaded, (tmp_path / "slow").resolve())
+    answers = sorted((tmp_path / "slow" / "queries").glob("*.csv"))
+    assert len(answers) == 25
+    for answer in answers:
         assert (tmp_path / "fast" / "queries" / answer.name).read_text(encoding="utf-8") == \
             answer.read_text(encoding="utf-8"), answer.name
