@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,20 @@ def test_source_quote_prints_a_checked_block(run):
     assert "q:151-155 a ckg:Quote" in result.output and 'oa:exact "水富市委"@zh-Hant' in result.output
     ambiguous = run("source", "quote", "水富市")
     assert ambiguous.exit_code == 2 and "--occurrence" in ambiguous.output
+
+
+def test_the_program_keeps_exit_codes_and_freezes_its_objects_at_exit(monkeypatch):
+    """`kg` (kg.cli.run) is the command line plus a quick exit: the exit code passes through,
+    and what is left is frozen so the final garbage collection does not walk it."""
+    import gc
+
+    from kg.cli import run
+
+    monkeypatch.setattr(sys, "argv", ["kg", "validate", "no-such-file.ttl"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run()
+        assert exited.value.code == 2
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -260,5 +260,22 @@ from .cli_scale import synth  # noqa: E402
 main.add_command(synth)
 
 
+def run() -> None:
+    """The `kg` program: the command line, then a quick exit.
+
+    A command over a national graph leaves millions of rdflib objects behind. The process is
+    about to end and the OS takes its memory back, but the interpreter's final garbage
+    collection would first walk them all: about 8 s of the 69 s `kg import` took into a
+    1M-triple workspace.
+    Freezing them first (gc.freeze) skips that walk; it only runs as the program, never
+    in-process (tests call `main`), where frozen objects would never be collected."""
+    import gc
+
+    try:
+        main()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()
