@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
@@ -31,6 +32,12 @@ def rdf_format(path: Path) -> str:
         raise KgError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(sorted(_FORMATS))})") from None
 
 
+#: Turtle and N-Triples files from this size on are parsed by pyoxigraph and handed to rdflib
+#: term by term: 1M synthetic triples in 20 s instead of 47 s with rdflib's own parser. Smaller
+#: files (all curated ones) keep rdflib's parser and its error messages.
+LARGE_FILE_BYTES = 8_000_000
+
+
 def parse_into(graph: Graph, path: Path) -> Graph:
     """Parse ``path`` into ``graph``; a missing file or a syntax error becomes a KgError
     naming the file and, where the parser knows it, the line."""
@@ -38,7 +45,10 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if not path.is_file():
         raise KgError(f"{path}: no such file")
     try:
-        graph.parse(path, format=rdf_format(path))
+        if path.suffix.lower() in OXIGRAPH_FORMATS and path.stat().st_size >= LARGE_FILE_BYTES:
+            parse_with_oxigraph(graph, path)
+        else:
+            graph.parse(path, format=rdf_format(path))
     except BadSyntax as exc:
         # rdflib's Turtle parser counts lines from 0 in `lines`; people count from 1.
         raise KgError(f"{path}:{exc.lines + 1}: Turtle syntax error: {exc.message}") from None
@@ -47,6 +57,56 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         where = f":{line.group(1)}" if line else ""
         raise KgError(f"{path}{where}: cannot parse: {exc}") from None
     return graph
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+
+
+def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
+    """Parse a Turtle or N-Triples file with pyoxigraph into an rdflib graph, with the same
+    triples rdflib's parser gives: literals normalized as rdflib does, fresh blank nodes for
+    this file, and language tags in their usual case (pyoxigraph lower-cases them). One
+    difference: "x"^^xsd:string reads as the plain literal "x", the same term in RDF 1.1,
+    which rdflib keeps apart and pyoxigraph cannot."""
+    terms: dict = {}
+
+    def term(node):
+        found = terms.get(node)
+        if found is None:
+            if isinstance(node, ox.NamedNode):
+                found = URIRef(node.value)
+            elif isinstance(node, ox.BlankNode):
+                found = BNode()
+            elif node.language:
+                found = Literal(node.value, lang=language_tag(node.language))
+            else:
+                datatype = node.datatype.value
+                found = Literal(node.value, datatype=None if datatype == XSD_STRING else URIRef(datatype))
+            terms[node] = found
+        return found
+
+    with open(path, "rb") as stream:
+        graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
+                   for t in ox.parse(stream, format=OXIGRAPH_FORMATS[path.suffix.lower()]))
+    return graph
+
+
+def language_tag(tag: str) -> str:
+    """A BCP 47 tag in its conventional case (RFC 5646, 2.1.1): zh-hans -> zh-Hans,
+    en-gb -> en-GB; after an extension or private-use singleton everything stays lower case."""
+    first, *rest = tag.lower().split("-")
+    parts = [first]
+    for part in rest:
+        if len(parts[-1]) == 1 or any(len(p) == 1 for p in parts[1:]):
+            parts.append(part)
+        elif len(part) == 4 and part.isalpha():
+            parts.append(part.title())
+        elif len(part) == 2 and part.isalpha():
+            parts.append(part.upper())
+        else:
+            parts.append(part)
+    return "-".join(parts)
 
 
 def parse_file(path: Path) -> Graph:
