@@ -46,6 +46,7 @@ from . import ntriples, shacl_engines
 from .store import load_file
 from .errors import KgError
 from .labels import LANGUAGES
+from .load import language_tag
 from .namespaces import CKGSH, SH, bind_prefixes
 
 Progress = Callable[[str], None]
@@ -639,9 +640,7 @@ class StoreLabels:
 
 def _lang(tag: str | None) -> str | None:
     """Oxigraph lower-cases language tags; the project writes zh-Hans, zh-Hant, en."""
-    if tag is None:
-        return None
-    return {t.lower(): t for t in LANGUAGES}.get(tag.lower(), tag)
+    return None if tag is None else language_tag(tag)
 
 
 def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
