@@ -78,3 +78,14 @@ ex:a ex:n "05"^^xsd:positiveInteger , "1.50"^^xsd:decimal , "y" ;
     with pytest.raises(KgError, match=r"broken\.ttl:6: cannot parse"):
         parse_file(broken)
     assert isomorphic(parse_file(small), Graph().parse(small))
+
+
+@pytest.mark.parametrize(("read", "written"), [
+    ("zh-hans", "zh-Hans"), ("zh-hant-tw", "zh-Hant-TW"), ("en", "en"), ("en-gb", "en-GB"),
+    ("es-419", "es-419"), ("de-ch-x-phonebk", "de-CH-x-phonebk"), ("en-a-bbb-cc", "en-a-bbb-cc"),
+    ("x-abcd", "x-abcd"),
+])
+def test_language_tags_get_their_conventional_case(read, written):
+    from kg.load import language_tag
+
+    assert language_tag(read) == written

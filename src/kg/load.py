@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from . import paths
@@ -36,6 +37,8 @@ def rdf_format(path: Path) -> str:
 #: term by term: 1M synthetic triples in 20 s instead of 47 s with rdflib's own parser. Smaller
 #: files (all curated ones) keep rdflib's parser and its error messages.
 LARGE_FILE_BYTES = 8_000_000
+OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+XSD_STRING = str(XSD.string)
 
 
 def parse_into(graph: Graph, path: Path) -> Graph:
@@ -57,10 +60,6 @@ def parse_into(graph: Graph, path: Path) -> Graph:
         where = f":{line.group(1)}" if line else ""
         raise KgError(f"{path}{where}: cannot parse: {exc}") from None
     return graph
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 
 
 def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
@@ -94,18 +93,14 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
 
 def language_tag(tag: str) -> str:
     """A BCP 47 tag in its conventional case (RFC 5646, 2.1.1): zh-hans -> zh-Hans,
-    en-gb -> en-GB; after an extension or private-use singleton everything stays lower case."""
+    en-gb -> en-GB; from an extension or private-use singleton on, everything stays lower case."""
     first, *rest = tag.lower().split("-")
-    parts = [first]
+    parts, verbatim = [first], len(first) == 1
     for part in rest:
-        if len(parts[-1]) == 1 or any(len(p) == 1 for p in parts[1:]):
-            parts.append(part)
-        elif len(part) == 4 and part.isalpha():
-            parts.append(part.title())
-        elif len(part) == 2 and part.isalpha():
-            parts.append(part.upper())
-        else:
-            parts.append(part)
+        verbatim = verbatim or len(part) == 1
+        if not verbatim and part.isalpha() and len(part) in (2, 4):
+            part = part.upper() if len(part) == 2 else part.title()
+        parts.append(part)
     return "-".join(parts)
 
 
