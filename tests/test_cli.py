@@ -131,6 +131,8 @@ def test_the_program_keeps_exit_codes_and_freezes_its_objects_at_exit(monkeypatc
     from kg.cli import run
 
     monkeypatch.setattr(sys, "argv", ["kg", "validate", "no-such-file.ttl"])
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
     try:
         with pytest.raises(SystemExit) as exited:
             run()
