@@ -19,7 +19,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-from . import paths
+from . import ntriples, paths
 from .errors import KgError
 from .namespaces import GRAPH, bind_prefixes
 
@@ -37,7 +37,7 @@ def rdf_format(path: Path) -> str:
 #: term by term: 1M synthetic triples in 20 s instead of 47 s with rdflib's own parser. Smaller
 #: files (all curated ones) keep rdflib's parser and its error messages.
 LARGE_FILE_BYTES = 8_000_000
-OXIGRAPH_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
+OXIGRAPH_SUFFIXES = (".ttl", ".nt")  # triples only: the caller's graph is one graph
 XSD_STRING = str(XSD.string)
 
 
@@ -48,7 +48,7 @@ def parse_into(graph: Graph, path: Path) -> Graph:
     if not path.is_file():
         raise KgError(f"{path}: no such file")
     try:
-        if path.suffix.lower() in OXIGRAPH_FORMATS and path.stat().st_size >= LARGE_FILE_BYTES:
+        if path.suffix.lower() in OXIGRAPH_SUFFIXES and path.stat().st_size >= LARGE_FILE_BYTES:
             parse_with_oxigraph(graph, path)
         else:
             graph.parse(path, format=rdf_format(path))
@@ -87,7 +87,7 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
 
     with open(path, "rb") as stream:
         graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
-                   for t in ox.parse(stream, format=OXIGRAPH_FORMATS[path.suffix.lower()]))
+                   for t in ox.parse(stream, format=ntriples.rdf_format(path)))
     return graph
 
 
