@@ -26,6 +26,8 @@ CUNIT = Namespace(BASE + "id/unit/")
 SRC = Namespace(BASE + "id/source/")
 Q = Namespace(BASE + "id/quote/shuifu-2023-08-22/")
 DS = Namespace(BASE + "id/dataset/")
+STMT = Namespace(BASE + "id/statement/")
+GRADE = Namespace(BASE + "id/grade/")
 GRAPH = Namespace(BASE + "graph/")
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -44,7 +46,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 PREFIXES: dict[str, Namespace] = {
     "ckg": CKG, "ckgsh": CKGSH, "place": PLACE, "fac": FAC, "agent": AGENT, "pol": POL,
     "prog": PROG, "res": RES, "obs": OBS, "ind": IND, "period": PERIOD, "instant": INSTANT,
-    "ftype": FTYPE, "theme": THEME, "cunit": CUNIT, "src": SRC, "q": Q, "ds": DS,
+    "ftype": FTYPE, "theme": THEME, "cunit": CUNIT, "src": SRC, "q": Q, "ds": DS, "stmt": STMT, "grade": GRADE,
     "org": ORG, "qb": QB, "sdmx-dimension": SDMX_DIMENSION, "sdmx-measure": SDMX_MEASURE,
     "sdmx-attribute": SDMX_ATTRIBUTE, "unit": UNIT, "qudt": QUDT, "schema": SCHEMA, "oa": OA,
     "spdx": SPDX, "wd": WD, "sh": SH,
