@@ -15,7 +15,7 @@ from kg.query import Engines, run_query
 from kg.validate import check_queries, run_checks
 
 QUERIES = catalog()
-EXPECTED_CATALOG_SIZE = 25
+EXPECTED_CATALOG_SIZE = 27
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ CHECKS = check_queries()
 def test_every_check_has_a_fixture():
     names = {p.name.removesuffix("-violation.rq") for p in CHECKS}
     fixtures = {p.stem for p in (FIXTURES / "checks").glob("*.ttl")}
-    assert names == fixtures and len(names) == 6
+    assert names == fixtures and len(names) == 8
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=[p.stem for p in CHECKS])

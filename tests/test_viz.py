@@ -230,3 +230,49 @@ def test_cli_viz_errors(tmp_path, run):
     result = run("viz", "-o", tmp_path / "x.html", "--theme", "no-such-theme")
     assert result.exit_code == 2 and "no theme" in result.output
     assert not (tmp_path / "x.html").exists()
+
+
+# -- stated and inferred -------------------------------------------------------------------------
+
+INFERRED_TTL = """
+prog:p2 ckg:partOfProgram prog:p1 .
+stmt:p2--part-of-program--p1 a rdf:Statement ;
+    rdf:subject prog:p2 ; rdf:predicate ckg:partOfProgram ; rdf:object prog:p1 ;
+    ckg:assertionStatus ckg:Inferred ;
+    ckg:inferenceReason "The article lists the two side by side; it does not say <one> is part of the other."@en .
+prog:p1 ckg:assertionStatus ckg:Inferred ;
+    ckg:inferenceReason "The name is curation's."@en .
+"""
+
+
+def test_inferred_edges_are_dashed_with_the_reason(small):
+    view = build_view(small_graph(INFERRED_TTL))
+    assert not any(data["schema"] or data["curie"].startswith("stmt:") for _n, data in view.nodes(data=True))
+    for lang in ("en", "zh-Hans"):
+        edges = embedded(viz.render_html(view, lang=lang), "edgeData")
+        part = [e for e in edges if (e["from"], e["to"]) == (iri("prog:p2"), iri("prog:p1"))]
+        assert len(part) == 1 and part[0]["dashes"] is True
+        assert viz.TEXT[lang]["inferred"] in part[0]["title"]
+        assert "it does not say <one> is part of the other" in part[0]["title"]  # a plain string, shown as text
+        stated = [e for e in edges if (e["from"], e["to"]) == (iri("prog:p1"), iri("res:r1"))]
+        assert len(stated) == 1 and "dashes" not in stated[0] and viz.TEXT[lang]["inferred"] not in stated[0]["title"]
+    # without the recorded statement the same edge is stated: drawn solid
+    assert not any(e.get("dashes") for e in embedded(viz.render_html(small, lang="en"), "edgeData"))
+
+
+def test_inferred_resource_tooltip_says_why():
+    view = build_view(small_graph(INFERRED_TTL))
+    tip = viz.tooltip_html(view.nodes[iri("prog:p1")], "en", view.graph["themes"])
+    assert "inferred by curation" in tip and "The name is curation&#x27;s." in tip
+    assert "inferred" not in viz.tooltip_html(view.nodes[iri("res:r1")], "en", view.graph["themes"])
+
+
+def test_project_graph_marks_the_inferred_relations():
+    view = build_view(project().explorable())
+    inferred = {(view.nodes[u]["curie"], k, view.nodes[v]["curie"]) for u, v, k, d in view.edges(keys=True, data=True)
+                if d["inferred"]}
+    assert ("prog:zhongsheng-graphite-anode-project-phase-1", "ckg:responsibleOrganization", "agent:yunnan-zhongsheng") in inferred
+    assert ("prog:new-energy-battery-materials-park", "ckg:implements", "pol:three-articles") in inferred
+    stated = {(view.nodes[u]["curie"], k, view.nodes[v]["curie"]) for u, v, k, d in view.edges(keys=True, data=True)
+              if not d["inferred"]}
+    assert ("prog:party-committee-development-drive", "ckg:implements", "pol:three-economies") in stated

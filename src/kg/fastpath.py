@@ -914,7 +914,7 @@ def answer_catalog(graph: FastGraph, directory: Path | None = None) -> dict[str,
 
 def summarize(graph: FastGraph):
     """kg.summary.summarize by SPARQL on the store (data triples only, as the rdflib one)."""
-    from .summary import _BY_THEME_AND_PERIOD, Summary
+    from .summary import _BY_THEME_AND_PERIOD, Summary, count_statements
 
     names = StoreLabels(graph.store)
     onto_types: dict[str, int] = {}
@@ -948,8 +948,15 @@ def summarize(graph: FastGraph):
         term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
         if sum(1 for _q in graph.store.quads_for_pattern(term, None, None, ox.DefaultGraph())) <= count:
             subjects -= 1
+    def solutions(query: str):
+        results = graph.store.query(query)
+        variables = [v.value for v in results.variables]
+        for solution in results:
+            yield {name: term.value for name, term in zip(variables, solution) if term is not None}
+
+    statements = count_statements(solutions, lambda iri: names.label(URIRef(iri), "en"))
     return Summary(triples=graph.data_triples, by_class=by_class, observations_by_theme_period=rows,
-                   quotes=quotes, subjects=subjects)
+                   quotes=quotes, subjects=subjects, statements=statements)
 
 
 def write_exports(graph: FastGraph, directory: Path, naming: Callable[[Path], str] | None = None

@@ -7,15 +7,19 @@ edge per triple, keyed by the property's compact IRI.
 
 What does not become a node, and why:
 
-- quotes, their selectors and time instants are evidence machinery: a node's quotes
-  become its ``quotes`` attribute (shown in tooltips) and ``ckg:evidence`` is no edge;
+- quotes, their selectors, time instants and recorded statements (``rdf:Statement``) are
+  evidence machinery: a node's quotes become its ``quotes`` attribute (shown in tooltips),
+  ``ckg:evidence`` is no edge, and a relation recorded as inferred gives its edge an
+  ``inferred`` attribute, the curator's reason (empty for stated relations);
 - ``rdf:type`` becomes the node's class (``cls``, ``classes``), not an edge to a class;
 - *schema* nodes (ontology terms, units, value qualifiers, themes, periods, facility
   types, concept schemes, data sets, the source documents) are shared dimension values:
   as nodes they would join every pair of entities that share a theme or a year, so they
   would top every centrality ranking and turn every explanation path into "both are
   about industry". They are kept out unless ``schema=True``; their information stays
-  on the entities (``themes``, and period, unit and qualifier inside ``figures``).
+  on the entities (``themes``, and period, unit and qualifier inside ``figures``). The
+  source material (articles, texts, the quotations of people an article quotes) is shown
+  the same way.
 """
 
 from __future__ import annotations
@@ -49,13 +53,14 @@ from .namespaces import (
 ID_NAMESPACE = BASE + "id/"
 
 # Resources that are never nodes: their content is folded into the entities they serve.
-EVIDENCE_CLASSES = frozenset({CKG.Quote, OA.TextQuoteSelector, OA.TextPositionSelector, TIME.Instant, SPDX.Checksum})
+EVIDENCE_CLASSES = frozenset({CKG.Quote, OA.TextQuoteSelector, OA.TextPositionSelector, TIME.Instant, SPDX.Checksum,
+                              RDF.Statement})
 
 # Classes whose members are schema nodes, hidden unless asked for (see the module docstring).
 SCHEMA_CLASSES = frozenset({
     CKG.Theme, CKG.Period, TIME.ProperInterval, CKG.Unit, QUDT.Unit, CKG.ValueQualifier,
     CKG.AdministrativeLevel, SKOS.Concept, SKOS.ConceptScheme, QB.DataSet, QB.DataStructureDefinition,
-    CKG.SourceText, SCHEMA.NewsArticle, SCHEMA.MediaObject, SCHEMA.Dataset,
+    CKG.SourceText, SCHEMA.NewsArticle, SCHEMA.MediaObject, SCHEMA.Dataset, SCHEMA.Quotation,
     URIRef("http://www.w3.org/ns/prov#Entity"),
 })
 
@@ -185,6 +190,7 @@ def _node_attributes(graph: Graph, classes: _Classes, node: URIRef, kind: str) -
         "alt_labels": tuple(sorted(str(alt) for alt in graph.objects(node, SKOS.altLabel))),
         "themes": tuple(sorted(compact(graph, t) for t in graph.objects(node, CKG.theme))),
         "quotes": _quotes(graph, node),
+        "inferred": _inferred_reason(graph, node),
         "figures": (),
         "schema": kind == "schema",
     }
@@ -239,14 +245,37 @@ def _attach_figures(graph: Graph, view: nx.MultiDiGraph, node_by_iri: dict[URIRe
         view.nodes[node]["figures"] = tuple(unique[key] for key in sorted(unique))
 
 
+def _inferred_reason(graph: Graph, node) -> str:
+    """The English reason when curation made the resource up (ckg:assertionStatus ckg:Inferred), else ""."""
+    if (node, CKG.assertionStatus, CKG.Inferred) not in graph:
+        return ""
+    reasons = sorted(str(r) for r in graph.objects(node, CKG.inferenceReason) if getattr(r, "language", None) == "en")
+    return reasons[0] if reasons else "inferred"
+
+
+def _inferred_relations(graph: Graph) -> dict[tuple, str]:
+    """(subject, predicate, object) -> the English reason, for every relation recorded as an
+    rdf:Statement with ckg:assertionStatus ckg:Inferred (docs/model.md, Stated and inferred)."""
+    found = {}
+    for statement in graph.subjects(CKG.assertionStatus, CKG.Inferred):
+        triple = tuple(graph.value(statement, prop) for prop in (RDF.subject, RDF.predicate, RDF.object))
+        if None in triple:
+            continue
+        reasons = sorted(str(r) for r in graph.objects(statement, CKG.inferenceReason) if getattr(r, "language", None) == "en")
+        found[triple] = reasons[0] if reasons else "inferred"
+    return found
+
+
 def build_view(graph: Graph, *, schema: bool = False) -> nx.MultiDiGraph:
     """The graph's entities (and, with ``schema``, its schema nodes) as a networkx multigraph.
 
     Node ids are IRIs (strings). Node attributes: ``iri``, ``curie``, ``cls`` (compact IRI of
     the most specific class), ``classes`` (all classes, superclasses included), ``class_labels``
     and ``labels`` ({language: text}), ``alt_labels``, ``themes`` (compact theme IRIs),
-    ``quotes`` (:class:`Quote`), ``figures`` (:class:`Figure`) and ``schema`` (bool). Edge keys
-    and ``predicate`` are the property's compact IRI; ``labels`` its labels. Nodes and edges
+    ``quotes`` (:class:`Quote`), ``inferred`` (the curator's reason when the resource is marked
+    inferred, else ""), ``figures`` (:class:`Figure`) and ``schema`` (bool). Edge keys
+    and ``predicate`` are the property's compact IRI; ``labels`` its labels; ``inferred`` the
+    curator's reason when the relation is recorded as inferred, else "". Nodes and edges
     are inserted in sorted order, so everything derived from the view is deterministic.
     """
     classes = _Classes(graph)
@@ -264,13 +293,15 @@ def build_view(graph: Graph, *, schema: bool = False) -> nx.MultiDiGraph:
         node_by_iri[node] = str(node)
 
     property_labels: dict[URIRef, dict[str, str]] = {}
+    inferred = _inferred_relations(graph)
     edges = sorted({(s, p, o) for s, p, o in _edge_candidates(graph, members) if o in members and o != s},
                    key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     for subject, predicate, obj in edges:
         if predicate not in property_labels:
             property_labels[predicate] = labels_of(graph, predicate)
         curie = compact(graph, predicate)
-        view.add_edge(str(subject), str(obj), key=curie, predicate=curie, labels=property_labels[predicate])
+        view.add_edge(str(subject), str(obj), key=curie, predicate=curie, labels=property_labels[predicate],
+                      inferred=inferred.get((subject, predicate, obj), ""))
 
     _inherit_themes(graph, view)
     _attach_figures(graph, view, node_by_iri)

@@ -1,13 +1,14 @@
 """Counts that tell a reader what the graph holds: entities by class, observations by theme
-and period, quotes."""
+and period, quotes, and how many relations the sources state and how many curation inferred."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .labels import compact, label
@@ -24,6 +25,64 @@ SELECT ?theme ?period (COUNT(DISTINCT ?obs) AS ?n) WHERE {
 """
 
 
+# Relations of the cited properties (ckg:citedRelation) whose subject is taken from a text, by
+# the theme of the subject (an observation's through its indicator, a component's through its
+# whole) and by status: inferred when a recorded rdf:Statement says so, stated otherwise (the
+# check queries/checks/unsupported-statement-violation.rq holds that a quote then names both
+# ends). A relation counts once per theme of its subject, and once in the totals.
+_STATEMENTS = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+SELECT %s ?status (COUNT(DISTINCT ?key) AS ?n) WHERE {
+  ?p ckg:citedRelation true .
+  ?s ?p ?o .
+  FILTER EXISTS { ?s ckg:evidence ?quote }
+  %s
+  BIND (IF(EXISTS { ?recorded rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                              ckg:assertionStatus ckg:Inferred }, ckg:Inferred, ckg:Stated) AS ?status)
+  BIND (CONCAT(STR(?s), " ", STR(?p), " ", STR(?o)) AS ?key)
+} GROUP BY %s ?status
+"""
+STATEMENTS_BY_THEME = _STATEMENTS % (
+    "?theme", "OPTIONAL { ?s (ckg:indicator|^ckg:hasComponent)*/ckg:theme ?t }\n  BIND (COALESCE(?t, ckg:NoTheme) AS ?theme)",
+    "?theme")
+STATEMENT_TOTALS = _STATEMENTS % ("", "", "")
+INFERRED_RESOURCES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?r ckg:assertionStatus ckg:Inferred .
+  FILTER NOT EXISTS { ?r a rdf:Statement }
+}
+"""
+
+
+@dataclass(frozen=True)
+class StatementCounts:
+    """Stated and inferred relations (see STATEMENTS_BY_THEME), resources curation made up, and
+    per theme (English label, or "(no theme)") the stated and inferred relations."""
+
+    stated: int = 0
+    inferred: int = 0
+    inferred_resources: int = 0
+    by_theme: tuple[tuple[str, int, int], ...] = ()
+
+
+def count_statements(rows: Callable[[str], Iterable[dict[str, str]]], theme_name: Callable[[str], str]) -> StatementCounts:
+    """The counts from any SPARQL engine: ``rows(query)`` gives each solution as {variable:
+    lexical value}; ``theme_name(iri)`` gives a theme's English label."""
+    inferred_iri = str(CKG.Inferred)
+    totals = {row["status"]: int(row["n"]) for row in rows(STATEMENT_TOTALS)}
+    themes: dict[str, list[int]] = {}
+    for row in rows(STATEMENTS_BY_THEME):
+        name = "(no theme)" if row["theme"] == str(CKG.NoTheme) else theme_name(row["theme"])
+        themes.setdefault(name, [0, 0])[1 if row["status"] == inferred_iri else 0] += int(row["n"])
+    resources = sum(int(row["n"]) for row in rows(INFERRED_RESOURCES))
+    return StatementCounts(
+        stated=totals.get(str(CKG.Stated), 0), inferred=totals.get(inferred_iri, 0), inferred_resources=resources,
+        by_theme=tuple((name, s, i) for name, (s, i) in sorted(themes.items())))
+
+
 @dataclass
 class Summary:
     triples: int
@@ -32,6 +91,7 @@ class Summary:
     quotes: int
     subjects: int
     extra: dict[str, int] = field(default_factory=dict)
+    statements: StatementCounts = field(default_factory=StatementCounts)
 
     def to_json(self) -> str:
         return json.dumps({
@@ -39,6 +99,11 @@ class Summary:
             "entitiesByClass": self.by_class,
             "observationsByThemeAndPeriod": [
                 {"theme": t, "period": p, "observations": n} for t, p, n in self.observations_by_theme_period
+            ],
+            "statements": {"stated": self.statements.stated, "inferred": self.statements.inferred,
+                           "inferredResources": self.statements.inferred_resources},
+            "statementsByTheme": [
+                {"theme": t, "stated": s, "inferred": i} for t, s, i in self.statements.by_theme
             ],
         }, ensure_ascii=False, indent=2) + "\n"
 
@@ -49,6 +114,14 @@ class Summary:
         lines += [f"| {cls} | {n} |" for cls, n in self.by_class.items()]
         lines += ["", "## Observations by theme and period", "", "| theme | period | observations |", "| --- | --- | ---: |"]
         lines += [f"| {t} | {p} | {n} |" for t, p, n in self.observations_by_theme_period]
+        counts = self.statements
+        lines += ["", "## Statements: stated or inferred", "",
+                  f"Relations taken from the sources: {counts.stated} stated (a quote names both ends), "
+                  f"{counts.inferred} inferred by curation (with the reason); {counts.inferred_resources} "
+                  "resources made up by curation (groupings, coined names). A relation counts once per "
+                  "theme of its subject.", "",
+                  "| theme | stated | inferred |", "| --- | ---: | ---: |"]
+        lines += [f"| {t} | {s} | {i} |" for t, s, i in counts.by_theme]
         return "\n".join(lines) + "\n"
 
 
@@ -61,10 +134,24 @@ def summarize(data: Graph, union: Graph) -> Summary:
         theme = "(no theme)" if row.theme == CKG.NoTheme else label(union, row.theme, "en")
         rows.append((theme, label(union, row.period, "en"), int(row.n)))
     rows.sort(key=lambda r: (r[0], r[1]))
+
+    # The statement counts run on Oxigraph, as in the pipeline for large graphs (kg.fastpath):
+    # one engine for both, and rdflib's property paths would take seconds here.
+    from .store import store_from_graph
+
+    store = store_from_graph(union)
+
+    def solutions(query: str) -> Iterable[dict[str, str]]:
+        results = store.query(query)
+        names = [v.value for v in results.variables]
+        for solution in results:
+            yield {name: term.value for name, term in zip(names, solution) if term is not None}
+
     return Summary(
         triples=len(data),
         by_class=by_class,
         observations_by_theme_period=rows,
         quotes=len(set(data.subjects(RDF.type, CKG.Quote))),
         subjects=len(set(data.subjects())),
+        statements=count_statements(solutions, lambda iri: label(union, URIRef(iri), "en")),
     )

@@ -293,15 +293,20 @@ def county_facts(county: Division, seed: int) -> CountyFacts:
             row.append((round(base, 2), rng.random() < 0.15))
         values.append(row)
     name = county.hant
+    # Each sentence names every resource its facts link to (policy, body, period, result), as
+    # a stated relation needs (queries/checks/unsupported-statement-violation.rq).
     sentences = [
         f"{name}委、{name}人民政府實施{POLICY_NAMES[0][3]},聚焦{COMPONENTS[0][1]}和{COMPONENTS[1][1]},並開展{POLICY_NAMES[1][3]}。",
-        f"{name}推進主導產業提質增效和產業園區建設,園區基礎設施和招商引資取得新成效。",
-        f"{name}持續推進鄉村振興重點項目,建成高標準農田和農產品加工基地。",
-        f"{name}被{_province_of(county).hant}人民政府命名為省級鄉村振興示範縣。",
+        f"2022年,{name}人民政府落實{name}{POLICY_NAMES[0][3]},推進主導產業提質增效和產業園區建設,"
+        f"{name}產業園區基礎設施建成,{name}經濟總量穩步增長。",
+        f"2022年,{name}委落實{name}{POLICY_NAMES[1][3]},持續推進鄉村振興重點項目,{name}建成高標準農田,"
+        f"{name}農業綜合產值提升;2023年上半年,{name}人民政府推進{name}農產品加工園區建設項目。",
+        f"2022年,{name}被{_province_of(county).hant}人民政府命名為省級鄉村振興示範縣。",
     ]
-    for spec, row in zip(INDICATORS, values):
+    outcomes = ("經濟總量穩步增長", "農業綜合產值提升", "農產品加工園區建設項目帶動遊客增長")
+    for spec, row, outcome in zip(INDICATORS, values, outcomes):
         parts = "、".join(_reported(spec, v, lower) for v, lower in row)
-        sentences.append(f"2020年、2022年和2023年上半年,{name}{spec.name_hant}分別為{parts}。")
+        sentences.append(f"2020年、2022年和2023年上半年,{name}{spec.name_hant}分別為{parts},{name}{outcome}。")
     text, quotes = "", []
     for sentence in sentences:
         quotes.append((len(text), len(text) + len(sentence)))

@@ -63,13 +63,16 @@ FONT_FACE = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "Microsoft YaHei", "Ping
 TEXT = {
     "en": {"nodes": "nodes", "edges": "edges", "figures": "Figures", "quote": "Source quote", "themes": "Themes",
            "more": "more", "settling": "Settling the layout", "frozen": "Layout settled and frozen",
-           "help": "Hover a node for its labels, figures and source quote. Drag to pan, scroll to zoom."},
+           "inferred": "inferred by curation, not stated in the source",
+           "help": "Hover a node for its labels, figures and source quote. Dashed edges are inferred by curation, not stated in the source; hover one for the reason. Drag to pan, scroll to zoom."},
     "zh-Hans": {"nodes": "个节点", "edges": "条边", "figures": "数据", "quote": "原文", "themes": "主题",
                 "more": "更多", "settling": "正在布局", "frozen": "布局已完成并固定",
-                "help": "将鼠标悬停在节点上可查看名称、数据和原文。拖动可平移，滚轮可缩放。"},
+                "inferred": "整理推断，原文未明确陈述",
+                "help": "将鼠标悬停在节点上可查看名称、数据和原文。虚线表示整理推断、原文未明确陈述的关系，悬停可查看理由。拖动可平移，滚轮可缩放。"},
     "zh-Hant": {"nodes": "個節點", "edges": "條邊", "figures": "數據", "quote": "原文", "themes": "主題",
                 "more": "更多", "settling": "正在佈局", "frozen": "佈局已完成並固定",
-                "help": "將滑鼠懸停在節點上可查看名稱、數據和原文。拖動可平移，滾輪可縮放。"},
+                "inferred": "整理推斷，原文未明確陳述",
+                "help": "將滑鼠懸停在節點上可查看名稱、數據和原文。虛線表示整理推斷、原文未明確陳述的關係，懸停可查看理由。拖動可平移，滾輪可縮放。"},
 }
 
 
@@ -153,6 +156,8 @@ def tooltip_html(data: dict, lang: str, theme_names: dict[str, dict[str, str]]) 
              '<table class="kg-tip-labels">']
     parts += [f'<tr><th>{e(code)}</th><td lang="{e(code)}">{e(data["labels"][code])}</td></tr>' for code in LANGUAGES]
     parts.append("</table>")
+    if data.get("inferred"):
+        parts.append(f'<div class="kg-tip-inferred">{e(words["inferred"])}: {e(data["inferred"])}</div>')
     if data["themes"]:
         names = [theme_names.get(t, {}).get(lang, t) for t in data["themes"]]
         parts.append(f'<div class="kg-tip-themes">{e(words["themes"])}: {e(", ".join(names))}</div>')
@@ -250,8 +255,14 @@ def build_network(view: nx.MultiDiGraph, lang: str):
                          shape="square" if data["schema"] else "dot")
     for number, (source, target, key, data) in enumerate(view.edges(keys=True, data=True)):
         name = data["labels"].get(lang) or key
-        # A plain-string title is shown as text by vis-network, never parsed as HTML.
-        network.add_edge(source, target, id=f"e{number}", label=name, title=f"{name} ({key})")
+        # A plain-string title is shown as text by vis-network, never parsed as HTML. An inferred
+        # relation is drawn dashed and its tooltip says so, with the curator's reason (in English).
+        reason = data.get("inferred", "")
+        if reason:
+            network.add_edge(source, target, id=f"e{number}", label=name, dashes=True,
+                             title=f"{name} ({key}) — {TEXT[lang]['inferred']}: {reason}")
+        else:
+            network.add_edge(source, target, id=f"e{number}", label=name, title=f"{name} ({key})")
     network.options = vis_options(view.number_of_nodes(), view.number_of_edges())
     return network
 
@@ -288,6 +299,7 @@ div.vis-tooltip { white-space: normal; max-width: 440px; font-family: {{ font_fa
 .kg-tip-figures { margin: 2px 0; padding-left: 18px; }
 .kg-tip-quote { margin: 3px 0; padding-left: 8px; border-left: 3px solid #bbb; }
 .kg-tip-where, .kg-tip-more, .kg-tip-themes { color: #777; font-size: 12px; }
+.kg-tip-inferred { color: #8a4b00; font-size: 12px; font-style: italic; }
 </style>
 <script>{{ vis_script|safe }}</script>
 </head>
