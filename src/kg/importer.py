@@ -616,8 +616,9 @@ class Importer:
 
     def validate(self, graph: Graph):
         """The project's shapes and checks over the new graph and what it references (the
-        places with their parents, periods, indicators, units, the data structure), plus the
-        observations of other graphs with the same indicator, place and period (conflicts)."""
+        places with their parents, periods, indicators, units, the data structure, and the
+        recorded statements of what it reaches), plus the observations of other graphs with the
+        same indicator, place and period (conflicts)."""
         from .validate import validate_loaded
 
         base = self.base.data
@@ -640,6 +641,8 @@ class Importer:
                 context.add((s, p, o))
                 if isinstance(o, (URIRef, BNode)) and p != RDF.type:
                     frontier.add(o)
+            # a relation's recorded statement (stated by its quotes, or inferred) points at it
+            frontier.update(base.subjects(RDF.subject, node))
         data = bind_prefixes(Graph())
         for triple in context:
             data.add(triple)
