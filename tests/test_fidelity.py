@@ -74,14 +74,14 @@ def unnamed_resources(graph: Graph) -> list[str]:
     """Resources of a named kind, taken from a text, that none of their quotes names and that
     are not marked inferred (see the module docstring)."""
     kinds = {kind for top in NAMED_KINDS for kind in graph.transitive_subjects(RDFS.subClassOf, top)}
+    reference = {kind for top in (CKG.Country, CKG.AdministrativeDivision)
+                 for kind in graph.transitive_subjects(RDFS.subClassOf, top)}
     found = []
     for resource in {s for kind in kinds for s in graph.subjects(RDF.type, kind)}:
         quotes = [_normal(_exact(graph, q)) for q in graph.objects(resource, CKG.evidence)]
         if not quotes or (resource, CKG.assertionStatus, CKG.Inferred) in graph:
             continue
-        if any(s == resource for s in graph.subjects(RDF.type, CKG.Country)) or \
-                (resource, RDF.type, CKG.AdministrativeDivision) in graph or \
-                any((resource, RDF.type, c) in graph for c in graph.transitive_subjects(RDFS.subClassOf, CKG.AdministrativeDivision)):
+        if set(graph.objects(resource, RDF.type)) & reference:
             continue
         names = [str(n) for p in (RDFS.label, SKOS.altLabel) for n in graph.objects(resource, p)
                  if getattr(n, "language", None) in ("zh-Hant", "zh-Hans")]
