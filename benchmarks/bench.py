@@ -1,4 +1,4 @@
-"""county-kg benchmarks: the fast pipeline (kg.fastpath) and the plain rdflib + pySHACL
+"""county-kg benchmarks: the fast pipeline (kg.build.large) and the plain rdflib + pySHACL
 pipeline at S, M and L (~10k, ~100k, ~1M triples), written to benchmarks/RESULTS.md.
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes S,M] [--runs 3]``).
@@ -71,13 +71,18 @@ def child(step: str, size: str) -> dict:
 
 def _child(step: str, size: str) -> dict:
     sys.path.insert(0, str(ROOT / "src"))
-    import kg.load
-    from kg import fastpath, synth
+    import kg.store.load
+    from kg.query import answers
+    from kg.publish import ntexport
+    from kg.validate import partitions
+    from kg.store import fast
+    from kg.validate import store as vstore
+    from kg import synth
 
     if step in ("rdflib_load", "pyshacl", "rdflib_query"):
         # The baseline is rdflib throughout: its own parser, not the pyoxigraph parser kg.load
         # takes for large files.
-        kg.load.LARGE_FILE_BYTES = float("inf")
+        kg.store.load.LARGE_FILE_BYTES = float("inf")
     files = _files(size)
     out: dict = {}
     if step == "synth":
@@ -87,24 +92,24 @@ def _child(step: str, size: str) -> dict:
         out["triples"] = written.triples
     elif step == "load":
         started = time.perf_counter()
-        graph = fastpath.load(files)
+        graph = fast.load(files)
         out["seconds"] = time.perf_counter() - started
         out["triples"] = len(graph.store)
     elif step in ("validate", "shacl", "turbo_whole"):
-        graph = fastpath.load(files)
+        graph = fast.load(files)
         started = time.perf_counter()
         if step == "validate":
-            report = fastpath.validate(graph)
+            report = vstore.validate(graph, texts=synth.SourceTexts(vstore.project_texts()))
             out["conforms"], out["results"] = report.conforms, len(report.results)
             out["shacl_seconds"] = graph.seconds.get("shacl")
         else:
-            result = fastpath.validate_shacl(graph, partitioned=None if step == "shacl" else False)
+            result = partitions.validate_shacl(graph, partitioned=None if step == "shacl" else False)
             out["conforms"], out["results"], out["partitions"] = result.conforms, len(result.rows), result.partitions
         out["seconds"] = time.perf_counter() - started
     elif step == "catalog":
-        graph = fastpath.load(files)
+        graph = fast.load(files)
         started = time.perf_counter()
-        answers = fastpath.answer_catalog(graph)
+        answers = answers.answer_catalog(graph)
         out["seconds"] = time.perf_counter() - started
         out["queries"] = {name: s for name, (_r, s) in answers.items()}
         out["rows"] = {name: len(r.rows) for name, (r, _s) in answers.items()}
@@ -114,17 +119,17 @@ def _child(step: str, size: str) -> dict:
     elif step == "export":
         import tempfile
 
-        graph = fastpath.load(files)
+        graph = fast.load(files)
         with tempfile.TemporaryDirectory(dir=WORK) as directory:
             started = time.perf_counter()
-            written = fastpath.write_exports(graph, Path(directory))
+            written = ntexport.write_exports(graph, Path(directory))
             out["seconds"] = time.perf_counter() - started
             out["formats"] = {fmt: s for fmt, (_p, s) in written.items()}
             out["bytes"] = sum(p.stat().st_size for p, _s in written.values())
     elif step == "build":
         import shutil
 
-        from kg.build import build
+        from kg.build.pipeline import build
 
         target = WORK / f"dist-{size}"
         started = time.perf_counter()
@@ -138,25 +143,26 @@ def _child(step: str, size: str) -> dict:
         out["export_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         shutil.rmtree(target, ignore_errors=True)
     elif step == "import":
-        graph = fastpath.load([*synth.curated_files(), WORK / f"synth-{size}-rest.nt"])
-        state = fastpath.validate_state(graph)
+        graph = fast.load([*synth.curated_files(), WORK / f"synth-{size}-rest.nt"])
+        texts = synth.SourceTexts(vstore.project_texts())
+        state = vstore.validate_state(graph, texts=texts)
         started = time.perf_counter()
-        result = fastpath.validate_import(state, WORK / f"synth-{size}-county.nt")
+        result = vstore.validate_import(state, WORK / f"synth-{size}-county.nt", texts=texts)
         out["seconds"] = time.perf_counter() - started
         out["shacl_seconds"] = result.shacl_seconds
         out["focus_nodes"] = result.focus_nodes
         out["full_validation_seconds"] = graph.seconds.get("validate")
         out["conforms"] = result.report.conforms
     elif step == "rdflib_load":
-        from kg.load import load
+        from kg.store.load import load
 
         started = time.perf_counter()
         loaded = load(files)
         out["seconds"] = time.perf_counter() - started
         out["triples"] = len(loaded.data) + len(loaded.ontology)
     elif step == "pyshacl":
-        from kg.load import load
-        from kg.validate import run_shacl
+        from kg.store.load import load
+        from kg.validate.report import run_shacl
 
         loaded = load(files)
         started = time.perf_counter()
@@ -165,18 +171,18 @@ def _child(step: str, size: str) -> dict:
         out["seconds"] = time.perf_counter() - started
         out["results"] = len(rows)
     elif step == "rudof":
-        from kg import shacl_engines
+        from kg.validate import engines as shacl_engines
 
-        graph = fastpath.load(files)
+        graph = fast.load(files)
         started = time.perf_counter()
         _cap(CAPS["rudof"])
         run = shacl_engines.validate(graph.store, graph.shapes, "rudof")
         out["seconds"] = time.perf_counter() - started
         out["results"] = len(run.rows)
     elif step in ("rdflib_query", "oxigraph_query"):
-        from kg.catalog import find
-        from kg.load import load
-        from kg.query import Engines, run_query
+        from kg.query.catalog import find
+        from kg.store.load import load
+        from kg.query.engines import Engines, run_query
 
         query = find("02")
         if step == "rdflib_query":
@@ -184,7 +190,7 @@ def _child(step: str, size: str) -> dict:
             engines.graph  # noqa: B018 - build the union graph before timing
             engine = "rdflib"
         else:
-            engines = fastpath.engines_for(fastpath.load(files))
+            engines = answers.engines_for(fast.load(files))
             engine = "oxigraph"
         params = {"policy": f"pol:synth-{SIZES_FIRST[size]}-county-industry-strategy"}
         started = time.perf_counter()
@@ -207,9 +213,10 @@ def _engine_times(graph) -> dict[str, float]:
     without turning them into rdflib terms (what kg.query.Results adds) or rendering them."""
     import pyoxigraph as ox
 
-    from kg.catalog import catalog
+    from kg.query.catalog import catalog
     from kg.namespaces import PREFIXES
-    from kg.query import _to_ox, bind_parameters, with_values
+    from kg.store.sparql import _to_ox, with_values
+    from kg.query.engines import bind_parameters
 
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
     times = {}
@@ -230,19 +237,20 @@ def _network(files: list[Path], size: str) -> dict:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from kg import fastpath
-    from kg.analyze import communities, rank
-    from kg.network import build_view
-    from kg.viz import render_html
+    from kg.validate import partitions
+    from kg.store import fast
+    from kg.explore.analyze import communities, rank
+    from kg.explore.network import build_view
+    from kg.explore.viz import render_html
 
-    graph = fastpath.load(files)
+    graph = fast.load(files)
     started = time.perf_counter()
     code = SIZES_FIRST[size]
     subjects = [r[0].value for r in graph.store.query(
         f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(CONTAINS(STR(?s), '-{code}')) }}")]
-    local = fastpath.locality(graph.shapes)
-    data = graph.store.query(fastpath.neighbourhood_query(subjects, local.inverse)).serialize(format=ox.RdfFormat.N_TRIPLES)
-    sub = Graph().parse(data=(data + fastpath._ontology_nt(graph)).decode("utf-8"), format="nt")
+    local = partitions.locality(graph.shapes)
+    data = graph.store.query(partitions.neighbourhood_query(subjects, local.inverse)).serialize(format=ox.RdfFormat.N_TRIPLES)
+    sub = Graph().parse(data=(data + partitions._ontology_nt(graph)).decode("utf-8"), format="nt")
     extracted = time.perf_counter()
     view = build_view(sub)
     rank(view, top=10)

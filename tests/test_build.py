@@ -46,7 +46,7 @@ def test_build_writes_every_output(tmp_path, project):
     assert {"graph-industry.html", "graph-education.html", "graph-health.html", "graph-safety.html",
             "graph-urban.html", "graph-integration.html"} <= theme_graphs
     assert (out / "graph.html").stat().st_mode & 0o044 == 0o044, "published files are world-readable"
-    from kg.catalog import catalog
+    from kg.query.catalog import catalog
 
     questions = catalog()
     assert sorted(p.stem for p in (out / "queries").glob("*.csv")) == [q.name for q in questions]
@@ -157,7 +157,7 @@ def test_fast_pipeline_writes_the_same_graph_and_answers(both_pipelines):
 
 
 def test_auto_pipeline_follows_the_size_of_the_data(monkeypatch):
-    from kg import build as build_module
+    from kg.build import pipeline as build_module
 
     given = build_module.inputs()
     assert build_module.choose_pipeline("auto", given) == "full"

@@ -9,10 +9,10 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from kg.catalog import catalog
+from kg.query.catalog import catalog
 from kg.cli import main
-from kg.query import Engines, run_query
-from kg.validate import check_queries, run_checks
+from kg.query.engines import Engines, run_query
+from kg.validate.report import check_queries, run_checks
 
 QUERIES = catalog()
 EXPECTED_CATALOG_SIZE = 25
@@ -97,7 +97,7 @@ def test_formats(fmt):
 
 
 def test_table_aligns_chinese_by_display_width():
-    from kg.query import Results, display_width
+    from kg.store.sparql import Results, display_width
     from rdflib import Literal
 
     table = Results(["name", "n"], [(Literal("水富市"), Literal(1)), (Literal("Zhaotong"), Literal(22))]).to_table()

@@ -13,7 +13,7 @@ from rdflib.namespace import XSD
 
 from kg import __version__
 from kg.cli import main
-from kg.load import data_files
+from kg.store.load import data_files
 from kg.namespaces import SH
 
 from conftest import FIXTURES

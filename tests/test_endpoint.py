@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import KgError
-from kg.serve import Server, check_port_free, load_store, oxigraph_binary
+from kg.publish.serve import Server, check_port_free, load_store, oxigraph_binary
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -143,7 +143,7 @@ def test_push_replaces_the_named_graph(writable_server, project, monkeypatch):
 
 
 def test_push_sends_credentials_from_the_environment_only(monkeypatch):
-    from kg import push
+    from kg.publish import push
 
     monkeypatch.setenv("KG_ENDPOINT_USER", "analyst")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret")

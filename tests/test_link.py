@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.cli import main
-from kg.link import Linker, Thresholds, entities_of, link_dataset, our_entities
+from kg.link.discover import Linker, Thresholds, entities_of, link_dataset, our_entities
 from kg.namespaces import GRAPH, PLACE, SCHEMA
 
 EX = Namespace("http://example.org/other/")
@@ -178,7 +178,7 @@ def test_review_file_lists_uncertain_candidates(linked):
 
 
 def test_link_set_loads_as_its_own_named_graph(linked):
-    from kg.load import load
+    from kg.store.load import load
 
     loaded = load(workspace=linked.path.parent.parent)
     assert GRAPH["links/other-county-db"] in loaded.files
@@ -233,7 +233,7 @@ def test_link_against_a_sparql_endpoint(tmp_path, project):
     """OTHER as a SPARQL endpoint: an Oxigraph server on loopback serving the same records."""
     import subprocess
 
-    from kg.serve import Server, oxigraph_binary
+    from kg.publish.serve import Server, oxigraph_binary
 
     data = tmp_path / "other.nt"
     other_graph().serialize(data, format="nt", encoding="utf-8")

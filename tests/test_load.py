@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import KgError
-from kg.load import graph_name, parse_file
+from kg.store.load import graph_name, parse_file
 from kg.namespaces import PLACE, RDFS
 
 
@@ -46,8 +46,9 @@ def test_large_files_parse_to_the_same_graph_as_rdflib(tmp_path, monkeypatch):
     from rdflib import Graph, Literal
     from rdflib.compare import isomorphic
 
-    from kg import load, synth
-    from kg.load import data_files
+    from kg.store import load
+    from kg import synth
+    from kg.store.load import data_files
 
     text = """@prefix ex: <https://example.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
@@ -86,6 +87,6 @@ ex:a ex:n "05"^^xsd:positiveInteger , "1.50"^^xsd:decimal , "y" ;
     ("x-abcd", "x-abcd"),
 ])
 def test_language_tags_get_their_conventional_case(read, written):
-    from kg.load import language_tag
+    from kg.store.load import language_tag
 
     assert language_tag(read) == written

@@ -1,0 +1,110 @@
+"""Counts that tell a reader what the graph holds: entities by class, observations by theme
+and period, quotes."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.labels import compact, label
+from kg.namespaces import CKG
+from kg.store.fast import FastGraph
+from kg.validate.store import StoreLabels
+
+_BY_THEME_AND_PERIOD = """
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+SELECT ?theme ?period (COUNT(DISTINCT ?obs) AS ?n) WHERE {
+  ?obs a ckg:Observation ; sdmx-dimension:refPeriod ?period .
+  OPTIONAL { ?obs ckg:indicator/ckg:theme ?t }
+  BIND (COALESCE(?t, ckg:NoTheme) AS ?theme)
+} GROUP BY ?theme ?period
+"""
+
+
+@dataclass
+class Summary:
+    triples: int
+    by_class: dict[str, int]
+    observations_by_theme_period: list[tuple[str, str, int]]
+    quotes: int
+    subjects: int
+    extra: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "triples": self.triples, "subjects": self.subjects, "quotes": self.quotes,
+            "entitiesByClass": self.by_class,
+            "observationsByThemeAndPeriod": [
+                {"theme": t, "period": p, "observations": n} for t, p, n in self.observations_by_theme_period
+            ],
+        }, ensure_ascii=False, indent=2) + "\n"
+
+    def to_markdown(self) -> str:
+        lines = ["# county-kg build summary", "", f"- triples: {self.triples}",
+                 f"- described resources: {self.subjects}", f"- quotes: {self.quotes}", "",
+                 "## Entities by class", "", "| class | count |", "| --- | ---: |"]
+        lines += [f"| {cls} | {n} |" for cls, n in self.by_class.items()]
+        lines += ["", "## Observations by theme and period", "", "| theme | period | observations |", "| --- | --- | ---: |"]
+        lines += [f"| {t} | {p} | {n} |" for t, p, n in self.observations_by_theme_period]
+        return "\n".join(lines) + "\n"
+
+
+def summarize(data: Graph, union: Graph) -> Summary:
+    """``data`` is the instance data alone; ``union`` adds the ontology, for labels."""
+    classes = Counter(compact(union, cls) for cls in data.objects(None, RDF.type))
+    by_class = dict(sorted(((c, n) for c, n in classes.items() if c.startswith("ckg:")), key=lambda item: (-item[1], item[0])))
+    rows = []
+    for row in union.query(_BY_THEME_AND_PERIOD):
+        theme = "(no theme)" if row.theme == CKG.NoTheme else label(union, row.theme, "en")
+        rows.append((theme, label(union, row.period, "en"), int(row.n)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return Summary(
+        triples=len(data),
+        by_class=by_class,
+        observations_by_theme_period=rows,
+        quotes=len(set(data.subjects(RDF.type, CKG.Quote))),
+        subjects=len(set(data.subjects())),
+    )
+
+def summarize_store(graph: FastGraph):
+    """:func:`summarize` by SPARQL on the store (data triples only, as the rdflib one)."""
+    names = StoreLabels(graph.store)
+    onto_types: dict[str, int] = {}
+    onto_subjects: dict[str, int] = {}
+    for triple in graph.ontology_only:
+        if triple.predicate.value == str(RDF.type):
+            key = triple.object.value if isinstance(triple.object, ox.NamedNode) else str(triple.object)
+            onto_types[key] = onto_types.get(key, 0) + 1
+        subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else "_:" + triple.subject.value
+        onto_subjects[subject] = onto_subjects.get(subject, 0) + 1
+    classes: dict[str, int] = {}
+    for row in graph.store.query("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
+        term = row["c"]
+        n = int(row["n"].value) - onto_types.get(term.value if isinstance(term, ox.NamedNode) else str(term), 0)
+        if n > 0 and isinstance(term, ox.NamedNode):
+            name = names.compact(URIRef(term.value))
+            classes[name] = classes.get(name, 0) + n
+    by_class = dict(sorted(((c, n) for c, n in classes.items() if c.startswith("ckg:")), key=lambda i: (-i[1], i[0])))
+    rows = []
+    for row in graph.store.query(_BY_THEME_AND_PERIOD):
+        theme = row["theme"].value
+        theme_name = "(no theme)" if theme == "https://w3id.org/county-kg/ontology#NoTheme" else names.label(URIRef(theme), "en")
+        rows.append((theme_name, names.label(URIRef(row["period"].value), "en"), int(row["n"].value)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    quotes = int(next(iter(graph.store.query(
+        "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a <https://w3id.org/county-kg/ontology#Quote> }")))["n"].value)
+    # Subjects with at least one data triple: all subjects, less those all of whose triples are
+    # ontology-only (a few hundred, counted one by one: cheaper than grouping a million triples).
+    subjects = int(next(iter(graph.store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    for key, count in onto_subjects.items():
+        term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+        if sum(1 for _q in graph.store.quads_for_pattern(term, None, None, ox.DefaultGraph())) <= count:
+            subjects -= 1
+    return Summary(triples=graph.data_triples, by_class=by_class, observations_by_theme_period=rows,
+                   quotes=quotes, subjects=subjects)

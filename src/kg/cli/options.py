@@ -1,0 +1,36 @@
+"""Options and exit codes shared by the commands."""
+
+from __future__ import annotations
+
+
+import click
+
+
+
+EXIT_VIOLATIONS = 1
+
+
+
+EXIT_ERROR = 2
+
+
+
+def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
+    return click.option("-o", "--output", default=default, required=default is None, show_default=default is not None,
+                        help=help_text)
+
+
+
+def lang_option(func):
+    return click.option("--lang", type=click.Choice(["zh-Hans", "zh-Hant", "en"]), default="en", show_default=True,
+                        help="Language of labels in the output.")(func)
+
+
+
+def quiet_option(func):
+    return click.option("-q", "--quiet", is_flag=True, help="Print only the final report.")(func)
+
+
+
+def _progress(quiet: bool):
+    return (lambda _m: None) if quiet else (lambda message: click.echo(message, err=True))
