@@ -294,11 +294,16 @@ class GraphStore:
         previous = None if changes.rebuild or previous_name is None else self.directory / previous_name
         if previous is not None:
             manifest = Manifest.from_json((previous / "manifest.json").read_text(encoding="utf-8"))
+            removing = [*changes.removed, *(i.graph for i in changes.changed)]
+            if sum(manifest.entries[g].triples for g in removing) > REBUILD_DEFAULT_ABOVE:
+                # Removing a large graph from the union triple by triple costs more than
+                # loading everything again.
+                previous = None
+        if previous is not None:
             manifest.generation = number
             old = ox.Store.read_only(str(previous / "oxigraph"))
             old.backup(str(location))  # hard links to the immutable table files
             del old
-            removing = [*changes.removed, *(i.graph for i in changes.changed)]
             adding = [*changes.added, *changes.changed]
         else:
             manifest = Manifest(generation=number)
@@ -306,24 +311,24 @@ class GraphStore:
         store = ox.Store(str(location))
         try:
             cached = {i.graph: self._cache(i, progress) for i in adding}
-            rebuild_default = previous is None or sum(manifest.entries[g].triples for g in removing) > REBUILD_DEFAULT_ABOVE
             for graph in removing:
                 progress(f"  removing {graph}")
-                if not rebuild_default:
-                    _remove_from_default(store, graph)
+                _remove_from_default(store, graph)
                 store.remove_graph(ox.NamedNode(graph))
                 del manifest.entries[graph]
-            for given in adding:
-                entry, path = cached[given.graph]
-                progress(f"  loading {given.path.name} ({entry.triples} triples)")
-                _load_graph(store, path, given.graph, default=not rebuild_default)
-                manifest.entries[given.graph] = entry
-            if rebuild_default:
-                store.clear_graph(ox.DefaultGraph())
-                for entry in sorted(manifest.entries.values(), key=lambda e: e.graph):
-                    _load_graph(store, self.cache_path(entry.sha256), None, default=True)
-            manifest.triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())) \
-                if manifest.entries else 0
+            if adding:
+                progress(f"  loading {len(adding)} graph(s), {sum(e.triples for e, _ in cached.values())} triples")
+                quads = generation / ".load.nq"
+                with open(quads, "wb") as out:
+                    for given in adding:
+                        entry, path = cached[given.graph]
+                        _write_nquads(out, path, given.graph)
+                        manifest.entries[given.graph] = entry
+                # One document: a blank node of a file is one node in its named graph and in
+                # the union (a load gives labels fresh identities per document).
+                store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+                quads.unlink()
+            manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
             store.flush()
             if before_publish is not None:
                 if previous_name is not None and previous is not None:
@@ -470,31 +475,16 @@ def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
     return b"\n".join(out)
 
 
-def _load_graph(store: ox.Store, path: Path, graph: str | None, *, default: bool) -> None:
-    """Load a cached N-Triples file into a named graph and, with ``default``, into the
-    default graph too. Triples without blank nodes are bulk-loaded as text; the few with
-    blank nodes go through explicit quads, because a load gives a file's blank nodes fresh
-    identities each time, and the copy in the default graph must be the same nodes."""
-    text = path.read_bytes()
-    plain, blank = _split_blank(text)
-    targets = ([ox.NamedNode(graph)] if graph is not None else []) + ([ox.DefaultGraph()] if default else [])
-    for target in targets:
-        if plain:
-            store.bulk_load(plain, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-    if blank:
-        triples = list(ox.parse(blank, format=ox.RdfFormat.N_TRIPLES))
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for target in targets for t in triples)
-
-
-def _split_blank(text: bytes) -> tuple[bytes, bytes]:
-    if b"_:" not in text:
-        return text, b""
-    plain, blank = [], []
-    for line in text.split(b"\n"):
-        if not line:
-            continue
-        (blank if b"_:" in line else plain).append(line)
-    return (b"\n".join(plain) + b"\n" if plain else b""), (b"\n".join(blank) + b"\n" if blank else b"")
+def _write_nquads(out, path: Path, graph: str) -> None:
+    """Each triple of a cached N-Triples file twice, as N-Quads: in its named graph and in the
+    default graph (the union; Oxigraph keeps a quad once, so a triple two files state is
+    there once)."""
+    suffix = f" <{graph}> .\n".encode("utf-8")
+    with open(path, "rb") as handle:
+        for line in handle:
+            if line.endswith(b" .\n"):
+                out.write(line[:-3] + suffix)
+                out.write(line)
 
 
 def _remove_from_default(store: ox.Store, graph: str) -> None:
