@@ -97,8 +97,8 @@ def test_riot_warnings_reach_us_and_name_their_file(jena, tmp_path):
     """RIOT reports a bad lexical form or language tag as a logged warning: the logging
     binding must print it (slf4j-nop would not), and a file validated with others is named."""
     clean, control = tmp_path / "clean.nt", tmp_path / "control.ttl"
-    clean.write_text('<urn:a> <urn:b> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
-    control.write_text('<urn:a> <urn:b> "x"^^<http://www.w3.org/2001/XMLSchema#integer>, "y"@en-zz-1234567890 .\n')
+    clean.write_text('<http://example.org/a> <http://example.org/b> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n')
+    control.write_text('<http://example.org/a> <http://example.org/b> "x"^^<http://www.w3.org/2001/XMLSchema#integer>, "y"@en-zz-1234567890 .\n')
     found = jena.riot_validate([clean, control])
     assert found[clean] == []
     assert any("Lexical form 'x' not valid" in m for m in found[control]), found[control]

@@ -8,8 +8,9 @@ configuration follows the package's default file with what differs written out:
 
 - ports on 127.0.0.1 only (free ones unless given), the database, logs and lock in FOLDER;
 - ``DirsAllowed``: FOLDER and the folders given (the bulk loader reads only from these);
-- ``NumberOfBuffers``/``MaxDirtyBuffers``: the memory for pages (8 KB each; OpenLink's
-  sizing: about two thirds of the memory given to Virtuoso, 85,000 buffers per GB);
+- ``NumberOfBuffers``/``MaxDirtyBuffers``: pages (8 KB each) kept in memory, sized as the
+  table in the package's virtuoso.ini does (170,000 and 130,000 per 2 GB of free memory:
+  Virtuoso then uses about two thirds of it);
 - ``[SPARQL] ResultSetMaxRows``: raised from the package's 10,000, so a large answer is not
   cut short without notice.
 
@@ -57,7 +58,8 @@ def free_port() -> int:
 class Virtuoso:
     """A Virtuoso server whose database lives in ``folder``.
 
-    ``memory_gb``: memory for database pages; ``allowed``: folders the bulk loader may read
+    ``memory_gb``: the free memory to size the page buffers for (module docstring); ``allowed``:
+    folders the bulk loader may read
     besides ``folder``; ``http_port``/``sql_port``: fixed ports (default: free ones).
     Use as a context manager (stopped on leaving, even after an error), or call
     :meth:`start` and :meth:`stop`."""
