@@ -97,9 +97,9 @@ def test_a_removed_input_leaves_the_union_and_the_store_does_not_grow(tmp_path, 
     without_b, changes = store.update(inputs_of(files[0], files[2]))
     assert changes.removed == [f"{EX}graph/b"]
     with store.reader() as view:
-        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "two" }}') == 0
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 0
         assert count(view.store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}shared> ?p ?o }}") == 1  # still in a
-        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "blank in b" }}') == 0
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "blank in b" }') == 0
         quads_without = len(view.store)
     again, _ = store.update(inputs_of(*files))
     with store.reader() as view:
@@ -117,10 +117,10 @@ def test_a_reader_keeps_its_generation_while_a_writer_publishes_the_next(tmp_pat
     store.update(inputs_of(*files))
     with store.reader() as old:
         store.update(inputs_of(files[0]))
-        assert count(old.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "two" }}') == 1
+        assert count(old.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 1
         assert old.generation.is_dir()
         with store.reader() as new:
-            assert count(new.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "two" }}') == 0
+            assert count(new.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 0
         held = old.generation
     store.update(inputs_of(*files))  # the next writer removes generations nobody reads
     assert not held.exists()
@@ -198,8 +198,8 @@ def test_a_second_writer_waits_for_the_first(tmp_path, files):
         if process.poll() is None:
             process.kill()
     with store.reader() as view:
-        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "two" }}') == 1
-        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p "blank in c" }}') == 0
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 1
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "blank in c" }') == 0
 
 
 def test_the_cache_keeps_terms_as_written(tmp_path):
