@@ -36,6 +36,7 @@ from rdflib.namespace import RDF
 from kg.errors import KgError
 from kg.labels import compact
 from kg.namespaces import SH
+from kg.validate import lexical
 
 ENGINES = ("turbo", "pyshacl", "rudof")
 #: The fastest engine that passes the equivalence test against pyshacl.
@@ -330,22 +331,42 @@ def validate(data, shapes: Graph, engine: str | None = None, *, ontology: Graph 
     if focus is not None and not focus:
         return Run(engine, True, [], _empty_report(shapes))
     started = time.perf_counter()
+    data, ontology, marks = _marked(data, ontology)
     conforms, results_graph = _RUNNERS[engine](data, shapes, ontology, focus)
+    if marks.restore(results_graph, focus):
+        conforms = False
     rows = rows_of(results_graph)
     return Run(engine, bool(conforms), rows, results_graph, time.perf_counter() - started)
 
 
+def _marked(data, ontology: Graph | None):
+    """``data`` and ``ontology`` as the engine is to read them, with their ill-formed literals
+    marked (kg.validate.lexical), and the marks that restore the report."""
+    if isinstance(data, Graph):
+        copy, marks = lexical.mark_graph(data, *([] if ontology is None else [ontology]))
+        return (data, ontology, marks) if copy is None else (copy, None, marks)
+    if _is_store(data) and ontology is None:
+        copy, marks = lexical.mark_store(data)
+        return (data if copy is None else copy), None, marks
+    marked, marks = lexical.mark_ntriples(_ntriples(data, ontology))
+    return marked, None, marks
+
+
 def validate_text(text: str, shapes: Graph, *, focus_nodes: Iterable | None = None) -> Run:
-    """pyshacl-turbo on N-Triples text, handed to its Rust parser as is (no rdflib, no store)."""
+    """pyshacl-turbo on N-Triples text, handed to its Rust parser as is (no rdflib, no store;
+    ill-formed literals marked and reported as in :func:`validate`)."""
     from pyshacl_turbo import Input
 
     started = time.perf_counter()
     focus = None if focus_nodes is None else [str(n) for n in focus_nodes]
     if focus is not None and not focus:
         return Run("turbo", True, [], _empty_report(shapes))
+    text, marks = lexical.mark_ntriples(text)
     conforms, results_graph, _text = _compiled(shapes).validate(
         Input(text, "nt", None, {}, {}, preserve_ids=True), inference=None, allow_warnings=True,
         abort_on_first=False, focus_nodes=focus)
+    if marks.restore(results_graph, focus):
+        conforms = False
     return Run("turbo", bool(conforms), rows_of(results_graph), results_graph, time.perf_counter() - started)
 
 

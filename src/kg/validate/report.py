@@ -24,7 +24,7 @@ from kg.errors import KgError
 from kg.labels import compact, label
 from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
 from kg.sources.clean import load_sources
-from kg.store.load import Loaded, load
+from kg.store.load import Loaded, language_tag, load
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -107,6 +107,19 @@ class ValidationReport:
         if fmt not in renderers:
             raise KgError(f"unknown report format {fmt!r} (expected text, json or turtle)")
         return renderers[fmt]()
+
+
+def value_text(graph: Graph, value) -> str | None:
+    """A result's sh:value as a report shows it: an IRI compacted with ``graph``'s prefixes, a
+    literal as Turtle writes it (``"5.8e8"^^xsd:decimal``, ``"水富"@zh-Hans``), so that the
+    datatype of an ill-formed value is in plain sight."""
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        if value.language:  # an engine may hand back the tag lower-cased (zh-hant); BCP 47 case is zh-Hant
+            value = Literal(str(value), lang=language_tag(value.language))
+        return value.n3(graph.namespace_manager)
+    return compact(graph, value)
 
 
 # -- the three layers -------------------------------------------------------------------
@@ -222,7 +235,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
         results.append(ValidationResult(
             focus=focus, focus_label=label(union, focus, lang), path=path,
             component=compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
-            message=message, value=None if value is None else compact(union, value),
+            message=message, value=value_text(union, value),
             source=compact(loaded.shapes, shape) if shape is not None else None,
             files=loaded.files_defining(focus),
         ))

@@ -188,6 +188,7 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
         ValidationReport,
         ValidationResult,
         _add_result,
+        value_text,
     )
 
     names = StoreLabels(graph.store)
@@ -201,7 +202,7 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=_compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
-            message=message, value=None if value is None else names.compact(value),
+            message=message, value=value_text(names.names, value),
             source=_compact(graph.shapes, shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
