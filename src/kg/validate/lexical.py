@@ -167,14 +167,14 @@ def ill_formed(lexical: str, datatype: str) -> str | None:
         return None
     match = pattern.fullmatch(lexical)
     if match is None:
-        return f"not an xsd:{name}: {_WRITTEN.get(name, 'an integer written with ASCII digits and an optional sign')}"
+        return f"not in the lexical space of xsd:{name}: {_WRITTEN.get(name, 'ASCII digits with an optional sign')}"
     if name in _WITH_DAY or name == "gMonthDay":
         if name == "gMonthDay":
             year, month, day = None, int(match.group(1)), int(match.group(2))
         else:
             year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
         if day > _days_in_month(year, month):
-            return f"not an xsd:{name}: day {day} does not exist in month {month:02d}" + (
+            return f"not in the lexical space of xsd:{name}: day {day} does not exist in month {month:02d}" + (
                 f" of {year}" if year is not None else "")
     bounds = INTEGER_BOUNDS.get(name)
     if bounds is not None:
@@ -191,7 +191,7 @@ def ill_formed(lexical: str, datatype: str) -> str | None:
             out = (low is not None and value < low) or (high is not None and value > high)
         if out:
             span = f"{'' if low is None else low}..{'' if high is None else high}"
-            return f"not an xsd:{name}: outside {span}"
+            return f"not in the lexical space of xsd:{name}: outside {span}"
     return None
 
 
@@ -222,6 +222,38 @@ class Mark:
         """The literal as the engine sees it: the same lexical form, the marking datatype."""
         return Literal(str(self.literal), datatype=URIRef(MARK + str(self.literal.datatype)), normalize=False)
 
+    @property
+    def flagged(self) -> Literal:
+        """The literal as pySHACL is to see it: as written, ill-typed, without a value or order."""
+        term = Unordered(str(self.literal), datatype=self.literal.datatype, normalize=False)
+        term._value = None
+        term._ill_typed = True
+        return term
+
+
+class Unordered(Literal):
+    """An ill-formed literal as pySHACL is to see it (:attr:`Mark.flagged`).
+
+    pySHACL reads rdflib's ``ill_typed`` for sh:datatype, and compares terms with rdflib's
+    operators for sh:minInclusive & co. and sh:lessThan; rdflib would order a literal without
+    a value by its lexical form. In SPARQL, comparing an ill-typed literal is a type error,
+    so a strict engine (and pyshacl-turbo, given the marked literal) reports the comparison as
+    failed: this term is neither less nor greater than anything and cannot be tested for
+    value equality, which makes pySHACL report the same."""
+
+    __slots__ = ()
+
+    def __lt__(self, other) -> bool:
+        return False
+
+    __gt__ = __le__ = __ge__ = __lt__
+
+    def eq(self, other) -> bool:
+        raise TypeError(f"{self.n3()} is ill-typed: it has no value to compare")
+
+    def neq(self, other) -> bool:
+        raise TypeError(f"{self.n3()} is ill-typed: it has no value to compare")
+
 
 @dataclass
 class Marks:
@@ -237,12 +269,13 @@ class Marks:
         a ``ckgsh:LexicalFormCheck`` result for each ill-formed literal of a focus node
         (``focus_nodes``: IRIs, None for every subject) that no result names as the value of
         that focus node. Returns whether a violation was added."""
-        for subject, predicate, obj in list(report):
-            if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype).startswith(MARK):
-                report.remove((subject, predicate, obj))
-                report.add((subject, predicate, restored(obj)))
         if not self.items:
             return False
+        for subject, predicate, obj in list(report):
+            if isinstance(obj, Unordered) or (
+                    isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype).startswith(MARK)):
+                report.remove((subject, predicate, obj))
+                report.add((subject, predicate, restored(obj)))
         named = set()
         for result in report.subjects(RDF.type, SH.ValidationResult):
             value = report.value(result, SH.value)
@@ -283,25 +316,27 @@ def _key(term) -> str:
 
 
 def restored(term: Literal) -> Literal:
-    """A marked literal (datatype MARK + D) back as written (datatype D)."""
-    return Literal(str(term), datatype=URIRef(str(term.datatype)[len(MARK):]), normalize=False)
+    """A marked literal (datatype MARK + D, or :class:`Unordered`) back as written."""
+    datatype = str(term.datatype)
+    return Literal(str(term), datatype=URIRef(datatype.removeprefix(MARK)), normalize=False)
 
 
 def message(literal: Literal, reason: str) -> str:
+    """The message of a ``ckgsh:LexicalFormCheck`` result."""
     datatype = str(literal.datatype)
     name = "xsd:" + datatype[len(XSD_NS):] if datatype.startswith(XSD_NS) else datatype
-    return (f"Ill-formed literal {_quoted(str(literal))}^^{name}: {reason.split(': ', 1)[-1]} "
-            f"(XSD 1.1 Part 2 lexical space of {name}). SPARQL engines treat it as an error in "
-            f"arithmetic and comparisons.")
+    return (f"{_quoted(str(literal))}^^{name} is ill-formed, {reason} (XSD 1.1 Part 2); SPARQL engines "
+            f"treat it as an error in arithmetic and comparisons.")
 
 
 def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def mark_graph(*graphs: Graph) -> tuple[Graph | None, Marks]:
+def mark_graph(*graphs: Graph, flag: bool = False) -> tuple[Graph | None, Marks]:
     """The ill-formed literals of ``graphs`` and, if there are any, one new Graph holding all
-    their triples with those literals marked (None: validate the graphs as they are)."""
+    their triples with those literals marked (None: validate the graphs as they are); with
+    ``flag``, :attr:`Mark.flagged` instead of :attr:`Mark.marked` (for pySHACL)."""
     items = []
     for graph in graphs:
         for subject, predicate, obj in graph:
@@ -312,7 +347,7 @@ def mark_graph(*graphs: Graph) -> tuple[Graph | None, Marks]:
     if not items:
         return None, Marks()
     marks = Marks(items)
-    bad = {(m.subject, m.predicate, m.literal): m.marked for m in items}
+    bad = {(m.subject, m.predicate, m.literal): m.flagged if flag else m.marked for m in items}
     copy = Graph()
     for graph in graphs:
         for prefix, namespace in graph.namespaces():

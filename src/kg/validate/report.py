@@ -116,10 +116,18 @@ def value_text(graph: Graph, value) -> str | None:
     if value is None:
         return None
     if isinstance(value, Literal):
+        # Written here rather than by rdflib's n3(), which rewrites "inf"^^xsd:double as "INF":
+        # a report shows the lexical form as the data has it.
+        text = '"' + str(value).translate(_TURTLE_ESCAPES) + '"'
         if value.language:  # an engine may hand back the tag lower-cased (zh-hant); BCP 47 case is zh-Hant
-            value = Literal(str(value), lang=language_tag(value.language))
-        return value.n3(graph.namespace_manager)
+            return f"{text}@{language_tag(value.language)}"
+        if value.datatype is not None and value.datatype != XSD.string:
+            return f"{text}^^{compact(graph, value.datatype)}"
+        return text
     return compact(graph, value)
+
+
+_TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 # -- the three layers -------------------------------------------------------------------
@@ -175,6 +183,17 @@ def check_results(rows: list[tuple[Path, dict[str, Any]]], name) -> list[tuple[A
     return entries
 
 
+def quote_offsets(start: str, end: str) -> tuple[int, int] | str:
+    """A quote's offsets (lexical forms of oa:start, oa:end) as numbers, or why they are not:
+    an ill-formed xsd:integer is reported as such (kg.validate.lexical), not read leniently."""
+    from kg.validate.lexical import ill_formed
+
+    bad = [text for text in (start, end) if ill_formed(text, str(XSD.integer)) is not None]
+    if bad:
+        return f"offsets {start}-{end} are not both xsd:integer lexical forms: the quote cannot be checked"
+    return int(start), int(end)
+
+
 def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str]]:
     """Quotes whose exact text is not the source text at their offsets: (quote, path, message)."""
     if texts is None:
@@ -198,7 +217,11 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
         if exact is None or start is None or end is None:
             problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
             continue
-        start, end = int(start), int(end)
+        offsets = quote_offsets(str(start), str(end))
+        if isinstance(offsets, str):
+            problems.append((quote, "oa:start", offsets))
+            continue
+        start, end = offsets
         if not 0 <= start < end <= len(text):
             problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
         elif text[start:end] != str(exact):
