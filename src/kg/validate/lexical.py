@@ -391,6 +391,13 @@ def _rdflib(node):
     return URIRef(node.value) if isinstance(node, ox.NamedNode) else BNode(node.value)
 
 
+#: Datatype local name -> a full match of its production when that alone decides (no day or
+#: bound to check), else True (decide with :func:`ill_formed`); for str and for bytes.
+_QUICK = {name: True if name in _WITH_DAY or name in ("gMonthDay", *INTEGER_BOUNDS) else _COMPILED[name].fullmatch
+          for name in PATTERNS}
+_QUICK_BYTES = {name.encode(): True if check is True else re.compile(PATTERNS[name].encode()).fullmatch
+                for name, check in _QUICK.items()}
+
 _XSD_SUFFIX = '"^^<' + XSD_NS
 _TYPED = re.compile(re.escape(_XSD_SUFFIX) + r"([A-Za-z]+)>")
 _TYPED_BYTES = re.compile(re.escape(_XSD_SUFFIX.encode()) + rb"([A-Za-z]+)>")
@@ -407,17 +414,20 @@ def mark_ntriples(text: str | bytes) -> tuple[str | bytes, Marks]:
     is_bytes = isinstance(text, bytes)
     pattern = _TYPED_BYTES if is_bytes else _TYPED
     quote, backslash, newline = (b'"', b"\\", b"\n") if is_bytes else ('"', "\\", "\n")
-    names = {name.encode() if is_bytes else name for name in PATTERNS}
+    quick = _QUICK_BYTES if is_bytes else _QUICK
     lines: dict[int, tuple[int, int]] = {}  # line start -> (line start, line end), lines to decide
     for match in pattern.finditer(text):
         name = match.group(1)
-        if name not in names:
+        check = quick.get(name)
+        if check is None:
             continue
         close = match.start()
         opening = text.rfind(quote, 0, close)
         lexical = text[opening + 1:close]
-        escaped = backslash in lexical or text[opening - 1:opening] == backslash or text[close - 1:close] == backslash
+        escaped = text[opening - 1:opening] == backslash or text[close - 1:close] == backslash or backslash in lexical
         if not escaped:
+            if check is not True and check(lexical):  # the production alone decides: well-formed
+                continue
             as_text = lexical.decode("utf-8", "replace") if is_bytes else lexical
             if ill_formed(as_text, XSD_NS + (name.decode() if is_bytes else name)) is None:
                 continue
