@@ -132,8 +132,10 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     if close_threshold is not None:
         thresholds.close = close_threshold
     result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt)
+    # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
+    to_review = len({item.theirs for item in result.review})
     click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
-               f"{result.count('close')} closeMatch, {len(result.review)} to review, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 
