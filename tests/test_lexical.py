@@ -190,3 +190,23 @@ def test_the_input_graph_is_not_changed():
     engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
     assert set(loaded.data) == before
     assert Literal("5.8e8", datatype=XSD.decimal) in set(loaded.data.objects())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_exports_keep_every_form_as_written(family):
+    """Well-formed but non-canonical forms ("+1276000000."^^xsd:decimal, "0001"^^xsd:positiveInteger,
+    "0"^^xsd:boolean, "1."^^xsd:float) leave Turtle, TriG and N-Triples as the file writes them:
+    rdflib's short forms would turn "1"^^xsd:boolean into an xsd:integer and "1." into no Turtle."""
+    import pyoxigraph as ox
+
+    from kg.publish.export import serialize
+
+    loaded = load(files(family, "valid"))
+    written = {(str(s), str(p), str(o), str(o.datatype)) for s, p, o in loaded.data
+               if isinstance(o, Literal) and o.datatype is not None}
+    for fmt, parse_as in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG)):
+        read = {(q.subject.value, q.predicate.value, q.object.value, q.object.datatype.value)
+                for q in ox.parse(input=serialize(loaded, fmt), format=parse_as)
+                if isinstance(q.object, ox.Literal) and not q.object.language and isinstance(q.subject, ox.NamedNode)}
+        missing = {w for w in written if w[0].startswith("http") and w not in read}
+        assert not missing, (fmt, sorted(missing)[:5])
