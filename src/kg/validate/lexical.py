@@ -171,11 +171,13 @@ def ill_formed(lexical: str, datatype: str) -> str | None:
     if name in _WITH_DAY or name == "gMonthDay":
         if name == "gMonthDay":
             year, month, day = None, int(match.group(1)), int(match.group(2))
-        else:
-            year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+        else:  # (the year modulo 400 is all a leap year depends on: its last four digits suffice)
+            year, month, day = int(match.group(1)[:1].strip("0123456789") + match.group(1)[-4:]), \
+                int(match.group(2)), int(match.group(3))
         if day > _days_in_month(year, month):
             return f"not in the lexical space of xsd:{name}: day {day} does not exist in month {month:02d}" + (
-                f" of {year}" if year is not None else "")
+                f" of {match.group(1)}" if year is not None and len(match.group(1)) <= 12 else
+                " of that year" if year is not None else "")
     bounds = INTEGER_BOUNDS.get(name)
     if bounds is not None:
         low, high = bounds
