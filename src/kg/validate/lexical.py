@@ -13,8 +13,7 @@ day-of-month limit of the date/time types (XSD 1.1 Part 2, appendix D, "Day-of-m
 Values": no 2023-02-29, no 04-31) and the bounds of the integer subtypes (xsd:byte is
 -128..127, xsd:positiveInteger >= 1, ...). No whitespace is allowed: the whiteSpace facet
 ("collapse") is applied by a schema processor before it reads a lexical form; an RDF lexical
-form is taken as it is, so " 12"^^xsd:integer is ill-typed (Oxigraph, Jena and this module
-agree).
+form is taken as it is, so " 12"^^xsd:integer is ill-typed (Oxigraph agrees).
 
 Why not rdflib. rdflib decides ``Literal.ill_typed`` by running its Python converter
 (``Decimal``, ``int``, ``float``, ``date.fromisoformat``): ``Decimal("5.8e8")``,
@@ -34,17 +33,27 @@ The mechanism, for every SHACL engine and every input (:mod:`kg.validate.engines
 so ``kg validate``, the build, the partitioned and store-based validation and the incremental
 import all go through it):
 
-1. :func:`mark` finds the ill-formed literals of the data (an rdflib Graph, a pyoxigraph Store
-   or N-Triples text) and gives the engine a copy in which each has the datatype
-   ``<urn:x-county-kg:ill-formed:DATATYPE-IRI>`` instead of its own, lexical form unchanged
-   (the input itself is never modified; with no ill-formed literal there is no copy);
+1. :func:`mark_graph`, :func:`mark_store` or :func:`mark_ntriples` finds the ill-formed
+   literals of the data (an rdflib Graph, a pyoxigraph Store or N-Triples text) and gives the
+   engine a copy in which each has the datatype ``<urn:x-county-kg:ill-formed:DATATYPE-IRI>``
+   instead of its own, lexical form unchanged (the input itself is never modified; with no
+   ill-formed literal there is no copy). pySHACL, which decides sh:datatype by rdflib's
+   ``ill_typed``, gets the literal as written, flagged ill-typed and without value or order
+   (:class:`Unordered`). A store does not keep every form as written (Oxigraph stores
+   "inf"^^xsd:double as "INF"): the store-based path takes the marks from the files' text
+   (kg.validate.partitions.lexical_marks) and applies them to the store's terms;
 2. the engine then reports sh:DatatypeConstraintComponent wherever a shape declares
    sh:datatype for such a value: on that property shape, with the focus node, the path and
    the value, as a strict engine (Apache Jena SHACL) does; nested in sh:or, the sh:or fails;
+   a comparison with it (sh:minInclusive, sh:lessThan, ...) fails, a type error in SPARQL;
 3. :meth:`Marks.restore` puts the literal as written back into the report's sh:value, and
    adds one result (component ``ckgsh:LexicalFormCheck``, severity sh:Violation) for each
    ill-formed literal that no result names with its subject as focus node: a literal on a
    predicate no shape constrains is still reported.
+
+Known limit: pySHACL (the reference engine, not the default) reads a well-formed value its
+Python converter cannot ("2023-01-01T24:00:00", years before 1 or after 9999) as ill-typed
+and reports it on a shape with sh:datatype; pyshacl-turbo does not.
 """
 
 from __future__ import annotations
