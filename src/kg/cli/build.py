@@ -31,7 +31,7 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
     click.echo(f"Built {result.output}/: {s.triples} triples, {s.subjects} resources, "
-               f"{sum(n for _, _, n in s.observations_by_theme_period)} observations, {s.quotes} quotes "
+               f"{s.observations} observations, {s.quotes} quotes "
                f"({result.total:.1f} s, {result.pipeline} pipeline).")
     for path in result.files:
         click.echo(f"  {path}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, output_option, quiet_option
+from kg.cli.options import EXIT_VIOLATIONS, SCORE, output_option, quiet_option
 
 EXIT_PARTIAL = 3
 
@@ -106,9 +106,9 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 @click.command("link")
 @click.argument("other")
 @click.option("--name", metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
-@click.option("--exact-threshold", type=float, default=None,
+@click.option("--exact-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:exactMatch (default 0.95).")
-@click.option("--close-threshold", type=float, default=None,
+@click.option("--close-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:closeMatch (default 0.85); lower scores above the "
                    "review threshold go to the review file only.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
@@ -131,9 +131,15 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
         thresholds.exact = exact_threshold
     if close_threshold is not None:
         thresholds.close = close_threshold
+    if thresholds.close > thresholds.exact:
+        raise click.BadParameter(f"{thresholds.close} is above the exactMatch threshold {thresholds.exact}: "
+                                 "a closeMatch scores at most what an exactMatch does",
+                                 param_hint="'--close-threshold'")
     result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt)
+    # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
+    to_review = len({item.theirs for item in result.review})
     click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
-               f"{result.count('close')} closeMatch, {len(result.review)} to review, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 

@@ -24,8 +24,13 @@ class KgGroup(click.Group):
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
-def main() -> None:
+@click.option("-v", "--verbose", count=True,
+              help="Show more: -v library warnings (one line each), -vv every log record with tracebacks.")
+def main(verbose: int) -> None:
     """county-kg: a linked knowledge graph of county policies, programs and outcomes."""
+    from kg.cli.logs import configure
+
+    configure(verbose)
 
 
 for command in (source.source, validate.validate, validate.reason, build.build, build.export_command, query.query,

@@ -13,6 +13,9 @@ EXIT_VIOLATIONS = 1
 
 EXIT_ERROR = 2
 
+#: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
+SCORE = click.FloatRange(0.0, 1.0)
+
 
 
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):

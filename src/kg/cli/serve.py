@@ -9,7 +9,7 @@ import click
 
 
 @click.command()
-@click.option("--port", type=int, default=7878, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,

@@ -11,6 +11,7 @@ from rdflib.compare import to_canonical_graph
 from kg import atomic
 from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
+from kg.publish.literals import as_written
 from kg.store.load import Loaded, load
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
@@ -37,7 +38,7 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     if fmt == "trig":
-        return _named_graphs(loaded).serialize(format="trig", encoding="utf-8")
+        return as_written(_named_graphs(loaded)).serialize(format="trig", encoding="utf-8")
     graph: Graph = loaded.union()
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8", ensure_ascii=False)
@@ -46,7 +47,7 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
         # the same data are byte-identical.
         lines = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
+    return as_written(graph).serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
 def export(fmt: str, output: str | Path, loaded: Loaded | None = None) -> int:

@@ -20,13 +20,28 @@ from kg.store.sparql import _PREFIXES, Results, check_syntax, run_oxigraph, run_
 ENGINES = ("oxigraph", "rdflib")
 
 
+#: The IRI schemes a parameter may give bare; an absolute IRI of any other scheme is written
+#: in angle brackets (<mailto:...>, <tag:...>), so that "thme:health" is never taken for one.
+BARE_SCHEMES = ("http", "https", "urn")
+
+
 def expand_iri(value: str) -> URIRef:
+    """A parameter value as an IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:``
+    IRI; otherwise a compact IRI ``prefix:local`` whose prefix is one of the project's
+    (kg.namespaces.PREFIXES). A compact IRI cannot be told from an absolute IRI by its form
+    (both are ``name:rest``, RFC 3987), hence the short list of bare schemes.
+
+    Raises KgError naming an undeclared prefix and the known ones, or a value that is no IRI."""
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1]
-    elif ":" in value and not re.match(r"^[a-z][a-z0-9+.-]*://", value):
-        prefix, local = value.split(":", 1)
-        if prefix in _PREFIXES:
+    else:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in _PREFIXES:
             value = _PREFIXES[prefix] + local
+        elif sep and prefix.lower() not in BARE_SCHEMES:
+            raise KgError(f"unknown prefix {prefix!r} in {value!r}; known prefixes: {', '.join(sorted(_PREFIXES))} "
+                          f"(an absolute IRI other than {', '.join(s + ':' for s in BARE_SCHEMES)} goes in angle "
+                          f"brackets: <{value}>)")
     if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
         raise KgError(f"not an IRI: {value!r}")
     return URIRef(value)

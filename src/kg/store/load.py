@@ -65,7 +65,8 @@ def parse_into(graph: Graph, path: Path) -> Graph:
 
 def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
     """Parse a Turtle or N-Triples file with pyoxigraph into an rdflib graph, with the same
-    triples rdflib's parser gives: literals normalized as rdflib does, fresh blank nodes for
+    triples rdflib's parser gives: literals as written (county-kg turns rdflib's normalisation
+    off, see kg/__init__.py), fresh blank nodes for
     this file, and language tags in their usual case (pyoxigraph lower-cases them). One
     difference: "x"^^xsd:string reads as the plain literal "x", the same term in RDF 1.1,
     which rdflib keeps apart and pyoxigraph cannot."""
