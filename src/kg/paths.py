@@ -7,8 +7,11 @@ so the two layouts behave the same.
 
 from __future__ import annotations
 
+import os
 from functools import cache
 from pathlib import Path
+
+from kg.errors import KgError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -49,3 +52,19 @@ def sources_dir() -> Path:
 
 def queries_dir() -> Path:
     return root() / "queries"
+
+
+def input_file(path: Path | str, what: str = "file", hint: str = "") -> Path:
+    """``path`` if it names a readable file; else a KgError saying which of the usual
+    mistakes it is (missing, a directory, unreadable), ``hint`` added for a directory. Every
+    command that reads a file the user names checks it here, before any work."""
+    path = Path(path)
+    if path.is_dir():
+        raise KgError(f"{path}: is a directory, not a {what}" + (f" ({hint})" if hint else ""))
+    if not path.exists():
+        raise KgError(f"{path}: no such {what}")
+    if not path.is_file():
+        raise KgError(f"{path}: not a regular {what}")
+    if not os.access(path, os.R_OK):
+        raise KgError(f"{path}: cannot read the {what} (permission denied)")
+    return path
