@@ -230,3 +230,47 @@ def test_every_error_of_many_broken_files_is_told_plainly(tmp_path, monkeypatch,
                     located += 1
                     assert len(lines) == 3 and lines[2].strip() == "^", lines
     assert told > 100 and located / told > 0.95, (located, told)
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_a_byte_order_mark_is_no_syntax_error(tmp_path, monkeypatch, name):
+    """Windows editors start UTF-8 files with a byte order mark: every reader skips it, and
+    a position on the first line is counted after it."""
+    valid = {".ttl": "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
+             ".nt": "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
+             ".nq": "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n",
+             ".trig": "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:b ex:c . }\n",
+             ".rdf": MALFORMED["bad.rdf"][0].replace("</ex:c>", "</ex:b>"),
+             ".jsonld": '{"@id": "http://example.org/a", "http://example.org/b": {"@id": "http://example.org/c"}}\n'}
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + valid[path.suffix].encode("utf-8"))
+    for threshold in (load.LARGE_FILE_BYTES, 0):
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", threshold)
+        assert len(parse_file(path)) == 1
+    assert ntriples.dump([path]).count(b" .\n") == 1
+    store = ox.Store()
+    oxigraph.load_file(store, path)
+    assert len(store) == 1
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes(b"\xef\xbb\xbfex:a ex:b ex:c .\n")
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(broken)
+    assert shown(raised.value) == [f"{broken}:1:1: Turtle syntax error: the prefix ex: has not been declared",
+                                   "    ex:a ex:b ex:c .", "    ^"]
+
+
+@pytest.mark.parametrize("suffix", [".nq", ".trig"])
+def test_every_graph_of_a_dataset_file_is_read(tmp_path, suffix):
+    """An N-Quads or TriG file is read as one graph, its triples from all the graphs it names:
+    rdflib used to put them in graphs of their own, so `kg validate x.nq` checked nothing and
+    `kg build --add x.nq` left the file's data out, without a word."""
+    text = {".nq": "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+                   "<http://example.org/d> <http://example.org/b> <http://example.org/c> .\n",
+            ".trig": "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:b ex:c . }\nex:d ex:b ex:c .\n"}[suffix]
+    path = tmp_path / f"county{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert len(load.load(data=[path], workspace=False).data) == 2
+    store = ox.Store()
+    oxigraph.load_file(store, path)
+    assert len(store) == 2 and {quad.graph_name for quad in store} == {ox.DefaultGraph()}
+    assert ntriples.dump([path]).count(b" .\n") == 2

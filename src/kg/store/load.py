@@ -34,9 +34,10 @@ XSD_STRING = str(XSD.string)
 
 def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
     """Parse ``path`` into ``graph`` (its syntax from its suffix, or rdflib's format name
-    ``fmt``). A file that is missing, a directory or unreadable is a KgError naming it; a
-    syntax error is a :class:`kg.store.syntax.RdfSyntaxError` with its line, column and
-    the offending line, the same whichever parser met it (see kg.store.syntax)."""
+    ``fmt``); the triples of every graph of an N-Quads or TriG file go into ``graph`` (see
+    kg.store.syntax.QUAD_SUFFIXES). A file that is missing, a directory or unreadable is a
+    KgError naming it; a syntax error is a :class:`kg.store.syntax.RdfSyntaxError` with its
+    line, column and the offending line, the same whichever parser met it."""
     path = syntax.rdf_file(path)
     large = path.stat().st_size >= LARGE_FILE_BYTES
     try:
@@ -44,7 +45,14 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
             parse_with_oxigraph(graph, path)
         else:
             syntax.check(path, fmt)
-            graph.parse(path, format=fmt or rdf_format(path))
+            # rdflib puts a dataset's quads into graphs of their own: read them aside
+            target = Dataset() if syntax.holds_quads(path, fmt) else graph
+            if syntax.starts_with_bom(path):
+                target.parse(data=path.read_bytes()[len(syntax.BOM):], format=fmt or rdf_format(path))
+            else:
+                target.parse(path, format=fmt or rdf_format(path))
+            if target is not graph:
+                graph.addN((s, p, o, graph) for s, p, o, _name in target.quads())
     except KgError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error
@@ -76,6 +84,8 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
         return found
 
     with open(path, "rb") as stream:
+        if stream.read(len(syntax.BOM)) != syntax.BOM:
+            stream.seek(0)
         graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
                    for t in ox.parse(stream, format=syntax.rdf_format(path)))
     return graph

@@ -15,11 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.labels import LANGUAGES
-from kg.store.syntax import rdf_file, rdf_format, syntax_error
+from kg.store.syntax import BOM, holds_quads, oxigraph_input, rdf_file, rdf_format, syntax_error
 
 __all__ = ["rdf_format", "plain", "dump", "canonical"]
-
-QUAD_SUFFIXES = (".nq", ".trig")
 
 
 def plain(body: bytes) -> bool:
@@ -33,7 +31,7 @@ def plain(body: bytes) -> bool:
         return True
     if not body.endswith(b"\n"):
         body += b"\n"
-    if b"\t" in body or b"\r" in body or body.startswith(b"#") or b"_:" in body:
+    if b"\t" in body or b"\r" in body or body.startswith((b"#", BOM)) or b"_:" in body:
         return False
     if b"\\" in body and (b"\\u" in body or b"\\U" in body):
         return False
@@ -57,8 +55,8 @@ def dump(files: Sequence[Path]) -> bytes:
                 parts.append(body if body.endswith(b"\n") or not body else body + b"\n")
                 continue
         try:
-            parsed = ox.parse(path=str(path), format=rdf_format(path))
-            if path.suffix.lower() in QUAD_SUFFIXES:  # a file is one graph here, as in kg.store.load
+            parsed = ox.parse(**oxigraph_input(path), format=rdf_format(path))
+            if holds_quads(path):  # a file is one graph (kg.store.syntax.QUAD_SUFFIXES)
                 parsed = (quad.triple for quad in parsed)
             text = ox.serialize(parsed, None, ox.RdfFormat.N_TRIPLES)
         except (SyntaxError, OSError) as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store.load import Loaded, data_files, ontology_files
-from kg.store.syntax import rdf_file, rdf_format, syntax_error
+from kg.store.syntax import holds_quads, oxigraph_input, rdf_file, rdf_format, syntax_error
 
 
 def load_file(store: ox.Store, path: Path) -> None:
@@ -25,7 +25,11 @@ def load_file(store: ox.Store, path: Path) -> None:
     has a syntax error (told as kg.store.syntax tells every syntax error)."""
     path = rdf_file(path)
     try:
-        store.load(path=str(path), format=rdf_format(path), to_graph=ox.DefaultGraph())
+        if holds_quads(path):  # every graph of the file into the default graph (see QUAD_SUFFIXES)
+            store.extend(ox.Quad(quad.subject, quad.predicate, quad.object)
+                         for quad in ox.parse(**oxigraph_input(path), format=rdf_format(path)))
+            return
+        store.load(**oxigraph_input(path), format=rdf_format(path), to_graph=ox.DefaultGraph())
     except (SyntaxError, OSError) as exc:
         raise syntax_error(path, exc) from None
 

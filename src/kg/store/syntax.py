@@ -41,6 +41,10 @@ SYNTAXES = {
     ".owl": (ox.RdfFormat.RDF_XML, "xml", "RDF/XML"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "JSON-LD"),
 }
+#: The syntaxes of datasets. The project reads a file as one graph: the triples of all the
+#: graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
+#: kg.store.ntriples), never into graphs of their own that the file's graph would not see.
+QUAD_SUFFIXES = (".nq", ".trig")
 #: rdflib's format names (``kg link --format``) -> the suffix of the same syntax
 _RDFLIB_NAMES = {"turtle": ".ttl", "ttl": ".ttl", "nt": ".nt", "ntriples": ".nt", "nt11": ".nt",
                  "nquads": ".nq", "trig": ".trig", "xml": ".rdf", "application/rdf+xml": ".rdf",
@@ -64,6 +68,30 @@ def rdf_file(path: Path | str) -> Path:
     not read for its files: the user names them) or unreadable."""
     path = Path(path)
     return paths.input_file(path, "file", f"name the RDF files in it, e.g. {path / '*.ttl'}")
+
+
+#: A UTF-8 byte order mark, which Windows editors write at the start of a text file. No RDF
+#: syntax has a place for it; pyoxigraph refuses it in Turtle, rdflib in N-Triples and JSON-LD.
+BOM = b"\xef\xbb\xbf"
+
+
+def starts_with_bom(path: Path) -> bool:
+    with open(path, "rb") as stream:
+        return stream.read(len(BOM)) == BOM
+
+
+def oxigraph_input(path: Path) -> dict:
+    """The keyword arguments for pyoxigraph's ``parse`` or ``Store.load`` to read ``path``:
+    the path itself, or the file's bytes after a byte order mark."""
+    if starts_with_bom(path):
+        return {"input": Path(path).read_bytes()[len(BOM):]}
+    return {"path": str(path)}
+
+
+def holds_quads(path: Path, fmt: str | None = None) -> bool:
+    """Whether ``path`` (or rdflib format ``fmt``) is a dataset syntax (N-Quads, TriG)."""
+    suffix = _RDFLIB_NAMES.get(fmt.lower(), "") if fmt else Path(path).suffix.lower()
+    return suffix in QUAD_SUFFIXES
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -111,7 +139,7 @@ def check(path: Path, fmt: str | None = None) -> None:
     if oxigraph_format is None:
         return
     try:
-        collections.deque(ox.parse(path=str(path), format=oxigraph_format), maxlen=0)
+        collections.deque(ox.parse(**oxigraph_input(path), format=oxigraph_format), maxlen=0)
     except SyntaxError as exc:
         raise syntax_error(path, exc, fmt) from None
     except OSError as exc:
@@ -379,6 +407,8 @@ def _raw_line(path: Path, line: int) -> bytes | None:
             raw = next(itertools.islice(stream, line - 1, None), None)
     except OSError:
         return None
+    if raw is not None and line == 1 and raw.startswith(BOM):
+        raw = raw[len(BOM):]  # the parsers count columns after it
     return None if raw is None else raw.rstrip(b"\r\n")
 
 

@@ -20,6 +20,7 @@ from kg.namespaces import CKGSH, SH, bind_prefixes
 from kg.store.fast import SUBCLASS, FastGraph, Progress, _format, _quiet
 from kg.store.load import language_tag
 from kg.store.oxigraph import load_file
+from kg.store.syntax import oxigraph_input
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
@@ -157,7 +158,7 @@ def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
                 if body.startswith(needle) or body.find(b"\n" + needle) >= 0:
                     found[node].append(path)
             continue
-        for quad in ox.parse(path=str(path), format=_format(path)):
+        for quad in ox.parse(**oxigraph_input(path), format=_format(path)):
             subject = quad.subject
             if isinstance(subject, ox.NamedNode) and subject.value in wanted and path not in found[subject.value]:
                 found[subject.value].append(path)
