@@ -66,3 +66,13 @@ def test_a_workspace_that_is_a_file_is_an_error(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["validate"])
     assert (result.exit_code, result.stderr) == (
         2, f"kg: error: {odd}: the workspace is not a directory (see --workspace and $KG_WORKSPACE)\n")
+
+
+@pytest.mark.parametrize("command", ["query FILE.rq", "import --mapping"])
+def test_a_file_that_is_not_utf8_names_its_line(tmp_path, command):
+    given = tmp_path / "latin1.rq"
+    given.write_bytes("# 水富\n\nSELECT * WHERE { ?s ?p \"caf\xe9\" }\n".encode("latin-1", "replace"))
+    result = CliRunner().invoke(main, commands(str(given), str(tmp_path / "ws"))[command])
+    what = WHAT[command]
+    assert (result.exit_code, result.stderr) == (
+        2, f"kg: error: {given}:3: not UTF-8 text (byte 0xe9); save the {what} as UTF-8\n")

@@ -68,3 +68,14 @@ def input_file(path: Path | str, what: str = "file", hint: str = "") -> Path:
     if not os.access(path, os.R_OK):
         raise KgError(f"{path}: cannot read the {what} (permission denied)")
     return path
+
+
+def input_text(path: Path | str, what: str = "file") -> str:
+    """The text of a UTF-8 file the user names (:func:`input_file`); a KgError naming the
+    line of the first byte that is not UTF-8."""
+    data = input_file(path, what).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise KgError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the {what} as UTF-8") from None

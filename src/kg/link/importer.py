@@ -114,7 +114,7 @@ class ImportMapping:
     @classmethod
     def from_file(cls, path: Path) -> ImportMapping:
         try:
-            data = tomllib.loads(paths.input_file(path, "mapping file").read_text(encoding="utf-8"))
+            data = tomllib.loads(paths.input_text(path, "mapping file"))
         except FileNotFoundError:
             raise KgError(f"{path}: no such mapping file") from None
         except tomllib.TOMLDecodeError as exc:
