@@ -69,14 +69,6 @@ def test_build_writes_every_output(tmp_path, project):
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
 
 
-def test_build_is_reproducible(tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    assert build(first, "--no-docs").exit_code == 0
-    assert build(second, "--no-docs").exit_code == 0
-    for name in ("county-kg.nt", "summary.json", "summary.md"):
-        assert (first / name).read_bytes() == (second / name).read_bytes(), name
-
-
 def test_syntax_error_stops_the_build_and_keeps_dist(tmp_path, project_copy):
     out = tmp_path / "dist"
     assert build(out, "--no-docs").exit_code == 0

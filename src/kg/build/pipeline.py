@@ -17,6 +17,7 @@ from kg.build.outcome import BuildFailed, Progress, quiet as _quiet
 from kg.errors import KgError
 from kg.publish.export import EXTENSIONS, serialize
 from kg.store.load import Loaded, load
+from kg.store.syntax import check as check_syntax, rdf_file
 from kg.build.summary import Summary, summarize
 from kg.validate.report import ValidationReport, validate_loaded
 from kg.explore.viz import write_graphs
@@ -90,8 +91,7 @@ def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = N
     base = data_files() if data is None else [Path(p) for p in data]
     added = [Path(p) for p in add]
     for path in [*base, *added]:
-        if not path.is_file():
-            raise KgError(f"{path}: no such file")
+        rdf_file(path)
     return Inputs([*base, *added, *workspace], workspace)
 
 
@@ -124,6 +124,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     chosen = choose_pipeline(pipeline, given)
     if chosen == "fast":
         return _build_large(Path(output), given, progress, docs, started_build)
+    for path in given.files:  # a syntax error now, not after loading everything before it
+        check_syntax(path)
     output = Path(output)
     seconds: dict[str, float] = {}
 

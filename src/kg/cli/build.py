@@ -6,13 +6,13 @@ import sys
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, _progress, output_option, quiet_option
+from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, output_option, quiet_option
 
 
 @click.command()
 @output_option(default="dist", help_text="Directory to write (replaced only when the build succeeds).")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
-@click.option("--add", "add", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
 @click.option("--pipeline", type=click.Choice(["auto", "full", "fast"]), default="auto", show_default=True,
               help="full: rdflib, with the interactive graph pages; fast: Oxigraph and SHACL by partition, "

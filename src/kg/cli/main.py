@@ -18,7 +18,7 @@ class KgGroup(click.Group):
         try:
             return super().invoke(ctx)
         except KgError as exc:
-            click.echo(f"kg: error: {exc}", err=True)
+            click.echo(exc.for_terminal(), err=True)
             ctx.exit(EXIT_ERROR)
 
 

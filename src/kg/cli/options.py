@@ -6,7 +6,6 @@ from __future__ import annotations
 import click
 
 
-
 EXIT_VIOLATIONS = 1
 
 
@@ -37,3 +36,16 @@ def quiet_option(func):
 
 def _progress(quiet: bool):
     return (lambda _m: None) if quiet else (lambda message: click.echo(message, err=True))
+
+
+
+class RdfFile(click.ParamType):
+    """An RDF file the command reads. A missing file, a directory or an unreadable file is
+    refused before any work, with the library's one-line message and exit 2."""
+
+    name = "file"
+
+    def convert(self, value, param, ctx):
+        from kg.store.syntax import rdf_file
+
+        return rdf_file(value)

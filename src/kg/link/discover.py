@@ -210,14 +210,7 @@ def read_other(other: str, fmt: str | None = None) -> Graph:
         return fetch_endpoint(other)
     from kg.store.load import parse_into
 
-    path = Path(other)
-    if fmt:
-        graph = Graph()
-        if not path.is_file():
-            raise KgError(f"{path}: no such file")
-        graph.parse(path, format=fmt)
-        return graph
-    return parse_into(Graph(), path)
+    return parse_into(Graph(), Path(other), fmt=fmt)
 
 
 def entities_of(graph: Graph) -> list[Entity]:

@@ -487,4 +487,6 @@ def write(path: Path | None = None) -> tuple[Path, int]:
 
 def is_up_to_date(path: Path | None = None) -> bool:
     path = Path(path) if path else output_file()
+    if path.exists():
+        paths.input_file(path)  # a directory is a mistake, not an out-of-date file
     return path.is_file() and path.read_text(encoding="utf-8") == generate()

@@ -50,7 +50,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kg import atomic
+from kg import atomic, paths
 from kg.errors import KgError
 from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.resolve import PlaceResolver, Resolved
@@ -114,7 +114,7 @@ class ImportMapping:
     @classmethod
     def from_file(cls, path: Path) -> ImportMapping:
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(paths.input_text(path, "mapping file"))
         except FileNotFoundError:
             raise KgError(f"{path}: no such mapping file") from None
         except tomllib.TOMLDecodeError as exc:
@@ -383,9 +383,7 @@ class Importer:
                  workspace: Path | None = None, report: Path | None = None, encoding: str = "auto",
                  now: datetime | None = None, base: Loaded | None = None, resolver: PlaceResolver | None = None,
                  shapes: Graph | None = None):
-        self.table = Path(table)
-        if not self.table.is_file():
-            raise KgError(f"{self.table}: no such file")
+        self.table = paths.input_file(table, "table")
         self.mapping = mapping or ImportMapping()
         self.slug = import_slug(self.table, name)
         self.workspace = Path(workspace) if workspace else default_workspace()

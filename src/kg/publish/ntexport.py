@@ -10,6 +10,7 @@ loads its store, so it shares only the dump; its results are used only if the gr
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import resource
 import time
@@ -21,6 +22,7 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.store import ntriples
+from kg.store.syntax import oxigraph_input
 from kg.store.fast import FastGraph
 from kg.validate.partitions import source_ntriples
 
@@ -80,7 +82,9 @@ def _restore_tags(path: Path, fmt: str) -> None:
 
 def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str, str]) -> None:
     """One graph block per file. A large plain N-Triples file is a valid block as it is (TriG
-    reads N-Triples lines); other files go through pyoxigraph's parser."""
+    reads N-Triples lines); other files go through pyoxigraph's parser, their blank nodes
+    labelled in the order the file gives them (pyoxigraph's labels are random), distinct
+    across files: the same bytes every build."""
     files = [Path(f) for f in files]
     plain = [f for f in files if f.suffix.lower() == ".nt" and f.stat().st_size > 1_000_000
              and ntriples.plain(f.read_bytes())]
@@ -90,8 +94,14 @@ def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str,
             if source in plain:
                 continue
             name = ox.NamedNode(naming(source))
-            for quad in ox.parse(path=str(source), format=ntriples.rdf_format(source)):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
+            label = _blank_labels(naming(source))
+            for quad in ox.parse(**oxigraph_input(source), format=ntriples.rdf_format(source)):
+                subject, value = quad.subject, quad.object
+                if type(subject) is ox.BlankNode:
+                    subject = label(subject)
+                if type(value) is ox.BlankNode:
+                    value = label(value)
+                yield ox.Quad(subject, quad.predicate, value, name)
 
     ox.serialize(quads(), str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
     _restore_tags(path, "ttl")  # (TriG writes literals as Turtle does)
@@ -100,6 +110,20 @@ def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str,
             handle.write(f"\n<{naming(source)}> {{\n".encode())
             handle.write(source.read_bytes())
             handle.write(b"}\n")
+
+
+def _blank_labels(scope: str) -> Callable[[ox.BlankNode], ox.BlankNode]:
+    """Blank nodes numbered as they first appear, prefixed by a hash of ``scope`` (a graph)."""
+    prefix = "b" + hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8] + "n"
+    labels: dict[str, ox.BlankNode] = {}
+
+    def label(node: ox.BlankNode) -> ox.BlankNode:
+        found = labels.get(node.value)
+        if found is None:
+            found = labels[node.value] = ox.BlankNode(f"{prefix}{len(labels)}")
+        return found
+
+    return label
 
 
 @dataclass

@@ -22,6 +22,7 @@ from kg.store.load import language_tag
 from kg.store.oxigraph import load_file
 from kg.store import ntriples
 from kg.validate import lexical
+from kg.store.syntax import oxigraph_input
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
@@ -166,7 +167,7 @@ def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
                 if body.startswith(needle) or body.find(b"\n" + needle) >= 0:
                     found[node].append(path)
             continue
-        for quad in ox.parse(path=str(path), format=_format(path)):
+        for quad in ox.parse(**oxigraph_input(path), format=_format(path)):
             subject = quad.subject
             if isinstance(subject, ox.NamedNode) and subject.value in wanted and path not in found[subject.value]:
                 found[subject.value].append(path)
