@@ -4,7 +4,6 @@ label once, clearly separated, English first; the page's title likewise."""
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
