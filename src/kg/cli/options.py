@@ -13,11 +13,21 @@ EXIT_VIOLATIONS = 1
 
 EXIT_ERROR = 2
 
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended.
+EXIT_INTERRUPTED = 130
+
 
 
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
     return click.option("-o", "--output", default=default, required=default is None, show_default=default is not None,
                         help=help_text)
+
+
+
+def force_option(func):
+    return click.option("--force", is_flag=True,
+                        help="Replace an existing output file even if it carries no county-kg generator mark "
+                             "(kg replaces only files it marked as its own).")(func)
 
 
 
