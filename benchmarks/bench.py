@@ -92,7 +92,7 @@ def _child(step: str, size: str) -> dict:
     out: dict = {}
     if step == "synth":
         started = time.perf_counter()
-        written = synth.write(WORK / f"synth-{size}-timed.nt", SIZES[size], SEED, base=synth.curated_files())
+        written = synth.write(WORK / f"synth-{size}-timed.nt", SIZES[size], SEED, base=synth.curated_files(), force=True)
         out["seconds"] = time.perf_counter() - started
         out["triples"] = written.triples
     elif step == "load":
@@ -365,7 +365,7 @@ def prepare(size: str) -> int:
 
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"synth-{size}.nt"
-    written = synth.write(path, SIZES[size], SEED, base=synth.curated_files())
+    written = synth.write(path, SIZES[size], SEED, base=synth.curated_files(), force=True)
     code = SIZES_FIRST[size]
     name = f"<{synth.graph_name(code)}> .\n"
     with (WORK / f"synth-{size}-rest.nt").open("w", encoding="utf-8") as rest, \

@@ -43,7 +43,7 @@ def test_build_writes_every_output(tmp_path, project):
     theme_graphs = {n for n in names if n.startswith("graph-") and n.endswith(".html")}
     assert names - theme_graphs == {"county-kg.ttl", "county-kg.nt", "county-kg.jsonld", "county-kg.trig",
                                     "ontology.html", "summary.md", "summary.json", "validation.txt", "queries",
-                                    "queries.md", "graph.html"}
+                                    "queries.md", "graph.html", ".county-kg-manifest.json"}
     assert {"graph-industry.html", "graph-education.html", "graph-health.html", "graph-safety.html",
             "graph-urban.html", "graph-integration.html"} <= theme_graphs
     assert (out / "graph.html").stat().st_mode & 0o044 == 0o044, "published files are world-readable"

@@ -7,12 +7,14 @@ import click
 
 from kg import __version__
 from kg.cli import build, explore, link, query, serve, source, synth, validate
-from kg.cli.options import EXIT_ERROR
+from kg.cli.options import EXIT_ERROR, EXIT_INTERRUPTED
 from kg.errors import KgError
 
 
 class KgGroup(click.Group):
-    """Turns a KgError anywhere below into a one-line message and exit code 2."""
+    """Turns a KgError anywhere below into a one-line message and exit code 2, and Ctrl-C
+    into one line and exit code 130 (the files being written were removed on the way up:
+    kg.atomic, kg.outputs)."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -20,6 +22,9 @@ class KgGroup(click.Group):
         except KgError as exc:
             click.echo(exc.for_terminal(), err=True)
             ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("kg: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,10 +52,22 @@ def run() -> None:
     collection would first walk them all: about 8 s of the 69 s `kg import` took into a
     1M-triple workspace.
     Freezing them first (gc.freeze) skips that walk; it only runs as the program, never
-    in-process (tests call `main`), where frozen objects would never be collected."""
-    import gc
+    in-process (tests call `main`), where frozen objects would never be collected.
 
+    Ctrl-C raises KeyboardInterrupt once; a second one is ignored, so that it cannot break
+    off the removal of what the command was writing (or print a traceback from it)."""
+    import gc
+    import signal
+
+    signal.signal(signal.SIGINT, _interrupt_once)
     try:
         main()
     finally:
         gc.freeze()
+
+
+def _interrupt_once(_signal, _frame) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt

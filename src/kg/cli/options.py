@@ -14,12 +14,21 @@ EXIT_ERROR = 2
 
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
 SCORE = click.FloatRange(0.0, 1.0)
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended.
+EXIT_INTERRUPTED = 130
 
 
 
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
     return click.option("-o", "--output", default=default, required=default is None, show_default=default is not None,
                         help=help_text)
+
+
+
+def force_option(func):
+    return click.option("--force", is_flag=True,
+                        help="Replace an existing output file even if it carries no county-kg generator mark "
+                             "(kg replaces only files it marked as its own).")(func)
 
 
 

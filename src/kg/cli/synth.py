@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import force_option
 from kg.errors import KgError
 
 
@@ -25,8 +26,9 @@ from kg.errors import KgError
                    "project: the project's data files; curated: the hand-curated data only (no gazetteer); "
                    "none: describe every division.")
 @click.option("--list-violations", is_flag=True, help="Also print the injected violations (focus node, constraint).")
+@force_option
 def synth(counties: int, seed: int, violations: int, output: str, fmt: str | None, base: str,
-          list_violations: bool) -> None:
+          list_violations: bool, force: bool) -> None:
     """Write a deterministic synthetic county graph in the project's model (~350 triples a county)."""
     from kg.synth import generate as synthetic
 
@@ -42,7 +44,7 @@ def synth(counties: int, seed: int, violations: int, output: str, fmt: str | Non
         sys.stdout.flush()
     else:
         try:
-            written = synthetic.write(Path(output), counties, seed, violations, fmt, base=files)
+            written = synthetic.write(Path(output), counties, seed, violations, fmt, base=files, force=force)
         except OSError as exc:
             raise KgError(f"{output}: {exc}") from None
         click.echo(f"wrote {written.path}: {written.triples} triples, {written.counties} counties, "

@@ -474,14 +474,16 @@ def generate(directory: Path | None = None) -> str:
     return "".join(out)
 
 
-def write(path: Path | None = None) -> tuple[Path, int]:
-    """Write the gazetteer Turtle (atomically); returns the path and the number of places."""
-    from kg import atomic
+def write(path: Path | None = None, *, force: bool = False) -> tuple[Path, int]:
+    """Write the gazetteer Turtle (claimed first, kg.outputs: an existing file is replaced
+    only if kg generated it, or with ``force``; written atomically); returns the path and the
+    number of places."""
+    from kg.outputs import claim_file
 
     path = Path(path) if path else output_file()
+    output = claim_file(path, force=force)
     text = generate()
-    atomic.write_text(path, text)
-    path.chmod(0o644)  # a data file of the project, readable by all
+    output.write_text(text, permissions=0o644)  # a data file of the project, readable by all
     return path, len(load_gazetteer())
 
 

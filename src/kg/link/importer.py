@@ -50,7 +50,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kg import atomic, paths
+from kg import paths
+from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
 from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.resolve import PlaceResolver, Resolved
@@ -382,7 +383,7 @@ class Importer:
     def __init__(self, table: Path, *, mapping: ImportMapping | None = None, name: str | None = None,
                  workspace: Path | None = None, report: Path | None = None, encoding: str = "auto",
                  now: datetime | None = None, base: Loaded | None = None, resolver: PlaceResolver | None = None,
-                 shapes: Graph | None = None):
+                 shapes: Graph | None = None, force: bool = False):
         self.table = paths.input_file(table, "table")
         self.mapping = mapping or ImportMapping()
         self.slug = import_slug(self.table, name)
@@ -390,6 +391,7 @@ class Importer:
         self.target = self.workspace / "imports" / f"{self.slug}.ttl"
         self.report_path = Path(report) if report else self.workspace / "imports" / f"{self.slug}.report.csv"
         self.encoding = encoding
+        self.force = force  # replace files kg cannot tell it wrote (kg.outputs)
         self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
         self._base = base
         self.shapes = shapes  # None: the project's shapes
@@ -414,6 +416,7 @@ class Importer:
         return self._base
 
     def run(self, *, write: bool = True) -> tuple[ImportResult, Graph]:
+        claimed = self.claim_outputs() if write else None  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
         text, encoding = decode(data, self.encoding)
@@ -505,7 +508,7 @@ class Importer:
                               len(unique), bad, place_rows, resolved_places, methods,
                               len(unique), checksum)
         if write:
-            self._write_report(bad)
+            self._write_report(bad, claimed[1])
             if unique:
                 import time
 
@@ -514,11 +517,10 @@ class Importer:
                 result.validation_seconds = time.perf_counter() - started
                 if not report.conforms:
                     raise ImportRefused(report)
-                atomic.write_text(self.target, self._turtle(graph))
-                self.target.chmod(0o644)
+                claimed[0].write_text(self._turtle(graph), permissions=0o644)
                 result.path = self.target
-            elif self.target.exists():
-                self.target.unlink()  # nothing importable: the previous import of this name goes too
+            else:
+                claimed[0].remove()  # nothing importable: the previous import of this name goes too
         return result, graph
 
     # -- the graph ---------------------------------------------------------------------------
@@ -622,7 +624,14 @@ class Importer:
                   f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
         return header + graph.serialize(format="turtle")
 
-    def _write_report(self, bad: list[BadRow]) -> None:
+    def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
+        """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
+        header = [",".join(REPORT_HEADER)]
+        imports = claim_workspace(self.workspace, "imports", header)
+        return (claim_file(self.target, force=self.force, workspace=imports),
+                claim_file(self.report_path, force=self.force, headers=header, workspace=imports))
+
+    def _write_report(self, bad: list[BadRow], output: OutputFile) -> None:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(REPORT_HEADER)
@@ -630,8 +639,7 @@ class Importer:
             raw = io.StringIO()
             csv.writer(raw, lineterminator="").writerow(item.raw)
             writer.writerow([item.row, item.column, item.reason, raw.getvalue()])
-        atomic.write_text(self.report_path, out.getvalue())
-        self.report_path.chmod(0o644)
+        output.write_text(out.getvalue(), permissions=0o644)
 
     # -- validation --------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
-from kg import atomic
+from kg import outputs
 from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
 from kg.publish.literals import as_written
@@ -108,12 +108,21 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
     return as_written(graph).serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def export(fmt: str, output: str | Path, loaded: Loaded | None = None) -> int:
-    """Write the merged graph to ``output`` ("-" for stdout); returns the number of bytes."""
+def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force: bool = False) -> int:
+    """Write the merged graph to ``output`` ("-" for stdout); returns the number of bytes.
+
+    A file is claimed before the graph is loaded (kg.outputs.claim_file: an existing file
+    is replaced only if it carries kg's generator mark, or with ``force``); Turtle, TriG and
+    N-Triples open with that mark (JSON-LD has no comments, so it carries none)."""
+    if fmt not in FORMATS:
+        raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
+    target = None if str(output) == "-" else outputs.claim_file(output, force=force)
     data = serialize(loaded or load(), fmt)
-    if str(output) == "-":
+    if fmt != "jsonld":
+        data = outputs.generator_comment("kg export").encode("utf-8") + data
+    if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        atomic.write_bytes(Path(output), data)
+        target.write_bytes(data)
     return len(data)
