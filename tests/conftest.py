@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import load, paths
+from kg.store import load
+from kg import paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

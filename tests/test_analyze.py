@@ -9,10 +9,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from kg import analyze
+from kg.explore import analyze
 from kg.cli import main
 from kg.errors import KgError
-from kg.network import build_view
+from kg.explore.network import build_view
 
 from test_network import iri, small_graph
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from kg import viz
-from kg.network import build_view
+from kg.explore import viz
+from kg.explore.network import build_view
 
 from test_network import EVIL_LABEL, EVIL_TTL, iri, small_graph, synthetic_graph
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.catalog import catalog
-from kg.load import load
-from kg.query import ENGINES, Engines, run_query
+from kg.query.catalog import catalog
+from kg.store.load import load
+from kg.query.engines import ENGINES, Engines, run_query
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalog" / "defects.ttl"
 ID = "https://w3id.org/county-kg/id/"

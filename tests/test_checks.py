@@ -9,8 +9,8 @@ import pytest
 from rdflib import Graph
 
 from conftest import FIXTURES
-from kg.load import load
-from kg.validate import check_queries, run_checks
+from kg.store.load import load
+from kg.validate.report import check_queries, run_checks
 
 CHECKS = check_queries()
 

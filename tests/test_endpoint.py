@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import KgError
-from kg.serve import Server, check_port_free, load_store, oxigraph_binary
+from kg.publish.serve import Server, check_port_free, load_store, oxigraph_binary
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -143,13 +143,19 @@ def test_push_replaces_the_named_graph(writable_server, project, monkeypatch):
 
 
 def test_push_sends_credentials_from_the_environment_only(monkeypatch):
-    from kg import push
+    import httpx
+
+    from kg.http import auth_from_environment
 
     monkeypatch.setenv("KG_ENDPOINT_USER", "analyst")
     monkeypatch.setenv("KG_ENDPOINT_PASSWORD", "s3cret")
-    assert push._auth_header() == {"Authorization": "Basic YW5hbHlzdDpzM2NyZXQ="}
+    request = httpx.Request("PUT", "http://127.0.0.1/store")
+    flow = auth_from_environment().auth_flow(request)
+    assert "Authorization" not in next(flow).headers  # the server's challenge names the scheme
+    challenge = httpx.Response(401, headers={"WWW-Authenticate": 'Basic realm="store"'}, request=request)
+    assert flow.send(challenge).headers["Authorization"] == "Basic YW5hbHlzdDpzM2NyZXQ="
     monkeypatch.setenv("KG_ENDPOINT_TOKEN", "tok")
-    assert push._auth_header() == {"Authorization": "Bearer tok"}
+    assert next(auth_from_environment().auth_flow(request)).headers["Authorization"] == "Bearer tok"
     options = {p.name for p in main.commands["push"].params}
     assert not options & {"user", "password", "token"}
 

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.serve import Server, load_store, oxigraph_binary
+from kg.publish.serve import Server, load_store, oxigraph_binary
 
 SUIJIANG = """
 @prefix ckg: <https://w3id.org/county-kg/ontology#> .
@@ -151,8 +151,8 @@ def test_catalog_federated_question_with_the_endpoint_as_a_parameter(servers):
 def test_catalog_federated_question_engines(servers):
     """Oxigraph calls the endpoint bound to ?endpoint; rdflib's SERVICE only reads an IRI written
     in the query, so with --engine rdflib the neighbour columns stay empty (documented in the query)."""
-    from kg.catalog import find
-    from kg.query import Engines, run_query
+    from kg.query.catalog import find
+    from kg.query.engines import Engines, run_query
 
     _ours, theirs = servers
     engines = Engines()

@@ -27,9 +27,9 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import paths
-from kg.export import serialize
 from kg.namespaces import CKG, OA, SCHEMA
-from kg.validate import run_checks
+from kg.publish.export import serialize
+from kg.validate.report import run_checks
 
 ID = "https://w3id.org/county-kg/id/"
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -214,7 +214,7 @@ def _select(graph: Graph, store: ox.Store, query: str) -> list[tuple[str, ...]]:
 
 @pytest.fixture(scope="module")
 def stores(project_union):
-    from kg.store import store_from_graph
+    from kg.store.oxigraph import store_from_graph
 
     return project_union, store_from_graph(project_union)
 
@@ -230,17 +230,17 @@ def test_thresholds_are_values_with_units(stores):
     villages = ID + "indicator/villages-operating-income-"
     assert _select(graph, store, at_least(200000)) == [(villages + "200k-plus",), (villages + "300k-plus-key-cultivation",)]
     assert _select(graph, store, at_least(250000)) == [(villages + "300k-plus-key-cultivation",)]
-    top = _select(graph, store, """SELECT ?v ?reported WHERE {
-        <%sindicator/gaokao-candidates-in-provincial-top-50> ckg:threshold [ ckg:thresholdValue ?v ;
-            ckg:valueQualifier ckg:UpperBound ; sdmx-attribute:unitMeasure unit:NUM ; ckg:reportedValue ?reported ] }""" % ID)
+    top = _select(graph, store, f"""SELECT ?v ?reported WHERE {{
+        <{ID}indicator/gaokao-candidates-in-provincial-top-50> ckg:threshold [ ckg:thresholdValue ?v ;
+            ckg:valueQualifier ckg:UpperBound ; sdmx-attribute:unitMeasure unit:NUM ; ckg:reportedValue ?reported ] }}""")
     assert top == [("50", "全省前50名")]
 
 
 def test_grades_batches_phases_and_counts_are_values(stores):
     graph, store = stores
-    graded = _select(graph, store, f"""SELECT ?result ?n WHERE {{
+    graded = _select(graph, store, """SELECT ?result ?n WHERE {
         ?result ckg:grade ?grade . ?grade ckg:gradeNumber ?n ; <http://www.w3.org/2004/02/skos/core#inScheme> ?scale .
-        FILTER (?n >= 1) }}""")
+        FILTER (?n >= 1) }""")
     assert sorted((r.rsplit("/", 1)[-1], int(n)) for r, n in graded) == [
         ("biological-laboratories-filed", 1), ("biological-laboratories-filed", 2), ("western-grand-canyon-4a-scenic-area", 4)]
     batches = _select(graph, store, "SELECT ?r ?n WHERE { ?r ckg:batchNumber ?n }")
@@ -249,7 +249,7 @@ def test_grades_batches_phases_and_counts_are_values(stores):
         ("work-style-efficiency-advanced-model-2022", 1)]
     assert _select(graph, store, "SELECT ?p ?n WHERE { ?p ckg:phase ?n }") == [
         (ID + "program/zhongsheng-graphite-anode-project-phase-1", "1")]
-    counts = dict((p.rsplit("/", 1)[-1], int(n)) for p, n in _select(graph, store, "SELECT ?p ?n WHERE { ?p ckg:componentCount ?n }"))
+    counts = {p.rsplit("/", 1)[-1]: int(n) for p, n in _select(graph, store, "SELECT ?p ?n WHERE { ?p ckg:componentCount ?n }")}
     for name, n in (("nine-major-campaigns", 9), ("seven-systems-party-building-brand", 7), ("six-major-improvement-projects", 6),
                     ("ten-clear-orientations", 10), ("three-immediately", 3), ("three-methods-three-transformations-methods", 3),
                     ("three-methods-three-transformations-transformations", 3), ("three-new-three-continuous-new", 3),
@@ -404,7 +404,7 @@ def test_the_audited_english_is_fixed(project_union):
 @pytest.fixture(scope="module")
 def curated():
     """The hand-curated files alone (no gazetteer): every recorded statement, a fifth of the triples."""
-    from kg.load import load
+    from kg.store.load import load
 
     data = paths.data_dir()
     return load(data=[*sorted((data / "core").glob("*.ttl")), data / "sources" / "article.ttl",
@@ -440,7 +440,7 @@ def test_stated_and_inferred_survive_every_export(curated, fmt, rdflib_format, o
 
 
 def test_build_summary_counts_stated_and_inferred(curated):
-    from kg.summary import summarize
+    from kg.build.summary import summarize
 
     summary = summarize(curated.data, curated.union())
     union = curated.union()
@@ -453,7 +453,7 @@ def test_build_summary_counts_stated_and_inferred(curated):
     assert (summary.statements.stated, summary.statements.inferred) == (len(relations - inferred), len(inferred))
     made_up = {r for r in curated.data.subjects(CKG.assertionStatus, CKG.Inferred) if (r, RDF.type, RDF.Statement) not in curated.data}
     assert summary.statements.inferred_resources == len(made_up) >= 10
-    themes = dict((t, (s, i)) for t, s, i in summary.statements.by_theme)
+    themes = {t: (s, i) for t, s, i in summary.statements.by_theme}
     assert themes["health care"][1] > 0 and sum(i for _s, i in themes.values()) >= summary.statements.inferred
     markdown = summary.to_markdown()
     assert f"{summary.statements.stated} stated" in markdown and f"{summary.statements.inferred} inferred" in markdown

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg import gazetteer
+from kg.link import gazetteer
 from kg.cli import main
-from kg.load import Loaded
+from kg.store.load import Loaded
 from kg.namespaces import CKG, GRAPH, PLACE, SCHEMA, SRC
 
 
@@ -121,7 +121,7 @@ def test_gazetteer_is_its_own_named_graph(project):
 def test_a_sample_conforms_to_the_shapes(project):
     """Zhaotong's subtree (its counties, their townships, their ancestors) against the project's
     shapes and checks, quickly; the whole graph is validated by `kg validate` (see below)."""
-    from kg.validate import validate_loaded
+    from kg.validate.report import validate_loaded
 
     data = project.data
     keep = {PLACE["CN"], PLACE["53"], PLACE["5306"]}
@@ -146,7 +146,7 @@ def test_a_sample_conforms_to_the_shapes(project):
 
 @pytest.mark.slow
 def test_the_whole_project_with_the_gazetteer_validates(project):
-    from kg.validate import validate_loaded
+    from kg.validate.report import validate_loaded
 
     started = time.perf_counter()
     report = validate_loaded(project)

@@ -24,11 +24,11 @@ from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kg import load as load_module
+from kg.store import load as load_module
 from kg.cli import main
-from kg.importer import (EXIT_PARTIAL, ImportMapping, ImportRefused, Importer, decode, parse_period, read_table,
+from kg.link.importer import (EXIT_PARTIAL, ImportMapping, ImportRefused, Importer, decode, parse_period, read_table,
                          slugify)
-from kg.load import data_files, load
+from kg.store.load import data_files, load
 from kg.namespaces import (CKG, GRAPH, IND, OBS, PERIOD, PLACE, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE,
                            SPDX, SRC, UNIT)
 
@@ -327,8 +327,8 @@ def test_cli_missing_column_is_an_error(tmp_path):
 
 def test_cross_county_questions_on_the_imported_table(imported, monkeypatch):
     """23: GDP 2022 across Zhaotong's eleven county-level divisions; 24: Shuifu against Zhaotong."""
-    from kg.catalog import find
-    from kg.query import Engines, run_query
+    from kg.query.catalog import find
+    from kg.query.engines import Engines, run_query
 
     _result, _g, workspace = imported
     monkeypatch.setenv("KG_WORKSPACE", str(workspace))

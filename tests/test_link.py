@@ -20,7 +20,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from kg.cli import main
-from kg.link import Linker, Thresholds, entities_of, link_dataset, our_entities
+from kg.link.discover import Linker, Thresholds, entities_of, link_dataset, our_entities
 from kg.namespaces import GRAPH, PLACE, SCHEMA
 
 EX = Namespace("http://example.org/other/")
@@ -178,7 +178,7 @@ def test_review_file_lists_uncertain_candidates(linked):
 
 
 def test_link_set_loads_as_its_own_named_graph(linked):
-    from kg.load import load
+    from kg.store.load import load
 
     loaded = load(workspace=linked.path.parent.parent)
     assert GRAPH["links/other-county-db"] in loaded.files
@@ -233,7 +233,7 @@ def test_link_against_a_sparql_endpoint(tmp_path, project):
     """OTHER as a SPARQL endpoint: an Oxigraph server on loopback serving the same records."""
     import subprocess
 
-    from kg.serve import Server, oxigraph_binary
+    from kg.publish.serve import Server, oxigraph_binary
 
     data = tmp_path / "other.nt"
     other_graph().serialize(data, format="nt", encoding="utf-8")
@@ -259,3 +259,38 @@ def test_cli_link(other_file, tmp_path):
 def test_cli_link_unreachable_endpoint_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["link", f"http://127.0.0.1:{free_port()}/query", "--workspace", str(tmp_path)])
     assert result.exit_code == 2 and "cannot reach" in result.output
+
+
+def test_cli_link_counts_are_distinct_entities(tmp_path):
+    """Each count `kg link` prints is of distinct entities, as SPARQL counts them in the link set
+    and the review file: an ambiguous 朝陽區 (two candidates) is one entity to review, and the
+    counts add up to the entities of the other dataset."""
+    import re
+
+    from kg.namespaces import sparql_prologue
+    from kg.store.oxigraph import store_from_graph
+
+    other = Graph()
+    for key, label, cls in (("cy", "朝陽區", "District"), ("sf", "水富市", "County"), ("no", "桃花源縣", "County")):
+        other.add((EX[key], RDF.type, EXO[cls]))
+        other.add((EX[key], RDFS.label, Literal(label, lang="zh-Hant")))
+    path = tmp_path / "ambiguous.ttl"
+    other.serialize(path, format="turtle")
+    result = CliRunner().invoke(main, ["link", str(path), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    printed = re.search(r"(\d+) entities in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
+                        r"\((\d+) candidates\), (\d+) unmatched", result.output)
+    assert printed, result.output
+    entities, exact, close, review, candidates, unmatched = map(int, printed.groups())
+
+    def count(graph: Graph, query: str) -> int:
+        return int(next(iter(store_from_graph(graph).query(sparql_prologue() + query)))[0].value)
+
+    links = Graph().parse(tmp_path / "ws" / "links" / "ambiguous.ttl")
+    assert entities == count(other, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s rdfs:label ?l }") == 3
+    assert exact == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:exactMatch ?t }") == 1
+    assert close == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:closeMatch ?t }")
+    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert (review, candidates) == (len({r["their_iri"] for r in rows}), len(rows)) == (2, 3)
+    assert exact + close + review + unmatched == entities

@@ -12,9 +12,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
-from kg.load import project
+from kg.store.load import project
 from kg.namespaces import CKG, PROG, bind_prefixes, sparql_prologue
-from kg.network import ID_NAMESPACE, build_view, resolve_class, resolve_node, resolve_theme, select, theme_members
+from kg.explore.network import ID_NAMESPACE, build_view, resolve_class, resolve_node, resolve_theme, select, theme_members
 
 SMALL_TTL = """
 pol:strategy a ckg:Strategy ;

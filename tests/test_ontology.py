@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 import kg
 from kg.namespaces import CKG, ONTOLOGY_IRI, ORG, PREFIXES, PROV, SCHEMA
-from kg.reasoner import check_consistency, prepare_for_hermit
+from kg.validate.reasoner import check_consistency, prepare_for_hermit
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY_FILE = ROOT / "ontology" / "county-kg.ttl"
@@ -365,7 +365,7 @@ def test_ontology_with_fixture_data_is_consistent(ontology: Graph) -> None:
 
 def test_project_graph_is_consistent() -> None:
     """The ontology with every data file, as the project loads them."""
-    from kg.load import project_graph
+    from kg.store.load import project_graph
 
     result = check_consistency(project_graph())
     assert result.consistent, result.message
@@ -430,7 +430,7 @@ def test_unsatisfiable_class_is_reported(ontology: Graph) -> None:
 def test_pylode_renders(ontology: Graph, tmp_path: Path) -> None:
     """pyLODE's OntPub documents every class and property (it has no section for
     individuals)."""
-    from kg.ontology_docs import write_html
+    from kg.publish.docs import write_html
 
     destination = write_html(tmp_path / "county-kg.html", ONTOLOGY_FILE)
     html = destination.read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rdflib.namespace import RDF
 
 from kg.namespaces import CKG, OA
-from kg.source import cleaned_text
-from kg.validate import check_quotes
+from kg.sources.clean import cleaned_text
+from kg.validate.report import check_quotes
 
 
 def test_every_quote_is_the_text_at_its_offsets(project_union):

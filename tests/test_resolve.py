@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.resolve import PlaceResolver, Resolved, Unresolved, code_forms
+from kg.link.resolve import PlaceResolver, Resolved, Unresolved, code_forms
 
 
 @pytest.fixture(scope="module")

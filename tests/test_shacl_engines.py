@@ -1,6 +1,6 @@
 """The fast SHACL paths give pySHACL's answers: on the synthetic S graph (the curated data plus
 14 synthetic counties, ~14k triples), with and without injected violations, pySHACL (the
-reference), pyshacl-turbo (the default engine), the partitioned validation of kg.fastpath and
+reference), pyshacl-turbo (the default engine), the partitioned validation of kg.build.large and
 the incremental validation of one more county all report the same conforms value and the same
 results (focus node, path, constraint component, severity; and the same messages, values and
 source shapes)."""
@@ -13,10 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from kg import fastpath, shacl_engines, synth
-from kg.load import load
+from kg.build import large
+from kg.validate import partitions
+from kg.store import fast
+from kg.validate import store as vstore
+from kg.validate import engines as shacl_engines
+from kg import synth
+from kg.store.load import load
 from kg.namespaces import SH
-from kg.validate import run_shacl, validate_loaded
+from kg.validate.report import run_shacl, validate_loaded
 
 S_COUNTIES = 14
 SEED = 42
@@ -81,10 +86,10 @@ def test_run_shacl_defaults_to_turbo_and_keeps_pyshacl(s_graph):
 
 def test_partitioned_and_whole_equal_pyshacl(s_graph):
     _violations, files, _loaded, reference = s_graph
-    graph = fastpath.load(files)
-    assert fastpath.locality(graph.shapes).exact
-    whole = fastpath.validate_shacl(graph, partitioned=False)
-    parts = fastpath.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
+    graph = fast.load(files)
+    assert partitions.locality(graph.shapes).exact
+    whole = partitions.validate_shacl(graph, partitioned=False)
+    parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
     assert parts.partitions > 3
     for result in (whole, parts):
         assert result.conforms == reference.conforms
@@ -105,7 +110,7 @@ def _as_dicts(report) -> list[str]:
 def test_fast_report_equals_kg_validate(s_graph):
     _violations, files, loaded, _reference = s_graph
     expected = validate_loaded(loaded, quotes=False, engine="pyshacl")
-    report = fastpath.validate(fastpath.load(files), quotes=False, partition_size=2_000)
+    report = vstore.validate(fast.load(files), quotes=False, partition_size=2_000)
     assert report.conforms == expected.conforms
     assert _as_dicts(report) == _as_dicts(expected)
 
@@ -121,11 +126,12 @@ def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
         for line in synth.synthesize(S_COUNTIES, SEED, violations, graphs=True, base=BASE):
             triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
             (b if line.endswith(name) else a).write(triple)
-    before = fastpath.validate_state(fastpath.load([*files[:-1], rest]))
-    imported = fastpath.validate_import(before, county)
+    texts = synth.SourceTexts(vstore.project_texts())
+    before = vstore.validate_state(fast.load([*files[:-1], rest]), texts=texts)
+    imported = vstore.validate_import(before, county, texts=texts)
     assert not imported.full
     assert 30 < imported.focus_nodes < 300  # the county's nodes and those next to them, not the graph
-    scratch = fastpath.validate_state(fastpath.load([*files[:-1], rest, county]))
+    scratch = vstore.validate_state(fast.load([*files[:-1], rest, county]), texts=texts)
     assert imported.report.conforms == scratch.report.conforms
     assert _full(before.shacl.rows) == _full(scratch.shacl.rows)
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
@@ -142,38 +148,38 @@ def test_conflicting_observation_check_on_a_synthetic_graph(tmp_path):
         line.replace(observation, "<https://w3id.org/county-kg/id/observation/synth-conflict>")
             .replace('.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', '.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
         for line in synth.synthesize(3, SEED, base=BASE) if line.startswith(observation + " ")), encoding="utf-8")
-    found = fastpath.run_checks(fastpath.load([*BASE, synthetic, extra]))
+    found = vstore.run_checks(fast.load([*BASE, synthetic, extra]))
     assert {(path.name, str(row["focus"])) for path, row in found} == {
         ("conflicting-observation-violation.rq", observation[1:-1]),
         ("conflicting-observation-violation.rq", "https://w3id.org/county-kg/id/observation/synth-conflict"),
     }
-    assert fastpath.run_checks(fastpath.load([*BASE, synthetic])) == []
+    assert vstore.run_checks(fast.load([*BASE, synthetic])) == []
 
 
 def test_project_shapes_are_local():
     graph_shapes = load(data=[]).shapes
-    local = fastpath.locality(graph_shapes)
+    local = partitions.locality(graph_shapes)
     assert local.exact, local.problems
     assert "http://www.w3.org/ns/oa#hasSelector" in local.inverse
 
 
 def test_fast_build_writes_what_kg_writes(s_graph, tmp_path):
-    """Summary, canonical N-Triples and catalog answers of kg.fastpath.build equal those of the
+    """Summary, canonical N-Triples and catalog answers of kg.large.build equal those of the
     rdflib pipeline (kg.summary, kg.export, kg.build.write_catalog_answers); a graph with
     violations is not built, and the failure carries the same report as `kg validate`."""
-    from kg.build import BuildFailed, write_catalog_answers
-    from kg.export import serialize
-    from kg.summary import summarize
+    from kg.build.pipeline import BuildFailed, write_catalog_answers
+    from kg.publish.export import serialize
+    from kg.build.summary import summarize
 
     violations, files, loaded, _reference = s_graph
     if violations:
         with pytest.raises(BuildFailed) as failed:
-            fastpath.build(tmp_path / "fast", files, texts=None)
+            large.build(tmp_path / "fast", files, texts=None)
         assert not (tmp_path / "fast").exists()
         assert not failed.value.report.conforms
         assert _as_dicts(failed.value.report) == _as_dicts(validate_loaded(loaded, quotes=False, engine="pyshacl"))
         return
-    result = fastpath.build(tmp_path / "fast", files, texts=None)
+    result = large.build(tmp_path / "fast", files, texts=None)
     assert result.report.conforms
     assert result.summary.to_json() == summarize(loaded.data, loaded.union()).to_json()
     assert (tmp_path / "fast" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
@@ -184,3 +190,78 @@ def test_fast_build_writes_what_kg_writes(s_graph, tmp_path):
     for answer in answers:
         assert (tmp_path / "fast" / "queries" / answer.name).read_text(encoding="utf-8") == \
             answer.read_text(encoding="utf-8"), answer.name
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def _ill_formed(line: str) -> str:
+    """A synthetic triple with its literal rewritten to an ill-formed one (or unchanged)."""
+    rewrites = [
+        ("/measure#obsValue> ", r'"[^"]*"\^\^<' + _XSD + 'decimal>', f'"5.8e8"^^<{_XSD}decimal>'),
+        ("#start> ", r'"[^"]*"\^\^<' + _XSD + 'integer>', f'"1.5e2"^^<{_XSD}integer>'),
+        ("/terms/issued> ", r'"[^"]*"\^\^<' + _XSD + 'dateTime>', f'"2023-08-22 09:00:00"^^<{_XSD}dateTime>'),
+    ]
+    for needle, pattern, replacement in rewrites:
+        if needle in line:
+            return re.sub(pattern, replacement, line)
+    return line
+
+
+def test_ill_formed_literals_on_every_path(tmp_path):
+    """Ill-formed literals in one synthetic county (on constrained predicates, and "inf"^^xsd:double,
+    which Oxigraph rewrites to "INF" on loading, on an unconstrained one): pySHACL, pyshacl-turbo,
+    the whole and the partitioned validation and the incremental import give the same results,
+    among them the expected ones, each naming its focus node and its value as written."""
+    code = synth.county_codes(S_COUNTIES)[3]
+    name = f"<{synth.graph_name(code)}> .\n"
+    rest, county = tmp_path / "rest.nt", tmp_path / f"county-{code}.nt"
+    rewritten: dict[str, str] = {}
+    with rest.open("w", encoding="utf-8") as a, county.open("w", encoding="utf-8") as b:
+        for line in synth.synthesize(S_COUNTIES, SEED, 0, graphs=True, base=BASE):
+            triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
+            if not line.endswith(name):
+                a.write(triple)
+                continue
+            changed = _ill_formed(triple)
+            key = changed.split(" ", 2)[1]
+            if changed != triple and key not in rewritten:  # one of each kind
+                rewritten[key] = changed.split(" ", 1)[0]
+                triple = changed
+                if "obsValue" in key:
+                    b.write(f'{changed.split(" ", 1)[0]} <https://example.org/lexical#note> "inf"^^<{_XSD}double> .\n')
+            b.write(triple)
+    assert len(rewritten) == 3
+    files = [*BASE, rest, county]
+    loaded = load(files)
+    reference = shacl_engines.validate(loaded.data, loaded.shapes, "pyshacl", ontology=loaded.ontology)
+    by_path = {key.split("#")[-1].split("/")[-1].rstrip(">"): focus[1:-1] for key, focus in rewritten.items()}
+    expected = {
+        (by_path["obsValue"], "sdmx-measure:obsValue", str(SH.DatatypeConstraintComponent), f'"5.8e8"^^<{_XSD}decimal>'),
+        (by_path["start"], "oa:start", str(SH.DatatypeConstraintComponent), f'"1.5e2"^^<{_XSD}integer>'),
+        (by_path["issued"], "dcterms:issued", str(SH.OrConstraintComponent), f'"2023-08-22 09:00:00"^^<{_XSD}dateTime>'),
+        (by_path["obsValue"], "<https://example.org/lexical#note>", "https://w3id.org/county-kg/shapes#LexicalFormCheck",
+         f'"inf"^^<{_XSD}double>'),
+    }
+    found = {(str(r[0]), r[1], str(r[2]), '"' + str(r[5]) + f'"^^<{r[5].datatype}>') for r in reference.rows
+             if r[3] == SH.Violation}
+    assert expected <= found, expected - found
+    assert not reference.conforms
+
+    turbo = shacl_engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
+    graph = fast.load(files)
+    whole = partitions.validate_shacl(graph, partitioned=False)
+    parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
+    assert parts.partitions > 3
+    texts = synth.SourceTexts(vstore.project_texts())
+    state = vstore.validate_state(fast.load([*BASE, rest]), texts=texts)
+    imported = vstore.validate_import(state, county, texts=texts)
+    assert not imported.full
+    for result in (turbo, whole, parts, state.shacl):
+        assert not result.conforms
+        assert _full(result.rows) == _full(reference.rows)
+    scratch = vstore.validate_state(fast.load(files), texts=texts)
+    assert _as_dicts(imported.report) == _as_dicts(scratch.report)
+    values = {r.value for r in imported.report.violations}
+    assert {'"5.8e8"^^xsd:decimal', '"1.5e2"^^xsd:integer', '"2023-08-22 09:00:00"^^xsd:dateTime',
+            '"inf"^^xsd:double'} <= values

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from kg import source
+from kg.sources import clean as source
+from kg.sources import quote
 from kg.errors import KgError
 
 
@@ -109,5 +110,5 @@ def test_article_description(project_union):
 def test_find_quote_needs_an_occurrence_when_ambiguous():
     text = source.cleaned_text()
     with pytest.raises(KgError, match="occurs 10 times"):
-        source.find_quote(text, "水富市")
-    assert source.find_quote(text, "水富市", occurrence=1) == text.index("水富市")
+        quote.find_quote(text, "水富市")
+    assert quote.find_quote(text, "水富市", occurrence=1) == text.index("水富市")

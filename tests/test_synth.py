@@ -8,7 +8,9 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg import fastpath, synth
+from kg.store import fast
+from kg.validate import store as vstore
+from kg import synth
 from kg.cli import main
 from kg.errors import KgError
 
@@ -75,8 +77,8 @@ def test_model_shapes_used():
 
 
 def test_quotes_are_the_text_at_their_offsets():
-    graph = fastpath.FastGraph(synth.store(3, 11, base=BASE), [], [], None, 0, [])
-    assert fastpath.check_quotes(graph, texts={}) == []
+    graph = fast.FastGraph(synth.store(3, 11, base=BASE), [], [], None, 0, [])
+    assert vstore.check_quotes(graph, texts=synth.SourceTexts()) == []
     text_iri = f"https://w3id.org/county-kg/id/source/synth-s11-{synth.pick(3)[0].code}-zh-Hant"
     assert synth.source_text(text_iri)
     assert synth.source_text("https://w3id.org/county-kg/id/source/other") is None

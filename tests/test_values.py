@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kg.namespaces import CKG, CUNIT, UNIT
-from kg.values import ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value
+from kg.link.values import ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value
 
 CASES = [
     # text, value in base units, unit, qualifier
@@ -108,7 +108,7 @@ def test_units_have_labels_in_the_graph(project_union):
     from rdflib.namespace import RDF, RDFS
 
     from kg.namespaces import QUDT
-    from kg.values import UNITS
+    from kg.link.values import UNITS
 
     for iri, _factor in set(UNITS.values()):
         assert (iri, RDF.type, QUDT.Unit) in project_union, iri

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg import viz
+from kg.explore import viz
 from kg.cli import main
-from kg.load import project
-from kg.network import build_view, select
+from kg.store.load import project
+from kg.explore.network import build_view, select
 
 from test_network import EVIL_LABEL, EVIL_TTL, iri, small_graph, synthetic_graph
 
@@ -73,7 +73,7 @@ def test_pyvis_imports_without_ipython():
         import sys
         sys.modules["IPython"] = None  # as if IPython were not installed
         sys.modules["IPython.display"] = None
-        from kg.viz import _pyvis_network_class
+        from kg.explore.viz import _pyvis_network_class
         network = _pyvis_network_class()(directed=True, cdn_resources="in_line")
         network.add_node("a", label="a")
         print(len(network.nodes), sys.modules.get("IPython"))
@@ -151,8 +151,8 @@ def test_same_bytes_whatever_the_hash_seed(tmp_path):
     script = textwrap.dedent("""
         import sys
         sys.path.insert(0, sys.argv[1])
-        from kg import viz
-        from kg.network import build_view
+        from kg.explore import viz
+        from kg.explore.network import build_view
         from test_network import EVIL_TTL, small_graph
         sys.stdout.write(viz.render_html(build_view(small_graph(EVIL_TTL), schema=True), lang="zh-Hans"))
     """)

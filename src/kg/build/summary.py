@@ -1,0 +1,216 @@
+"""Counts that tell a reader what the graph holds: entities by class, observations by theme
+and period, quotes, and how many relations the sources state and how many curation inferred.
+
+Every count is of distinct resources (or of triples, a set too), as a SPARQL
+``COUNT(DISTINCT ...)`` over the data gives it (tests/test_build.py compares them): an
+observation whose indicator has two themes is one observation, listed under both themes in the
+table by theme and period, which therefore does not add up to the total."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.labels import compact, label
+from kg.namespaces import CKG
+from kg.store.fast import FastGraph
+from kg.store.oxigraph import store_from_graph
+from kg.validate.store import StoreLabels
+
+_BY_THEME_AND_PERIOD = """
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+PREFIX sdmx-dimension: <http://purl.org/linked-data/sdmx/2009/dimension#>
+SELECT ?theme ?period (COUNT(DISTINCT ?obs) AS ?n) WHERE {
+  ?obs a ckg:Observation ; sdmx-dimension:refPeriod ?period .
+  OPTIONAL { ?obs ckg:indicator/ckg:theme ?t }
+  BIND (COALESCE(?t, ckg:NoTheme) AS ?theme)
+} GROUP BY ?theme ?period
+"""
+
+
+# Relations of the cited properties (ckg:citedRelation) whose subject is taken from a text, by
+# the theme of the subject (an observation's through its indicator, a component's through its
+# whole) and by status: inferred when a recorded rdf:Statement says so, stated otherwise (the
+# check queries/checks/unsupported-statement-violation.rq holds that a quote then names both
+# ends). A relation counts once per theme of its subject, and once in the totals.
+_STATEMENTS = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+SELECT %s ?status (COUNT(DISTINCT ?key) AS ?n) WHERE {
+  ?p ckg:citedRelation true .
+  ?s ?p ?o .
+  FILTER EXISTS { ?s ckg:evidence ?quote }
+  %s
+  BIND (IF(EXISTS { ?recorded rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                              ckg:assertionStatus ckg:Inferred }, ckg:Inferred, ckg:Stated) AS ?status)
+  BIND (CONCAT(STR(?s), " ", STR(?p), " ", STR(?o)) AS ?key)
+} GROUP BY %s ?status
+"""
+STATEMENTS_BY_THEME = _STATEMENTS % (
+    "?theme", "OPTIONAL { ?s (ckg:indicator|^ckg:hasComponent)*/ckg:theme ?t }\n  BIND (COALESCE(?t, ckg:NoTheme) AS ?theme)",
+    "?theme")
+STATEMENT_TOTALS = _STATEMENTS % ("", "", "")
+INFERRED_RESOURCES = """
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE {
+  ?r ckg:assertionStatus ckg:Inferred .
+  FILTER NOT EXISTS { ?r a rdf:Statement }
+}
+"""
+
+
+@dataclass(frozen=True)
+class StatementCounts:
+    """Stated and inferred relations (see STATEMENTS_BY_THEME), resources curation made up, and
+    per theme (English label, or "(no theme)") the stated and inferred relations."""
+
+    stated: int = 0
+    inferred: int = 0
+    inferred_resources: int = 0
+    by_theme: tuple[tuple[str, int, int], ...] = ()
+
+
+def count_statements(rows: Callable[[str], Iterable[dict[str, str]]], theme_name: Callable[[str], str]) -> StatementCounts:
+    """The counts from any SPARQL engine: ``rows(query)`` gives each solution as {variable:
+    lexical value}; ``theme_name(iri)`` gives a theme's English label."""
+    inferred_iri = str(CKG.Inferred)
+    totals = {row["status"]: int(row["n"]) for row in rows(STATEMENT_TOTALS)}
+    themes: dict[str, list[int]] = {}
+    for row in rows(STATEMENTS_BY_THEME):
+        name = "(no theme)" if row["theme"] == str(CKG.NoTheme) else theme_name(row["theme"])
+        themes.setdefault(name, [0, 0])[1 if row["status"] == inferred_iri else 0] += int(row["n"])
+    resources = sum(int(row["n"]) for row in rows(INFERRED_RESOURCES))
+    return StatementCounts(
+        stated=totals.get(str(CKG.Stated), 0), inferred=totals.get(inferred_iri, 0), inferred_resources=resources,
+        by_theme=tuple((name, s, i) for name, (s, i) in sorted(themes.items())))
+
+
+def _solutions(store: ox.Store) -> Callable[[str], Iterable[dict[str, str]]]:
+    """``rows(query)`` for :func:`count_statements` on an Oxigraph store."""
+    def rows(query: str) -> Iterable[dict[str, str]]:
+        results = store.query(query)
+        names = [v.value for v in results.variables]
+        for solution in results:
+            yield {name: term.value for name, term in zip(names, solution) if term is not None}
+    return rows
+
+
+@dataclass
+class Summary:
+    triples: int
+    by_class: dict[str, int]
+    observations_by_theme_period: list[tuple[str, str, int]]
+    quotes: int
+    subjects: int
+    extra: dict[str, int] = field(default_factory=dict)
+    statements: StatementCounts = field(default_factory=StatementCounts)
+
+    @property
+    def observations(self) -> int:
+        """Distinct observations (each once, whatever its themes)."""
+        return self.by_class.get("ckg:Observation", 0)
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "triples": self.triples, "subjects": self.subjects, "observations": self.observations,
+            "quotes": self.quotes,
+            "entitiesByClass": self.by_class,
+            "observationsByThemeAndPeriod": [
+                {"theme": t, "period": p, "observations": n} for t, p, n in self.observations_by_theme_period
+            ],
+            "statements": {"stated": self.statements.stated, "inferred": self.statements.inferred,
+                           "inferredResources": self.statements.inferred_resources},
+            "statementsByTheme": [
+                {"theme": t, "stated": s, "inferred": i} for t, s, i in self.statements.by_theme
+            ],
+        }, ensure_ascii=False, indent=2) + "\n"
+
+    def to_markdown(self) -> str:
+        lines = ["# county-kg build summary", "", f"- triples: {self.triples}",
+                 f"- described resources: {self.subjects}", f"- observations: {self.observations}",
+                 f"- quotes: {self.quotes}", "",
+                 "## Entities by class", "", "| class | count |", "| --- | ---: |"]
+        lines += [f"| {cls} | {n} |" for cls, n in self.by_class.items()]
+        lines += ["", "## Observations by theme and period", "",
+                  f"{self.observations} observations in all; one whose indicator has several themes is "
+                  "listed under each of them.", "",
+                  "| theme | period | observations |", "| --- | --- | ---: |"]
+        lines += [f"| {t} | {p} | {n} |" for t, p, n in self.observations_by_theme_period]
+        counts = self.statements
+        lines += ["", "## Statements: stated or inferred", "",
+                  (f"Relations taken from the sources: {counts.stated} stated (a quote names both ends), "
+                   f"{counts.inferred} inferred by curation (with the reason); {counts.inferred_resources} "
+                   "resources made up by curation (groupings, coined names). A relation counts once per "
+                   "theme of its subject."), "",
+                  "| theme | stated | inferred |", "| --- | ---: | ---: |"]
+        lines += [f"| {t} | {s} | {i} |" for t, s, i in counts.by_theme]
+        return "\n".join(lines) + "\n"
+
+
+def summarize(data: Graph, union: Graph) -> Summary:
+    """``data`` is the instance data alone; ``union`` adds the ontology, for labels."""
+    classes = Counter(compact(union, cls) for cls in data.objects(None, RDF.type))
+    by_class = dict(sorted(((c, n) for c, n in classes.items() if c.startswith("ckg:")), key=lambda item: (-item[1], item[0])))
+    rows = []
+    for row in union.query(_BY_THEME_AND_PERIOD):
+        theme = "(no theme)" if row.theme == CKG.NoTheme else label(union, row.theme, "en")
+        rows.append((theme, label(union, row.period, "en"), int(row.n)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    # The statement counts run on Oxigraph, as in the pipeline for large graphs
+    # (:func:`summarize_store`): one engine for both, and rdflib's property paths would take
+    # seconds here.
+    statements = count_statements(_solutions(store_from_graph(union)), lambda iri: label(union, URIRef(iri), "en"))
+    return Summary(
+        triples=len(data),
+        by_class=by_class,
+        observations_by_theme_period=rows,
+        quotes=len(set(data.subjects(RDF.type, CKG.Quote))),
+        subjects=len(set(data.subjects())),
+        statements=statements,
+    )
+
+
+def summarize_store(graph: FastGraph):
+    """:func:`summarize` by SPARQL on the store (data triples only, as the rdflib one)."""
+    names = StoreLabels(graph.store)
+    onto_types: dict[str, int] = {}
+    onto_subjects: dict[str, int] = {}
+    for triple in graph.ontology_only:
+        if triple.predicate.value == str(RDF.type):
+            key = triple.object.value if isinstance(triple.object, ox.NamedNode) else str(triple.object)
+            onto_types[key] = onto_types.get(key, 0) + 1
+        subject = triple.subject.value if isinstance(triple.subject, ox.NamedNode) else "_:" + triple.subject.value
+        onto_subjects[subject] = onto_subjects.get(subject, 0) + 1
+    classes: dict[str, int] = {}
+    for row in graph.store.query("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"):
+        term = row["c"]
+        n = int(row["n"].value) - onto_types.get(term.value if isinstance(term, ox.NamedNode) else str(term), 0)
+        if n > 0 and isinstance(term, ox.NamedNode):
+            name = names.compact(URIRef(term.value))
+            classes[name] = classes.get(name, 0) + n
+    by_class = dict(sorted(((c, n) for c, n in classes.items() if c.startswith("ckg:")), key=lambda i: (-i[1], i[0])))
+    rows = []
+    for row in graph.store.query(_BY_THEME_AND_PERIOD):
+        theme = row["theme"].value
+        theme_name = "(no theme)" if theme == "https://w3id.org/county-kg/ontology#NoTheme" else names.label(URIRef(theme), "en")
+        rows.append((theme_name, names.label(URIRef(row["period"].value), "en"), int(row["n"].value)))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    quotes = int(next(iter(graph.store.query(
+        "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a <https://w3id.org/county-kg/ontology#Quote> }")))["n"].value)
+    # Subjects with at least one data triple: all subjects, less those all of whose triples are
+    # ontology-only (a few hundred, counted one by one: cheaper than grouping a million triples).
+    subjects = int(next(iter(graph.store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+    for key, count in onto_subjects.items():
+        term = ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
+        if sum(1 for _q in graph.store.quads_for_pattern(term, None, None, ox.DefaultGraph())) <= count:
+            subjects -= 1
+    statements = count_statements(_solutions(graph.store), lambda iri: names.label(URIRef(iri), "en"))
+    return Summary(triples=graph.data_triples, by_class=by_class, observations_by_theme_period=rows,
+                   quotes=quotes, subjects=subjects, statements=statements)

@@ -1,0 +1,52 @@
+"""``kg build`` and ``kg export``: the validated graph and its files."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, output_option, quiet_option
+
+
+@click.command()
+@output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
+                                         "the build succeeds).")
+@click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
+@click.option("--add", "add", multiple=True, type=RdfFile(),
+              help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
+@click.option("--pipeline", type=click.Choice(["auto", "full", "fast"]), default="auto", show_default=True,
+              help="full: rdflib, with the interactive graph pages; fast: Oxigraph and SHACL by partition, "
+                   "for large graphs; auto: fast above 32 MB of data files.")
+@quiet_option
+def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet: bool) -> None:
+    """Clean, load, validate and write the graph, its documentation and a summary."""
+    from kg.build.pipeline import BuildFailed
+    from kg.build.pipeline import build as run_build
+
+    try:
+        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, pipeline=pipeline)
+    except BuildFailed as failed:
+        click.echo(failed.report.to_text(), err=True, nl=False)
+        click.echo(f"kg: build stopped: {failed}; {output}/ was left unchanged", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    s = result.summary
+    click.echo(f"Built {result.output}/: {s.triples} triples, {s.subjects} resources, "
+               f"{s.observations} observations, {s.quotes} quotes "
+               f"({result.total:.1f} s, {result.pipeline} pipeline).")
+    for path in result.files:
+        click.echo(f"  {path}")
+
+
+
+@click.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="ttl", show_default=True)
+@output_option()
+@force_option
+def export_command(fmt: str, output: str, force: bool) -> None:
+    """Write the merged graph (ontology and data) to a file, or to stdout with '-o -'."""
+    from kg.publish.export import export
+
+    size = export(fmt, output, force=force)
+    if output != "-":
+        click.echo(f"wrote {output} ({size} bytes)", err=True)

@@ -1,0 +1,102 @@
+"""``kg viz`` and ``kg analyze``: pictures and network analysis of the graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from kg.cli.options import force_option
+from kg.labels import LANGUAGES
+
+
+def lang_option(func):
+    return click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True,
+                        help="Language of labels in the output.")(func)
+
+
+def format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+                        help="Output as a table or as JSON.")(func)
+
+
+def schema_option(func):
+    return click.option("--schema", is_flag=True,
+                        help="Also show schema nodes: themes, periods, units, value qualifiers, facility types, "
+                             "data sets and sources.")(func)
+
+
+@click.command()
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
+@force_option
+@lang_option
+@schema_option
+@click.option("--theme", help="Only this theme's entities and their neighbours (theme:industry, industry or a label).")
+@click.option("--focus", metavar="NODE", help="Only the nodes near NODE (IRI, compact IRI or exact label).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How near, with --focus: edges away.")
+@click.option("--class", "classes", multiple=True, metavar="CLASS",
+              help="Only members of CLASS, subclasses included (ckg:Result, Program or a label); repeatable.")
+def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
+        classes: tuple[str, ...]) -> None:
+    """Write the graph as one interactive HTML page that works offline."""
+    from kg.explore.viz import explore
+
+    written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes,
+                      force=force)
+    click.echo(f"wrote {written.path}: {written.nodes} nodes, {written.edges} edges", err=True)
+
+
+@click.group()
+def analyze() -> None:
+    """Network analysis: central entities, communities, explanation paths, results-chain gaps."""
+
+
+@analyze.command("rank")
+@click.option("--by", type=click.Choice(["pagerank", "betweenness", "degree"]), default="pagerank", show_default=True)
+@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="How many (0: all).")
+@schema_option
+@format_option
+@lang_option
+def analyze_rank(by: str, top: int, schema: bool, fmt: str, lang: str) -> None:
+    """The most central entities by PageRank, betweenness or degree."""
+    from kg.explore.analyze import rank
+
+    click.echo(rank(by=by, top=top or None, schema=schema).render(fmt, lang), nl=False)
+
+
+@analyze.command("communities")
+@click.option("--method", type=click.Choice(["louvain", "greedy"]), default="louvain", show_default=True,
+              help="Louvain (fixed seed) or greedy modularity.")
+@schema_option
+@format_option
+@lang_option
+def analyze_communities(method: str, schema: bool, fmt: str, lang: str) -> None:
+    """Groups of densely connected entities."""
+    from kg.explore.analyze import communities
+
+    click.echo(communities(method=method, schema=schema).render(fmt, lang), nl=False)
+
+
+@analyze.command("path")
+@click.argument("source")
+@click.argument("target")
+@click.option("--avoid", multiple=True, metavar="NODE",
+              help="Route around NODE (e.g. a hub such as place:530681 that connects everything); repeatable.")
+@format_option
+@lang_option
+def analyze_path(source: str, target: str, avoid: tuple[str, ...], fmt: str, lang: str) -> None:
+    """The shortest chain of relations between SOURCE and TARGET (IRIs, compact IRIs or exact labels)."""
+    from kg.explore.analyze import path
+
+    click.echo(path(source, target, avoid=avoid).render(fmt, lang), nl=False)
+
+
+@analyze.command("coverage")
+@format_option
+@lang_option
+def analyze_coverage(fmt: str, lang: str) -> None:
+    """Gaps in the results chain: programs without (measured) results, results without a program,
+    observations without a program, isolated entities."""
+    from kg.explore.analyze import coverage
+
+    click.echo(coverage().render(fmt, lang), nl=False)

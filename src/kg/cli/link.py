@@ -1,0 +1,151 @@
+"""``kg gazetteer``, ``kg import`` and ``kg link``: linking county-kg to other county data.
+
+Thin: each command parses its options, calls one library function and prints a summary.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from kg.cli.options import EXIT_VIOLATIONS, SCORE, force_option, output_option, quiet_option
+
+EXIT_PARTIAL = 3
+
+
+def workspace_option(func):
+    return click.option("--workspace", type=click.Path(path_type=Path), default=None,
+                        help="Directory for imports and link sets (default: $KG_WORKSPACE, else ./county-kg-data).")(func)
+
+
+@click.command("gazetteer")
+@output_option(default="", help_text="File to write (default: data/gazetteer/places.ttl in the project).")
+@click.option("--check", is_flag=True, help="Only check that the file is up to date with the division codes (exit 1 if not).")
+@force_option
+def gazetteer(output: str, check: bool, force: bool) -> None:
+    """Build the national gazetteer (places for every division code) from data/reference/admin-divisions/."""
+    from kg.link.gazetteer import is_up_to_date, output_file, write
+
+    path = Path(output) if output else output_file()
+    if check:
+        fresh = is_up_to_date(path)
+        click.echo(f"{path}: {'up to date' if fresh else 'out of date: run `kg gazetteer`'}")
+        sys.exit(0 if fresh else EXIT_VIOLATIONS)
+    written, places = write(path, force=force)
+    click.echo(f"wrote {written}: {places} places")
+
+
+@click.command("import", epilog="Exit status: 0 every row imported; 3 partial import (some rows could not be "
+                                "read: see the report file); 1 the imported graph does not conform to the "
+                                "shapes (nothing written); 2 error.")
+@click.argument("table", type=click.Path(path_type=Path))
+@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+              help="TOML file naming the columns, defaults and indicator meanings (see kg.importer).")
+@click.option("--place", "place_col", metavar="COLUMN", help="Column with the place (a code or a name).")
+@click.option("--place-code", "place_code_col", metavar="COLUMN", help="Column with the place's division code.")
+@click.option("--province", "province_col", metavar="COLUMN", help="Column with the province (to tell names apart).")
+@click.option("--prefecture", "prefecture_col", metavar="COLUMN", help="Column with the prefecture (to tell names apart).")
+@click.option("--indicator", "indicator_col", metavar="COLUMN", help="Column with the indicator name.")
+@click.option("--period", "period_col", metavar="COLUMN", help="Column with the period (2022, 2023年上半年, 2023-Q1).")
+@click.option("--value", "value_col", metavar="COLUMN", help="Column with the value (12.76亿元, 1,234, 8.08亿元以上).")
+@click.option("--unit", "unit_col", metavar="COLUMN", help="Column with the unit (亿元, 万人次) of values written without one.")
+@click.option("--source", "source_col", metavar="COLUMN", help="Column with a citation for each row.")
+@click.option("--default-indicator", metavar="NAME", help="Indicator of every row without one.")
+@click.option("--default-period", metavar="PERIOD", help="Period of every row without one.")
+@click.option("--default-unit", metavar="UNIT", help="Unit of values written without one and without a unit cell.")
+@click.option("--theme", metavar="THEME", help="Theme of indicators the import mints (default: economy).")
+@click.option("--name", metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
+@click.option("--encoding", default="auto", show_default=True,
+              help="Encoding of the table: auto (UTF-8 with or without BOM, else GB18030) or a Python codec name.")
+@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+              help="Where to write the report of unreadable rows (default: beside the import, NAME.report.csv).")
+@workspace_option
+@force_option
+@quiet_option
+def import_table(table: Path, mapping: Path | None, place_col, place_code_col, province_col, prefecture_col,
+                 indicator_col, period_col, value_col, unit_col, source_col, default_indicator, default_period,
+                 default_unit, theme, name, encoding, report_path, workspace, force, quiet) -> None:
+    """Import a county indicator table (CSV) as observations in its own named graph.
+
+    One row per observation: place, indicator, period, value (and unit, source). Places are
+    resolved by division code, then by name (Simplified or Traditional, with or without
+    省/市/县/区, historical names such as 水富县), using the province or prefecture columns
+    when a name repeats. Rows that cannot be read are listed, with the reason and row number
+    (the header is row 1), in a report file; nothing is dropped silently.
+    """
+    from kg.link.importer import Importer, ImportMapping, ImportRefused
+
+    base = ImportMapping.from_file(mapping) if mapping else ImportMapping()
+    columns = {"place": place_col, "place_code": place_code_col, "province": province_col,
+               "prefecture": prefecture_col, "indicator": indicator_col, "period": period_col, "value": value_col,
+               "unit": unit_col, "source": source_col}
+    defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
+    importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
+                        report=report_path, encoding=encoding, force=force)
+    try:
+        result, _graph = importer.run()
+    except ImportRefused as refused:
+        click.echo(refused.report.to_text(), err=True, nl=False)
+        click.echo(f"kg: {refused}", err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if not quiet:
+        methods = ", ".join(f"{method} {n}" for method, n in sorted(result.methods.items()))
+        click.echo(f"places: {result.places_resolved} of {result.place_rows} resolved "
+                   f"({result.resolution_rate:.0%}; {methods})", err=True)
+    where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
+    click.echo(f"imported {result.imported} of {result.rows} rows ({result.encoding}) -> {where}")
+    if result.bad_rows:
+        click.echo(f"{len(result.bad_rows)} row(s) not imported, listed in {result.report_path}:")
+        for bad in result.bad_rows[:20]:
+            click.echo(f"  row {bad.row}: {bad.reason}")
+        if len(result.bad_rows) > 20:
+            click.echo(f"  ... and {len(result.bad_rows) - 20} more")
+    sys.exit(result.exit_code)
+
+
+@click.command("link")
+@click.argument("other")
+@click.option("--name", metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
+@click.option("--exact-threshold", type=SCORE, default=None,
+              help="Label score from which a match is skos:exactMatch (default 0.95).")
+@click.option("--close-threshold", type=SCORE, default=None,
+              help="Label score from which a match is skos:closeMatch (default 0.85); lower scores above the "
+                   "review threshold go to the review file only.")
+@click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
+              help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
+@click.option("--format", "fmt", default=None, help="RDF format of a file OTHER (default: from its extension).")
+@workspace_option
+@force_option
+def link(other: str, name: str | None, exact_threshold: float | None, close_threshold: float | None,
+         review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool) -> None:
+    """Discover links between our places and another dataset's (an RDF file or a SPARQL endpoint URL).
+
+    Division codes first (2/4/6/9/12-digit and P442 forms), then labels normalised
+    (Traditional -> Simplified, suffixes, spacing) and scored with rapidfuzz, constrained by
+    level and parent place. Writes a link set (skos:exactMatch / skos:closeMatch with score,
+    method and date) as its own named graph, and a review CSV of uncertain candidates.
+    """
+    from kg.link.discover import Thresholds, link_dataset
+
+    thresholds = Thresholds.default()
+    if exact_threshold is not None:
+        thresholds.exact = exact_threshold
+    if close_threshold is not None:
+        thresholds.close = close_threshold
+    if thresholds.close > thresholds.exact:
+        raise click.BadParameter(f"{thresholds.close} is above the exactMatch threshold {thresholds.exact}: "
+                                 "a closeMatch scores at most what an exactMatch does",
+                                 param_hint="'--close-threshold'")
+    result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt,
+                          force=force)
+    # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
+    to_review = len({item.theirs for item in result.review})
+    click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
+               f"{result.unmatched} unmatched")
+    click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
+
+
+__all__ = ["gazetteer", "import_table", "link", "EXIT_PARTIAL"]

@@ -1,0 +1,45 @@
+"""``kg source``: clean the source article, quote a passage."""
+
+from __future__ import annotations
+
+
+import click
+
+
+
+@click.group()
+def source() -> None:
+    """The source article: clean it, quote it."""
+
+
+
+@source.command("clean")
+def source_clean() -> None:
+    """Clean the raw article into the Traditional and Simplified texts the graph quotes."""
+    from kg.sources.clean import clean_source
+
+    report = clean_source()
+    article = report.article
+    click.echo(f"{report.source.key}: published {article.published.isoformat()} by {article.publisher}; "
+               f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
+               f"text: {', '.join(article.authors)}; photos: {', '.join(article.photographers)}")
+    for repair in report.source.repairs:
+        click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")
+    if report.written:
+        for path in report.written:
+            click.echo(f"wrote {path}")
+    else:
+        click.echo("cleaned files already up to date")
+
+
+
+@source.command("quote")
+@click.argument("text")
+@click.option("--occurrence", type=click.IntRange(min=1), default=None,
+              help="Which occurrence (1, 2, ...), when the text occurs more than once.")
+def source_quote(text: str, occurrence: int | None) -> None:
+    """Print the evidence block (quote with offsets) for TEXT, ready to paste into a data file."""
+    from kg.sources.clean import cleaned_text
+    from kg.sources.quote import quote_turtle
+
+    click.echo(quote_turtle(cleaned_text(), text, occurrence), nl=False)

@@ -1,0 +1,151 @@
+"""Ask the graph: catalog questions and ad-hoc SPARQL, with parameters turned into RDF terms of
+their declared type, on the embedded Oxigraph store (default) or rdflib (the reference).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
+
+from kg.errors import KgError
+from kg.labels import LANGUAGES
+from kg.query.catalog import CatalogQuery, Param
+from kg.store.sparql import _PREFIXES, Results, check_syntax, run_oxigraph, run_rdflib
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+#: The IRI schemes a parameter may give bare; an absolute IRI of any other scheme is written
+#: in angle brackets (<mailto:...>, <tag:...>), so that "thme:health" is never taken for one.
+BARE_SCHEMES = ("http", "https", "urn")
+
+
+def expand_iri(value: str) -> URIRef:
+    """A parameter value as an IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:``
+    IRI; otherwise a compact IRI ``prefix:local`` whose prefix is one of the project's
+    (kg.namespaces.PREFIXES). A compact IRI cannot be told from an absolute IRI by its form
+    (both are ``name:rest``, RFC 3987), hence the short list of bare schemes.
+
+    Raises KgError naming an undeclared prefix and the known ones, or a value that is no IRI."""
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    else:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in _PREFIXES:
+            value = _PREFIXES[prefix] + local
+        elif sep and prefix.lower() not in BARE_SCHEMES:
+            raise KgError(f"unknown prefix {prefix!r} in {value!r}; known prefixes: {', '.join(sorted(_PREFIXES))} "
+                          f"(an absolute IRI other than {', '.join(s + ':' for s in BARE_SCHEMES)} goes in angle "
+                          f"brackets: <{value}>)")
+    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
+        raise KgError(f"not an IRI: {value!r}")
+    return URIRef(value)
+
+
+def to_term(param: Param, value: str):
+    """A parameter value as an RDF term of the declared type."""
+    try:
+        if param.type == "iri":
+            return expand_iri(value)
+        if param.type == "integer":
+            return Literal(int(value), datatype=XSD.integer)
+        if param.type == "decimal":
+            return Literal(Decimal(value), datatype=XSD.decimal)
+        if param.type == "date":
+            return Literal(value, datatype=XSD.date, normalize=False) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad(value)
+        if param.type == "lang-string":
+            text, _, lang = value.rpartition("@")
+            return Literal(text, lang=lang) if text and lang else _bad(value)
+        return Literal(value)
+    except (ValueError, InvalidOperation, KgError) as exc:
+        raise KgError(f"parameter {param.name}: {exc if isinstance(exc, KgError) else f'not a valid {param.type}: {value!r}'}") from None
+
+
+def _bad(value: str):
+    raise ValueError(value)
+
+
+def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[str, object]:
+    """Bindings for a query's declared parameters (given or default)."""
+    bindings: dict[str, object] = {}
+    declared = {p.name: p for p in query.params} if query else {}
+    unknown = set(given) - set(declared)
+    if unknown:
+        known = ", ".join(declared) or "none"
+        raise KgError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query declares: {known}")
+    for name, param in declared.items():
+        value = given.get(name, param.default)
+        if value is None:
+            raise KgError(f"parameter {name} is required ({param.help or param.type})")
+        bindings[name] = to_term(param, value)
+    return bindings
+
+
+class Engines:
+    """Both engines over the same files, opened lazily and kept for repeated queries."""
+
+    def __init__(self, loaded=None):
+        self._loaded = loaded
+        self._store = None
+        self._graph = None
+
+    @property
+    def loaded(self):
+        if self._loaded is None:
+            from kg.store.load import project
+
+            self._loaded = project()
+        return self._loaded
+
+    @property
+    def store(self) -> ox.Store:
+        if self._store is None:
+            from kg.store.oxigraph import store_from_loaded
+
+            self._store = store_from_loaded(self.loaded)
+        return self._store
+
+    @property
+    def graph(self) -> Graph:
+        if self._graph is None:
+            self._graph = self.loaded.union()
+        return self._graph
+
+    def labeler(self, lang: str) -> Callable[[URIRef], str | None]:
+        """Labels for displaying IRIs, looked up by pattern in the store (no query text)."""
+        label_predicate = ox.NamedNode(str(RDFS.label))
+        # Oxigraph normalises language tags to lower case.
+        preference = [tag.lower() for tag in (lang, *(l for l in LANGUAGES if l != lang))]
+
+        def lookup(iri: URIRef) -> str | None:
+            found = {(q.object.language or "").lower(): q.object.value
+                     for q in self.store.quads_for_pattern(ox.NamedNode(str(iri)), label_predicate, None, None)
+                     if isinstance(q.object, ox.Literal)}
+            return next((found[l] for l in preference if l in found), None)
+
+        return lookup
+
+    def run(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>") -> Results:
+        check_syntax(text, name)
+        if engine == "oxigraph":
+            return run_oxigraph(self.store, text, bindings)
+        if engine == "rdflib":
+            return run_rdflib(self.graph, text, bindings)
+        raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
+
+
+def run_query(query: CatalogQuery, params: dict[str, str] | None = None, *, engine: str = "oxigraph",
+              engines: Engines | None = None) -> Results:
+    """Run a catalog query (or any parsed ``.rq`` file) with its parameters bound."""
+    bindings = bind_parameters(query, params or {})
+    return (engines or Engines()).run(query.text, bindings, engine, name=str(query.path))
+
+
+def run_text(text: str, *, engine: str = "oxigraph", engines: Engines | None = None) -> Results:
+    """Run an ad-hoc query."""
+    return (engines or Engines()).run(text, {}, engine, name="<--sparql>")

@@ -1,0 +1,9 @@
+"""The store step: reading RDF files and holding the graph for every step after it.
+
+- :mod:`kg.store.load`: the project's files (ontology, shapes, data, workspace) parsed into
+  rdflib, one named graph per file, errors naming file and line;
+- :mod:`kg.store.ntriples`: files read as N-Triples with their terms as written;
+- :mod:`kg.store.oxigraph`: an Oxigraph store of the same files;
+- :mod:`kg.store.fast`: the files loaded for the pipeline for large graphs;
+- :mod:`kg.store.sparql`: SPARQL on either engine and the results model.
+"""

@@ -1,0 +1,297 @@
+"""Validation: SHACL Core shapes, SPARQL checks and the quote check, in one report.
+
+Three layers, each the cheapest tool for its job:
+- SHACL Core shapes (``ontology/shapes/``) for structure: labels, cardinalities, datatypes,
+  classes, patterns. SPARQL-based SHACL is avoided because pySHACL evaluates it ~10x slower.
+- ``queries/checks/*-violation.rq``: constraints that cross nodes (a period that ends before
+  it begins, two different values for the same indicator, place and period). Each returns
+  one row per problem and none on valid data.
+- the quote check: every quote's exact text equals the cleaned source text at its offsets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from kg import paths
+from kg.errors import KgError
+from kg.labels import compact, label
+from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
+from kg.sources.clean import load_sources
+from kg.store.load import Loaded, language_tag, load
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+
+
+@dataclass
+class ValidationResult:
+    focus: Any
+    focus_label: str
+    path: str | None
+    component: str
+    severity: str
+    message: str
+    value: str | None = None
+    source: str | None = None
+    files: list[Path] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "focusNode": str(self.focus),
+            "focusLabel": self.focus_label,
+            "path": self.path,
+            "constraintComponent": self.component,
+            "severity": self.severity,
+            "message": self.message,
+            "value": self.value,
+            "source": self.source,
+            "files": [str(p) for p in self.files],
+        }
+
+
+@dataclass
+class ValidationReport:
+    results: list[ValidationResult]
+    shacl_graph: Graph
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[ValidationResult]:
+        return [r for r in self.results if r.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    # -- renderings -------------------------------------------------------------------
+
+    def to_text(self) -> str:
+        if not self.results:
+            return "Conforms: no violations, no warnings.\n"
+        lines = []
+        for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.files[0].name if r.files else "", r.focus_label)):
+            where = ", ".join(str(p) for p in r.files) or "(not defined in any file)"
+            lines.append(f"{r.severity}: {r.focus_label} [{r.focus}]")
+            lines.append(f"  file:       {where}")
+            if r.path:
+                lines.append(f"  path:       {r.path}")
+            lines.append(f"  constraint: {r.component}")
+            if r.value is not None:
+                lines.append(f"  value:      {r.value}")
+            lines.append(f"  message:    {r.message}")
+        verdict = "Conforms" if self.conforms else "Does not conform"
+        lines.append(f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s).")
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"conforms": self.conforms, "violations": len(self.violations), "warnings": len(self.warnings),
+             "results": [r.as_dict() for r in self.results]},
+            ensure_ascii=False, indent=2,
+        ) + "\n"
+
+    def to_turtle(self) -> str:
+        return self.shacl_graph.serialize(format="turtle")
+
+    def render(self, fmt: str) -> str:
+        renderers = {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}
+        if fmt not in renderers:
+            raise KgError(f"unknown report format {fmt!r} (expected text, json or turtle)")
+        return renderers[fmt]()
+
+
+def value_text(graph: Graph, value) -> str | None:
+    """A result's sh:value as a report shows it: an IRI compacted with ``graph``'s prefixes, a
+    literal as Turtle writes it (``"5.8e8"^^xsd:decimal``, ``"水富"@zh-Hans``), so that the
+    datatype of an ill-formed value is in plain sight."""
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        # Written here rather than by rdflib's n3(), which rewrites "inf"^^xsd:double as "INF":
+        # a report shows the lexical form as the data has it.
+        text = '"' + str(value).translate(_TURTLE_ESCAPES) + '"'
+        if value.language:  # an engine may hand back the tag lower-cased (zh-hant); BCP 47 case is zh-Hant
+            return f"{text}@{language_tag(value.language)}"
+        if value.datatype is not None and value.datatype != XSD.string:
+            return f"{text}^^{compact(graph, value.datatype)}"
+        return text
+    return compact(graph, value)
+
+
+_TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+# -- the three layers -------------------------------------------------------------------
+
+
+def run_shacl(data: Graph, ontology: Graph, shapes: Graph, *, engine: str | None = None) -> tuple[Graph, list[tuple]]:
+    """SHACL Core with the ontology mixed in, so class targets follow subclasses.
+
+    ``engine`` (kg.shacl_engines): by default pyshacl-turbo (or $KG_SHACL_ENGINE), a Rust
+    engine that gives pySHACL's results, rows and report ~10x faster (tests/test_shacl_engines.py
+    checks it against pySHACL); ``engine="pyshacl"`` runs the reference. The graphs are merged
+    before validation rather than through pySHACL's ``ont_graph`` option: pySHACL 0.40's own
+    mixing took ~150 s for the 5k-triple project graph, the merge below 50 ms.
+    """
+    from kg.validate.engines import report
+
+    return report(data, shapes, engine, ontology=ontology)
+
+
+def check_queries() -> list[Path]:
+    return sorted((paths.queries_dir() / "checks").glob("*-violation.rq"))
+
+
+def run_checks(graph: Graph, queries: list[Path] | None = None) -> list[tuple[Path, dict[str, Any]]]:
+    """Run each ``*-violation.rq`` on Oxigraph (the checks scan whole graphs, which rdflib
+    does slowly); every row a check returns is a violation."""
+    from kg.store.oxigraph import store_from_graph
+    from kg.store.sparql import run_oxigraph
+
+    store = store_from_graph(graph)
+    found = []
+    for query_path in queries if queries is not None else check_queries():
+        try:
+            results = run_oxigraph(store, query_path.read_text(encoding="utf-8"), {})
+        except Exception as exc:  # a broken check is a project bug; say which file
+            raise KgError(f"{query_path}: check query failed: {exc}") from None
+        for row in results.rows:
+            found.append((query_path, {k: v for k, v in zip(results.variables, row) if v is not None}))
+    return found
+
+
+def check_results(rows: list[tuple[Path, dict[str, Any]]], name) -> list[tuple[Any, str | None, URIRef, str, URIRef]]:
+    """Rows of the SPARQL checks as report entries: (focus, path, component, message, source);
+    ``name`` renders the path term."""
+    entries = []
+    for query_path, row in rows:
+        focus = row.get("focus") or row.get("focusNode")
+        if focus is None:
+            raise KgError(f"{query_path}: a check must SELECT ?focus (and ?message)")
+        message = str(row.get("message") or query_path.stem)
+        path = name(row["path"]) if row.get("path") is not None else None
+        entries.append((focus, path, SH.SPARQLConstraintComponent, message, URIRef(query_path.resolve().as_uri())))
+    return entries
+
+
+def quote_offsets(start: str, end: str) -> tuple[int, int] | str:
+    """A quote's offsets (lexical forms of oa:start, oa:end) as numbers, or why they are not:
+    an ill-formed xsd:integer is reported as such (kg.validate.lexical), not read leniently."""
+    from kg.validate.lexical import ill_formed
+
+    bad = [text for text in (start, end) if ill_formed(text, str(XSD.integer)) is not None]
+    if bad:
+        return f"offsets {start}-{end} are not both xsd:integer lexical forms: the quote cannot be checked"
+    return int(start), int(end)
+
+
+def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str]]:
+    """Quotes whose exact text is not the source text at their offsets: (quote, path, message)."""
+    if texts is None:
+        texts = {}
+        for source in load_sources():
+            if source.hant_path.exists():
+                texts[source.text_iri] = source.hant_path.read_text(encoding="utf-8")
+    problems = []
+    for quote in graph.subjects(RDF.type, CKG.Quote):
+        source = graph.value(quote, OA.hasSource)
+        text = texts.get(source)
+        if text is None:
+            problems.append((quote, "oa:hasSource", f"unknown source text {source}"))
+            continue
+        exact = start = end = None
+        for selector in graph.objects(quote, OA.hasSelector):
+            if (selector, RDF.type, OA.TextQuoteSelector) in graph:
+                exact = graph.value(selector, OA.exact)
+            if (selector, RDF.type, OA.TextPositionSelector) in graph:
+                start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
+        if exact is None or start is None or end is None:
+            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
+            continue
+        offsets = quote_offsets(str(start), str(end))
+        if isinstance(offsets, str):
+            problems.append((quote, "oa:start", offsets))
+            continue
+        start, end = offsets
+        if not 0 <= start < end <= len(text):
+            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
+        elif text[start:end] != str(exact):
+            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {str(exact)!r}"))
+    return problems
+
+
+# -- together ----------------------------------------------------------------------------
+
+
+def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: str | None, component: URIRef,
+                message: str, source: URIRef) -> None:
+    result = BNode()
+    report_graph.add((report, SH.result, result))
+    report_graph.add((result, RDF.type, SH.ValidationResult))
+    report_graph.add((result, SH.focusNode, focus))
+    report_graph.add((result, SH.resultSeverity, SH.Violation))
+    report_graph.add((result, SH.sourceConstraintComponent, component))
+    report_graph.add((result, SH.sourceConstraint, source))
+    report_graph.add((result, SH.resultMessage, Literal(message)))
+    if path:
+        report_graph.add((result, SH.resultPath, Literal(path)))
+
+
+def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True, lang: str = "en",
+                    engine: str | None = None) -> ValidationReport:
+    """Validate a loaded graph: shapes (with ``engine``, see run_shacl), then checks, then quotes."""
+    data = loaded.data
+    union = loaded.union()
+    shacl_graph, rows = run_shacl(data, loaded.ontology, loaded.shapes, engine=engine)
+    bind_prefixes(shacl_graph)
+    results: list[ValidationResult] = []
+    for focus, path, component, severity, message, value, shape in rows:
+        results.append(ValidationResult(
+            focus=focus, focus_label=label(union, focus, lang), path=path,
+            component=compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
+            message=message, value=value_text(union, value),
+            source=compact(loaded.shapes, shape) if shape is not None else None,
+            files=loaded.files_defining(focus),
+        ))
+
+    report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
+    extra: list[tuple[Any, str | None, URIRef, str, URIRef]] = []
+    if checks:
+        extra += check_results(run_checks(union), lambda term: compact(union, term))
+    if quotes:
+        for quote, path, message in check_quotes(union):
+            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
+    for focus, path, component, message, source in extra:
+        _add_result(shacl_graph, report_node, focus, path, component, message, source)
+        results.append(ValidationResult(
+            focus=focus, focus_label=label(union, focus, lang), path=path,
+            component=compact(shacl_graph, component), severity="Violation", message=message,
+            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else compact(shacl_graph, source),
+            files=loaded.files_defining(focus),
+        ))
+    if any(r.severity == "Violation" for r in results):
+        shacl_graph.set((report_node, SH.conforms, Literal(False, datatype=XSD.boolean)))
+    return ValidationReport(results, shacl_graph)
+
+
+def validate_files(files: list[Path] | None = None, **options) -> ValidationReport:
+    """Validate the project's graph (no files) or the given files with the project's
+    ontology and shapes."""
+    return validate_loaded(load(files) if files else load(), **options)
+
+
+def validate_graph(data: Graph, ontology: Graph | None = None, shapes: Graph | None = None, **options) -> ValidationReport:
+    """Validate an in-memory graph with the project's (or the given) ontology and shapes."""
+    base = load(data=[])
+    loaded = Loaded(base.dataset, ontology if ontology is not None else base.ontology,
+                    shapes if shapes is not None else base.shapes, data, {})
+    return validate_loaded(loaded, **options)
