@@ -12,6 +12,7 @@ from kg import atomic
 from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
 from kg.store.load import Loaded, load
+from kg.store.tags import registered_graph, registered_term
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
@@ -28,8 +29,8 @@ def _named_graphs(loaded: Loaded) -> Dataset:
         if str(name).startswith(str(GRAPH["ontology/shapes/"])):
             continue
         target = dataset.graph(name)
-        for triple in loaded.dataset.graph(name):
-            target.add(triple)
+        for s, p, o in loaded.dataset.graph(name):
+            target.add((s, p, registered_term(o)))
     return dataset
 
 
@@ -38,7 +39,7 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     if fmt == "trig":
         return _named_graphs(loaded).serialize(format="trig", encoding="utf-8")
-    graph: Graph = loaded.union()
+    graph: Graph = registered_graph(loaded.union())  # tags in registered case, as every output
     if fmt == "jsonld":
         return graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8", ensure_ascii=False)
     if fmt == "nt":
