@@ -276,3 +276,79 @@ def write_rows(fmt: str, variables: list[str], rows: Iterable[Row], out: TextIO)
     if fmt not in writers:
         raise KgError(f"{fmt} is not written row by row (streamed formats: {', '.join(STREAMED)})")
     return writers[fmt](variables, rows, out)
+
+
+# -- graphs (CONSTRUCT, DESCRIBE) --------------------------------------------------------------
+
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?\Z")
+
+
+def ntriples_term(term) -> str:
+    """A term in N-Triples syntax (valid Turtle too), escaped by pyoxigraph's canonical
+    N-Triples writer, its language tag in registered case (the tag is what follows the last
+    '@': a tag holds none)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, BNode):
+        return str(ox.BlankNode(str(term)))
+    if term.language:
+        text = str(ox.Literal(str(term), language=term.language))
+        return text[:text.rindex("@") + 1] + term.language
+    return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string))))
+
+
+def _turtle_name(term, namespaces: list[tuple[str, str]]) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in namespaces:
+            if text.startswith(ns) and _LOCAL_NAME.match(text[len(ns):]):
+                return f"{prefix}:{text[len(ns):]}"
+    return ntriples_term(term)
+
+
+def write_ntriples(triples: Iterable[Row], out: TextIO) -> int:
+    """N-Triples, one line per triple as it comes."""
+    count = 0
+    for s, p, o in triples:
+        out.write(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n")
+        count += 1
+    return count
+
+
+def write_turtle(triples: Iterable[Row], out: TextIO) -> int:
+    """Turtle with the project's prefixes, the triples of one subject grouped while they come
+    together, each written as it comes."""
+    namespaces = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))  # longest namespace first
+    for prefix, ns in sorted(_PREFIXES.items()):
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
+    previous = None
+    count = 0
+    for s, p, o in triples:
+        if s == previous:
+            out.write(f" ;\n    {_turtle_name(p, namespaces)} {_turtle_name(o, namespaces)}")
+        else:
+            out.write(" .\n" if previous is not None else "\n")
+            out.write(f"{_turtle_name(s, namespaces)} {_turtle_name(p, namespaces)} {_turtle_name(o, namespaces)}")
+        previous = s
+        count += 1
+    if previous is not None:
+        out.write(" .\n")
+    return count
+
+
+def write_jsonld(triples: Iterable[Row], out: TextIO) -> int:
+    """JSON-LD with the project's prefixes as its context (rdflib's serializer: a JSON-LD
+    document is written whole)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, ns in _PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in triples:
+        graph.add(triple)
+    out.write(graph.serialize(format="json-ld", context=dict(_PREFIXES), ensure_ascii=False))
+    out.write("\n")
+    return len(graph)

@@ -61,6 +61,7 @@ class Relay:
     routes: dict[str, str] = field(default_factory=dict)  # path -> endpoint IRI
     failures: dict[str, str] = field(default_factory=dict)  # endpoint IRI -> why it failed
     _server: ThreadingHTTPServer | None = None
+    base: str = ""  # http://127.0.0.1:PORT
     _token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     def start(self) -> Relay:
@@ -78,6 +79,8 @@ class Relay:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
+        host, port = self._server.server_address[:2]
+        self.base = f"http://{host}:{port}"
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
                          name="kg-service-relay", daemon=True).start()
         return self
@@ -89,8 +92,7 @@ class Relay:
         else:
             path = f"/{self._token}/{len(self.routes)}"
             self.routes[path] = endpoint
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return self.base + path
 
     def rewrite(self, text: str, bindings: dict[str, object]) -> str:
         """``text`` with every SERVICE endpoint it names, and every ``SERVICE ?var`` whose
@@ -107,9 +109,8 @@ class Relay:
         named by its endpoint's IRI and the reason; relay URLs in other messages become the
         endpoints' IRIs again."""
         message = str(exc)
-        host, port = self._server.server_address[:2] if self._server else ("127.0.0.1", 0)
         for path, endpoint in self.routes.items():
-            url = f"http://{host}:{port}{path}"
+            url = self.base + path
             if url in message and endpoint in self.failures:
                 return KgError(f"SERVICE <{endpoint}>: {self.failures[endpoint]}")
             message = message.replace(url, endpoint)

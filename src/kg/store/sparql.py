@@ -223,7 +223,9 @@ class Stream:
                     return
             self._put(("end", None))
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, who raises it
-            self._put(("error", exc))
+            # Without its traceback: the traceback's frames hold the engine's iterator, which
+            # pyoxigraph requires to be freed on the thread that made it (this one).
+            self._put(("error", _without_traceback(exc)))
 
     # -- the reader -------------------------------------------------------------------------
 
@@ -247,8 +249,9 @@ class Stream:
                 except queue.Empty:
                     continue
             if kind == "error":
+                error = self._describe_error(value)
                 self.close()
-                raise self._describe_error(value)
+                raise error
             return kind, value
 
     def __iter__(self) -> Iterator[tuple]:
@@ -289,6 +292,16 @@ class Stream:
         if self.form == "ASK":
             return Results(["ASK"], rows, self.seconds)
         return Results(list(self.variables), rows, self.seconds, truncated=self.truncated)
+
+
+def _without_traceback(exc: BaseException) -> BaseException:
+    """``exc`` and the exceptions it chains, their tracebacks dropped."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__context__ or current.__cause__
+    return exc
 
 
 def _oxigraph_error(bindings: dict[str, object]) -> Callable[[BaseException], BaseException]:
