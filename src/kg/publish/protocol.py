@@ -15,6 +15,12 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from kg.errors import KgError
+# Imported here, in the server, not in each query's process: a forked child finds them loaded.
+from kg.query.engines import Engines
+from kg.store.results import (write_boolean_json, write_boolean_xml, write_csv, write_json, write_jsonld,
+                              write_ntriples, write_tsv, write_turtle, write_xml)
+from kg.store.service import Relay  # noqa: F401 (loaded before any fork)
+from kg.store.sparql import Limits, QueryTimeout
 
 RESULTS_TYPES = {
     "application/sparql-results+json": "json",
@@ -126,11 +132,6 @@ def answer(store, request: Request, writer) -> None:
     """Run the query on ``store`` and write its answer to ``writer`` (a
     kg.publish.isolate.FrameWriter): a header {status, type} or {status, message}, then the
     answer, written as it comes. Runs in the query's own process."""
-    from kg.query.engines import Engines
-    from kg.store.results import (write_boolean_json, write_boolean_xml, write_csv, write_json, write_jsonld,
-                                  write_ntriples, write_tsv, write_turtle, write_xml)
-    from kg.store.sparql import Limits, QueryTimeout
-
     engines = Engines(store=store)
     try:
         stream = engines.stream(request.text, {}, "oxigraph", "query",
