@@ -348,3 +348,23 @@ def test_push_to_a_refusing_endpoint_fails_clearly(tmp_path):
         result = CliRunner().invoke(main, ["push", "--endpoint", server.url + "/store"])
     assert result.exit_code == 2
     assert "refused the upload: HTTP" in result.output
+
+
+# -- the data source --------------------------------------------------------------------------------
+
+def test_store_directory_is_refilled_not_added_to(tmp_path):
+    from kg.publish.source import MARKER, StoreDirectory
+
+    location = tmp_path / "store"
+    StoreDirectory(location).open()
+    first = len(ox.Store.read_only(str(location)))
+    StoreDirectory(location).open()  # a second start: the same graph, not twice the blank nodes
+    assert len(ox.Store.read_only(str(location))) == first > 50_000
+    assert (location / MARKER).exists()
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(KgError, match="not a store `kg serve` filled"):
+        StoreDirectory(foreign).open()
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"

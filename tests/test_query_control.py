@@ -51,12 +51,14 @@ def test_limit_cuts_the_answer_and_says_so():
 
 
 def test_timeout_stops_a_query_in_one_step():
-    started = time.monotonic()
-    result = CliRunner().invoke(main, ["query", "--sparql", CROSS_JOIN_SORTED, "--timeout", "1"])
-    assert result.exit_code == 2
-    assert result.output.strip() == "kg: error: the query was stopped after 1 s " \
-                                    "(raise the limit with --timeout SECONDS, 0 for none)"
-    assert time.monotonic() - started < 30  # loading the project takes most of it
+    """A sort of three billion rows is one step Oxigraph cannot be interrupted in: the process
+    ends at the deadline all the same, its memory with it. (A subprocess: in this one the
+    sort would go on after the answer, as it does in any process that outlives its query.)"""
+    process = kg_query("--sparql", CROSS_JOIN_SORTED, "--timeout", "1")
+    _out, error = process.communicate(timeout=120)
+    assert process.returncode == 2
+    assert error.decode().strip() == "kg: error: the query was stopped after 1 s " \
+                                     "(raise the limit with --timeout SECONDS, 0 for none)"
 
 
 def test_ask_in_json_is_a_boolean_result():
