@@ -55,7 +55,7 @@ RECORDS: dict[str, tuple] = {
     "cn": (["長寧縣"], "County", None, "yb", PLACE["511524"]),
     "xz": (["敘州區"], "County", None, "yb", PLACE["511504"]),
     "ps": (["屏山"], "County", None, "yb", PLACE["511529"]),
-    "ybx": (["宜賓縣"], "County", None, "yb", PLACE["511504"]),
+    "ybx": (["宜賓縣"], "County", None, "yb", PLACE["511521"]),
     # two districts with the same name, told apart by their parents
     "cy-bj": (["朝陽區"], "District", None, "bj", PLACE["110105"]),
     "cy-cc": (["朝陽區"], "District", None, "cc", PLACE["220104"]),
