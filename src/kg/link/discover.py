@@ -496,12 +496,17 @@ class Linker:
                 best = max(self.name_score(entity.labels, o)[0] for o, _w in placed)
                 why.append(f"best candidate scored {best:.2f}, below the review threshold {t.review:.2f}")
             return None
-        # the better score first; at equal scores a place directly under the parent first
-        scored.sort(key=lambda s: (-s[0], -s[1], str(s[3].iri)))
+        # the better score first; at equal scores a place directly under the parent first, then
+        # one in use today (a dataset without years names today's 昭通市, not the county-level
+        # 昭通市 of 1981-2001 -- which the method then names)
+        scored.sort(key=lambda s: (-s[0], -s[1], not s[3].current, str(s[3].iri)))
         best_score, best_within, how, best = scored[0]
         our_label = next((l for l in best.labels if is_chinese(l)), best.labels[0] if best.labels else "")
-        rivals = [s for s in scored[1:] if best_score - s[0] < t.tie and s[1] == best_within and s[3].iri != best.iri]
+        close = [s for s in scored[1:] if best_score - s[0] < t.tie and s[1] == best_within and s[3].iri != best.iri]
+        rivals = [s for s in close if s[3].current or not best.current]
         constraint = " within the linked parent" if parent is not None or parent_codes else ""
+        if close and not rivals:
+            constraint += "; in use today, unlike " + ", ".join(str(s[3].iri).rsplit("/", 1)[1] for s in close)
         if rivals:
             return [Link(o.iri, entity.iri, "review", round(score, 3), f"ambiguous: {h}", label,
                          next((l for l in o.labels if is_chinese(l)), ""))

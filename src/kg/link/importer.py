@@ -539,7 +539,8 @@ class Importer:
         seen: dict[tuple, int] = {}
         unique: list[_Row] = []
         for item in good:
-            key = (indicators.get(item.indicator), item.place.key, item.period.slug)
+            # two divisions of the table's year that today's place absorbed are two observations
+            key = (indicators.get(item.indicator), item.place.key, item.period.slug, _reported_key(item.place))
             if key in seen:
                 bad.append(BadRow(item.number, "", f"duplicate of row {seen[key]}: the same indicator, place and period",
                                   item.raw))
@@ -642,7 +643,7 @@ class Importer:
             indicator = indicators.get(row.indicator)
             place = URIRef(row.place.iri)
             period = PERIOD[row.period.slug]
-            iri = OBS[f"{self.slug}-{row.place.code}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
+            iri = OBS[f"{self.slug}-{_reported_key(row.place)}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
             g.add((iri, RDF.type, CKG.Observation))
             g.add((iri, RDF.type, QB.Observation))
             g.add((iri, QB.dataSet, self.dataset))
@@ -750,6 +751,11 @@ def check_literals(graph: Graph) -> None:
         if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and not LEXICAL_FORMS[obj.datatype].match(str(obj)):
             raise IllFormedLiteral(f"{subject} {predicate}: {str(obj)!r} is not a valid {obj.datatype.split('#')[-1]}; "
                                    f"nothing written")
+
+
+def _reported_key(place: Resolved) -> str:
+    """The key of the division as the row named it (today's when it is the same)."""
+    return place.matched.key if place.replaced else place.key
 
 
 def _has_unit(text: str) -> bool:
