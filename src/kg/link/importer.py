@@ -539,8 +539,10 @@ class Importer:
         seen: dict[tuple, int] = {}
         unique: list[_Row] = []
         for item in good:
-            # two divisions of the table's year that today's place absorbed are two observations
-            key = (indicators.get(item.indicator), item.place.key, item.period.slug, _reported_key(item.place))
+            # two divisions of the table's year that today's place absorbed are two observations;
+            # a name no longer in use that year (水富县 in 2022) is today's place itself
+            key = (indicators.get(item.indicator), item.place.key, item.period.slug,
+                   _part_key(item.place, self.as_of or item.period.year))
             if key in seen:
                 bad.append(BadRow(item.number, "", f"duplicate of row {seen[key]}: the same indicator, place and period",
                                   item.raw))
@@ -756,6 +758,12 @@ def check_literals(graph: Graph) -> None:
 def _reported_key(place: Resolved) -> str:
     """The key of the division as the row named it (today's when it is the same)."""
     return place.matched.key if place.replaced else place.key
+
+
+def _part_key(place: Resolved, year: int) -> str:
+    """What a row is about: the division it named when that was in use in ``year`` (one of the
+    parts today's place may have absorbed), else today's place."""
+    return place.matched.key if place.replaced and place.matched.in_use(year) else place.key
 
 
 def _has_unit(text: str) -> bool:
