@@ -56,7 +56,7 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
-from kg.link.values import MissingValue, ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value
+from kg.link.values import MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value
 from kg.namespaces import (
     CKG,
     DS,

@@ -122,10 +122,6 @@ def years_period(first: int, last: int, plan: int | None = None) -> PeriodSpec:
                       "years", last, "years")
 
 
-def _month(text: str) -> int:
-    return int(text)
-
-
 def parse_period(text: str) -> PeriodSpec:
     """Read a period cell (see the module's docstring). Raises :class:`PeriodParseError`
     (also a ValueError) for an empty or unreadable cell."""

@@ -50,7 +50,6 @@ from kg.link.gazetteer import (
 )
 
 TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "农场", "苏木")
-LEVELS = ("province", "prefecture", "county", "township")
 _COUNTRY_PREFIX = re.compile(r"^(?:CHN|CN|PRC|China)(?=[\s\-_:/.]|\d)[\s\-_:/.]*", re.IGNORECASE)
 _SEPARATED_DIGITS = re.compile(r"^\d+(?:[\s\-_./·]+\d+)*$")
 
