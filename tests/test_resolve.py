@@ -110,6 +110,30 @@ def test_names_of_their_year(resolver, args, year, key, reported):
     assert (result.key, result.matched.key if result.matched else None) == (key, reported)
 
 
+@pytest.mark.parametrize("args, year, key, reported", [
+    # the county-level 昭通市 of 1995 had no counties: a parent 昭通市 is the prefecture of that name
+    (("水富县", "昭通市"), 1995, "530681", "532131"),
+    (("水富县", "云南省", "昭通市"), 1990, "530681", "532131"),
+    # 思茅市 in a 2010 table: the prefecture (2003-2007, 普洱市 since), not 思茅区 (思茅 without suffix)
+    (("景谷", "思茅市"), 2010, "530824", "530824"),
+    # 普洱市 in a 2006 table: the prefecture renamed so in 2007, not the county 普洱 of 2006
+    (("翠云区", "普洱市"), 2006, "530802", "530802-2003"),
+])
+def test_a_parent_named_as_in_another_year(resolver, args, year, key, reported):
+    """A parent cell is read in the row's year first; when nothing of the name that year holds
+    the place, another year's division of exactly that name does (never one named otherwise)."""
+    result = resolver.resolve(*args, year=year)
+    assert isinstance(result, Resolved), result
+    assert (result.key, result.matched.key) == (key, reported)
+
+
+def test_a_full_parent_name_is_never_shortened(resolver):
+    """吉林市 has no 朝阳区; the 朝阳区 of 吉林省 (in 长春) is not offered in its place."""
+    result = resolver.resolve("朝阳区", "吉林市")
+    assert isinstance(result, Unresolved) and result.kind == "parent"
+    assert "no place named '朝阳区' in 吉林市" in result.reason
+
+
 def test_a_split_is_reported_with_the_candidates(resolver):
     """宜宾县 (1996-2018) was divided between 翠屏区 and 叙州区: never guessed."""
     result = resolver.resolve("宜宾县", "宜宾市", year=2015)

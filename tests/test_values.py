@@ -79,6 +79,7 @@ def test_unit_column(text, unit_cell, value, unit):
     ("12 34", "neither a magnitude nor a unit"),      # digits apart are not one number
     ("85.3①1", "neither a magnitude nor a unit"),     # a mark inside the digits: not guessed
     ("12.5（初步）", "neither a magnitude nor a unit"),  # a note the parser does not know
+    ("7.5(1)", "neither a magnitude nor a unit"),     # (1) also numbers items: not taken for a mark
     ("1.2.3", "neither a magnitude nor a unit"),
     ("--3", "not a number"),
     ("负-3", "two signs"),
@@ -103,6 +104,9 @@ FOOTNOTES = [
     ("12.3△", "%", "12.3", UNIT.PERCENT, ("△",)),
     ("5.2[a]", "%", "5.2", UNIT.PERCENT, ("[a]",)),
     ("5.2［1］", "%", "5.2", UNIT.PERCENT, ("[1]",)),
+    ("5.2[注1]", "%", "5.2", UNIT.PERCENT, ("[注1]",)),
+    ("5.2(A)", "%", "5.2", UNIT.PERCENT, ("(A)",)),
+    ("5.2（b）", "%", "5.2", UNIT.PERCENT, ("(b)",)),
     ("⑴7.5", "万吨", "75000", UNIT.TONNE, ("⑴",)),
     ("3.5※", "万人", "35000", UNIT.NUM, ("※",)),
     ("100m²", None, "100", UNIT.M2, ()),          # ² after m is the unit, not a mark

@@ -1,8 +1,8 @@
 """Periods as Chinese tables and bulletins write them -> an interval with begin and end dates.
 
 ``parse_period("2023年1-6月")`` is the first half of 2023 (``period:2023-H1``, 2023-01-01 to
-2023-06-30); what is understood (full-width digits and any dash: ``-`` ``–`` ``—`` ``―``
-``～`` ``~`` ``至`` ``到``):
+2023-06-30); what is understood (full-width digits and any dash: ``-`` ``‐`` ``‒`` ``–`` ``—``
+``―`` ``～`` ``〜`` ``~`` ``至`` ``到``):
 
 - a year: ``2022``, ``2022年``, ``2022年度`` -> ``2022``;
 - halves: ``2023年上半年``, ``2023-H1``, ``2023年下半年`` -> ``2023-H1`` / ``2023-H2``;
@@ -31,7 +31,10 @@ from kg.errors import KgError
 from kg.link.gazetteer import to_simplified
 from kg.link.text import fold_width
 
-DASH = r"[-–—―～~至到]"
+# Any dash people type between two months or years: hyphen-minus, hyphen, non-breaking hyphen,
+# figure dash, en dash, em dash, horizontal bar, hyphen bullet, small em dash, wave dash,
+# tilde (full-width forms are folded to ASCII first), and the words 至 / 到 ("to").
+DASH = "[-\u2010\u2011\u2012\u2013\u2014\u2015\u2043\ufe58\u301c~至到]"
 FIVE_YEAR_PLANS = {"十五": (2001, 2005, 10), "十一五": (2006, 2010, 11), "十二五": (2011, 2015, 12),
                    "十三五": (2016, 2020, 13), "十四五": (2021, 2025, 14), "十五五": (2026, 2030, 15)}
 CHINESE_QUARTERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

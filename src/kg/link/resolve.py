@@ -235,7 +235,8 @@ class PlaceResolver:
         if isinstance(constraints, Unresolved):
             return Unresolved(raw, constraints.reason, constraints.candidates, "parent", constraints.text)
         if constraints:
-            within = [d for d in found if all(self._within(d, c) for c in constraints)]
+            chosen = self._chosen(found, constraints)
+            within = [d for d in found if all(self._within(d, c) for c in chosen or ())] if chosen is not None else []
             if not within:
                 return Unresolved(raw, f"division code {digits} is {describe(found[0])}, not in "
                                        f"{', '.join(p for p in parents if p)}", tuple(found), "conflict")
@@ -291,8 +292,9 @@ class PlaceResolver:
         method_suffix = ""
         if constraints:
             every = full + short
-            full = [d for d in full if all(self._within(d, c) for c in constraints)]
-            short = [d for d in short if all(self._within(d, c) for c in constraints)]
+            chosen = self._chosen(every, constraints)
+            full = [d for d in full if all(self._within(d, c) for c in chosen)] if chosen is not None else []
+            short = [d for d in short if all(self._within(d, c) for c in chosen)] if chosen is not None else []
             if not full and not short:
                 named = ", ".join(p.strip() for p in parents if p and p.strip())
                 elsewhere = "; ".join(f"{describe(d)} in {self._path(d)}" for d in _distinct(every)[:6])
@@ -362,8 +364,17 @@ class PlaceResolver:
 
     # -- parents ------------------------------------------------------------------------------
 
-    def _constraints(self, parents, year) -> list[set[str]] | Unresolved:
-        """For each parent cell, the keys it can mean (with today's places they became)."""
+    def _constraints(self, parents, year) -> list[list[set[str]]] | Unresolved:
+        """For each parent cell, the keys it can mean (with today's places they became), in
+        tiers tried in order: a code gives one tier (its division of ``year``, else the nearest
+        in time); a name gives its records bearing the full name, nearest in time first, one
+        tier per distance, else (no record bears the full name) those bearing it without its
+        suffix, likewise. A later tier is used only when no candidate lies in an earlier one
+        (:meth:`_chosen`): 昭通市 as the parent of 水富县 in 1995 is not the county-level city
+        昭通市 of that year, which had no counties, but the prefecture of that name (2001-);
+        普洱市 as a parent in 2006 is the prefecture renamed so in 2007, not the county 普洱
+        of that year. A full name never falls back to a shorter one: 朝阳区 in 吉林市 is not
+        the 朝阳区 of 吉林省's 长春 (reported instead)."""
         constraints = []
         for parent in parents:
             if parent is None or not str(parent).strip():
@@ -374,21 +385,37 @@ class PlaceResolver:
                 found = self.by_code(digits, year)
                 if not found:
                     return Unresolved(text, f"unknown parent division code {digits!r}")
+                tiers = [found]
             else:
                 full, short = self._candidates(normalise_name(text), None)
                 full, short = ([d for d in group if d.level in ("province", "prefecture", "county")]
                                for group in (full, short))
                 if not full and not short:
                     return Unresolved(text, f"unknown parent place {text!r}")
-                # the full name before the name without suffix (吉林市 is the city, not 吉林省),
-                # in use that year before any other year
-                found = next(group for group in (_in_year(full, year), _in_year(short, year),
-                                                 _nearest(full, year), _nearest(short, year)) if group)
-            keys = {d.key for d in found}
-            for division in found:
-                keys |= {c.key for c in self.gazetteer.current(division.key)}
-            constraints.append(keys)
+                # the full name before the name without suffix (吉林市 is the city, not 吉林省)
+                tiers = _by_distance(full or short, year)
+            constraints.append([self._with_current(group) for group in tiers])
         return constraints
+
+    def _with_current(self, divisions: list[Division]) -> set[str]:
+        keys = {d.key for d in divisions}
+        for division in divisions:
+            keys |= {c.key for c in self.gazetteer.current(division.key)}
+        return keys
+
+    def _chosen(self, candidates: list[Division], constraints: list[list[set[str]]]) -> list[set[str]] | None:
+        """One tier of keys per parent cell: the first tier of each within which a candidate
+        lies (together with the tiers chosen for the cells before); None when some cell has
+        none."""
+        chosen: list[set[str]] = []
+        for tiers in constraints:
+            for keys in tiers:
+                if any(self._within(d, keys) and all(self._within(d, c) for c in chosen) for d in candidates):
+                    chosen.append(keys)
+                    break
+            else:
+                return None
+        return chosen
 
     def _within(self, division: Division, keys: set[str]) -> bool:
         ancestors = {a.key for a in self.gazetteer.ancestors(division.key)}
@@ -414,9 +441,17 @@ def _nearest(divisions: list[Division], year: int | None) -> list[Division]:
     return [d for d in divisions if d.distance(year) == best]
 
 
-def _in_year(divisions: list[Division], year: int | None) -> list[Division]:
-    """Those in use in ``year`` (today's without a year)."""
-    return [d for d in divisions if (d.in_use(year) if year is not None else d.current)]
+def _by_distance(divisions: list[Division], year: int | None) -> list[list[Division]]:
+    """The divisions grouped by distance in time to ``year``, nearest first (those in use in
+    ``year`` first); without a year, those in use today, then all the others."""
+    if year is None:
+        today = [d for d in divisions if d.current]
+        others = [d for d in divisions if not d.current]
+        return [group for group in (today, others) if group]
+    tiers: dict[int, list[Division]] = defaultdict(list)
+    for division in divisions:
+        tiers[division.distance(year)].append(division)
+    return [tiers[d] for d in sorted(tiers)]
 
 
 def _in_time(divisions: list[Division], year: int | None) -> list[Division]:

@@ -12,7 +12,7 @@ footnote mark ① recorded. What is understood:
 - **footnote and reference marks** before or after the figure -- circled, parenthesized
   and dotted numbers and letters (① ⑴ ⒈ ⓐ), superscript digits (¹ ² ³, except ² ³ after m:
   m², km³ are units), ``*`` ``※`` ``†`` ``‡`` ``Δ`` ``△`` ``▲``, bracketed letters or numbers
-  (``[a]``, ``[1]``, ``【注1】``) -- are removed and returned in ``footnotes``, never read as
+  (``[a]``, ``[1]``, ``[注1]``, ``【注1】``, ``(a)``, ``(A)``) -- are removed and returned in ``footnotes``, never read as
   digits (Unicode NFKC would fold ① and ¹ into 1: it is not used);
 - **missing and confidential data**: a cell that is only ``…``, ``...``, ``—``, ``——``, ``-``,
   ``–``, ``/``, ``x``, ``X``, ``×``, ``*``, ``NA``, ``N/A``, ``无``, ``空``, ``不详`` or ``保密``
@@ -109,10 +109,11 @@ _MARK_CHARS = ("\u2460-\u249b"   # ① - ⒛: circled, parenthesized and dotted 
                "*※†‡Δ△▲▼▽◆◇#")
 _SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
 # One mark: a mark character, a run of superscript digits not after m (m², km³ are units), a
-# bracketed reference ([a], [1], 【注1】, (a)).
+# bracketed reference ([a], [1], [注1], 【注1】, (a), (A)). A number in round brackets after a
+# figure, 7.5(1), is not taken for one (it can also number items): that cell is reported.
 _MARK = re.compile(
-    f"(?:[{_MARK_CHARS}]|(?<![mM])[{_SUPERSCRIPTS}]+|\\[[A-Za-z0-9]{{1,3}}\\]|【(?:注)?[A-Za-z0-9]{{1,3}}】"
-    f"|\\((?:注)?[a-z]\\)|（注?[a-z0-9]）)")
+    f"(?:[{_MARK_CHARS}]|(?<![mM])[{_SUPERSCRIPTS}]+|\\[(?:注)?[A-Za-z0-9]{{1,3}}\\]|【(?:注)?[A-Za-z0-9]{{1,3}}】"
+    f"|\\((?:注)?[A-Za-z]\\)|（注?[A-Za-z0-9]）)")
 _LEADING_MARKS = re.compile(f"^(?:{_MARK.pattern})+")
 _TRAILING_MARKS = re.compile(f"(?:{_MARK.pattern})+$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d{1,3}(?![0-9]))?")
