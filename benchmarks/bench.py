@@ -3,6 +3,11 @@ pipeline at S, M and L (~10k, ~100k, ~1M triples), written to benchmarks/RESULTS
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes S,M] [--runs 3]``).
 
+Beside the embedded store, two external engines load the same graph (as N-Triples) and answer
+the same catalog: Apache Jena (TDB2 bulk loader, ARQ; Debian's jars) and Virtuoso (its bulk
+loader; SPARQL 1.1 Protocol), installed by scripts/system-deps.sh. Only these:
+``benchmarks/bench.py --steps load,catalog,jena,virtuoso --output FILE``.
+
 Every measurement runs in a fresh child process (``bench.py --child STEP ...``), so its peak
 RSS is that of the step (plus what it needs loaded first) and no cache survives between runs.
 Times are medians of ``--runs`` runs; a baseline step that takes longer than a minute runs
@@ -87,7 +92,7 @@ def _child(step: str, size: str) -> dict:
     out: dict = {}
     if step == "synth":
         started = time.perf_counter()
-        written = synth.write(WORK / f"synth-{size}-timed.nt", SIZES[size], SEED, base=synth.curated_files())
+        written = synth.write(WORK / f"synth-{size}-timed.nt", SIZES[size], SEED, base=synth.curated_files(), force=True)
         out["seconds"] = time.perf_counter() - started
         out["triples"] = written.triples
     elif step == "load":
@@ -179,6 +184,8 @@ def _child(step: str, size: str) -> dict:
         run = shacl_engines.validate(graph.store, graph.shapes, "rudof")
         out["seconds"] = time.perf_counter() - started
         out["results"] = len(run.rows)
+    elif step in ("jena", "virtuoso"):
+        out.update(_engine(step, size))
     elif step in ("rdflib_query", "oxigraph_query"):
         from kg.query.catalog import find
         from kg.store.load import load
@@ -206,6 +213,63 @@ def _child(step: str, size: str) -> dict:
 
 
 SIZES_FIRST = {size: "110101" for size in SIZES}  # the first division is in every pick
+
+
+ENGINE_GRAPH = "https://w3id.org/county-kg/graph/county-kg"
+#: The external engines answer the catalog this many times; the last round is reported: a
+#: server that has been running (JIT-compiled JVM, pages in memory, plans cached).
+WARM_ROUNDS = 3
+
+
+def _engine(step: str, size: str) -> dict:
+    """Load the graph (ontology and data as one N-Triples file, written by prepare) into an
+    external engine with its bulk loader, then ask it the catalog (default parameters bound as
+    `kg query --endpoint` binds them). Load time: wall clock of the loader, JVM start included
+    for Jena. Catalog times: each question inside Jena's JVM (parse, evaluate, write the JSON
+    answer), or through the SPARQL protocol for Virtuoso (request to parsed answer); the last of
+    WARM_ROUNDS rounds."""
+    import shutil
+
+    from kg.query.catalog import catalog
+    from kg.query.remote import bound_text
+
+    source = WORK / f"engines-{size}.nt"
+    texts = {query.name: bound_text(query) for query in catalog()}
+    if step == "jena":
+        from kg.publish.jena import Jena
+
+        jena = Jena(cache=WORK / "jena-cache", heap="8g")
+        jena.classpath  # noqa: B018 - build the class-path folder before timing
+        location = WORK / f"tdb2-{size}"
+        shutil.rmtree(location, ignore_errors=True)
+        load_seconds = jena.tdb2_load(location, [source])
+        batch = jena.query_batch(location, texts, workdir=WORK, rounds=WARM_ROUNDS)
+        answers, errors = batch.answers, batch.errors
+        shutil.rmtree(location, ignore_errors=True)
+        version = jena.version()
+    else:
+        from kg.query.remote import Endpoint, run_query
+        from kg.publish.virtuoso import Virtuoso
+        from kg.errors import KgError
+
+        folder = WORK / f"virtuoso-{size}"
+        shutil.rmtree(folder, ignore_errors=True)
+        answers, errors = {}, {}
+        with Virtuoso(folder, memory_gb=4, allowed=[WORK]) as server:
+            load_seconds = server.bulk_load([source], ENGINE_GRAPH)
+            version = server.isql("SELECT sys_stat('st_dbms_ver');").split()[-1]
+            with Endpoint(server.sparql_url, default_graphs=[ENGINE_GRAPH], timeout=600) as endpoint:
+                for _round in range(WARM_ROUNDS):
+                    for query in catalog():
+                        try:
+                            answers[query.name] = run_query(query, None, endpoint)
+                        except KgError as exc:
+                            errors[query.name] = str(exc)[:200]
+        shutil.rmtree(folder, ignore_errors=True)
+    return {"seconds": load_seconds, "version": version,
+            "queries": {name: r.seconds for name, r in answers.items()},
+            "rows": {name: len(r.rows) for name, r in answers.items()}, "errors": errors,
+            "engine_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def _engine_times(graph) -> dict[str, float]:
@@ -265,6 +329,7 @@ def _network(files: list[Path], size: str) -> dict:
 
 FAST_STEPS = ["synth", "load", "validate", "shacl", "catalog", "network", "export", "build", "import"]
 BASELINE_STEPS = ["rdflib_load", "pyshacl", "rdflib_query", "oxigraph_query", "turbo_whole", "rudof"]
+ENGINE_STEPS = ["jena", "virtuoso"]
 LABELS = {
     "synth": "kg synth (write N-Triples)", "load": "load (pyoxigraph)",
     "validate": "validate: shapes + checks + quotes", "shacl": "  of which SHACL (turbo; in partitions of ~2.5k triples above 20k)",
@@ -275,6 +340,7 @@ LABELS = {
     "rdflib_query": "baseline: policy->program->outcome query (rdflib)",
     "oxigraph_query": "same query on Oxigraph", "turbo_whole": "SHACL, pyshacl-turbo on the whole graph",
     "rudof": "SHACL, pyrudof (not exact, comparison only)",
+    "jena": "Apache Jena: TDB2 bulk load (tdb2.tdbloader)", "virtuoso": "Virtuoso: bulk load (ld_add, rdf_loader_run)",
 }
 
 
@@ -299,7 +365,7 @@ def prepare(size: str) -> int:
 
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"synth-{size}.nt"
-    written = synth.write(path, SIZES[size], SEED, base=synth.curated_files())
+    written = synth.write(path, SIZES[size], SEED, base=synth.curated_files(), force=True)
     code = SIZES_FIRST[size]
     name = f"<{synth.graph_name(code)}> .\n"
     with (WORK / f"synth-{size}-rest.nt").open("w", encoding="utf-8") as rest, \
@@ -307,7 +373,20 @@ def prepare(size: str) -> int:
         for line in synth.synthesize(SIZES[size], SEED, graphs=True, base=synth.curated_files()):
             triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
             (county if line.endswith(name) else rest).write(triple)
+    write_engine_input(size)
     return written.triples
+
+
+def write_engine_input(size: str) -> Path:
+    """Ontology and data of a size as one N-Triples file: what the external engines load."""
+    import pyoxigraph as ox
+
+    from kg.store import fast
+
+    graph = fast.load(_files(size))
+    path = WORK / f"engines-{size}.nt"
+    graph.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    return path
 
 
 def measure(step: str, size: str, runs: int) -> dict:
@@ -318,7 +397,8 @@ def measure(step: str, size: str, runs: int) -> dict:
         samples.append(result)
         print(f"  {size} {step} run {n + 1}: " + (f"> {cap} s (cap)" if "capped" in result else
               result.get("error") or f"{result['seconds']:.3f} s, {result['rss_mb']:.0f} MB"), flush=True)
-        if "capped" in result or "error" in result or (result.get("seconds", 0) > 60 and step in BASELINE_STEPS):
+        if "capped" in result or "error" in result or \
+                (result.get("seconds", 0) > 60 and step in BASELINE_STEPS + ENGINE_STEPS):
             break
     good = [s for s in samples if "seconds" in s and "capped" not in s and "error" not in s]
     summary = {"runs": len(good), "samples": samples}
@@ -436,6 +516,7 @@ def report(results: dict, triples: dict, info: dict, load_before, load_after, st
             else:
                 row.append("-")
         lines.append("| " + " | ".join(row) + " |")
+    lines += engines_report(results, sizes)
     lines += ["", "## Details", ""]
     for s in sizes:
         build = results[s].get("build", {}).get("last", {})
@@ -482,12 +563,60 @@ def report(results: dict, triples: dict, info: dict, load_before, load_after, st
     return "\n".join(lines) + "\n"
 
 
+def _median_ms(entry: dict | None) -> str:
+    queries = (entry or {}).get("last", {}).get("queries")
+    if not queries:
+        return "-"
+    return f"{statistics.median(queries.values()) * 1000:.1f} ms"
+
+
+def engines_report(results: dict, sizes: list[str]) -> list[str]:
+    """The engines table: load time and catalog median of each engine beside the embedded store."""
+    if not any(results[s].get(step) for s in sizes for step in ENGINE_STEPS):
+        return []
+    versions = {step: next((results[s][step]["last"].get("version") for s in sizes
+                            if results[s].get(step, {}).get("last")), "?") for step in ENGINE_STEPS}
+    names = {"embedded": "embedded: Oxigraph (pyoxigraph, in process)",
+             "jena": f"Apache Jena {versions['jena']}: TDB2 (tdb2.tdbloader), ARQ",
+             "virtuoso": f"Virtuoso {versions['virtuoso']}: bulk loader, SPARQL protocol"}
+    lines = ["", "## Engines", "",
+             "The same graph (ontology and data; one N-Triples file for the external engines) loaded by "
+             "each engine's bulk loader, then the 25 catalog questions with their default parameters. "
+             "Load: wall clock (Jena's includes starting the JVM, about 1 s). Catalog: median time per "
+             "question, measured where each is used: Oxigraph in process (answer as kg.query.Results), "
+             "Jena inside its JVM (parse, evaluate, write the JSON answer), Virtuoso through the SPARQL "
+             "protocol on loopback (request to parsed answer); for the external engines the third of three "
+             "rounds (a server that has been running: JIT-compiled, pages in memory).", "",
+             "| engine | " + " | ".join(f"{s} load | {s} catalog median" for s in sizes) + " |",
+             "| --- |" + " ---: | ---: |" * len(sizes)]
+    for key, load_step, catalog_step in (("embedded", "load", "catalog"), ("jena", "jena", "jena"),
+                                         ("virtuoso", "virtuoso", "virtuoso")):
+        row = [names[key]]
+        for s in sizes:
+            row += [fmt_time(results[s].get(load_step)), _median_ms(results[s].get(catalog_step))]
+        lines.append("| " + " | ".join(row) + " |")
+    lines += [""]
+    for s in sizes:
+        reference = results[s].get("catalog", {}).get("last", {}).get("rows", {})
+        for step in ENGINE_STEPS:
+            last = results[s].get(step, {}).get("last")
+            if not last:
+                continue
+            differ = sorted(n for n, rows in last["rows"].items() if reference and reference.get(n) != rows)
+            slowest = sorted(last["queries"].items(), key=lambda item: -item[1])[:3]
+            lines.append(f"- {s}, {step}: engine peak RSS {last.get('engine_rss_mb', 0):.0f} MB; slowest "
+                         + ", ".join(f"{n} {t * 1000:.0f} ms" for n, t in slowest)
+                         + (f"; row counts unlike Oxigraph's: {', '.join(differ)}" if differ else "")
+                         + (f"; errors: {', '.join(sorted(last['errors']))}" if last.get("errors") else ""))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("STEP", "SIZE"))
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS))
+    parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS + ENGINE_STEPS))
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     if args.child:

@@ -8,9 +8,11 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Literal
 
 from kg.query.catalog import catalog
 from kg.cli import main
+from kg.errors import KgError
 from kg.query.engines import Engines, run_query
 from kg.validate.report import check_queries, run_checks
 
@@ -51,6 +53,9 @@ def test_both_engines_agree(query, engines):
     rdf = run_query(query, engine="rdflib", engines=engines)
     assert ox.variables == rdf.variables
     assert ox.canonical() == rdf.canonical()
+    # and the same language tags, in registered case (rdflib's == ignores a tag's case)
+    assert [[t.language for t in row if isinstance(t, Literal)] for row in ox.rows] == \
+        [[t.language for t in row if isinstance(t, Literal)] for row in rdf.rows]
 
 
 def test_checks_return_nothing_on_valid_data(project_union):
@@ -72,6 +77,31 @@ def test_param_is_bound_as_a_term_not_spliced():
     iri_param = next(p for p in iri_query.params if p.type == "iri")
     bad_iri = runner.invoke(main, ["query", iri_query.name, "--param", iri_param.name + "=x> } UNION { ?s ?p ?o"])
     assert bad_iri.exit_code == 2 and "not an IRI" in bad_iri.output
+
+
+def test_an_undeclared_prefix_is_an_error_and_absolute_iris_still_work():
+    """`thme:health` is a compact IRI with an undeclared prefix, not an IRI of scheme `thme`:
+    exit 2, naming the prefix and the known ones. http:, https: and urn: IRIs may be written
+    bare, any absolute IRI in <...>."""
+    from kg.query.engines import expand_iri
+
+    runner = CliRunner()
+    typo = runner.invoke(main, ["query", "01", "--param", "theme=thme:health"])
+    assert typo.exit_code == 2
+    assert "unknown prefix 'thme'" in typo.output and "theme, " in typo.output and "ckg, " in typo.output
+    assert "Traceback" not in typo.output and len(typo.output.strip().splitlines()) == 1
+    right = runner.invoke(main, ["query", "01", "--param", "theme=theme:health", "--format", "csv"])
+    assert right.exit_code == 0 and len(right.output.splitlines()) > 1
+    full = "https://w3id.org/county-kg/id/theme/health"
+    for given in (full, f"<{full}>"):
+        same = runner.invoke(main, ["query", "01", "--param", f"theme={given}", "--format", "csv"])
+        assert same.exit_code == 0 and same.output == right.output, given
+    assert str(expand_iri("urn:isbn:9787010000000")) == "urn:isbn:9787010000000"
+    assert str(expand_iri("HTTP://example.org/x")) == "HTTP://example.org/x"
+    assert str(expand_iri("<mailto:office@shuifu.gov.cn>")) == "mailto:office@shuifu.gov.cn"
+    for compact_or_not in ("mailto:office@shuifu.gov.cn", "Theme:health", "health"):
+        with pytest.raises(KgError):
+            expand_iri(compact_or_not)
 
 
 def test_syntax_error_names_line_and_column():

@@ -140,3 +140,77 @@ def test_the_program_keeps_exit_codes_and_freezes_its_objects_at_exit(monkeypatc
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+# -- numeric options are range-checked at the command line ------------------------------------
+
+import click  # noqa: E402
+
+#: Numeric options whose every integer is valid.
+UNBOUNDED = {("synth", "--seed")}
+
+
+def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name), command
+
+
+def test_every_numeric_option_has_a_range():
+    """No option of any command takes a bare int or float: each states its range (or is listed
+    as unbounded by nature), so a value outside it is a usage error before any work."""
+    bare = []
+    for path, command in _commands(main):
+        for param in command.params:
+            if isinstance(param, click.Option) and param.type in (click.INT, click.FLOAT):
+                if (path[-1], param.opts[-1]) not in UNBOUNDED:
+                    bare.append(f"kg {' '.join(path)} {param.opts[-1]}")
+    assert bare == []
+
+
+@pytest.mark.parametrize("args, named", [
+    (["serve", "--port", "99999"], "--port"), (["serve", "--port", "-1"], "--port"), (["serve", "--port", "0"], "--port"),
+    (["serve", "--port", "65536"], "--port"), (["serve", "--port", "many"], "--port"),
+    (["link", "other.ttl", "--exact-threshold", "2"], "--exact-threshold"),
+    (["link", "other.ttl", "--close-threshold", "-0.1"], "--close-threshold"),
+    (["link", "other.ttl", "--close-threshold", "0.97"], "--close-threshold"),  # above the default 0.95
+    (["link", "other.ttl", "--exact-threshold", "0.5"], "--close-threshold"),  # below the default 0.85
+    (["link", "other.ttl", "--exact-threshold", "0.8", "--close-threshold", "0.9"], "--close-threshold"),
+    (["viz", "-o", "graph.html", "--focus", "place:530681", "--depth", "-1"], "--depth"),
+    (["analyze", "rank", "--top", "-1"], "--top"),
+    (["source", "quote", "水富", "--occurrence", "0"], "--occurrence"),
+    (["synth", "--counties", "0", "-o", "-"], "--counties"), (["synth", "--violations", "-1", "-o", "-"], "--violations"),
+    (["synth", "--counties", "3", "--violations", "1000", "-o", "-"], "violations"),
+])
+def test_out_of_range_options_are_usage_errors(args, named, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "other.ttl").write_text("<urn:a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" .\n", encoding="utf-8")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, (args, result.output)
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    message = result.output.strip().splitlines()[-1]
+    assert message.startswith(("Error: Invalid value", "kg: error:")) and named in message, message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.ttl"]  # nothing written: no work was done
+
+
+@pytest.mark.parametrize("command, option, good, bad", [
+    (("serve",), "--port", ["1", "7878", "65535"], ["0", "65536"]),
+    (("link",), "--exact-threshold", ["0", "0.95", "1"], ["1.01", "-0.01"]),
+    (("link",), "--close-threshold", ["0", "0.85", "1"], ["1.5"]),
+    (("viz",), "--depth", ["0", "3"], ["-1"]),
+    (("analyze", "rank"), "--top", ["0", "10"], ["-1"]),
+    (("source", "quote"), "--occurrence", ["1", "19"], ["0"]),
+    (("synth",), "--counties", ["1", "2978", "5000"], ["0"]),
+    (("synth",), "--violations", ["0", "22"], ["-1"]),
+])
+def test_ranges_take_their_bounds(command, option, good, bad):
+    found = dict(_commands(main))[command]
+    param = next(p for p in found.params if option in p.opts)
+    for value in good:
+        param.type.convert(value, param, None)
+    for value in bad:
+        with pytest.raises(click.BadParameter):
+            param.type.convert(value, param, None)

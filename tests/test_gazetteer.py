@@ -18,10 +18,10 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kg.link import gazetteer
 from kg.cli import main
+from kg.link import gazetteer
+from kg.namespaces import CKG, GRAPH, PLACE, SRC
 from kg.store.load import Loaded
-from kg.namespaces import CKG, GRAPH, PLACE, SCHEMA, SRC
 
 
 @pytest.fixture(scope="module")

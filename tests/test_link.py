@@ -231,16 +231,13 @@ def free_port() -> int:
 
 def test_link_against_a_sparql_endpoint(tmp_path, project):
     """OTHER as a SPARQL endpoint: an Oxigraph server on loopback serving the same records."""
-    import subprocess
-
-    from kg.publish.serve import Server, oxigraph_binary
+    from oxigraph_server import OxigraphServer, load_store
 
     data = tmp_path / "other.nt"
     other_graph().serialize(data, format="nt", encoding="utf-8")
     store = tmp_path / "store"
-    subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(data)], check=True,
-                   capture_output=True)
-    with Server(store, port=free_port()) as server:
+    load_store(store, data)
+    with OxigraphServer(store) as server:
         result = link_dataset(f"{server.url}/query", name="other-endpoint", workspace=tmp_path / "ws", loaded=project,
                               today=date(2024, 1, 15))
     precision, recall = precision_recall(result.pairs(), reference())
@@ -259,6 +256,43 @@ def test_cli_link(other_file, tmp_path):
 def test_cli_link_unreachable_endpoint_is_an_error(tmp_path):
     result = CliRunner().invoke(main, ["link", f"http://127.0.0.1:{free_port()}/query", "--workspace", str(tmp_path)])
     assert result.exit_code == 2 and "cannot reach" in result.output
+
+
+def test_cli_link_counts_are_distinct_entities(tmp_path):
+    """Each count `kg link` prints is of distinct entities, as SPARQL counts them in the link set
+    and the review file: an ambiguous 朝陽區 (two candidates) is one entity to review, and the
+    counts add up to the entities of the other dataset."""
+    import re
+
+    from kg.namespaces import sparql_prologue
+    from kg.store.oxigraph import store_from_graph
+
+    other = Graph()
+    for key, label, cls in (("cy", "朝陽區", "District"), ("sf", "水富市", "County"), ("no", "桃花源縣", "County")):
+        other.add((EX[key], RDF.type, EXO[cls]))
+        other.add((EX[key], RDFS.label, Literal(label, lang="zh-Hant")))
+    path = tmp_path / "ambiguous.ttl"
+    other.serialize(path, format="turtle")
+    result = CliRunner().invoke(main, ["link", str(path), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    printed = re.search(r"(\d+) entities in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
+                        r"\((\d+) candidates\), (\d+) unmatched", result.output)
+    assert printed, result.output
+    entities, exact, close, review, candidates, unmatched = map(int, printed.groups())
+
+    def count(graph: Graph, query: str) -> int:
+        return int(next(iter(store_from_graph(graph).query(sparql_prologue() + query)))[0].value)
+
+    links = Graph().parse(tmp_path / "ws" / "links" / "ambiguous.ttl")
+    assert entities == count(other, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s rdfs:label ?l }") == 3
+    assert exact == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:exactMatch ?t }") == 1
+    assert close == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:closeMatch ?t }")
+    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    to_check = [r for r in rows if not r["method"].startswith("unmatched: ")]
+    assert (review, candidates) == (len({r["their_iri"] for r in to_check}), len(to_check)) == (2, 3)
+    assert unmatched == len({r["their_iri"] for r in rows}) - review
+    assert exact + close + review + unmatched == entities
 
 
 # -- codes in every form, levels by suffix, nothing dropped ------------------------------------
@@ -315,7 +349,7 @@ def test_a_county_level_city_is_county_level(our_linker):
     g.add((EX["sf3"], SCHEMA.containedInPlace, EX["zt2"]))
     g.add((EX["yn2"], RDFS.label, Literal("云南", lang="zh-Hans")))
     g.add((EX["yn2"], RDF.type, EXO["Province"]))
-    links, _review, unmatched = our_linker.link(entities_of(g))
+    links, _review, _unmatched = our_linker.link(entities_of(g))
     found = {str(l.theirs): l.ours for l in links}
     assert found[str(EX["sf2"])] == PLACE["530681"] and found[str(EX["sf3"])] == PLACE["530681"]
     assert found[str(EX["zt2"])] == PLACE["5306"]

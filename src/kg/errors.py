@@ -3,3 +3,7 @@
 
 class KgError(Exception):
     """A user-facing error: bad input, a missing file, an impossible request."""
+
+    def for_terminal(self) -> str:
+        """What `kg` prints for this error before exiting with status 2."""
+        return f"kg: error: {self}"

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import atomic
+from kg import outputs
 from kg.sources.clean import clean_source as clean_one, load_sources
 from kg.build.outcome import BuildFailed, Progress, quiet as _quiet
 from kg.errors import KgError
 from kg.publish.export import EXTENSIONS, serialize
 from kg.store.load import Loaded, load
+from kg.store.syntax import check as check_syntax, rdf_file
 from kg.build.summary import Summary, summarize
 from kg.validate.report import ValidationReport, validate_loaded
 from kg.explore.viz import write_graphs
@@ -90,8 +91,7 @@ def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = N
     base = data_files() if data is None else [Path(p) for p in data]
     added = [Path(p) for p in add]
     for path in [*base, *added]:
-        if not path.is_file():
-            raise KgError(f"{path}: no such file")
+        rdf_file(path)
     return Inputs([*base, *added, *workspace], workspace)
 
 
@@ -120,11 +120,21 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     project's data (for instance another team's county graph); ``data``: files to build
     instead of the project's data and workspace."""
     started_build = time.perf_counter()
-    given = inputs(add, data)
-    chosen = choose_pipeline(pipeline, given)
-    if chosen == "fast":
-        return _build_large(Path(output), given, progress, docs, started_build)
     output = Path(output)
+    # Claimed before any work: a directory kg did not write is refused here, and the staging
+    # directory beside it becomes ``output`` only when every step succeeded.
+    with outputs.replaced_directory(output) as staging:
+        given = inputs(add, data)
+        if choose_pipeline(pipeline, given) == "fast":
+            return _build_large(output, staging, given, progress, docs, started_build)
+        for path in given.files:  # a syntax error now, not after loading everything before it
+            check_syntax(path)
+        return _build_full(output, staging, given, progress, docs, add, data, started_build)
+
+
+def _build_full(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
+                add: Sequence[Path | str], data: Sequence[Path | str] | None, started_build: float) -> BuildResult:
+    """The rdflib pipeline, writing into ``staging`` (which becomes ``output``)."""
     seconds: dict[str, float] = {}
 
     def step(name: str, message: str):
@@ -151,32 +161,32 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     name, started = step("write", f"writing {output}/")
     union = loaded.union()
     summary = summarize(loaded.data, union)
-    with atomic.replaced_directory(output) as staging:
-        written = []
-        for fmt in ("ttl", "nt", "jsonld", "trig"):
-            target = staging / f"county-kg{EXTENSIONS[fmt]}"
-            target.write_bytes(serialize(loaded, fmt))
-            written.append(target)
-        (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
-        (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
-        (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
-        written += [staging / "summary.md", staging / "summary.json", staging / "validation.txt"]
-        progress("  answering the question catalog")
-        written += write_catalog_answers(loaded, staging)
-        progress("  interactive graphs (whole graph and one per theme)")
-        written += write_graphs(loaded, staging)
-        if docs:
-            progress("  ontology documentation (pyLODE)")
-            from kg.publish.docs import write_html  # pyLODE is slow to import; only the build needs it
+    written = []
+    for fmt in ("ttl", "nt", "jsonld", "trig"):
+        target = staging / f"county-kg{EXTENSIONS[fmt]}"
+        target.write_bytes(serialize(loaded, fmt))
+        written.append(target)
+    (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
+    (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
+    (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
+    written += [staging / "summary.md", staging / "summary.json", staging / "validation.txt"]
+    progress("  answering the question catalog")
+    written += write_catalog_answers(loaded, staging)
+    progress("  interactive graphs (whole graph and one per theme)")
+    written += write_graphs(loaded, staging)
+    if docs:
+        progress("  ontology documentation (pyLODE)")
+        from kg.publish.docs import write_html  # pyLODE is slow to import; only the build needs it
 
-            write_html(staging / "ontology.html")
-            written.append(staging / "ontology.html")
+        write_html(staging / "ontology.html")
+        written.append(staging / "ontology.html")
     files = [output / p.name for p in written]
     seconds[name] = time.perf_counter() - started
     return BuildResult(output, summary, report, files, seconds, "full", time.perf_counter() - started_build)
 
 
-def _build_large(output: Path, given: Inputs, progress: Progress, docs: bool, started: float) -> BuildResult:
+def _build_large(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
+                 started: float) -> BuildResult:
     """The pipeline for large graphs (kg.build.large.build), with the ontology documentation; the
     interactive graph pages are left out (a page of every node of a national graph is of no
     use: ``kg viz --focus NODE --depth N`` draws a neighbourhood)."""
@@ -198,7 +208,7 @@ def _build_large(output: Path, given: Inputs, progress: Progress, docs: bool, st
         write_html(staging / "ontology.html")
         return [staging / "ontology.html"]
 
-    result = large.build(output, given.files, progress=progress, naming=given.graph_name, extras=documentation)
+    result = large.write(staging, given.files, progress=progress, naming=given.graph_name, extras=documentation)
     seconds = {"clean": cleaned, **result.seconds}
-    return BuildResult(output, result.summary, result.report, result.files, seconds, "fast",
-                       time.perf_counter() - started)
+    return BuildResult(output, result.summary, result.report, [output / p.name for p in result.files], seconds,
+                       "fast", time.perf_counter() - started)

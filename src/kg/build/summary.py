@@ -1,5 +1,10 @@
 """Counts that tell a reader what the graph holds: entities by class, observations by theme
-and period, quotes."""
+and period, quotes.
+
+Every count is of distinct resources (or of triples, a set too), as a SPARQL
+``COUNT(DISTINCT ...)`` over the data gives it (tests/test_build.py compares them): an
+observation whose indicator has two themes is one observation, listed under both themes in the
+table by theme and period, which therefore does not add up to the total."""
 
 from __future__ import annotations
 
@@ -36,9 +41,15 @@ class Summary:
     subjects: int
     extra: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def observations(self) -> int:
+        """Distinct observations (each once, whatever its themes)."""
+        return self.by_class.get("ckg:Observation", 0)
+
     def to_json(self) -> str:
         return json.dumps({
-            "triples": self.triples, "subjects": self.subjects, "quotes": self.quotes,
+            "triples": self.triples, "subjects": self.subjects, "observations": self.observations,
+            "quotes": self.quotes,
             "entitiesByClass": self.by_class,
             "observationsByThemeAndPeriod": [
                 {"theme": t, "period": p, "observations": n} for t, p, n in self.observations_by_theme_period
@@ -47,10 +58,14 @@ class Summary:
 
     def to_markdown(self) -> str:
         lines = ["# county-kg build summary", "", f"- triples: {self.triples}",
-                 f"- described resources: {self.subjects}", f"- quotes: {self.quotes}", "",
+                 f"- described resources: {self.subjects}", f"- observations: {self.observations}",
+                 f"- quotes: {self.quotes}", "",
                  "## Entities by class", "", "| class | count |", "| --- | ---: |"]
         lines += [f"| {cls} | {n} |" for cls, n in self.by_class.items()]
-        lines += ["", "## Observations by theme and period", "", "| theme | period | observations |", "| --- | --- | ---: |"]
+        lines += ["", "## Observations by theme and period", "",
+                  f"{self.observations} observations in all; one whose indicator has several themes is "
+                  "listed under each of them.", "",
+                  "| theme | period | observations |", "| --- | --- | ---: |"]
         lines += [f"| {t} | {p} | {n} |" for t, p, n in self.observations_by_theme_period]
         return "\n".join(lines) + "\n"
 

@@ -6,13 +6,14 @@ import sys
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, _progress, output_option, quiet_option
+from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, output_option, quiet_option
 
 
 @click.command()
-@output_option(default="dist", help_text="Directory to write (replaced only when the build succeeds).")
+@output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
+                                         "the build succeeds).")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
-@click.option("--add", "add", multiple=True, type=click.Path(dir_okay=False),
+@click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
 @click.option("--pipeline", type=click.Choice(["auto", "full", "fast"]), default="auto", show_default=True,
               help="full: rdflib, with the interactive graph pages; fast: Oxigraph and SHACL by partition, "
@@ -31,7 +32,7 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
     click.echo(f"Built {result.output}/: {s.triples} triples, {s.subjects} resources, "
-               f"{sum(n for _, _, n in s.observations_by_theme_period)} observations, {s.quotes} quotes "
+               f"{s.observations} observations, {s.quotes} quotes "
                f"({result.total:.1f} s, {result.pipeline} pipeline).")
     for path in result.files:
         click.echo(f"  {path}")
@@ -41,10 +42,11 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "jsonld", "trig"]), default="ttl", show_default=True)
 @output_option()
-def export_command(fmt: str, output: str) -> None:
+@force_option
+def export_command(fmt: str, output: str, force: bool) -> None:
     """Write the merged graph (ontology and data) to a file, or to stdout with '-o -'."""
     from kg.publish.export import export
 
-    size = export(fmt, output)
+    size = export(fmt, output, force=force)
     if output != "-":
         click.echo(f"wrote {output} ({size} bytes)", err=True)

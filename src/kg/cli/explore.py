@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import force_option
 from kg.labels import LANGUAGES
 
 
@@ -26,8 +27,8 @@ def schema_option(func):
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="HTML file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
+@force_option
 @lang_option
 @schema_option
 @click.option("--theme", help="Only this theme's entities and their neighbours (theme:industry, industry or a label).")
@@ -35,12 +36,13 @@ def schema_option(func):
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How near, with --focus: edges away.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
               help="Only members of CLASS, subclasses included (ckg:Result, Program or a label); repeatable.")
-def viz(output: Path, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
+def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
         classes: tuple[str, ...]) -> None:
     """Write the graph as one interactive HTML page that works offline."""
     from kg.explore.viz import explore
 
-    written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes)
+    written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes,
+                      force=force)
     click.echo(f"wrote {written.path}: {written.nodes} nodes, {written.edges} edges", err=True)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, output_option, quiet_option
+from kg.cli.options import EXIT_VIOLATIONS, SCORE, force_option, output_option, quiet_option
 
 EXIT_PARTIAL = 3
 
@@ -23,7 +23,8 @@ def workspace_option(func):
 @click.command("gazetteer")
 @output_option(default="", help_text="File to write (default: data/gazetteer/places.ttl in the project).")
 @click.option("--check", is_flag=True, help="Only check that the file is up to date with the division codes (exit 1 if not).")
-def gazetteer(output: str, check: bool) -> None:
+@force_option
+def gazetteer(output: str, check: bool, force: bool) -> None:
     """Build the national gazetteer (places for every division code) from data/reference/admin-divisions/."""
     from kg.link.gazetteer import is_up_to_date, output_file, write
 
@@ -32,7 +33,7 @@ def gazetteer(output: str, check: bool) -> None:
         fresh = is_up_to_date(path)
         click.echo(f"{path}: {'up to date' if fresh else 'out of date: run `kg gazetteer`'}")
         sys.exit(0 if fresh else EXIT_VIOLATIONS)
-    written, places = write(path)
+    written, places = write(path, force=force)
     click.echo(f"wrote {written}: {places} places")
 
 
@@ -64,10 +65,11 @@ def gazetteer(output: str, check: bool) -> None:
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
               help="Where to write the report of unreadable rows (default: beside the import, NAME.report.csv).")
 @workspace_option
+@force_option
 @quiet_option
 def import_table(table: Path, mapping: Path | None, place_col, place_code_col, province_col, prefecture_col,
                  indicator_col, period_col, value_col, unit_col, source_col, default_indicator, default_period,
-                 default_unit, theme, name, as_of, encoding, report_path, workspace, quiet) -> None:
+                 default_unit, theme, name, as_of, encoding, report_path, workspace, force, quiet) -> None:
     """Import a county indicator table (CSV) as observations in its own named graph.
 
     One row per observation: place, indicator, period, value (and unit, source). Places are
@@ -87,7 +89,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
-                        report=report_path, encoding=encoding, as_of=as_of)
+                        report=report_path, encoding=encoding, as_of=as_of, force=force)
     try:
         result, _graph = importer.run()
     except ImportRefused as refused:
@@ -112,17 +114,18 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 @click.command("link")
 @click.argument("other")
 @click.option("--name", metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
-@click.option("--exact-threshold", type=float, default=None,
+@click.option("--exact-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:exactMatch (default 0.95).")
-@click.option("--close-threshold", type=float, default=None,
+@click.option("--close-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:closeMatch (default 0.85); lower scores above the "
                    "review threshold go to the review file only.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
 @click.option("--format", "fmt", default=None, help="RDF format of a file OTHER (default: from its extension).")
 @workspace_option
+@force_option
 def link(other: str, name: str | None, exact_threshold: float | None, close_threshold: float | None,
-         review_path: Path | None, fmt: str | None, workspace: Path | None) -> None:
+         review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool) -> None:
     """Discover links between our places and another dataset's (an RDF file or a SPARQL endpoint URL).
 
     Division codes first (2/4/6/9/12 digits, with separators, as numbers, with a country
@@ -139,9 +142,16 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
         thresholds.exact = exact_threshold
     if close_threshold is not None:
         thresholds.close = close_threshold
-    result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt)
+    if thresholds.close > thresholds.exact:
+        raise click.BadParameter(f"{thresholds.close} is above the exactMatch threshold {thresholds.exact}: "
+                                 "a closeMatch scores at most what an exactMatch does",
+                                 param_hint="'--close-threshold'")
+    result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt,
+                          force=force)
+    # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
+    to_review = len({item.theirs for item in result.review})
     click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
-               f"{result.count('close')} closeMatch, {len(result.review)} to review, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 

@@ -35,7 +35,8 @@ def source_clean() -> None:
 
 @source.command("quote")
 @click.argument("text")
-@click.option("--occurrence", type=int, default=None, help="Which occurrence, when the text occurs more than once.")
+@click.option("--occurrence", type=click.IntRange(min=1), default=None,
+              help="Which occurrence (1, 2, ...), when the text occurs more than once.")
 def source_quote(text: str, occurrence: int | None) -> None:
     """Print the evidence block (quote with offsets) for TEXT, ready to paste into a data file."""
     from kg.sources.clean import cleaned_text

@@ -7,14 +7,16 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import force_option
 from kg.errors import KgError
 
 
 @click.command()
-@click.option("--counties", type=int, default=2978, show_default=True,
+@click.option("--counties", type=click.IntRange(min=1), default=2978, show_default=True,
               help="How many county-level divisions (spread over the country; 2978 = all of them, ~1M triples).")
-@click.option("--seed", type=int, default=42, show_default=True, help="Random seed: the same seed gives the same graph.")
-@click.option("--violations", type=int, default=0, show_default=True,
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Random seed (any integer): the same seed gives the same graph.")
+@click.option("--violations", type=click.IntRange(min=0), default=0, show_default=True,
               help="Inject this many known SHACL violations, of different kinds (see kg.synth.VIOLATION_KINDS).")
 @click.option("-o", "--output", required=True, help="File to write (.nt, .nq: one named graph per county, .ttl); '-' for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["nt", "nq", "ttl"]), default=None,
@@ -24,8 +26,9 @@ from kg.errors import KgError
                    "project: the project's data files; curated: the hand-curated data only (no gazetteer); "
                    "none: describe every division.")
 @click.option("--list-violations", is_flag=True, help="Also print the injected violations (focus node, constraint).")
+@force_option
 def synth(counties: int, seed: int, violations: int, output: str, fmt: str | None, base: str,
-          list_violations: bool) -> None:
+          list_violations: bool, force: bool) -> None:
     """Write a deterministic synthetic county graph in the project's model (~350 triples a county)."""
     from kg.synth import generate as synthetic
 
@@ -41,7 +44,7 @@ def synth(counties: int, seed: int, violations: int, output: str, fmt: str | Non
         sys.stdout.flush()
     else:
         try:
-            written = synthetic.write(Path(output), counties, seed, violations, fmt, base=files)
+            written = synthetic.write(Path(output), counties, seed, violations, fmt, base=files, force=force)
         except OSError as exc:
             raise KgError(f"{output}: {exc}") from None
         click.echo(f"wrote {written.path}: {written.triples} triples, {written.counties} counties, "

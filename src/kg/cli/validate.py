@@ -7,15 +7,19 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, lang_option
+from kg.cli.options import EXIT_VIOLATIONS, RdfFile, lang_option
 
 
 @click.command()
-@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=RdfFile())
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
 @lang_option
 def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
     """Validate the project's graph, or FILES with the project's ontology and shapes.
+
+    FILES are RDF files (by suffix: .ttl .nt .nq .trig .rdf .owl .jsonld); a directory is
+    refused: name the files in it (kg validate mydata/*.ttl). A syntax error is reported as
+    FILE:LINE:COLUMN with the line and a caret.
 
     Exit status: 0 conforms, 1 violations, 2 error.
     """

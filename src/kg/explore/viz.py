@@ -38,6 +38,7 @@ from kg.explore.network import (
     theme_members,
 )
 from kg.labels import LANGUAGES
+from kg.outputs import claim_file, generator_meta
 
 SEED = 20230822  # vis-network's layout seed: the same graph always gets the same layout
 VIS_VERSION = "9.1.2"
@@ -269,6 +270,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="{{ lang }}">
 <head>
 <meta charset="utf-8">
+{{ generator|safe }}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ title }}</title>
 <style>{{ vis_style|safe }}</style>
@@ -373,7 +375,7 @@ def render_html(view: nx.MultiDiGraph, *, lang: str = "en", title: str = "county
         lang=lang, title=title, text=TEXT[lang], legend=legend(view, lang), node_count=view.number_of_nodes(),
         edge_count=view.number_of_edges(), nodes=nodes, edges=edges, options=network.options,
         status_words={"settling": TEXT[lang]["settling"], "frozen": TEXT[lang]["frozen"]},
-        vis_script=script, vis_style=style, font_face=FONT_FACE)
+        vis_script=script, vis_style=style, font_face=FONT_FACE, generator=generator_meta())
     leaks = external_references(page)
     if leaks:
         raise RuntimeError(f"the page would load from the network: {leaks[:3]}")
@@ -386,9 +388,7 @@ def write_html(graph_view: nx.MultiDiGraph, path: Path | str, *, lang: str = "en
     page = render_html(graph_view, lang=lang, title=title)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    # A plain write rather than kg.atomic's temporary file: that one is created private (0600),
-    # and this page is meant to be published.
-    path.write_text(page, encoding="utf-8")
+    path.write_text(page, encoding="utf-8")  # (into a directory being written: see explore for a file of its own)
     return path
 
 
@@ -403,15 +403,19 @@ class Written:
 
 
 def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme: str | None = None,
-            focus: str | None = None, depth: int = 1, classes: tuple[str, ...] = (), graph=None) -> Written:
-    """Write the project's graph (or ``graph``), cut as asked, to ``output``."""
+            focus: str | None = None, depth: int = 1, classes: tuple[str, ...] = (), graph=None,
+            force: bool = False) -> Written:
+    """Write the project's graph (or ``graph``), cut as asked, to ``output``: claimed before
+    the graph is loaded (kg.outputs.claim_file: an existing file is replaced only if it is a
+    page kg wrote, or with ``force``) and written atomically."""
+    target = claim_file(output, force=force)
     if graph is None:
         from kg.store.load import project
 
         graph = project().explorable()
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
-    write_html(view, output, lang=lang, title=title)
+    target.write_text(render_html(view, lang=lang, title=title))
     return Written(Path(output), view.number_of_nodes(), view.number_of_edges())
 
 

@@ -58,7 +58,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg import atomic
+from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
 from kg.link.gazetteer import short_name, to_simplified
 from kg.link.resolve import code_forms, parse_code
@@ -257,14 +257,7 @@ def read_other(other: str, fmt: str | None = None) -> Graph:
         return fetch_endpoint(other)
     from kg.store.load import parse_into
 
-    path = Path(other)
-    if fmt:
-        graph = Graph()
-        if not path.is_file():
-            raise KgError(f"{path}: no such file")
-        graph.parse(path, format=fmt)
-        return graph
-    return parse_into(Graph(), path)
+    return parse_into(Graph(), Path(other), fmt=fmt)
 
 
 def entities_of(graph: Graph) -> list[Entity]:
@@ -567,9 +560,11 @@ def link_graph(result_links: list[Link], slug: str, other: str, today: date) -> 
 REVIEW_HEADER = ("their_iri", "their_label", "our_iri", "our_label", "score", "method")
 
 
-def write_review(path: Path, review: list[Link], unmatched: list[Unmatched] = ()) -> None:
-    """The review file: candidates to decide on, then every unmatched entity with an empty
-    our_iri, score 0 and ``unmatched: <reason>`` as its method."""
+def write_review(path: Path | OutputFile, review: list[Link], unmatched: list[Unmatched] = ()) -> None:
+    """The review file (``path`` claimed, or claimed here): the candidates to check by hand,
+    then every unmatched entity with an empty our_iri, score 0 and ``unmatched: <reason>`` as
+    its method."""
+    output = path if isinstance(path, OutputFile) else claim_file(path, headers=[",".join(REVIEW_HEADER)])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REVIEW_HEADER)
@@ -577,8 +572,7 @@ def write_review(path: Path, review: list[Link], unmatched: list[Unmatched] = ()
         writer.writerow([str(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method])
     for item in sorted(unmatched, key=lambda u: str(u.theirs)):
         writer.writerow([str(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"])
-    atomic.write_text(path, out.getvalue())
-    path.chmod(0o644)
+    output.write_text(out.getvalue(), permissions=0o644)
 
 
 def link_slug(other: str, name: str | None = None) -> str:
@@ -594,9 +588,17 @@ def link_slug(other: str, name: str | None = None) -> str:
 
 def link_dataset(other: str, *, name: str | None = None, workspace: Path | None = None,
                  thresholds: Thresholds | None = None, review: Path | None = None, fmt: str | None = None,
-                 loaded: Loaded | None = None, today: date | None = None) -> LinkResult:
+                 loaded: Loaded | None = None, today: date | None = None, force: bool = False) -> LinkResult:
     """Link ``other`` (a file or an endpoint URL) to the project's places and organizations;
-    write the link set and the review file into the workspace."""
+    write the link set and the review file into the workspace (both claimed before any work:
+    kg.outputs; ``force`` replaces files kg cannot tell it wrote)."""
+    slug = link_slug(other, name)
+    links_dir = claim_workspace(Path(workspace) if workspace else default_workspace(), "links",
+                                [",".join(REVIEW_HEADER)])
+    path = links_dir / f"{slug}.ttl"
+    review_path = Path(review) if review else links_dir / f"{slug}.review.csv"
+    link_output = claim_file(path, force=force, workspace=links_dir)
+    review_output = claim_file(review_path, force=force, headers=[",".join(REVIEW_HEADER)], workspace=links_dir)
     theirs = read_other(other, fmt)
     entities = entities_of(theirs)
     if not entities:
@@ -604,16 +606,11 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     loaded = loaded or load(workspace=False)
     linker = Linker(our_entities(loaded.union()), thresholds)
     links, to_review, unmatched = linker.link(entities)
-    slug = link_slug(other, name)
-    workspace = Path(workspace) if workspace else default_workspace()
-    path = workspace / "links" / f"{slug}.ttl"
-    review_path = Path(review) if review else workspace / "links" / f"{slug}.review.csv"
     today = today or date.today()
     graph = link_graph(links, slug, other, today)
     header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
-    atomic.write_text(path, header + graph.serialize(format="turtle"))
-    path.chmod(0o644)
-    write_review(review_path, to_review, unmatched)
+    link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
+    write_review(review_output, to_review, unmatched)
     return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched)
 
 

@@ -430,6 +430,26 @@ class Gazetteer:
                 stack.extend(successor.successors)
         return tuple(found[k] for k in sorted(found))
 
+    def of_year(self, key: str, year: int) -> frozenset[str]:
+        """The divisions of the code history in use in ``year`` on ``key``'s line of full
+        replacements: ``key`` itself when it was in use then, else those it became (when it
+        ended before ``year``) or came from (when it started after): 水富市 530681 in 2015 is
+        530630 水富县, 水富县 530630 in 2022 is 530681. Empty for a unit without history
+        (a township). The conflicting-observation check (queries/checks) applies the same rule."""
+        found: set[str] = set()
+        for step in (lambda d: d.successors, lambda d: d.predecessors):
+            stack, seen = [key], set()
+            while stack:
+                division = self.divisions[stack.pop()]
+                if division.key in seen:
+                    continue
+                seen.add(division.key)
+                if division.valid_from is not None and division.in_use(year):
+                    found.add(division.key)
+                else:
+                    stack.extend(step(division))
+        return frozenset(found)
+
     def successor(self, key: str) -> Division | None:
         """The one division in use today that ``key`` became (itself while in use); None when
         its area was split between several."""
@@ -523,14 +543,14 @@ def load_gazetteer(directory: Path | None = None, history_path: Path | None = No
     for record in history:
         key = keys[record]
         known = nbs.get(key) if record.in_use_today else None
-        fields = dict(
-            valid_from=record.start, valid_until=record.end,
-            successors=tuple(keys[s] for s in history.successors(record)),
-            predecessors=tuple(sorted(keys[p] for p in history.predecessors(record))),
-            transfers=tuple((keys[t], y) for t, y in history.transfers(record)),
-            received=tuple(sorted(received.get(key, ()))),
-            derived=history.derived(record),
-        )
+        fields = {
+            "valid_from": record.start, "valid_until": record.end,
+            "successors": tuple(keys[s] for s in history.successors(record)),
+            "predecessors": tuple(sorted(keys[p] for p in history.predecessors(record))),
+            "transfers": tuple((keys[t], y) for t, y in history.transfers(record)),
+            "received": tuple(sorted(received.get(key, ()))),
+            "derived": history.derived(record),
+        }
         if known is not None:
             divisions[key] = Division(known.code, known.name, known.level, known.parent, known.nbs_name, key,
                                       sources=(NBS, HISTORY), placeholder=known.placeholder, **fields)
@@ -670,17 +690,21 @@ def generate(directory: Path | None = None) -> str:
     return "".join(out)
 
 
-def write(path: Path | None = None) -> tuple[Path, int]:
-    """Write the gazetteer Turtle (atomically); returns the path and the number of places."""
-    from kg import atomic
+def write(path: Path | None = None, *, force: bool = False) -> tuple[Path, int]:
+    """Write the gazetteer Turtle (claimed first, kg.outputs: an existing file is replaced
+    only if kg generated it, or with ``force``; written atomically); returns the path and the
+    number of places."""
+    from kg.outputs import claim_file
 
     path = Path(path) if path else output_file()
+    output = claim_file(path, force=force)
     text = generate()
-    atomic.write_text(path, text)
-    path.chmod(0o644)  # a data file of the project, readable by all
+    output.write_text(text, permissions=0o644)  # a data file of the project, readable by all
     return path, len(load_gazetteer())
 
 
 def is_up_to_date(path: Path | None = None) -> bool:
     path = Path(path) if path else output_file()
+    if path.exists():
+        paths.input_file(path)  # a directory is a mistake, not an out-of-date file
     return path.is_file() and path.read_text(encoding="utf-8") == generate()

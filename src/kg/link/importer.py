@@ -50,7 +50,8 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
-from kg import atomic
+from kg import paths
+from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
 from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
@@ -116,7 +117,7 @@ class ImportMapping:
     @classmethod
     def from_file(cls, path: Path) -> ImportMapping:
         try:
-            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+            data = tomllib.loads(paths.input_text(path, "mapping file"))
         except FileNotFoundError:
             raise KgError(f"{path}: no such mapping file") from None
         except tomllib.TOMLDecodeError as exc:
@@ -407,20 +408,19 @@ class Importer:
     def __init__(self, table: Path, *, mapping: ImportMapping | None = None, name: str | None = None,
                  workspace: Path | None = None, report: Path | None = None, encoding: str = "auto",
                  now: datetime | None = None, base: Loaded | None = None, resolver: PlaceResolver | None = None,
-                 shapes: Graph | None = None, as_of: int | None = None):
+                 shapes: Graph | None = None, as_of: int | None = None, force: bool = False):
         """``as_of``: the year whose division codes and names the whole table uses (else each
-        row's period says); ``base``, ``resolver``, ``shapes`` and ``now`` stand in for the
-        project's in tests."""
-        self.table = Path(table)
+        row's period says); ``force`` replaces files kg cannot tell it wrote (kg.outputs);
+        ``base``, ``resolver``, ``shapes`` and ``now`` stand in for the project's in tests."""
+        self.table = paths.input_file(table, "table")
         self.as_of = as_of
-        if not self.table.is_file():
-            raise KgError(f"{self.table}: no such file")
         self.mapping = mapping or ImportMapping()
         self.slug = import_slug(self.table, name)
         self.workspace = Path(workspace) if workspace else default_workspace()
         self.target = self.workspace / "imports" / f"{self.slug}.ttl"
         self.report_path = Path(report) if report else self.workspace / "imports" / f"{self.slug}.report.csv"
         self.encoding = encoding
+        self.force = force  # replace files kg cannot tell it wrote (kg.outputs)
         self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
         self._base = base
         self.shapes = shapes  # None: the project's shapes
@@ -445,10 +445,11 @@ class Importer:
         return self._base
 
     def run(self, *, write: bool = True) -> tuple[ImportResult, Graph]:
-        """Read, resolve and convert the table; unless ``write`` is False, validate the graph
-        and write it and the report. Raises KgError for a table that cannot be imported at
-        all (empty, only a header, no place or value column) and ImportRefused when the graph
-        does not conform (nothing written)."""
+        """Read, resolve and convert the table; unless ``write`` is False, claim the outputs
+        first (kg.outputs), then validate the graph and write it and the report. Raises KgError
+        for a table that cannot be imported at all (empty, only a header, no place or value
+        column) and ImportRefused when the graph does not conform (nothing written)."""
+        claimed = self.claim_outputs() if write else None  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
         text, encoding = decode(data, self.encoding)
@@ -535,19 +536,22 @@ class Importer:
             citation = cell(row, "source") or self.mapping.defaults.get("source")
             good.append(_Row(number, row, resolution, named.name, period, value, reported, citation))
 
-        # One observation per indicator, place and period: a second row with the same key is reported.
-        seen: dict[tuple, int] = {}
+        # One observation per indicator, place and period: a second row with the same key is
+        # reported. Two divisions of the period's year that today's place absorbed since are two
+        # observations (each keeps its ckg:reportedPlace); a name no longer or not yet in use
+        # that year is the division of that year on its line (水富县 in 2022 is 水富市, 水富市
+        # in 2015 水富县): the rule of the conflicting-observation check (_about).
+        seen: dict[tuple, list[tuple[frozenset[str], int]]] = {}
         unique: list[_Row] = []
         for item in good:
-            # two divisions of the table's year that today's place absorbed are two observations;
-            # a name no longer in use that year (水富县 in 2022) is today's place itself
-            key = (indicators.get(item.indicator), item.place.key, item.period.slug,
-                   _part_key(item.place, self.as_of or item.period.year))
-            if key in seen:
-                bad.append(BadRow(item.number, "", f"duplicate of row {seen[key]}: the same indicator, place and period",
+            key = (indicators.get(item.indicator), item.place.key, item.period.slug)
+            about = self._about(item.place, item.period.year)
+            earlier = next((number for parts, number in seen.get(key, ()) if parts & about), None)
+            if earlier is not None:
+                bad.append(BadRow(item.number, "", f"duplicate of row {earlier}: the same indicator, place and period",
                                   item.raw))
                 continue
-            seen[key] = item.number
+            seen.setdefault(key, []).append((about, item.number))
             unique.append(item)
         bad.sort(key=lambda b: b.row)
 
@@ -557,7 +561,7 @@ class Importer:
                               len(unique), bad, place_rows, resolved_places, methods,
                               len(unique), checksum)
         if write:
-            self._write_report(bad)
+            self._write_report(bad, claimed[1])
             if unique:
                 import time
 
@@ -566,11 +570,10 @@ class Importer:
                 result.validation_seconds = time.perf_counter() - started
                 if not report.conforms:
                     raise ImportRefused(report)
-                atomic.write_text(self.target, self._turtle(graph))
-                self.target.chmod(0o644)
+                claimed[0].write_text(self._turtle(graph), permissions=0o644)
                 result.path = self.target
-            elif self.target.exists():
-                self.target.unlink()  # nothing importable: the previous import of this name goes too
+            else:
+                claimed[0].remove()  # nothing importable: the previous import of this name goes too
         return result, graph
 
     # -- the graph ---------------------------------------------------------------------------
@@ -679,7 +682,20 @@ class Importer:
                   f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
         return header + graph.serialize(format="turtle")
 
-    def _write_report(self, bad: list[BadRow]) -> None:
+    def _about(self, place: Resolved, year: int) -> frozenset[str]:
+        """The divisions a row's figure is about: the one it was reported for and those of
+        ``year`` (the period's last year) on its line of replacements (Gazetteer.of_year)."""
+        named = _reported_key(place)
+        return frozenset({named}) | self.resolver.gazetteer.of_year(named, year)
+
+    def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
+        """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
+        header = [",".join(REPORT_HEADER)]
+        imports = claim_workspace(self.workspace, "imports", header)
+        return (claim_file(self.target, force=self.force, workspace=imports),
+                claim_file(self.report_path, force=self.force, headers=header, workspace=imports))
+
+    def _write_report(self, bad: list[BadRow], output: OutputFile) -> None:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(REPORT_HEADER)
@@ -687,8 +703,7 @@ class Importer:
             raw = io.StringIO()
             csv.writer(raw, lineterminator="").writerow(item.raw)
             writer.writerow([item.row, item.column, item.reason, raw.getvalue()])
-        atomic.write_text(self.report_path, out.getvalue())
-        self.report_path.chmod(0o644)
+        output.write_text(out.getvalue(), permissions=0o644)
 
     # -- validation --------------------------------------------------------------------------
 
@@ -758,12 +773,6 @@ def check_literals(graph: Graph) -> None:
 def _reported_key(place: Resolved) -> str:
     """The key of the division as the row named it (today's when it is the same)."""
     return place.matched.key if place.replaced else place.key
-
-
-def _part_key(place: Resolved, year: int) -> str:
-    """What a row is about: the division it named when that was in use in ``year`` (one of the
-    parts today's place may have absorbed), else today's place."""
-    return place.matched.key if place.replaced and place.matched.in_use(year) else place.key
 
 
 def _has_unit(text: str) -> bool:

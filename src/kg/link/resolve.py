@@ -39,7 +39,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from kg.link.text import fold_width
 from kg.link.gazetteer import (
     Division,
     Gazetteer,
@@ -48,6 +47,7 @@ from kg.link.gazetteer import (
     to_simplified,
     to_traditional,
 )
+from kg.link.text import fold_width
 
 TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "农场", "苏木")
 _COUNTRY_PREFIX = re.compile(r"^(?:CHN|CN|PRC|China)(?=[\s\-_:/.]|\d)[\s\-_:/.]*", re.IGNORECASE)
@@ -274,11 +274,10 @@ class PlaceResolver:
         if level:
             full = [d for d in full if d.level == level]
             short = [d for d in short if d.level == level]
-        if not name.endswith(TOWNSHIP_SUFFIXES):
-            # 鲁甸 is 鲁甸县, not 鲁甸乡 in Yulong: a township is named with its suffix
-            if any(d.level != "township" for d in full + short):
-                full = [d for d in full if d.level != "township"]
-                short = [d for d in short if d.level != "township"]
+        # 鲁甸 is 鲁甸县, not 鲁甸乡 in Yulong: a township is named with its suffix
+        if not name.endswith(TOWNSHIP_SUFFIXES) and any(d.level != "township" for d in full + short):
+            full = [d for d in full if d.level != "township"]
+            short = [d for d in short if d.level != "township"]
         return full, short
 
     def _resolve_name(self, raw, stripped, parents, level, year) -> Resolved | Unresolved:

@@ -265,7 +265,7 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     body, footnotes = strip_footnotes(body)
     if not body or body in MISSING_MARKS:
         raise MissingValue(f"no value: {reported!r} marks a missing or confidential figure")
-    negative = body.startswith("负") or body.startswith("負")
+    negative = body.startswith(("负", "負"))
     if negative:
         body = body[1:]
     body, qualifier = _strip_qualifiers(body)

@@ -1,17 +1,28 @@
-"""Serialise the merged graph: Turtle, N-Triples, JSON-LD (one graph) or TriG (named graphs)."""
+"""Serialise the merged graph: Turtle, N-Triples, JSON-LD (one graph) or TriG (named graphs).
+
+Every export is byte for byte the same for the same graph, whatever the run or the Python
+hash seed: blank nodes are labelled from their content (rdflib.compare), named graphs are
+written in the order of their names, JSON-LD nodes in the order of their @id.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import sys
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.compare import to_canonical_graph
+from rdflib.plugins.serializers.trig import TrigSerializer
 
-from kg import atomic
+from kg import outputs
 from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
+from kg.publish.literals import as_written
 from kg.store.load import Loaded, load
+from kg.store.tags import registered_graph, registered_term
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
@@ -21,6 +32,27 @@ def jsonld_context() -> dict[str, str]:
     return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
 
 
+def canonical_blank_nodes(graph: Graph, scope: str = "") -> Graph:
+    """``graph`` with its blank nodes relabelled from what is said about them, in place.
+
+    rdflib labels blank nodes at random when it parses, and its serializers order and name
+    them by label. Only the triples that hold a blank node (a few hundred here) are
+    canonicalised (rdflib.compare.to_canonical_graph). ``scope`` (a named graph's name)
+    makes labels unique across the graphs of one TriG document."""
+    blank = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
+    if not blank:
+        return graph
+    prefix = hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8] if scope else ""
+    sub = Graph()
+    for triple in blank:
+        graph.remove(triple)
+        sub.add(triple)
+    relabel = (lambda node: BNode(prefix + node) if isinstance(node, BNode) else node) if prefix else (lambda n: n)
+    for s, p, o in to_canonical_graph(sub):
+        graph.add((relabel(s), p, relabel(o)))
+    return graph
+
+
 def _named_graphs(loaded: Loaded) -> Dataset:
     """Ontology and data files as named graphs (shapes are not part of the knowledge graph)."""
     dataset = bind_prefixes(Dataset(default_union=False))
@@ -28,33 +60,71 @@ def _named_graphs(loaded: Loaded) -> Dataset:
         if str(name).startswith(str(GRAPH["ontology/shapes/"])):
             continue
         target = dataset.graph(name)
-        for triple in loaded.dataset.graph(name):
-            target.add(triple)
+        for s, p, o in loaded.dataset.graph(name):
+            target.add((s, p, registered_term(o)))
+        canonical_blank_nodes(target, str(name))
     return dataset
+
+
+def _trig(dataset: Dataset) -> bytes:
+    """rdflib's TriG, with the named graphs in the order of their names (rdflib writes them
+    in the order of a set)."""
+    serializer = TrigSerializer(dataset)
+    serializer.contexts.sort(key=lambda graph: str(graph.identifier))
+    stream = io.BytesIO()
+    serializer.serialize(stream, encoding="utf-8")
+    return stream.getvalue()
+
+
+def _sorted_jsonld(text: bytes) -> bytes:
+    """rdflib's JSON-LD with its nodes, keys and values in a stable order (it writes them in
+    the order of sets). Values of a property form a set in JSON-LD; only @list keeps order."""
+
+    def stable(value, ordered: bool = False):
+        if isinstance(value, dict):
+            return {key: stable(item, key == "@list") for key, item in value.items()}
+        if isinstance(value, list):
+            items = [stable(item) for item in value]
+            return items if ordered else sorted(items, key=lambda item: json.dumps(item, sort_keys=True,
+                                                                                   ensure_ascii=False))
+        return value
+
+    document = stable(json.loads(text))
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
 def serialize(loaded: Loaded, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     if fmt == "trig":
-        return _named_graphs(loaded).serialize(format="trig", encoding="utf-8")
-    graph: Graph = loaded.union()
+        return _trig(as_written(_named_graphs(loaded)))
+    # tags in registered case, as every output; blank nodes labelled from what is said of them
+    graph: Graph = canonical_blank_nodes(registered_graph(loaded.union()))
     if fmt == "jsonld":
-        return graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8", ensure_ascii=False)
+        return _sorted_jsonld(graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8",
+                                              ensure_ascii=False))
     if fmt == "nt":
-        # N-Triples in a stable order with canonical blank-node labels, so that two builds of
-        # the same data are byte-identical.
-        lines = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+        # N-Triples one triple a line, sorted
+        lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
         return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
-    return graph.serialize(format=FORMATS[fmt], encoding="utf-8")
+    return as_written(graph).serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def export(fmt: str, output: str | Path, loaded: Loaded | None = None) -> int:
-    """Write the merged graph to ``output`` ("-" for stdout); returns the number of bytes."""
+def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force: bool = False) -> int:
+    """Write the merged graph to ``output`` ("-" for stdout); returns the number of bytes.
+
+    A file is claimed before the graph is loaded (kg.outputs.claim_file: an existing file
+    is replaced only if it carries kg's generator mark, or with ``force``); Turtle, TriG and
+    N-Triples open with that mark (JSON-LD has no comments, so it carries none)."""
+    if fmt not in FORMATS:
+        raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
+    target = None if str(output) == "-" else outputs.claim_file(output, force=force)
     data = serialize(loaded or load(), fmt)
-    if str(output) == "-":
+    if fmt != "jsonld":
+        data = outputs.generator_comment("kg export").encode("utf-8") + data
+    if target is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        atomic.write_bytes(Path(output), data)
+        target.write_bytes(data)
     return len(data)

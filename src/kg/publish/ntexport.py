@@ -10,6 +10,7 @@ loads its store, so it shares only the dump; its results are used only if the gr
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import resource
 import time
@@ -21,7 +22,9 @@ import pyoxigraph as ox
 
 from kg.errors import KgError
 from kg.store import ntriples
+from kg.store.syntax import oxigraph_input
 from kg.store.fast import FastGraph
+from kg.store.tags import restore_tag_case
 from kg.validate.partitions import source_ntriples
 
 Naming = Callable[[Path], str]
@@ -44,7 +47,8 @@ def write(files: Sequence[Path], text: bytes, directory: Path, naming: Naming) -
         written[fmt] = (path, time.perf_counter() - started)
 
     nt = directory / "county-kg.nt"
-    timed("nt", nt, lambda p: ntriples.canonical(text, p))
+    # tags as written in the files, in registered case (as the rdflib export writes them)
+    timed("nt", nt, lambda p: ntriples.canonical(restore_tag_case(text, "nt"), p))
     for fmt, rdf in (("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD)):
         def serialize(path: Path, rdf=rdf, fmt=fmt) -> None:
             ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(path), rdf, prefixes=prefixes)
@@ -54,33 +58,17 @@ def write(files: Sequence[Path], text: bytes, directory: Path, naming: Naming) -
     return written
 
 
-def _tag_forms(fmt: str) -> list[tuple[bytes, bytes]]:
-    """(as pyoxigraph writes a language tag, as the project writes it) in Turtle or JSON-LD."""
-    from kg.labels import LANGUAGES
-
-    tags = [(t.lower(), t) for t in LANGUAGES if t.lower() != t]
-    if fmt == "ttl":  # a literal is followed by " ;", " ," or " ." in pyoxigraph's Turtle
-        return [(f'"@{low} '.encode(), f'"@{tag} '.encode()) for low, tag in tags]
-    return [(f'"@language":"{low}"'.encode(), f'"@language":"{tag}"'.encode()) for low, tag in tags]
-
-
 def _restore_tags(path: Path, fmt: str) -> None:
-    """pyoxigraph's parser lower-cases language tags (BCP 47 ignores case); write the
-    project's zh-Hans and zh-Hant, as the N-Triples export and the rdflib pipeline do. A
-    literal whose text holds such a sequence would show it escaped (\\"); if one does, the
-    file is left as pyoxigraph wrote it rather than risk changing that text."""
-    body = path.read_bytes()
-    forms = _tag_forms(fmt)
-    if any(b"\\" + low in body for low, _tag in forms):
-        return
-    for low, tag in forms:
-        body = body.replace(low, tag)
-    path.write_bytes(body)
+    """pyoxigraph's serializers lower-case language tags (BCP 47 ignores case): write every tag
+    in its registered case, as the N-Triples export and the rdflib pipeline do."""
+    path.write_bytes(restore_tag_case(path.read_bytes(), fmt))
 
 
 def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str, str]) -> None:
     """One graph block per file. A large plain N-Triples file is a valid block as it is (TriG
-    reads N-Triples lines); other files go through pyoxigraph's parser."""
+    reads N-Triples lines); other files go through pyoxigraph's parser, their blank nodes
+    labelled in the order the file gives them (pyoxigraph's labels are random), distinct
+    across files: the same bytes every build."""
     files = [Path(f) for f in files]
     plain = [f for f in files if f.suffix.lower() == ".nt" and f.stat().st_size > 1_000_000
              and ntriples.plain(f.read_bytes())]
@@ -90,16 +78,36 @@ def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str,
             if source in plain:
                 continue
             name = ox.NamedNode(naming(source))
-            for quad in ox.parse(path=str(source), format=ntriples.rdf_format(source)):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, name)
+            label = _blank_labels(naming(source))
+            for quad in ox.parse(**oxigraph_input(source), format=ntriples.rdf_format(source)):
+                subject, value = quad.subject, quad.object
+                if type(subject) is ox.BlankNode:
+                    subject = label(subject)
+                if type(value) is ox.BlankNode:
+                    value = label(value)
+                yield ox.Quad(subject, quad.predicate, value, name)
 
     ox.serialize(quads(), str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
-    _restore_tags(path, "ttl")  # (TriG writes literals as Turtle does)
+    _restore_tags(path, "trig")
     with open(path, "ab") as handle:
         for source in plain:
             handle.write(f"\n<{naming(source)}> {{\n".encode())
             handle.write(source.read_bytes())
             handle.write(b"}\n")
+
+
+def _blank_labels(scope: str) -> Callable[[ox.BlankNode], ox.BlankNode]:
+    """Blank nodes numbered as they first appear, prefixed by a hash of ``scope`` (a graph)."""
+    prefix = "b" + hashlib.sha256(scope.encode("utf-8")).hexdigest()[:8] + "n"
+    labels: dict[str, ox.BlankNode] = {}
+
+    def label(node: ox.BlankNode) -> ox.BlankNode:
+        found = labels.get(node.value)
+        if found is None:
+            found = labels[node.value] = ox.BlankNode(f"{prefix}{len(labels)}")
+        return found
+
+    return label
 
 
 @dataclass

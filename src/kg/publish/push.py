@@ -1,20 +1,17 @@
 """``kg push``: upload the built graph to any SPARQL 1.1 Graph Store Protocol endpoint,
 replacing one named graph in a single PUT request.
 
-Credentials come from the environment only, never from the command line (where they would
-end up in shell history and process listings): ``KG_ENDPOINT_TOKEN`` (a bearer token), or
-``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD`` (HTTP basic).
+Credentials come from the environment only (see :mod:`kg.http`): ``KG_ENDPOINT_TOKEN``
+(a bearer token), or ``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD`` (HTTP Basic or Digest,
+as the server asks; Virtuoso's ``/sparql-graph-crud-auth`` asks for Digest).
 """
 
 from __future__ import annotations
 
-import base64
-import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
+from kg import http
 from kg.errors import KgError
 from kg.namespaces import GRAPH
 from kg.publish.export import serialize
@@ -32,41 +29,31 @@ class PushResult:
     bytes: int
 
 
-def _auth_header() -> dict[str, str]:
-    token = os.environ.get("KG_ENDPOINT_TOKEN")
-    if token:
-        return {"Authorization": f"Bearer {token}"}
-    user, password = os.environ.get("KG_ENDPOINT_USER"), os.environ.get("KG_ENDPOINT_PASSWORD")
-    if user is not None or password is not None:
-        if user is None or password is None:
-            raise KgError("set both KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD, or neither")
-        credentials = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-        return {"Authorization": f"Basic {credentials}"}
-    return {}
-
-
 def graph_url(endpoint: str, graph: str) -> str:
-    parts = urllib.parse.urlsplit(endpoint)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise KgError(f"not an http(s) endpoint URL: {endpoint!r}")
+    parts = urllib.parse.urlsplit(http.check_url(endpoint))
     query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
     query.append(("graph", graph))
     return urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
 
 
 def push(loaded: Loaded, endpoint: str, graph: str = str(DEFAULT_GRAPH), timeout: float = 60.0) -> PushResult:
+    """Replace ``graph`` at the Graph Store endpoint with the merged graph (N-Triples, one PUT).
+
+    With a user and password, a HEAD request first learns the scheme the server asks for
+    (Digest or Basic), so the body goes once, with its credentials: a server that refuses an
+    unauthenticated PUT may close the connection before reading the body, which the client
+    then sees as a reset instead of the server's answer. Errors (unreachable, refused
+    credentials, any 4xx/5xx with the server's message) are one-line KgErrors."""
     body = serialize(loaded, "nt")
     url = graph_url(endpoint, graph)
-    request = urllib.request.Request(url, data=body, method="PUT",
-                                     headers={"Content-Type": "application/n-triples", **_auth_header()})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        detail = exc.read(300).decode("utf-8", "replace").strip()
-        raise KgError(f"{endpoint} refused the upload: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
-    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise KgError(f"cannot reach {endpoint}: {reason}") from None
+    auth = http.auth_from_environment()
+    with http.client(timeout) as session:
+        if isinstance(auth, http.ChallengeAuth):
+            http.send(session, "HEAD", url, endpoint=endpoint, auth=auth)
+            auth.assume_basic()  # no challenge: the server reads without credentials; send Basic to write
+        response = http.send(session, "PUT", url, endpoint=endpoint, auth=auth, content=body,
+                             headers={"Content-Type": "application/n-triples"})
+    if response.status_code >= 400:
+        raise KgError(http.refusal(response, endpoint, auth, "the upload"))
     triples = body.count(b"\n")
-    return PushResult(endpoint, graph, status, triples, len(body))
+    return PushResult(endpoint, graph, response.status_code, triples, len(body))

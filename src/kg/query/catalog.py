@@ -51,7 +51,7 @@ class CatalogQuery:
 
 def parse_query_file(path: Path) -> CatalogQuery:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = paths.input_text(path, "query file")
     except FileNotFoundError:
         raise KgError(f"{path}: no such query file") from None
     headers: dict[str, list[str]] = {}

@@ -8,7 +8,6 @@ point back to it.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -17,55 +16,54 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, XSD
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from kg import paths
 from kg.errors import KgError
 from kg.namespaces import GRAPH, bind_prefixes
-from kg.store import ntriples
+from kg.store import syntax
 
-_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".trig": "trig", ".rdf": "xml", ".owl": "xml", ".nq": "nquads"}
-
-
-def rdf_format(path: Path) -> str:
-    try:
-        return _FORMATS[path.suffix.lower()]
-    except KeyError:
-        raise KgError(f"{path}: unknown RDF file type {path.suffix!r} (expected one of {', '.join(sorted(_FORMATS))})") from None
-
+rdf_format = syntax.rdflib_format
 
 #: Turtle and N-Triples files from this size on are parsed by pyoxigraph and handed to rdflib
 #: term by term: 1M synthetic triples in 20 s instead of 47 s with rdflib's own parser. Smaller
-#: files (all curated ones) keep rdflib's parser and its error messages.
+#: files (all curated ones) keep rdflib's parser, after pyoxigraph's check of their syntax.
 LARGE_FILE_BYTES = 8_000_000
 OXIGRAPH_SUFFIXES = (".ttl", ".nt")  # triples only: the caller's graph is one graph
 XSD_STRING = str(XSD.string)
 
 
-def parse_into(graph: Graph, path: Path) -> Graph:
-    """Parse ``path`` into ``graph``; a missing file or a syntax error becomes a KgError
-    naming the file and, where the parser knows it, the line."""
-    path = Path(path)
-    if not path.is_file():
-        raise KgError(f"{path}: no such file")
+def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
+    """Parse ``path`` into ``graph`` (its syntax from its suffix, or rdflib's format name
+    ``fmt``); the triples of every graph of an N-Quads or TriG file go into ``graph`` (see
+    kg.store.syntax.QUAD_SUFFIXES). A file that is missing, a directory or unreadable is a
+    KgError naming it; a syntax error is a :class:`kg.store.syntax.RdfSyntaxError` with its
+    line, column and the offending line, the same whichever parser met it."""
+    path = syntax.rdf_file(path)
+    large = path.stat().st_size >= LARGE_FILE_BYTES
     try:
-        if path.suffix.lower() in OXIGRAPH_SUFFIXES and path.stat().st_size >= LARGE_FILE_BYTES:
+        if fmt is None and large and path.suffix.lower() in OXIGRAPH_SUFFIXES:
             parse_with_oxigraph(graph, path)
         else:
-            graph.parse(path, format=rdf_format(path))
-    except BadSyntax as exc:
-        # rdflib's Turtle parser counts lines from 0 in `lines`; people count from 1.
-        raise KgError(f"{path}:{exc.lines + 1}: Turtle syntax error: {exc.message}") from None
-    except (SyntaxError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        where = f":{line.group(1)}" if line else ""
-        raise KgError(f"{path}{where}: cannot parse: {exc}") from None
+            syntax.check(path, fmt)
+            # rdflib puts a dataset's quads into graphs of their own: read them aside
+            target = Dataset() if syntax.holds_quads(path, fmt) else graph
+            if syntax.starts_with_bom(path):
+                target.parse(data=path.read_bytes()[len(syntax.BOM):], format=fmt or rdf_format(path))
+            else:
+                target.parse(path, format=fmt or rdf_format(path))
+            if target is not graph:
+                graph.addN((s, p, o, graph) for s, p, o, _name in target.quads())
+    except KgError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error
+        raise syntax.syntax_error(path, exc, fmt) from None
     return graph
 
 
 def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
     """Parse a Turtle or N-Triples file with pyoxigraph into an rdflib graph, with the same
-    triples rdflib's parser gives: literals normalized as rdflib does, fresh blank nodes for
+    triples rdflib's parser gives: literals as written (county-kg turns rdflib's normalisation
+    off, see kg/__init__.py), fresh blank nodes for
     this file, and language tags in their usual case (pyoxigraph lower-cases them). One
     difference: "x"^^xsd:string reads as the plain literal "x", the same term in RDF 1.1,
     which rdflib keeps apart and pyoxigraph cannot."""
@@ -87,8 +85,10 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
         return found
 
     with open(path, "rb") as stream:
+        if stream.read(len(syntax.BOM)) != syntax.BOM:
+            stream.seek(0)
         graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
-                   for t in ox.parse(stream, format=ntriples.rdf_format(path)))
+                   for t in ox.parse(stream, format=syntax.rdf_format(path)))
     return graph
 
 
@@ -176,6 +176,8 @@ def _workspace_for(data, workspace) -> Path | None:
             return None  # explicit data files: the workspace only when asked for
         workspace = default_workspace()
     workspace = Path(workspace)
+    if workspace.exists() and not workspace.is_dir():
+        raise KgError(f"{workspace}: the workspace is not a directory (see --workspace and ${WORKSPACE_ENV})")
     return workspace if workspace.is_dir() else None
 
 

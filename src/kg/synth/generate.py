@@ -44,6 +44,7 @@ from pathlib import Path
 
 from kg import paths
 from kg.errors import KgError
+from kg.outputs import claim_file
 
 BASE = "https://w3id.org/county-kg/"
 ID = BASE + "id/"
@@ -788,16 +789,20 @@ FORMATS = {".nt": "nt", ".nq": "nq", ".ttl": "ttl"}
 
 
 def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: str | None = None, *,
-          base: Iterable[Path | str] | None = None) -> Written:
-    """Write the synthetic graph to ``path`` (format from ``fmt`` or the extension: nt, nq, ttl)."""
+          base: Iterable[Path | str] | None = None, force: bool = False) -> Written:
+    """Write the synthetic graph to ``path`` (format from ``fmt`` or the extension: nt, nq, ttl).
+
+    The file is claimed first (kg.outputs.claim_file: an existing file is replaced only if kg
+    marked it, which Turtle carries and plain N-Triples/N-Quads cannot, or with ``force``) and
+    streamed into a temporary file renamed into place when complete."""
     path = Path(path)
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in ("nt", "nq", "ttl"):
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
+    output = claim_file(path, force=force)
     count = 0
     size = 0
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
+    with output.open("w", encoding="utf-8", newline="\n") as handle:
         if fmt == "ttl":
             for chunk in turtle(counties, seed, violations, base=base):
                 handle.write(chunk)
@@ -812,7 +817,7 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
                     buffer.clear()
             handle.write("".join(buffer))
             count += len(buffer)
-    size = path.stat().st_size
+    size = path.stat().st_size if path.is_file() else 0
     return Written(path, count, len(pick(counties)), size)
 
 

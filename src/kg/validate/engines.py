@@ -36,6 +36,7 @@ from rdflib.namespace import RDF
 from kg.errors import KgError
 from kg.labels import compact
 from kg.namespaces import SH
+from kg.validate import lexical
 
 ENGINES = ("turbo", "pyshacl", "rudof")
 #: The fastest engine that passes the equivalence test against pyshacl.
@@ -176,13 +177,20 @@ def _ntriples(data, ontology: Graph | None) -> bytes:
 
 
 def _run_pyshacl(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tuple[bool, Graph]:
+    import rdflib
     from pyshacl import validate
 
-    conforms, results_graph, _text = validate(
-        _mixed_graph(data, ontology), shacl_graph=shapes, inference="none",
-        allow_warnings=True, advanced=False, abort_on_first=False,
-        **({"focus_nodes": [str(n) for n in focus_nodes]} if focus_nodes is not None else {}),
-    )
+    normalize = rdflib.NORMALIZE_LITERALS
+    try:
+        conforms, results_graph, _text = validate(
+            _mixed_graph(data, ontology), shacl_graph=shapes, inference="none",
+            allow_warnings=True, advanced=False, abort_on_first=False,
+            **({"focus_nodes": [str(n) for n in focus_nodes]} if focus_nodes is not None else {}),
+        )
+    finally:
+        # pySHACL turns rdflib's literal normalisation off while it validates and then *on*,
+        # whatever it was: county-kg keeps lexical forms as written (kg/__init__.py).
+        rdflib.NORMALIZE_LITERALS = normalize
     return conforms, results_graph
 
 
@@ -319,8 +327,12 @@ def run(data, shapes: Graph, engine: str | None = None, *, ontology: Graph | Non
 
 
 def validate(data, shapes: Graph, engine: str | None = None, *, ontology: Graph | None = None,
-             focus_nodes: Iterable | None = None) -> Run:
-    """Validate with ``engine`` (default :func:`default_engine`); the full :class:`Run`."""
+             focus_nodes: Iterable | None = None, applied: lexical.Marks | None = None) -> Run:
+    """Validate with ``engine`` (default :func:`default_engine`); the full :class:`Run`.
+
+    Ill-formed literals are found and reported here, for every engine (kg.validate.lexical);
+    ``applied``: literals the caller has already marked in ``data`` (a store whose terms are
+    not as the files write them, see kg.validate.partitions.validate_focus)."""
     engine = engine or default_engine()
     if engine not in _RUNNERS:
         raise KgError(f"unknown SHACL engine {engine!r} (expected {', '.join(ENGINES)})")
@@ -330,22 +342,51 @@ def validate(data, shapes: Graph, engine: str | None = None, *, ontology: Graph 
     if focus is not None and not focus:
         return Run(engine, True, [], _empty_report(shapes))
     started = time.perf_counter()
+    data, ontology, marks = _marked(data, ontology, engine)
+    if applied:
+        marks = lexical.Marks([*applied.items, *marks.items])
     conforms, results_graph = _RUNNERS[engine](data, shapes, ontology, focus)
+    if marks.restore(results_graph, focus):
+        conforms = False
     rows = rows_of(results_graph)
     return Run(engine, bool(conforms), rows, results_graph, time.perf_counter() - started)
 
 
-def validate_text(text: str, shapes: Graph, *, focus_nodes: Iterable | None = None) -> Run:
-    """pyshacl-turbo on N-Triples text, handed to its Rust parser as is (no rdflib, no store)."""
+def _marked(data, ontology: Graph | None, engine: str):
+    """``data`` and ``ontology`` as the engine is to read them, with their ill-formed literals
+    marked (kg.validate.lexical), and the marks that restore the report."""
+    if engine == "pyshacl":
+        graph = _mixed_graph(data, ontology)
+        copy, marks = lexical.mark_graph(graph, flag=True)
+        return (graph if copy is None else copy), None, marks
+    if isinstance(data, Graph):
+        copy, marks = lexical.mark_graph(data, *([] if ontology is None else [ontology]))
+        return (data, ontology, marks) if copy is None else (copy, None, marks)
+    if _is_store(data) and ontology is None:
+        copy, marks = lexical.mark_store(data)
+        return (data if copy is None else copy), None, marks
+    marked, marks = lexical.mark_ntriples(_ntriples(data, ontology))
+    return marked, None, marks
+
+
+def validate_text(text: str, shapes: Graph, *, focus_nodes: Iterable | None = None,
+                  marks: lexical.Marks | None = None) -> Run:
+    """pyshacl-turbo on N-Triples text, handed to its Rust parser as is (no rdflib, no store;
+    ill-formed literals marked and reported as in :func:`validate`; ``marks``: the text is
+    already marked, with these)."""
     from pyshacl_turbo import Input
 
     started = time.perf_counter()
     focus = None if focus_nodes is None else [str(n) for n in focus_nodes]
     if focus is not None and not focus:
         return Run("turbo", True, [], _empty_report(shapes))
+    if marks is None:
+        text, marks = lexical.mark_ntriples(text)
     conforms, results_graph, _text = _compiled(shapes).validate(
         Input(text, "nt", None, {}, {}, preserve_ids=True), inference=None, allow_warnings=True,
         abort_on_first=False, focus_nodes=focus)
+    if marks.restore(results_graph, focus):
+        conforms = False
     return Run("turbo", bool(conforms), rows_of(results_graph), results_graph, time.perf_counter() - started)
 
 

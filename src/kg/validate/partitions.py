@@ -47,6 +47,7 @@ from kg.store import ntriples
 from kg.store.fast import SUBCLASS, FastGraph, Progress, _quiet
 from kg.store.oxigraph import load_file
 from kg.validate import engines as shacl_engines
+from kg.validate import lexical
 
 
 @dataclass(frozen=True)
@@ -265,12 +266,53 @@ def validate_focus(graph: FastGraph, focus: Iterable[str] | None, *, blank: bool
     part = ox.Store()
     part.bulk_load(data + b"\n" + (ontology_nt if ontology_nt is not None else _ontology_nt(graph)),
                    format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())
-    run = shacl_engines.validate(part, graph.shapes, "turbo", focus_nodes=None if blank else focus)
+    applied = _apply_marks(part, lexical_marks(graph))
+    run = shacl_engines.validate(part, graph.shapes, "turbo", focus_nodes=None if blank else focus,
+                                 applied=applied)
     rows = run.rows
     if blank:  # every node of the partition was validated: keep the blank focus nodes' results
         rows = [r for r in rows if isinstance(r[0], BNode)]
     return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, run.report, 1,
                        time.perf_counter() - started, len(focus))
+
+
+def lexical_marks(graph: FastGraph) -> lexical.Marks:
+    """The ill-formed literals of the graph's files, found in their terms as written
+    (:func:`source_ntriples`): the store cannot tell, for Oxigraph rewrites some of them on
+    loading ("inf"^^xsd:double becomes "INF", "0"^^xsd:positiveInteger "0"^^xsd:integer)."""
+    cached = getattr(graph, "_lexical", None)
+    if cached is not None and cached[0] == tuple(graph.files):
+        return cached[1]
+    _text, marks = lexical.mark_ntriples(source_ntriples(graph))
+    graph._lexical = (tuple(graph.files), marks)
+    return marks
+
+
+def _apply_marks(part: ox.Store, marks: lexical.Marks) -> lexical.Marks:
+    """Mark, in a partition taken from the store, the ill-formed literals of ``marks``: each is
+    found under the term the store made of it (a literal with a blank subject cannot be found:
+    the store names blank nodes its own way)."""
+    applied, removed = [], set()
+    for item in marks.items:
+        if isinstance(item.subject, BNode):
+            continue
+        written = ox.Literal(str(item.literal), datatype=ox.NamedNode(str(item.literal.datatype)))
+        subject, predicate = ox.NamedNode(str(item.subject)), ox.NamedNode(str(item.predicate))
+        stored = ox.Quad(subject, predicate, _stored_term(written), ox.DefaultGraph())
+        if stored in part or stored in removed:  # ("inf" and "Infinity" are both stored as "INF")
+            part.remove(stored)
+            removed.add(stored)
+            part.add(ox.Quad(subject, predicate, ox.Literal(str(item.literal), datatype=ox.NamedNode(
+                lexical.MARK + str(item.literal.datatype))), ox.DefaultGraph()))
+            applied.append(item)
+    return lexical.Marks(applied)
+
+
+def _stored_term(term: ox.Literal) -> ox.Literal:
+    """The term a pyoxigraph Store makes of ``term`` (it rewrites some literals it can read)."""
+    scratch = ox.Store()
+    scratch.add(ox.Quad(ox.NamedNode("urn:x-county-kg:s"), ox.NamedNode("urn:x-county-kg:p"), term, ox.DefaultGraph()))
+    return next(iter(scratch)).object
 
 
 _KEY = re.compile(rb"(?<![0-9])([1-9][0-9]{5})[0-9]*(?![0-9])")
@@ -393,9 +435,9 @@ def _partition(keys, groups, subjects, need_out, lines_of, extra_in, onto, cache
     return Partition(list(keys), focus, lines)
 
 
-def _validate_partition(part: Partition, shapes: Graph) -> list[shacl_engines.Row]:
+def _validate_partition(part: Partition, shapes: Graph, marks: lexical.Marks) -> list[shacl_engines.Row]:
     text = b"\n".join(part.lines).decode("utf-8")
-    run = shacl_engines.validate_text(text, shapes, focus_nodes=part.focus)
+    run = shacl_engines.validate_text(text, shapes, focus_nodes=part.focus, marks=marks)
     if part.focus is not None:
         return run.rows
     keep = set(part.keys)
@@ -411,12 +453,14 @@ class PendingShacl:
     """SHACL partitions being validated by worker threads (pyshacl-turbo releases the GIL, so
     this thread can meanwhile query the store); :meth:`result` waits for them."""
 
-    def __init__(self, graph: FastGraph, parts: list[Partition], workers: int, started: float):
+    def __init__(self, graph: FastGraph, parts: list[Partition], workers: int, started: float,
+                 marks: lexical.Marks | None = None):
         self.graph, self.parts, self.started = graph, parts, started
         self.pool = ThreadPoolExecutor(max(1, workers))
+        marks = marks or lexical.Marks()
         # The largest first, so that the last to finish are small ones and the threads end
         # together; the results are still collected in partition order (a stable report).
-        futures = {i: self.pool.submit(_validate_partition, parts[i], graph.shapes)
+        futures = {i: self.pool.submit(_validate_partition, parts[i], graph.shapes, marks)
                    for i in sorted(range(len(parts)), key=lambda i: -len(parts[i].lines))}
         self.futures = [futures[i] for i in range(len(parts))]
 
@@ -442,14 +486,16 @@ def start_shacl(graph: FastGraph, *, partition_size: int = 2_500, workers: int =
         partitioned = local.exact and len(graph.store) > PARTITION_ABOVE
     if partitioned and not local.exact:
         raise KgError("partitioned validation is not exact for these shapes: " + "; ".join(local.problems))
-    dump = source_ntriples(graph)
+    # Ill-formed literals are marked once, in the whole text, and every partition is cut from it.
+    dump, marks = lexical.mark_ntriples(source_ntriples(graph))
+    graph._lexical = (tuple(graph.files), marks)
     if not partitioned:
-        run = shacl_engines.validate_text(dump.decode("utf-8"), graph.shapes)
+        run = shacl_engines.validate_text(dump.decode("utf-8"), graph.shapes, marks=marks)
         return ShaclResult(run.conforms, run.rows, run.report, 1, time.perf_counter() - started)
     parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph), local.deep)
     del dump
     progress(f"  {len(parts)} partitions, {workers} at a time")
-    return PendingShacl(graph, parts, workers, started)
+    return PendingShacl(graph, parts, workers, started, marks)
 
 
 def validate_shacl(graph: FastGraph, **options) -> ShaclResult:

@@ -24,7 +24,7 @@ from kg.errors import KgError
 from kg.labels import compact, label
 from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
 from kg.sources.clean import load_sources
-from kg.store.load import Loaded, load
+from kg.store.load import Loaded, language_tag, load
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -109,6 +109,27 @@ class ValidationReport:
         return renderers[fmt]()
 
 
+def value_text(graph: Graph, value) -> str | None:
+    """A result's sh:value as a report shows it: an IRI compacted with ``graph``'s prefixes, a
+    literal as Turtle writes it (``"5.8e8"^^xsd:decimal``, ``"水富"@zh-Hans``), so that the
+    datatype of an ill-formed value is in plain sight."""
+    if value is None:
+        return None
+    if isinstance(value, Literal):
+        # Written here rather than by rdflib's n3(), which rewrites "inf"^^xsd:double as "INF":
+        # a report shows the lexical form as the data has it.
+        text = '"' + str(value).translate(_TURTLE_ESCAPES) + '"'
+        if value.language:  # an engine may hand back the tag lower-cased (zh-hant); BCP 47 case is zh-Hant
+            return f"{text}@{language_tag(value.language)}"
+        if value.datatype is not None and value.datatype != XSD.string:
+            return f"{text}^^{compact(graph, value.datatype)}"
+        return text
+    return compact(graph, value)
+
+
+_TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 # -- the three layers -------------------------------------------------------------------
 
 
@@ -162,6 +183,17 @@ def check_results(rows: list[tuple[Path, dict[str, Any]]], name) -> list[tuple[A
     return entries
 
 
+def quote_offsets(start: str, end: str) -> tuple[int, int] | str:
+    """A quote's offsets (lexical forms of oa:start, oa:end) as numbers, or why they are not:
+    an ill-formed xsd:integer is reported as such (kg.validate.lexical), not read leniently."""
+    from kg.validate.lexical import ill_formed
+
+    bad = [text for text in (start, end) if ill_formed(text, str(XSD.integer)) is not None]
+    if bad:
+        return f"offsets {start}-{end} are not both xsd:integer lexical forms: the quote cannot be checked"
+    return int(start), int(end)
+
+
 def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str]]:
     """Quotes whose exact text is not the source text at their offsets: (quote, path, message)."""
     if texts is None:
@@ -185,7 +217,11 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
         if exact is None or start is None or end is None:
             problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
             continue
-        start, end = int(start), int(end)
+        offsets = quote_offsets(str(start), str(end))
+        if isinstance(offsets, str):
+            problems.append((quote, "oa:start", offsets))
+            continue
+        start, end = offsets
         if not 0 <= start < end <= len(text):
             problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
         elif text[start:end] != str(exact):
@@ -222,7 +258,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
         results.append(ValidationResult(
             focus=focus, focus_label=label(union, focus, lang), path=path,
             component=compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
-            message=message, value=None if value is None else compact(union, value),
+            message=message, value=value_text(union, value),
             source=compact(loaded.shapes, shape) if shape is not None else None,
             files=loaded.files_defining(focus),
         ))

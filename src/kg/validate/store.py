@@ -20,11 +20,15 @@ from kg.namespaces import CKGSH, SH, bind_prefixes
 from kg.store.fast import SUBCLASS, FastGraph, Progress, _format, _quiet
 from kg.store.load import language_tag
 from kg.store.oxigraph import load_file
+from kg.store import ntriples
+from kg.validate import lexical
+from kg.store.syntax import oxigraph_input
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
     _rows_report,
     _term,
+    lexical_marks,
     locality,
     start_shacl,
     validate_focus,
@@ -76,6 +80,8 @@ def check_quotes(graph: FastGraph, texts: Mapping[str, str] | None = None,
     """:func:`kg.validate.report.check_quotes` on the store. ``texts``: source text by text IRI
     (default: the project's cleaned texts); a mapping may compute a text on lookup (the
     synthetic texts of kg.synth)."""
+    from kg.validate.report import quote_offsets
+
     texts = project_texts() if texts is None else texts
     query = _QUOTES
     if quotes is not None:
@@ -101,7 +107,11 @@ def check_quotes(graph: FastGraph, texts: Mapping[str, str] | None = None,
         if exact is None or start is None or end is None:
             problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
             continue
-        start, end = int(start.value), int(end.value)
+        offsets = quote_offsets(start.value, end.value)
+        if isinstance(offsets, str):
+            problems.append((quote, "oa:start", offsets))
+            continue
+        start, end = offsets
         if not 0 <= start < end <= len(text):
             problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
         elif text[start:end] != exact.value:
@@ -157,7 +167,7 @@ def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
                 if body.startswith(needle) or body.find(b"\n" + needle) >= 0:
                     found[node].append(path)
             continue
-        for quad in ox.parse(path=str(path), format=_format(path)):
+        for quad in ox.parse(**oxigraph_input(path), format=_format(path)):
             subject = quad.subject
             if isinstance(subject, ox.NamedNode) and subject.value in wanted and path not in found[subject.value]:
                 found[subject.value].append(path)
@@ -188,6 +198,7 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
         ValidationReport,
         ValidationResult,
         _add_result,
+        value_text,
     )
 
     names = StoreLabels(graph.store)
@@ -201,7 +212,7 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=_compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
-            message=message, value=None if value is None else names.compact(value),
+            message=message, value=value_text(names.names, value),
             source=_compact(graph.shapes, shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
@@ -318,8 +329,11 @@ def validate_import(validated: Validated, path: Path | str, *, checks: bool = Tr
     added = ox.Store()
     load_file(added, path)
     before = len(graph.store)
+    known = lexical_marks(graph)  # the files' ill-formed literals: the store cannot tell them all
     graph.store.extend(added)
     graph.data_files.append(path)
+    _text, new = lexical.mark_ntriples(ntriples.dump([path]))
+    graph._lexical = (tuple(graph.files), lexical.Marks([*known.items, *new.items]))
     graph.data_triples += len(graph.store) - before
     local = locality(graph.shapes)
     focus, hierarchy = changed_focus(graph, added, local.inverse)

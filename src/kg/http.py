@@ -1,0 +1,169 @@
+"""HTTP for endpoints: credentials from the environment and one-line errors.
+
+Credentials never come from the command line (where they would end up in shell history and
+process listings), only from the environment:
+
+- ``KG_ENDPOINT_TOKEN``: a bearer token (RFC 6750), sent with every request;
+- ``KG_ENDPOINT_USER`` and ``KG_ENDPOINT_PASSWORD``: HTTP Basic (RFC 7617) or Digest
+  (RFC 7616), whichever the server's ``WWW-Authenticate`` challenge asks for. Virtuoso's
+  authenticated endpoints (``/sparql-auth``, ``/sparql-graph-crud-auth``) ask for Digest;
+  Fuseki and most proxies for Basic.
+
+The HTTP itself (connections, timeouts, Digest) is httpx's.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import urllib.parse
+from collections.abc import Generator
+
+import httpx
+
+from kg.errors import KgError
+
+TOKEN_ENV = "KG_ENDPOINT_TOKEN"
+USER_ENV = "KG_ENDPOINT_USER"
+PASSWORD_ENV = "KG_ENDPOINT_PASSWORD"
+#: How much of a server's error page a message quotes.
+MESSAGE_CHARS = 300
+
+
+class BearerAuth(httpx.Auth):
+    """``Authorization: Bearer TOKEN`` on every request."""
+
+    def __init__(self, token: str):
+        self._token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        yield request
+
+
+class ChallengeAuth(httpx.Auth):
+    """User and password, sent the way the server's challenge asks: Digest or Basic.
+
+    The first request goes without credentials; its 401 names the scheme, which is then used
+    for every later request through this object (Digest with the server's nonce, so later
+    requests carry their credentials from the start and a large body is sent once)."""
+
+    requires_request_body = True
+
+    def __init__(self, user: str, password: str):
+        self._digest = httpx.DigestAuth(user, password)
+        self._basic = httpx.BasicAuth(user, password)
+        self.scheme: str | None = None
+
+    def assume_basic(self) -> None:
+        """Send Basic credentials from now on if no challenge has named a scheme yet."""
+        self.scheme = self.scheme or "basic"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.scheme == "digest":
+            yield from self._digest.auth_flow(request)
+            return
+        if self.scheme == "basic":
+            yield from self._basic.auth_flow(request)
+            return
+        response = yield request
+        if response.status_code != 401:
+            return
+        self.scheme = "digest" if "digest" in challenge_schemes(response) else "basic"
+        yield from (self._digest if self.scheme == "digest" else self._basic).auth_flow(request)
+
+
+def challenge_schemes(response: httpx.Response) -> set[str]:
+    """The authentication schemes a 401 response offers (lower case), e.g. ``{"digest"}``."""
+    return {value.split(None, 1)[0].lower() for value in response.headers.get_list("www-authenticate") if value.strip()}
+
+
+def auth_from_environment() -> httpx.Auth | None:
+    """The credentials the environment gives (see the module docstring), or None.
+
+    Raises KgError when only one of user and password is set."""
+    token = os.environ.get(TOKEN_ENV)
+    if token:
+        return BearerAuth(token)
+    user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
+    if user is None and password is None:
+        return None
+    if user is None or password is None:
+        raise KgError(f"set both {USER_ENV} and {PASSWORD_ENV}, or neither")
+    return ChallengeAuth(user, password)
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL, else a KgError."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise KgError(f"not an http(s) endpoint URL: {url!r}")
+    return url
+
+
+def client(timeout: float) -> httpx.Client:
+    """An httpx client with ``timeout`` seconds for connecting and for each read and write."""
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
+
+
+def send(session: httpx.Client, method: str, url: str, *, endpoint: str, **kwargs) -> httpx.Response:
+    """One request, its whole body read; a transport failure becomes a one-line KgError:
+    unreachable, no answer within the timeout, an answer cut off, a connection lost."""
+    try:
+        return session.request(method, url, **kwargs)
+    except httpx.ConnectTimeout:
+        raise KgError(f"cannot reach {endpoint}: no connection within {_seconds(session)}") from None
+    except httpx.ConnectError as exc:
+        raise KgError(f"cannot reach {endpoint}: {_reason(exc)}") from None
+    except httpx.TimeoutException:
+        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise --timeout for slow queries)") from None
+    except httpx.RemoteProtocolError as exc:
+        raise KgError(f"{endpoint} broke off its answer: {_reason(exc)}") from None
+    except (httpx.ReadError, httpx.WriteError) as exc:
+        raise KgError(f"lost the connection to {endpoint}: {_reason(exc)}") from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise KgError(f"not an http(s) endpoint URL: {endpoint!r} ({exc})") from None
+    except httpx.HTTPError as exc:
+        raise KgError(f"request to {endpoint} failed: {_reason(exc)}") from None
+
+
+def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, action: str) -> str:
+    """A one-line message for a 4xx/5xx answer, quoting the server's own message.
+
+    ``action`` says what was refused ("the query", "the upload")."""
+    status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+    detail = server_message(response)
+    if response.status_code == 401:
+        if auth is None:
+            return (f"{endpoint} asks for credentials ({status}): set {USER_ENV} and {PASSWORD_ENV}, "
+                    f"or {TOKEN_ENV}")
+        source = TOKEN_ENV if isinstance(auth, BearerAuth) else f"{USER_ENV}/{PASSWORD_ENV}"
+        return f"{endpoint} refused the credentials from {source} ({status})"
+    hint = " (is this the endpoint's URL?)" if response.status_code in (404, 405) else ""
+    verb = "failed on" if response.status_code >= 500 else "refused"
+    return f"{endpoint} {verb} {action}: {status}{hint}" + (f": {detail}" if detail else "")
+
+
+def server_message(response: httpx.Response) -> str:
+    """The first :data:`MESSAGE_CHARS` characters of an answer's text, tags and runs of
+    white space removed (servers explain errors in HTML pages as often as in plain text)."""
+    try:
+        text = response.text
+    except (httpx.ResponseNotRead, UnicodeDecodeError):
+        return ""
+    if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
+        text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        text = html.unescape(re.sub(r"<[^>]*>", " ", text))
+    text = " ".join(text.split())
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS - 1] + "…"
+
+
+def _seconds(session: httpx.Client) -> str:
+    timeout = session.timeout.read or session.timeout.connect
+    return f"{timeout:g} s" if timeout is not None else "the timeout"
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return " ".join(text.split())

@@ -1,0 +1,221 @@
+"""A SPARQL 1.1 Protocol client: the catalog and ad-hoc queries asked of any endpoint.
+
+``kg query --endpoint URL`` sends the query by POST (form-encoded, so long queries fit),
+asks for SPARQL Query Results JSON (or XML), and turns the answer into the same
+:class:`kg.query.Results` the embedded engines give, so every output format works alike.
+
+Parameters are bound as the embedded engines bind them: a VALUES block opening the WHERE
+clause, each value an RDF term written by pyoxigraph's serializer (:func:`kg.query.with_values`),
+never pasted text. Project prefixes a query uses without declaring them are declared in front
+of it (the embedded engines know them; a remote endpoint does not).
+
+Every failure is one KgError line: unreachable, no answer within the timeout, HTTP 4xx/5xx
+(with the server's own message), refused or missing credentials, an HTML page instead of
+results, a format the server cannot give (406, or another content type), an answer cut off.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import time
+import urllib.parse
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Callable, Iterable
+
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.query import Result, ResultException
+
+from kg.query.catalog import CatalogQuery
+from kg.errors import KgError
+from kg.labels import LANGUAGES
+from kg.namespaces import PREFIXES
+from kg.query.engines import bind_parameters
+from kg.store.sparql import Results, with_values
+from kg import http
+
+#: SPARQL Query Results JSON first, XML second (both W3C Recommendations; every SPARQL 1.1
+#: endpoint gives one of them).
+ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
+JSON_TYPES = ("application/sparql-results+json", "application/json")
+XML_TYPES = ("application/sparql-results+xml", "application/xml", "text/xml")
+DEFAULT_TIMEOUT = 60.0
+#: IRIs per label lookup (a VALUES block of this many IRIs stays well under any server's limit).
+LABEL_BATCH = 200
+
+_DECLARED = re.compile(r"^\s*PREFIX\s+([A-Za-z][\w.\-]*)?:", re.IGNORECASE | re.MULTILINE)
+_USED = re.compile(r"(?<![\w<?$:/#])([A-Za-z][\w\-]*(?:\.[\w\-]+)*):(?!//)")
+
+
+class Endpoint:
+    """A SPARQL 1.1 Protocol query endpoint.
+
+    ``url``: the query URL (e.g. ``http://host:8890/sparql``); ``default_graphs``: IRIs sent as
+    ``default-graph-uri`` (the graphs the query reads as its default graph; none: the
+    endpoint's own default); ``timeout``: seconds for connecting and for each read.
+    Credentials from the environment (:mod:`kg.http`). Use as a context manager, or
+    call :meth:`close`."""
+
+    def __init__(self, url: str, *, default_graphs: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT):
+        self.url = http.check_url(url)
+        self.default_graphs = list(default_graphs)
+        self.timeout = timeout
+        self._auth = http.auth_from_environment()
+        self._session = http.client(timeout)
+
+    def __enter__(self) -> Endpoint:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def select(self, text: str) -> Results:
+        """The answer to a SELECT or ASK query (``text`` as it is sent) as :class:`Results`;
+        ``seconds`` is the time from sending the request to the parsed answer."""
+        started = time.perf_counter()
+        form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
+        response = http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
+                             content=form.encode("utf-8"),
+                             headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
+        results = self._results(response)
+        results.seconds = time.perf_counter() - started
+        return results
+
+    def _results(self, response) -> Results:
+        if response.status_code == 406:
+            raise KgError(f"{self.url} cannot give SPARQL results as JSON or XML (HTTP 406 Not Acceptable)"
+                          + _detail(response))
+        if response.status_code >= 400:
+            raise KgError(http.refusal(response, self.url, self._auth, "the query"))
+        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media in JSON_TYPES:
+            return parse_results(response.content, "json", self.url)
+        if media in XML_TYPES:
+            return parse_results(response.content, "xml", self.url)
+        if media in ("text/html", "application/xhtml+xml") or response.content.lstrip()[:1] == b"<":
+            title = re.search(rb"(?is)<title[^>]*>(.*?)</title>", response.content)
+            shown = " ".join(title.group(1).decode("utf-8", "replace").split()) if title else http.server_message(response)
+            raise KgError(f"{self.url} answered with an HTML page, not SPARQL results (is it the query URL?)"
+                          + (f": {shown[:120]}" if shown else ""))
+        raise KgError(f"{self.url} answered {media or 'without a content type'}, not SPARQL results JSON or XML")
+
+    def labeler(self, lang: str, results: Results) -> Callable[[URIRef], str | None]:
+        """Labels for the IRIs in ``results``, in ``lang`` first, asked of the endpoint in
+        batches on first use (a format that shows no labels asks nothing)."""
+        preference = [tag.lower() for tag in (lang, *(other for other in LANGUAGES if other != lang))]
+        found: dict[str, dict[str, str]] | None = None
+
+        def lookup(iri: URIRef) -> str | None:
+            nonlocal found
+            if found is None:
+                iris = sorted({str(t) for row in results.rows for t in row if isinstance(t, URIRef)})
+                found = self._labels(iris)
+            labels = found.get(str(iri), {})
+            return next((labels[tag] for tag in preference if tag in labels), None)
+
+        return lookup
+
+    def _labels(self, iris: list[str]) -> dict[str, dict[str, str]]:
+        found: dict[str, dict[str, str]] = {}
+        for start in range(0, len(iris), LABEL_BATCH):
+            values = " ".join(f"<{iri}>" for iri in iris[start:start + LABEL_BATCH] if _plain_iri(iri))
+            if not values:
+                continue
+            answer = self.select(f"SELECT ?s ?label WHERE {{ VALUES ?s {{ {values} }} ?s <{RDFS.label}> ?label }}")
+            for subject, label in answer.rows:
+                if isinstance(label, Literal):
+                    found.setdefault(str(subject), {})[(label.language or "").lower()] = str(label)
+        return found
+
+
+def parse_results(body: bytes, fmt: str, url: str = "the endpoint") -> Results:
+    """SPARQL Query Results JSON or XML (``fmt``) as :class:`Results` (rdflib's parsers); a
+    body cut off or not in the format is a KgError saying so."""
+    try:
+        parsed = Result.parse(io.BytesIO(body), format=fmt)
+        if parsed.type == "ASK":
+            return Results(["ASK"], [(Literal(bool(parsed.askAnswer)),)])
+        variables = [str(v) for v in parsed.vars or []]
+        return Results(variables, [tuple(row[i] for i in range(len(variables))) for row in parsed])
+    except (json.JSONDecodeError, ElementTree.ParseError, ResultException, KeyError, TypeError, ValueError,
+            AttributeError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise KgError(f"{url} sent incomplete or malformed SPARQL results {fmt.upper()} "
+                      f"({len(body)} bytes): {reason}") from None
+
+
+def declare_prefixes(text: str) -> str:
+    """``text`` with PREFIX declarations in front for the project prefixes it uses (``ckg:x``)
+    without declaring them; a query that declares all of its prefixes is returned unchanged."""
+    declared = {m.group(1) or "" for m in _DECLARED.finditer(text)}
+    used = {m.group(1) for m in _USED.finditer(_without_strings_and_iris(text))}
+    missing = [p for p in PREFIXES if p in used and p not in declared]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
+
+
+def query_form(text: str) -> str:
+    """``SELECT``, ``ASK``, ``CONSTRUCT`` or ``DESCRIBE`` (the text must parse)."""
+    try:
+        return parseQuery(text)[1].name.removesuffix("Query").upper()
+    except (ParseException, IndexError, AttributeError):
+        return "SELECT"  # perhaps an engine's extension: the endpoint judges it
+
+
+def run_text(text: str, endpoint: Endpoint) -> Results:
+    """An ad-hoc SELECT or ASK query. The endpoint's own parser judges it (it may accept its
+    engine's extensions, such as Virtuoso's ``bif:`` functions) and explains a syntax error."""
+    if query_form(text) not in ("SELECT", "ASK"):
+        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+    return endpoint.select(declare_prefixes(text))
+
+
+def bound_text(query: CatalogQuery, params: dict[str, str] | None = None) -> str:
+    """A catalog query's text with its parameters (given or default) bound as kg query binds
+    them: a VALUES block of escaped RDF terms opening the WHERE clause."""
+    return with_values(query.text, bind_parameters(query, params or {}))
+
+
+def run_query(query: CatalogQuery, params: dict[str, str] | None, endpoint: Endpoint) -> Results:
+    """A catalog question asked of ``endpoint``, its parameters bound as RDF terms."""
+    return endpoint.select(declare_prefixes(bound_text(query, params)))
+
+
+def ask(url: str, *, query: CatalogQuery | None = None, sparql: str | None = None,
+        params: dict[str, str] | None = None, default_graphs: Iterable[str] = (),
+        timeout: float = DEFAULT_TIMEOUT, lang: str = "en", fmt: str = "table") -> str:
+    """``kg query --endpoint``: a catalog question (``query``, with ``params``) or an ad-hoc
+    ``sparql`` text asked of ``url``, rendered in ``fmt`` with labels in ``lang``."""
+    with Endpoint(url, default_graphs=default_graphs, timeout=timeout) as endpoint:
+        if sparql is not None:
+            if params:
+                raise KgError("--param applies to catalog queries, which declare their parameters")
+            results = run_text(sparql, endpoint)
+        else:
+            results = run_query(query, params, endpoint)
+        results.labeler = endpoint.labeler(lang, results)
+        return results.render(fmt)
+
+
+def _detail(response) -> str:
+    message = http.server_message(response)
+    return f": {message}" if message else ""
+
+
+def _plain_iri(iri: str) -> bool:
+    return not re.search(r"[\s<>\"{}|^`\\]", iri)
+
+
+def _without_strings_and_iris(text: str) -> str:
+    """The query text with comments, string literals and <IRIs> blanked out, so that a colon
+    inside them is not taken for a prefixed name."""
+    text = re.sub(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'', " ", text, flags=re.S)
+    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', " ", text)
+    text = re.sub(r"<[^<>\"{}|^`\\\s]*>", " ", text)
+    return re.sub(r"#[^\n]*", " ", text)

@@ -1,0 +1,508 @@
+"""The persistent store: every input graph in one on-disk Oxigraph store, kept current.
+
+Layout of a store directory (``dist/store`` by default)::
+
+    CURRENT                 the name of the published generation ("gen-000007")
+    gen-000007/oxigraph/    the Oxigraph (RocksDB) store of that generation
+    gen-000007/manifest.json   what it was built from (see :class:`Manifest`)
+    gen-000007/.readers     locked shared by every process reading this generation
+    cache/<sha256>.nt       each input file as N-Triples with its terms as written
+    .lock                   locked by the one process writing a new generation
+
+Each input file (the ontology, every curated data file, every import and link set of the
+workspace) is its own named graph, and the store's default graph holds their union (a set:
+a triple stated by two files is there once), so queries see the whole graph and ``GRAPH``
+patterns see where a triple came from. Oxigraph's ``use_default_graph_as_union`` is not used
+because it repeats a triple once per graph that states it, which changes every COUNT.
+
+A published generation is never written again. A writer makes the next one from a checkpoint
+of the current one (hard links to its immutable table files: milliseconds at a million
+triples), applies the changes, records them in the manifest and only then points
+``CURRENT`` at it. A process killed half-way leaves ``CURRENT`` where it was, so the store
+answers exactly as before; the abandoned generation is removed by the next writer. Readers
+hold a shared lock on the generation they opened, and a generation is removed only when no
+reader holds it, so ``kg serve`` keeps answering from its generation while ``kg import``
+publishes the next (Oxigraph documents a read-only open beside a writer as undefined).
+
+The cache keeps what the Oxigraph store cannot give back: literals exactly as written (the
+store keeps values: ``"5"^^xsd:positiveInteger`` would come back as ``"5"^^xsd:integer``).
+Exports, validation and the rdflib reference engine read it.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import __version__
+from kg.errors import KgError
+from kg.store import ntriples
+
+#: Bumped when the layout or the meaning of a generation changes: a store of another format is
+#: rebuilt from its inputs.
+STORE_FORMAT = 1
+Progress = Callable[[str], None]
+_GENERATION = re.compile(r"^gen-(\d{6})$")
+#: A graph at least this large is removed from the default graph by rebuilding the default graph
+#: from the other graphs' cached N-Triples (one bulk load) rather than triple by triple.
+REBUILD_DEFAULT_ABOVE = 50_000
+
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input file and the named graph it becomes. ``role``: ontology, data, workspace
+    (an import or link set) or added (``kg build --add``)."""
+
+    path: Path
+    graph: str
+    role: str
+
+
+@dataclass
+class Entry:
+    """What the store holds of one input: its file (path, size, modification time and
+    SHA-256 of the bytes) and the number of triples in its named graph."""
+
+    graph: str
+    path: str
+    role: str
+    sha256: str
+    size: int
+    mtime_ns: int
+    triples: int
+
+
+@dataclass
+class Manifest:
+    """What a generation was built from: the store format, the package version and one
+    :class:`Entry` per named graph; ``triples``: the default graph's size (the union)."""
+
+    generation: int
+    format: int = STORE_FORMAT
+    version: str = __version__
+    entries: dict[str, Entry] = field(default_factory=dict)
+    triples: int = 0
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["entries"] = [asdict(e) for e in sorted(self.entries.values(), key=lambda e: e.graph)]
+        return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Manifest:
+        data = json.loads(text)
+        entries = {e["graph"]: Entry(**e) for e in data.pop("entries")}
+        return cls(entries=entries, **data)
+
+
+@dataclass
+class Changes:
+    """How a store differs from its inputs. ``rebuild``: nothing usable (no store, another
+    format or package version); otherwise the graphs to add, remove and replace."""
+
+    rebuild: bool = False
+    reason: str = ""
+    added: list[Input] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: list[Input] = field(default_factory=list)
+
+    @property
+    def current(self) -> bool:
+        return not (self.rebuild or self.added or self.removed or self.changed)
+
+    def describe(self) -> str:
+        """One line for a person: what makes the store stale."""
+        if self.rebuild:
+            return self.reason
+        parts = []
+        for label, items in (("new", [i.path.name for i in self.added]),
+                             ("changed", [i.path.name for i in self.changed]),
+                             ("removed", [g.rsplit("/", 1)[-1] for g in self.removed])):
+            if items:
+                shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
+                parts.append(f"{label}: {shown}")
+        return "; ".join(parts) or "current"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class GraphStore:
+    """A store directory (see the module's docstring). Cheap to create: nothing is opened
+    until :meth:`reader` or :meth:`update`."""
+
+    def __init__(self, directory: Path | str):
+        self.directory = Path(directory)
+
+    # -- generations -------------------------------------------------------------------------
+
+    def _current_name(self) -> str | None:
+        try:
+            name = (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        return name if _GENERATION.match(name) and (self.directory / name / "manifest.json").is_file() else None
+
+    def manifest(self) -> Manifest | None:
+        """The published generation's manifest, or None when there is none (or it is of
+        another format: unusable)."""
+        name = self._current_name()
+        if name is None:
+            return None
+        try:
+            manifest = Manifest.from_json((self.directory / name / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+        return manifest if manifest.format == STORE_FORMAT else None
+
+    def cache_path(self, sha256: str) -> Path:
+        return self.directory / "cache" / f"{sha256}.nt"
+
+    # -- what is stale -----------------------------------------------------------------------
+
+    def changes(self, inputs: Sequence[Input]) -> Changes:
+        """Compare the published generation with ``inputs``. A file whose size and
+        modification time equal the manifest's is taken as unchanged without reading it;
+        otherwise its SHA-256 decides."""
+        manifest = self.manifest()
+        if manifest is None:
+            exists = (self.directory / "CURRENT").exists()
+            return Changes(rebuild=True, reason="the store is of another format" if exists else "no store yet")
+        if manifest.version != __version__:
+            return Changes(rebuild=True, reason=f"built by county-kg {manifest.version}, this is {__version__}")
+        found = Changes()
+        wanted = {i.graph: i for i in inputs}
+        for graph, given in wanted.items():
+            entry = manifest.entries.get(graph)
+            if entry is None:
+                found.added.append(given)
+            elif entry.path != str(given.path.resolve()) or entry.role != given.role or not _same_file(entry, given.path):
+                found.changed.append(given)
+        found.removed = sorted(g for g in manifest.entries if g not in wanted)
+        return found
+
+    # -- reading -----------------------------------------------------------------------------
+
+    @contextmanager
+    def reader(self) -> Iterator[Reader]:
+        """The published generation, opened read-only and held (shared lock) until the block
+        ends. A KgError when there is none."""
+        for _attempt in range(5):
+            name = self._current_name()
+            if name is None:
+                raise KgError(f"{self.directory}: no store (run `kg build`)")
+            generation = self.directory / name
+            try:
+                handle = open(generation / ".readers", "a+b")
+            except FileNotFoundError:
+                continue  # removed between reading CURRENT and locking it: read CURRENT again
+            try:
+                fcntl.flock(handle, fcntl.LOCK_SH)
+                if not (generation / "manifest.json").is_file():
+                    continue
+                manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
+                try:
+                    store = ox.Store.read_only(str(generation / "oxigraph"))
+                except OSError as exc:
+                    raise KgError(f"{generation}: cannot open the store: {exc}") from None
+                view = Reader(self, generation, manifest, store)
+                try:
+                    yield view
+                finally:
+                    view.close()
+                return
+            finally:
+                handle.close()
+        raise KgError(f"{self.directory}: the store keeps changing; try again")
+
+    # -- writing -----------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer_lock(self, progress: Progress) -> Iterator[None]:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / ".lock", "a+b") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                progress(f"waiting for another kg command to finish writing {self.directory} ...")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+
+    def update(self, inputs: Sequence[Input], *, progress: Progress = _quiet,
+               before_publish: Callable[[Reader | None, ox.Store, Manifest, Changes], None] | None = None,
+               force: bool = False) -> tuple[Manifest, Changes]:
+        """Bring the store up to date with ``inputs``: a new generation with the changed
+        graphs replaced, published atomically. Returns its manifest and what changed (nothing
+        is written when the store is current, unless ``force``).
+
+        ``before_publish(previous, store, manifest, changes)`` runs with the new generation
+        open read-write before it is published (a validation that may refuse it by raising);
+        ``previous`` is a :class:`Reader` of the published generation, or None.
+
+        Raises KgError for an input that cannot be read (naming the file and line)."""
+        with self._writer_lock(progress):
+            changes = self.changes(inputs)
+            if changes.current and not force:
+                return self.manifest(), changes
+            if force and not changes.rebuild:
+                changes = Changes(rebuild=True, reason="rebuild asked for")
+            self._collect()
+            previous_name = self._current_name()
+            number = self._next_number()
+            generation = self.directory / f"gen-{number:06d}"
+            shutil.rmtree(generation, ignore_errors=True)
+            generation.mkdir(parents=True)
+            try:
+                manifest = self._write_generation(generation, number, previous_name, inputs, changes, progress,
+                                                  before_publish)
+            except BaseException:
+                shutil.rmtree(generation, ignore_errors=True)
+                raise
+            self._publish(generation)
+            self._collect()
+            return manifest, changes
+
+    def _next_number(self) -> int:
+        numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _GENERATION.match(p.name))]
+        return max(numbers, default=0) + 1
+
+    def _write_generation(self, generation: Path, number: int, previous_name: str | None, inputs: Sequence[Input],
+                          changes: Changes, progress: Progress, before_publish) -> Manifest:
+        location = generation / "oxigraph"
+        previous = None if changes.rebuild or previous_name is None else self.directory / previous_name
+        if previous is not None:
+            manifest = Manifest.from_json((previous / "manifest.json").read_text(encoding="utf-8"))
+            removing = [*changes.removed, *(i.graph for i in changes.changed)]
+            if sum(manifest.entries[g].triples for g in removing) > REBUILD_DEFAULT_ABOVE:
+                # Removing a large graph from the union triple by triple costs more than
+                # loading everything again.
+                previous = None
+        if previous is not None:
+            manifest.generation = number
+            old = ox.Store.read_only(str(previous / "oxigraph"))
+            old.backup(str(location))  # hard links to the immutable table files
+            del old
+            adding = [*changes.added, *changes.changed]
+        else:
+            manifest = Manifest(generation=number)
+            removing, adding = [], list(inputs)
+        store = ox.Store(str(location))
+        try:
+            cached = {i.graph: self._cache(i, progress) for i in adding}
+            for graph in removing:
+                progress(f"  removing {graph}")
+                _remove_from_default(store, graph)
+                store.remove_graph(ox.NamedNode(graph))
+                del manifest.entries[graph]
+            if adding:
+                progress(f"  loading {len(adding)} graph(s), {sum(e.triples for e, _ in cached.values())} triples")
+                quads = generation / ".load.nq"
+                with open(quads, "wb") as out:
+                    for given in adding:
+                        entry, path = cached[given.graph]
+                        _write_nquads(out, path, given.graph)
+                        manifest.entries[given.graph] = entry
+                # One document: a blank node of a file is one node in its named graph and in
+                # the union (a load gives labels fresh identities per document).
+                store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+                quads.unlink()
+            manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
+            store.flush()
+            if before_publish is not None:
+                if previous_name is not None and previous is not None:
+                    with self.reader() as view:
+                        before_publish(view, store, manifest, changes)
+                else:
+                    before_publish(None, store, manifest, changes)
+            store.flush()
+        finally:
+            del store
+        _write_atomic(generation / "manifest.json", manifest.to_json().encode("utf-8"))
+        (generation / ".readers").touch()
+        return manifest
+
+    def _cache(self, given: Input, progress: Progress) -> tuple[Entry, Path]:
+        """The input's N-Triples (terms as written, blank-node labels unique to the file) in
+        the cache, written once per content."""
+        stat = given.path.stat()
+        digest = sha256_of(given.path)
+        path = self.cache_path(digest)
+        if not path.is_file():
+            progress(f"  reading {given.path}")
+            text = ntriples.dump([given.path])
+            text = _unique_blank_nodes(text, digest[:12])
+            _write_atomic(path, text)
+        triples = _count_lines(path)
+        return Entry(given.graph, str(given.path.resolve()), given.role, digest, stat.st_size, stat.st_mtime_ns,
+                     triples), path
+
+    def _publish(self, generation: Path) -> None:
+        _write_atomic(self.directory / "CURRENT", (generation.name + "\n").encode("utf-8"))
+
+    def _collect(self) -> None:
+        """Remove generations that are neither published nor read, and cache files no
+        remaining generation refers to."""
+        current = self._current_name()
+        kept: list[Path] = []
+        for path in sorted(self.directory.iterdir()):
+            if not _GENERATION.match(path.name) or path.name == current:
+                if _GENERATION.match(path.name):
+                    kept.append(path)
+                continue
+            readers = path / ".readers"
+            if readers.exists():
+                with open(readers, "a+b") as handle:
+                    try:
+                        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    except OSError:
+                        kept.append(path)  # a reader still holds it
+                        continue
+                    shutil.rmtree(path, ignore_errors=True)
+            else:
+                shutil.rmtree(path, ignore_errors=True)  # never published (a killed writer)
+        referenced = set()
+        for path in kept:
+            try:
+                manifest = Manifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError, TypeError, KeyError):
+                continue
+            referenced |= {e.sha256 for e in manifest.entries.values()}
+        cache = self.directory / "cache"
+        if cache.is_dir():
+            for path in cache.iterdir():
+                if path.suffix == ".nt" and path.stem not in referenced:
+                    path.unlink(missing_ok=True)
+                elif path.name.startswith("."):
+                    path.unlink(missing_ok=True)  # a temporary file of a killed writer
+
+
+@dataclass
+class Reader:
+    """A published generation, open read-only: ``store`` (pyoxigraph, default graph = the
+    union of the named graphs) and ``manifest``."""
+
+    owner: GraphStore
+    generation: Path
+    manifest: Manifest
+    store: ox.Store
+
+    def ntriples_path(self, graph: str) -> Path:
+        """The cached N-Triples (terms as written) of one named graph."""
+        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+
+    def ntriples(self, graphs: Sequence[str] | None = None) -> bytes:
+        """The N-Triples of the given named graphs (default: all, in graph order), joined."""
+        names = sorted(self.manifest.entries) if graphs is None else graphs
+        return b"".join(self.ntriples_path(g).read_bytes() for g in names)
+
+    def close(self) -> None:
+        self.store = None
+
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+def _same_file(entry: Entry, path: Path) -> bool:
+    try:
+        stat = path.stat()
+    except OSError:
+        return False
+    if stat.st_size != entry.size:
+        return False
+    if stat.st_mtime_ns == entry.mtime_ns:
+        return True
+    return sha256_of(path) == entry.sha256
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, path)
+
+
+def _count_lines(path: Path) -> int:
+    count = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            count += block.count(b"\n")
+    return count
+
+
+def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
+    """Prefix every blank-node label with the file's digest, so labels of two files never
+    meet (``kg synth`` writes ``_:b1`` in every file) and the same file always gives the same
+    labels. N-Triples as pyoxigraph writes it: subject, predicate and object separated by
+    single spaces, and neither a subject nor a predicate holds a space."""
+    if b"_:" not in text:
+        return text
+    marker = b"_:" + prefix.encode("ascii") + b"x"
+    out = []
+    for line in text.split(b"\n"):
+        if b"_:" in line:
+            subject, predicate, rest = line.split(b" ", 2)
+            if subject.startswith(b"_:"):
+                subject = marker + subject[2:]
+            if rest.startswith(b"_:"):
+                rest = marker + rest[2:]
+            line = b" ".join((subject, predicate, rest))
+        out.append(line)
+    return b"\n".join(out)
+
+
+def _write_nquads(out, path: Path, graph: str) -> None:
+    """Each triple of a cached N-Triples file twice, as N-Quads: in its named graph and in the
+    default graph (the union; Oxigraph keeps a quad once, so a triple two files state is
+    there once)."""
+    suffix = f" <{graph}> .\n".encode("utf-8")
+    with open(path, "rb") as handle:
+        for line in handle:
+            if line.endswith(b" .\n"):
+                out.write(line[:-3] + suffix)
+                out.write(line)
+
+
+def _remove_from_default(store: ox.Store, graph: str) -> None:
+    """Remove from the default graph the triples of ``graph`` that no other named graph
+    states."""
+    name = ox.NamedNode(graph)
+    gone = []
+    for quad in store.quads_for_pattern(None, None, None, name):
+        others = sum(1 for q in store.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+                     if not isinstance(q.graph_name, ox.DefaultGraph))
+        if others <= 1:
+            gone.append(ox.Quad(quad.subject, quad.predicate, quad.object, ox.DefaultGraph()))
+    for quad in gone:
+        store.remove(quad)
+
+
+def default_location() -> Path:
+    """Where commands find the store: ``$KG_STORE``, else ``dist/store`` under the current
+    directory."""
+    return Path(os.environ.get("KG_STORE") or Path.cwd() / "dist" / "store")
+

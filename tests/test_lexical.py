@@ -1,0 +1,212 @@
+"""Ill-formed lexical forms (kg.validate.lexical): a literal whose lexical form is outside its
+XSD datatype's lexical space is a violation naming the node and the value, on every engine
+and every validation path.
+
+tests/fixtures/lexical/<family>-valid.ttl and <family>-invalid.ttl hold, per datatype family
+(decimal, integer and its subtypes, float/double/boolean, date, dateTime/time, the Gregorian
+fragments, durations, language tags), well-formed and ill-formed forms, on predicates the
+shapes constrain (the result is on the property shape declaring sh:datatype) and on one they
+do not (ex:notes: the result is ckgsh:LexicalFormCheck). Each ``# expect:`` line of an invalid
+fixture is one violation: focus | path | component | value. The valid fixtures conform.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import XSD as _XSD
+
+XSD = Namespace(str(_XSD))  # (a plain Namespace: pytest probes module globals, which a ClosedNamespace warns about)
+
+from kg.namespaces import PREFIXES, SH
+from kg.store import fast
+from kg.store.load import load
+from kg.validate import engines, lexical, partitions
+from kg.validate import store as vstore
+from kg.validate.report import validate_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lexical"
+SUPPORT = Path(__file__).parent / "fixtures" / "shapes" / "_support.ttl"
+FAMILIES = sorted({p.name.rsplit("-", 1)[0] for p in FIXTURES.glob("*.ttl")})
+NAMES = {**{p: str(ns) for p, ns in PREFIXES.items()}, "ex": "https://example.org/lexical#"}
+
+
+def expand(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if text.startswith("<") and text.endswith(">"):
+        return text[1:-1]
+    prefix, _sep, local = text.partition(":")
+    return NAMES[prefix] + local if prefix in NAMES else text
+
+
+def literal(text: str) -> Literal:
+    turtle = f"@prefix xsd: <{XSD}> . <urn:s> <urn:p> {text} ."
+    return next(iter(Graph().parse(data=turtle, format="turtle").objects()))
+
+
+def expected(family: str) -> set[tuple]:
+    found = set()
+    for line in (FIXTURES / f"{family}-invalid.ttl").read_text(encoding="utf-8").splitlines():
+        if line.startswith("# expect: "):
+            focus, path, component, value = (part.strip() for part in line[len("# expect: "):].split(" | "))
+            found.add((expand(focus), expand(path), expand(component), literal(value)))
+    assert found, f"{family}-invalid.ttl names no expected result"
+    return found
+
+
+def violations(rows) -> set[tuple]:
+    """(focus, path IRI, component, value) of the violations among engine rows."""
+    return {(str(focus), expand(path), str(component), value)
+            for focus, path, component, severity, _message, value, _shape in rows if severity == SH.Violation}
+
+
+def files(family: str, kind: str) -> list[Path]:
+    return [SUPPORT, FIXTURES / f"{family}-{kind}.ttl"]
+
+
+def paths_of(fixture_files: list[Path]) -> dict[str, set[tuple]]:
+    """The violations each validation path finds for these files."""
+    loaded = load(fixture_files)
+    found = {}
+    for engine in ("pyshacl", "turbo"):
+        run = engines.validate(loaded.data, loaded.shapes, engine, ontology=loaded.ontology)
+        found[engine] = violations(run.rows)
+    graph = fast.load(fixture_files)
+    found["text, whole"] = violations(partitions.validate_shacl(graph, partitioned=False).rows)
+    found["text, partitioned"] = violations(
+        partitions.validate_shacl(graph, partitioned=True, partition_size=20, workers=2).rows)
+    subjects = sorted({str(s) for s in loaded.data.subjects() if isinstance(s, URIRef)})
+    found["store"] = violations(partitions.validate_focus(graph, subjects).rows)
+    before = vstore.validate_state(fast.load([SUPPORT]), checks=False, quotes=False)
+    vstore.validate_import(before, fixture_files[-1], checks=False, quotes=False)
+    found["incremental import"] = violations(before.shacl.rows)
+    return found
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_valid_forms_conform_on_every_path(family):
+    found = paths_of(files(family, "valid"))
+    assert found == {name: set() for name in found}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_ill_formed_forms_are_violations_on_every_path(family):
+    want = expected(family)
+    found = paths_of(files(family, "invalid"))
+    for name, rows in found.items():
+        assert rows == want, f"{name}: missing {want - rows}, unexpected {rows - want}"
+
+
+def test_the_report_names_node_value_and_shape():
+    report = validate_files(files("decimal", "invalid"), checks=False, quotes=False)
+    assert not report.conforms
+    [result] = [r for r in report.violations if r.component == "sh:DatatypeConstraintComponent"]
+    assert str(result.focus).endswith("/observation/fixture-output-value-2022")
+    assert (result.path, result.value, result.source) == (
+        "sdmx-measure:obsValue", '"5.8e8"^^xsd:decimal', "ckgsh:Observation-obsValue")
+    text = report.to_text()
+    assert 'value:      "5.8e8"^^xsd:decimal' in text
+    assert lexical.MARK not in text and lexical.MARK not in report.to_json() and lexical.MARK not in report.to_turtle()
+    unconstrained = [r for r in report.violations if r.component == "ckgsh:LexicalFormCheck"]
+    assert {r.value for r in unconstrained} == {'"1,234.5"^^xsd:decimal', '" 12.5"^^xsd:decimal',
+                                               '"１２"^^xsd:decimal', '"INF"^^xsd:decimal', '"."^^xsd:decimal'}
+    assert all("is ill-formed, not in the lexical space of xsd:decimal" in r.message and "XSD 1.1 Part 2" in r.message
+               for r in unconstrained)
+
+
+def test_the_literal_is_read_as_written():
+    """rdflib would read "5.8e8"^^xsd:decimal as "580000000" (its default normalisation through
+    Decimal): county-kg keeps the form the file holds, so validation sees it."""
+    loaded = load(files("decimal", "invalid"))
+    values = {str(o) for o in loaded.data.objects(None, URIRef(PREFIXES["sdmx-measure"] + "obsValue"))}
+    assert values == {"5.8e8"}
+
+
+def test_why_rdflib_ill_typed_is_not_enough():
+    """rdflib decides ill_typed with Python's converters, which read forms XSD does not allow,
+    and has none for the Gregorian fragments; the XSD lexical spaces decide here."""
+    cases = [("5.8e8", XSD.decimal), (" 12", XSD.integer), ("１２", XSD.integer), ("INF", XSD.decimal)]
+    for text, datatype in cases:
+        assert Literal(text, datatype=datatype).ill_typed is False
+        assert lexical.ill_formed(text, str(datatype)) is not None
+    assert Literal("97", datatype=XSD.gYear).ill_typed is None
+    assert lexical.ill_formed("97", str(XSD.gYear)) is not None
+    # and the other way round: the end of a day, valid in XSD 1.1, is ill-typed for rdflib
+    assert Literal("2023-01-01T24:00:00", datatype=XSD.dateTime).ill_typed is True
+    assert lexical.ill_formed("2023-01-01T24:00:00", str(XSD.dateTime)) is None
+
+
+@pytest.mark.parametrize("text, datatype, reason", [
+    ("5.8e8", "decimal", "no exponent"),
+    ("2023-02-29", "date", "day 29 does not exist in month 02 of 2023"),
+    ("--02-30", "gMonthDay", "day 30 does not exist in month 02"),
+    ("128", "byte", "outside -128..127"),
+    ("0", "positiveInteger", "outside 1.."),
+    ("-5", "nonNegativeInteger", "outside 0.."),
+])
+def test_reasons_say_what_is_wrong(text, datatype, reason):
+    assert reason in lexical.ill_formed(text, str(XSD) + datatype)
+
+
+def test_datatypes_outside_xsd_are_not_decided_here():
+    assert lexical.ill_formed("anything", "https://w3id.org/county-kg/ontology#DivisionCode") is None
+    assert lexical.ill_formed("x", str(XSD.string)) is None
+
+
+def test_a_huge_integer_is_decided_without_converting_it():
+    digits = "9" * 100_000
+    assert lexical.ill_formed(digits, str(XSD.integer)) is None
+    assert lexical.ill_formed(digits, str(XSD.nonNegativeInteger)) is None
+    assert "outside" in lexical.ill_formed(digits, str(XSD.long))
+    assert "outside" in lexical.ill_formed("-" + digits, str(XSD.nonNegativeInteger))
+    assert lexical.ill_formed("-000", str(XSD.nonNegativeInteger)) is None
+
+
+def test_ntriples_marking_reads_escapes_exactly():
+    """A lexical form with an escape is decided on the parsed term; a typed literal inside a
+    string's text is not one."""
+    text = ('<urn:a> <urn:p> "1\\u0032"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+            '<urn:a> <urn:p> "see \\"5.8e8\\"^^<http://www.w3.org/2001/XMLSchema#decimal> here" .\n'
+            '<urn:a> <urn:p> "1\\"2"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+            '_:b1 <urn:p> "5.8e8"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n')
+    for given in (text, text.encode("utf-8")):
+        marked, marks = lexical.mark_ntriples(given)
+        assert type(marked) is type(given)
+        assert sorted(str(m.literal) for m in marks.items) == ['1"2', "5.8e8"]
+        lines = (marked.decode() if isinstance(marked, bytes) else marked).splitlines()
+        assert lines[0] == text.splitlines()[0] and lines[1] == text.splitlines()[1]
+        assert lines[2].endswith(f'"1\\"2"^^<{lexical.MARK}http://www.w3.org/2001/XMLSchema#integer> .')
+        assert lines[3].startswith("_:b1 ")
+    unchanged, none = lexical.mark_ntriples(text.splitlines()[0] + "\n")
+    assert not none and unchanged == text.splitlines()[0] + "\n"
+
+
+def test_the_input_graph_is_not_changed():
+    loaded = load(files("decimal", "invalid"))
+    before = set(loaded.data)
+    engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
+    assert set(loaded.data) == before
+    assert Literal("5.8e8", datatype=XSD.decimal) in set(loaded.data.objects())
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_exports_keep_every_form_as_written(family):
+    """Well-formed but non-canonical forms ("+1276000000."^^xsd:decimal, "0001"^^xsd:positiveInteger,
+    "0"^^xsd:boolean, "1."^^xsd:float) leave Turtle, TriG and N-Triples as the file writes them:
+    rdflib's short forms would turn "1"^^xsd:boolean into an xsd:integer and "1." into no Turtle."""
+    import pyoxigraph as ox
+
+    from kg.publish.export import serialize
+
+    loaded = load(files(family, "valid"))
+    written = {(str(s), str(p), str(o), str(o.datatype)) for s, p, o in loaded.data
+               if isinstance(o, Literal) and o.datatype is not None}
+    for fmt, parse_as in (("ttl", ox.RdfFormat.TURTLE), ("nt", ox.RdfFormat.N_TRIPLES), ("trig", ox.RdfFormat.TRIG)):
+        read = {(q.subject.value, q.predicate.value, q.object.value, q.object.datatype.value)
+                for q in ox.parse(input=serialize(loaded, fmt), format=parse_as)
+                if isinstance(q.object, ox.Literal) and not q.object.language and isinstance(q.subject, ox.NamedNode)}
+        missing = {w for w in written if w[0].startswith("http") and w not in read}
+        assert not missing, (fmt, sorted(missing)[:5])

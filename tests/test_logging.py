@@ -1,0 +1,59 @@
+"""The `kg` program's terminal holds county-kg's own output only: no library log lines
+(`INFO:root:Loading background ontologies`, `DEBUG:asyncio:Using selector`), no warnings with
+tracebacks (rdflib's for every ill-typed literal); `-v` shows library warnings one line each,
+`-vv` more. Run as the real program, in a subprocess, since logging is set up by the program."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+
+KG = Path(sys.executable).parent / "kg"
+SUPPORT = FIXTURES / "shapes" / "_support.ttl"
+ILL_TYPED = FIXTURES / "lexical" / "integer-invalid.ttl"  # "1e3"^^xsd:integer: rdflib logs a traceback for it
+WEIRD = FIXTURES / "lexical" / "decimal-invalid.ttl"  # "1,234.5"^^xsd:decimal: rdflib's serializer warns
+
+
+def kg(*args, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("KG_WORKSPACE",)}
+    return subprocess.run([str(KG), *map(str, args)], capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=900)
+
+
+LIBRARY_NOISE = ("INFO:root", "DEBUG:asyncio", "Traceback", "Failed to convert", "WARNING:", "DEBUG:", "UserWarning")
+
+
+@pytest.mark.slow
+def test_build_quiet_prints_nothing_on_stderr(tmp_path):
+    """pyLODE (imported for ontology.html) configures the root logger at DEBUG when imported; the
+    program's logging is set up first, so its records and asyncio's never show."""
+    result = kg("build", "-q", "-o", tmp_path / "dist", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout.startswith(f"Built {tmp_path / 'dist'}/:")
+
+
+def test_an_ill_typed_literal_is_a_violation_not_a_traceback(tmp_path):
+    result = kg("validate", SUPPORT, ILL_TYPED, cwd=tmp_path)
+    assert result.returncode == 1
+    assert '"1e3"^^xsd:integer' in result.stdout
+    assert not any(noise in result.stderr for noise in LIBRARY_NOISE), result.stderr
+    assert result.stderr == ""
+
+
+def test_library_warnings_show_only_with_verbose(tmp_path):
+    quiet = kg("validate", "--format", "turtle", SUPPORT, WEIRD, cwd=tmp_path)
+    assert quiet.returncode == 1 and quiet.stderr == ""
+    verbose = kg("-v", "validate", "--format", "turtle", SUPPORT, WEIRD, cwd=tmp_path)
+    assert verbose.returncode == 1 and "sh:DatatypeConstraintComponent" in verbose.stdout
+    lines = verbose.stderr.splitlines()
+    assert lines and all(line.startswith("py.warnings: WARNING: UserWarning: ") for line in lines), verbose.stderr
+    assert "Traceback" not in verbose.stderr
+    more = kg("-vv", "validate", "--format", "turtle", SUPPORT, WEIRD, cwd=tmp_path)
+    assert more.returncode == 1 and set(lines) <= set(more.stderr.splitlines())

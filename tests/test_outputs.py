@@ -1,0 +1,495 @@
+"""What kg writes, and what it never touches (kg.outputs): every command that writes claims its
+output before any work, refuses with one line and exit 2 what it did not write or cannot write,
+and Ctrl-C stops it with exit 130, leaving no temporary file and the previous output as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg import outputs
+from kg.cli import main
+
+from conftest import FIXTURES
+
+TABLE = FIXTURES / "linking" / "zhaotong-2022.csv"
+MAPPING = FIXTURES / "linking" / "zhaotong-2022.toml"
+KG = Path(sys.executable).with_name("kg")
+OTHER = """@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<http://example.org/other/sf> rdfs:label "水富市"@zh-Hant .
+<http://example.org/other/zt> rdfs:label "昭通市"@zh-Hant .
+"""
+MINE = "my own notes: kg must not touch them\n"
+
+
+def snapshot(directory: Path) -> dict[str, str]:
+    """Every entry under ``directory`` (hidden ones and .git included) with its SHA-256 ("dir" for directories)."""
+    return {str(p.relative_to(directory)): "dir" if p.is_dir() and not p.is_symlink()
+            else hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.rglob("*"))}
+
+
+def invoke(*args) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def assert_one_line_error(code: int, output: str, *words: str) -> None:
+    assert code == 2, output
+    assert output.startswith("kg: error: ") and output.count("\n") == 1, output
+    assert "Traceback" not in output
+    for word in words:
+        assert word in output, output
+
+
+@pytest.fixture
+def no_work(monkeypatch):
+    """Fails the test if a command starts its work (reads its inputs, loads or generates
+    anything) before it has checked its output."""
+    import kg.build.pipeline
+    import kg.link.discover
+    import kg.link.gazetteer
+    import kg.link.importer
+    import kg.publish.export
+    import kg.store.load
+    import kg.synth.generate
+
+    def started(*_args, **_kwargs):
+        raise AssertionError("the command started its work before checking its output")
+
+    for module, name in [(kg.build.pipeline, "inputs"), (kg.build.pipeline, "clean_sources"),
+                         (kg.publish.export, "load"), (kg.store.load, "project"), (kg.link.gazetteer, "generate"),
+                         (kg.synth.generate, "triples"), (kg.link.discover, "read_other"),
+                         (kg.link.importer, "decode")]:
+        monkeypatch.setattr(module, name, started)
+
+
+@pytest.fixture
+def place(tmp_path) -> Path:
+    """A directory for one test's inputs and outputs: the other dataset for `kg link` is in it."""
+    (tmp_path / "other.ttl").write_text(OTHER, encoding="utf-8")
+    return tmp_path
+
+
+#: Every command that writes one file: its arguments with the file ``out`` (``ws``: a workspace).
+FILE_COMMANDS = {
+    "export": lambda out, ws, here: ["export", "--format", "ttl", "-o", out],
+    "viz": lambda out, ws, here: ["viz", "-o", out],
+    "gazetteer": lambda out, ws, here: ["gazetteer", "-o", out],
+    "synth": lambda out, ws, here: ["synth", "--counties", "2", "--format", "ttl", "-o", out],
+    "import --report": lambda out, ws, here: ["import", TABLE, "--mapping", MAPPING, "--workspace", ws,
+                                              "--report", out],
+    "link --review": lambda out, ws, here: ["link", here / "other.ttl", "--workspace", ws, "--review", out],
+}
+
+
+# -- single files ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_file_kg_did_not_write_is_refused_before_any_work(command, place, no_work):
+    mine = place / "mine.txt"
+    mine.write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    code, output = invoke(*FILE_COMMANDS[command](mine, place / "ws", place))
+    assert_one_line_error(code, output, "mine.txt", "generator mark", "--force")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_directory_is_not_taken_for_a_file(command, place, no_work):
+    folder = place / "folder"
+    folder.mkdir()
+    (folder / "notes.txt").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    code, output = invoke(*FILE_COMMANDS[command](folder, place / "ws", place))
+    assert_one_line_error(code, output, "folder", "is a directory")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("where", ["/proc/kg-out.ttl", "file.txt/out.ttl"])
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_an_unwritable_file_is_refused_before_any_work(command, where, place, no_work):
+    (place / "file.txt").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    target = Path(where) if where.startswith("/") else place / where
+    code, output = invoke(*FILE_COMMANDS[command](target, place / "ws", place))
+    assert_one_line_error(code, output, str(target), "cannot write")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_dot_in_a_project_is_refused_and_nothing_is_touched(command, project_checkout, monkeypatch, no_work):
+    monkeypatch.chdir(project_checkout)
+    before = snapshot(project_checkout)
+    code, output = invoke(*FILE_COMMANDS[command](".", "ws", project_checkout))
+    assert_one_line_error(code, output, "is a directory")
+    assert snapshot(project_checkout) == before
+
+
+def test_files_kg_wrote_are_replaced_and_others_only_with_force(place, project):
+    """The second run replaces the first one's file (it carries kg's mark); a file of one's
+    own, or one without a place for a mark, is replaced only with --force."""
+    from kg.publish.export import export
+
+    exported = place / "graph.ttl"
+    export("ttl", exported, loaded=project)
+    assert exported.read_text(encoding="utf-8").startswith("# Generated by county-kg ")
+    assert outputs.claim_file(exported).target == exported.resolve()  # the next export may replace it
+    gazetteer = place / "places.ttl"
+    assert invoke("gazetteer", "-o", gazetteer)[0] == 0
+    gazetteer.write_text(gazetteer.read_text(encoding="utf-8") + "# below the mark\n", encoding="utf-8")
+    assert invoke("gazetteer", "-o", gazetteer)[0] == 0
+    assert "# below the mark" not in gazetteer.read_text(encoding="utf-8")
+    plain = place / "synthetic.nt"  # plain N-Triples have no place for a mark
+    assert invoke("synth", "--counties", "1", "-o", plain)[0] == 0
+    assert_one_line_error(*invoke("synth", "--counties", "1", "-o", plain), "--force")
+    assert invoke("synth", "--counties", "1", "-o", plain, "--force")[0] == 0
+    mine = place / "mine.ttl"
+    mine.write_text(MINE, encoding="utf-8")
+    assert invoke("synth", "--counties", "1", "-o", mine, "--force")[0] == 0
+    assert MINE not in mine.read_text(encoding="utf-8")
+    assert sorted(p.name for p in place.iterdir()) == ["graph.ttl", "mine.ttl", "other.ttl", "places.ttl",
+                                                       "synthetic.nt"]
+
+
+def test_a_pipe_is_written_into_never_replaced(place):
+    """A device or a FIFO (-o /dev/null, a named pipe) is written into, not replaced by a file."""
+    import threading
+
+    fifo = place / "pipe"
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, output = invoke("gazetteer", "-o", fifo)
+    reader.join(timeout=30)
+    assert code == 0, output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert received and b"GENERATED by `kg gazetteer`" in received[0] and len(received[0]) > 100_000
+
+
+READ_ONLY_COMMANDS = {**FILE_COMMANDS,
+                      "build": lambda out, ws, here: ["build", "-o", out],
+                      "import --workspace": lambda out, ws, here: ["import", TABLE, "--mapping", MAPPING,
+                                                                   "--workspace", out],
+                      "link --workspace": lambda out, ws, here: ["link", here / "other.ttl", "--workspace", out]}
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS)
+def test_a_read_only_folder_is_refused_before_any_work(command):
+    """In a folder its user may not write to, every command stops at once with one line.
+    (Root may write anywhere, so as root the command runs as the user nobody.)"""
+    import tempfile
+
+    place = Path(tempfile.mkdtemp(prefix="kg-read-only-"))
+    try:
+        place.chmod(0o777)  # writable by all: only the folder below is read-only
+        (place / "other.ttl").write_text(OTHER, encoding="utf-8")
+        folder = place / "read-only"
+        folder.mkdir()
+        (folder / "out.ttl").write_text(outputs.generator_comment("kg export"), encoding="utf-8")  # kg's own
+        folder.chmod(0o555)
+        before = snapshot(place)
+        args = [str(a) for a in READ_ONLY_COMMANDS[command](folder / "out.ttl", place / "ws", place)]
+        if command in ("build", "import --workspace", "link --workspace"):
+            args[args.index(str(folder / "out.ttl"))] = str(folder / "new")
+        as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+        done = subprocess.run([*as_user, str(KG), *args], cwd=place, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "HOME": str(place)})
+        assert_one_line_error(done.returncode, done.stdout + done.stderr, "cannot write", "Permission denied")
+        assert snapshot(place) == before
+    finally:
+        (place / "read-only").chmod(0o755)
+        shutil.rmtree(place)
+
+
+# -- the workspace -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command, kind", [("import", "imports"), ("link", "links")])
+def test_a_workspace_directory_kg_did_not_make_is_refused(command, kind, place, no_work):
+    workspace = place / "ws"
+    (workspace / kind).mkdir(parents=True)
+    (workspace / kind / "notes.md").write_text(MINE, encoding="utf-8")
+    args = (["import", TABLE, "--mapping", MAPPING] if command == "import" else ["link", place / "other.ttl"])
+    before = snapshot(place)
+    code, output = invoke(*args, "--workspace", workspace)
+    assert_one_line_error(code, output, f"ws/{kind}", "notes.md")
+    assert snapshot(place) == before
+    (workspace / kind / "notes.md").unlink()
+    outputs.mark_workspace(workspace / kind)  # as kg leaves it; then
+    (workspace / kind / ("zhaotong-2022.ttl" if command == "import" else "other.ttl")).write_text(
+        MINE, encoding="utf-8")  # a file of one's own where kg would write
+    before = snapshot(place)
+    code, output = invoke(*args, "--workspace", workspace)
+    assert_one_line_error(code, output, "generator mark", "--force")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("command", ["import", "link"])
+def test_a_workspace_that_is_a_file_or_unwritable_is_refused(command, place, no_work):
+    args = (["import", TABLE, "--mapping", MAPPING] if command == "import" else ["link", place / "other.ttl"])
+    (place / "ws.txt").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    assert_one_line_error(*invoke(*args, "--workspace", place / "ws.txt"), "ws.txt", "not a directory")
+    assert_one_line_error(*invoke(*args, "--workspace", "/proc/kg-workspace"), "/proc", "cannot write")
+    assert snapshot(place) == before
+
+
+def test_a_workspace_of_the_previous_version_is_adopted(tmp_path):
+    """county-kg 0.1.0 wrote no manifest; its workspace holds only files carrying kg's marks."""
+    imports = tmp_path / "ws" / "imports"
+    imports.mkdir(parents=True)
+    (imports / "t.ttl").write_text("# county-kg import of t.csv -> named graph <x>\n# written by `kg import` at "
+                                   "2026-01-01T00:00:00+00:00; importing the same name again replaces this file.\n",
+                                   encoding="utf-8")
+    (imports / "t.report.csv").write_text("row,column,reason,raw\n", encoding="utf-8")
+    assert outputs.claim_workspace(tmp_path / "ws", "imports", ["row,column,reason,raw"]) == imports
+    (imports / "mine.csv").write_text("row,column\n", encoding="utf-8")
+    with pytest.raises(outputs.OutputRefused, match="mine.csv"):
+        outputs.claim_workspace(tmp_path / "ws", "imports", ["row,column,reason,raw"])
+
+
+# -- directories: kg build -o ------------------------------------------------------------------
+
+
+@pytest.fixture
+def project_checkout(tmp_path, root) -> Path:
+    """A copy of a county-kg checkout with its git repository, as a user has it."""
+    copy = tmp_path / "checkout"
+    for name in ("ontology", "queries"):
+        shutil.copytree(root / name, copy / name)
+    for name in ("README.md", "pyproject.toml", "Makefile"):
+        shutil.copy(root / name, copy / name)
+    subprocess.run(["git", "init", "-q", str(copy)], check=True)
+    subprocess.run(["git", "-C", str(copy), "add", "."], check=True)
+    subprocess.run(["git", "-C", str(copy), "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm",
+                    "checkout"], check=True)
+    return copy
+
+
+def test_build_dot_in_a_project_is_refused_and_nothing_is_deleted(project_checkout, monkeypatch, no_work):
+    monkeypatch.chdir(project_checkout)
+    before = snapshot(project_checkout)
+    code, output = invoke("build", "-o", ".")
+    assert_one_line_error(code, output, outputs.MANIFEST)
+    assert snapshot(project_checkout) == before
+    assert (project_checkout / ".git" / "HEAD").is_file() and outputs.MANIFEST not in os.listdir(project_checkout)
+    assert subprocess.run(["git", "-C", str(project_checkout), "status", "--porcelain"], capture_output=True,
+                          text=True, check=True).stdout == ""
+
+
+def test_build_refuses_a_folder_of_ones_own_files_and_a_file(place, no_work):
+    folder = place / "site"
+    folder.mkdir()
+    (folder / "index.html").write_text("<p>mine</p>", encoding="utf-8")
+    (place / "notes.txt").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("build", "-o", folder), "site", "kg did not write it")
+    assert_one_line_error(*invoke("build", "-o", place / "notes.txt"), "notes.txt", "is a file")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("where", ["/proc/kg-dist", "notes.txt/dist"])
+def test_build_refuses_an_unwritable_directory_before_any_work(where, place, no_work):
+    (place / "notes.txt").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    target = Path(where) if where.startswith("/") else place / where
+    assert_one_line_error(*invoke("build", "-o", target), str(target), "cannot write")
+    assert snapshot(place) == before
+
+
+def previous_build(directory: Path, files: dict[str, str]) -> None:
+    """A directory as a previous `kg build` left it (written through kg.outputs, with its manifest)."""
+    with outputs.replaced_directory(directory) as staging:
+        for name, text in files.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            (staging / name).write_text(text, encoding="utf-8")
+
+
+def test_build_refuses_a_previous_build_with_a_file_added_or_changed(place, no_work):
+    dist = place / "dist"
+    previous_build(dist, {"summary.md": "# old\n", "queries/01.csv": "a\n"})
+    (dist / "queries" / "mine.csv").write_text(MINE, encoding="utf-8")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("build", "-o", dist), "queries/mine.csv", "did not write")
+    assert snapshot(place) == before
+    (dist / "queries" / "mine.csv").unlink()
+    (dist / "summary.md").write_text("# edited by hand\n", encoding="utf-8")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("build", "-o", dist), "summary.md", "changed since kg wrote it")
+    assert snapshot(place) == before
+    (dist / "elsewhere").symlink_to(place)
+    (dist / "summary.md").write_text("# old\n", encoding="utf-8")
+    assert_one_line_error(*invoke("build", "-o", dist), "elsewhere")
+
+
+def test_build_replaces_only_what_a_previous_build_wrote(place):
+    """A real build over a previous one: the old build's files go, the new manifest lists
+    every file written with its SHA-256; into an empty directory the tree is put in place."""
+    dist = place / "dist"
+    previous_build(dist, {"stale.txt": "from an older build\n", "queries/99-gone.csv": "x\n"})
+    code, output = invoke("build", "-o", dist, "--no-docs", "--pipeline", "fast", "--quiet")
+    assert code == 0, output
+    manifest = outputs.read_manifest(dist)
+    on_disk = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name != outputs.MANIFEST)
+    assert sorted(manifest.files) == on_disk and "county-kg.nt" in on_disk and "stale.txt" not in on_disk
+    assert all(hashlib.sha256((dist / rel).read_bytes()).hexdigest() == digest for rel, digest in manifest.files.items())
+    assert sorted(p.name for p in place.iterdir()) == ["dist", "other.ttl"]  # no staging or retired tree left
+
+
+def test_an_empty_directory_or_the_current_one_is_filled_in_place(tmp_path, monkeypatch):
+    """`kg build -o .` in an empty directory, then again: the directory stays (and the shell
+    inside it), the first tree's files go."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    inode = empty.stat().st_ino
+    for name in ("first.md", "second.md"):
+        with outputs.replaced_directory(".") as staging:
+            (staging / "queries").mkdir()
+            (staging / "queries" / name).write_text("# new\n", encoding="utf-8")
+        assert empty.stat().st_ino == inode and Path.cwd().resolve() == empty.resolve()
+        assert sorted(str(p.relative_to(empty)) for p in empty.rglob("*")) == [outputs.MANIFEST, "queries",
+                                                                              f"queries/{name}"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+def test_a_file_appearing_during_the_build_is_never_removed(tmp_path):
+    """The claim is checked again when the new tree is put in place."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"summary.md": "# old\n"})
+    with pytest.raises(outputs.OutputRefused, match="late.txt"):
+        with outputs.replaced_directory(dist) as staging:
+            (staging / "summary.md").write_text("# new\n", encoding="utf-8")
+            (dist / "late.txt").write_text(MINE, encoding="utf-8")
+    assert (dist / "late.txt").read_text(encoding="utf-8") == MINE
+    assert (dist / "summary.md").read_text(encoding="utf-8") == "# old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_the_manifest_is_reproducible(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    previous_build(first, {"x.txt": "x\n", "q/y.csv": "y\n"})
+    time.sleep(0.01)
+    previous_build(second, {"q/y.csv": "y\n", "x.txt": "x\n"})
+    assert (first / outputs.MANIFEST).read_bytes() == (second / outputs.MANIFEST).read_bytes()
+
+
+@pytest.mark.parametrize("text, headers, marked", [
+    ("# Generated by county-kg 0.1.0 (kg export); kg replaces this file only while this line is here.\n<a> <b> <c> .\n",
+     (), True),
+    ("# county-kg import of t.csv -> named graph <g>\n# written by `kg import` at 2026-01-01\n", (), True),
+    ("# The national gazetteer ...\n# GENERATED by `kg gazetteer` (kg.gazetteer) from ...\n", (), True),
+    ('<!DOCTYPE html>\n<html><head><meta charset="utf-8">\n<meta name="generator" content="county-kg 0.1.0">', (), True),
+    ("row,column,reason,raw\n", ("row,column,reason,raw",), True),
+    ("row,column,reason,raw\n", (), False),
+    ("@prefix ex: <x#> .\n# generated by county-kg\n", (), False),  # not a leading comment
+    ("# my notes about county-kg\n", (), False),
+    ('{"@context": {}}', (), False),
+])
+def test_generator_marks(tmp_path, text, headers, marked):
+    path = tmp_path / "f"
+    path.write_text(text, encoding="utf-8")
+    assert outputs.carries_mark(path, headers) is marked
+
+
+# -- Ctrl-C ------------------------------------------------------------------------------------
+
+
+def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120):
+    """Run `kg ARGS` as a user does and press Ctrl-C (SIGINT to its process group, as a
+    terminal sends it) ``after`` seconds, or once ``when()`` holds; returns (exit code,
+    stderr, whether it was interrupted). Temporary files go to ``cwd``/tmp (TMPDIR)."""
+    tmp = cwd / "tmp"
+    tmp.mkdir(exist_ok=True)
+    process = subprocess.Popen([str(KG), *map(str, args)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "TMPDIR": str(tmp)}, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    if when is not None:
+        while not when() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+    time.sleep(after)
+    interrupted = process.poll() is None
+    if interrupted:
+        os.killpg(process.pid, signal.SIGINT)
+    _out, err = process.communicate(timeout=timeout)
+    time.sleep(0.2)
+    with pytest.raises(ProcessLookupError):  # nothing of the command's is left running
+        os.killpg(process.pid, 0)
+    assert sorted(tmp.iterdir()) == [], "temporary files left behind"
+    return process.returncode, err.decode("utf-8", errors="replace"), interrupted
+
+
+def assert_interrupted(code: int, err: str, interrupted: bool) -> None:
+    assert "Traceback" not in err and "Aborted" not in err, err
+    assert interrupted, "the command ended within a second: nothing was interrupted"
+    assert code == 130, err
+    assert err.strip().splitlines()[-1] == "kg: interrupted", err
+
+
+#: Commands that run for more than a second, each with an output kg wrote before.
+INTERRUPTIBLE = {
+    "build": ["build", "-o", "dist"],
+    "build --pipeline fast": ["build", "--pipeline", "fast", "--no-docs", "-o", "dist"],
+    "export": ["export", "--format", "nt", "-o", "out/graph.nt"],
+    "viz": ["viz", "-o", "out/graph.html"],
+    "gazetteer": ["gazetteer", "-o", "out/graph.ttl"],
+    "synth": ["synth", "-o", "out/graph.ttl"],
+    "import": ["import", TABLE, "--mapping", MAPPING, "--workspace", "ws", "--report", "out/report.csv"],
+    "link": ["link", "other.ttl", "--workspace", "ws", "--review", "out/review.csv"],
+    "validate": ["validate"],
+    "query": ["query", "01"],
+    "analyze": ["analyze", "rank"],
+    "reason": ["reason"],
+}
+PREVIOUS = {
+    "graph.nt": outputs.generator_comment("kg export") + "# the previous export\n",
+    "graph.ttl": outputs.generator_comment("kg export") + "# the previous export\n",
+    "graph.html": f"<!DOCTYPE html>\n<html><head>{outputs.generator_meta()}</head></html>\n",
+    "report.csv": "row,column,reason,raw\n",
+    "review.csv": "their_iri,their_label,our_iri,our_label,score,method\n",
+}
+
+
+@pytest.mark.parametrize("command", INTERRUPTIBLE)
+def test_ctrl_c_after_a_second(command, place):
+    """Exit 130 with one line, no traceback, no temporary file, the previous output intact."""
+    previous_build(place / "dist", {"summary.md": "# the previous build\n"})
+    (place / "out").mkdir()
+    for name, text in PREVIOUS.items():
+        (place / "out" / name).write_text(text, encoding="utf-8")
+    before = snapshot(place)
+    assert_interrupted(*interrupt(INTERRUPTIBLE[command], place))
+    assert snapshot(place) == {**before, "tmp": "dir"}
+
+
+def test_ctrl_c_while_a_build_writes_its_tree(place):
+    """Interrupted while the staging tree is written (and the exports' process runs): the
+    staging tree goes, the previous build stays, no process is left."""
+    previous_build(place / "dist", {"summary.md": "# the previous build\n"})
+    before = snapshot(place)
+    staged = lambda: any(p.name.startswith(".dist.new-") and any(p.iterdir()) for p in place.iterdir())  # noqa: E731
+    assert_interrupted(*interrupt(["build", "--pipeline", "fast", "--no-docs", "-o", "dist"], place, after=0.3,
+                                  when=staged))
+    assert snapshot(place) == {**before, "tmp": "dir"}
+
+
+def test_ctrl_c_while_a_file_is_streamed(place):
+    """`kg synth` streams a million triples into a temporary file: interrupted, it leaves no
+    half-written file and the previous one as it was."""
+    (place / "big.ttl").write_text(outputs.generator_comment("kg synth") + "# previous\n", encoding="utf-8")
+    before = snapshot(place)
+    streaming = lambda: any(p.name.startswith(".big.ttl.") for p in place.iterdir())  # noqa: E731
+    assert_interrupted(*interrupt(["synth", "-o", "big.ttl"], place, after=0.5, when=streaming))
+    assert snapshot(place) == {**before, "tmp": "dir"}

@@ -1,0 +1,231 @@
+"""The persistent store (kg.store.persistent): named graphs per input with their union as the
+default graph, incremental updates, generations that readers keep, and a writer killed
+half-way leaving the store as it was."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from kg.store.load import data_files, graph_name, ontology_files
+from kg.store.persistent import GraphStore, Input
+
+EX = "http://example.org/"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def inputs_of(*paths: Path) -> list[Input]:
+    return [Input(p, f"{EX}graph/{p.stem}", "data") for p in paths]
+
+
+def count(store: ox.Store, query: str) -> int:
+    return int(next(iter(store.query(query)))["n"].value)
+
+
+@pytest.fixture
+def files(tmp_path):
+    a = write(tmp_path / "a.ttl", f"""\
+        @prefix ex: <{EX}> .
+        ex:x ex:p "one" ; ex:q ex:y .
+        ex:shared ex:p "both" .
+        ex:x ex:r [ ex:p "blank in a" ] .
+        """)
+    b = write(tmp_path / "b.nt", f"""\
+        <{EX}z> <{EX}p> "two" .
+        <{EX}shared> <{EX}p> "both" .
+        _:b1 <{EX}p> "blank in b" .
+        <{EX}z> <{EX}r> _:b1 .
+        """)
+    c = write(tmp_path / "c.nt", f"""\
+        _:b1 <{EX}p> "blank in c" .
+        <{EX}w> <{EX}r> _:b1 .
+        """)
+    return a, b, c
+
+
+def test_default_graph_is_the_union_as_a_set_and_graph_patterns_see_each_file(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    manifest, changes = store.update(inputs_of(*files))
+    assert changes.rebuild
+    reference = Dataset(default_union=True)
+    for given in inputs_of(*files):
+        reference.graph(given.graph).parse(given.path)
+    union = len(set(reference.triples((None, None, None))))
+    with store.reader() as view:
+        assert count(view.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == union == manifest.triples
+        graphs = {row["g"].value: int(row["n"].value) for row in view.store.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+        assert graphs == {f"{EX}graph/a": 5, f"{EX}graph/b": 4, f"{EX}graph/c": 2}
+        # the shared triple is in two named graphs and once in the union
+        assert count(view.store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}shared> ?p ?o }}") == 1
+        # _:b1 of b.nt and _:b1 of c.nt are different nodes
+        assert count(view.store, f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ ?s <{EX}r> ?b }}") == 3
+        # blank nodes are the same nodes in a named graph and in the union
+        assert count(view.store, f"""SELECT (COUNT(*) AS ?n) WHERE {{
+            GRAPH <{EX}graph/b> {{ ?s <{EX}r> ?b }} ?b <{EX}p> ?label }}""") == 1
+
+
+def test_unchanged_inputs_write_nothing_and_a_touched_file_with_the_same_bytes_is_current(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(*files))
+    before = sorted(p.name for p in store.directory.iterdir())
+    manifest, changes = store.update(inputs_of(*files))
+    assert changes.current and sorted(p.name for p in store.directory.iterdir()) == before
+    os.utime(files[0], ns=(1, 1))
+    assert store.changes(inputs_of(*files)).current
+    files[0].write_text(files[0].read_text() + f'<{EX}x> <{EX}p> "more" .\n')
+    changes = store.changes(inputs_of(*files))
+    assert [i.path for i in changes.changed] == [files[0]] and "changed: a.ttl" in changes.describe()
+
+
+def test_a_removed_input_leaves_the_union_and_the_store_does_not_grow(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    full, _ = store.update(inputs_of(*files))
+    without_b, changes = store.update(inputs_of(files[0], files[2]))
+    assert changes.removed == [f"{EX}graph/b"]
+    with store.reader() as view:
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 0
+        assert count(view.store, f"SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}shared> ?p ?o }}") == 1  # still in a
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "blank in b" }') == 0
+        quads_without = len(view.store)
+    again, _ = store.update(inputs_of(*files))
+    with store.reader() as view:
+        assert again.triples == full.triples
+        quads_again = len(view.store)
+    store.update(inputs_of(files[0], files[2]))
+    store.update(inputs_of(*files))
+    with store.reader() as view:
+        assert len(view.store) == quads_again  # add and remove repeatedly: no growth
+    assert quads_without < quads_again
+
+
+def test_a_reader_keeps_its_generation_while_a_writer_publishes_the_next(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(*files))
+    with store.reader() as old:
+        store.update(inputs_of(files[0]))
+        assert count(old.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 1
+        assert old.generation.is_dir()
+        with store.reader() as new:
+            assert count(new.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 0
+        held = old.generation
+    store.update(inputs_of(*files))  # the next writer removes generations nobody reads
+    assert not held.exists()
+
+
+def _writer_script(directory: Path, files: list[Path], pause_file: Path) -> str:
+    return textwrap.dedent(f"""
+        import time
+        from pathlib import Path
+        from kg.store.persistent import GraphStore, Input
+        files = [Path(p) for p in {[str(f) for f in files]!r}]
+        inputs = [Input(p, "{EX}graph/" + p.stem, "data") for p in files]
+        def hold(previous, store, manifest, changes):
+            Path({str(pause_file)!r}).write_text("staged")
+            time.sleep(60)
+        GraphStore({str(directory)!r}).update(inputs, before_publish=hold,
+                                               progress=lambda m: print(m, flush=True))
+        """)
+
+
+def _wait_for(path: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        assert time.monotonic() < deadline, f"{path} never appeared"
+        time.sleep(0.05)
+
+
+def test_a_writer_killed_half_way_leaves_the_store_answering_as_before(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(files[0]))
+    with store.reader() as view:
+        before = sorted(str(q) for q in view.store)
+    pause = tmp_path / "staged"
+    process = subprocess.Popen([sys.executable, "-c", _writer_script(store.directory, list(files), pause)])
+    try:
+        _wait_for(pause)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with store.reader() as view:
+        assert sorted(str(q) for q in view.store) == before
+    assert not store.changes(inputs_of(files[0])).rebuild
+    store.update(inputs_of(*files))  # the next writer removes what the killed one left
+    generations = [p.name for p in store.directory.iterdir() if p.name.startswith("gen-")]
+    assert len(generations) == 1
+
+
+def test_a_second_writer_waits_for_the_first(tmp_path, files):
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(files[0]))
+    pause = tmp_path / "staged"
+    process = subprocess.Popen([sys.executable, "-c", _writer_script(store.directory, list(files), pause)])
+    try:
+        _wait_for(pause)
+        said = []
+        import threading
+
+        done = threading.Event()
+
+        def second():
+            store.update(inputs_of(files[0], files[1]), progress=said.append)
+            done.set()
+
+        thread = threading.Thread(target=second, daemon=True)
+        thread.start()
+        time.sleep(1.0)
+        assert not done.is_set()
+        assert any("waiting for another kg command" in m for m in said)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+        assert done.wait(30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    with store.reader() as view:
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "two" }') == 1
+        assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "blank in c" }') == 0
+
+
+def test_the_cache_keeps_terms_as_written(tmp_path):
+    source = write(tmp_path / "typed.ttl", f"""\
+        @prefix ex: <{EX}> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:n "5"^^xsd:positiveInteger ; ex:d 29.0 ; ex:l "x"@zh-Hant .
+        """)
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(source))
+    with store.reader() as view:
+        text = view.ntriples().decode("utf-8")
+    assert '"5"^^<http://www.w3.org/2001/XMLSchema#positiveInteger>' in text
+    assert '"29.0"^^<http://www.w3.org/2001/XMLSchema#decimal>' in text
+    assert '"x"@zh-Hant' in text
+
+
+def test_the_projects_store_holds_the_same_graph_as_the_rdflib_load(tmp_path):
+    from kg.store.load import load
+
+    given = [Input(p, str(graph_name(p)), "ontology") for p in ontology_files()] + \
+            [Input(p, str(graph_name(p)), "data") for p in data_files()]
+    store = GraphStore(tmp_path / "store")
+    manifest, _ = store.update(given)
+    union = load(workspace=False).union()
+    assert manifest.triples == len(union)
+    with store.reader() as view:
+        from_cache = Graph().parse(data=view.ntriples().decode("utf-8"), format="nt")
+    assert len(from_cache) == len(union)

@@ -1,0 +1,249 @@
+"""`kg query --endpoint` and `kg push` against a local server made to misbehave (loopback only,
+stopped after the module): every failure is one line and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.query.remote import declare_prefixes
+from kg.publish.virtuoso import free_port
+
+ASK_TRUE = json.dumps({"head": {}, "boolean": True}).encode()
+SELECT = json.dumps({"head": {"vars": ["s", "n"]}, "results": {"bindings": [
+    {"s": {"type": "uri", "value": "https://w3id.org/county-kg/id/place/530681"},
+     "n": {"type": "typed-literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": "7"}}]}}).encode()
+XML = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="s"/>'
+       b'<variable name="n"/></head><results><result><binding name="s"><uri>https://w3id.org/county-kg/id/place/530681'
+       b'</uri></binding><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">7</literal>'
+       b'</binding></result></results></sparql>')
+USER, PASSWORD = "analyst", "s3cret"
+QUERY = "SELECT ?s ?n WHERE { ?s ckg:divisionCode ?n }"
+
+
+class Misbehaving(BaseHTTPRequestHandler):
+    """One path per way an endpoint can fail; ``server.requests`` records what came in."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_args) -> None:  # keep the test output clean
+        pass
+
+    def _body(self) -> bytes:
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_HEAD(self) -> None:
+        self.server.requests.append(("HEAD", self.path, self.headers.get("Authorization"), 0))
+        if not self._authorized():
+            self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
+        else:
+            self._send(200, b"", "text/plain")
+
+    def do_PUT(self) -> None:
+        body = self._body()
+        self.server.requests.append(("PUT", self.path, self.headers.get("Authorization"), len(body)))
+        if not self._authorized():
+            self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
+        else:
+            self._send(201, b"", "text/plain")
+
+    def _authorized(self) -> bool:
+        expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
+        return self.headers.get("Authorization") == expected
+
+    def do_POST(self) -> None:
+        form = urllib.parse.parse_qs(self._body().decode("utf-8"))
+        self.server.requests.append(("POST", self.path, self.headers.get("Accept"), form))
+        route = self.path.split("?")[0]
+        if route == "/sparql":
+            self._send(200, ASK_TRUE if form["query"][0].lstrip().upper().startswith("ASK") else SELECT,
+                       "application/sparql-results+json; charset=utf-8")
+        elif route == "/xml":
+            self._send(200, XML, "application/sparql-results+xml")
+        elif route == "/slow":
+            time.sleep(3)
+            self._send(200, SELECT, "application/sparql-results+json")
+        elif route == "/html":
+            self._send(200, b"<html><head><title>Sign in - Data Portal</title></head><body>...</body></html>",
+                       "text/html; charset=utf-8")
+        elif route == "/error":
+            self._send(500, b"Virtuoso 42000 Error SR186: No permission to execute procedure", "text/plain")
+        elif route == "/basic":
+            if self._authorized():
+                self._send(200, SELECT, "application/sparql-results+json")
+            else:
+                self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="sparql"'})
+        elif route == "/cut":  # promises more than it sends
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(SELECT)))
+            self.end_headers()
+            self.wfile.write(SELECT[:40])
+            self.close_connection = True
+        elif route == "/truncated":  # no length given: the body just stops
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(SELECT[:40])
+            self.close_connection = True
+        elif route == "/notacceptable":
+            self._send(406, b"only text/turtle here", "text/plain")
+        elif route == "/csv":
+            self._send(200, b"s,n\r\nx,7\r\n", "text/csv")
+        else:
+            self._send(404, b"no such endpoint", "text/plain")
+
+
+@pytest.fixture(scope="module")
+def server():
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    httpd.daemon_threads = True
+    httpd.requests = []
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def ask(url: str, *extra: str, env: dict | None = None):
+    return CliRunner().invoke(main, ["query", "--endpoint", url, "--sparql", QUERY, "--format", "csv", *extra],
+                              env={"KG_ENDPOINT_USER": None, "KG_ENDPOINT_PASSWORD": None, "KG_ENDPOINT_TOKEN": None,
+                                   **(env or {})})
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("kg: error: "), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return lines[0]
+
+
+def test_an_answer_in_json_and_in_xml(server):
+    httpd, url = server
+    for route in ("/sparql", "/xml"):
+        result = ask(url + route, "--default-graph", "https://example.org/g")
+        assert result.exit_code == 0, result.output
+        assert result.output.splitlines() == ["s,n", "https://w3id.org/county-kg/id/place/530681,7"]
+    method, _path, accept, form = httpd.requests[-1]
+    assert method == "POST" and "application/sparql-results+json" in accept
+    assert form["default-graph-uri"] == ["https://example.org/g"]
+    assert form["query"][0].startswith("PREFIX ckg: <https://w3id.org/county-kg/ontology#>\n")
+
+
+def test_a_table_asks_the_endpoint_for_labels(server):
+    httpd, url = server
+    before = len(httpd.requests)
+    result = CliRunner().invoke(main, ["query", "--endpoint", url + "/sparql", "--sparql", QUERY])
+    assert result.exit_code == 0, result.output
+    label_queries = [r for r in httpd.requests[before:] if "rdfs" in r[3]["query"][0] or "label" in r[3]["query"][0]]
+    assert len(label_queries) == 1 and "<https://w3id.org/county-kg/id/place/530681>" in label_queries[0][3]["query"][0]
+
+
+def test_a_catalog_question_binds_its_parameters_as_terms(server):
+    httpd, url = server
+    attack = '港") || true || CONTAINS("x'
+    result = CliRunner().invoke(main, ["query", "15", "--param", f"text={attack}", "--endpoint", url + "/sparql",
+                                       "--format", "json"])
+    assert result.exit_code == 0, result.output
+    sent = httpd.requests[-1][3]["query"][0]
+    assert 'VALUES (?text) { ("港\\") || true || CONTAINS(\\"x") }' in sent
+
+
+def test_unreachable(server):
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    assert one_line_error(ask(url)).startswith(f"kg: error: cannot reach {url}: ")
+
+
+def test_slower_than_the_timeout(server):
+    _httpd, url = server
+    assert "did not answer within 0.5 s" in one_line_error(ask(url + "/slow", "--timeout", "0.5"))
+
+
+def test_an_html_page_instead_of_results(server):
+    _httpd, url = server
+    line = one_line_error(ask(url + "/html"))
+    assert "answered with an HTML page, not SPARQL results" in line and "Sign in - Data Portal" in line
+
+
+def test_a_server_error_quotes_the_server(server):
+    _httpd, url = server
+    line = one_line_error(ask(url + "/error"))
+    assert "HTTP 500 Internal Server Error: Virtuoso 42000 Error SR186: No permission" in line
+
+
+def test_credentials_missing_refused_and_accepted(server):
+    _httpd, url = server
+    assert "asks for credentials (HTTP 401 Unauthorized): set KG_ENDPOINT_USER" in one_line_error(ask(url + "/basic"))
+    refused = ask(url + "/basic", env={"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": "wrong"})
+    assert "refused the credentials from KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD" in one_line_error(refused)
+    assert ask(url + "/basic", env={"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": PASSWORD}).exit_code == 0
+    half = ask(url + "/basic", env={"KG_ENDPOINT_USER": USER})
+    assert "set both KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD" in one_line_error(half)
+
+
+@pytest.mark.parametrize("route", ["/cut", "/truncated"])
+def test_an_answer_cut_off(server, route):
+    _httpd, url = server
+    line = one_line_error(ask(url + route))
+    assert "broke off its answer" in line or "incomplete or malformed SPARQL results JSON" in line
+
+
+def test_a_format_the_server_cannot_give(server):
+    _httpd, url = server
+    assert "cannot give SPARQL results as JSON or XML (HTTP 406" in one_line_error(ask(url + "/notacceptable"))
+    assert "answered text/csv, not SPARQL results JSON or XML" in one_line_error(ask(url + "/csv"))
+
+
+def test_options_that_need_an_endpoint():
+    result = CliRunner().invoke(main, ["query", "01", "--default-graph", "https://example.org/g"])
+    assert "--default-graph applies to --endpoint" in one_line_error(result)
+    result = CliRunner().invoke(main, ["query", "01", "--engine", "rdflib", "--endpoint", "http://127.0.0.1:1/sparql"])
+    assert "--engine chooses an embedded engine" in one_line_error(result)
+
+
+def test_push_learns_basic_from_a_head_request_and_sends_the_body_once(server, project):
+    httpd, url = server
+    before = len(httpd.requests)
+    result = CliRunner().invoke(main, ["push", "--endpoint", url + "/store", "--graph", "https://example.org/g"],
+                                env={"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": PASSWORD, "KG_ENDPOINT_TOKEN": None})
+    assert result.exit_code == 0, result.output
+    puts = [r for r in httpd.requests[before:] if r[0] == "PUT"]
+    assert len(puts) == 1 and puts[0][2].startswith("Basic ") and puts[0][3] > 1_000_000
+    assert "(HTTP 201)" in result.output
+
+
+def test_push_with_a_refused_password(server):
+    _httpd, url = server
+    result = CliRunner().invoke(main, ["push", "--endpoint", url + "/store"],
+                                env={"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": "wrong", "KG_ENDPOINT_TOKEN": None})
+    assert "refused the credentials from KG_ENDPOINT_USER/KG_ENDPOINT_PASSWORD (HTTP 401" in one_line_error(result)
+
+
+def test_undeclared_project_prefixes_are_declared_and_others_left_alone():
+    text = 'PREFIX ckg: <urn:mine#>\nSELECT * WHERE { ?s ckg:x ?o ; rdfs:label "a:b" ; <http://x/y:z> ?o }  # sh:c'
+    declared = declare_prefixes(text)
+    assert declared.endswith(text)
+    added = declared[:-len(text)]
+    assert added == "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"

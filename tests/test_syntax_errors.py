@@ -1,0 +1,276 @@
+"""Malformed RDF of every format the project reads, below and above the large-file threshold
+and through every reader (rdflib, pyoxigraph, the large build's N-Triples dump and store):
+``FILE:LINE:COL: <syntax> syntax error: <what>``, the offending line, a caret under the
+column, exit 2; never a Python repr, an rdflib internal or a Rust debug form."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.errors import KgError
+from kg.store import load, ntriples, oxigraph
+from kg.store.load import data_files, parse_file
+from kg.store.syntax import RdfSyntaxError
+
+#: name -> (file text, expected message after "FILE:", the offending line, its caret line)
+MALFORMED = {
+    "bad.ttl": (
+        '@prefix ex: <http://example.org/> .\n\nex:a ex:label "水富市"@zh-Hans , 水 .\n',
+        "3:31: Turtle syntax error: '水' is not a valid RDF object",
+        'ex:a ex:label "水富市"@zh-Hans , 水 .',
+        # 水富市 is three characters but six terminal columns wide
+        "                                 ^"),
+    "bad.nt": (
+        '<http://example.org/a> <http://example.org/b> "x" .\n'
+        "<http://example.org/a> <http://example.org/b> <http://example.org/c>\n"
+        '<http://example.org/a> <http://example.org/b> "y" .\n',
+        "2:69: N-Triples syntax error: the statement must end with ' .'",
+        "<http://example.org/a> <http://example.org/b> <http://example.org/c>",
+        " " * 68 + "^"),
+    "bad.nq": (
+        '<http://example.org/a> <http://example.org/b> "x" <http://example.org/g> .\n'
+        "<http://example.org/a> <http://example.org/b> c <http://example.org/g> .\n",
+        "2:47: N-Quads syntax error: the object of a triple must be an IRI, a blank node or a literal",
+        "<http://example.org/a> <http://example.org/b> c <http://example.org/g> .",
+        " " * 46 + "^"),
+    "bad.trig": (
+        "@prefix ex: <http://example.org/> .\nex:g {\n  ex:a ex:b ex:c .\n  ex:a ex:b ex:c ex:d .\n}\n",
+        "4:18: TriG syntax error: a '}' or a '.' is expected at the end of a graph block",
+        "  ex:a ex:b ex:c ex:d .",
+        " " * 17 + "^"),
+    "bad.rdf": (
+        '<?xml version="1.0"?>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+        '  <rdf:Description rdf:about="http://example.org/a">\n'
+        "    <ex:b>text</ex:c>\n"
+        "  </rdf:Description>\n</rdf:RDF>\n",
+        "4:17: RDF/XML syntax error: expected '</ex:b>' but found '</ex:c>'",
+        "    <ex:b>text</ex:c>",
+        " " * 16 + "^"),
+    "bad.jsonld": (
+        '{\n  "@id": "http://example.org/a",\n  "http://example.org/b": "x",\n}\n',
+        "4:1: JSON-LD syntax error: trailing commas are not allowed",
+        "}",
+        "^"),
+}
+
+
+def write(directory: Path, name: str) -> Path:
+    path = directory / name
+    path.write_text(MALFORMED[name][0], encoding="utf-8")
+    return path
+
+
+def expected(path: Path) -> list[str]:
+    _text, message, line, caret = MALFORMED[path.name]
+    return [f"{path}:{message}", "    " + line, "    " + caret]
+
+
+def shown(error: KgError) -> list[str]:
+    return error.for_terminal().splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_parse_errors_name_file_line_column_with_a_caret(tmp_path, monkeypatch, name, size):
+    if size == "large":  # Turtle and N-Triples go through pyoxigraph's parser instead of rdflib's
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", 0)
+    path = write(tmp_path, name)
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(path)
+    assert shown(raised.value) == expected(path)
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_the_large_builds_readers_say_the_same(tmp_path, name):
+    """The pipeline for large graphs reads files as N-Triples (kg.store.ntriples.dump) and into
+    an Oxigraph store (kg.store.oxigraph.load_file): the same message for the same file."""
+    path = write(tmp_path, name)
+    for read in (lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
+        with pytest.raises(RdfSyntaxError) as raised:
+            read()
+        assert shown(raised.value) == expected(path)
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_kg_validate_prints_the_error_and_exits_2(tmp_path, name):
+    path = write(tmp_path, name)
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines() == expected(path)
+
+
+@pytest.mark.parametrize("pipeline", ["full", "fast"])
+def test_kg_build_add_stops_at_the_syntax_error(tmp_path, pipeline):
+    path = write(tmp_path, "bad.nq")
+    out = tmp_path / "dist"
+    result = CliRunner().invoke(main, ["build", "-q", "--no-docs", "--pipeline", pipeline, "--add", str(path),
+                                       "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.splitlines()[-3:] == expected(path)
+    assert not out.exists()
+
+
+def test_kg_link_reports_the_syntax_error(tmp_path):
+    path = write(tmp_path, "bad.rdf")
+    for extra in ([], ["--format", "xml"]):
+        result = CliRunner().invoke(main, ["link", str(path), "--workspace", str(tmp_path / "ws"), *extra])
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines() == expected(path)
+
+
+def test_a_malformed_workspace_file_is_reported(tmp_path, monkeypatch):
+    (tmp_path / "imports").mkdir()
+    path = tmp_path / "imports" / "bad.ttl"
+    path.write_text(MALFORMED["bad.ttl"][0], encoding="utf-8")
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path))
+    with pytest.raises(RdfSyntaxError) as raised:
+        load.load()
+    assert shown(raised.value) == expected(path)
+
+
+def test_an_error_only_rdflib_sees_is_told_the_same_way(tmp_path):
+    """pyoxigraph reads an RDF/XML file that never closes its root element; rdflib (expat)
+    refuses it: its error gets the same form, placed at the end of the file."""
+    path = tmp_path / "unclosed.rdf"
+    path.write_text(MALFORMED["bad.rdf"][0].replace("</ex:c>", "</ex:b>").replace("</rdf:RDF>\n", ""),
+                    encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(path)
+    assert shown(raised.value) == [
+        f"{path}:5:21: RDF/XML syntax error: the file ends before the XML document does (an element is never closed)",
+        "      </rdf:Description>",
+        "                        ^"]
+
+
+def test_a_long_line_is_shown_around_the_column(tmp_path):
+    path = tmp_path / "long.nt"
+    path.write_text(f'<http://example.org/a> <http://example.org/b> "{"x" * 300}" <oops> .\n', encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(path)
+    first, line, caret = shown(raised.value)
+    assert first.startswith(f"{path}:1:350: N-Triples syntax error: IRI <oops> has no scheme")
+    assert line.startswith("    …") and line.endswith("<oops> .") and len(line) < 120
+    assert line[len(caret) - 1:].startswith("<oops>")
+
+
+def test_relative_iris_without_a_base_are_errors_at_every_size(tmp_path, monkeypatch):
+    """rdflib resolved them against the file's own location (file:///home/…), an IRI no one
+    else can use; pyoxigraph refused them in large files. Both refuse them now."""
+    path = tmp_path / "relative.ttl"
+    path.write_text("<a> <http://example.org/b> <http://example.org/c> .\n", encoding="utf-8")
+    for threshold in (load.LARGE_FILE_BYTES, 0):
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", threshold)
+        with pytest.raises(RdfSyntaxError, match=r"relative\.ttl:1:1: Turtle syntax error: IRI <a> has no scheme"):
+            parse_file(path)
+
+
+# -- every message, for many broken files --------------------------------------------------
+
+_SYNTAX = {".ttl": "Turtle", ".nt": "N-Triples", ".nq": "N-Quads", ".trig": "TriG", ".rdf": "RDF/XML",
+           ".jsonld": "JSON-LD"}
+_NOISE = re.compile(r"(?<!['\w])b'|\bof <>|\\x[0-9a-fA-F]{2}|`|\b[A-Z]\w*\(\"|\{ \w+: |Traceback")
+
+
+def valid_texts() -> dict[str, str]:
+    """A part of the curated data in every format."""
+    from rdflib import Dataset, Graph, URIRef
+
+    turtle = next(p for p in data_files() if p.name == "health.ttl").read_text(encoding="utf-8")
+    turtle = turtle[:5000].rsplit("\n\n", 1)[0] + "\n"
+    graph = Graph().parse(data=turtle, format="turtle")
+    dataset = Dataset()
+    named = dataset.graph(URIRef("http://example.org/g"))
+    for triple in graph:
+        named.add(triple)
+    nt = graph.serialize(format="nt")
+    return {".ttl": turtle, ".nt": nt, ".rdf": graph.serialize(format="xml"),
+            ".jsonld": graph.serialize(format="json-ld"), ".trig": dataset.serialize(format="trig"),
+            ".nq": dataset.serialize(format="nquads")}
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_every_error_of_many_broken_files_is_told_plainly(tmp_path, monkeypatch, size):
+    """Each format's valid text, broken 60 times at random (a character deleted, inserted or
+    replaced): every error is a KgError with the form above, in plain words."""
+    if size == "large":
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", 0)
+    rng = random.Random(11)
+    characters = list("<>\"'.;,@:_^#{}[]()\\ \nab1é水\t")
+    located = told = 0
+    for suffix, text in valid_texts().items():
+        path = tmp_path / f"x{suffix}"
+        path.write_text(text, encoding="utf-8")
+        parse_file(path)  # valid as it is
+        for _ in range(60):
+            chars, at, how = list(text), rng.randrange(len(text)), rng.random()
+            if how < 0.4:
+                del chars[at]
+            elif how < 0.8:
+                chars.insert(at, rng.choice(characters))
+            else:
+                chars[at] = rng.choice(characters)
+            path.write_text("".join(chars), encoding="utf-8")
+            try:
+                parse_file(path)
+            except KgError as error:
+                lines = shown(error)
+                assert re.fullmatch(rf"{re.escape(str(path))}(:\d+:\d+)?: {re.escape(_SYNTAX[suffix])} "
+                                    r"syntax error: \S.*", lines[0]), lines
+                assert not _NOISE.search(lines[0].split(" syntax error: ", 1)[1]), lines[0]
+                told += 1
+                if isinstance(error, RdfSyntaxError) and error.line:
+                    located += 1
+                    assert len(lines) == 3 and lines[2].strip() == "^", lines
+    assert told > 100 and located / told > 0.95, (located, told)
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_a_byte_order_mark_is_no_syntax_error(tmp_path, monkeypatch, name):
+    """Windows editors start UTF-8 files with a byte order mark: every reader skips it, and
+    a position on the first line is counted after it."""
+    valid = {".ttl": "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n",
+             ".nt": "<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n",
+             ".nq": "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n",
+             ".trig": "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:b ex:c . }\n",
+             ".rdf": MALFORMED["bad.rdf"][0].replace("</ex:c>", "</ex:b>"),
+             ".jsonld": '{"@id": "http://example.org/a", "http://example.org/b": {"@id": "http://example.org/c"}}\n'}
+    path = tmp_path / name
+    path.write_bytes(b"\xef\xbb\xbf" + valid[path.suffix].encode("utf-8"))
+    for threshold in (load.LARGE_FILE_BYTES, 0):
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", threshold)
+        assert len(parse_file(path)) == 1
+    assert ntriples.dump([path]).count(b" .\n") == 1
+    store = ox.Store()
+    oxigraph.load_file(store, path)
+    assert len(store) == 1
+    broken = tmp_path / "broken.ttl"
+    broken.write_bytes(b"\xef\xbb\xbfex:a ex:b ex:c .\n")
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(broken)
+    assert shown(raised.value) == [f"{broken}:1:1: Turtle syntax error: the prefix ex: has not been declared",
+                                   "    ex:a ex:b ex:c .", "    ^"]
+
+
+@pytest.mark.parametrize("suffix", [".nq", ".trig"])
+def test_every_graph_of_a_dataset_file_is_read(tmp_path, suffix):
+    """An N-Quads or TriG file is read as one graph, its triples from all the graphs it names:
+    rdflib used to put them in graphs of their own, so `kg validate x.nq` checked nothing and
+    `kg build --add x.nq` left the file's data out, without a word."""
+    text = {".nq": "<http://example.org/a> <http://example.org/b> <http://example.org/c> <http://example.org/g> .\n"
+                   "<http://example.org/d> <http://example.org/b> <http://example.org/c> .\n",
+            ".trig": "@prefix ex: <http://example.org/> .\nex:g { ex:a ex:b ex:c . }\nex:d ex:b ex:c .\n"}[suffix]
+    path = tmp_path / f"county{suffix}"
+    path.write_text(text, encoding="utf-8")
+    assert len(load.load(data=[path], workspace=False).data) == 2
+    store = ox.Store()
+    oxigraph.load_file(store, path)
+    assert len(store) == 2 and {quad.graph_name for quad in store} == {ox.DefaultGraph()}
+    assert ntriples.dump([path]).count(b" .\n") == 2
