@@ -430,26 +430,6 @@ class Gazetteer:
                 stack.extend(successor.successors)
         return tuple(found[k] for k in sorted(found))
 
-    def of_year(self, key: str, year: int) -> frozenset[str]:
-        """The divisions of the code history in use in ``year`` on ``key``'s line of full
-        replacements: ``key`` itself when it was in use then, else those it became (when it
-        ended before ``year``) or came from (when it started after): 水富市 530681 in 2015 is
-        530630 水富县, 水富县 530630 in 2022 is 530681. Empty for a unit without history
-        (a township). The conflicting-observation check (queries/checks) applies the same rule."""
-        found: set[str] = set()
-        for step in (lambda d: d.successors, lambda d: d.predecessors):
-            stack, seen = [key], set()
-            while stack:
-                division = self.divisions[stack.pop()]
-                if division.key in seen:
-                    continue
-                seen.add(division.key)
-                if division.valid_from is not None and division.in_use(year):
-                    found.add(division.key)
-                else:
-                    stack.extend(step(division))
-        return frozenset(found)
-
     def successor(self, key: str) -> Division | None:
         """The one division in use today that ``key`` became (itself while in use); None when
         its area was split between several."""
