@@ -432,11 +432,12 @@ def _title(view: nx.MultiDiGraph, lang: str, *, theme: str | None = None, focus:
     return name
 
 
-def write_graphs(loaded, directory: Path | str, *, lang: str = "en") -> list[Path]:
+def write_graphs(graph, directory: Path | str, *, lang: str = "en") -> list[Path]:
     """For the build: ``graph.html`` (all entities) and ``graph-<theme>.html`` for every theme
-    that has entities, in ``directory``. ``loaded`` is a :class:`kg.load.Loaded`."""
+    that has entities, in ``directory``. ``graph``: what a person explores (an rdflib Graph,
+    kg.store.graph.StoreGraph.explorable)."""
     directory = Path(directory)
-    view = build_view(loaded.explorable())
+    view = build_view(graph)
     written = [write_html(view, directory / "graph.html", lang=lang, title=_title(view, lang))]
     for theme in view.graph.get("themes", {}):
         if not theme_members(view, theme):
