@@ -121,6 +121,7 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         seconds["store and validate"] = time.perf_counter() - mark
         with graphs.reader() as view:
             graph = StoreGraph.of(view)
+            graph_generation = view.manifest.generation
             validated = answered.get("validated")
             how = "whole" if validated is None or validated.full else "incremental"
             if validated is None:  # the store was current: its recorded validation, if any
@@ -159,9 +160,47 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
             seconds["docs"] = time.perf_counter() - mark
         written += [staging / n for n in ("summary.md", "summary.json", "validation.txt", "queries", "queries.md")]
     del changes
+    from kg.publish.export import EXPORTS_RECORD, exports_record
+
+    with graphs.reader() as view:  # where this generation's exports are: `kg export` copies them
+        if view.manifest.generation == graph_generation:
+            graphs.add_record(view, EXPORTS_RECORD, exports_record(
+                {fmt: output / f"county-kg{suffix}" for fmt, suffix in
+                 (("nt", ".nt"), ("ttl", ".ttl"), ("jsonld", ".jsonld"), ("trig", ".trig"))}))
     files = sorted(output / p.name for p in written)
     return BuildResult(output, answered["summary"], report, files, location, seconds,
                        time.perf_counter() - started, how)
+
+
+def validate(files: Sequence[Path | str] | None = None, *, lang: str = "en", texts: Mapping[str, str] | None = None,
+             say: Progress = _quiet, progress: Progress = _quiet) -> ValidationReport:
+    """``kg validate``: the project's graph (its store brought up to date; the validation
+    recorded beside the store's generation when nothing changed since, else only what changed
+    validated again and recorded) or ``files`` with the project's ontology and shapes (in a
+    temporary store). ``say``: the one line saying the store was not current."""
+    texts = source_texts() if texts is None else texts
+    if files:
+        with project.temporary(files) as view:
+            return validation.validate(StoreGraph.of(view), texts=texts, lang=lang, progress=progress).report
+    key = validation.validator_key()
+    graphs = GraphStore(project.location())
+    given, made = project.recorded_inputs(graphs)
+    changes = graphs.changes(given)
+    if not changes.current:
+        say(f"kg: the store in {graphs.directory} is not current ({changes.describe()}); updating it")
+
+    def record(draft: Draft) -> None:
+        validated = _validate(draft, StoreGraph.of(draft), key, texts, progress, None, 2)
+        draft.write_record(validation.RECORD, validation.to_record(validated, key))
+
+    graphs.update(given, recipe=made, before_publish=record, progress=progress)
+    with graphs.reader() as view:
+        graph = StoreGraph.of(view)
+        found = validation.from_record(graph, view.record(validation.RECORD), key, lang=lang)
+        if found is None:
+            found = validation.validate(graph, texts=texts, lang=lang, progress=progress)
+            graphs.add_record(view, validation.RECORD, validation.to_record(found, key))
+        return found.report
 
 
 def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progress, answers, workers: int):
@@ -178,13 +217,13 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
     if previous is None or ontology_changed:
         progress("validating (SHACL shapes, SPARQL checks, quotes)")
         return validation.validate(graph, texts=texts, workers=workers, progress=progress,
-                                   meanwhile=lambda: answers(graph))
+                                   meanwhile=answers and (lambda: answers(graph)))
     progress("validating what changed (SHACL shapes, SPARQL checks, quotes)")
     added = b"".join(draft.ntriples_path(i.graph).read_bytes() for i in touched)
     removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
                        for g in [*changes.removed, *(i.graph for i in changes.changed)])
     return validation.validate_changes(graph, previous, added, removed, texts=texts, progress=progress,
-                                       meanwhile=lambda: answers(graph))
+                                       meanwhile=answers and (lambda: answers(graph)))
 
 
 def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[Path]:

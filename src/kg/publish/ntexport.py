@@ -45,6 +45,28 @@ def write_exports(graph: StoreGraph, directory: Path) -> dict[str, tuple[Path, f
     return written
 
 
+def write_export(graph: StoreGraph, fmt: str, path: Path) -> None:
+    """One export (``fmt``: nt, ttl, jsonld or trig) at ``path``, as :func:`write_exports`
+    writes it."""
+    import tempfile
+
+    from kg.namespaces import PREFIXES
+
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()}
+    if fmt == "trig":
+        _trig(graph, path, prefixes)
+        return
+    if fmt == "nt":
+        ntriples.canonical(restore_tag_case(graph.source_ntriples, "nt"), path)
+        return
+    rdf = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+    with tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
+        nt = Path(scratch) / "county-kg.nt"
+        ntriples.canonical(restore_tag_case(graph.source_ntriples, "nt"), nt)
+        ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(path), rdf, prefixes=prefixes)
+    _restore_tags(path, fmt)
+
+
 def _restore_tags(path: Path, fmt: str) -> None:
     """pyoxigraph's serializers lower-case language tags (BCP 47 ignores case): write every tag
     in its registered case, as the N-Triples export and the rdflib pipeline do."""

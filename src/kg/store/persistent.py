@@ -253,6 +253,12 @@ class GraphStore:
 
     @contextmanager
     def _writer_lock(self, progress: Progress) -> Iterator[None]:
+        if self.directory.is_dir() and not (self.directory / outputs.MANIFEST).is_file() \
+                and any(p.name != ".lock" for p in self.directory.iterdir()):
+            raise KgError(f"{self.directory}: not a county-kg store and not empty; give a new or empty directory "
+                          f"for the store (kg writes only into a store it made)")
+        if self.directory.exists() and not self.directory.is_dir():
+            raise KgError(f"{self.directory}: is a file, not a store directory")
         self.directory.mkdir(parents=True, exist_ok=True)
         if not (self.directory / outputs.MANIFEST).is_file():
             # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)

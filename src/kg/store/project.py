@@ -112,3 +112,16 @@ def opened(directory: Path | str | None = None, *, say: Progress, progress: Prog
     refresh(store, say=say, progress=progress)
     with store.reader() as view:
         yield view
+
+
+@contextmanager
+def temporary(files: Sequence[Path | str]) -> Iterator[Reader]:
+    """A store of the project's ontology and ``files`` (instead of its data), in a temporary
+    directory removed when the block ends: for validating files that are not the project's."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kg-store-") as scratch:
+        store = GraphStore(Path(scratch) / "store")
+        store.update(inputs(files), recipe=recipe(files))
+        with store.reader() as view:
+            yield view
