@@ -410,9 +410,9 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     page kg wrote, or with ``force``) and written atomically."""
     target = claim_file(output, force=force)
     if graph is None:
-        from kg.store.load import project
+        from kg.store.project import explorable
 
-        graph = project().explorable()
+        graph = explorable()
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
     target.write_text(render_html(view, lang=lang, title=title))

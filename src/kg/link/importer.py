@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 import io
 import re
 import tomllib
@@ -372,6 +373,58 @@ def romanise_phrase(text: str) -> str:
     return re.sub(r"\s+", " ", words).strip().capitalize() or text
 
 
+class StoreBase:
+    """The project's graph in the store as :class:`Importer` reads it (an rdflib-like view of
+    the few lookups it makes: subjects, objects, membership), leaving out the named graph the
+    import replaces, with the answers cached (one place is looked up once per import)."""
+
+    def __init__(self, store, replaced: URIRef):
+        import pyoxigraph as ox
+
+        self.ox, self.store, self.replaced = ox, store, ox.NamedNode(str(replaced))
+        self._objects: dict = {}
+
+    def _node(self, term):
+        return self.ox.NamedNode(str(term))
+
+    def _rdflib(self, term):
+        from kg.store.load import language_tag
+
+        ox = self.ox
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if term.language:
+            return Literal(term.value, lang=language_tag(term.language))
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+    def _quads(self, s, p, o):
+        for quad in self.store.quads_for_pattern(s, p, o, None):
+            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced:
+                yield quad
+
+    def subjects(self, predicate, value):
+        seen = set()
+        for quad in self._quads(None, self._node(predicate), self._node(value)):
+            if quad.subject not in seen:
+                seen.add(quad.subject)
+                yield self._rdflib(quad.subject)
+
+    def objects(self, subject, predicate):
+        key = (str(subject), str(predicate))
+        found = self._objects.get(key)
+        if found is None:
+            found = list(dict.fromkeys(self._rdflib(q.object)
+                                       for q in self._quads(self._node(subject), self._node(predicate), None)))
+            self._objects[key] = found
+        return iter(found)
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = (None if t is None else self._node(t) for t in triple)
+        return next(self._quads(s, p, o), None) is not None
+
+
 def _label(graph: Graph, node, lang: str) -> str | None:
     for label in graph.objects(node, RDFS.label):
         if isinstance(label, Literal) and label.language == lang:
@@ -379,11 +432,28 @@ def _label(graph: Graph, node, lang: str) -> str | None:
     return None
 
 
+class _Yielded:
+    """``add`` collects triples to be yielded (:meth:`flush`) and keeps them in ``graph``."""
+
+    def __init__(self):
+        self.graph = Graph()
+        self._pending: list = []
+
+    def add(self, triple) -> None:
+        self.graph.add(triple)
+        self._pending.append(triple)
+
+    def flush(self):
+        pending, self._pending = self._pending, []
+        yield from pending
+
+
 class Importer:
     def __init__(self, table: Path, *, mapping: ImportMapping | None = None, name: str | None = None,
                  workspace: Path | None = None, report: Path | None = None, encoding: str = "auto",
                  now: datetime | None = None, base: Loaded | None = None, resolver: PlaceResolver | None = None,
-                 shapes: Graph | None = None, force: bool = False):
+                 shapes: Graph | None = None, force: bool = False, quiet: bool = False,
+                 say=None, texts=None):
         self.table = paths.input_file(table, "table")
         self.mapping = mapping or ImportMapping()
         self.slug = import_slug(self.table, name)
@@ -399,6 +469,10 @@ class Importer:
         self.graph_iri = GRAPH[f"import/{self.slug}"]
         self.source = SRC[f"import-{self.slug}"]
         self.dataset = DS[f"import-{self.slug}"]
+        self.quiet = quiet
+        self.say = say or (lambda message: None)  # progress lines (stderr in the CLI)
+        self._lookups = None  # the store's graph (StoreBase) while an import into the store runs
+        self.texts = texts  # source texts for the quote check (default: the project's)
 
     # -- the base graph: the project without the graph this import replaces -----------------
 
@@ -415,7 +489,22 @@ class Importer:
             self._base = loaded
         return self._base
 
-    def run(self, *, write: bool = True) -> tuple[ImportResult, Graph]:
+    @property
+    def base_graph(self):
+        """What the import looks things up in: the store's graph while it imports into the
+        store, else the data of :attr:`base` (an rdflib graph given in code)."""
+        return self._lookups if self._lookups is not None else self.base.data
+
+    def run(self, *, write: bool = True) -> tuple[ImportResult, Graph | None]:
+        """Read the table and, with ``write``, import it: given a ``base`` graph (in code), the
+        import is validated against it and written to the workspace; otherwise it goes into the
+        project's store (:meth:`_run_in_store`). Returns the result and, when it was made in
+        memory (a ``base`` given, or not ``write``), the import's graph."""
+        if write and self._base is None:
+            return self._run_in_store(), None
+        return self._run(write=write)
+
+    def _run(self, *, write: bool = True, store_import=None) -> tuple[ImportResult, Graph]:
         claimed = self.claim_outputs() if write else None  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
@@ -428,7 +517,7 @@ class Importer:
         columns = find_columns(header, self.mapping)
         file_script = detect_script(text) or "zh-Hant"
 
-        base_graph = self.base.data
+        base_graph = self.base_graph
         indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name)
         good: list[_Row] = []
         bad: list[BadRow] = []
@@ -440,7 +529,12 @@ class Importer:
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 
-        for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        from tqdm import tqdm
+
+        numbered = tqdm(enumerate(rows[header_index + 1:], start=header_index + 2), total=len(rows) - header_index - 1,
+                        desc="reading rows", unit=" rows", delay=2.0, disable=self.quiet, file=sys.stderr,
+                        leave=False)
+        for number, row in numbered:
             if not any(c.strip() for c in row):
                 continue  # a blank line holds no data
             data_rows += 1
@@ -503,10 +597,16 @@ class Importer:
             unique.append(item)
         bad.sort(key=lambda b: b.row)
 
-        graph = self._graph(unique, indicators, encoding, checksum, file_script, len(data))
         result = ImportResult(self.slug, self.graph_iri, None, self.report_path, encoding, data_rows,
                               len(unique), bad, place_rows, resolved_places, methods,
                               len(unique), checksum)
+        if store_import is not None:  # the triples go straight into the store, never held whole
+            store_import(claimed, bad, unique, self._triples(unique, indicators, encoding, checksum, file_script,
+                                                            len(data)), result)
+            return result, None
+        graph = bind_prefixes(Graph())
+        for triple in self._triples(unique, indicators, encoding, checksum, file_script, len(data)):
+            graph.add(triple)
         if write:
             self._write_report(bad, claimed[1])
             if unique:
@@ -525,10 +625,51 @@ class Importer:
 
     # -- the graph ---------------------------------------------------------------------------
 
-    def _graph(self, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, script: str,
-               size: int) -> Graph:
-        g = bind_prefixes(Graph())
-        base = self.base.data
+    def _triples(self, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, script: str,
+                 size: int):
+        """The import's triples, one at a time (a national table is a million of them)."""
+        g = _Yielded()
+        yield from self._head(g, rows, indicators, encoding, checksum, size)
+        base = self.base_graph
+        minted = g.graph  # the indicators and periods this import defines, for the labels below
+        labels: dict = {}
+
+        def cached(node, lang):
+            key = (node, lang)
+            if key not in labels:
+                labels[key] = _label(base, node, lang) or _label(minted, node, lang)
+            return labels[key]
+
+        for row in rows:
+            indicator = indicators.resolved[_key(row.indicator)]
+            place = URIRef(row.place.iri)
+            period = PERIOD[row.period.slug]
+            iri = OBS[f"{self.slug}-{row.place.code}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
+            yield iri, RDF.type, CKG.Observation
+            yield iri, RDF.type, QB.Observation
+            yield iri, QB.dataSet, self.dataset
+            yield iri, CKG.indicator, indicator
+            yield iri, SDMX_DIMENSION.refArea, place
+            yield iri, SDMX_DIMENSION.refPeriod, period
+            yield iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)
+            yield iri, SDMX_ATTRIBUTE.unitMeasure, row.value.unit
+            yield iri, CKG.valueQualifier, row.value.qualifier
+            yield iri, CKG.reportedValue, Literal(row.reported, lang=detect_script(row.reported) or script)
+            yield iri, DCTERMS.source, self.source
+            if row.citation:
+                yield iri, DCTERMS.bibliographicCitation, Literal(row.citation, lang=detect_script(row.citation) or script)
+            for lang in ("zh-Hans", "zh-Hant", "en"):
+                place_label = cached(place, lang) or row.place.division.name
+                indicator_label = cached(indicator, lang) or row.indicator
+                period_label = cached(period, lang) or row.period.slug
+                text = (f"{place_label}, {period_label}: {indicator_label}" if lang == "en"
+                        else f"{place_label}{period_label}{indicator_label}")
+                yield iri, RDFS.label, Literal(text, lang=lang)
+
+    def _head(self, g, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, size: int):
+        """The triples before the observations: provenance, the data set, minted indicators
+        and new periods (also kept in ``g.graph`` for the observations' labels)."""
+        base = self.base_graph
         name = self.table.name
         # provenance: the graph was derived from the file, at this time
         g.add((self.graph_iri, RDF.type, PROV.Entity))
@@ -589,40 +730,153 @@ class Importer:
                 if (instant, RDF.type, TIME.Instant) not in base:
                     g.add((instant, RDF.type, TIME.Instant))
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
-        # observations
-        for row in rows:
-            indicator = indicators.resolved[_key(row.indicator)]
-            place = URIRef(row.place.iri)
-            period = PERIOD[row.period.slug]
-            iri = OBS[f"{self.slug}-{row.place.code}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
-            g.add((iri, RDF.type, CKG.Observation))
-            g.add((iri, RDF.type, QB.Observation))
-            g.add((iri, QB.dataSet, self.dataset))
-            g.add((iri, CKG.indicator, indicator))
-            g.add((iri, SDMX_DIMENSION.refArea, place))
-            g.add((iri, SDMX_DIMENSION.refPeriod, period))
-            g.add((iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)))
-            g.add((iri, SDMX_ATTRIBUTE.unitMeasure, row.value.unit))
-            g.add((iri, CKG.valueQualifier, row.value.qualifier))
-            g.add((iri, CKG.reportedValue, Literal(row.reported, lang=detect_script(row.reported) or script)))
-            g.add((iri, DCTERMS.source, self.source))
-            if row.citation:
-                g.add((iri, DCTERMS.bibliographicCitation,
-                       Literal(row.citation, lang=detect_script(row.citation) or script)))
-            labels = {}
-            for lang in ("zh-Hans", "zh-Hant", "en"):
-                place_label = _label(base, place, lang) or row.place.division.name
-                indicator_label = _label(base, indicator, lang) or _label(g, indicator, lang) or row.indicator
-                period_label = _label(base, period, lang) or _label(g, period, lang) or row.period.slug
-                labels[lang] = (f"{place_label}, {period_label}: {indicator_label}" if lang == "en"
-                                else f"{place_label}{period_label}{indicator_label}")
-                g.add((iri, RDFS.label, Literal(labels[lang], lang=lang)))
-        return g
+        yield from g.flush()
+
+
+    # -- into the store ---------------------------------------------------------------------
+
+    def _run_in_store(self) -> ImportResult:
+        """The import into the project's store, as one new generation holding its named graph:
+
+        1. the store's writer lock is taken for the whole import (a second import waits);
+        2. the store is brought up to date with the workspace, and the table's rows read,
+           looking indicators, periods and labels up in the store (without the graph this
+           import replaces);
+        3. the triples are written, as they are made, to a hidden Turtle file beside the
+           import's file;
+        4. a new generation of the store with that graph is made and validated (only what
+           the graph can change, kg.validate.store.validate_changes): if it holds violations
+           the previous generation did not, it is not published (ImportRefused) and the
+           workspace is left as it was;
+        5. the generation is published, then the Turtle file renamed into place.
+
+        Killed at any point, the store answers from the previous generation and the workspace
+        holds its previous file (a hidden partial file is no import: kg.store.load.workspace_files)."""
+        from kg.store.persistent import GraphStore
+        from kg.store.project import location, refresh
+
+        store = GraphStore(location())
+        with store.writing(self.say):
+            refresh(store, say=self.say, workspace=self.workspace)  # the store, as the workspace is now
+            with store.reader() as view:
+                self._lookups = StoreBase(view.store, self.graph_iri)
+                try:
+                    result, _none = self._run(store_import=lambda claimed, bad, rows, triples, result:
+                                              self._into_store(store, claimed, bad, rows, triples, result))
+                finally:
+                    self._lookups = None
+        return result
+
+    def _into_store(self, store, claimed, bad: list[BadRow], rows: list[_Row], triples, result: ImportResult) -> None:
+        import os
+        import time
+
+        from kg.store.persistent import Input
+        from kg.store.project import recorded_inputs
+
+        self._write_report(bad, claimed[1])
+        if not rows:
+            claimed[0].remove()  # nothing importable: the previous import of this name goes too
+            return
+        claimed[0]._check()
+        target = claimed[0].target
+        partial = target.parent / f".{target.stem}.{os.getpid()}.part.ttl"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        from kg.outputs import mark_workspace
+
+        mark_workspace(target.parent)
+        started = time.perf_counter()
+        try:
+            self.say("  writing the import's graph")
+            self._write_turtle(partial, triples)
+            given, made = recorded_inputs(store, self.workspace)
+            given = [i for i in given if i.graph != str(self.graph_iri)]
+            given.append(Input(target, str(self.graph_iri), "workspace", source=partial))
+            self.say("  storing and validating what it changes")
+            store.update(given, recipe=made, before_publish=self._refuse_new_violations, progress=self.say)
+            os.replace(partial, target)  # last: the store holds it already
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        result.validation_seconds = time.perf_counter() - started
+        result.path = self.target
+
+    def _write_turtle(self, path: Path, triples) -> None:
+        """The import's Turtle file: its header, then the triples as pyoxigraph writes them
+        (streamed), language tags in registered case."""
+        import pyoxigraph as ox
+
+        from kg.namespaces import PREFIXES
+        from kg.store.tags import restore_tag_case
+
+        terms: dict = {}
+
+        def term(node):
+            found = terms.get(node)
+            if found is None:
+                if isinstance(node, URIRef):
+                    found = ox.NamedNode(str(node))
+                elif isinstance(node, BNode):
+                    found = ox.BlankNode(str(node))
+                elif node.language:
+                    found = ox.Literal(str(node), language=node.language)
+                else:
+                    found = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
+                if len(terms) < 500_000:
+                    terms[node] = found
+            return found
+
+        body = ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), None,
+                            ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+        with open(path, "wb") as out:
+            out.write(self._header().encode("utf-8"))
+            out.write(restore_tag_case(body, "ttl"))
+            out.flush()
+            import os
+
+            os.fsync(out.fileno())
+
+    def _refuse_new_violations(self, draft) -> None:
+        """Validate the new generation (what changed, from the previous generation's record;
+        the previous one validated first if it has none) and refuse it when it holds
+        violations the previous one did not."""
+        from kg.store.graph import StoreGraph
+        from kg.validate import store as validation
+
+        texts = self.texts if self.texts is not None else validation.project_texts()
+        key = validation.validator_key()
+        previous = None
+        if draft.previous is not None:
+            before = StoreGraph.of(draft.previous)
+            previous = validation.from_record(before, draft.previous.record(validation.RECORD), key)
+            if previous is None:
+                self.say("  validating the graph before the import (once: the result is kept)")
+                previous = validation.validate(before, texts=texts)
+                draft.owner.add_record(draft.previous, validation.RECORD, validation.to_record(previous, key))
+        graph = StoreGraph.of(draft)
+        changes = draft.changes
+        touched = [*changes.added, *changes.changed]
+        if previous is None or changes.rebuild:
+            validated = validation.validate(graph, texts=texts)
+        else:
+            added = b"".join(draft.ntriples_path(i.graph).read_bytes() for i in touched)
+            removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
+                               for g in [*changes.removed, *(i.graph for i in changes.changed)])
+            validated = validation.validate_changes(graph, previous, added, removed, texts=texts)
+        old = {_result_key(r) for r in previous.report.violations} if previous is not None else set()
+        new = [r for r in validated.report.violations if _result_key(r) not in old]
+        if new:
+            from kg.validate.report import ValidationReport
+
+            raise ImportRefused(ValidationReport(new, validated.report.shacl_graph))
+        draft.write_record(validation.RECORD, validation.to_record(validated, key))
+
+    def _header(self) -> str:
+        return (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
+                f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
 
     def _turtle(self, graph: Graph) -> str:
-        header = (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
-                  f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
-        return header + graph.serialize(format="turtle")
+        return self._header() + graph.serialize(format="turtle")
 
     def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
         """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
@@ -677,6 +931,10 @@ class Importer:
         shapes = self.shapes if self.shapes is not None else self.base.shapes
         loaded = Loaded(self.base.dataset, self.base.ontology, shapes, data, {self.graph_iri: self.target})
         return validate_loaded(loaded, quotes=False)
+
+
+def _result_key(result) -> tuple:
+    return (str(result.focus), result.path, result.component, result.message, result.value)
 
 
 def _has_unit(text: str) -> bool:

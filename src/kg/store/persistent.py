@@ -68,11 +68,14 @@ def _quiet(_message: str) -> None:
 @dataclass(frozen=True)
 class Input:
     """One input file and the named graph it becomes. ``role``: ontology, data, workspace
-    (an import or link set) or added (``kg build --add``)."""
+    (an import or link set) or added (``kg build --add``). ``source``: where the bytes are
+    read from when they are not at ``path`` yet (a new import's file, renamed to ``path``
+    once the store holds it: the rename keeps its size and modification time)."""
 
     path: Path
     graph: str
     role: str
+    source: Path | None = None
 
 
 @dataclass
@@ -252,7 +255,17 @@ class GraphStore:
     # -- writing -----------------------------------------------------------------------------
 
     @contextmanager
+    def writing(self, progress: Progress = _quiet) -> Iterator[None]:
+        """Hold the writer's lock for a whole block (an import that reads the store, then
+        publishes a generation made from what it read): another writer waits until it ends."""
+        with self._writer_lock(progress):
+            yield
+
+    @contextmanager
     def _writer_lock(self, progress: Progress) -> Iterator[None]:
+        if getattr(self, "_locked", False):
+            yield  # this object holds it already (:meth:`writing`)
+            return
         if self.directory.is_dir() and not (self.directory / outputs.MANIFEST).is_file() \
                 and any(p.name != ".lock" for p in self.directory.iterdir()):
             raise KgError(f"{self.directory}: not a county-kg store and not empty; give a new or empty directory "
@@ -271,7 +284,11 @@ class GraphStore:
                     raise
                 progress(f"waiting for another kg command to finish writing {self.directory} ...")
                 fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
 
     def update(self, inputs: Sequence[Input], *, progress: Progress = _quiet,
                before_publish: Callable[[Draft], None] | None = None,
@@ -383,12 +400,13 @@ class GraphStore:
     def _cache(self, given: Input, progress: Progress) -> tuple[Entry, Path]:
         """The input's N-Triples (terms as written, blank-node labels unique to the file) in
         the cache, written once per content."""
-        stat = given.path.stat()
-        digest = sha256_of(given.path)
+        read = given.source or given.path
+        stat = read.stat()
+        digest = sha256_of(read)
         path = self.cache_path(digest)
         if not path.is_file():
             progress(f"  reading {given.path}")
-            text = ntriples.dump([given.path])
+            text = ntriples.dump([read])
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
         triples = _count_lines(path)

@@ -68,21 +68,22 @@ def inputs(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] =
 
 def recipe(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] = ()) -> dict:
     """What :func:`inputs` was given, for the manifest: a reading command rebuilds the same
-    list of inputs from it (:func:`recorded_inputs`)."""
+    list of inputs from it (:func:`recorded_inputs`), with the default workspace as it is."""
     return {"data": None if data is None else [str(Path(p).resolve()) for p in data],
             "added": [str(Path(p).resolve()) for p in add]}
 
 
-def recorded_inputs(store: GraphStore) -> tuple[list[Input], dict]:
+def recorded_inputs(store: GraphStore, workspace: Path | str | None = None) -> tuple[list[Input], dict]:
     """The inputs as the store's last writer defined them (its recipe), as the files are
-    now: a new import in the workspace is added, a file removed since is left out."""
+    now, with the default workspace (or ``workspace``): a new import in it is added, a file
+    removed since is left out."""
     manifest = store.manifest()
     made = manifest.recipe if manifest is not None else {}
     data = made.get("data")
     added = [p for p in made.get("added", []) if Path(p).is_file()]
     if data is not None:
         data = [p for p in data if Path(p).is_file()]
-    return inputs(data, added), recipe(data, added)
+    return inputs(data, added, workspace), recipe(data, added)
 
 
 def stale(store: GraphStore) -> Changes:
@@ -91,10 +92,12 @@ def stale(store: GraphStore) -> Changes:
     return store.changes(given)
 
 
-def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m: None) -> Changes:
-    """Bring the store up to date with its recorded inputs, saying so in one line when it
-    was not (the graphs are not validated here: ``kg build`` and ``kg validate`` do that)."""
-    given, made = recorded_inputs(store)
+def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m: None,
+            workspace: Path | str | None = None) -> Changes:
+    """Bring the store up to date with its recorded inputs (with the default workspace, or
+    ``workspace``), saying so in one line when it was not (the graphs are not validated here:
+    ``kg build`` and ``kg validate`` do that, and record it)."""
+    given, made = recorded_inputs(store, workspace)
     changes = store.changes(given)
     if not changes.current:
         say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
@@ -112,6 +115,21 @@ def opened(directory: Path | str | None = None, *, say: Progress, progress: Prog
     refresh(store, say=say, progress=progress)
     with store.reader() as view:
         yield view
+
+
+def _stderr(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
+
+
+def explorable(say: Progress = _stderr):
+    """What a person explores of the project's graph (kg.store.graph.StoreGraph.explorable),
+    from its store brought up to date."""
+    from kg.store.graph import StoreGraph
+
+    with opened(say=say) as view:
+        return StoreGraph.of(view).explorable()
 
 
 @contextmanager
