@@ -757,7 +757,9 @@ class Importer:
 
         store = GraphStore(location())
         with store.writing(self.say):
-            refresh(store, say=self.say, workspace=self.workspace)  # the store, as the workspace is now
+            # the store, as the workspace is now (validated, so that the import's validation
+            # can be incremental)
+            refresh(store, say=self.say, workspace=self.workspace, before_publish=self._validated)
             with store.reader() as view:
                 self._lookups = StoreBase(view.store, self.graph_iri)
                 try:
@@ -765,6 +767,7 @@ class Importer:
                                               self._into_store(store, claimed, bad, rows, triples, result))
                 finally:
                     self._lookups = None
+            store.collect()  # the generation read above, now that nobody holds it
         return result
 
     def _into_store(self, store, claimed, bad: list[BadRow], rows: list[_Row], triples, result: ImportResult) -> None:
@@ -774,14 +777,15 @@ class Importer:
         from kg.store.persistent import Input
         from kg.store.project import recorded_inputs
 
-        self._write_report(bad, claimed[1])
         if not rows:
+            self._write_report(bad, claimed[1])
             claimed[0].remove()  # nothing importable: the previous import of this name goes too
             return
         claimed[0]._check()
         target = claimed[0].target
         partial = target.parent / f".{target.stem}.{os.getpid()}.part.ttl"
         target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(target.parent)
         from kg.outputs import mark_workspace
 
         mark_workspace(target.parent)
@@ -793,11 +797,16 @@ class Importer:
             given = [i for i in given if i.graph != str(self.graph_iri)]
             given.append(Input(target, str(self.graph_iri), "workspace", source=partial))
             self.say("  storing and validating what it changes")
-            store.update(given, recipe=made, before_publish=self._refuse_new_violations, progress=self.say)
-            os.replace(partial, target)  # last: the store holds it already
+            try:
+                store.update(given, recipe=made, before_publish=self._refuse_new_violations, progress=self.say)
+            except ImportRefused:
+                self._write_report(bad, claimed[1])  # the rows that could not be read: still worth knowing
+                raise
+            os.replace(partial, target)  # last but the report: the store holds it already
         except BaseException:
             partial.unlink(missing_ok=True)
             raise
+        self._write_report(bad, claimed[1])
         result.validation_seconds = time.perf_counter() - started
         result.path = self.target
 
@@ -836,10 +845,10 @@ class Importer:
 
             os.fsync(out.fileno())
 
-    def _refuse_new_violations(self, draft) -> None:
-        """Validate the new generation (what changed, from the previous generation's record;
-        the previous one validated first if it has none) and refuse it when it holds
-        violations the previous one did not."""
+    def _validated(self, draft, need_previous: bool = False):
+        """Validate a new generation (what changed, from the previous generation's record;
+        with ``need_previous`` the previous one validated first if it has none, else the new
+        one whole) and record it beside it; returns (previous validation, this one)."""
         from kg.store.graph import StoreGraph
         from kg.validate import store as validation
 
@@ -849,7 +858,7 @@ class Importer:
         if draft.previous is not None:
             before = StoreGraph.of(draft.previous)
             previous = validation.from_record(before, draft.previous.record(validation.RECORD), key)
-            if previous is None:
+            if previous is None and need_previous:
                 self.say("  validating the graph before the import (once: the result is kept)")
                 previous = validation.validate(before, texts=texts)
                 draft.owner.add_record(draft.previous, validation.RECORD, validation.to_record(previous, key))
@@ -863,13 +872,19 @@ class Importer:
             removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
                                for g in [*changes.removed, *(i.graph for i in changes.changed)])
             validated = validation.validate_changes(graph, previous, added, removed, texts=texts)
+        draft.write_record(validation.RECORD, validation.to_record(validated, key))
+        return previous, validated
+
+    def _refuse_new_violations(self, draft) -> None:
+        """Validate the new generation (:meth:`_validated`) and refuse it when it holds
+        violations the previous one did not."""
+        previous, validated = self._validated(draft, need_previous=True)
         old = {_result_key(r) for r in previous.report.violations} if previous is not None else set()
         new = [r for r in validated.report.violations if _result_key(r) not in old]
         if new:
             from kg.validate.report import ValidationReport
 
             raise ImportRefused(ValidationReport(new, validated.report.shacl_graph))
-        draft.write_record(validation.RECORD, validation.to_record(validated, key))
 
     def _header(self) -> str:
         return (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
@@ -931,6 +946,24 @@ class Importer:
         shapes = self.shapes if self.shapes is not None else self.base.shapes
         loaded = Loaded(self.base.dataset, self.base.ontology, shapes, data, {self.graph_iri: self.target})
         return validate_loaded(loaded, quotes=False)
+
+
+def _remove_abandoned(directory: Path) -> None:
+    """Remove the hidden partial files of imports killed before they finished (their process
+    is gone; this one holds the store's writer lock, so no other import is running)."""
+    import os
+
+    for path in directory.glob(".*.part.ttl"):
+        try:
+            pid = int(path.name.rsplit(".", 3)[-3])
+        except (ValueError, IndexError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # (alive, another user's)
 
 
 def _result_key(result) -> tuple:

@@ -328,6 +328,13 @@ class GraphStore:
             self._collect()
             return manifest, changes
 
+    def collect(self) -> None:
+        """Remove the generations no reader holds any more (and the cache files only they
+        used): a writer that read the previous generation while publishing the next calls it
+        once it let go of it."""
+        with self._writer_lock(_quiet):
+            self._collect()
+
     def add_record(self, view: Reader, name: str, data: bytes) -> None:
         """Write a record (a file of results about the generation, such as its validation
         report) beside a published generation, atomically. The graph itself never changes."""

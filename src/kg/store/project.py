@@ -93,7 +93,7 @@ def stale(store: GraphStore) -> Changes:
 
 
 def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m: None,
-            workspace: Path | str | None = None) -> Changes:
+            workspace: Path | str | None = None, before_publish=None) -> Changes:
     """Bring the store up to date with its recorded inputs (with the default workspace, or
     ``workspace``), saying so in one line when it was not (the graphs are not validated here:
     ``kg build`` and ``kg validate`` do that, and record it)."""
@@ -101,7 +101,7 @@ def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m:
     changes = store.changes(given)
     if not changes.current:
         say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
-        _manifest, changes = store.update(given, recipe=made, progress=progress)
+        _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
     return changes
 
 

@@ -60,8 +60,17 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
+    """The results, and the SHACL report graph (or a function making it when first asked for:
+    a national graph's report holds tens of thousands of warnings)."""
+
     results: list[ValidationResult]
-    shacl_graph: Graph
+    _graph: Graph | Any
+
+    @property
+    def shacl_graph(self) -> Graph:
+        if callable(self._graph) and not isinstance(self._graph, Graph):
+            self._graph = self._graph()
+        return self._graph
 
     @property
     def violations(self) -> list[ValidationResult]:

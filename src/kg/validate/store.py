@@ -191,30 +191,38 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
     )
 
     names = StoreLabels(graph.store)
-    shacl_graph = shacl.report
-    bind_prefixes(shacl_graph)
+    shapes = graph.shapes
     where = graph.files_defining([r[0] for r in shacl.rows] + [e[0] for e in extra])
     results = []
     for focus, path, component, severity, message, value, shape in shacl.rows:
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
-            component=_compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
+            component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=value_text(names.names, value),
-            source=_compact(graph.shapes, shape) if shape is not None else None,
+            source=_compact(shapes, shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
-    report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
     for focus, path, component, message, source, severity in extra:
-        _add_result(shacl_graph, report_node, focus, path, component, message, source, severity)
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
-            component=_compact(shacl_graph, component), severity=SEVERITIES[severity], message=message,
-            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else _compact(shacl_graph, source),
+            component=names.compact(component), severity=SEVERITIES[severity], message=message,
+            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
             files=where.get(str(focus), []),
         ))
-    if any(r.severity == "Violation" for r in results):
-        shacl_graph.set((report_node, SH.conforms, Literal(False)))
-    return ValidationReport(results, shacl_graph)
+
+    def report_graph() -> Graph:
+        """The SHACL report graph (for the Turtle rendering): made only when asked for, since
+        a national graph's tens of thousands of warnings make it large."""
+        made = shacl.report if shacl.report is not None else _rows_report(shapes, shacl.rows)
+        bind_prefixes(made)
+        node = next(iter(made.subjects(RDF.type, SH.ValidationReport)))
+        for focus, path, component, message, source, severity in extra:
+            _add_result(made, node, focus, path, component, message, source, severity)
+        if any(r.severity == "Violation" for r in results):
+            made.set((node, SH.conforms, Literal(False)))
+        return made
+
+    return ValidationReport(results, report_graph)
 
 
 def _compact(graph: Graph, node) -> str:
@@ -293,6 +301,12 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
     return focus, hierarchy
 
 
+#: A change that can affect more focus nodes than this (and more than one in fifty triples of
+#: the graph) is validated by validating the whole graph, by partitions in parallel: cheaper
+#: than one neighbourhood of that many nodes in one piece.
+WHOLE_ABOVE = 5_000
+
+
 def _triples(text: bytes) -> Iterable[ox.Triple]:
     return ox.parse(text, format=ox.RdfFormat.N_TRIPLES) if text else ()
 
@@ -315,8 +329,9 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     started = time.perf_counter()
     local = locality(graph.shapes)
     focus, hierarchy = changed_focus(graph, [*_triples(added), *_triples(removed)], local.inverse)
-    if hierarchy or not local.exact:
-        progress("  the change touches the class hierarchy: validating the whole graph")
+    if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
+        progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
+                 if hierarchy or not local.exact else f"  {len(focus)} nodes changed: validating the whole graph")
         return validate(graph, checks=checks, quotes=quotes, lang=lang, texts=texts, progress=progress,
                         meanwhile=meanwhile)
     progress(f"  validating the {len(focus)} node(s) the change can affect")
@@ -326,7 +341,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
         if _has_blank_subjects(graph) else ShaclResult(True, [], None, 0, 0.0)
     kept = [r for r in previous.shacl.rows if not isinstance(r[0], BNode) and str(r[0]) not in focus]
     rows = kept + fresh.rows + blank.rows
-    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(graph.shapes, rows), 1,
+    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 1,
                         time.perf_counter() - started, len(focus))
     graph.seconds["shacl"] = shacl.seconds
     extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
@@ -410,5 +425,5 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
             for r in record["rows"]]
     extra = [(_json_term(e[0]), e[1], _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
              for e in record["extra"]]
-    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(graph.shapes, rows), 0, 0.0)
+    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 0, 0.0)
     return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang))
