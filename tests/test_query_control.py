@@ -96,6 +96,21 @@ def test_rows_are_written_as_they_come():
         process.wait()
 
 
+def test_tsv_rows_are_one_line_each():
+    """A literal holding a newline or a tab is written on its row's one line, escaped (SPARQL 1.1
+    TSV), not in Turtle's long form across lines."""
+    import io
+
+    from rdflib import Literal
+
+    from kg.store.results import write_tsv
+
+    out = io.StringIO()
+    write_tsv(["a", "b"], [(Literal("小市”辦大健康\n", lang="zh-Hant"), Literal("x\ty"))], out)
+    lines = out.getvalue().splitlines()
+    assert lines == ["?a\t?b", '"小市”辦大健康\\n"@zh-Hant\t"x\\ty"']
+
+
 def test_ctrl_c_stops_a_running_query_within_a_second():
     process = kg_query("--sparql", CROSS_JOIN_COUNT, "--timeout", "0")
     try:

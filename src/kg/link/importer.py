@@ -504,8 +504,9 @@ class Importer:
             return self._run_in_store(), None
         return self._run(write=write)
 
-    def _run(self, *, write: bool = True, store_import=None) -> tuple[ImportResult, Graph]:
-        claimed = self.claim_outputs() if write else None  # before any work: refused at once
+    def _run(self, *, write: bool = True, store_import=None, claimed=None) -> tuple[ImportResult, Graph]:
+        if claimed is None and write:
+            claimed = self.claim_outputs()  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
         text, encoding = decode(data, self.encoding)
@@ -755,6 +756,7 @@ class Importer:
         from kg.store.persistent import GraphStore
         from kg.store.project import location, refresh
 
+        claimed = self.claim_outputs()  # before any work (the store included): refused at once
         store = GraphStore(location())
         with store.writing(self.say):
             # the store, as the workspace is now (validated, so that the import's validation
@@ -763,7 +765,7 @@ class Importer:
             with store.reader() as view:
                 self._lookups = StoreBase(view.store, self.graph_iri)
                 try:
-                    result, _none = self._run(store_import=lambda claimed, bad, rows, triples, result:
+                    result, _none = self._run(claimed=claimed, store_import=lambda claimed, bad, rows, triples, result:
                                               self._into_store(store, claimed, bad, rows, triples, result))
                 finally:
                     self._lookups = None

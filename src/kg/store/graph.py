@@ -82,14 +82,21 @@ class StoreGraph:
         return graph
 
     def files_defining(self, nodes: Iterable) -> dict[str, list[Path]]:
-        """The files in which each IRI of ``nodes`` is a subject (its named graphs), in input
-        order: where a reader of a report should look for it."""
+        """The files in which each node of ``nodes`` is a subject (its named graphs), in input
+        order: where a reader of a report should look for it. A blank node is its file's (its
+        label carries the file's digest)."""
         order = {e.graph: i for i, e in enumerate(self.entries)}
         by_graph = {e.graph: Path(e.path) for e in self.entries}
+        # a blank node's label starts with its file's digest (kg.store.persistent's cache)
+        by_digest = {e.sha256[:12] + "x": Path(e.path) for e in self.entries}
         found: dict[str, list[Path]] = {}
         for node in nodes:
             key = str(node)
-            if key in found or not key or key.startswith("_:") or type(node).__name__ == "BNode":
+            if key in found or not key:
+                continue
+            if type(node).__name__ == "BNode" or key.startswith("_:"):
+                label = key.removeprefix("_:")
+                found[key] = [by_digest[label[:13]]] if label[:13] in by_digest else []
                 continue
             graphs = {q.graph_name.value for q in self.store.quads_for_pattern(ox.NamedNode(key), None, None, None)
                       if isinstance(q.graph_name, ox.NamedNode)}
