@@ -533,6 +533,11 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
     link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
     write_review(review_output, to_review)
+    if loaded is None:  # the link set into the project's store, as its own named graph
+        from kg.store.persistent import GraphStore
+        from kg.store.project import location, refresh
+
+        refresh(GraphStore(location()), say=lambda m: None, workspace=links_dir.parent)
     return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched)
 
 

@@ -1,25 +1,17 @@
-"""The build for large graphs: Oxigraph end to end, pyshacl-turbo per partition, no rdflib graph
-of the data.
+"""SHACL by partition: exact pieces of a graph validated one at a time with pyshacl-turbo.
 
-At a million triples the rdflib pipeline spends ~26 s parsing, minutes in pySHACL and seconds
-per catalog query. This module does the same steps on one in-memory pyoxigraph Store:
+At a million triples pySHACL takes minutes and pyshacl-turbo on the whole graph 27-40 s and
+1.3 GB, its cost per triple growing with the size of the graph it is given. Here the store's
+cached N-Triples (terms exactly as written: the store keeps values, not lexical forms) are
+grouped by county (the division code in their subjects' IRIs), and each partition of ~2.5k
+triples gets only the triples its results can depend on; ~400 small graphs take ~14 s of CPU,
+two at a time (pyshacl-turbo releases the GIL) while the caller queries the store:
 
-- :func:`load`: every file bulk-loaded into the store's default graph (ontology + data, as
-  ``kg.store`` does), with the counts the summary needs;
-- :func:`validate`: SHACL with pyshacl-turbo, one *partition* of focus nodes at a time: the
-  files' triples (terms exactly as written: the store keeps values, not lexical forms) are
-  grouped by county (the division code in their subjects' IRIs), and each partition of ~2.5k
-  triples gets only the triples its results can depend on. pyshacl-turbo's cost per triple
-  grows with the size of the graph it is given, so ~400 small graphs take ~14 s of CPU where
-  one graph of 1M triples takes 27-40 s and 1.3 GB; two partitions run at once (it releases
-  the GIL), and meanwhile the SPARQL checks and the quote check run on the store. The report is a
-  ``kg.validate.ValidationReport``: the same results, texts and JSON as ``kg validate``;
-- :func:`validate_import`: add one more file (a county's table) to a validated store and
-  validate only the focus nodes whose results can change, with their neighbourhood taken from
-  the store by one SPARQL CONSTRUCT;
-- :func:`answer_catalog`, :func:`write_exports`, :func:`summarize`: the catalog on the store,
-  exports with pyoxigraph's serializers, the build summary by SPARQL;
-- :func:`build`: all of it into a directory, replaced only when the graph conforms.
+- :func:`locality`: what the shapes read around a focus node, and whether partitions are exact;
+- :func:`start_shacl`, :func:`validate_shacl`: the whole graph, by partition above
+  :data:`PARTITION_ABOVE` triples;
+- :func:`validate_focus`: given focus nodes only, their neighbourhood taken from the store by
+  one SPARQL CONSTRUCT (incremental validation, kg.validate.store.validate_changes).
 
 Partitions are exact, not an approximation: :func:`locality` reads the shapes and states which
 triples a focus node's results can depend on (its own triples, the triples pointing at it
