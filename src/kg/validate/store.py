@@ -159,6 +159,21 @@ class StoreLabels:
         return self.compact(node)
 
 
+class _Names:
+    """Compact names with the project's prefixes (no store needed)."""
+
+    def __init__(self):
+        self.names = bind_prefixes(Graph())
+
+    def compact(self, node) -> str:
+        from kg.labels import compact
+
+        return compact(self.names, node)
+
+
+_NAMES = _Names()
+
+
 def _lang(tag: str | None) -> str | None:
     """Oxigraph lower-cases language tags; the project writes zh-Hans, zh-Hant, en."""
     return None if tag is None else language_tag(tag)
@@ -179,9 +194,13 @@ def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True
     return extra
 
 
-def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, lang: str = "en"):
+def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, lang: str = "en",
+                 known: Mapping | None = None):
     """The kg.validate.report.ValidationReport of SHACL rows and ``extra`` (:func:`store_results`),
-    each result with its focus node's label and the files that describe it."""
+    each result with its focus node's label and the files that describe it. ``known``: the
+    results already made for some rows or extra entries (by the row, in ``lang``): kept as they
+    are, so that a national graph's tens of thousands of unchanged warnings are not looked up
+    again after a change."""
     from kg.validate.report import (
         SEVERITIES,
         ValidationReport,
@@ -192,9 +211,15 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
 
     names = StoreLabels(graph.store)
     shapes = graph.shapes
-    where = graph.files_defining([r[0] for r in shacl.rows] + [e[0] for e in extra])
+    known = known or {}
+    where = graph.files_defining([r[0] for r in shacl.rows if r not in known]
+                                 + [e[0] for e in extra if e not in known])
     results = []
-    for focus, path, component, severity, message, value, shape in shacl.rows:
+    for row in shacl.rows:
+        if row in known:
+            results.append(known[row])
+            continue
+        focus, path, component, severity, message, value, shape = row
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
@@ -202,7 +227,11 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             source=_compact(shapes, shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
-    for focus, path, component, message, source, severity in extra:
+    for entry in extra:
+        if entry in known:
+            results.append(known[entry])
+            continue
+        focus, path, component, message, source, severity = entry
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=names.compact(component), severity=SEVERITIES[severity], message=message,
@@ -241,6 +270,11 @@ class Validated:
     report: object  # kg.validate.report.ValidationReport
     full: bool = True  # every focus node validated (False: only those a change could alter)
     seconds: dict[str, float] = field(default_factory=dict)
+    lang: str = "en"  # of the report's labels
+
+    def known(self) -> dict:
+        """Each row's and extra entry's result in the report (for :func:`build_report`)."""
+        return dict(zip([*self.shacl.rows, *self.extra], self.report.results))
 
 
 def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
@@ -266,7 +300,7 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
     graph.seconds["shacl"] = shacl.seconds
     report = build_report(graph, shacl, extra, lang=lang)
     graph.seconds["validate"] = time.perf_counter() - started
-    return Validated(shacl, extra, report, True, dict(graph.seconds))
+    return Validated(shacl, extra, report, True, dict(graph.seconds), lang)
 
 
 def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str]) -> tuple[set[str], bool]:
@@ -347,9 +381,16 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
     if meanwhile is not None:
         meanwhile()
-    report = build_report(graph, shacl, extra, lang=lang)
+    # the results of unchanged rows are the previous report's (their labels and files cannot
+    # have changed: a label or a file that did is a changed focus node, validated again)
+    known = previous.known() if previous.lang == lang else None
+    if known:
+        changed = focus | {str(r[0]) for r in fresh.rows + blank.rows}
+        known = {row: result for row, result in known.items()
+                 if not isinstance(row[0], BNode) and str(row[0]) not in changed}
+    report = build_report(graph, shacl, extra, lang=lang, known=known)
     graph.seconds["validate"] = time.perf_counter() - started
-    return Validated(shacl, extra, report, False, dict(graph.seconds))
+    return Validated(shacl, extra, report, False, dict(graph.seconds), lang)
 
 
 def _has_blank_subjects(graph: StoreGraph) -> bool:
@@ -402,12 +443,15 @@ def _json_term(data):
 
 
 def to_record(validated: Validated, key: str) -> bytes:
-    """The validation as the record kept beside its generation (JSON)."""
+    """The validation as the record kept beside its generation (JSON): the rows, the extra
+    entries, and for each its result's label (in the report's language) and files."""
+    shown = [[r.focus_label, [str(p) for p in r.files]] for r in validated.report.results]
     rows = [[_term_json(r[0]), r[1], _term_json(r[2]), _term_json(r[3]), r[4], _term_json(r[5]), _term_json(r[6])]
             for r in validated.shacl.rows]
     extra = [[_term_json(e[0]), e[1], _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
              for e in validated.extra]
-    return json.dumps({"key": key, "rows": rows, "extra": extra}, ensure_ascii=False).encode("utf-8")
+    return json.dumps({"key": key, "lang": validated.lang, "rows": rows, "extra": extra, "shown": shown},
+                      ensure_ascii=False).encode("utf-8")
 
 
 def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = "en") -> Validated | None:
@@ -426,4 +470,27 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
     extra = [(_json_term(e[0]), e[1], _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
              for e in record["extra"]]
     shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 0, 0.0)
-    return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang))
+    known = None
+    if record.get("lang") == lang and len(record.get("shown", [])) == len(rows) + len(extra):
+        known = {entry: _result(entry, label, files, graph) for entry, (label, files)
+                 in zip([*rows, *extra], record["shown"])}
+    return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
+
+
+def _result(entry: tuple, label: str, files: list[str], graph: StoreGraph):
+    """A recorded row's (or extra entry's) result, made again without looking anything up."""
+    from kg.validate.report import SEVERITIES, ValidationResult, value_text
+
+    names = _NAMES
+    if len(entry) == 7:
+        focus, path, component, severity, message, value, shape = entry
+        return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
+                                severity=SEVERITIES.get(severity, str(severity)), message=message,
+                                value=value_text(names.names, value),
+                                source=_compact(graph.shapes, shape) if shape is not None else None,
+                                files=[Path(f) for f in files])
+    focus, path, component, message, source, severity = entry
+    return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
+                            severity=SEVERITIES[severity], message=message,
+                            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:")
+                            else names.compact(source), files=[Path(f) for f in files])
