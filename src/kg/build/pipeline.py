@@ -33,7 +33,7 @@ from kg.validate.report import ValidationReport
 #: Above this many triples outside the ontology and the gazetteer, the interactive graph pages
 #: are left out: a page drawing every node of a national graph is of no use (``kg viz --focus
 #: NODE --depth N`` draws a neighbourhood of it).
-GRAPH_PAGES_UP_TO = 200_000
+GRAPH_PAGES_UP_TO = 50_000
 
 
 @dataclass
