@@ -18,8 +18,13 @@ def private_store(tmp_path_factory):
     test session, never the checkout's dist/store (subprocesses inherit it)."""
     import os
 
+    from kg.store.persistent import GraphStore
+    from kg.store.project import refresh
+
     saved = os.environ.get("KG_STORE")
     os.environ["KG_STORE"] = str(tmp_path_factory.mktemp("kg-store") / "store")
+    # made once here, so that a command's first use does not say "no store yet" in its output
+    refresh(GraphStore(os.environ["KG_STORE"]), say=lambda _message: None)
     yield Path(os.environ["KG_STORE"])
     if saved is None:
         os.environ.pop("KG_STORE", None)
