@@ -163,7 +163,7 @@ def test_cli_path_from_the_party_committee_to_tourism_revenue(run, tourism_reven
     assert data["steps"][0]["curie"] == "agent:shuifu-party-committee"
     assert data["steps"][-1]["curie"] == tourism_revenue_observation
     around = json.loads(run("analyze", "path", "水富市委", tourism_revenue_observation, "--avoid", "place:530681",
-                            "--format", "json").output)
+                            "--format", "json").stdout)
     assert "place:530681" not in [s["curie"] for s in around["steps"]]
     assert around["length"] >= data["length"]
 
