@@ -465,8 +465,12 @@ PREVIOUS = {
 
 
 @pytest.mark.parametrize("command", INTERRUPTIBLE)
-def test_ctrl_c_after_a_second(command, place):
-    """Exit 130 with one line, no traceback, no temporary file, the previous output intact."""
+def test_ctrl_c_after_a_second(command, place, monkeypatch, tmp_path_factory):
+    """Exit 130 with one line, no traceback, no temporary file, the previous output intact. Each
+    command has a store still to make (a reading command on a current store answers within a
+    second): interrupted while making it, it publishes nothing."""
+    store = tmp_path_factory.mktemp("store-to-make") / "store"
+    monkeypatch.setenv("KG_STORE", str(store))
     previous_build(place / "dist", {"summary.md": "# the previous build\n"})
     (place / "out").mkdir()
     for name, text in PREVIOUS.items():
@@ -474,6 +478,8 @@ def test_ctrl_c_after_a_second(command, place):
     before = snapshot(place)
     assert_interrupted(*interrupt(INTERRUPTIBLE[command], place))
     assert snapshot(place) == {**before, "tmp": "dir"}
+    assert not (store / "CURRENT").exists()
+    assert not [p for p in store.glob("gen-*")] if store.exists() else True
 
 
 def test_ctrl_c_while_a_build_writes_its_tree(place):
