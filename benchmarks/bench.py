@@ -1,5 +1,6 @@
-"""county-kg benchmarks: the fast pipeline (kg.build.large) and the plain rdflib + pySHACL
-pipeline at S, M and L (~10k, ~100k, ~1M triples), written to benchmarks/RESULTS.md.
+"""county-kg benchmarks: the build's steps on the store (kg.store, kg.validate, kg.build) and the
+plain rdflib + pySHACL pipeline at S, M and L (~10k, ~100k, ~1M triples), written to
+benchmarks/RESULTS.md; then the interactive rows (benchmarks/interactive.py).
 
 Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes S,M] [--runs 3]``).
 
@@ -45,6 +46,22 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+_HELD = None
+
+
+def _graph(files: list[Path]):
+    """The files (with the ontology) in a temporary store, as kg.store.graph.StoreGraph; held
+    until the child process ends."""
+    import contextlib
+
+    from kg.store import project
+    from kg.store.graph import StoreGraph
+
+    global _HELD
+    _HELD = _HELD or contextlib.ExitStack()
+    return StoreGraph.of(_HELD.enter_context(project.temporary(files)))
+
+
 def _files(size: str) -> list[Path]:
     from kg import synth
 
@@ -80,7 +97,6 @@ def _child(step: str, size: str) -> dict:
     from kg.query import answers
     from kg.publish import ntexport
     from kg.validate import partitions
-    from kg.store import fast
     from kg.validate import store as vstore
     from kg import synth
 
@@ -97,14 +113,14 @@ def _child(step: str, size: str) -> dict:
         out["triples"] = written.triples
     elif step == "load":
         started = time.perf_counter()
-        graph = fast.load(files)
+        graph = _graph(files)
         out["seconds"] = time.perf_counter() - started
-        out["triples"] = len(graph.store)
+        out["triples"] = len(graph)
     elif step in ("validate", "shacl", "turbo_whole"):
-        graph = fast.load(files)
+        graph = _graph(files)
         started = time.perf_counter()
         if step == "validate":
-            report = vstore.validate(graph, texts=synth.SourceTexts(vstore.project_texts()))
+            report = vstore.validate(graph, texts=synth.SourceTexts(vstore.project_texts())).report
             out["conforms"], out["results"] = report.conforms, len(report.results)
             out["shacl_seconds"] = graph.seconds.get("shacl")
         else:
@@ -112,9 +128,9 @@ def _child(step: str, size: str) -> dict:
             out["conforms"], out["results"], out["partitions"] = result.conforms, len(result.rows), result.partitions
         out["seconds"] = time.perf_counter() - started
     elif step == "catalog":
-        graph = fast.load(files)
+        graph = _graph(files)
         started = time.perf_counter()
-        answers = answers.answer_catalog(graph)
+        answers = answers.answer_catalog(graph.store)
         out["seconds"] = time.perf_counter() - started
         out["queries"] = {name: s for name, (_r, s) in answers.items()}
         out["rows"] = {name: len(r.rows) for name, (r, _s) in answers.items()}
@@ -124,7 +140,7 @@ def _child(step: str, size: str) -> dict:
     elif step == "export":
         import tempfile
 
-        graph = fast.load(files)
+        graph = _graph(files)
         with tempfile.TemporaryDirectory(dir=WORK) as directory:
             started = time.perf_counter()
             written = ntexport.write_exports(graph, Path(directory))
@@ -138,26 +154,43 @@ def _child(step: str, size: str) -> dict:
 
         target = WORK / f"dist-{size}"
         started = time.perf_counter()
-        # kg build on these files (the pipeline for large graphs at every size, so that the
-        # sizes compare): clean, read, load, validate, summary, catalog, exports in a second
-        # process, ontology documentation
-        result = build(target, data=files, pipeline="fast")
+        # kg build on these files into a new store: clean, store, validate (summary and catalog
+        # meanwhile), exports, graph pages (left out above 200k triples)
+        shutil.rmtree(WORK / f"store-{size}", ignore_errors=True)
+        result = build(target, data=files, docs=False, store=WORK / f"store-{size}")
         out["seconds"] = time.perf_counter() - started
         out["steps"] = result.seconds
         out["conforms"] = result.report.conforms
         out["export_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         shutil.rmtree(target, ignore_errors=True)
     elif step == "import":
-        graph = fast.load([*synth.curated_files(), WORK / f"synth-{size}-rest.nt"])
+        import shutil
+
+        from kg.store import project
+        from kg.store.graph import StoreGraph
+        from kg.store.persistent import GraphStore
+
+        location = WORK / f"import-store-{size}"
+        shutil.rmtree(location, ignore_errors=True)
+        store = GraphStore(location)
+        base = [*synth.curated_files(), WORK / f"synth-{size}-rest.nt"]
+        county = WORK / f"synth-{size}-county.nt"
         texts = synth.SourceTexts(vstore.project_texts())
-        state = vstore.validate_state(graph, texts=texts)
+        store.update(project.inputs(base))
+        with store.reader() as view:
+            before = vstore.validate(StoreGraph.of(view), texts=texts)
+            out["full_validation_seconds"] = before.seconds.get("validate")
         started = time.perf_counter()
-        result = vstore.validate_import(state, WORK / f"synth-{size}-county.nt", texts=texts)
+        store.update(project.inputs([*base, county]))
+        with store.reader() as view:
+            graph = StoreGraph.of(view)
+            added = view.ntriples_path(project.inputs([county])[-1].graph).read_bytes()
+            result = vstore.validate_changes(graph, before, added, b"", texts=texts)
         out["seconds"] = time.perf_counter() - started
-        out["shacl_seconds"] = result.shacl_seconds
-        out["focus_nodes"] = result.focus_nodes
-        out["full_validation_seconds"] = graph.seconds.get("validate")
+        out["shacl_seconds"] = result.seconds.get("shacl")
+        out["focus_nodes"] = result.shacl.focus_nodes
         out["conforms"] = result.report.conforms
+        shutil.rmtree(location, ignore_errors=True)
     elif step == "rdflib_load":
         from kg.store.load import load
 
@@ -178,7 +211,7 @@ def _child(step: str, size: str) -> dict:
     elif step == "rudof":
         from kg.validate import engines as shacl_engines
 
-        graph = fast.load(files)
+        graph = _graph(files)
         started = time.perf_counter()
         _cap(CAPS["rudof"])
         run = shacl_engines.validate(graph.store, graph.shapes, "rudof")
@@ -197,7 +230,7 @@ def _child(step: str, size: str) -> dict:
             engines.graph  # noqa: B018 - build the union graph before timing
             engine = "rdflib"
         else:
-            engines = answers.engines_for(fast.load(files))
+            engines = Engines(store=_graph(files).store)
             engine = "oxigraph"
         params = {"policy": f"pol:synth-{SIZES_FIRST[size]}-county-industry-strategy"}
         started = time.perf_counter()
@@ -302,12 +335,11 @@ def _network(files: list[Path], size: str) -> dict:
     from rdflib import Graph
 
     from kg.validate import partitions
-    from kg.store import fast
     from kg.explore.analyze import communities, rank
     from kg.explore.network import build_view
     from kg.explore.viz import render_html
 
-    graph = fast.load(files)
+    graph = _graph(files)
     started = time.perf_counter()
     code = SIZES_FIRST[size]
     subjects = [r[0].value for r in graph.store.query(
@@ -331,11 +363,12 @@ FAST_STEPS = ["synth", "load", "validate", "shacl", "catalog", "network", "expor
 BASELINE_STEPS = ["rdflib_load", "pyshacl", "rdflib_query", "oxigraph_query", "turbo_whole", "rudof"]
 ENGINE_STEPS = ["jena", "virtuoso"]
 LABELS = {
-    "synth": "kg synth (write N-Triples)", "load": "load (pyoxigraph)",
+    "synth": "kg synth (write N-Triples)", "load": "store (a new on-disk pyoxigraph store)",
     "validate": "validate: shapes + checks + quotes", "shacl": "  of which SHACL (turbo; in partitions of ~2.5k triples above 20k)",
     "catalog": "question catalog (all queries, Oxigraph)", "network": "network analysis + viz of a county subgraph",
-    "export": "exports (ttl, nt, jsonld, trig)", "build": "whole kg build (clean, load, validate, summary, catalog, exports, docs)",
-    "import": "import one more county (incremental validation)",
+    "export": "exports (ttl, nt, jsonld, trig)",
+    "build": "whole kg build (clean, store, validate, summary, catalog, exports, graph pages; no docs)",
+    "import": "one more county into the store (incremental validation)",
     "rdflib_load": "baseline: load (rdflib, kg.load)", "pyshacl": "baseline: SHACL (pySHACL)",
     "rdflib_query": "baseline: policy->program->outcome query (rdflib)",
     "oxigraph_query": "same query on Oxigraph", "turbo_whole": "SHACL, pyshacl-turbo on the whole graph",
@@ -381,9 +414,7 @@ def write_engine_input(size: str) -> Path:
     """Ontology and data of a size as one N-Triples file: what the external engines load."""
     import pyoxigraph as ox
 
-    from kg.store import fast
-
-    graph = fast.load(_files(size))
+    graph = _graph(_files(size))
     path = WORK / f"engines-{size}.nt"
     graph.store.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     return path
@@ -616,7 +647,7 @@ def main() -> None:
     parser.add_argument("--child", nargs=2, metavar=("STEP", "SIZE"))
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS + ENGINE_STEPS))
+    parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS + ENGINE_STEPS + ["interactive"]))
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
     args = parser.parse_args()
     if args.child:
@@ -636,6 +667,8 @@ def main() -> None:
         prepare(size)
         results[size] = {}
         for step in steps:
+            if step == "interactive":
+                continue  # (after every size: benchmarks/interactive.py)
             if step == "rudof" and size == "L":
                 continue  # minutes, and not exact: S and M say enough
             results[size][step] = measure(step, size, args.runs)
@@ -645,6 +678,11 @@ def main() -> None:
     text = report(results, triples, info, load_before, os.getloadavg(), started_at, time.perf_counter() - started)
     Path(args.output).write_text(text, encoding="utf-8")
     print(text)
+    if "interactive" in steps:
+        sys.path.insert(0, str(HERE))
+        import interactive
+
+        interactive.main_for(sizes, args.output)
 
 
 if __name__ == "__main__":

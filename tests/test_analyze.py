@@ -159,15 +159,15 @@ def tourism_revenue_observation(project_union):
 def test_cli_path_from_the_party_committee_to_tourism_revenue(run, tourism_revenue_observation):
     result = run("analyze", "path", "水富市委", tourism_revenue_observation, "--format", "json")
     assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    data = json.loads(result.stdout)
     assert data["steps"][0]["curie"] == "agent:shuifu-party-committee"
     assert data["steps"][-1]["curie"] == tourism_revenue_observation
     # The committee reaches the tourism figures only through Shuifu itself (the article names it
     # as the actor of the strategy paragraph alone); an enterprise of the battery park has a way
     # round Shuifu, through the policies the park and the tourism zone implement.
-    direct = json.loads(run("analyze", "path", "雲南中晟", tourism_revenue_observation, "--format", "json").output)
+    direct = json.loads(run("analyze", "path", "雲南中晟", tourism_revenue_observation, "--format", "json").stdout)
     around = json.loads(run("analyze", "path", "雲南中晟", tourism_revenue_observation, "--avoid", "place:530681",
-                            "--format", "json").output)
+                            "--format", "json").stdout)
     assert "place:530681" in [s["curie"] for s in direct["steps"]]
     assert "place:530681" not in [s["curie"] for s in around["steps"]]
     assert around["length"] > direct["length"]
@@ -176,13 +176,13 @@ def test_cli_path_from_the_party_committee_to_tourism_revenue(run, tourism_reven
 
 
 def test_cli_rank_communities_coverage(run):
-    ranking = json.loads(run("analyze", "rank", "--by", "pagerank", "--top", "10", "--format", "json").output)
+    ranking = json.loads(run("analyze", "rank", "--by", "pagerank", "--top", "10", "--format", "json").stdout)
     assert len(ranking["ranking"]) == 10 and ranking["ranking"][0]["curie"] == "place:530681"
     table = run("analyze", "rank", "--by", "betweenness", "--lang", "zh-Hans").output
     assert "水富市" in table
     communities = run("analyze", "communities")
     assert communities.exit_code == 0 and "communities by louvain" in communities.output
-    coverage = json.loads(run("analyze", "coverage", "--format", "json").output)
+    coverage = json.loads(run("analyze", "coverage", "--format", "json").stdout)
     assert coverage["programs"] > 0 and set(coverage) >= {"programs_without_measured_results",
                                                           "observations_without_program", "isolated"}
 

@@ -17,8 +17,9 @@ from kg.namespaces import sparql_prologue
 
 
 def tree_digest(directory: Path) -> dict[str, str]:
+    """The build's files (its store, which follows the inputs, left out)."""
     return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+            for p in sorted(directory.rglob("*")) if p.is_file() and p.relative_to(directory).parts[0] != "store"}
 
 
 @pytest.fixture
@@ -104,76 +105,98 @@ def test_build_cleans_sources_when_missing(tmp_path, project_copy):
     assert cleaned.read_bytes() == original
 
 
-# -- the pipeline for large graphs -------------------------------------------------------------
+# -- one pipeline: what it writes is what the rdflib reference writes ------------------------------
 
 
 @pytest.fixture(scope="module")
-def both_pipelines(tmp_path_factory):
-    """The project built by each pipeline (the fast one forced: the project is small)."""
-    base = tmp_path_factory.mktemp("pipelines")
-    runs = {}
-    for pipeline in ("full", "fast"):
-        out = base / pipeline
-        result = build(out, "--no-docs", "--pipeline", pipeline)
-        assert result.exit_code == 0, result.output
-        runs[pipeline] = (out, result.output)
-    return runs
+def built(tmp_path_factory):
+    """The project built once, its store inside the output (as `kg build` without $KG_STORE)."""
+    import os
+
+    out = tmp_path_factory.mktemp("built") / "dist"
+    saved = os.environ.pop("KG_STORE", None)
+    try:
+        result = build(out, "--no-docs")
+    finally:
+        if saved is not None:
+            os.environ["KG_STORE"] = saved
+    assert result.exit_code == 0, result.output
+    return out, result.output
 
 
-def test_fast_pipeline_writes_the_same_graph_and_answers(both_pipelines):
-    (full, _), (fast, _) = both_pipelines["full"], both_pipelines["fast"]
-    # byte for byte: the canonical N-Triples, the summary and every catalog answer
-    for name in ("county-kg.nt", "summary.json", "summary.md"):
-        assert (fast / name).read_bytes() == (full / name).read_bytes(), name
-    answers = sorted(p.name for p in (full / "queries").glob("*.csv"))
-    assert answers and answers == sorted(p.name for p in (fast / "queries").glob("*.csv"))
-    for name in answers:
-        assert (fast / "queries" / name).read_bytes() == (full / "queries" / name).read_bytes(), name
-    # the other serializations hold the same graph
+def test_the_build_writes_what_the_reference_writes(built, project):
+    """Byte for byte: the canonical N-Triples (the rdflib serializer's), the summary (kg.build.summary
+    on rdflib), every catalog answer (on an in-memory store of the files) and the validation report
+    (kg.validate.report on rdflib); the other serializations hold the same graph, TriG with one
+    named graph per file."""
+    from rdflib import Dataset
     from rdflib.compare import isomorphic
 
-    reference = Graph().parse(full / "county-kg.nt", format="nt")
+    from kg.build.summary import summarize
+    from kg.publish.export import serialize
+    from kg.query.answers import answer_catalog
+    from kg.query.engines import Engines
+    from kg.validate.report import validate_loaded
+
+    out, _printed = built
+    assert (out / "county-kg.nt").read_bytes() == serialize(project, "nt")
+    reference = summarize(project.data, project.union())
+    assert (out / "summary.json").read_text(encoding="utf-8") == reference.to_json()
+    assert (out / "summary.md").read_text(encoding="utf-8") == reference.to_markdown()
+    answers = answer_catalog(None, engines=Engines(project))
+    assert sorted(p.stem for p in (out / "queries").glob("*.csv")) == sorted(answers)
+    for name, (results, _seconds) in answers.items():
+        assert (out / "queries" / f"{name}.csv").read_bytes() == results.to_csv().encode("utf-8"), name
+    assert (out / "validation.txt").read_text(encoding="utf-8") == validate_loaded(project).to_text()
+    graph = Graph().parse(out / "county-kg.nt", format="nt")
     for name, fmt in (("county-kg.ttl", "turtle"), ("county-kg.jsonld", "json-ld")):
-        assert isomorphic(Graph().parse(fast / name, format=fmt), reference), name
-    # TriG: one named graph per file, with the names the full pipeline gives them
-    from rdflib import Dataset
-
-    def graphs(path):
-        data = Dataset()
-        data.parse(path, format="trig")
-        return {str(g.identifier): len(g) for g in data.graphs() if len(g)}
-
-    assert graphs(fast / "county-kg.trig") == graphs(full / "county-kg.trig")
-    # the same validation results; the graph pages are left out for large graphs
-    assert (fast / "validation.txt").read_text(encoding="utf-8") == (full / "validation.txt").read_text(encoding="utf-8")
-    assert (full / "graph.html").exists() and not (fast / "graph.html").exists()
+        assert isomorphic(Graph().parse(out / name, format=fmt), graph), name
+    data = Dataset()
+    data.parse(out / "county-kg.trig", format="trig")
+    assert {str(g.identifier): len(g) for g in data.graphs() if len(g)} == \
+        {str(name): len(project.dataset.graph(name)) for name, path in project.files.items()
+         if path.parent.name != "shapes"}
 
 
-def test_auto_pipeline_follows_the_size_of_the_data(monkeypatch):
-    from kg.build import pipeline as build_module
+def test_the_store_sits_in_the_output_and_a_second_build_reuses_it(built, tmp_path):
+    import os
 
-    given = build_module.inputs()
-    assert build_module.choose_pipeline("auto", given) == "full"
-    monkeypatch.setattr(build_module, "LARGE_INPUT_BYTES", given.size - 1)
-    assert build_module.choose_pipeline("auto", given) == "fast"
-    assert build_module.choose_pipeline("full", given) == "full"
-
-
-def test_fast_pipeline_violation_keeps_dist_and_stops_the_exports(tmp_path):
-    out = tmp_path / "dist"
-    assert build(out, "--no-docs", "--pipeline", "fast").exit_code == 0
+    out, printed = built
+    assert "validation: whole" in printed and (out / "store" / "CURRENT").is_file()
+    manifest = json.loads((out / ".county-kg-manifest.json").read_text(encoding="utf-8"))
+    assert not any(name.startswith("store/") for name in manifest["files"])  # the store is its own
     before = tree_digest(out)
-    bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n"
-                   "<https://w3id.org/county-kg/id/place/530681> ckg:divisionCode \"53068X\" .\n", encoding="utf-8")
-    result = build(out, "--no-docs", "--pipeline", "fast", "--add", str(bad))
-    assert result.exit_code == 1, result.output
-    assert "53068X" in result.output and "left unchanged" in result.output
+    saved = os.environ.pop("KG_STORE", None)
+    try:
+        again = build(out, "--no-docs")
+    finally:
+        if saved is not None:
+            os.environ["KG_STORE"] = saved
+    assert again.exit_code == 0, again.output
+    assert "validation: recorded" in again.output
     assert tree_digest(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl", "dist"]  # no staging directory left
-    import multiprocessing
 
-    assert not [p for p in multiprocessing.active_children() if p.name == "county-kg-exports"]
+
+def test_a_changed_file_is_validated_incrementally_with_the_same_report(tmp_path, project_copy):
+    """Only the focus nodes a change can affect are validated again; the report is the one a
+    whole validation gives (here: a violation brought in, then taken out again)."""
+    out = tmp_path / "dist"
+    first = build(out, "--no-docs")
+    assert first.exit_code == 0 and "validation: whole" in first.output, first.output
+    places = project_copy / "data" / "core" / "places.ttl"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace('ckg:divisionCode "530681"', 'ckg:divisionCode "53068X"'), encoding="utf-8")
+    broken = build(out, "--no-docs")
+    assert broken.exit_code == 1 and "53068X" in broken.output
+    from kg.build.pipeline import validate
+
+    whole = CliRunner().invoke(main, ["validate", str(places), *[str(p) for p in sorted(
+        (project_copy / "data").rglob("*.ttl")) if p != places]])
+    assert "53068X" in whole.output
+    places.write_text(text, encoding="utf-8")
+    fixed = build(out, "--no-docs")
+    assert fixed.exit_code == 0 and "validation: incremental" in fixed.output, fixed.output
+    assert validate().conforms
 
 
 def test_added_file_must_exist(tmp_path):
@@ -189,15 +212,14 @@ def _count(store, query: str) -> int:
     return int(next(iter(store.query(sparql_prologue() + query)))[0].value)
 
 
-@pytest.mark.parametrize("pipeline", ["full", "fast"])
-def test_every_printed_count_is_a_sparql_count(both_pipelines, project, pipeline):
+def test_every_printed_count_is_a_sparql_count(built, project):
     """The build's line, summary.md and summary.json give the numbers a SPARQL COUNT(DISTINCT ...)
     gives on the data: 29 observations (not 34, one per theme), each class, each theme and period."""
     import re
 
     from kg.store.oxigraph import store_from_graph
 
-    out, printed = both_pipelines[pipeline]
+    out, printed = built
     data = store_from_graph(project.data)
     expected = {
         "triples": _count(data, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),

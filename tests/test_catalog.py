@@ -68,11 +68,11 @@ def test_param_is_bound_as_a_term_not_spliced():
     search = next(q for q in QUERIES if any(p.name == "text" for p in q.params))
     honest = runner.invoke(main, ["query", search.name, "--param", "text=港", "--format", "json"])
     assert honest.exit_code == 0, honest.output
-    assert json.loads(honest.output)["results"]["bindings"]
+    assert json.loads(honest.stdout)["results"]["bindings"]
     attack = '港") || true || CONTAINS("x'
     injected = runner.invoke(main, ["query", search.name, "--param", f"text={attack}", "--format", "json"])
     assert injected.exit_code == 0, injected.output
-    assert json.loads(injected.output)["results"]["bindings"] == []
+    assert json.loads(injected.stdout)["results"]["bindings"] == []
     iri_query = next(q for q in QUERIES if any(p.type == "iri" for p in q.params))
     iri_param = next(p for p in iri_query.params if p.type == "iri")
     bad_iri = runner.invoke(main, ["query", iri_query.name, "--param", iri_param.name + "=x> } UNION { ?s ?p ?o"])
@@ -122,7 +122,7 @@ def test_formats(fmt):
     result = CliRunner().invoke(main, ["query", QUERIES[0].name, "--format", fmt, "--lang", "zh-Hant"])
     assert result.exit_code == 0, result.output
     if fmt == "json":
-        parsed = json.loads(result.output)
+        parsed = json.loads(result.stdout)
         assert set(parsed) == {"head", "results"} and parsed["results"]["bindings"]
 
 

@@ -62,7 +62,7 @@ def test_validate_missing_file_is_one_line(run):
 def test_conflicting_values_are_reported(run):
     result = run("validate", "--format", "json", *core_files(), CLI / "conflict.ttl")
     assert result.exit_code == 1
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     conflicts = [r for r in report["results"] if "conflicts with" in r["message"]]
     assert {r["focusNode"].rsplit("/", 1)[1] for r in conflicts} == {"land-area-a", "land-area-b"}
     assert all(r["constraintComponent"] == "sh:SPARQLConstraintComponent" for r in conflicts)
@@ -77,7 +77,7 @@ def test_violation_report_in_three_formats(run):
 
     as_json = run("validate", "--format", "json", invalid)
     assert as_json.exit_code == 1
-    report = json.loads(as_json.output)
+    report = json.loads(as_json.stdout)
     assert report["conforms"] is False and report["violations"] >= 1
     first = report["results"][0]
     assert {"focusNode", "focusLabel", "path", "constraintComponent", "severity", "message", "files"} <= first.keys()

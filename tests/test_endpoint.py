@@ -358,19 +358,25 @@ def test_push_to_a_refusing_endpoint_fails_clearly(tmp_path):
 
 # -- the data source --------------------------------------------------------------------------------
 
-def test_store_directory_is_refilled_not_added_to(tmp_path):
-    from kg.publish.source import MARKER, StoreDirectory
+def test_store_directory_is_the_project_store_not_added_to(tmp_path):
+    """`kg serve --store DIR` serves the project's store: a second start serves the same graph
+    (not twice the blank nodes); a directory that is not a county-kg store is never written."""
+    from kg.publish.source import StoreDirectory
 
     location = tmp_path / "store"
-    StoreDirectory(location).open()
-    first = len(ox.Store.read_only(str(location)))
-    StoreDirectory(location).open()  # a second start: the same graph, not twice the blank nodes
-    assert len(ox.Store.read_only(str(location))) == first > 50_000
-    assert (location / MARKER).exists()
+    source = StoreDirectory(location)
+    source.open()
+    first = len(source.query_store())
+    source.close()
+    again = StoreDirectory(location)
+    again.open()
+    assert len(again.query_store()) == first > 50_000
+    again.close()
 
     foreign = tmp_path / "foreign"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(KgError, match="not a store `kg serve` filled"):
+    with pytest.raises(KgError, match="not a county-kg store"):
         StoreDirectory(foreign).open()
+    assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"

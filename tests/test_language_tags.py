@@ -131,14 +131,19 @@ def test_serialized_tags_are_restored_outside_strings_only():
 
 
 def test_large_graph_exports_write_registered_tags(tmp_path):
-    """The exports written by pyoxigraph's serializers (kg.publish.ntexport), every tag."""
+    """The exports written by pyoxigraph's serializers from the store's cache (kg.publish.ntexport),
+    every tag."""
+    from stores import store_graph
+
     from kg.publish import ntexport
-    from kg.store import ntriples
 
     source = tmp_path / "data.ttl"
     source.write_text('<http://e/a> <http://e/l> "x"@zh-hans , "y"@en-gb , "z\\"@zh-hans"@zh-hant .\n',
                       encoding="utf-8")
-    written = ntexport.write([source], ntriples.dump([source]), tmp_path, lambda p: "http://e/graph")
+    out = tmp_path / "out"
+    out.mkdir()
+    with store_graph([source]) as graph:
+        written = ntexport.write_exports(graph, out)
     for fmt, (path, _seconds) in written.items():
         text = path.read_text(encoding="utf-8")
         assert "zh-Hans" in text and "en-GB" in text and "zh-Hant" in text, fmt

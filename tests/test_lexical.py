@@ -21,10 +21,11 @@ from rdflib.namespace import XSD as _XSD
 XSD = Namespace(str(_XSD))  # (a plain Namespace: pytest probes module globals, which a ClosedNamespace warns about)
 
 from kg.namespaces import PREFIXES, SH
-from kg.store import fast
+import tempfile
+
+from stores import store_graph, validated_after_adding
 from kg.store.load import load
 from kg.validate import engines, lexical, partitions
-from kg.validate import store as vstore
 from kg.validate.report import validate_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lexical"
@@ -74,15 +75,16 @@ def paths_of(fixture_files: list[Path]) -> dict[str, set[tuple]]:
     for engine in ("pyshacl", "turbo"):
         run = engines.validate(loaded.data, loaded.shapes, engine, ontology=loaded.ontology)
         found[engine] = violations(run.rows)
-    graph = fast.load(fixture_files)
-    found["text, whole"] = violations(partitions.validate_shacl(graph, partitioned=False).rows)
-    found["text, partitioned"] = violations(
-        partitions.validate_shacl(graph, partitioned=True, partition_size=20, workers=2).rows)
-    subjects = sorted({str(s) for s in loaded.data.subjects() if isinstance(s, URIRef)})
-    found["store"] = violations(partitions.validate_focus(graph, subjects).rows)
-    before = vstore.validate_state(fast.load([SUPPORT]), checks=False, quotes=False)
-    vstore.validate_import(before, fixture_files[-1], checks=False, quotes=False)
-    found["incremental import"] = violations(before.shacl.rows)
+    with store_graph(fixture_files) as graph:
+        found["text, whole"] = violations(partitions.validate_shacl(graph, partitioned=False).rows)
+        found["text, partitioned"] = violations(
+            partitions.validate_shacl(graph, partitioned=True, partition_size=20, workers=2).rows)
+        subjects = sorted({str(s) for s in loaded.data.subjects() if isinstance(s, URIRef)})
+        found["store"] = violations(partitions.validate_focus(graph, subjects).rows)
+    with tempfile.TemporaryDirectory() as scratch:
+        _before, after, _whole = validated_after_adding(Path(scratch) / "store", [SUPPORT], fixture_files[-1],
+                                                        checks=False, quotes=False)
+    found["incremental import"] = violations(after.shacl.rows)
     return found
 
 

@@ -57,6 +57,7 @@ def no_work(monkeypatch):
     anything) before it has checked its output."""
     import kg.build.pipeline
     import kg.link.discover
+    import kg.store.project
     import kg.link.gazetteer
     import kg.link.importer
     import kg.publish.export
@@ -66,7 +67,8 @@ def no_work(monkeypatch):
     def started(*_args, **_kwargs):
         raise AssertionError("the command started its work before checking its output")
 
-    for module, name in [(kg.build.pipeline, "inputs"), (kg.build.pipeline, "clean_sources"),
+    for module, name in [(kg.store.project, "inputs"), (kg.store.project, "opened"), (kg.store.project, "refresh"),
+                         (kg.build.pipeline, "clean_sources"),
                          (kg.publish.export, "load"), (kg.store.load, "project"), (kg.link.gazetteer, "generate"),
                          (kg.synth.generate, "triples"), (kg.link.discover, "read_other"),
                          (kg.link.importer, "decode")]:
@@ -339,7 +341,7 @@ def test_build_replaces_only_what_a_previous_build_wrote(place):
     every file written with its SHA-256; into an empty directory the tree is put in place."""
     dist = place / "dist"
     previous_build(dist, {"stale.txt": "from an older build\n", "queries/99-gone.csv": "x\n"})
-    code, output = invoke("build", "-o", dist, "--no-docs", "--pipeline", "fast", "--quiet")
+    code, output = invoke("build", "-o", dist, "--no-docs", "--quiet")
     assert code == 0, output
     manifest = outputs.read_manifest(dist)
     on_disk = sorted(str(p.relative_to(dist)) for p in dist.rglob("*") if p.is_file() and p.name != outputs.MANIFEST)
@@ -441,7 +443,7 @@ def assert_interrupted(code: int, err: str, interrupted: bool) -> None:
 #: Commands that run for more than a second, each with an output kg wrote before.
 INTERRUPTIBLE = {
     "build": ["build", "-o", "dist"],
-    "build --pipeline fast": ["build", "--pipeline", "fast", "--no-docs", "-o", "dist"],
+    "build --no-docs": ["build", "--no-docs", "-o", "dist"],
     "export": ["export", "--format", "nt", "-o", "out/graph.nt"],
     "viz": ["viz", "-o", "out/graph.html"],
     "gazetteer": ["gazetteer", "-o", "out/graph.ttl"],
@@ -463,8 +465,12 @@ PREVIOUS = {
 
 
 @pytest.mark.parametrize("command", INTERRUPTIBLE)
-def test_ctrl_c_after_a_second(command, place):
-    """Exit 130 with one line, no traceback, no temporary file, the previous output intact."""
+def test_ctrl_c_after_a_second(command, place, monkeypatch, tmp_path_factory):
+    """Exit 130 with one line, no traceback, no temporary file, the previous output intact. Each
+    command has a store still to make (a reading command on a current store answers within a
+    second): interrupted while making it, it publishes nothing."""
+    store = tmp_path_factory.mktemp("store-to-make") / "store"
+    monkeypatch.setenv("KG_STORE", str(store))
     previous_build(place / "dist", {"summary.md": "# the previous build\n"})
     (place / "out").mkdir()
     for name, text in PREVIOUS.items():
@@ -472,15 +478,17 @@ def test_ctrl_c_after_a_second(command, place):
     before = snapshot(place)
     assert_interrupted(*interrupt(INTERRUPTIBLE[command], place))
     assert snapshot(place) == {**before, "tmp": "dir"}
+    assert not (store / "CURRENT").exists()
+    assert not [p for p in store.glob("gen-*")] if store.exists() else True
 
 
 def test_ctrl_c_while_a_build_writes_its_tree(place):
-    """Interrupted while the staging tree is written (and the exports' process runs): the
-    staging tree goes, the previous build stays, no process is left."""
+    """Interrupted while the staging tree is written: the staging tree goes, the previous build
+    stays, no process is left."""
     previous_build(place / "dist", {"summary.md": "# the previous build\n"})
     before = snapshot(place)
     staged = lambda: any(p.name.startswith(".dist.new-") and any(p.iterdir()) for p in place.iterdir())  # noqa: E731
-    assert_interrupted(*interrupt(["build", "--pipeline", "fast", "--no-docs", "-o", "dist"], place, after=0.3,
+    assert_interrupted(*interrupt(["build", "--no-docs", "-o", "dist"], place, after=0.3,
                                   when=staged))
     assert snapshot(place) == {**before, "tmp": "dir"}
 

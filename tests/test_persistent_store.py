@@ -133,7 +133,7 @@ def _writer_script(directory: Path, files: list[Path], pause_file: Path) -> str:
         from kg.store.persistent import GraphStore, Input
         files = [Path(p) for p in {[str(f) for f in files]!r}]
         inputs = [Input(p, "{EX}graph/" + p.stem, "data") for p in files]
-        def hold(previous, store, manifest, changes):
+        def hold(draft):
             Path({str(pause_file)!r}).write_text("staged")
             time.sleep(60)
         GraphStore({str(directory)!r}).update(inputs, before_publish=hold,

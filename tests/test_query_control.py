@@ -8,7 +8,6 @@ import csv
 import io
 import json
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -74,11 +73,12 @@ def test_a_closed_output_stops_the_query_quietly_and_at_once():
     assert lines[0].startswith(b"a,b,c,d,e,f")
     process.stdout.close()  # as head does once it has its lines
     closed = time.monotonic()
-    process.wait(timeout=30)
+    _pid, status, usage = os.wait4(process.pid, 0)  # this process's own peak, not any earlier child's
+    process.returncode = os.waitstatus_to_exitcode(status)
     assert time.monotonic() - closed < 1.0
     assert process.returncode == EXIT_CLOSED_OUTPUT
     assert process.stderr.read() == b""
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    peak_mb = usage.ru_maxrss / 1024
     assert peak_mb < 1500, f"peak {peak_mb:.0f} MB"
 
 
@@ -94,6 +94,21 @@ def test_rows_are_written_as_they_come():
     finally:
         process.kill()
         process.wait()
+
+
+def test_tsv_rows_are_one_line_each():
+    """A literal holding a newline or a tab is written on its row's one line, escaped (SPARQL 1.1
+    TSV), not in Turtle's long form across lines."""
+    import io
+
+    from rdflib import Literal
+
+    from kg.store.results import write_tsv
+
+    out = io.StringIO()
+    write_tsv(["a", "b"], [(Literal("小市”辦大健康\n", lang="zh-Hant"), Literal("x\ty"))], out)
+    lines = out.getvalue().splitlines()
+    assert lines == ["?a\t?b", '"小市”辦大健康\\n"@zh-Hant\t"x\\ty"']
 
 
 def test_ctrl_c_stops_a_running_query_within_a_second():

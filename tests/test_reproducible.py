@@ -1,6 +1,7 @@
 """Two builds of the same checkout write the same bytes into every file of dist/, whatever
-the Python hash seed (which orders sets and dicts of strings): each pipeline built twice, in
-processes with PYTHONHASHSEED 1 and 2."""
+the Python hash seed (which orders sets and dicts of strings): built twice, in processes with
+PYTHONHASHSEED 1 and 2, each with its own store (dist/store: its database files are the
+store's own business, not an output, and are left out of the comparison)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def build_twice(first: Path, second: Path, *options: str) -> None:
     runs = []
     for out, seed in ((first, "1"), (second, "2")):
         env = {**os.environ, "PYTHONHASHSEED": seed, "KG_WORKSPACE": str(out.parent / "no-workspace")}
+        env.pop("KG_STORE", None)
         runs.append(subprocess.Popen([sys.executable, "-m", "kg", "build", "-q", "-o", str(out), *options],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
                                      cwd=out.parent))
@@ -26,11 +28,11 @@ def build_twice(first: Path, second: Path, *options: str) -> None:
 
 
 def contents(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*"))
+            if p.is_file() and p.relative_to(directory).parts[0] != "store"}
 
 
-@pytest.mark.parametrize("options", [("--pipeline", "full"), ("--pipeline", "fast", "--no-docs")],
-                         ids=["full pipeline with ontology.html", "pipeline for large graphs"])
+@pytest.mark.parametrize("options", [(), ("--no-docs",)], ids=["with ontology.html", "without docs"])
 def test_every_file_is_the_same_across_builds_and_hash_seeds(tmp_path, options):
     first, second = tmp_path / "seed-1", tmp_path / "seed-2"
     build_twice(first, second, *options)

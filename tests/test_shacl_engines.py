@@ -1,9 +1,9 @@
 """The fast SHACL paths give pySHACL's answers: on the synthetic S graph (the curated data plus
 14 synthetic counties, ~14k triples), with and without injected violations, pySHACL (the
-reference), pyshacl-turbo (the default engine), the partitioned validation of kg.build.large and
-the incremental validation of one more county all report the same conforms value and the same
-results (focus node, path, constraint component, severity; and the same messages, values and
-source shapes)."""
+reference), pyshacl-turbo (the default engine), the partitioned validation of the store
+(kg.validate.store, which every `kg build` runs) and the incremental validation of one more
+county all report the same conforms value and the same results (focus node, path, constraint
+component, severity; and the same messages, values and source shapes)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import large
+from stores import store_graph, validated_after_adding
+
 from kg.validate import partitions
-from kg.store import fast
 from kg.validate import store as vstore
 from kg.validate import engines as shacl_engines
 from kg import synth
@@ -86,10 +86,10 @@ def test_run_shacl_defaults_to_turbo_and_keeps_pyshacl(s_graph):
 
 def test_partitioned_and_whole_equal_pyshacl(s_graph):
     _violations, files, _loaded, reference = s_graph
-    graph = fast.load(files)
-    assert partitions.locality(graph.shapes).exact
-    whole = partitions.validate_shacl(graph, partitioned=False)
-    parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
+    with store_graph(files) as graph:
+        assert partitions.locality(graph.shapes).exact
+        whole = partitions.validate_shacl(graph, partitioned=False)
+        parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
     assert parts.partitions > 3
     for result in (whole, parts):
         assert result.conforms == reference.conforms
@@ -110,7 +110,8 @@ def _as_dicts(report) -> list[str]:
 def test_fast_report_equals_kg_validate(s_graph):
     _violations, files, loaded, _reference = s_graph
     expected = validate_loaded(loaded, quotes=False, engine="pyshacl")
-    report = vstore.validate(fast.load(files), quotes=False, partition_size=2_000)
+    with store_graph(files) as graph:
+        report = vstore.validate(graph, quotes=False, partition_size=2_000).report
     assert report.conforms == expected.conforms
     assert _as_dicts(report) == _as_dicts(expected)
 
@@ -127,13 +128,11 @@ def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
             triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
             (b if line.endswith(name) else a).write(triple)
     texts = synth.SourceTexts(vstore.project_texts())
-    before = vstore.validate_state(fast.load([*files[:-1], rest]), texts=texts)
-    imported = vstore.validate_import(before, county, texts=texts)
+    before, imported, scratch = validated_after_adding(tmp_path / "store", [*files[:-1], rest], county, texts=texts)
     assert not imported.full
-    assert 30 < imported.focus_nodes < 300  # the county's nodes and those next to them, not the graph
-    scratch = vstore.validate_state(fast.load([*files[:-1], rest, county]), texts=texts)
+    assert 30 < imported.shacl.focus_nodes < 300  # the county's nodes and those next to them, not the graph
     assert imported.report.conforms == scratch.report.conforms
-    assert _full(before.shacl.rows) == _full(scratch.shacl.rows)
+    assert _full(imported.shacl.rows) == _full(scratch.shacl.rows)
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
 
 
@@ -148,12 +147,14 @@ def test_conflicting_observation_check_on_a_synthetic_graph(tmp_path):
         line.replace(observation, "<https://w3id.org/county-kg/id/observation/synth-conflict>")
             .replace('.0"^^<http://www.w3.org/2001/XMLSchema#decimal>', '.5"^^<http://www.w3.org/2001/XMLSchema#decimal>')
         for line in synth.synthesize(3, SEED, base=BASE) if line.startswith(observation + " ")), encoding="utf-8")
-    found = vstore.run_checks(fast.load([*BASE, synthetic, extra]))
+    with store_graph([*BASE, synthetic, extra]) as graph:
+        found = vstore.run_checks(graph)
     assert {(path.name, str(row["focus"])) for path, row in found} == {
         ("conflicting-observation-violation.rq", observation[1:-1]),
         ("conflicting-observation-violation.rq", "https://w3id.org/county-kg/id/observation/synth-conflict"),
     }
-    assert vstore.run_checks(fast.load([*BASE, synthetic])) == []
+    with store_graph([*BASE, synthetic]) as graph:
+        assert vstore.run_checks(graph) == []
 
 
 def test_project_shapes_are_local():
@@ -163,33 +164,34 @@ def test_project_shapes_are_local():
     assert "http://www.w3.org/ns/oa#hasSelector" in local.inverse
 
 
-def test_fast_build_writes_what_kg_writes(s_graph, tmp_path):
-    """Summary, canonical N-Triples and catalog answers of kg.large.build equal those of the
-    rdflib pipeline (kg.summary, kg.export, kg.build.write_catalog_answers); a graph with
-    violations is not built, and the failure carries the same report as `kg validate`."""
-    from kg.build.pipeline import BuildFailed, write_catalog_answers
-    from kg.publish.export import serialize
+def test_the_build_writes_what_kg_writes(s_graph, tmp_path):
+    """Summary, canonical N-Triples and catalog answers of `kg build` on the synthetic graph equal
+    those of the rdflib reference (kg.build.summary, kg.publish.export, the catalog on an in-memory
+    store of the files); a graph with violations is not built, and the failure carries the same
+    report as pySHACL's validation on rdflib."""
+    from kg.build.outcome import BuildFailed
+    from kg.build.pipeline import build
     from kg.build.summary import summarize
+    from kg.publish.export import serialize
+    from kg.query.answers import answer_catalog
+    from kg.query.engines import Engines
 
     violations, files, loaded, _reference = s_graph
     if violations:
         with pytest.raises(BuildFailed) as failed:
-            large.build(tmp_path / "fast", files, texts=None)
-        assert not (tmp_path / "fast").exists()
+            build(tmp_path / "dist", data=files, docs=False, store=tmp_path / "store")
+        assert not (tmp_path / "dist").exists()
         assert not failed.value.report.conforms
         assert _as_dicts(failed.value.report) == _as_dicts(validate_loaded(loaded, quotes=False, engine="pyshacl"))
         return
-    result = large.build(tmp_path / "fast", files, texts=None)
+    result = build(tmp_path / "dist", data=files, docs=False, store=tmp_path / "store")
     assert result.report.conforms
     assert result.summary.to_json() == summarize(loaded.data, loaded.union()).to_json()
-    assert (tmp_path / "fast" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
-    (tmp_path / "slow").mkdir()
-    write_catalog_answers(loaded, (tmp_path / "slow").resolve())
-    answers = sorted((tmp_path / "slow" / "queries").glob("*.csv"))
-    assert len(answers) == 27
-    for answer in answers:
-        assert (tmp_path / "fast" / "queries" / answer.name).read_text(encoding="utf-8") == \
-            answer.read_text(encoding="utf-8"), answer.name
+    assert (tmp_path / "dist" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
+    answers = answer_catalog(None, engines=Engines(loaded))
+    assert len(answers) == len(list((tmp_path / "dist" / "queries").glob("*.csv"))) >= 25
+    for name, (results, _seconds) in answers.items():
+        assert (tmp_path / "dist" / "queries" / f"{name}.csv").read_bytes() == results.to_csv().encode("utf-8"), name
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -249,18 +251,16 @@ def test_ill_formed_literals_on_every_path(tmp_path):
     assert not reference.conforms
 
     turbo = shacl_engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
-    graph = fast.load(files)
-    whole = partitions.validate_shacl(graph, partitioned=False)
-    parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
+    with store_graph(files) as graph:
+        whole = partitions.validate_shacl(graph, partitioned=False)
+        parts = partitions.validate_shacl(graph, partitioned=True, partition_size=800, workers=2)
     assert parts.partitions > 3
     texts = synth.SourceTexts(vstore.project_texts())
-    state = vstore.validate_state(fast.load([*BASE, rest]), texts=texts)
-    imported = vstore.validate_import(state, county, texts=texts)
+    _before, imported, scratch = validated_after_adding(tmp_path / "store", [*BASE, rest], county, texts=texts)
     assert not imported.full
-    for result in (turbo, whole, parts, state.shacl):
+    for result in (turbo, whole, parts, imported.shacl):
         assert not result.conforms
         assert _full(result.rows) == _full(reference.rows)
-    scratch = vstore.validate_state(fast.load(files), texts=texts)
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
     values = {r.value for r in imported.report.violations}
     assert {'"5.8e8"^^xsd:decimal', '"1.5e2"^^xsd:integer', '"2023-08-22 09:00:00"^^xsd:dateTime',

@@ -90,8 +90,8 @@ def test_parse_errors_name_file_line_column_with_a_caret(tmp_path, monkeypatch, 
 
 @pytest.mark.parametrize("name", sorted(MALFORMED))
 def test_the_large_builds_readers_say_the_same(tmp_path, name):
-    """The pipeline for large graphs reads files as N-Triples (kg.store.ntriples.dump) and into
-    an Oxigraph store (kg.store.oxigraph.load_file): the same message for the same file."""
+    """The store reads files as N-Triples (kg.store.ntriples.dump, its cache) and a file can be
+    loaded into an Oxigraph store (kg.store.oxigraph.load_file): the same message for the same file."""
     path = write(tmp_path, name)
     for read in (lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
         with pytest.raises(RdfSyntaxError) as raised:
@@ -107,11 +107,10 @@ def test_kg_validate_prints_the_error_and_exits_2(tmp_path, name):
     assert result.stderr.splitlines() == expected(path)
 
 
-@pytest.mark.parametrize("pipeline", ["full", "fast"])
-def test_kg_build_add_stops_at_the_syntax_error(tmp_path, pipeline):
+def test_kg_build_add_stops_at_the_syntax_error(tmp_path):
     path = write(tmp_path, "bad.nq")
     out = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "-q", "--no-docs", "--pipeline", pipeline, "--add", str(path),
+    result = CliRunner().invoke(main, ["build", "-q", "--no-docs", "--add", str(path),
                                        "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-3:] == expected(path)

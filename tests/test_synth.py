@@ -8,7 +8,7 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from kg.store import fast
+from types import SimpleNamespace
 from kg.validate import store as vstore
 from kg import synth
 from kg.cli import main
@@ -77,7 +77,7 @@ def test_model_shapes_used():
 
 
 def test_quotes_are_the_text_at_their_offsets():
-    graph = fast.FastGraph(synth.store(3, 11, base=BASE), [], [], None, 0, [])
+    graph = SimpleNamespace(store=synth.store(3, 11, base=BASE))
     assert vstore.check_quotes(graph, texts=synth.SourceTexts()) == []
     text_iri = f"https://w3id.org/county-kg/id/source/synth-s11-{synth.pick(3)[0].code}-zh-Hant"
     assert synth.source_text(text_iri)

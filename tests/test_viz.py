@@ -191,7 +191,7 @@ def test_write_html(tmp_path, small):
 
 
 def test_write_graphs_for_the_build(tmp_path):
-    written = viz.write_graphs(project(), tmp_path)
+    written = viz.write_graphs(project().explorable(), tmp_path)
     names = {p.name for p in written}
     assert "graph.html" in names and "graph-industry.html" in names and "graph-education.html" in names
     assert all(p.parent == tmp_path and p.is_file() for p in written)

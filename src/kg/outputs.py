@@ -42,8 +42,9 @@ from kg.errors import KgError
 #: The manifest kg writes into every directory it owns (a build output, a workspace).
 MANIFEST = ".county-kg-manifest.json"
 GENERATOR = "county-kg"
-#: What a manifest says its directory is.
-BUILD, WORKSPACE = "build", "workspace"
+#: What a manifest says its directory is. A store (kg.store.persistent) may sit inside a build
+#: output: the build leaves it where it is, and its own writer keeps it.
+BUILD, WORKSPACE, STORE = "build", "workspace", "store"
 #: The directories kg makes in a workspace (kg.store.load.WORKSPACE_KINDS).
 WORKSPACE_DIRECTORIES = ("imports", "links")
 
@@ -244,7 +245,9 @@ class Manifest:
 
     NOTE = {BUILD: "kg replaces this directory only while this manifest lists every file in it, unchanged.",
             WORKSPACE: "A directory of a county-kg workspace: kg replaces a file here only if it carries kg's "
-                       "generator mark."}
+                       "generator mark.",
+            STORE: "A county-kg store (kg.store.persistent): kg writes and removes only the generations and "
+                   "cache files it made here."}
 
     def to_json(self) -> str:
         body = {"generator": GENERATOR, "version": self.version, "content": self.content,
@@ -267,6 +270,9 @@ class Manifest:
             base = Path(root)
             for name in list(dirs):
                 rel = (base / name).relative_to(directory).as_posix()
+                if base == directory and is_store(base / name):
+                    dirs.remove(name)  # a store inside the output: kg's own, kept by its writer
+                    continue
                 if (base / name).is_symlink() or rel not in folders:  # kg makes folders only for its files
                     foreign.append(rel)
                     dirs.remove(name)
@@ -285,6 +291,15 @@ class Manifest:
         return {parent.as_posix() for rel in self.files for parent in Path(rel).parents if parent != Path(".")}
 
 
+def is_store(directory: Path) -> bool:
+    """Whether ``directory`` is a store kg made (it holds a manifest saying so)."""
+    try:
+        manifest = read_manifest(directory) if not directory.is_symlink() else None
+    except OutputRefused:
+        return False
+    return manifest is not None and manifest.content == STORE
+
+
 def read_manifest(directory: Path, shown: Path | None = None) -> Manifest | None:
     """The manifest in ``directory``, None if there is none; OutputRefused if it is not one
     kg wrote (then kg cannot tell what in the directory is its own)."""
@@ -295,7 +310,7 @@ def read_manifest(directory: Path, shown: Path | None = None) -> Manifest | None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         files = data.get("files", {})
-        ok = (data.get("generator") == GENERATOR and data.get("content") in (BUILD, WORKSPACE)
+        ok = (data.get("generator") == GENERATOR and data.get("content") in (BUILD, WORKSPACE, STORE)
               and isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) and _inside(k)
                                                   for k, v in files.items()))
     except (OSError, ValueError, AttributeError):
@@ -320,8 +335,8 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
         raise OutputRefused(f"{shown}: is a file, not a directory; give a new or empty directory, "
                             f"or one kg wrote before")
     _probe(target.parent, shown)
-    if not any(os.scandir(target)):
-        return None
+    if not any(not (entry.is_dir(follow_symlinks=False) and is_store(Path(entry.path))) for entry in os.scandir(target)):
+        return None  # empty, or holding only a store kg made
     manifest = read_manifest(target, shown)
     if manifest is None:
         raise OutputRefused(f"{shown}: is not empty and kg did not write it (it has no {MANIFEST}); "
@@ -345,8 +360,9 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     empty staging directory beside it that becomes ``path`` only if the block succeeds; on
     failure or Ctrl-C the staging directory is removed and ``path`` is left as it was.
 
-    The staging tree gets a manifest of every file in it. A previous build is swapped out by
-    renames (readers see the old tree or the new one, never a mix), then only the files its
+    The staging tree gets a manifest of every file in it. A previous build is replaced entry
+    by entry (each file or folder at the top renamed aside, the new one renamed in: a store
+    inside the directory stays, see :func:`_replace_entries`), then only the files its
     manifest lists are removed; an empty directory is filled in place (it may be the current
     directory or a mount point). Nothing kg did not write is ever removed."""
     shown = Path(path)
@@ -377,34 +393,51 @@ def _put_in_place(staging: Path, target: Path, shown: Path, content: str) -> Non
     try:
         if not target.exists():
             os.replace(staging, target)
-        elif now is None or _holds_cwd(target):
+        elif now is None:
             # Filled in place: an empty directory (it may be a mount point, or have permissions of
-            # its own), or the directory a shell is in (renamed away, it would leave the shell in a
-            # deleted directory). The manifest first, so that a part-filled tree is still kg's.
-            if now is not None:
-                _remove_listed(target, now)
+            # its own, or hold a store), the manifest first, so that a part-filled tree is kg's.
             for name in sorted(os.listdir(staging), key=lambda n: n != MANIFEST):
                 os.replace(staging / name, target / name)
             staging.rmdir()
         else:
-            retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
-            os.rmdir(retired)
-            os.replace(target, retired)
-            try:
-                os.replace(staging, target)
-            except BaseException:
-                os.replace(retired, target)
-                raise
-            _retire(retired, now)
+            _replace_entries(staging, target, now)
     except OSError as exc:
         raise OutputRefused(f"{shown}: cannot put the new tree in place: {exc.strerror or exc}") from None
 
 
-def _holds_cwd(directory: Path) -> bool:
+def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
+    """Publish a new tree over a previous build entry by entry: each top-level entry of the
+    previous build is renamed aside and the new one renamed in its place (a store inside
+    ``target``, or anything kg did not write, stays where it is), the new manifest last; then
+    what the previous manifest lists is removed from the entries set aside. Signals are held
+    during the renames, so Ctrl-C cannot leave a tree half old, half new."""
+    import signal
+
+    old_entries = {Path(rel).parts[0] for rel in previous.files}
+    new_entries = [name for name in sorted(os.listdir(staging)) if name != MANIFEST]
+    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    held = {signal.SIGINT, signal.SIGTERM}
+    masked = threading_main()
+    if masked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:
-        return Path.cwd().resolve().is_relative_to(directory)
-    except OSError:
-        return False
+        for name in sorted(old_entries | set(new_entries)):
+            if name in old_entries and os.path.lexists(target / name):
+                os.replace(target / name, retired / name)
+            if name in new_entries:
+                os.replace(staging / name, target / name)
+        os.replace(staging / MANIFEST, target / MANIFEST)
+    finally:
+        if masked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+    shutil.rmtree(staging, ignore_errors=True)  # (empty now)
+    _retire(retired, previous)
+
+
+def threading_main() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
 
 
 def _remove_listed(directory: Path, manifest: Manifest) -> None:

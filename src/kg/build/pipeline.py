@@ -1,34 +1,39 @@
-"""``kg build``: sources -> curated Turtle -> load -> validate -> dist/.
+"""``kg build``: one pipeline for every size of graph.
 
-The build writes into a temporary directory beside ``dist/`` and swaps it in only when
-every step succeeded, so a failed build leaves the previous ``dist/`` as it was.
+sources (cleaned) -> store (every input file its own named graph, only the changed ones
+loaded again) -> validate (SHACL by partition above 20k triples, incrementally when only some
+named graphs changed; the SPARQL checks; the quote check) -> summary and question catalog
+(answered on the store while the SHACL partitions run) -> exports (from the store's cache of
+the files' N-Triples) -> graph pages and ontology documentation -> ``dist/``.
+
+The output directory is claimed before any work and its files are replaced only when the
+graph conforms (kg.outputs.replaced_directory); a failed build leaves them as they were. The
+store (``dist/store`` by default, see kg.store.project.location) always holds the inputs as
+they are, with the validation of each generation recorded beside it: the next build, and
+``kg validate``, reuse it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import outputs
-from kg.sources.clean import clean_source as clean_one, load_sources
 from kg.build.outcome import BuildFailed, Progress, quiet as _quiet
-from kg.errors import KgError
-from kg.publish.export import EXTENSIONS, serialize
-from kg.store.load import Loaded, load
-from kg.store.syntax import check as check_syntax, rdf_file
-from kg.build.summary import Summary, summarize
-from kg.validate.report import ValidationReport, validate_loaded
-from kg.explore.viz import write_graphs
+from kg.build.summary import Summary, summarize_store
+from kg.sources.clean import clean_source as clean_one, load_sources
+from kg.store import project
+from kg.store.graph import StoreGraph
+from kg.store.persistent import Draft, GraphStore
+from kg.validate import store as validation
+from kg.validate.report import ValidationReport
 
-
-
-#: Above this many bytes of data files (about 200k triples), ``kg build`` takes the pipeline for
-#: large graphs (kg.build.large): Oxigraph, SHACL by partition, exports in a second process, and no
-#: interactive graph pages. Below it, the rdflib pipeline writes everything.
-LARGE_INPUT_BYTES = 32_000_000
-PIPELINES = ("auto", "full", "fast")
+#: Above this many triples outside the ontology and the gazetteer, the interactive graph pages
+#: are left out: a page drawing every node of a national graph is of no use (``kg viz --focus
+#: NODE --depth N`` draws a neighbourhood of it).
+GRAPH_PAGES_UP_TO = 50_000
 
 
 @dataclass
@@ -37,70 +42,10 @@ class BuildResult:
     summary: Summary
     report: ValidationReport
     files: list[Path]
+    store: Path
     seconds: dict[str, float] = field(default_factory=dict)
-    pipeline: str = "full"
-    total: float = 0.0  # wall-clock seconds (steps of the fast pipeline overlap)
-
-
-def write_catalog_answers(loaded: Loaded, directory: Path) -> list[Path]:
-    """Every catalog answer as CSV in ``queries/``, and one readable page with the question,
-    its SPARQL and its answer for each."""
-    from kg.query.catalog import catalog
-    from kg.query.engines import Engines, run_query
-
-    engines = Engines(loaded)
-    answers = directory / "queries"
-    answers.mkdir()
-    page = ["# county-kg question catalog", "",
-            "Each question with its SPARQL (in `queries/`) and its answer on this build.", ""]
-    for item in catalog():
-        results = run_query(item, engines=engines)
-        (answers / f"{item.name}.csv").write_text(results.to_csv(), encoding="utf-8")
-        results.labeler = engines.labeler("en")
-        page += [f"## {item.name}", "", f"**{item.summary}**", "", item.description, "",
-                 "```sparql", item.text.strip(), "```", "", results.to_markdown(),
-                 f"{len(results.rows)} row(s)", ""]
-    (directory / "queries.md").write_text("\n".join(page), encoding="utf-8")
-    return [answers, directory / "queries.md"]
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """The data files of a build and the named graph each goes to."""
-
-    files: list[Path]
-    workspace: list[Path]
-
-    @property
-    def size(self) -> int:
-        return sum(path.stat().st_size for path in self.files if path.is_file())
-
-    def graph_name(self, path: Path) -> str:
-        from kg.store.load import graph_name, workspace_graph_name
-
-        return str(workspace_graph_name(path) if path in self.workspace else graph_name(path))
-
-
-def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None) -> Inputs:
-    """The project's data, the default workspace's imports and link sets, and ``add``; or,
-    given ``data``, those files instead of the project's data and workspace."""
-    from kg.store.load import _workspace_for, data_files, workspace_files
-
-    space = _workspace_for(None, None) if data is None else None
-    workspace = workspace_files(space) if space is not None else []
-    base = data_files() if data is None else [Path(p) for p in data]
-    added = [Path(p) for p in add]
-    for path in [*base, *added]:
-        rdf_file(path)
-    return Inputs([*base, *added, *workspace], workspace)
-
-
-def choose_pipeline(pipeline: str, given: Inputs) -> str:
-    if pipeline not in PIPELINES:
-        raise KgError(f"unknown pipeline {pipeline!r} (expected {', '.join(PIPELINES)})")
-    if pipeline == "auto":
-        return "fast" if given.size > LARGE_INPUT_BYTES else "full"
-    return pipeline
+    total: float = 0.0  # wall-clock seconds (some steps overlap)
+    validation: str = "whole"  # whole, incremental (only what changed) or recorded (nothing changed)
 
 
 def clean_sources(progress: Progress = _quiet) -> None:
@@ -112,103 +57,182 @@ def clean_sources(progress: Progress = _quiet) -> None:
             progress(f"  cleaned {src.key}: wrote {len(report.written)} file(s)")
 
 
+def source_texts() -> Mapping[str, str]:
+    """The texts quotes are checked against: the project's cleaned sources, and the synthetic
+    texts kg.synth regenerates on demand (a graph ``kg synth`` wrote quotes them)."""
+    from kg.synth import SourceTexts
+
+    return SourceTexts(validation.project_texts())
+
+
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
-          add: Sequence[Path | str] = (), pipeline: str = "auto",
-          data: Sequence[Path | str] | None = None) -> BuildResult:
-    """Clean the sources, then load, validate and write ``output`` with the pipeline for the
-    graph's size (``pipeline``: auto, full or fast). ``add``: more RDF files to build with the
-    project's data (for instance another team's county graph); ``data``: files to build
-    instead of the project's data and workspace."""
-    started_build = time.perf_counter()
+          add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None,
+          store: Path | str | None = None, texts: Mapping[str, str] | None = None,
+          workers: int = 2) -> BuildResult:
+    """Clean the sources, bring the store up to date, validate, and write ``output``.
+
+    ``add``: more RDF files to build with the project's data (another team's county graph);
+    ``data``: files to build instead of the project's data and workspace; ``store``: the
+    store's directory (default kg.store.project.location(output)); ``texts``: the source
+    texts quotes are checked against (default :func:`source_texts`).
+
+    Raises BuildFailed (with the report) when the graph does not conform, KgError for an
+    input that cannot be read (file, line and column) or an output kg may not write."""
+    started = time.perf_counter()
     output = Path(output)
-    # Claimed before any work: a directory kg did not write is refused here, and the staging
-    # directory beside it becomes ``output`` only when every step succeeded.
-    with outputs.replaced_directory(output) as staging:
-        given = inputs(add, data)
-        if choose_pipeline(pipeline, given) == "fast":
-            return _build_large(output, staging, given, progress, docs, started_build)
-        for path in given.files:  # a syntax error now, not after loading everything before it
-            check_syntax(path)
-        return _build_full(output, staging, given, progress, docs, add, data, started_build)
-
-
-def _build_full(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
-                add: Sequence[Path | str], data: Sequence[Path | str] | None, started_build: float) -> BuildResult:
-    """The rdflib pipeline, writing into ``staging`` (which becomes ``output``)."""
     seconds: dict[str, float] = {}
+    with outputs.replaced_directory(output) as staging:
+        mark = time.perf_counter()
+        progress("cleaning sources")
+        clean_sources(progress)
+        seconds["clean"] = time.perf_counter() - mark
+        given = project.inputs(data, add)
+        location = Path(store) if store is not None else project.location(output)
+        texts = source_texts() if texts is None else texts
+        key = validation.validator_key()
+        answered: dict = {}
 
-    def step(name: str, message: str):
-        progress(message)
-        return name, time.perf_counter()
+        def answers(graph: StoreGraph) -> None:
+            """Summary and catalog into the staging directory (dropped if the graph does not
+            conform), while the SHACL partitions are validated."""
+            mark = time.perf_counter()
+            summary = summarize_store(graph)
+            (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
+            (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
+            seconds["summary"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            progress("answering the question catalog")
+            from kg.query.answers import answer_catalog
 
-    name, started = step("clean", "cleaning sources")
-    clean_sources(progress)
-    seconds[name] = time.perf_counter() - started
+            answer_catalog(graph.store, staging)
+            seconds["catalog"] = time.perf_counter() - mark
+            answered["summary"] = summary
 
-    name, started = step("load", "loading ontology, shapes and data")
-    loaded: Loaded = load() if not add and data is None else load(
-        data=[p for p in given.files if p not in given.workspace], workspace=data is None)
-    progress(f"  {len(loaded.files)} files, {len(loaded.data)} data triples, {len(loaded.ontology)} ontology triples")
-    seconds[name] = time.perf_counter() - started
+        def validate(draft: Draft) -> None:
+            graph = StoreGraph.of(draft)
+            answered["validated"] = _validate(draft, graph, key, texts, progress, answers, workers)
+            draft.write_record(validation.RECORD, validation.to_record(answered["validated"], key))
 
-    name, started = step("validate", "validating (SHACL shapes, SPARQL checks, quotes)")
-    report = validate_loaded(loaded)
-    seconds[name] = time.perf_counter() - started
-    if not report.conforms:
-        raise BuildFailed(report)
-    progress(f"  conforms ({len(report.warnings)} warning(s))")
+        mark = time.perf_counter()
+        progress(f"updating the store ({location})")
+        graphs = GraphStore(location)
+        _manifest, changes = graphs.update(given, before_publish=validate, recipe=project.recipe(data, add),
+                                           progress=progress)
+        seconds["store and validate"] = time.perf_counter() - mark
+        with graphs.reader() as view:
+            graph = StoreGraph.of(view)
+            graph_generation = view.manifest.generation
+            validated = answered.get("validated")
+            how = "whole" if validated is None or validated.full else "incremental"
+            if validated is None:  # the store was current: its recorded validation, if any
+                validated = validation.from_record(graph, view.record(validation.RECORD), key)
+                how = "recorded"
+                if validated is None:
+                    progress("validating (SHACL shapes, SPARQL checks, quotes)")
+                    validated = validation.validate(graph, texts=texts, workers=workers, progress=progress)
+                    graphs.add_record(view, validation.RECORD, validation.to_record(validated, key))
+                    how = "whole"
+            report = validated.report
+            if not report.conforms:
+                raise BuildFailed(report)
+            progress(f"  conforms ({len(report.warnings)} warning(s)"
+                     + (f"; {report.quotes_not_checked} quote(s) not checked" if report.quotes_not_checked else "")
+                     + ")")
+            if "summary" not in answered:
+                answers(graph)
+            (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
+            mark = time.perf_counter()
+            progress("writing the exports (ttl, nt, jsonld, trig)")
+            from kg.publish.ntexport import write_exports
 
-    name, started = step("write", f"writing {output}/")
-    union = loaded.union()
-    summary = summarize(loaded.data, union)
-    written = []
-    for fmt in ("ttl", "nt", "jsonld", "trig"):
-        target = staging / f"county-kg{EXTENSIONS[fmt]}"
-        target.write_bytes(serialize(loaded, fmt))
-        written.append(target)
-    (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
-    (staging / "summary.json").write_text(summary.to_json(), encoding="utf-8")
-    (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
-    written += [staging / "summary.md", staging / "summary.json", staging / "validation.txt"]
-    progress("  answering the question catalog")
-    written += write_catalog_answers(loaded, staging)
-    progress("  interactive graphs (whole graph and one per theme)")
-    written += write_graphs(loaded, staging)
-    if docs:
-        progress("  ontology documentation (pyLODE)")
-        from kg.publish.docs import write_html  # pyLODE is slow to import; only the build needs it
+            written = [path for path, _s in write_exports(graph, staging).values()]
+            seconds["exports"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            written += _graph_pages(graph, staging, progress)
+            seconds["graph pages"] = time.perf_counter() - mark
+        if docs:
+            mark = time.perf_counter()
+            progress("ontology documentation (pyLODE)")
+            from kg.publish.docs import write_html  # pyLODE is slow to import; only the build needs it
 
-        write_html(staging / "ontology.html")
-        written.append(staging / "ontology.html")
-    files = [output / p.name for p in written]
-    seconds[name] = time.perf_counter() - started
-    return BuildResult(output, summary, report, files, seconds, "full", time.perf_counter() - started_build)
+            write_html(staging / "ontology.html")
+            written.append(staging / "ontology.html")
+            seconds["docs"] = time.perf_counter() - mark
+        written += [staging / n for n in ("summary.md", "summary.json", "validation.txt", "queries", "queries.md")]
+    del changes
+    from kg.publish.export import EXPORTS_RECORD, exports_record
+
+    with graphs.reader() as view:  # where this generation's exports are: `kg export` copies them
+        if view.manifest.generation == graph_generation:
+            graphs.add_record(view, EXPORTS_RECORD, exports_record(
+                {fmt: output / f"county-kg{suffix}" for fmt, suffix in
+                 (("nt", ".nt"), ("ttl", ".ttl"), ("jsonld", ".jsonld"), ("trig", ".trig"))}))
+    files = sorted(output / p.name for p in written)
+    return BuildResult(output, answered["summary"], report, files, location, seconds,
+                       time.perf_counter() - started, how)
 
 
-def _build_large(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
-                 started: float) -> BuildResult:
-    """The pipeline for large graphs (kg.build.large.build), with the ontology documentation; the
-    interactive graph pages are left out (a page of every node of a national graph is of no
-    use: ``kg viz --focus NODE --depth N`` draws a neighbourhood)."""
-    from kg.build import large
+def validate(files: Sequence[Path | str] | None = None, *, lang: str = "en", texts: Mapping[str, str] | None = None,
+             say: Progress = _quiet, progress: Progress = _quiet) -> ValidationReport:
+    """``kg validate``: the project's graph (its store brought up to date; the validation
+    recorded beside the store's generation when nothing changed since, else only what changed
+    validated again and recorded) or ``files`` with the project's ontology and shapes (in a
+    temporary store). ``say``: the one line saying the store was not current."""
+    texts = source_texts() if texts is None else texts
+    if files:
+        with project.temporary(files) as view:
+            return validation.validate(StoreGraph.of(view), texts=texts, lang=lang, progress=progress).report
+    key = validation.validator_key()
+    graphs = GraphStore(project.location())
+    given, made = project.recorded_inputs(graphs)
+    changes = graphs.changes(given)
+    if not changes.current:
+        say(f"kg: the store in {graphs.directory} is not current ({changes.describe()}); updating it")
 
-    progress(f"large input ({given.size / 1e6:.0f} MB of data files): the pipeline for large graphs")
-    mark = time.perf_counter()
-    progress("cleaning sources")
-    clean_sources(progress)
-    cleaned = time.perf_counter() - mark
+    def record(draft: Draft) -> None:
+        validated = _validate(draft, StoreGraph.of(draft), key, texts, progress, None, 2)
+        draft.write_record(validation.RECORD, validation.to_record(validated, key))
 
-    def documentation(staging: Path) -> list[Path]:
-        progress("interactive graph pages left out for a graph this large (use kg viz --focus NODE)")
-        if not docs:
-            return []
-        progress("ontology documentation (pyLODE)")
-        from kg.publish.docs import write_html
+    graphs.update(given, recipe=made, before_publish=record, progress=progress)
+    with graphs.reader() as view:
+        graph = StoreGraph.of(view)
+        found = validation.from_record(graph, view.record(validation.RECORD), key, lang=lang)
+        if found is None:
+            found = validation.validate(graph, texts=texts, lang=lang, progress=progress)
+            graphs.add_record(view, validation.RECORD, validation.to_record(found, key))
+        return found.report
 
-        write_html(staging / "ontology.html")
-        return [staging / "ontology.html"]
 
-    result = large.write(staging, given.files, progress=progress, naming=given.graph_name, extras=documentation)
-    seconds = {"clean": cleaned, **result.seconds}
-    return BuildResult(output, result.summary, result.report, [output / p.name for p in result.files], seconds,
-                       "fast", time.perf_counter() - started)
+def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progress, answers, workers: int):
+    """The new generation validated: incrementally from the previous generation's record when
+    only some data graphs changed (not the ontology), else whole."""
+    changes = draft.changes
+    previous = None
+    if draft.previous is not None and not changes.rebuild:
+        before = StoreGraph.of(draft.previous)
+        previous = validation.from_record(before, draft.previous.record(validation.RECORD), key)
+    touched = [*changes.added, *changes.changed]
+    ontology_changed = draft.previous is None or any(i.role == "ontology" for i in touched) or any(
+        draft.previous.manifest.entries[g].role == "ontology" for g in changes.removed)
+    if previous is None or ontology_changed:
+        progress("validating (SHACL shapes, SPARQL checks, quotes)")
+        return validation.validate(graph, texts=texts, workers=workers, progress=progress,
+                                   meanwhile=answers and (lambda: answers(graph)))
+    progress("validating what changed (SHACL shapes, SPARQL checks, quotes)")
+    added = b"".join(draft.ntriples_path(i.graph).read_bytes() for i in touched)
+    removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
+                       for g in [*changes.removed, *(i.graph for i in changes.changed)])
+    return validation.validate_changes(graph, previous, added, removed, texts=texts, progress=progress,
+                                       meanwhile=answers and (lambda: answers(graph)))
+
+
+def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[Path]:
+    """``graph.html`` and one page per theme, for a graph small enough to draw whole."""
+    size = sum(e.triples for e in graph.data_entries if Path(e.path).parent.name != "gazetteer")
+    if size > GRAPH_PAGES_UP_TO:
+        progress(f"interactive graph pages left out: {size} triples is too many to draw (use kg viz --focus NODE)")
+        return []
+    progress("interactive graphs (whole graph and one per theme)")
+    from kg.explore.viz import write_graphs
+
+    return write_graphs(graph.explorable(), staging)

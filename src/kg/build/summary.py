@@ -19,7 +19,7 @@ from rdflib.namespace import RDF
 
 from kg.labels import compact, label
 from kg.namespaces import CKG
-from kg.store.fast import FastGraph
+from kg.store.graph import StoreGraph
 from kg.store.oxigraph import store_from_graph
 from kg.validate.store import StoreLabels
 
@@ -177,7 +177,7 @@ def summarize(data: Graph, union: Graph) -> Summary:
     )
 
 
-def summarize_store(graph: FastGraph):
+def summarize_store(graph: StoreGraph) -> Summary:
     """:func:`summarize` by SPARQL on the store (data triples only, as the rdflib one)."""
     names = StoreLabels(graph.store)
     onto_types: dict[str, int] = {}

@@ -15,25 +15,25 @@ from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, ou
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
 @click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
-@click.option("--pipeline", type=click.Choice(["auto", "full", "fast"]), default="auto", show_default=True,
-              help="full: rdflib, with the interactive graph pages; fast: Oxigraph and SHACL by partition, "
-                   "for large graphs; auto: fast above 32 MB of data files.")
 @quiet_option
-def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet: bool) -> None:
-    """Clean, load, validate and write the graph, its documentation and a summary."""
-    from kg.build.pipeline import BuildFailed
+def build(output: str, no_docs: bool, add: tuple[str, ...], quiet: bool) -> None:
+    """Clean, store, validate and write the graph, its documentation and a summary.
+
+    The graph's store is kept in OUTPUT/store (or $KG_STORE): every later command reads it,
+    and the next build loads and validates only what changed."""
+    from kg.build.outcome import BuildFailed
     from kg.build.pipeline import build as run_build
 
     try:
-        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, pipeline=pipeline)
+        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add)
     except BuildFailed as failed:
         click.echo(failed.report.to_text(), err=True, nl=False)
-        click.echo(f"kg: build stopped: {failed}; {output}/ was left unchanged", err=True)
+        click.echo(f"kg: build stopped: {failed}; the files in {output}/ were left unchanged", err=True)
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
     click.echo(f"Built {result.output}/: {s.triples} triples, {s.subjects} resources, "
                f"{s.observations} observations, {s.quotes} quotes "
-               f"({result.total:.1f} s, {result.pipeline} pipeline).")
+               f"({result.total:.1f} s; validation: {result.validation}; store: {result.store}).")
     for path in result.files:
         click.echo(f"  {path}")
 

@@ -88,8 +88,12 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "prefecture": prefecture_col, "indicator": indicator_col, "period": period_col, "value": value_col,
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
+    from kg.build.pipeline import source_texts
+
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
-                        report=report_path, encoding=encoding, as_of=as_of, force=force)
+                        report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
+                        say=(lambda _m: None) if quiet else (lambda message: click.echo(message, err=True)),
+                        texts=source_texts())
     try:
         result, _graph = importer.run()
     except ImportRefused as refused:

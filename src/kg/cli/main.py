@@ -62,6 +62,11 @@ def run() -> None:
     signal.signal(signal.SIGINT, _interrupt_once)
     try:
         main()
+    except KeyboardInterrupt:  # before a command began (the program still starting): the same line
+        import sys
+
+        print("kg: interrupted", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)
     finally:
         gc.freeze()
 

@@ -13,8 +13,8 @@ import click
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
-              help="Keep the graph in an Oxigraph store in this directory, refilled on every start "
-                   "(default: in memory).")
+              help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
+                   "with the project's files and workspace on start.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop each query after this long (HTTP 503); 0 for no limit.")
 @click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
@@ -27,12 +27,12 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
     import signal
 
     from kg.publish.serve import EXAMPLE_QUERY, Server, Settings
-    from kg.publish.source import ProjectSource, StoreDirectory
+    from kg.publish.source import StoreDirectory
 
-    source = StoreDirectory(store_dir) if store_dir else ProjectSource()
+    source = StoreDirectory(store_dir, say=lambda message: click.echo(message, err=True))
     server = Server(source, host, port, public=public,
                     settings=Settings(timeout=timeout or None, service_timeout=service_timeout))
-    click.echo("loading the graph ...", err=True)
+    click.echo("opening the store ...", err=True)
     server.open()
 
     def banner() -> None:

@@ -309,10 +309,10 @@ def build_view(graph: Graph, *, schema: bool = False) -> nx.MultiDiGraph:
 
 
 def project_view(*, schema: bool = False) -> nx.MultiDiGraph:
-    """The view of the project's own graph (ontology and curated data)."""
-    from kg.store.load import project
+    """The view of the project's graph (ontology, curated data, workspace), from its store."""
+    from kg.store.project import explorable
 
-    return build_view(project().explorable(), schema=schema)
+    return build_view(explorable(), schema=schema)
 
 
 # -- finding nodes ---------------------------------------------------------------------------

@@ -422,9 +422,9 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     page kg wrote, or with ``force``) and written atomically."""
     target = claim_file(output, force=force)
     if graph is None:
-        from kg.store.load import project
+        from kg.store.project import explorable
 
-        graph = project().explorable()
+        graph = explorable()
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
     target.write_text(render_html(view, lang=lang, title=title))
@@ -444,11 +444,12 @@ def _title(view: nx.MultiDiGraph, lang: str, *, theme: str | None = None, focus:
     return name
 
 
-def write_graphs(loaded, directory: Path | str, *, lang: str = "en") -> list[Path]:
+def write_graphs(graph, directory: Path | str, *, lang: str = "en") -> list[Path]:
     """For the build: ``graph.html`` (all entities) and ``graph-<theme>.html`` for every theme
-    that has entities, in ``directory``. ``loaded`` is a :class:`kg.load.Loaded`."""
+    that has entities, in ``directory``. ``graph``: what a person explores (an rdflib Graph,
+    kg.store.graph.StoreGraph.explorable)."""
     directory = Path(directory)
-    view = build_view(loaded.explorable())
+    view = build_view(graph)
     written = [write_html(view, directory / "graph.html", lang=lang, title=_title(view, lang))]
     for theme in view.graph.get("themes", {}):
         if not theme_members(view, theme):

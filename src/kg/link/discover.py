@@ -43,6 +43,8 @@ annotation (``owl:annotatedSource/Property/Target``) with ``sssom:confidence``,
 
 from __future__ import annotations
 
+import sys
+
 import csv
 import hashlib
 import io
@@ -55,6 +57,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
@@ -63,7 +66,7 @@ from kg.errors import KgError
 from kg.link.gazetteer import short_name, to_simplified
 from kg.link.resolve import code_forms, parse_code
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
-from kg.store.load import Loaded, default_workspace, load
+from kg.store.load import Loaded, default_workspace
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -508,6 +511,32 @@ class Linker:
         return [Link(best.iri, entity.iri, relation, round(best_score, 3), how + constraint, label, our_label)]
 
 
+_OURS = """
+CONSTRUCT { ?s ?p ?o } WHERE {
+  VALUES ?p { rdf:type rdfs:label skos:altLabel ckg:parentDivision ckg:divisionCode dcterms:isReplacedBy }
+  ?s ?p ?o
+}"""
+
+
+def _ours_from_store() -> Graph:
+    """What :func:`our_entities` reads (types, labels, parents, codes, successors), from the
+    project's store brought up to date (kg.store.project.opened)."""
+    from kg.namespaces import sparql_prologue
+    from kg.store.load import language_tag
+    from kg.store.project import opened
+
+    graph = Graph()
+    with opened(say=lambda m: print(m, file=sys.stderr, flush=True)) as view:
+        text = view.store.query(sparql_prologue() + _OURS).serialize(format=ox.RdfFormat.N_TRIPLES)
+    graph.parse(data=text.decode("utf-8"), format="nt")
+    fixed = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.language
+             and o.language != language_tag(o.language)]
+    for s, p, o in fixed:  # (Oxigraph lower-cases tags)
+        graph.remove((s, p, o))
+        graph.add((s, p, Literal(str(o), lang=language_tag(o.language))))
+    return graph
+
+
 def _resolver():
     from kg.link.resolve import PlaceResolver
 
@@ -603,14 +632,18 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     entities = entities_of(theirs)
     if not entities:
         raise KgError(f"{other}: no labelled entities to link (looked for rdfs:label, skos:prefLabel, schema:name ...)")
-    loaded = loaded or load(workspace=False)
-    linker = Linker(our_entities(loaded.union()), thresholds)
+    linker = Linker(our_entities(loaded.union() if loaded is not None else _ours_from_store()), thresholds)
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()
     graph = link_graph(links, slug, other, today)
     header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
     link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
     write_review(review_output, to_review, unmatched)
+    if loaded is None:  # the link set into the project's store, as its own named graph
+        from kg.store.persistent import GraphStore
+        from kg.store.project import location, refresh
+
+        refresh(GraphStore(location()), say=lambda m: None, workspace=links_dir.parent)
     return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched)
 
 

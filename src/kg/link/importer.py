@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import sys
 import io
 import re
 import tomllib
@@ -397,6 +398,58 @@ def romanise_phrase(text: str) -> str:
     return re.sub(r"\s+", " ", words).strip().capitalize() or text
 
 
+class StoreBase:
+    """The project's graph in the store as :class:`Importer` reads it (an rdflib-like view of
+    the few lookups it makes: subjects, objects, membership), leaving out the named graph the
+    import replaces, with the answers cached (one place is looked up once per import)."""
+
+    def __init__(self, store, replaced: URIRef):
+        import pyoxigraph as ox
+
+        self.ox, self.store, self.replaced = ox, store, ox.NamedNode(str(replaced))
+        self._objects: dict = {}
+
+    def _node(self, term):
+        return self.ox.NamedNode(str(term))
+
+    def _rdflib(self, term):
+        from kg.store.load import language_tag
+
+        ox = self.ox
+        if isinstance(term, ox.NamedNode):
+            return URIRef(term.value)
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        if term.language:
+            return Literal(term.value, lang=language_tag(term.language))
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+    def _quads(self, s, p, o):
+        for quad in self.store.quads_for_pattern(s, p, o, None):
+            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced:
+                yield quad
+
+    def subjects(self, predicate, value):
+        seen = set()
+        for quad in self._quads(None, self._node(predicate), self._node(value)):
+            if quad.subject not in seen:
+                seen.add(quad.subject)
+                yield self._rdflib(quad.subject)
+
+    def objects(self, subject, predicate):
+        key = (str(subject), str(predicate))
+        found = self._objects.get(key)
+        if found is None:
+            found = list(dict.fromkeys(self._rdflib(q.object)
+                                       for q in self._quads(self._node(subject), self._node(predicate), None)))
+            self._objects[key] = found
+        return iter(found)
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = (None if t is None else self._node(t) for t in triple)
+        return next(self._quads(s, p, o), None) is not None
+
+
 def _label(graph: Graph, node, lang: str) -> str | None:
     for label in graph.objects(node, RDFS.label):
         if isinstance(label, Literal) and label.language == lang:
@@ -404,13 +457,32 @@ def _label(graph: Graph, node, lang: str) -> str | None:
     return None
 
 
+class _Yielded:
+    """``add`` collects triples to be yielded (:meth:`flush`) and keeps them in ``graph``."""
+
+    def __init__(self):
+        self.graph = Graph()
+        self._pending: list = []
+
+    def add(self, triple) -> None:
+        self.graph.add(triple)
+        self._pending.append(triple)
+
+    def flush(self):
+        pending, self._pending = self._pending, []
+        yield from pending
+
+
 class Importer:
     def __init__(self, table: Path, *, mapping: ImportMapping | None = None, name: str | None = None,
                  workspace: Path | None = None, report: Path | None = None, encoding: str = "auto",
                  now: datetime | None = None, base: Loaded | None = None, resolver: PlaceResolver | None = None,
-                 shapes: Graph | None = None, as_of: int | None = None, force: bool = False):
+                 shapes: Graph | None = None, as_of: int | None = None, force: bool = False,
+                 quiet: bool = False, say=None, texts=None):
         """``as_of``: the year whose division codes and names the whole table uses (else each
         row's period says); ``force`` replaces files kg cannot tell it wrote (kg.outputs);
+        ``quiet`` hides the progress bar, ``say`` receives progress lines (stderr in the CLI);
+        ``texts`` are the source texts for the quote check (default: the project's);
         ``base``, ``resolver``, ``shapes`` and ``now`` stand in for the project's in tests."""
         self.table = paths.input_file(table, "table")
         self.as_of = as_of
@@ -428,6 +500,10 @@ class Importer:
         self.graph_iri = GRAPH[f"import/{self.slug}"]
         self.source = SRC[f"import-{self.slug}"]
         self.dataset = DS[f"import-{self.slug}"]
+        self.quiet = quiet
+        self.say = say or (lambda message: None)  # progress lines (stderr in the CLI)
+        self._lookups = None  # the store's graph (StoreBase) while an import into the store runs
+        self.texts = texts  # source texts for the quote check (default: the project's)
 
     # -- the base graph: the project without the graph this import replaces -----------------
 
@@ -444,12 +520,29 @@ class Importer:
             self._base = loaded
         return self._base
 
-    def run(self, *, write: bool = True) -> tuple[ImportResult, Graph]:
-        """Read, resolve and convert the table; unless ``write`` is False, claim the outputs
-        first (kg.outputs), then validate the graph and write it and the report. Raises KgError
-        for a table that cannot be imported at all (empty, only a header, no place or value
-        column) and ImportRefused when the graph does not conform (nothing written)."""
-        claimed = self.claim_outputs() if write else None  # before any work: refused at once
+    @property
+    def base_graph(self):
+        """What the import looks things up in: the store's graph while it imports into the
+        store, else the data of :attr:`base` (an rdflib graph given in code)."""
+        return self._lookups if self._lookups is not None else self.base.data
+
+    def run(self, *, write: bool = True) -> tuple[ImportResult, Graph | None]:
+        """Read the table and, with ``write``, import it: given a ``base`` graph (in code), the
+        import is validated against it and written to the workspace; otherwise it goes into the
+        project's store (:meth:`_run_in_store`). Returns the result and, when it was made in
+        memory (a ``base`` given, or not ``write``), the import's graph."""
+        if write and self._base is None:
+            return self._run_in_store(), None
+        return self._run(write=write)
+
+    def _run(self, *, write: bool = True, store_import=None, claimed=None) -> tuple[ImportResult, Graph]:
+        """Read, resolve and convert the table; with ``write``, claim the outputs first
+        (kg.outputs), then validate the graph and write it and the report. Raises KgError for
+        a table that cannot be imported at all (empty, only a header, no place or value
+        column), IllFormedLiteral for a literal outside its datatype's lexical space, and
+        ImportRefused when the graph does not conform (nothing written)."""
+        if claimed is None and write:
+            claimed = self.claim_outputs()  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
         text, encoding = decode(data, self.encoding)
@@ -469,7 +562,7 @@ class Importer:
             raise KgError(f"{self.table}: the table has no data rows, only a header ({', '.join(header)})")
         file_script = detect_script(text) or "zh-Hant"
 
-        base_graph = self.base.data
+        base_graph = self.base_graph
         indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name)
         good: list[_Row] = []
         bad: list[BadRow] = list(unreadable)
@@ -481,7 +574,11 @@ class Importer:
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
 
-        for number, row in body:
+        from tqdm import tqdm
+
+        numbered = tqdm(body, desc="reading rows", unit=" rows", delay=2.0, disable=self.quiet, file=sys.stderr,
+                        leave=False)
+        for number, row in numbered:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 bad.append(BadRow(number, "", f"{len(row)} cells but the header has {len(header)}", row))
                 continue
@@ -553,11 +650,16 @@ class Importer:
             unique.append(item)
         bad.sort(key=lambda b: b.row)
 
-        graph = self._graph(unique, indicators, encoding, checksum, file_script, len(data))
-        check_literals(graph)
         result = ImportResult(self.slug, self.graph_iri, None, self.report_path, encoding, data_rows,
                               len(unique), bad, place_rows, resolved_places, methods,
                               len(unique), checksum)
+        if store_import is not None:  # the triples go straight into the store, never held whole
+            store_import(claimed, bad, unique, self._triples(unique, indicators, encoding, checksum, file_script,
+                                                            len(data)), result)
+            return result, None
+        graph = bind_prefixes(Graph())
+        for triple in self._triples(unique, indicators, encoding, checksum, file_script, len(data)):
+            graph.add(triple)
         if write:
             self._write_report(bad, claimed[1])
             if unique:
@@ -576,10 +678,60 @@ class Importer:
 
     # -- the graph ---------------------------------------------------------------------------
 
-    def _graph(self, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, script: str,
-               size: int) -> Graph:
-        g = bind_prefixes(Graph())
-        base = self.base.data
+    def _triples(self, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, script: str,
+                 size: int):
+        """The import's triples, one at a time (a national table is a million of them), each
+        literal checked against its datatype's lexical space (:func:`checked_literals`)."""
+        return checked_literals(self._made_triples(rows, indicators, encoding, checksum, script, size))
+
+    def _made_triples(self, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, script: str,
+                      size: int):
+        g = _Yielded()
+        yield from self._head(g, rows, indicators, encoding, checksum, size)
+        base = self.base_graph
+        minted = g.graph  # the indicators and periods this import defines, for the labels below
+        labels: dict = {}
+
+        def cached(node, lang):
+            key = (node, lang)
+            if key not in labels:
+                labels[key] = _label(base, node, lang) or _label(minted, node, lang)
+            return labels[key]
+
+        for row in rows:
+            indicator = indicators.get(row.indicator)
+            place = URIRef(row.place.iri)
+            period = PERIOD[row.period.slug]
+            iri = OBS[f"{self.slug}-{_reported_key(row.place)}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
+            yield iri, RDF.type, CKG.Observation
+            yield iri, RDF.type, QB.Observation
+            yield iri, QB.dataSet, self.dataset
+            yield iri, CKG.indicator, indicator
+            yield iri, SDMX_DIMENSION.refArea, place
+            if row.place.replaced:
+                yield iri, CKG.reportedPlace, URIRef(row.place.matched.iri)
+            for mark in row.value.footnotes:
+                yield iri, CKG.footnoteMark, Literal(mark)
+            yield iri, SDMX_DIMENSION.refPeriod, period
+            yield iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)
+            yield iri, SDMX_ATTRIBUTE.unitMeasure, row.value.unit
+            yield iri, CKG.valueQualifier, row.value.qualifier
+            yield iri, CKG.reportedValue, Literal(row.reported, lang=detect_script(row.reported) or script)
+            yield iri, DCTERMS.source, self.source
+            if row.citation:
+                yield iri, DCTERMS.bibliographicCitation, Literal(row.citation, lang=detect_script(row.citation) or script)
+            for lang in ("zh-Hans", "zh-Hant", "en"):
+                place_label = cached(place, lang) or row.place.division.name
+                indicator_label = cached(indicator, lang) or row.indicator
+                period_label = cached(period, lang) or row.period.slug
+                text = (f"{place_label}, {period_label}: {indicator_label}" if lang == "en"
+                        else f"{place_label}{period_label}{indicator_label}")
+                yield iri, RDFS.label, Literal(text, lang=lang)
+
+    def _head(self, g, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, size: int):
+        """The triples before the observations: provenance, the data set, minted indicators
+        and new periods (also kept in ``g.graph`` for the observations' labels)."""
+        base = self.base_graph
         name = self.table.name
         # provenance: the graph was derived from the file, at this time
         g.add((self.graph_iri, RDF.type, PROV.Entity))
@@ -641,44 +793,169 @@ class Importer:
                 if (instant, RDF.type, TIME.Instant) not in base:
                     g.add((instant, RDF.type, TIME.Instant))
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
-        # observations
-        for row in rows:
-            indicator = indicators.get(row.indicator)
-            place = URIRef(row.place.iri)
-            period = PERIOD[row.period.slug]
-            iri = OBS[f"{self.slug}-{_reported_key(row.place)}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
-            g.add((iri, RDF.type, CKG.Observation))
-            g.add((iri, RDF.type, QB.Observation))
-            g.add((iri, QB.dataSet, self.dataset))
-            g.add((iri, CKG.indicator, indicator))
-            g.add((iri, SDMX_DIMENSION.refArea, place))
-            if row.place.replaced:
-                g.add((iri, CKG.reportedPlace, URIRef(row.place.matched.iri)))
-            for mark in row.value.footnotes:
-                g.add((iri, CKG.footnoteMark, Literal(mark)))
-            g.add((iri, SDMX_DIMENSION.refPeriod, period))
-            g.add((iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)))
-            g.add((iri, SDMX_ATTRIBUTE.unitMeasure, row.value.unit))
-            g.add((iri, CKG.valueQualifier, row.value.qualifier))
-            g.add((iri, CKG.reportedValue, Literal(row.reported, lang=detect_script(row.reported) or script)))
-            g.add((iri, DCTERMS.source, self.source))
-            if row.citation:
-                g.add((iri, DCTERMS.bibliographicCitation,
-                       Literal(row.citation, lang=detect_script(row.citation) or script)))
-            labels = {}
-            for lang in ("zh-Hans", "zh-Hant", "en"):
-                place_label = _label(base, place, lang) or row.place.division.name
-                indicator_label = _label(base, indicator, lang) or _label(g, indicator, lang) or row.indicator
-                period_label = _label(base, period, lang) or _label(g, period, lang) or row.period.slug
-                labels[lang] = (f"{place_label}, {period_label}: {indicator_label}" if lang == "en"
-                                else f"{place_label}{period_label}{indicator_label}")
-                g.add((iri, RDFS.label, Literal(labels[lang], lang=lang)))
-        return g
+        yield from g.flush()
+
+
+    # -- into the store ---------------------------------------------------------------------
+
+    def _run_in_store(self) -> ImportResult:
+        """The import into the project's store, as one new generation holding its named graph:
+
+        1. the store's writer lock is taken for the whole import (a second import waits);
+        2. the store is brought up to date with the workspace, and the table's rows read,
+           looking indicators, periods and labels up in the store (without the graph this
+           import replaces);
+        3. the triples are written, as they are made, to a hidden Turtle file beside the
+           import's file;
+        4. a new generation of the store with that graph is made and validated (only what
+           the graph can change, kg.validate.store.validate_changes): if it holds violations
+           the previous generation did not, it is not published (ImportRefused) and the
+           workspace is left as it was;
+        5. the generation is published, then the Turtle file renamed into place.
+
+        Killed at any point, the store answers from the previous generation and the workspace
+        holds its previous file (a hidden partial file is no import: kg.store.load.workspace_files)."""
+        from kg.store.persistent import GraphStore
+        from kg.store.project import location, refresh
+
+        claimed = self.claim_outputs()  # before any work (the store included): refused at once
+        store = GraphStore(location())
+        with store.writing(self.say):
+            # the store, as the workspace is now (validated, so that the import's validation
+            # can be incremental)
+            refresh(store, say=self.say, workspace=self.workspace, before_publish=self._validated)
+            with store.reader() as view:
+                self._lookups = StoreBase(view.store, self.graph_iri)
+                try:
+                    result, _none = self._run(claimed=claimed, store_import=lambda claimed, bad, rows, triples, result:
+                                              self._into_store(store, claimed, bad, rows, triples, result))
+                finally:
+                    self._lookups = None
+            store.collect()  # the generation read above, now that nobody holds it
+        return result
+
+    def _into_store(self, store, claimed, bad: list[BadRow], rows: list[_Row], triples, result: ImportResult) -> None:
+        import os
+        import time
+
+        from kg.store.persistent import Input
+        from kg.store.project import recorded_inputs
+
+        if not rows:
+            self._write_report(bad, claimed[1])
+            claimed[0].remove()  # nothing importable: the previous import of this name goes too
+            return
+        claimed[0]._check()
+        target = claimed[0].target
+        partial = target.parent / f".{target.stem}.{os.getpid()}.part.ttl"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_abandoned(target.parent)
+        from kg.outputs import mark_workspace
+
+        mark_workspace(target.parent)
+        started = time.perf_counter()
+        try:
+            self.say("  writing the import's graph")
+            self._write_turtle(partial, triples)
+            given, made = recorded_inputs(store, self.workspace)
+            given = [i for i in given if i.graph != str(self.graph_iri)]
+            given.append(Input(target, str(self.graph_iri), "workspace", source=partial))
+            self.say("  storing and validating what it changes")
+            try:
+                store.update(given, recipe=made, before_publish=self._refuse_new_violations, progress=self.say)
+            except ImportRefused:
+                self._write_report(bad, claimed[1])  # the rows that could not be read: still worth knowing
+                raise
+            os.replace(partial, target)  # last but the report: the store holds it already
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        self._write_report(bad, claimed[1])
+        result.validation_seconds = time.perf_counter() - started
+        result.path = self.target
+
+    def _write_turtle(self, path: Path, triples) -> None:
+        """The import's Turtle file: its header, then the triples as pyoxigraph writes them
+        (streamed), language tags in registered case."""
+        import pyoxigraph as ox
+
+        from kg.namespaces import PREFIXES
+        from kg.store.tags import restore_tag_case
+
+        terms: dict = {}
+
+        def term(node):
+            found = terms.get(node)
+            if found is None:
+                if isinstance(node, URIRef):
+                    found = ox.NamedNode(str(node))
+                elif isinstance(node, BNode):
+                    found = ox.BlankNode(str(node))
+                elif node.language:
+                    found = ox.Literal(str(node), language=node.language)
+                else:
+                    found = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
+                if len(terms) < 500_000:
+                    terms[node] = found
+            return found
+
+        body = ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), None,
+                            ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+        with open(path, "wb") as out:
+            out.write(self._header().encode("utf-8"))
+            out.write(restore_tag_case(body, "ttl"))
+            out.flush()
+            import os
+
+            os.fsync(out.fileno())
+
+    def _validated(self, draft, need_previous: bool = False):
+        """Validate a new generation (what changed, from the previous generation's record;
+        with ``need_previous`` the previous one validated first if it has none, else the new
+        one whole) and record it beside it; returns (previous validation, this one)."""
+        from kg.store.graph import StoreGraph
+        from kg.validate import store as validation
+
+        texts = self.texts if self.texts is not None else validation.project_texts()
+        key = validation.validator_key()
+        previous = None
+        if draft.previous is not None:
+            before = StoreGraph.of(draft.previous)
+            previous = validation.from_record(before, draft.previous.record(validation.RECORD), key)
+            if previous is None and need_previous:
+                self.say("  validating the graph before the import (once: the result is kept)")
+                previous = validation.validate(before, texts=texts)
+                draft.owner.add_record(draft.previous, validation.RECORD, validation.to_record(previous, key))
+        graph = StoreGraph.of(draft)
+        changes = draft.changes
+        touched = [*changes.added, *changes.changed]
+        if previous is None or changes.rebuild:
+            validated = validation.validate(graph, texts=texts)
+        else:
+            added = b"".join(draft.ntriples_path(i.graph).read_bytes() for i in touched)
+            removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
+                               for g in [*changes.removed, *(i.graph for i in changes.changed)])
+            validated = validation.validate_changes(graph, previous, added, removed, texts=texts)
+        draft.write_record(validation.RECORD, validation.to_record(validated, key))
+        return previous, validated
+
+    def _refuse_new_violations(self, draft) -> None:
+        """Validate the new generation (:meth:`_validated`) and refuse it when it holds
+        violations the previous one did not."""
+        previous, validated = self._validated(draft, need_previous=True)
+        old = {_result_key(r) for r in previous.report.violations} if previous is not None else set()
+        new = [r for r in validated.report.violations if _result_key(r) not in old]
+        if new:
+            from kg.validate.report import ValidationReport
+
+            raise ImportRefused(ValidationReport(new, validated.report.shacl_graph))
+
+    def _header(self) -> str:
+        return (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
+                f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
 
     def _turtle(self, graph: Graph) -> str:
-        header = (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
-                  f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
-        return header + graph.serialize(format="turtle")
+        return self._header() + graph.serialize(format="turtle")
 
     def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
         """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
@@ -759,10 +1036,19 @@ class IllFormedLiteral(KgError):
 def check_literals(graph: Graph) -> None:
     """Raise :class:`IllFormedLiteral` naming the node and the value of the first typed literal
     of ``graph`` whose lexical form is not one of :data:`LEXICAL_FORMS` (``"5.8e8"^^xsd:decimal``)."""
-    for subject, predicate, obj in graph:
+    for _triple in checked_literals(graph):
+        pass
+
+
+def checked_literals(triples):
+    """The triples of ``triples`` (any iterable of rdflib triples), passed on one at a time;
+    raises :class:`IllFormedLiteral` at the first typed literal whose lexical form is not one of
+    :data:`LEXICAL_FORMS`, before it is passed on."""
+    for subject, predicate, obj in triples:
         if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and not LEXICAL_FORMS[obj.datatype].match(str(obj)):
             raise IllFormedLiteral(f"{subject} {predicate}: {str(obj)!r} is not a valid {obj.datatype.split('#')[-1]}; "
                                    f"nothing written")
+        yield subject, predicate, obj
 
 
 def _reported_key(place: Resolved) -> str:
@@ -780,6 +1066,28 @@ def _two_divisions(first: _Row, second: _Row) -> bool:
     named = [row.place.matched if row.place.replaced else row.place.division for row in (first, second)]
     return (named[0].key != named[1].key
             and all(d.valid_from is not None and d.in_use(year) for d in named))
+
+
+def _remove_abandoned(directory: Path) -> None:
+    """Remove the hidden partial files of imports killed before they finished (their process
+    is gone; this one holds the store's writer lock, so no other import is running)."""
+    import os
+
+    for path in directory.glob(".*.part.ttl"):
+        try:
+            pid = int(path.name.rsplit(".", 3)[-3])
+        except (ValueError, IndexError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # (alive, another user's)
+
+
+def _result_key(result) -> tuple:
+    return (str(result.focus), result.path, result.component, result.message, result.value)
 
 
 def _has_unit(text: str) -> bool:

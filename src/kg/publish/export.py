@@ -21,7 +21,7 @@ from kg import outputs
 from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
 from kg.publish.literals import as_written
-from kg.store.load import Loaded, load
+from kg.store.load import Loaded
 from kg.store.tags import registered_graph, registered_term
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
@@ -110,21 +110,95 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
     return as_written(graph).serialize(format=FORMATS[fmt], encoding="utf-8")
 
 
-def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force: bool = False) -> int:
-    """Write the merged graph to ``output`` ("-" for stdout); returns the number of bytes.
+#: The record a build leaves beside the store's generation: where it wrote the exports of that
+#: generation, so that ``kg export`` copies them instead of writing them again.
+EXPORTS_RECORD = "exports.json"
 
-    A file is claimed before the graph is loaded (kg.outputs.claim_file: an existing file
-    is replaced only if it carries kg's generator mark, or with ``force``); Turtle, TriG and
+
+def built_exports(view) -> dict[str, Path]:
+    """The exports a build wrote of this generation (a kg.store.persistent Reader) and that
+    are still as it wrote them (size and modification time, else SHA-256): {format: path}."""
+    import hashlib
+
+    data = view.record(EXPORTS_RECORD)
+    if data is None:
+        return {}
+    found = {}
+    for fmt, item in json.loads(data).items():
+        path = Path(item["path"])
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if stat.st_size != item["size"]:
+            continue
+        if stat.st_mtime_ns != item["mtime_ns"]:
+            with open(path, "rb") as handle:
+                if hashlib.file_digest(handle, "sha256").hexdigest() != item["sha256"]:
+                    continue
+        found[fmt] = path
+    return found
+
+
+def exports_record(files: dict[str, Path]) -> bytes:
+    """The :data:`EXPORTS_RECORD` of exports just written: {format: path, size, time, SHA-256}."""
+    import hashlib
+
+    record = {}
+    for fmt, path in files.items():
+        stat = path.stat()
+        with open(path, "rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        record[fmt] = {"path": str(path.resolve()), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                       "sha256": digest}
+    return json.dumps(record, indent=1, sort_keys=True).encode("utf-8")
+
+
+def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force: bool = False,
+           say=None) -> int:
+    """Write the graph to ``output`` ("-" for stdout); returns the number of bytes.
+
+    From the project's store (brought up to date first, kg.store.project.opened): the file the
+    last build wrote of the same generation is copied as it is; otherwise the export is
+    written from the store's cache (kg.publish.ntexport). ``loaded``: an rdflib graph to
+    serialize instead (the reference serializer, :func:`serialize`).
+
+    A file is claimed before the graph is read (kg.outputs.claim_file: an existing file is
+    replaced only if it carries kg's generator mark, or with ``force``); Turtle, TriG and
     N-Triples open with that mark (JSON-LD has no comments, so it carries none)."""
+    import shutil
+    import tempfile
+
     if fmt not in FORMATS:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     target = None if str(output) == "-" else outputs.claim_file(output, force=force)
-    data = serialize(loaded or load(), fmt)
-    if fmt != "jsonld":
-        data = outputs.generator_comment("kg export").encode("utf-8") + data
-    if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-    else:
-        target.write_bytes(data)
-    return len(data)
+    head = b"" if fmt == "jsonld" else outputs.generator_comment("kg export").encode("utf-8")
+    if loaded is not None:
+        data = head + serialize(loaded, fmt)
+        if target is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            target.write_bytes(data)
+        return len(data)
+    from kg.publish.ntexport import write_export
+    from kg.store.graph import StoreGraph
+    from kg.store.project import opened
+
+    with opened(say=say or (lambda m: print(m, file=sys.stderr, flush=True))) as view, \
+            tempfile.TemporaryDirectory(prefix="kg-export-") as scratch:
+        source = built_exports(view).get(fmt)
+        if source is None:
+            source = Path(scratch) / f"county-kg{EXTENSIONS[fmt]}"
+            write_export(StoreGraph.of(view), fmt, source)
+        size = len(head) + source.stat().st_size
+        if target is None:
+            sys.stdout.buffer.write(head)
+            with open(source, "rb") as handle:
+                shutil.copyfileobj(handle, sys.stdout.buffer, 1 << 20)
+            sys.stdout.buffer.flush()
+        else:
+            with target.open("wb") as out, open(source, "rb") as handle:
+                out.write(head)
+                shutil.copyfileobj(handle, out, 1 << 20)
+    return size

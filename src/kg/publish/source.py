@@ -3,34 +3,24 @@ query reads.
 
 A source is opened in the server process; each query then runs in a process of its own
 (kg.publish.isolate) and asks :meth:`DataSource.query_store` there for the store to read.
-:class:`ProjectSource` loads the project (with the default workspace) into an in-memory
-Oxigraph store, which a forked query process shares copy-on-write; :class:`StoreDirectory`
-reads an on-disk Oxigraph store, opened read-only by each query process for itself (a store
-handle, with its files and threads, is never carried across a fork).
+:class:`StoreDirectory` serves the project's persistent store (kg.store.persistent): brought
+up to date when it is opened, then one generation held for the server's whole life (a writer
+publishing the next one, `kg import` say, does not change what the server answers, nor can
+remove the generation it reads), each query process opening that generation read-only for
+itself (a store handle, with its files and threads, is never carried across a fork).
+:class:`GivenStore` serves a store made in code.
 """
 
 from __future__ import annotations
 
 import gc
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
 
 from kg.errors import KgError
-
-#: A file `kg serve --store DIR` writes in a store it filled, so that it refills only such a
-#: store (never an Oxigraph store it did not write).
-MARKER = "county-kg-serve-store.txt"
-
-
-def project_files() -> list[Path]:
-    """The files the project's graph is made of: the ontology, the curated data and the
-    default workspace's imports and link sets (the shapes are not part of it)."""
-    from kg.store.load import data_files, default_workspace, ontology_files, workspace_files
-
-    workspace = default_workspace()
-    return [*ontology_files(), *data_files(), *(workspace_files(workspace) if workspace.is_dir() else [])]
 
 
 class DataSource(Protocol):
@@ -46,69 +36,55 @@ class DataSource(Protocol):
         """The store a query reads (called in the query's own process)."""
 
 
-class ProjectSource:
-    """The project's files and the default workspace, in an in-memory store."""
-
-    def __init__(self) -> None:
-        self._store: ox.Store | None = None
-
-    def open(self) -> None:
-        from kg.store.oxigraph import open_store
-
-        self._store = open_store(project_files())
-
-    def describe(self) -> str:
-        return f"the project's graph ({len(self.query_store())} triples, in memory)"
-
-    def query_store(self) -> ox.Store:
-        if self._store is None:
-            raise KgError("the data source was not opened")
-        return self._store
-
-
 class StoreDirectory:
-    """An on-disk Oxigraph store, read-only. ``fill``: first (re)load the project into it,
-    as `kg serve --store DIR` does; only a new or empty directory, or a store this command
-    filled before (it holds :data:`MARKER`), is written."""
+    """The project's store in ``location`` (default: kg.store.project.location), read-only.
+    ``refresh``: first bring it up to date with the project's files and workspace (one line
+    on ``say`` when it was not)."""
 
-    def __init__(self, location: Path, fill: bool = True) -> None:
-        self.location = Path(location)
-        self.fill = fill
+    def __init__(self, location: Path | str | None = None, refresh: bool = True, say=None) -> None:
+        from kg.store.project import location as default_location
+
+        self.location = Path(location) if location is not None else default_location()
+        self.refresh = refresh
+        self.say = say or (lambda message: None)
+        self._held = ExitStack()
+        self._view = None
 
     def open(self) -> None:
-        if self.fill:
-            self._fill()
-        elif not self.location.is_dir():
-            raise KgError(f"{self.location}: no such store directory")
+        from kg.store.persistent import GraphStore
+        from kg.store.project import refresh
 
-    def _fill(self) -> None:
-        from kg.store.oxigraph import open_store
-
-        location = self.location
-        if location.exists() and not location.is_dir():
-            raise KgError(f"{location}: not a directory (--store takes a directory for the Oxigraph store)")
-        if location.is_dir() and any(location.iterdir()) and not (location / MARKER).exists():
-            raise KgError(f"{location}: not empty and not a store `kg serve` filled; "
-                          f"give an empty or new directory to --store")
-        location.mkdir(parents=True, exist_ok=True)
-        memory = open_store(project_files())  # every file read before the store is touched
-        store = ox.Store(str(location))
-        store.clear()  # what the last run wrote: the store holds the project as it is now
-        store.extend(memory)
-        store.flush()
-        del store, memory  # the store's files are closed before any query process starts
-        (location / MARKER).write_text("An Oxigraph store filled by `kg serve --store`; it refills it on every start.\n",
-                                       encoding="utf-8")
+        store = GraphStore(self.location)
+        if self.location.exists() and not self.location.is_dir():
+            raise KgError(f"{self.location}: not a directory (--store takes the directory of a county-kg store)")
+        if self.refresh:
+            refresh(store, say=self.say)
+        self._view = self._held.enter_context(store.reader())
+        # the server process only holds the generation; each query process opens it itself
+        self._view.store = None
         gc.collect()
 
+    def close(self) -> None:
+        self._held.close()
+        self._view = None
+
+    @property
+    def generation(self) -> Path:
+        if self._view is None:
+            raise KgError("the data source was not opened")
+        return self._view.generation
+
     def describe(self) -> str:
-        return f"the Oxigraph store in {self.location} (read-only)"
+        triples = self._view.manifest.triples if self._view is not None else 0
+        graphs = len(self._view.manifest.entries) if self._view is not None else 0
+        return f"the store in {self.location} ({triples} triples in {graphs} named graphs, read-only)"
 
     def query_store(self) -> ox.Store:
+        location = self.generation / "oxigraph"
         try:
-            return ox.Store.read_only(str(self.location))
+            return ox.Store.read_only(str(location))
         except OSError as exc:
-            raise KgError(f"{self.location}: cannot open the store: {exc}") from None
+            raise KgError(f"{location}: cannot open the store: {exc}") from None
 
 
 class GivenStore:

@@ -1,4 +1,4 @@
-"""Every catalog question answered on a loaded store, as the build writes them.
+"""Every catalog question answered on a store, as the build writes them.
 """
 
 from __future__ import annotations
@@ -6,27 +6,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from kg.store.fast import FastGraph
+import pyoxigraph as ox
 
 
-def engines_for(graph: FastGraph):
-    """kg.query.Engines answering from this store (no second load)."""
-    from kg.query.engines import Engines
-
-    engines = Engines()
-    engines._store = graph.store
-    return engines
-
-
-def answer_catalog(graph: FastGraph, directory: Path | None = None) -> dict[str, tuple[object, float]]:
-    """Every catalog question on the store: {name: (Results, seconds)}; with ``directory``,
-    written as kg.build.write_catalog_answers writes them (queries/*.csv and queries.md)."""
+def answer_catalog(store: ox.Store, directory: Path | None = None, engines=None) -> dict[str, tuple[object, float]]:
+    """Every catalog question on ``store`` (or on ``engines``, a kg.query.engines.Engines):
+    {name: (Results, seconds)}; with ``directory``, written into it: ``queries/NAME.csv``
+    and ``queries.md``, one readable page with each question, its SPARQL and its answer."""
     from functools import lru_cache
 
     from kg.query.catalog import catalog
-    from kg.query.engines import run_query
+    from kg.query.engines import Engines, run_query
 
-    engines = engines_for(graph)
+    engines = engines or Engines(store=store)
     labels = lru_cache(maxsize=None)(engines.labeler("en"))  # the same label, looked up once
     answers: dict[str, tuple[object, float]] = {}
     page = ["# county-kg question catalog", "",

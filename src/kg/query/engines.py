@@ -26,6 +26,12 @@ ENGINES = ("oxigraph", "rdflib")
 BARE_SCHEMES = ("http", "https", "urn")
 
 
+def _stderr(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
+
+
 def expand_iri(value: str) -> URIRef:
     """A parameter value as an IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:``
     IRI; otherwise a compact IRI ``prefix:local`` whose prefix is one of the project's
@@ -88,12 +94,22 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
 
 
 class Engines:
-    """Both engines over the same files, opened lazily and kept for repeated queries."""
+    """Both engines over the same graph, opened lazily and kept for repeated queries: the
+    project's store (kg.store.project.opened: brought up to date first, then held until
+    :meth:`close`), a store ``view`` already open (kg.store.persistent.Reader), a given
+    ``store``, or the files of a ``loaded`` rdflib graph.
 
-    def __init__(self, loaded=None, *, store: ox.Store | None = None):
+    On rdflib (the reference engine) the graph is a Dataset with one named graph per input
+    file and their union as default graph, as in the store: ``GRAPH`` patterns see the
+    named graphs on both engines."""
+
+    def __init__(self, loaded=None, *, store: ox.Store | None = None, view=None, say: Callable[[str], None] | None = None):
         self._loaded = loaded
         self._store = store
+        self._view = view
         self._graph = None
+        self._say = say
+        self._opened = None
 
     @property
     def loaded(self):
@@ -104,18 +120,55 @@ class Engines:
         return self._loaded
 
     @property
+    def view(self):
+        """The project's store, opened (and brought up to date) at the first use."""
+        if self._view is None and self._loaded is None and self._store is None:
+            from contextlib import ExitStack
+
+            from kg.store.project import opened
+
+            self._opened = ExitStack()
+            self._view = self._opened.enter_context(opened(say=self._say or _stderr))
+        return self._view
+
+    @property
     def store(self) -> ox.Store:
         if self._store is None:
-            from kg.store.oxigraph import store_from_loaded
+            if self.view is not None:
+                self._store = self.view.store
+            else:
+                from kg.store.oxigraph import store_from_loaded
 
-            self._store = store_from_loaded(self.loaded)
+                self._store = store_from_loaded(self.loaded)
         return self._store
 
     @property
     def graph(self) -> Graph:
         if self._graph is None:
-            self._graph = self.loaded.union()
+            from rdflib import Dataset
+
+            dataset = Dataset(default_union=True)
+            if self.view is not None:
+                for entry in self.view.manifest.ordered():
+                    dataset.graph(URIRef(entry.graph)).parse(self.view.ntriples_path(entry.graph), format="nt")
+            elif self._loaded is not None or self._store is None:
+                for name, path in self.loaded.files.items():
+                    if path.parent.name != "shapes":
+                        target = dataset.graph(name)
+                        for triple in self.loaded.dataset.graph(name):
+                            target.add(triple)
+            else:  # a store given in code: its default graph
+                dataset.default_graph.parse(data=self._store.dump(format=ox.RdfFormat.N_TRIPLES,
+                                                                  from_graph=ox.DefaultGraph()), format="nt")
+            self._graph = dataset
         return self._graph
+
+    def close(self) -> None:
+        """Let go of the project's store (if this opened it)."""
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
+            self._view = self._store = None
 
     def labeler(self, lang: str) -> Callable[[URIRef], str | None]:
         """Labels for displaying IRIs, looked up by pattern in the store (no query text)."""

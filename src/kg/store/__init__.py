@@ -3,8 +3,12 @@
 - :mod:`kg.store.load`: the project's files (ontology, shapes, data, workspace) parsed into
   rdflib, one named graph per file, errors naming file and line;
 - :mod:`kg.store.ntriples`: files read as N-Triples with their terms as written;
-- :mod:`kg.store.oxigraph`: an Oxigraph store of the same files;
-- :mod:`kg.store.fast`: the files loaded for the pipeline for large graphs;
+- :mod:`kg.store.oxigraph`: an in-memory Oxigraph store of files (graphs made in code, tests);
+- :mod:`kg.store.persistent`: the persistent store: a named graph per input, their union as
+  default graph, generations published atomically, readers held, the inputs' checksums;
+- :mod:`kg.store.project`: the project's inputs, where its store is, and the store opened
+  current by every reading command (entry point :func:`kg.store.project.opened`);
+- :mod:`kg.store.graph`: a generation as validation, the summary and the exports see it;
 - :mod:`kg.store.sparql`: SPARQL on either engine, each query stoppable (deadline, row limit,
   Ctrl-C, a reader gone), language tags in registered case;
 - :mod:`kg.store.sparqltext`: query text at the token level (WHERE, LANG calls, SERVICE);

@@ -154,9 +154,11 @@ def default_workspace() -> Path:
 
 
 def workspace_files(workspace: Path) -> list[Path]:
-    """The workspace's graphs: one Turtle file per import and per link set, in a stable order."""
+    """The workspace's graphs: one Turtle file per import and per link set, in a stable order
+    (a hidden file is none: an import being written, see kg.link.importer)."""
     workspace = Path(workspace)
-    return [path for kind in WORKSPACE_KINDS for path in sorted((workspace / kind).glob("*.ttl"))]
+    return [path for kind in WORKSPACE_KINDS for path in sorted((workspace / kind).glob("*.ttl"))
+            if not path.name.startswith(".")]
 
 
 def workspace_graph_name(path: Path) -> URIRef:

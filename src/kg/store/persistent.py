@@ -6,8 +6,10 @@ Layout of a store directory (``dist/store`` by default)::
     gen-000007/oxigraph/    the Oxigraph (RocksDB) store of that generation
     gen-000007/manifest.json   what it was built from (see :class:`Manifest`)
     gen-000007/.readers     locked shared by every process reading this generation
+    gen-000007/records/     results about that generation (its validation report, SHACL rows)
     cache/<sha256>.nt       each input file as N-Triples with its terms as written
     .lock                   locked by the one process writing a new generation
+    .county-kg-manifest.json   kg's mark (kg.outputs): a build output holding the store keeps it
 
 Each input file (the ontology, every curated data file, every import and link set of the
 workspace) is its own named graph, and the store's default graph holds their union (a set:
@@ -45,7 +47,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import __version__
+from kg import __version__, outputs
 from kg.errors import KgError
 from kg.store import ntriples
 
@@ -66,11 +68,14 @@ def _quiet(_message: str) -> None:
 @dataclass(frozen=True)
 class Input:
     """One input file and the named graph it becomes. ``role``: ontology, data, workspace
-    (an import or link set) or added (``kg build --add``)."""
+    (an import or link set) or added (``kg build --add``). ``source``: where the bytes are
+    read from when they are not at ``path`` yet (a new import's file, renamed to ``path``
+    once the store holds it: the rename keeps its size and modification time)."""
 
     path: Path
     graph: str
     role: str
+    source: Path | None = None
 
 
 @dataclass
@@ -97,6 +102,10 @@ class Manifest:
     version: str = __version__
     entries: dict[str, Entry] = field(default_factory=dict)
     triples: int = 0
+    #: what the inputs were made of, for commands that bring the store up to date without
+    #: being told (kg.store.project.recipe): the data files (None: the project's) and the
+    #: files ``kg build --add`` gave
+    recipe: dict = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = asdict(self)
@@ -108,6 +117,14 @@ class Manifest:
         data = json.loads(text)
         entries = {e["graph"]: Entry(**e) for e in data.pop("entries")}
         return cls(entries=entries, **data)
+
+    def ordered(self) -> list[Entry]:
+        """The entries in the order their inputs were given (the ontology first)."""
+        return sorted(self.entries.values(), key=lambda e: (self.order.get(e.graph, len(self.order)), e.graph))
+
+    @property
+    def order(self) -> dict[str, int]:
+        return {graph: i for i, graph in enumerate(self.recipe.get("order", []))}
 
 
 @dataclass
@@ -238,8 +255,27 @@ class GraphStore:
     # -- writing -----------------------------------------------------------------------------
 
     @contextmanager
+    def writing(self, progress: Progress = _quiet) -> Iterator[None]:
+        """Hold the writer's lock for a whole block (an import that reads the store, then
+        publishes a generation made from what it read): another writer waits until it ends."""
+        with self._writer_lock(progress):
+            yield
+
+    @contextmanager
     def _writer_lock(self, progress: Progress) -> Iterator[None]:
+        if getattr(self, "_locked", False):
+            yield  # this object holds it already (:meth:`writing`)
+            return
+        if self.directory.is_dir() and not (self.directory / outputs.MANIFEST).is_file() \
+                and any(p.name != ".lock" for p in self.directory.iterdir()):
+            raise KgError(f"{self.directory}: not a county-kg store and not empty; give a new or empty directory "
+                          f"for the store (kg writes only into a store it made)")
+        if self.directory.exists() and not self.directory.is_dir():
+            raise KgError(f"{self.directory}: is a file, not a store directory")
         self.directory.mkdir(parents=True, exist_ok=True)
+        if not (self.directory / outputs.MANIFEST).is_file():
+            # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)
+            _write_atomic(self.directory / outputs.MANIFEST, outputs.Manifest(outputs.STORE).to_json().encode("utf-8"))
         with open(self.directory / ".lock", "a+b") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -248,24 +284,31 @@ class GraphStore:
                     raise
                 progress(f"waiting for another kg command to finish writing {self.directory} ...")
                 fcntl.flock(handle, fcntl.LOCK_EX)
-            yield
+            self._locked = True
+            try:
+                yield
+            finally:
+                self._locked = False
 
     def update(self, inputs: Sequence[Input], *, progress: Progress = _quiet,
-               before_publish: Callable[[Reader | None, ox.Store, Manifest, Changes], None] | None = None,
-               force: bool = False) -> tuple[Manifest, Changes]:
+               before_publish: Callable[[Draft], None] | None = None,
+               force: bool = False, recipe: dict | None = None) -> tuple[Manifest, Changes]:
         """Bring the store up to date with ``inputs``: a new generation with the changed
         graphs replaced, published atomically. Returns its manifest and what changed (nothing
-        is written when the store is current, unless ``force``).
+        is written when the store is current, unless ``force``). ``recipe``: what the inputs
+        were made of (recorded in the manifest, see :attr:`Manifest.recipe`).
 
-        ``before_publish(previous, store, manifest, changes)`` runs with the new generation
-        open read-write before it is published (a validation that may refuse it by raising);
-        ``previous`` is a :class:`Reader` of the published generation, or None.
+        ``before_publish(draft)`` runs with the new generation open read-write before it is
+        published (a :class:`Draft`): a validation that records its results beside it, or
+        refuses it by raising (then nothing is published and what it wrote is removed).
 
         Raises KgError for an input that cannot be read (naming the file and line)."""
+        recipe = {**(recipe or {}), "order": [i.graph for i in inputs]}
         with self._writer_lock(progress):
             changes = self.changes(inputs)
-            if changes.current and not force:
-                return self.manifest(), changes
+            current = self.manifest()
+            if changes.current and not force and current is not None and current.recipe == recipe:
+                return current, changes
             if force and not changes.rebuild:
                 changes = Changes(rebuild=True, reason="rebuild asked for")
             self._collect()
@@ -276,20 +319,34 @@ class GraphStore:
             generation.mkdir(parents=True)
             try:
                 manifest = self._write_generation(generation, number, previous_name, inputs, changes, progress,
-                                                  before_publish)
+                                                  before_publish, recipe)
             except BaseException:
                 shutil.rmtree(generation, ignore_errors=True)
+                self._collect()  # the cache files only this generation used
                 raise
             self._publish(generation)
             self._collect()
             return manifest, changes
+
+    def collect(self) -> None:
+        """Remove the generations no reader holds any more (and the cache files only they
+        used): a writer that read the previous generation while publishing the next calls it
+        once it let go of it."""
+        with self._writer_lock(_quiet):
+            self._collect()
+
+    def add_record(self, view: Reader, name: str, data: bytes) -> None:
+        """Write a record (a file of results about the generation, such as its validation
+        report) beside a published generation, atomically. The graph itself never changes."""
+        _check_record_name(name)
+        _write_atomic(view.generation / "records" / name, data)
 
     def _next_number(self) -> int:
         numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _GENERATION.match(p.name))]
         return max(numbers, default=0) + 1
 
     def _write_generation(self, generation: Path, number: int, previous_name: str | None, inputs: Sequence[Input],
-                          changes: Changes, progress: Progress, before_publish) -> Manifest:
+                          changes: Changes, progress: Progress, before_publish, recipe: dict) -> Manifest:
         location = generation / "oxigraph"
         previous = None if changes.rebuild or previous_name is None else self.directory / previous_name
         if previous is not None:
@@ -308,6 +365,7 @@ class GraphStore:
         else:
             manifest = Manifest(generation=number)
             removing, adding = [], list(inputs)
+        manifest.recipe = recipe
         store = ox.Store(str(location))
         try:
             cached = {i.graph: self._cache(i, progress) for i in adding}
@@ -331,11 +389,14 @@ class GraphStore:
             manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
             store.flush()
             if before_publish is not None:
-                if previous_name is not None and previous is not None:
+                draft = Draft(self, generation, manifest, store, changes, None)
+                if previous_name is not None:
                     with self.reader() as view:
-                        before_publish(view, store, manifest, changes)
+                        draft.previous = view
+                        before_publish(draft)
+                        draft.previous = None
                 else:
-                    before_publish(None, store, manifest, changes)
+                    before_publish(draft)
             store.flush()
         finally:
             del store
@@ -346,12 +407,13 @@ class GraphStore:
     def _cache(self, given: Input, progress: Progress) -> tuple[Entry, Path]:
         """The input's N-Triples (terms as written, blank-node labels unique to the file) in
         the cache, written once per content."""
-        stat = given.path.stat()
-        digest = sha256_of(given.path)
+        read = given.source or given.path
+        stat = read.stat()
+        digest = sha256_of(read)
         path = self.cache_path(digest)
         if not path.is_file():
             progress(f"  reading {given.path}")
-            text = ntriples.dump([given.path])
+            text = ntriples.dump([read])
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
         triples = _count_lines(path)
@@ -417,11 +479,49 @@ class Reader:
         names = sorted(self.manifest.entries) if graphs is None else graphs
         return b"".join(self.ntriples_path(g).read_bytes() for g in names)
 
+    def record(self, name: str) -> bytes | None:
+        """A record written beside this generation (:meth:`Draft.write_record`), or None."""
+        _check_record_name(name)
+        try:
+            return (self.generation / "records" / name).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def graph_of(self, graph: str) -> Entry:
+        return self.manifest.entries[graph]
+
     def close(self) -> None:
         self.store = None
 
 
+@dataclass
+class Draft:
+    """A generation being written, before it is published: its ``store`` open read-write
+    (the changes applied), its ``manifest``, the ``changes`` made, and ``previous``, a
+    :class:`Reader` of the published generation it was made from (None for the first)."""
+
+    owner: GraphStore
+    generation: Path
+    manifest: Manifest
+    store: ox.Store
+    changes: Changes
+    previous: Reader | None
+
+    def ntriples_path(self, graph: str) -> Path:
+        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+
+    def write_record(self, name: str, data: bytes) -> None:
+        """A file of results published with the generation (read with :meth:`Reader.record`)."""
+        _check_record_name(name)
+        _write_atomic(self.generation / "records" / name, data)
+
+
 # -- helpers --------------------------------------------------------------------------------------
+
+
+def _check_record_name(name: str) -> None:
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
+        raise ValueError(f"not a record name: {name!r}")
 
 
 def _same_file(entry: Entry, path: Path) -> bool:

@@ -72,12 +72,26 @@ def json_term(term) -> dict:
 
 
 def turtle_term(term) -> str:
-    """A term as SPARQL TSV writes it: Turtle syntax, IRIs in <>, strings quoted."""
+    """A term as SPARQL TSV writes it: Turtle syntax, IRIs in <>, strings quoted. A literal
+    holding a newline, carriage return or tab is written in one line, those characters
+    escaped (SPARQL 1.1 TSV, 3.2: a row is one line, its terms separated by tabs), never in
+    Turtle's long \"\"\"...\"\"\" form that rdflib chooses for it."""
     if isinstance(term, URIRef):
         return f"<{term}>"
     if isinstance(term, BNode):
         return f"_:{term}"
+    text = str(term)
+    if any(c in text for c in "\n\r\t"):
+        quoted = '"' + text.translate(_ONE_LINE) + '"'
+        if term.language:
+            return f"{quoted}@{term.language}"
+        if term.datatype is not None:
+            return f"{quoted}^^<{term.datatype}>"
+        return quoted
     return term.n3()
+
+
+_ONE_LINE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
 def write_json(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:

@@ -27,12 +27,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.operators import register_custom_function
-from rdflib.plugins.sparql.sparql import SPARQLError
 
 from kg.errors import KgError
 from kg.store.load import language_tag
@@ -66,6 +62,9 @@ def check_syntax(text: str, name: str) -> None:
         except (RuntimeError, ValueError, OSError):
             pass  # a parsed query that fails to run is not a syntax error; the engine reports it
         return
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
         prepareQuery(text, initNs=_PREFIXES)
     except ParseException as exc:
@@ -95,10 +94,22 @@ def _ox_lang(term):
 def _rdflib_lang(term):
     if isinstance(term, Literal):
         return Literal(language_tag(term.language) if term.language else "")
+    from rdflib.plugins.sparql.sparql import SPARQLError
+
     raise SPARQLError(f"LANG of a non-literal: {term!r}")
 
 
-register_custom_function(URIRef(LANG_FUNCTION), _rdflib_lang, override=True)
+def rdflib_sparql():
+    """rdflib's SPARQL engine, with :data:`LANG_FUNCTION` registered: imported only when the
+    reference engine is asked (its parser alone takes half a second to import, which every
+    `kg query` on Oxigraph would otherwise pay)."""
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.plugins.sparql.operators import register_custom_function
+
+    register_custom_function(URIRef(LANG_FUNCTION), _rdflib_lang, override=True)
+    return prepareQuery
+
+
 _OX_FUNCTIONS = {ox.NamedNode(LANG_FUNCTION): _ox_lang}
 
 
@@ -352,7 +363,7 @@ def stream_rdflib(graph: Graph, text: str, bindings: dict[str, object], limits: 
         query_text = relay.rewrite(query_text, bindings)
 
     def start():
-        prepared = prepareQuery(query_text, initNs=_PREFIXES)
+        prepared = rdflib_sparql()(query_text, initNs=_PREFIXES)
         result = graph.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
         if result.type == "ASK":
             return "ASK", ["ASK"], iter([(Literal(bool(result.askAnswer)),)])

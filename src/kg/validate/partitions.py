@@ -1,25 +1,17 @@
-"""The build for large graphs: Oxigraph end to end, pyshacl-turbo per partition, no rdflib graph
-of the data.
+"""SHACL by partition: exact pieces of a graph validated one at a time with pyshacl-turbo.
 
-At a million triples the rdflib pipeline spends ~26 s parsing, minutes in pySHACL and seconds
-per catalog query. This module does the same steps on one in-memory pyoxigraph Store:
+At a million triples pySHACL takes minutes and pyshacl-turbo on the whole graph 27-40 s and
+1.3 GB, its cost per triple growing with the size of the graph it is given. Here the store's
+cached N-Triples (terms exactly as written: the store keeps values, not lexical forms) are
+grouped by county (the division code in their subjects' IRIs), and each partition of ~2.5k
+triples gets only the triples its results can depend on; ~400 small graphs take ~14 s of CPU,
+two at a time (pyshacl-turbo releases the GIL) while the caller queries the store:
 
-- :func:`load`: every file bulk-loaded into the store's default graph (ontology + data, as
-  ``kg.store`` does), with the counts the summary needs;
-- :func:`validate`: SHACL with pyshacl-turbo, one *partition* of focus nodes at a time: the
-  files' triples (terms exactly as written: the store keeps values, not lexical forms) are
-  grouped by county (the division code in their subjects' IRIs), and each partition of ~2.5k
-  triples gets only the triples its results can depend on. pyshacl-turbo's cost per triple
-  grows with the size of the graph it is given, so ~400 small graphs take ~14 s of CPU where
-  one graph of 1M triples takes 27-40 s and 1.3 GB; two partitions run at once (it releases
-  the GIL), and meanwhile the SPARQL checks and the quote check run on the store. The report is a
-  ``kg.validate.ValidationReport``: the same results, texts and JSON as ``kg validate``;
-- :func:`validate_import`: add one more file (a county's table) to a validated store and
-  validate only the focus nodes whose results can change, with their neighbourhood taken from
-  the store by one SPARQL CONSTRUCT;
-- :func:`answer_catalog`, :func:`write_exports`, :func:`summarize`: the catalog on the store,
-  exports with pyoxigraph's serializers, the build summary by SPARQL;
-- :func:`build`: all of it into a directory, replaced only when the graph conforms.
+- :func:`locality`: what the shapes read around a focus node, and whether partitions are exact;
+- :func:`start_shacl`, :func:`validate_shacl`: the whole graph, by partition above
+  :data:`PARTITION_ABOVE` triples;
+- :func:`validate_focus`: given focus nodes only, their neighbourhood taken from the store by
+  one SPARQL CONSTRUCT (incremental validation, kg.validate.store.validate_changes).
 
 Partitions are exact, not an approximation: :func:`locality` reads the shapes and states which
 triples a focus node's results can depend on (its own triples, the triples pointing at it
@@ -33,7 +25,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -43,11 +35,16 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
 from kg.namespaces import SH
-from kg.store import ntriples
-from kg.store.fast import SUBCLASS, FastGraph, Progress, _quiet
-from kg.store.oxigraph import load_file
+from kg.store.graph import SUBCLASS, StoreGraph
 from kg.validate import engines as shacl_engines
 from kg.validate import lexical
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_message: str) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -238,14 +235,11 @@ def _subjects(store: ox.Store) -> tuple[list[str], bool]:
     return iris, blank
 
 
-def _ontology_nt(graph: FastGraph) -> bytes:
-    onto = ox.Store()
-    for path in graph.ontology_files:
-        load_file(onto, path)
-    return onto.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+def _ontology_nt(graph: StoreGraph) -> bytes:
+    return graph.ontology_ntriples()
 
 
-def _hierarchy_nt(graph: FastGraph) -> bytes:
+def _hierarchy_nt(graph: StoreGraph) -> bytes:
     """The ontology's rdfs:subClassOf triples: all of the ontology a county partition needs
     (class targets and sh:class follow the hierarchy; a class a focus node refers to comes with
     its own triples like any other node it refers to)."""
@@ -253,7 +247,7 @@ def _hierarchy_nt(graph: FastGraph) -> bytes:
     return b"\n".join(line for line in _ontology_nt(graph).split(b"\n") if needle in line) + b"\n"
 
 
-def validate_focus(graph: FastGraph, focus: Iterable[str] | None, *, blank: bool = False,
+def validate_focus(graph: StoreGraph, focus: Iterable[str] | None, *, blank: bool = False,
                    local: Locality | None = None, ontology_nt: bytes | None = None) -> ShaclResult:
     """pyshacl-turbo on ``focus`` (IRIs) only, given just the triples their results depend on."""
     started = time.perf_counter()
@@ -276,7 +270,7 @@ def validate_focus(graph: FastGraph, focus: Iterable[str] | None, *, blank: bool
                        time.perf_counter() - started, len(focus))
 
 
-def lexical_marks(graph: FastGraph) -> lexical.Marks:
+def lexical_marks(graph: StoreGraph) -> lexical.Marks:
     """The ill-formed literals of the graph's files, found in their terms as written
     (:func:`source_ntriples`): the store cannot tell, for Oxigraph rewrites some of them on
     loading ("inf"^^xsd:double becomes "INF", "0"^^xsd:positiveInteger "0"^^xsd:integer)."""
@@ -318,15 +312,10 @@ def _stored_term(term: ox.Literal) -> ox.Literal:
 _KEY = re.compile(rb"(?<![0-9])([1-9][0-9]{5})[0-9]*(?![0-9])")
 
 
-def source_ntriples(graph: FastGraph) -> bytes:
-    """Ontology and data as N-Triples with the terms exactly as the files write them
-    (:func:`kg.ntriples.dump`): SHACL must see the files' terms, not the store's values."""
-    cached = getattr(graph, "_source_nt", None)
-    if cached is not None and cached[0] == tuple(graph.files):
-        return cached[1]
-    text = ntriples.dump(graph.files)
-    graph._source_nt = (tuple(graph.files), text)  # validation and the nt export both read it
-    return text
+def source_ntriples(graph: StoreGraph) -> bytes:
+    """Ontology and data as N-Triples with the terms exactly as the files write them (the
+    store's cache): SHACL must see the files' terms, not the store's values."""
+    return graph.source_ntriples
 
 
 def _key(term: bytes, cache: dict[bytes, bytes]) -> bytes:
@@ -453,7 +442,7 @@ class PendingShacl:
     """SHACL partitions being validated by worker threads (pyshacl-turbo releases the GIL, so
     this thread can meanwhile query the store); :meth:`result` waits for them."""
 
-    def __init__(self, graph: FastGraph, parts: list[Partition], workers: int, started: float,
+    def __init__(self, graph: StoreGraph, parts: list[Partition], workers: int, started: float,
                  marks: lexical.Marks | None = None):
         self.graph, self.parts, self.started = graph, parts, started
         self.pool = ThreadPoolExecutor(max(1, workers))
@@ -470,12 +459,12 @@ class PendingShacl:
         finally:
             self.pool.shutdown(cancel_futures=True)
         rows = [row for chunk in found for row in chunk]
-        return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(self.graph.shapes, rows),
+        return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None,  # (kg.validate.store.build_report)
                            len(self.parts), time.perf_counter() - self.started,
                            sum(len(p.focus or []) for p in self.parts))
 
 
-def start_shacl(graph: FastGraph, *, partition_size: int = 2_500, workers: int = 2,
+def start_shacl(graph: StoreGraph, *, partition_size: int = 2_500, workers: int = 2,
                 partitioned: bool | None = None, progress: Progress = _quiet) -> PendingShacl | ShaclResult:
     """:func:`validate_shacl` started: the partitions are cut here and validated by
     ``workers`` threads in the background (a :class:`PendingShacl`); a graph validated in one
@@ -483,7 +472,7 @@ def start_shacl(graph: FastGraph, *, partition_size: int = 2_500, workers: int =
     started = time.perf_counter()
     local = locality(graph.shapes)
     if partitioned is None:
-        partitioned = local.exact and len(graph.store) > PARTITION_ABOVE
+        partitioned = local.exact and len(graph) > PARTITION_ABOVE
     if partitioned and not local.exact:
         raise KgError("partitioned validation is not exact for these shapes: " + "; ".join(local.problems))
     # Ill-formed literals are marked once, in the whole text, and every partition is cut from it.
@@ -498,7 +487,7 @@ def start_shacl(graph: FastGraph, *, partition_size: int = 2_500, workers: int =
     return PendingShacl(graph, parts, workers, started, marks)
 
 
-def validate_shacl(graph: FastGraph, **options) -> ShaclResult:
+def validate_shacl(graph: StoreGraph, **options) -> ShaclResult:
     """SHACL Core on the whole store with pyshacl-turbo: by partitions of about
     ``partition_size`` triples (``workers`` at a time) when :func:`locality` allows and the
     graph is larger than :data:`PARTITION_ABOVE` triples, else in one piece."""

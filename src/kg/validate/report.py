@@ -27,6 +27,9 @@ from kg.sources.clean import load_sources
 from kg.store.load import Loaded, language_tag, load
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+#: The message of a quote whose source text the project does not hold: it cannot be checked,
+#: and is reported (sh:Info, counted in the report) rather than taken for a violation.
+NOT_CHECKED = "not checked: the project does not hold the source text {source}"
 
 
 @dataclass
@@ -57,8 +60,17 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
+    """The results, and the SHACL report graph (or a function making it when first asked for:
+    a national graph's report holds tens of thousands of warnings)."""
+
     results: list[ValidationResult]
-    shacl_graph: Graph
+    _graph: Graph | Any
+
+    @property
+    def shacl_graph(self) -> Graph:
+        if callable(self._graph) and not isinstance(self._graph, Graph):
+            self._graph = self._graph()
+        return self._graph
 
     @property
     def violations(self) -> list[ValidationResult]:
@@ -71,6 +83,11 @@ class ValidationReport:
     @property
     def conforms(self) -> bool:
         return not self.violations
+
+    @property
+    def quotes_not_checked(self) -> int:
+        """Quotes whose source text the project does not hold (sh:Info results)."""
+        return sum(1 for r in self.results if r.severity == "Info" and r.component == "ckgsh:QuoteTextCheck")
 
     # -- renderings -------------------------------------------------------------------
 
@@ -89,13 +106,15 @@ class ValidationReport:
                 lines.append(f"  value:      {r.value}")
             lines.append(f"  message:    {r.message}")
         verdict = "Conforms" if self.conforms else "Does not conform"
-        lines.append(f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s).")
+        unchecked = self.quotes_not_checked
+        lines.append(f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
+                     + (f", of which {unchecked} quote(s) not checked (source text not held)." if unchecked else "."))
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:
         return json.dumps(
             {"conforms": self.conforms, "violations": len(self.violations), "warnings": len(self.warnings),
-             "results": [r.as_dict() for r in self.results]},
+             "quotesNotChecked": self.quotes_not_checked, "results": [r.as_dict() for r in self.results]},
             ensure_ascii=False, indent=2,
         ) + "\n"
 
@@ -194,19 +213,25 @@ def quote_offsets(start: str, end: str) -> tuple[int, int] | str:
     return int(start), int(end)
 
 
-def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str]]:
-    """Quotes whose exact text is not the source text at their offsets: (quote, path, message)."""
+def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str, URIRef]]:
+    """Quotes whose exact text is not the source text at their offsets, and quotes whose
+    source text is not among ``texts`` (not checked, sh:Info): (quote, path, message,
+    severity), as kg.validate.store.check_quotes decides on the store."""
     if texts is None:
         texts = {}
         for source in load_sources():
             if source.hant_path.exists():
-                texts[source.text_iri] = source.hant_path.read_text(encoding="utf-8")
+                texts[str(source.text_iri)] = source.hant_path.read_text(encoding="utf-8")
     problems = []
     for quote in graph.subjects(RDF.type, CKG.Quote):
         source = graph.value(quote, OA.hasSource)
-        text = texts.get(source)
-        if text is None:
-            problems.append((quote, "oa:hasSource", f"unknown source text {source}"))
+        if source is None:
+            problems.append((quote, "oa:hasSource", "quote names no source text (oa:hasSource)", SH.Violation))
+            continue
+        try:
+            text = texts[str(source)]
+        except KeyError:
+            problems.append((quote, "oa:hasSource", NOT_CHECKED.format(source=source), SH.Info))
             continue
         exact = start = end = None
         for selector in graph.objects(quote, OA.hasSelector):
@@ -215,17 +240,20 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
                 start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
         if exact is None or start is None or end is None:
-            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
+            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector",
+                             SH.Violation))
             continue
         offsets = quote_offsets(str(start), str(end))
         if isinstance(offsets, str):
-            problems.append((quote, "oa:start", offsets))
+            problems.append((quote, "oa:start", offsets, SH.Violation))
             continue
         start, end = offsets
         if not 0 <= start < end <= len(text):
-            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
+            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})",
+                             SH.Violation))
         elif text[start:end] != str(exact):
-            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {str(exact)!r}"))
+            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {str(exact)!r}",
+                             SH.Violation))
     return problems
 
 
@@ -233,12 +261,12 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
 
 
 def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: str | None, component: URIRef,
-                message: str, source: URIRef) -> None:
+                message: str, source: URIRef, severity: URIRef = SH.Violation) -> None:
     result = BNode()
     report_graph.add((report, SH.result, result))
     report_graph.add((result, RDF.type, SH.ValidationResult))
     report_graph.add((result, SH.focusNode, focus))
-    report_graph.add((result, SH.resultSeverity, SH.Violation))
+    report_graph.add((result, SH.resultSeverity, severity))
     report_graph.add((result, SH.sourceConstraintComponent, component))
     report_graph.add((result, SH.sourceConstraint, source))
     report_graph.add((result, SH.resultMessage, Literal(message)))
@@ -247,8 +275,11 @@ def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: str | 
 
 
 def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True, lang: str = "en",
-                    engine: str | None = None) -> ValidationReport:
-    """Validate a loaded graph: shapes (with ``engine``, see run_shacl), then checks, then quotes."""
+                    engine: str | None = None, texts=None) -> ValidationReport:
+    """Validate a loaded rdflib graph: shapes (with ``engine``, see run_shacl), then checks, then
+    quotes (``texts``: source text by text IRI, default the project's). The reference the
+    store's validation (kg.validate.store) is tested against, and the validation of graphs
+    made in code (an import before it is written)."""
     data = loaded.data
     union = loaded.union()
     shacl_graph, rows = run_shacl(data, loaded.ontology, loaded.shapes, engine=engine)
@@ -264,17 +295,17 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
         ))
 
     report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
-    extra: list[tuple[Any, str | None, URIRef, str, URIRef]] = []
+    extra: list[tuple[Any, str | None, URIRef, str, URIRef, URIRef]] = []
     if checks:
-        extra += check_results(run_checks(union), lambda term: compact(union, term))
+        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(union), lambda term: compact(union, term))]
     if quotes:
-        for quote, path, message in check_quotes(union):
-            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
-    for focus, path, component, message, source in extra:
-        _add_result(shacl_graph, report_node, focus, path, component, message, source)
+        for quote, path, message, severity in check_quotes(union, texts):
+            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
+    for focus, path, component, message, source, severity in extra:
+        _add_result(shacl_graph, report_node, focus, path, component, message, source, severity)
         results.append(ValidationResult(
             focus=focus, focus_label=label(union, focus, lang), path=path,
-            component=compact(shacl_graph, component), severity="Violation", message=message,
+            component=compact(shacl_graph, component), severity=SEVERITIES[severity], message=message,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else compact(shacl_graph, source),
             files=loaded.files_defining(focus),
         ))

@@ -1,42 +1,52 @@
-"""Validation on an Oxigraph store: the SPARQL checks, the quote check and the report of the
-shapes' results, for a whole graph or incrementally after an import (only the focus nodes
-whose results the new graph can change).
+"""Validation on a generation of the store: SHACL (by partition on large graphs), the SPARQL
+checks and the quote check, in one report; for the whole graph, or incrementally after some
+named graphs changed (only the focus nodes whose results the change can alter go through
+SHACL again, the other results are kept from the previous generation's record).
+
+The quote check decides the same at every size: a quote citing a source text the project
+holds (its cleaned texts, and the texts ``kg synth`` generates, given as ``texts``) must equal
+that text at its offsets, or it is a violation; a quote citing a text the project does not
+hold cannot be checked, and is reported as such (``sh:Info``, counted in the report), not as a
+violation.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg import __version__
 from kg.errors import KgError
 from kg.labels import LANGUAGES
 from kg.namespaces import CKGSH, SH, bind_prefixes
-from kg.store.fast import SUBCLASS, FastGraph, Progress, _format, _quiet
+from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
-from kg.store.oxigraph import load_file
-from kg.store import ntriples
-from kg.validate import lexical
-from kg.store.syntax import oxigraph_input
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
     _rows_report,
     _term,
-    lexical_marks,
     locality,
     start_shacl,
     validate_focus,
-    validate_shacl,
 )
 
+Progress = Callable[[str], None]
 
-def run_checks(graph: FastGraph, *, timings: dict[str, float] | None = None) -> list[tuple[Path, dict]]:
+
+def _quiet(_message: str) -> None:
+    pass
+
+
+def run_checks(graph: StoreGraph, *, timings: dict[str, float] | None = None) -> list[tuple[Path, dict]]:
     """Each ``queries/checks/*-violation.rq`` on the store (as kg.validate.run_checks)."""
     from kg.store.sparql import run_oxigraph
     from kg.validate.report import check_queries
@@ -75,12 +85,14 @@ def project_texts() -> dict[str, str]:
     return {str(s.text_iri): s.hant_path.read_text(encoding="utf-8") for s in load_sources() if s.hant_path.exists()}
 
 
-def check_quotes(graph: FastGraph, texts: Mapping[str, str] | None = None,
-                 quotes: Iterable[str] | None = None) -> list[tuple[URIRef, str, str]]:
-    """:func:`kg.validate.report.check_quotes` on the store. ``texts``: source text by text IRI
-    (default: the project's cleaned texts); a mapping may compute a text on lookup (the
-    synthetic texts of kg.synth)."""
-    from kg.validate.report import quote_offsets
+def check_quotes(graph: StoreGraph, texts: Mapping[str, str] | None = None,
+                 quotes: Iterable[str] | None = None) -> list[tuple[URIRef, str, str, URIRef]]:
+    """Every quote whose exact text is not its source text at its offsets, and every quote
+    whose source text is not among ``texts`` (not checked): (quote, path, message, severity)
+    with severity sh:Violation or sh:Info. ``texts``: source text by text IRI (default: the
+    project's cleaned texts); a mapping may compute a text on lookup (the synthetic texts of
+    kg.synth.SourceTexts)."""
+    from kg.validate.report import NOT_CHECKED, quote_offsets
 
     texts = project_texts() if texts is None else texts
     query = _QUOTES
@@ -94,28 +106,30 @@ def check_quotes(graph: FastGraph, texts: Mapping[str, str] | None = None,
     for row in graph.store.query(query):
         quote = URIRef(row["quote"].value)
         source = row["source"]
-        text = None
-        if source is not None:
-            try:
-                text = texts[source.value]
-            except KeyError:
-                text = None
-        if text is None:
-            problems.append((quote, "oa:hasSource", f"unknown source text {source.value if source else None}"))
+        if source is None:
+            problems.append((quote, "oa:hasSource", "quote names no source text (oa:hasSource)", SH.Violation))
+            continue
+        try:
+            text = texts[source.value]
+        except KeyError:
+            problems.append((quote, "oa:hasSource", NOT_CHECKED.format(source=source.value), SH.Info))
             continue
         exact, start, end = row["exact"], row["start"], row["end"]
         if exact is None or start is None or end is None:
-            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector"))
+            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector",
+                             SH.Violation))
             continue
         offsets = quote_offsets(start.value, end.value)
         if isinstance(offsets, str):
-            problems.append((quote, "oa:start", offsets))
+            problems.append((quote, "oa:start", offsets, SH.Violation))
             continue
         start, end = offsets
         if not 0 <= start < end <= len(text):
-            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})"))
+            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})",
+                             SH.Violation))
         elif text[start:end] != exact.value:
-            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {exact.value!r}"))
+            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {exact.value!r}",
+                             SH.Violation))
     return sorted(problems, key=lambda p: str(p[0]))
 
 
@@ -145,54 +159,48 @@ class StoreLabels:
         return self.compact(node)
 
 
+class _Names:
+    """Compact names with the project's prefixes (no store needed)."""
+
+    def __init__(self):
+        self.names = bind_prefixes(Graph())
+
+    def compact(self, node) -> str:
+        from kg.labels import compact
+
+        return compact(self.names, node)
+
+
+_NAMES = _Names()
+
+
 def _lang(tag: str | None) -> str | None:
     """Oxigraph lower-cases language tags; the project writes zh-Hans, zh-Hant, en."""
     return None if tag is None else language_tag(tag)
 
 
-def files_defining(graph: FastGraph, nodes: Iterable) -> dict[str, list[Path]]:
-    """The files in which each node is a subject. Small files are parsed; large N-Triples files
-    are searched for the node's line start, so naming the files of a few results costs no
-    second load of a million triples."""
-    wanted = {str(n) for n in nodes if isinstance(n, URIRef)}
-    found: dict[str, list[Path]] = {n: [] for n in wanted}
-    if not wanted:
-        return found
-    for path in graph.files:
-        if path.suffix.lower() in (".nt", ".nq") and path.stat().st_size > 8_000_000:
-            with path.open("rb") as handle:
-                body = handle.read()
-            for node in wanted:
-                needle = f"<{node}> ".encode()
-                if body.startswith(needle) or body.find(b"\n" + needle) >= 0:
-                    found[node].append(path)
-            continue
-        for quad in ox.parse(**oxigraph_input(path), format=_format(path)):
-            subject = quad.subject
-            if isinstance(subject, ox.NamedNode) and subject.value in wanted and path not in found[subject.value]:
-                found[subject.value].append(path)
-    return found
-
-
-def store_results(graph: FastGraph, *, checks: bool = True, quotes: bool = True,
-                  texts: dict[str, str] | None = None) -> list[tuple]:
+def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True,
+                  texts: Mapping[str, str] | None = None) -> list[tuple]:
     """The results of the SPARQL checks and the quote check on the store:
-    (focus, path, component, message, source) each."""
+    (focus, path, component, message, source, severity) each."""
     from kg.validate.report import check_results
 
     extra: list[tuple] = []
     if checks:
-        extra += check_results(run_checks(graph), StoreLabels(graph.store).compact)
+        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph), StoreLabels(graph.store).compact)]
     if quotes:
-        for quote, path, message in check_quotes(graph, texts):
-            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck))
+        for quote, path, message, severity in check_quotes(graph, texts):
+            extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
     return extra
 
 
-def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, quotes: bool = True,
-                 lang: str = "en", texts: dict[str, str] | None = None, extra: list[tuple] | None = None):
-    """The ValidationReport kg.validate.validate_loaded would give for these files (``extra``:
-    :func:`store_results` if already computed)."""
+def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, lang: str = "en",
+                 known: Mapping | None = None):
+    """The kg.validate.report.ValidationReport of SHACL rows and ``extra`` (:func:`store_results`),
+    each result with its focus node's label and the files that describe it. ``known``: the
+    results already made for some rows or extra entries (by the row, in ``lang``): kept as they
+    are, so that a national graph's tens of thousands of unchanged warnings are not looked up
+    again after a change."""
     from kg.validate.report import (
         SEVERITIES,
         ValidationReport,
@@ -202,32 +210,48 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
     )
 
     names = StoreLabels(graph.store)
-    shacl_graph = shacl.report
-    bind_prefixes(shacl_graph)
-    if extra is None:
-        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
-    where = files_defining(graph, [r[0] for r in shacl.rows] + [e[0] for e in extra])
+    shapes = graph.shapes
+    known = known or {}
+    where = graph.files_defining([r[0] for r in shacl.rows if r not in known]
+                                 + [e[0] for e in extra if e not in known])
     results = []
-    for focus, path, component, severity, message, value, shape in shacl.rows:
+    for row in shacl.rows:
+        if row in known:
+            results.append(known[row])
+            continue
+        focus, path, component, severity, message, value, shape = row
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
-            component=_compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
+            component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=value_text(names.names, value),
-            source=_compact(graph.shapes, shape) if shape is not None else None,
+            source=_compact(shapes, shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
-    report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
-    for focus, path, component, message, source in extra:
-        _add_result(shacl_graph, report_node, focus, path, component, message, source)
+    for entry in extra:
+        if entry in known:
+            results.append(known[entry])
+            continue
+        focus, path, component, message, source, severity = entry
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
-            component=_compact(shacl_graph, component), severity="Violation", message=message,
-            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else _compact(shacl_graph, source),
+            component=names.compact(component), severity=SEVERITIES[severity], message=message,
+            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
             files=where.get(str(focus), []),
         ))
-    if any(r.severity == "Violation" for r in results):
-        shacl_graph.set((report_node, SH.conforms, Literal(False)))
-    return ValidationReport(results, shacl_graph)
+
+    def report_graph() -> Graph:
+        """The SHACL report graph (for the Turtle rendering): made only when asked for, since
+        a national graph's tens of thousands of warnings make it large."""
+        made = shacl.report if shacl.report is not None else _rows_report(shapes, shacl.rows)
+        bind_prefixes(made)
+        node = next(iter(made.subjects(RDF.type, SH.ValidationReport)))
+        for focus, path, component, message, source, severity in extra:
+            _add_result(made, node, focus, path, component, message, source, severity)
+        if any(r.severity == "Violation" for r in results):
+            made.set((node, SH.conforms, Literal(False)))
+        return made
+
+    return ValidationReport(results, report_graph)
 
 
 def _compact(graph: Graph, node) -> str:
@@ -236,47 +260,62 @@ def _compact(graph: Graph, node) -> str:
     return compact(graph, node)
 
 
-def validate(graph: FastGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
+@dataclass
+class Validated:
+    """A validated generation: the SHACL rows (kept for the next incremental validation), the
+    results of the checks and the quote check, and the report."""
+
+    shacl: ShaclResult
+    extra: list[tuple]
+    report: object  # kg.validate.report.ValidationReport
+    full: bool = True  # every focus node validated (False: only those a change could alter)
+    seconds: dict[str, float] = field(default_factory=dict)
+    lang: str = "en"  # of the report's labels
+
+    def known(self) -> dict:
+        """Each row's and extra entry's result in the report (for :func:`build_report`)."""
+        return dict(zip([*self.shacl.rows, *self.extra], self.report.results))
+
+
+def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
-             texts: dict[str, str] | None = None, progress: Progress = _quiet):
-    """Shapes, checks and quotes: a kg.validate.ValidationReport. The checks and the quote
-    check query the store while the SHACL partitions are validated."""
+             texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
+             meanwhile: Callable[[], None] | None = None) -> Validated:
+    """Shapes, checks and quotes on the whole graph. The checks, the quote check and
+    ``meanwhile`` (the build's summary and catalog) query the store while worker threads
+    validate the SHACL partitions."""
     started = time.perf_counter()
     pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
                           progress=progress)
     try:
         extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
-    finally:
-        shacl = pending.result() if isinstance(pending, PendingShacl) else pending
+        graph.seconds["checks and quotes"] = time.perf_counter() - started
+        if meanwhile is not None:
+            meanwhile()
+    except BaseException:
+        if isinstance(pending, PendingShacl):  # (Ctrl-C included) the partitions not started are dropped
+            pending.pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    shacl = pending.result() if isinstance(pending, PendingShacl) else pending
     graph.seconds["shacl"] = shacl.seconds
-    report = build_report(graph, shacl, lang=lang, extra=extra)
+    report = build_report(graph, shacl, extra, lang=lang)
     graph.seconds["validate"] = time.perf_counter() - started
-    return report
+    return Validated(shacl, extra, report, True, dict(graph.seconds), lang)
 
 
-@dataclass
-class ImportResult:
-    path: Path
-    triples: int
-    focus_nodes: int
-    report: object  # kg.validate.ValidationReport of the whole graph after the import
-    shacl_seconds: float
-    seconds: float
-    full: bool  # the whole graph had to be validated again (the import changed the ontology)
-
-
-def changed_focus(graph: FastGraph, added: ox.Store, inverse: Iterable[str]) -> tuple[set[str], bool]:
-    """The focus nodes whose SHACL results can change when ``added``'s triples join the graph
-    (given :func:`locality`): their subjects; the nodes they point at through inverse-path
-    predicates; every node pointing at one of their subjects (a value whose description
-    changed); and the targets of inverse-path triples from those subjects. True as second
-    value when the import touches the class hierarchy (then everything may change)."""
+def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str]) -> tuple[set[str], bool]:
+    """The focus nodes whose SHACL results can change when the ``changed`` triples join or
+    leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
+    they point at through inverse-path predicates; every node pointing at one of their
+    subjects (a value whose description changed); and the targets of inverse-path triples from
+    those subjects. True as second value when the change touches the class hierarchy (then
+    everything may change)."""
     inverse = {str(p) for p in inverse}
     subjects: set[str] = set()
     focus: set[str] = set()
     hierarchy = False
-    for quad in added:
-        s, p, o = quad.subject, quad.predicate.value, quad.object
+    for triple in changed:
+        s, p, o = triple.subject, triple.predicate.value, triple.object
         if p == SUBCLASS:
             hierarchy = True
         if isinstance(s, ox.NamedNode):
@@ -284,8 +323,9 @@ def changed_focus(graph: FastGraph, added: ox.Store, inverse: Iterable[str]) -> 
         if p in inverse and isinstance(o, ox.NamedNode):
             focus.add(o.value)
     focus |= subjects
-    if subjects:
-        values = " ".join(_term(s) for s in subjects)
+    ordered = sorted(subjects)
+    for start in range(0, len(ordered), 5_000):  # a query of a bounded size
+        values = " ".join(_term(s) for s in ordered[start:start + 5_000])
         inv = " ".join(_term(p) for p in sorted(inverse))
         query = f"SELECT DISTINCT ?n WHERE {{ VALUES ?x {{ {values} }} {{ ?n ?p ?x }}"
         if inv:
@@ -295,61 +335,162 @@ def changed_focus(graph: FastGraph, added: ox.Store, inverse: Iterable[str]) -> 
     return focus, hierarchy
 
 
-@dataclass
-class Validated:
-    """A validated graph: the SHACL rows (kept for incremental validation) and the report."""
-
-    graph: FastGraph
-    shacl: ShaclResult
-    report: object  # kg.validate.ValidationReport
+#: A change that can affect more focus nodes than this (and more than one in fifty triples of
+#: the graph) is validated by validating the whole graph, by partitions in parallel: cheaper
+#: than one neighbourhood of that many nodes in one piece.
+WHOLE_ABOVE = 5_000
 
 
-def validate_state(graph: FastGraph, **options) -> Validated:
-    """:func:`validate`, keeping the SHACL rows an import can update."""
+def _triples(text: bytes) -> Iterable[ox.Triple]:
+    return ox.parse(text, format=ox.RdfFormat.N_TRIPLES) if text else ()
+
+
+def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, removed: bytes, *,
+                     checks: bool = True, quotes: bool = True, lang: str = "en",
+                     texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
+                     meanwhile: Callable[[], None] | None = None) -> Validated:
+    """The graph validated after named graphs changed: ``added`` and ``removed``, the
+    N-Triples of the graphs that joined and left (a changed graph in both), ``previous`` the
+    validation of the generation before.
+
+    Only the focus nodes of :func:`changed_focus` go through SHACL (with their
+    neighbourhood), and the blank nodes (whose results cannot be matched across generations:
+    they are all validated again, a few in this project); their old results are replaced, all
+    others kept. The SPARQL checks and the quote check, which compare nodes across the graph,
+    run again on the store. The report equals a validation of the whole graph from scratch
+    (tests/test_shacl_engines.py checks this); when the change touches the class hierarchy,
+    or the shapes are not local, the whole graph is validated."""
     started = time.perf_counter()
-    shacl = validate_shacl(graph, **{k: v for k, v in options.items() if k in ("partitioned", "workers", "partition_size")})
-    graph.seconds["shacl"] = shacl.seconds
-    report = build_report(graph, shacl, **{k: v for k, v in options.items() if k in ("checks", "quotes", "lang", "texts")})
-    graph.seconds["validate"] = time.perf_counter() - started
-    return Validated(graph, shacl, report)
-
-
-def validate_import(validated: Validated, path: Path | str, *, checks: bool = True, quotes: bool = True,
-                    lang: str = "en", texts: dict[str, str] | None = None) -> ImportResult:
-    """Add ``path`` (one more county's table) to a validated graph and validate what changed.
-
-    Only the focus nodes of :func:`changed_focus` go through SHACL (with their neighbourhood);
-    their old results are replaced, all others kept. The SPARQL checks and the quote check,
-    which compare nodes across the graph, run again on the store. The report equals a
-    validation of the whole graph from scratch (tests/test_shacl_engines.py checks this).
-    """
-    started = time.perf_counter()
-    graph = validated.graph
-    path = Path(path)
-    added = ox.Store()
-    load_file(added, path)
-    before = len(graph.store)
-    known = lexical_marks(graph)  # the files' ill-formed literals: the store cannot tell them all
-    graph.store.extend(added)
-    graph.data_files.append(path)
-    _text, new = lexical.mark_ntriples(ntriples.dump([path]))
-    graph._lexical = (tuple(graph.files), lexical.Marks([*known.items, *new.items]))
-    graph.data_triples += len(graph.store) - before
     local = locality(graph.shapes)
-    focus, hierarchy = changed_focus(graph, added, local.inverse)
-    shacl_started = time.perf_counter()
-    if hierarchy or not local.exact:
-        shacl = validate_shacl(graph)
-        full = True
-    else:
-        fresh = validate_focus(graph, sorted(focus), local=local)
-        kept = [r for r in validated.shacl.rows if not (isinstance(r[0], URIRef) and str(r[0]) in focus)]
-        rows = kept + fresh.rows
-        shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows,
-                            _rows_report(graph.shapes, rows), 1, fresh.seconds, len(focus))
-        full = False
-    shacl_seconds = time.perf_counter() - shacl_started
-    report = build_report(graph, shacl, checks=checks, quotes=quotes, lang=lang, texts=texts)
-    validated.shacl, validated.report = shacl, report
-    return ImportResult(path, len(added), len(focus), report, shacl_seconds, time.perf_counter() - started, full)
+    focus, hierarchy = changed_focus(graph, [*_triples(added), *_triples(removed)], local.inverse)
+    if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
+        progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
+                 if hierarchy or not local.exact else f"  {len(focus)} nodes changed: validating the whole graph")
+        return validate(graph, checks=checks, quotes=quotes, lang=lang, texts=texts, progress=progress,
+                        meanwhile=meanwhile)
+    progress(f"  validating the {len(focus)} node(s) the change can affect")
+    ontology = graph.ontology_ntriples()
+    fresh = validate_focus(graph, sorted(focus), local=local, ontology_nt=ontology)
+    blank = validate_focus(graph, None, blank=True, local=local, ontology_nt=ontology) \
+        if _has_blank_subjects(graph) else ShaclResult(True, [], None, 0, 0.0)
+    kept = [r for r in previous.shacl.rows if not isinstance(r[0], BNode) and str(r[0]) not in focus]
+    rows = kept + fresh.rows + blank.rows
+    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 1,
+                        time.perf_counter() - started, len(focus))
+    graph.seconds["shacl"] = shacl.seconds
+    extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
+    if meanwhile is not None:
+        meanwhile()
+    # the results of unchanged rows are the previous report's (their labels and files cannot
+    # have changed: a label or a file that did is a changed focus node, validated again)
+    known = previous.known() if previous.lang == lang else None
+    if known:
+        changed = focus | {str(r[0]) for r in fresh.rows + blank.rows}
+        known = {row: result for row, result in known.items()
+                 if not isinstance(row[0], BNode) and str(row[0]) not in changed}
+    report = build_report(graph, shacl, extra, lang=lang, known=known)
+    graph.seconds["validate"] = time.perf_counter() - started
+    return Validated(shacl, extra, report, False, dict(graph.seconds), lang)
 
+
+def _has_blank_subjects(graph: StoreGraph) -> bool:
+    return bool(graph.store.query("ASK { ?s ?p ?o FILTER(isBlank(?s)) }"))
+
+
+# -- the record kept beside a generation ------------------------------------------------------
+
+RECORD = "validation.json"
+
+
+def validator_key(texts_digest: str = "") -> str:
+    """What a validation's results depend on besides the graph: the package version, the
+    shapes, the SPARQL checks and the project's source texts. A record made with another key
+    is not reused."""
+    from kg.store.load import shape_files
+    from kg.validate.report import check_queries
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in [*shape_files(), *check_queries()]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for iri, text in sorted(project_texts().items()):
+        digest.update(iri.encode() + b"\0" + text.encode("utf-8"))
+    digest.update(texts_digest.encode())
+    return digest.hexdigest()
+
+
+def _term_json(term):
+    if term is None:
+        return None
+    if isinstance(term, URIRef):
+        return {"i": str(term)}
+    if isinstance(term, BNode):
+        return {"b": str(term)}
+    if isinstance(term, Literal):
+        return {"l": str(term), "d": str(term.datatype) if term.datatype else None, "t": term.language}
+    return {"s": str(term)}
+
+
+def _json_term(data):
+    if data is None:
+        return None
+    if "i" in data:
+        return URIRef(data["i"])
+    if "b" in data:
+        return BNode(data["b"])
+    if "l" in data:
+        return Literal(data["l"], datatype=URIRef(data["d"]) if data.get("d") else None, lang=data.get("t"))
+    return data["s"]
+
+
+def to_record(validated: Validated, key: str) -> bytes:
+    """The validation as the record kept beside its generation (JSON): the rows, the extra
+    entries, and for each its result's label (in the report's language) and files."""
+    shown = [[r.focus_label, [str(p) for p in r.files]] for r in validated.report.results]
+    rows = [[_term_json(r[0]), r[1], _term_json(r[2]), _term_json(r[3]), r[4], _term_json(r[5]), _term_json(r[6])]
+            for r in validated.shacl.rows]
+    extra = [[_term_json(e[0]), e[1], _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
+             for e in validated.extra]
+    return json.dumps({"key": key, "lang": validated.lang, "rows": rows, "extra": extra, "shown": shown},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = "en") -> Validated | None:
+    """The validation recorded beside a generation, its report made again in ``lang``; None
+    when there is no record, or one made with another :func:`validator_key`."""
+    if data is None:
+        return None
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return None
+    if record.get("key") != key:
+        return None
+    rows = [(_json_term(r[0]), r[1], _json_term(r[2]), _json_term(r[3]), r[4], _json_term(r[5]), _json_term(r[6]))
+            for r in record["rows"]]
+    extra = [(_json_term(e[0]), e[1], _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
+             for e in record["extra"]]
+    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 0, 0.0)
+    known = None
+    if record.get("lang") == lang and len(record.get("shown", [])) == len(rows) + len(extra):
+        known = {entry: _result(entry, label, files, graph) for entry, (label, files)
+                 in zip([*rows, *extra], record["shown"])}
+    return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
+
+
+def _result(entry: tuple, label: str, files: list[str], graph: StoreGraph):
+    """A recorded row's (or extra entry's) result, made again without looking anything up."""
+    from kg.validate.report import SEVERITIES, ValidationResult, value_text
+
+    names = _NAMES
+    if len(entry) == 7:
+        focus, path, component, severity, message, value, shape = entry
+        return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
+                                severity=SEVERITIES.get(severity, str(severity)), message=message,
+                                value=value_text(names.names, value),
+                                source=_compact(graph.shapes, shape) if shape is not None else None,
+                                files=[Path(f) for f in files])
+    focus, path, component, message, source, severity = entry
+    return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
+                            severity=SEVERITIES[severity], message=message,
+                            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:")
+                            else names.compact(source), files=[Path(f) for f in files])

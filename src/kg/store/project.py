@@ -1,0 +1,145 @@
+"""The project's store: which files make the graph, where its store is, and the store opened
+current by every command that reads the graph.
+
+The inputs are the ontology, the curated data (or the files a build was given instead), the
+files ``kg build --add`` gave, and the default workspace's imports and link sets, each its own
+named graph (:func:`inputs`). The store lives in ``$KG_STORE``, else ``dist/store`` (inside
+the build output, ``<output>/store`` for ``kg build -o OUTPUT``). A reading command opens it
+with :func:`opened`: when the inputs changed since the store was written it says so in one
+line and brings the store up to date first (only the changed graphs), so no command ever
+answers from files that are no longer what the store holds.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.store.load import (
+    _workspace_for,
+    data_files,
+    graph_name,
+    ontology_files,
+    workspace_files,
+    workspace_graph_name,
+)
+from kg.store.persistent import Changes, GraphStore, Input, Reader
+from kg.store.syntax import rdf_file
+
+STORE_ENV = "KG_STORE"
+Progress = Callable[[str], None]
+
+
+def location(output: Path | str | None = None) -> Path:
+    """Where the store is: ``$KG_STORE``; else ``<output>/store`` for a build into
+    ``output``; else ``dist/store`` under the current directory."""
+    if os.environ.get(STORE_ENV):
+        return Path(os.environ[STORE_ENV])
+    return Path(output if output is not None else Path.cwd() / "dist") / "store"
+
+
+def inputs(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] = (),
+           workspace: Path | str | bool | None = None) -> list[Input]:
+    """The graph's files, each with its named graph and role: the ontology; the project's
+    data (or ``data`` instead: then no workspace unless ``workspace`` names one); ``add``;
+    the workspace's imports and link sets (default: $KG_WORKSPACE or ./county-kg-data).
+
+    Raises KgError for a file that is missing or unreadable, or two files that would be the
+    same named graph."""
+    given: list[Input] = [Input(Path(p), str(graph_name(p)), "ontology") for p in ontology_files()]
+    base = data_files() if data is None else [Path(p) for p in data]
+    given += [Input(rdf_file(p), str(graph_name(p)), "data") for p in base]
+    given += [Input(rdf_file(p), str(graph_name(p)), "added") for p in add]
+    space = _workspace_for(data, workspace)
+    if space is not None:
+        given += [Input(p, str(workspace_graph_name(p)), "workspace") for p in workspace_files(space)]
+    seen: dict[str, Path] = {}
+    for item in given:
+        other = seen.setdefault(item.graph, item.path)
+        if other != item.path and other.resolve() != item.path.resolve():
+            from kg.errors import KgError
+
+            raise KgError(f"{item.path}: would be the named graph <{item.graph}> that {other} already is; "
+                          f"rename one of them")
+    return given
+
+
+def recipe(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] = ()) -> dict:
+    """What :func:`inputs` was given, for the manifest: a reading command rebuilds the same
+    list of inputs from it (:func:`recorded_inputs`), with the default workspace as it is."""
+    return {"data": None if data is None else [str(Path(p).resolve()) for p in data],
+            "added": [str(Path(p).resolve()) for p in add]}
+
+
+def recorded_inputs(store: GraphStore, workspace: Path | str | None = None) -> tuple[list[Input], dict]:
+    """The inputs as the store's last writer defined them (its recipe), as the files are
+    now, with the default workspace (or ``workspace``): a new import in it is added, a file
+    removed since is left out."""
+    manifest = store.manifest()
+    made = manifest.recipe if manifest is not None else {}
+    data = made.get("data")
+    added = [p for p in made.get("added", []) if Path(p).is_file()]
+    if data is not None:
+        data = [p for p in data if Path(p).is_file()]
+    return inputs(data, added, workspace), recipe(data, added)
+
+
+def stale(store: GraphStore) -> Changes:
+    """What makes the store differ from its inputs (nothing: ``.current``)."""
+    given, _made = recorded_inputs(store)
+    return store.changes(given)
+
+
+def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m: None,
+            workspace: Path | str | None = None, before_publish=None) -> Changes:
+    """Bring the store up to date with its recorded inputs (with the default workspace, or
+    ``workspace``), saying so in one line when it was not (the graphs are not validated here:
+    ``kg build`` and ``kg validate`` do that, and record it)."""
+    given, made = recorded_inputs(store, workspace)
+    changes = store.changes(given)
+    if not changes.current:
+        say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
+        _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
+    return changes
+
+
+@contextmanager
+def opened(directory: Path | str | None = None, *, say: Progress, progress: Progress = lambda _m: None
+           ) -> Iterator[Reader]:
+    """The store (default: :func:`location`), brought up to date (:func:`refresh`) and open
+    for reading until the block ends (its generation held: a writer publishing meanwhile
+    does not change what this block reads)."""
+    store = GraphStore(directory if directory is not None else location())
+    refresh(store, say=say, progress=progress)
+    with store.reader() as view:
+        yield view
+
+
+def _stderr(message: str) -> None:
+    import sys
+
+    print(message, file=sys.stderr, flush=True)
+
+
+def explorable(say: Progress = _stderr):
+    """What a person explores of the project's graph (kg.store.graph.StoreGraph.explorable),
+    from its store brought up to date."""
+    from kg.store.graph import StoreGraph
+
+    with opened(say=say) as view:
+        return StoreGraph.of(view).explorable()
+
+
+@contextmanager
+def temporary(files: Sequence[Path | str]) -> Iterator[Reader]:
+    """A store of the project's ontology and ``files`` (instead of its data), in a temporary
+    directory removed when the block ends: for validating files that are not the project's."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kg-store-") as scratch:
+        store = GraphStore(Path(scratch) / "store")
+        store.update(inputs(files), recipe=recipe(files))
+        with store.reader() as view:
+            yield view
