@@ -40,6 +40,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     pipeline: str = "full"
     total: float = 0.0  # wall-clock seconds (steps of the fast pipeline overlap)
+    site_pages: int = 0  # pages of the static site (site/), 0 when none was written
 
 
 def write_catalog_answers(loaded: Loaded, directory: Path) -> list[Path]:
@@ -114,11 +115,12 @@ def clean_sources(progress: Progress = _quiet) -> None:
 
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
           add: Sequence[Path | str] = (), pipeline: str = "auto",
-          data: Sequence[Path | str] | None = None) -> BuildResult:
+          data: Sequence[Path | str] | None = None, site: bool = True) -> BuildResult:
     """Clean the sources, then load, validate and write ``output`` with the pipeline for the
     graph's size (``pipeline``: auto, full or fast). ``add``: more RDF files to build with the
     project's data (for instance another team's county graph); ``data``: files to build
-    instead of the project's data and workspace."""
+    instead of the project's data and workspace; ``site``: write the static site (site/, the
+    full pipeline only)."""
     started_build = time.perf_counter()
     output = Path(output)
     # Claimed before any work: a directory kg did not write is refused here, and the staging
@@ -129,11 +131,12 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
             return _build_large(output, staging, given, progress, docs, started_build)
         for path in given.files:  # a syntax error now, not after loading everything before it
             check_syntax(path)
-        return _build_full(output, staging, given, progress, docs, add, data, started_build)
+        return _build_full(output, staging, given, progress, docs, add, data, started_build, site)
 
 
 def _build_full(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
-                add: Sequence[Path | str], data: Sequence[Path | str] | None, started_build: float) -> BuildResult:
+                add: Sequence[Path | str], data: Sequence[Path | str] | None, started_build: float,
+                site: bool = True) -> BuildResult:
     """The rdflib pipeline, writing into ``staging`` (which becomes ``output``)."""
     seconds: dict[str, float] = {}
 
@@ -180,9 +183,27 @@ def _build_full(output: Path, staging: Path, given: Inputs, progress: Progress, 
 
         write_html(staging / "ontology.html")
         written.append(staging / "ontology.html")
-    files = [output / p.name for p in written]
     seconds[name] = time.perf_counter() - started
-    return BuildResult(output, summary, report, files, seconds, "full", time.perf_counter() - started_build)
+    pages = 0
+    if site:
+        started = time.perf_counter()
+        progress("  the static site (a page per resource, the article view, search)")
+        pages = _write_site(loaded, staging / "site", progress)
+        written.append(staging / "site")
+        seconds["site"] = time.perf_counter() - started
+    files = [output / p.name for p in written]
+    return BuildResult(output, summary, report, files, seconds, "full", time.perf_counter() - started_build, pages)
+
+
+def _write_site(loaded: Loaded, directory: Path, progress: Progress) -> int:
+    """``directory`` (inside the build's staging directory): the pages read from an Oxigraph
+    store of the same files, as `kg serve` reads them."""
+    from kg.pages.site import write_site
+    from kg.store.oxigraph import store_from_loaded
+
+    result = write_site(store_from_loaded(loaded), directory, progress=progress)
+    progress(f"  {result.pages} pages in {result.seconds:.1f} s")
+    return result.pages
 
 
 def _build_large(output: Path, staging: Path, given: Inputs, progress: Progress, docs: bool,
@@ -199,7 +220,8 @@ def _build_large(output: Path, staging: Path, given: Inputs, progress: Progress,
     cleaned = time.perf_counter() - mark
 
     def documentation(staging: Path) -> list[Path]:
-        progress("interactive graph pages left out for a graph this large (use kg viz --focus NODE)")
+        progress("interactive graph pages and the static site left out for a graph this large "
+                 "(use kg viz --focus NODE, and kg serve for the pages)")
         if not docs:
             return []
         progress("ontology documentation (pyLODE)")

@@ -13,19 +13,21 @@ from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, ou
 @output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
                                          "the build succeeds).")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
+@click.option("--no-site", is_flag=True, help="Skip the static site (site/: a page per resource, the article view).")
 @click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
 @click.option("--pipeline", type=click.Choice(["auto", "full", "fast"]), default="auto", show_default=True,
               help="full: rdflib, with the interactive graph pages; fast: Oxigraph and SHACL by partition, "
                    "for large graphs; auto: fast above 32 MB of data files.")
 @quiet_option
-def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet: bool) -> None:
+def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], pipeline: str, quiet: bool) -> None:
     """Clean, load, validate and write the graph, its documentation and a summary."""
     from kg.build.pipeline import BuildFailed
     from kg.build.pipeline import build as run_build
 
     try:
-        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, pipeline=pipeline)
+        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, pipeline=pipeline,
+                           site=not no_site)
     except BuildFailed as failed:
         click.echo(failed.report.to_text(), err=True, nl=False)
         click.echo(f"kg: build stopped: {failed}; {output}/ was left unchanged", err=True)
@@ -36,6 +38,9 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], pipeline: str, quiet
                f"({result.total:.1f} s, {result.pipeline} pipeline).")
     for path in result.files:
         click.echo(f"  {path}")
+    if result.site_pages:
+        index = (result.output / "site" / "index.html").resolve()
+        click.echo(f"Site: {result.site_pages} pages; open {index.as_uri()}")
 
 
 

@@ -45,6 +45,10 @@ class DataSource(Protocol):
     def query_store(self) -> ox.Store:
         """The store a query reads (called in the query's own process)."""
 
+    def page_store(self) -> ox.Store:
+        """The store the pages read, in the server process (kg.publish.resources): opened once
+        and kept while the server runs."""
+
 
 class ProjectSource:
     """The project's files and the default workspace, in an in-memory store."""
@@ -65,6 +69,9 @@ class ProjectSource:
             raise KgError("the data source was not opened")
         return self._store
 
+    def page_store(self) -> ox.Store:
+        return self.query_store()
+
 
 class StoreDirectory:
     """An on-disk Oxigraph store, read-only. ``fill``: first (re)load the project into it,
@@ -74,6 +81,7 @@ class StoreDirectory:
     def __init__(self, location: Path, fill: bool = True) -> None:
         self.location = Path(location)
         self.fill = fill
+        self._pages: ox.Store | None = None
 
     def open(self) -> None:
         if self.fill:
@@ -110,6 +118,13 @@ class StoreDirectory:
         except OSError as exc:
             raise KgError(f"{self.location}: cannot open the store: {exc}") from None
 
+    def page_store(self) -> ox.Store:
+        # One handle for every page, in the server process. A query process forked later
+        # inherits it unused and opens its own (query_store).
+        if self._pages is None:
+            self._pages = self.query_store()
+        return self._pages
+
 
 class GivenStore:
     """A store already made (by the caller, in this process): for a server of a graph built
@@ -125,4 +140,7 @@ class GivenStore:
         return self._description
 
     def query_store(self) -> ox.Store:
+        return self._store
+
+    def page_store(self) -> ox.Store:
         return self._store

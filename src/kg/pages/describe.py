@@ -1,0 +1,154 @@
+"""A document's data for machines: its bounded description in Turtle, N-Triples, JSON-LD or
+RDF/XML, and which of them a request asks for.
+
+The description is what ``DESCRIBE`` answers on the store (Oxigraph: each resource's triples
+and, recursively, those of the blank nodes they point to: the Concise Bounded Description)
+plus the ``rdfs:label`` of every IRI it links to, so that a client can name what it sees
+without a second request. Its triples are sorted and its blank nodes relabelled from their
+content, so the same data gives the same bytes on every build (kg.pages.site writes these
+files). Language tags are written in registered case (``zh-Hans``; kg.store.tags).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import pyoxigraph as ox
+
+from kg.pages.reader import Document
+from kg.store.results import _PREFIXES
+from kg.store.tags import restore_tag_case
+
+#: format -> (media type, file extension); the first is the default for data clients.
+FORMATS = {
+    "ttl": ("text/turtle", "ttl"),
+    "nt": ("application/n-triples", "nt"),
+    "jsonld": ("application/ld+json", "jsonld"),
+    "rdf": ("application/rdf+xml", "rdf"),
+}
+#: media type -> format, for content negotiation (with the aliases clients send).
+MEDIA_TYPES = {
+    "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt",
+    "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
+}
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def triples(document: Document) -> list[ox.Triple]:
+    """The description's triples: DESCRIBE's and the labels of what it links to, sorted, with
+    blank nodes relabelled deterministically."""
+    found = list(document.triples) + document.label_triples()
+    return _canonical(found)
+
+
+def _canonical(found: list[ox.Triple]) -> list[ox.Triple]:
+    """Blank nodes named by a hash of what they hold (recursively; CBDs are trees), so that the
+    same content always gets the same labels."""
+    by_subject: dict[str, list[ox.Triple]] = {}
+    for triple in found:
+        if isinstance(triple.subject, ox.BlankNode):
+            by_subject.setdefault(triple.subject.value, []).append(triple)
+    names: dict[str, str] = {}
+
+    def signature(label: str, seen: frozenset[str]) -> str:
+        if label in names:
+            return names[label]
+        if label in seen:
+            return "cycle"
+        parts = sorted(f"{t.predicate} {signature(t.object.value, seen | {label}) if isinstance(t.object, ox.BlankNode) else t.object}"
+                       for t in by_subject.get(label, []))
+        digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+        names[label] = digest
+        return digest
+
+    renamed: dict[str, ox.BlankNode] = {}
+    used: dict[str, int] = {}
+
+    def blank(node: ox.BlankNode) -> ox.BlankNode:
+        if node.value not in renamed:
+            base = "b" + signature(node.value, frozenset())
+            used[base] = used.get(base, 0) + 1
+            renamed[node.value] = ox.BlankNode(base if used[base] == 1 else f"{base}x{used[base]}")
+        return renamed[node.value]
+
+    out = []
+    for triple in found:
+        subject = blank(triple.subject) if isinstance(triple.subject, ox.BlankNode) else triple.subject
+        obj = blank(triple.object) if isinstance(triple.object, ox.BlankNode) else triple.object
+        out.append(ox.Triple(subject, triple.predicate, obj))
+    return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def serialize(found: list[ox.Triple], fmt: str) -> bytes:
+    """``found`` in ``fmt`` (ttl, nt, jsonld or rdf), language tags in registered case."""
+    if fmt == "rdf":
+        return _rdfxml(found)
+    body = ox.serialize(found, format={"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                                       "jsonld": ox.RdfFormat.JSON_LD}[fmt],
+                        **({"prefixes": _used_prefixes(found)} if fmt in ("ttl", "jsonld") else {}))
+    if fmt == "jsonld":
+        return _json_tags(body)
+    return restore_tag_case(body, fmt)
+
+
+def description(document: Document, fmt: str) -> bytes:
+    """The document's description in ``fmt``."""
+    found = getattr(document, "_description", None)
+    if found is None:  # (the site writes two formats of each document: sorted once)
+        found = document._description = triples(document)
+    return serialize(found, fmt)
+
+
+#: pyoxigraph writes JSON-LD compactly, each language as ``"@language":"zh-hans"``. Inside a
+#: JSON string a quotation mark is escaped (``\"``), so this byte sequence is always the key
+#: and its value, never text: the tags are put in registered case without reading the document
+#: token by token (kg.store.tags does that, for any JSON-LD).
+_JSON_LANGUAGE = re.compile(rb'"@language":"([A-Za-z0-9-]+)"')
+
+
+def _json_tags(body: bytes) -> bytes:
+    from kg.store.load import language_tag
+
+    return _JSON_LANGUAGE.sub(lambda m: b'"@language":"' + language_tag(m[1].decode("ascii")).encode("ascii") + b'"',
+                              body)
+
+
+_PREFIX_OF = {ns: prefix for prefix, ns in _PREFIXES.items()}
+
+
+def _used_prefixes(found: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that the triples use (a short, readable header)."""
+    iris = {term.value for t in found for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
+    iris |= {t.object.datatype.value for t in found if isinstance(t.object, ox.Literal) and t.object.datatype}
+    used = {}
+    for iri in iris:
+        namespace = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]
+        if namespace in _PREFIX_OF:
+            used[_PREFIX_OF[namespace]] = namespace
+    return dict(sorted(used.items()))
+
+
+def _rdfxml(found: list[ox.Triple]) -> bytes:
+    """RDF/XML through rdflib, whose writer keeps each literal's tag as given (pyoxigraph's
+    lower-cases it, and ``xml:lang`` is not among the forms kg.store.tags restores)."""
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    from kg.store.load import language_tag
+
+    def term(node):
+        if isinstance(node, ox.NamedNode):
+            return URIRef(node.value)
+        if isinstance(node, ox.BlankNode):
+            return BNode(node.value)
+        if node.language:
+            return Literal(node.value, lang=language_tag(node.language))
+        return Literal(node.value, datatype=URIRef(node.datatype.value) if node.datatype else None)
+
+    graph = Graph()
+    for prefix, ns in _used_prefixes(found).items():
+        graph.bind(prefix, ns, override=True, replace=True)
+    for t in found:
+        graph.add((term(t.subject), term(t.predicate), term(t.object)))
+    return graph.serialize(format="xml", encoding="utf-8")
+
