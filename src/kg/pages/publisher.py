@@ -82,6 +82,7 @@ class Pages:
         self.editor = editor
         self._sources = sources
         self._catalog: str | None = None
+        self._search: str | None = None
         self._lock = Lock()
         self._names: dict = {}  # IRI -> its name (kg.pages.views.Views.name), the same on every page
 
@@ -109,13 +110,17 @@ class Pages:
     def documents(self) -> list[str]:
         return list(self.reader.index().documents)
 
-    def classes(self) -> dict[str, list[str]]:
-        """Class IRI -> its members (resources typed with it directly), in IRI order."""
+    @cached_property
+    def _members(self) -> dict[str, list[str]]:
         members: dict[str, list[str]] = defaultdict(list)
         for iri, types in sorted(self.reader.index().types.items()):
             for cls in types:
                 members[cls].append(iri)
         return dict(sorted(members.items()))
+
+    def classes(self) -> dict[str, list[str]]:
+        """Class IRI -> its members (resources typed with it directly), in IRI order."""
+        return self._members
 
     @cached_property
     def class_paths(self) -> dict[str, str]:
@@ -180,10 +185,14 @@ class Pages:
         return render("search.html", self.linker("search"), self.site, title=ui("search"))
 
     def search_index(self) -> str:
+        """``search-index.js`` (made once: the store does not change while the pages are served)."""
         from kg.pages.search import index_script
 
-        index = self.reader.index()
-        return index_script(index, {compact(c): labels for c, labels in index.class_labels.items()})
+        with self._lock:
+            if self._search is None:
+                index = self.reader.index()
+                self._search = index_script(index, {compact(c): labels for c, labels in index.class_labels.items()})
+            return self._search
 
     def not_found(self, here: str, iri: str) -> str:
         return render("notfound.html", self.linker(here), self.site, title=ui("not_found"), iri=iri)

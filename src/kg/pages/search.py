@@ -60,7 +60,11 @@ def entries(index: SiteIndex) -> list[Entry]:
         if document is None or not labels:
             continue
         keys = {fold(text) for text in labels.values()}
-        keys |= {pinyin(text) for lang, text in labels.items() if lang.startswith("zh") or not lang}
+        # one reading is enough: the Simplified and Traditional labels sound the same
+        chinese = labels.get("zh-Hans") or labels.get("zh-Hant") or next(
+            (text for lang, text in sorted(labels.items()) if lang.startswith("zh") or not lang), "")
+        if chinese:
+            keys.add(pinyin(chinese))
         keys.add(compact(iri).lower())
         types = index.types.get(iri, [])
         found.append(Entry(path_of(document), fragment_of(iri), compact(types[0]) if types else "",

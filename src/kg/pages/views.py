@@ -145,6 +145,7 @@ class ResourceView:
     anchor: str
     title: Text
     types: list[Value]
+    kinds: list[Value]          # its most specific types, for its heading
     definition: Text | None
     groups: list[Group]
     figure: FigureView | None = None
@@ -182,7 +183,8 @@ class PageView:
     path: str
     title: Text
     resources: list[ResourceView]
-    incoming: list[Group]
+    sections: list[Group]      # links to it that a place's page names (programs, designations, divisions)
+    incoming: list[Group]      # every other link to it
     observations: ObservationTable | None
     graph: dict | None
     describe: str
@@ -235,7 +237,9 @@ class Views:
                  if t.predicate.value == _TYPE and isinstance(t.object, ox.NamedNode)]
         definitions = {_registered(t.object.language): t.object.value for t in triples
                        if t.predicate.value == _DEFINITION and isinstance(t.object, ox.Literal)}
-        view = ResourceView(iri, compact(iri), fragment_of(iri) or "top", self.name(document, iri), types,
+        kinds = [t for t in types if not any(t.sort != other.sort and t.sort in self.reader.supers(other.sort)
+                                             for other in types)]
+        view = ResourceView(iri, compact(iri), fragment_of(iri) or "top", self.name(document, iri), types, kinds,
                             Text.of(definitions) if definitions else None,
                             self.groups(document, iri, triples, by_subject))
         view.status = self.resource_status(triples, document)
@@ -394,7 +398,10 @@ class Views:
                 "place" if self.reader.is_a(types, CKG.Place) else
                 "indicator" if self.reader.is_a(types, CKG.Indicator) else
                 "quote" if S(CKG.Quote) in types else "resource")
-        return PageView(document.iri, path, resources[0].title, resources, self.incoming(document, kind),
+        incoming = self.incoming(document, kind)
+        sections = [g for g in incoming if g.key != "incoming"]
+        others = [g for g in incoming if g.key == "incoming"]
+        return PageView(document.iri, path, resources[0].title, resources, sections, others,
                         self.observation_table(document), self.graph(document), describe_query(document), kind)
 
     def incoming(self, document: Document, kind: str) -> list[Group]:
