@@ -30,7 +30,7 @@ FORMATS = {
 #: media type -> format, for content negotiation (with the aliases clients send).
 MEDIA_TYPES = {
     "text/turtle": "ttl", "application/x-turtle": "ttl", "application/n-triples": "nt",
-    "application/ld+json": "jsonld", "application/rdf+xml": "rdf",
+    "application/ld+json": "jsonld", "application/json": "jsonld", "application/rdf+xml": "rdf",
 }
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -114,6 +114,7 @@ def _json_tags(body: bytes) -> bytes:
                               body)
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _PREFIX_OF = {ns: prefix for prefix, ns in _PREFIXES.items()}
 
 
@@ -143,7 +144,9 @@ def _rdfxml(found: list[ox.Triple]) -> bytes:
             return BNode(node.value)
         if node.language:
             return Literal(node.value, lang=language_tag(node.language))
-        return Literal(node.value, datatype=URIRef(node.datatype.value) if node.datatype else None)
+        datatype = node.datatype.value if node.datatype else None
+        # a simple literal is an xsd:string (RDF 1.1); rdflib would write the datatype out
+        return Literal(node.value, datatype=None if datatype == _XSD_STRING else URIRef(datatype))
 
     graph = Graph()
     for prefix, ns in _used_prefixes(found).items():

@@ -42,6 +42,14 @@ def lang_of(literal: ox.Literal) -> str:
     return language_tag(literal.language) if literal.language else ""
 
 
+def by_language(literals: Iterable[ox.Literal]) -> Labels:
+    """One text per language: of two in one language, the first in code-point order."""
+    found: Labels = {}
+    for literal in sorted(literals, key=lambda literal: (lang_of(literal), literal.value)):
+        found.setdefault(lang_of(literal), literal.value)
+    return found
+
+
 def iri_list(iris: Iterable[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
 
@@ -111,16 +119,13 @@ class Document:
     periods: dict[str, Period] = field(default_factory=dict)
     neighbour_edges: list[tuple[str, str, str]] = field(default_factory=list)
     statements: dict[tuple[str, str, str], dict] = field(default_factory=dict)
+    label_literals: dict[str, list[ox.Literal]] = field(default_factory=dict)
 
     def label_triples(self) -> list[ox.Triple]:
         """The labels of what the description links to (the objects of its triples), as triples."""
         objects = {t.object.value for t in self.triples if isinstance(t.object, ox.NamedNode)}
-        found = []
-        for iri in sorted(objects):
-            for lang, text in sorted(self.labels.get(iri, {}).items()):
-                found.append(ox.Triple(ox.NamedNode(iri), RDFS_LABEL,
-                                       ox.Literal(text, language=lang) if lang else ox.Literal(text)))
-        return found
+        return [ox.Triple(ox.NamedNode(iri), RDFS_LABEL, literal)
+                for iri in sorted(objects) for literal in self.label_literals.get(iri, ())]
 
 
 @dataclass
@@ -156,15 +161,22 @@ class Reader:
     def select(self, text: str):
         return self.store.query(text, prefixes=_PREFIXES)
 
-    def labels_of(self, iris: Iterable[str]) -> dict[str, Labels]:
-        """rdfs:label of each IRI by language (IRIs without a label are left out)."""
+    def labels_of(self, iris: Iterable[str], literals: dict[str, list[ox.Literal]] | None = None) -> dict[str, Labels]:
+        """rdfs:label of each IRI by language (IRIs without a label are left out; of two labels
+        in one language, the first in code-point order). ``literals``: filled with every label
+        literal of each IRI, as the store has them."""
         found: dict[str, Labels] = defaultdict(dict)
         wanted = sorted(set(iris))
+        every: dict[str, list[ox.Literal]] = defaultdict(list)
         for chunk in _chunks(wanted, 500):
             for row in self.select(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {iri_list(chunk)} }} ?x rdfs:label ?l }}"):
-                literal = row["l"]
-                if isinstance(literal, ox.Literal):
-                    found[row["x"].value].setdefault(lang_of(literal), literal.value)
+                if isinstance(row["l"], ox.Literal):
+                    every[row["x"].value].append(row["l"])
+        for iri, literals_of in every.items():
+            literals_of.sort(key=lambda literal: (lang_of(literal), literal.value))
+            found[iri] = by_language(literals_of)
+        if literals is not None:
+            literals.update(every)
         return dict(found)
 
     def term_labels(self, iris: Iterable[str]) -> dict[str, Labels]:
@@ -210,10 +222,11 @@ class Reader:
             types[row["s"].value].append(row["t"].value)
         for found in types.values():
             found.sort()
-        labels: dict[str, Labels] = defaultdict(dict)
+        every: dict[str, list[ox.Literal]] = defaultdict(list)
         for row in self.select(f"SELECT ?s ?l WHERE {{ ?s rdfs:label ?l {base} }}"):
             if isinstance(row["l"], ox.Literal):
-                labels[row["s"].value].setdefault(lang_of(row["l"]), row["l"].value)
+                every[row["s"].value].append(row["l"])
+        labels = {iri: by_language(found) for iri, found in every.items()}
         classes = {t for found in types.values() for t in found}
         return SiteIndex(dict(sorted(documents.items())), dict(types), dict(labels), self.term_labels(classes))
 
@@ -256,7 +269,8 @@ class Reader:
                                        observation.unit, observation.qualifier) if x}
             linked |= {o for (_s, _p, o) in doc.statements}
             subjects |= {s for (s, _p, _o) in doc.statements}
-        labels = self.labels_of(linked | subjects | own)
+        literals: dict[str, list[ox.Literal]] = {}
+        labels = self.labels_of(linked | subjects | own, literals)
         types.update(self._types((subjects | linked) - own))
         predicates = {t.predicate.value for doc in docs for t in doc.triples}
         predicates |= {p for doc in docs for groups in doc.incoming.values() for p in groups}
@@ -267,6 +281,7 @@ class Reader:
                                   if t.predicate.value in _PERIOD_PROPERTIES and isinstance(t.object, ox.NamedNode)})
         for doc in docs:  # read-only dictionaries shared by the documents of one batch
             doc.labels, doc.types, doc.quotes, doc.periods = labels, types, quotes, periods
+            doc.label_literals = literals
         self._neighbour_edges(docs)
         return docs
 
