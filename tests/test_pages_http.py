@@ -141,3 +141,20 @@ def test_a_bad_base_is_one_line_and_exit_2(base):
     assert result.exit_code == 2
     assert "--base" in result.output and "absolute http or https URL" in result.output
     assert "Traceback" not in result.output
+
+
+def test_pages_and_queries_from_an_on_disk_store(tmp_path):
+    """kg serve --store: the pages read the store through one handle in the server process; the
+    query processes forked after it opened still open and answer from their own."""
+    from kg.publish.source import StoreDirectory
+
+    source = StoreDirectory(tmp_path / "store")
+    source.open()
+    with app_in_thread(source) as (url, _app):
+        status, _headers, body = http(f"{url}/id/place/530681", headers={"Accept": "text/turtle"})
+        assert status == 200 and "水富市" in body
+        for _ in range(3):
+            status, _headers, body = http(f"{url}/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+            assert status == 200 and "true" in body
+        status, _headers, body = http(f"{url}/id/program/shuifu-education-development")
+        assert status == 200 and "<h1>" in body
