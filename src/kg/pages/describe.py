@@ -42,42 +42,65 @@ def triples(document: Document) -> list[ox.Triple]:
     return _canonical(found)
 
 
+def content_signature(node: str, by_subject: dict[str, list[ox.Triple]], seen: frozenset[str] = frozenset()) -> str:
+    """What a blank node holds, as text: its sorted predicate-object pairs, blank objects by
+    their own signature (recursively; a cycle is cut)."""
+    if node in seen:
+        return "cycle"
+    parts = sorted(f"{t.predicate} " + (content_signature(t.object.value, by_subject, seen | {node})
+                                          if isinstance(t.object, ox.BlankNode) else str(t.object))
+                   for t in by_subject.get(node, []))
+    return "[" + " ; ".join(parts) + "]"
+
+
 def _canonical(found: list[ox.Triple]) -> list[ox.Triple]:
-    """Blank nodes named by a hash of what they hold (recursively; CBDs are trees), so that the
-    same content always gets the same labels."""
+    """Blank nodes named from where they hang and what they hold, top down: a node's name is a
+    hash of its parent's name, the predicate and its content, so the same data always gets the
+    same names. Siblings alike in all three are interchangeable (either naming gives the same
+    triples), and their subtrees are named from their own names."""
     by_subject: dict[str, list[ox.Triple]] = {}
     for triple in found:
         if isinstance(triple.subject, ox.BlankNode):
             by_subject.setdefault(triple.subject.value, []).append(triple)
-    names: dict[str, str] = {}
-
-    def signature(label: str, seen: frozenset[str]) -> str:
-        if label in names:
-            return names[label]
-        if label in seen:
-            return "cycle"
-        parts = sorted(f"{t.predicate} {signature(t.object.value, seen | {label}) if isinstance(t.object, ox.BlankNode) else t.object}"
-                       for t in by_subject.get(label, []))
-        digest = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
-        names[label] = digest
-        return digest
-
-    renamed: dict[str, ox.BlankNode] = {}
-    used: dict[str, int] = {}
-
-    def blank(node: ox.BlankNode) -> ox.BlankNode:
-        if node.value not in renamed:
-            base = "b" + signature(node.value, frozenset())
-            used[base] = used.get(base, 0) + 1
-            renamed[node.value] = ox.BlankNode(base if used[base] == 1 else f"{base}x{used[base]}")
-        return renamed[node.value]
-
-    out = []
+    children: dict[str, list[tuple[str, str]]] = {}
+    has_parent: set[str] = set()
     for triple in found:
-        subject = blank(triple.subject) if isinstance(triple.subject, ox.BlankNode) else triple.subject
-        obj = blank(triple.object) if isinstance(triple.object, ox.BlankNode) else triple.object
-        out.append(ox.Triple(subject, triple.predicate, obj))
-    return sorted(set(out), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        if isinstance(triple.object, ox.BlankNode):
+            parent = ("_:" + triple.subject.value) if isinstance(triple.subject, ox.BlankNode) else str(triple.subject)
+            children.setdefault(parent, []).append((str(triple.predicate), triple.object.value))
+            has_parent.add(triple.object.value)
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def name(parent_name: str, predicate: str, node: str) -> None:
+        if node in names:
+            return
+        digest = hashlib.sha256(f"{parent_name}\n{predicate}\n{content_signature(node, by_subject)}".encode("utf-8"))
+        base = "b" + digest.hexdigest()[:16]
+        label, n = base, 1
+        while label in taken:
+            n += 1
+            label = f"{base}x{n}"
+        taken.add(label)
+        names[node] = label
+        for child_predicate, child in sorted(children.get("_:" + node, []),
+                                             key=lambda c: (c[0], content_signature(c[1], by_subject))):
+            name(label, child_predicate, child)
+
+    roots = sorted(parent for parent in children if not parent.startswith("_:"))
+    for parent in roots:
+        for predicate, node in sorted(children[parent], key=lambda c: (c[0], content_signature(c[1], by_subject))):
+            name(parent, predicate, node)
+    orphans = sorted({t.subject.value for t in found if isinstance(t.subject, ox.BlankNode)} - has_parent,
+                     key=lambda node: content_signature(node, by_subject))
+    for node in orphans:
+        name("", "", node)
+
+    def term(node):
+        return ox.BlankNode(names.get(node.value, node.value)) if isinstance(node, ox.BlankNode) else node
+
+    out = {ox.Triple(term(t.subject), t.predicate, term(t.object)) for t in found}
+    return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
 def serialize(found: list[ox.Triple], fmt: str) -> bytes:

@@ -33,12 +33,8 @@ class Linker:
             target = (file_path(path) if path else "index") + ".html"
         else:
             target = path or "."
-        href = relative(self._here_file(), target)
-        if not self.static and not path:
-            href = "./" if href == "." else href + "/"
-        else:
-            href = quote(href, safe="/._~-")
-        return href + (f"#{quote(fragment, safe='')}" if fragment else "")
+        return _href(self._here_file(), target, not self.static and not path) + (
+            f"#{quote(fragment, safe='')}" if fragment else "")
 
     def _here_file(self) -> str:
         if self.static:
@@ -82,3 +78,11 @@ def relative(here: str, target: str) -> str:
     up = [".."] * (len(start) - common)
     rest = parts[common:]
     return "/".join(up + rest) or "."
+
+
+@lru_cache(maxsize=65536)
+def _href(here: str, target: str, directory: bool) -> str:
+    href = relative(here, target)
+    if directory:  # the served home page: a directory, written with its slash
+        return "./" if href == "." else href + "/"
+    return quote(href, safe="/._~-")

@@ -212,15 +212,36 @@ class Pages:
         covered = articles.coverage(source.hant, anchors)
         coverage_text = ui("coverage_text", quotes=covered.quotes, covered=covered.covered,
                            characters=covered.characters, share=f"{covered.share:.0%}")
-        shown = []
-        for a in sorted(anchors, key=lambda a: (a.start, a.end, a.quote.iri)):
-            shown.append({"key": a.key, "exact": a.quote.exact, "lang": a.quote.lang, "moved": a.moved,
-                          "page": linker.iri(a.quote.iri), "facts": facts.get(a.quote.iri, [])})
+        data = self._facts_data(linker, anchors, facts)
         index = self.reader.index()
         title = Text.of(index.labels.get(source.article_iri), source.key)
         return render("article.html", linker, self.site, title=title, coverage_text=coverage_text, hant=hant,
-                      hans=hans, hans_aligned=aligned, quotes=shown, article_iri=source.article_iri,
+                      hans=hans, hans_aligned=aligned, facts_data=data, article_iri=source.article_iri,
                       article_href=linker.iri(source.article_iri))
+
+    @staticmethod
+    def _facts_data(linker: Linker, anchors: list, facts: dict[str, list[dict]]) -> dict:
+        """What the article view's script shows when a highlight is chosen: each quote (by its
+        anchor's key) with its text, its page and the facts citing it; each fact once, with
+        its link and its name in every language. Data, not markup: the script builds the list
+        with text nodes only."""
+        named: dict[tuple, int] = {}
+        listed = []
+        quotes = {}
+        for a in sorted(anchors, key=lambda a: (a.start, a.end, a.quote.iri)):
+            ids = []
+            for fact in facts.get(a.quote.iri, []):
+                key = (fact["href"], tuple(sorted(fact["text"].data().items())), fact["detail"] is not None)
+                if key not in named:
+                    named[key] = len(listed)
+                    listed.append({"href": fact["href"] or "", "name": fact["text"].data(),
+                                   "inferred": fact["detail"] is not None})
+                ids.append(named[key])
+            entry = quotes.setdefault(a.key, {"exact": a.quote.exact, "lang": a.quote.lang or "zh-Hant",
+                                              "href": linker.iri(a.quote.iri) or "", "moved": a.moved, "facts": []})
+            entry["facts"] = sorted(set(entry["facts"]) | set(ids))
+        return {"quotes": quotes, "facts": listed,
+                "words": {"quote": ui("quote_page").data(), "inferred": ui("inferred_from").data()}}
 
     def article_quotes(self, source: ArticleSource) -> tuple[list[Quote], dict[str, list[dict]]]:
         """The quotes into ``source``'s text and, for each, the facts citing it: the

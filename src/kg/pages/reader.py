@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from threading import Lock
 
 import pyoxigraph as ox
@@ -38,8 +39,11 @@ NEIGHBOUR_LIMIT = 40
 Labels = dict[str, str]  # language tag (registered case; "" for none) -> text
 
 
+_registered = lru_cache(maxsize=None)(language_tag)
+
+
 def lang_of(literal: ox.Literal) -> str:
-    return language_tag(literal.language) if literal.language else ""
+    return _registered(literal.language) if literal.language else ""
 
 
 def by_language(literals: Iterable[ox.Literal]) -> Labels:

@@ -21,7 +21,7 @@ from kg.outputs import generator_meta
 from kg.pages.fragments import groups_html, quote_html, status_html, value_html
 from kg.pages.article import Anchor, Coverage, Paragraph
 from kg.pages.links import Linker
-from kg.pages.text import DEFAULT_LANGUAGE, LANGUAGES, UI, Text, ui
+from kg.pages.text import DEFAULT_LANGUAGE, LANGUAGES, UI, WORDS, Text, ui
 
 #: Assets of the site (kg/pages/static), written to assets/ and served at /assets/.
 ASSETS = ("site.css", "site.js", "lang.js", "search.js", "graph.js", "article.js")
@@ -33,10 +33,23 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       undefined=StrictUndefined, auto_reload=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.globals.update(ui=ui, languages=LANGUAGES, default_language=DEFAULT_LANGUAGE, Text=Text,
+    env.globals.update(ui=ui, words=WORDS, languages=LANGUAGES, default_language=DEFAULT_LANGUAGE, Text=Text,
                        generator=generator_meta(), value=value_html, groups=groups_html,
-                       status=lambda s: Markup(status_html(s)), quote=lambda q, title="": Markup(quote_html(q, title)))
+                       status=lambda s: Markup(status_html(s)), quote=lambda q, title="": Markup(quote_html(q, title)),
+                       aria=aria_label)
     return env
+
+
+def aria_label(text: Text, suffix: str = "") -> Markup:
+    """``aria-label`` in the default language, with the other languages' labels beside it for
+    the language switch (kg/pages/static/site.js) to put in place."""
+    import json
+
+    from markupsafe import escape
+
+    labels = {lang: text.get(lang) + suffix for lang in LANGUAGES}
+    return Markup(f'aria-label="{escape(labels[DEFAULT_LANGUAGE])}" '
+                  f"data-aria='{escape(json.dumps(labels, ensure_ascii=False, sort_keys=True))}'")
 
 
 @dataclass(frozen=True)

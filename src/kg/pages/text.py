@@ -208,3 +208,16 @@ def _ui(key: str) -> Text:
 def ui_per_language(key: str, values: dict[str, dict[str, str]]) -> Text:
     """An interface phrase whose placeholder values differ by language."""
     return Text.of({lang: text.format(**{k: v[lang] for k, v in values.items()}) for lang, text in UI[key].items()})
+
+
+class Words:
+    """The interface's phrases as attributes (``words.skip``), for templates: an attribute is
+    cheaper than a call, and a page names dozens of them."""
+
+    def __getattr__(self, key: str) -> Text:
+        if key not in UI:
+            raise AttributeError(key)
+        return _ui(key)
+
+
+WORDS = Words()

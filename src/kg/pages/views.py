@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from kg.namespaces import CKG, DCTERMS, OA, OWL, PROV, QB, RDF, RDFS, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, \
     SDMX_MEASURE, SKOS, TIME
 from kg.pages.charts import Chart, line_chart
+from kg.pages.describe import content_signature
 from kg.pages.figures import Figure
 from kg.pages.iris import compact, fragment_of
 from kg.pages.links import Linker
@@ -296,8 +297,10 @@ class Views:
                 nested = by_subject.get(f"_:{term.value}", [])
                 rows = [row for group in self.groups(document, f"_:{term.value}", nested, by_subject, depth + 1)
                         for row in group.rows] if depth < 4 else []
-                values.append(Value(Text.plain(""), nested=rows, sort=f"_:{len(values)}"))
-        values.sort(key=lambda v: (v.sort == "" , v.sort))
+                # ordered by what they hold: a blank node's label differs from load to load
+                values.append(Value(Text.plain(""), nested=rows,
+                                    sort="~" + content_signature(term.value, _by_label(by_subject))))
+        values.sort(key=lambda v: (v.sort.startswith("~"), v.sort))
         return values
 
     def status(self, document: Document, subject: str, predicate: str, obj: str) -> Status | None:
@@ -453,6 +456,10 @@ class Views:
         return sorted(own or specific)[0] if (own or specific) else None
 
 
+def _by_label(by_subject: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
+    return {key[2:]: triples for key, triples in by_subject.items() if key.startswith("_:")}
+
+
 def describe_query(document: Document) -> str:
     """The SPARQL query whose answer is the page's data (with the labels of what it links to)."""
     if len(document.resources) == 1:
@@ -461,9 +468,9 @@ def describe_query(document: Document) -> str:
 
 
 def _registered(tag: str | None) -> str:
-    from kg.store.load import language_tag
+    from kg.pages.reader import _registered as registered
 
-    return language_tag(tag) if tag else ""
+    return registered(tag) if tag else ""
 
 
 def _sortable(value) -> str:

@@ -12,6 +12,10 @@
     document.querySelectorAll("[data-set-lang]").forEach(function (button) {
       button.setAttribute("aria-pressed", String(button.getAttribute("data-set-lang") === lang));
     });
+    document.querySelectorAll("[data-aria]").forEach(function (element) {
+      var labels = JSON.parse(element.getAttribute("data-aria"));
+      if (labels[lang]) { element.setAttribute("aria-label", labels[lang]); }
+    });
     document.dispatchEvent(new CustomEvent("kg:lang", {detail: lang}));
   }
   window.kgLanguage = function () { return root.getAttribute("data-lang") || "en"; };
