@@ -58,6 +58,8 @@ def _canonical(found: list[ox.Triple]) -> list[ox.Triple]:
     hash of its parent's name, the predicate and its content, so the same data always gets the
     same names. Siblings alike in all three are interchangeable (either naming gives the same
     triples), and their subtrees are named from their own names."""
+    if _no_blank_nodes(found):
+        return sorted(set(found), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     by_subject: dict[str, list[ox.Triple]] = {}
     for triple in found:
         if isinstance(triple.subject, ox.BlankNode):
@@ -103,24 +105,73 @@ def _canonical(found: list[ox.Triple]) -> list[ox.Triple]:
     return sorted(out, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def serialize(found: list[ox.Triple], fmt: str) -> bytes:
-    """``found`` in ``fmt`` (ttl, nt, jsonld or rdf), language tags in registered case."""
+def _no_blank_nodes(found: list[ox.Triple]) -> bool:
+    return not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in found)
+
+
+def serialize(found: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None = None,
+              marked: tuple | None = None) -> bytes:
+    """``found`` in ``fmt`` (ttl, nt, jsonld or rdf), language tags in registered case.
+    ``prefixes``: those to declare (default: the project's prefixes the triples use);
+    ``marked``: :func:`_marked_tags` of ``found``, when already made."""
     if fmt == "rdf":
         return _rdfxml(found)
-    body = ox.serialize(found, format={"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
-                                       "jsonld": ox.RdfFormat.JSON_LD}[fmt],
-                        **({"prefixes": _used_prefixes(found)} if fmt in ("ttl", "jsonld") else {}))
-    if fmt == "jsonld":
-        return _json_tags(body)
-    return restore_tag_case(body, fmt)
+    if prefixes is None:
+        prefixes = _used_prefixes(found)
+    triples_, tags, count = marked if marked is not None else _marked_tags(found)
+    body = ox.serialize(triples_, format={"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                                          "jsonld": ox.RdfFormat.JSON_LD}[fmt],
+                        **({"prefixes": prefixes} if fmt in ("ttl", "jsonld") else {}))
+    if body.count(_MARKER_BYTES) != count:
+        # some text or IRI holds the marker itself (never in practice): the slow, exact way
+        body = ox.serialize(found, format={"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES,
+                                           "jsonld": ox.RdfFormat.JSON_LD}[fmt],
+                            **({"prefixes": prefixes} if fmt in ("ttl", "jsonld") else {}))
+        return _json_tags(body) if fmt == "jsonld" else restore_tag_case(body, fmt)
+    for marker, tag in tags.items():
+        body = body.replace(marker, tag)
+    return body
+
+
+#: A private-use language tag (BCP 47) that marks a tag to be written in registered case:
+#: Oxigraph lower-cases every tag it makes, so each tag whose registered case differs is
+#: replaced by ``x-kgqNNNN`` for serialization and the marker replaced back in the bytes. Each
+#: marked literal writes the marker once, so a count that differs means some text holds it.
+_MARKER = "x-kgq"
+_MARKER_BYTES = _MARKER.encode("ascii")
+
+
+def _marked_tags(found: list[ox.Triple]) -> tuple[list[ox.Triple], dict[bytes, bytes], int]:
+    """``found`` with every tag whose registered case differs replaced by a marker; the
+    markers (marker -> tag, as bytes); how many literals were marked."""
+    from kg.pages.reader import _registered
+
+    tags: dict[str, str] = {}
+    out = []
+    count = 0
+    for triple in found:
+        obj = triple.object
+        if type(obj) is ox.Literal and obj.language:
+            registered = _registered(obj.language)
+            if registered != obj.language:
+                marker = tags.get(registered)
+                if marker is None:
+                    marker = tags[registered] = f"{_MARKER}{len(tags):04d}"
+                triple = ox.Triple(triple.subject, triple.predicate, ox.Literal(obj.value, language=marker))
+                count += 1
+        out.append(triple)
+    if len(tags) >= 10_000:  # (four digits: a marker would be a prefix of another)
+        return found, {}, -1
+    return out, {marker.encode("ascii"): tag.encode("ascii") for tag, marker in tags.items()}, count
 
 
 def description(document: Document, fmt: str) -> bytes:
     """The document's description in ``fmt``."""
-    found = getattr(document, "_description", None)
-    if found is None:  # (the site writes two formats of each document: sorted once)
-        found = document._description = triples(document)
-    return serialize(found, fmt)
+    cached = getattr(document, "_description", None)
+    if cached is None:  # (the site writes two formats of each document: prepared once)
+        found = triples(document)
+        cached = document._description = (found, _used_prefixes(found), _marked_tags(found))
+    return serialize(cached[0], fmt, cached[1], cached[2])
 
 
 #: pyoxigraph writes JSON-LD compactly, each language as ``"@language":"zh-hans"``. Inside a
@@ -143,8 +194,16 @@ _PREFIX_OF = {ns: prefix for prefix, ns in _PREFIXES.items()}
 
 def _used_prefixes(found: list[ox.Triple]) -> dict[str, str]:
     """The project's prefixes that the triples use (a short, readable header)."""
-    iris = {term.value for t in found for term in (t.subject, t.predicate, t.object) if isinstance(term, ox.NamedNode)}
-    iris |= {t.object.datatype.value for t in found if isinstance(t.object, ox.Literal) and t.object.datatype}
+    iris = set()
+    for t in found:
+        iris.add(t.predicate.value)
+        if type(t.subject) is ox.NamedNode:
+            iris.add(t.subject.value)
+        obj = t.object
+        if type(obj) is ox.NamedNode:
+            iris.add(obj.value)
+        elif type(obj) is ox.Literal and obj.datatype is not None and not obj.language:
+            iris.add(obj.datatype.value)
     used = {}
     for iri in iris:
         namespace = iri[:max(iri.rfind("/"), iri.rfind("#")) + 1]

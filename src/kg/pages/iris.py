@@ -65,6 +65,7 @@ def plain(path: str) -> bool:
     return all(_SAFE_SEGMENT.match(segment) for segment in path.split("/"))
 
 
+@lru_cache(maxsize=200_000)
 def file_path(path: str) -> str:
     """Where the static site writes the document at ``path`` (without extension)."""
     if plain(path):

@@ -37,9 +37,7 @@ class Linker:
             f"#{quote(fragment, safe='')}" if fragment else "")
 
     def _here_file(self) -> str:
-        if self.static:
-            return (file_path(self.here) if self.here else "index") + ".html"
-        return self.here or "index"
+        return _here_file(self.here, self.static)
 
     def asset(self, name: str) -> str:
         return self.page_file(f"assets/{name}")
@@ -86,3 +84,10 @@ def _href(here: str, target: str, directory: bool) -> str:
     if directory:  # the served home page: a directory, written with its slash
         return "./" if href == "." else href + "/"
     return quote(href, safe="/._~-")
+
+
+@lru_cache(maxsize=65536)
+def _here_file(here: str, static: bool) -> str:
+    if static:
+        return (file_path(here) if here else "index") + ".html"
+    return here or "index"

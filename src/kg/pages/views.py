@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -427,7 +428,7 @@ class Views:
     def graph(self, document: Document) -> dict | None:
         """The neighbourhood graph's data for the page's script: nodes and edges as `kg viz`
         draws them (colours by class, the same vis-network options)."""
-        from kg.explore.viz import class_colour, short_label, vis_options
+        from kg.explore.viz import class_colour, short_label
 
         neighbours = self.reader.neighbours(document)
         if len(neighbours) < 3:  # one link is read more easily in the page's own list
@@ -445,15 +446,25 @@ class Views:
                  for n, (a, p, b) in enumerate(document.neighbour_edges)]
         if not edges:
             return None
-        options = vis_options(len(nodes), len(edges))
-        options["layout"]["improvedLayout"] = True
-        options["interaction"]["navigationButtons"] = False
-        return {"nodes": nodes, "edges": edges, "options": options, "centre": centre}
+        return {"nodes": nodes, "edges": edges, "options": _options(len(nodes), len(edges)), "centre": centre}
 
     def _most_specific(self, types: list[str]) -> str | None:
         specific = [t for t in types if not any(t != other and t in self.reader.supers(other) for other in types)]
         own = [t for t in specific if t.startswith(str(CKG))]
         return sorted(own or specific)[0] if (own or specific) else None
+
+
+@lru_cache(maxsize=64)
+def _options_for(nodes: int) -> dict:
+    from kg.explore.viz import vis_options
+
+    return vis_options(nodes, 0)
+
+
+def _options(nodes: int, edges: int) -> dict:
+    """`kg viz`'s vis-network options for a graph this size (they depend on the node count
+    only; kept per count, and never changed)."""
+    return _options_for(nodes)
 
 
 def _by_label(by_subject: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
