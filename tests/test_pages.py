@@ -386,3 +386,13 @@ def test_language_tags_are_written_in_registered_case_whatever_the_text_holds():
         body = serialize(graph, fmt)
         assert b"zh-Hans" in body and b"zh-Hant" in body and b"en-GB" in body, fmt
         assert {t.object.value for t in ox.parse(body, format=parse)} == {t.object.value for t in graph}, fmt
+
+
+def test_an_inferred_relation_is_marked_with_its_reason_at_both_ends():
+    pages = Pages(project_store(), static=True)
+    reason = "The table lists the bureau under the city; it does not name the area it serves."
+    for document in (f"{ID}agent/shuifu-finance-bureau", f"{ID}place/530681"):
+        html = pages.resource(document)
+        assert '<span class="status inferred">' in html and reason in html, document
+        assert "Relations marked inferred were added by curation" in html
+    assert "status inferred" not in pages.resource(f"{ID}agent/evil")

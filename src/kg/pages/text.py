@@ -121,6 +121,10 @@ UI: dict[str, dict[str, str]] = {
     "quote_page": {"zh-Hans": "引文", "zh-Hant": "引文", "en": "quote"},
     "stated": {"zh-Hans": "原文陈述", "zh-Hant": "原文陳述", "en": "stated"},
     "inferred": {"zh-Hans": "推断", "zh-Hant": "推斷", "en": "inferred"},
+    "status_help": {"zh-Hans": "标为“推断”的关系由整理者添加并说明理由；其余关系由原文陈述（见“证据”中的引文，或其旁所列引文）。",
+                    "zh-Hant": "標為「推斷」的關係由整理者添加並說明理由；其餘關係由原文陳述（見「證據」中的引文，或其旁所列引文）。",
+                    "en": "Relations marked inferred were added by curation, which gives its reason; the others are "
+                          "stated by the source: by the quotes under Evidence, or by the quote shown beside them."},
     "stated_by": {"zh-Hans": "陈述于", "zh-Hant": "陳述於", "en": "stated by"},
     "inferred_from": {"zh-Hans": "推断依据", "zh-Hant": "推斷依據", "en": "inferred from"},
     "neighbourhood": {"zh-Hans": "关系图", "zh-Hant": "關係圖", "en": "Neighbourhood"},

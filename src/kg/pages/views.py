@@ -191,6 +191,7 @@ class PageView:
     graph: dict | None
     describe: str
     kind: str                  # "place", "indicator", "observation", "quote" or "resource"
+    statuses: bool = False     # some relation or resource on the page is recorded as stated or inferred
 
 
 class Views:
@@ -405,8 +406,10 @@ class Views:
         incoming = self.incoming(document, kind)
         sections = [g for g in incoming if g.key != "incoming"]
         others = [g for g in incoming if g.key == "incoming"]
+        statuses = bool(document.statements) or any(r.status for r in resources)
         return PageView(document.iri, path, resources[0].title, resources, sections, others,
-                        self.observation_table(document), self.graph(document), describe_query(document), kind)
+                        self.observation_table(document), self.graph(document), describe_query(document), kind,
+                        statuses)
 
     def incoming(self, document: Document, kind: str) -> list[Group]:
         groups: dict[str, list[Row]] = defaultdict(list)
