@@ -113,6 +113,13 @@ def render(store, label: str) -> dict:
             "slowest": slowest[:5]}
 
 
+def _children_cpu() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def site(store) -> dict:
     from kg.pages.describe import description
     from kg.pages.publisher import Pages
@@ -120,9 +127,11 @@ def site(store) -> dict:
 
     directory = Path(tempfile.mkdtemp(dir=WORK, prefix="site-"))
     try:
-        started, cpu_started = time.perf_counter(), time.process_time()
+        started, cpu_started, children = time.perf_counter(), time.process_time(), _children_cpu()
         result = write_site(store, directory / "site")
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        # this process and the workers it forked (kg.pages.site.Workers)
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started + _children_cpu() - children
         files = len(result.files)
         size = sum(p.stat().st_size for p in result.files)
     finally:
@@ -195,7 +204,8 @@ def report(results: dict) -> str:
                      f"(p50 {entry['p50'] * 1000:.1f} ms, max {entry['max'] * 1000:.0f} ms) | DESCRIBE alone p95 "
                      f"{entry['floor_p95'] * 1000:.2f} ms | {'yes' if entry['p95'] <= 0.05 else 'no'} |")
     s = results["site"]
-    lines.append(f"| static site of the project <= 15 s | {s['seconds']:.1f} s wall, {s['cpu']:.1f} s CPU "
+    lines.append(f"| static site of the project <= 15 s | {s['seconds']:.1f} s wall, {s['cpu']:.1f} s CPU of all its "
+                 f"processes "
                  f"({s['pages']} pages, {s['files']} files, {s['bytes'] / 1e6:.0f} MB) | data files only: "
                  f"{s['floor']:.1f} s | {'yes' if s['seconds'] <= 15 else 'no'} |")
     a = results.get("article")

@@ -16,7 +16,7 @@ import re
 
 import pyoxigraph as ox
 
-from kg.pages.reader import Document
+from kg.pages.reader import Document, registered_tag
 from kg.store.results import _PREFIXES
 from kg.store.tags import restore_tag_case
 
@@ -144,15 +144,13 @@ _MARKER_BYTES = _MARKER.encode("ascii")
 def _marked_tags(found: list[ox.Triple]) -> tuple[list[ox.Triple], dict[bytes, bytes], int]:
     """``found`` with every tag whose registered case differs replaced by a marker; the
     markers (marker -> tag, as bytes); how many literals were marked."""
-    from kg.pages.reader import _registered
-
     tags: dict[str, str] = {}
     out = []
     count = 0
     for triple in found:
         obj = triple.object
         if type(obj) is ox.Literal and obj.language:
-            registered = _registered(obj.language)
+            registered = registered_tag(obj.language)
             if registered != obj.language:
                 marker = tags.get(registered)
                 if marker is None:

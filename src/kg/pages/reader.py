@@ -12,6 +12,7 @@ Terms come back as pyoxigraph terms; literals' language tags in their registered
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -39,11 +40,13 @@ NEIGHBOUR_LIMIT = 40
 Labels = dict[str, str]  # language tag (registered case; "" for none) -> text
 
 
-_registered = lru_cache(maxsize=None)(language_tag)
+#: A language tag in its registered case (kg.store.load.language_tag), remembered: a page
+#: asks for the same few tags thousands of times.
+registered_tag = lru_cache(maxsize=None)(language_tag)
 
 
 def lang_of(literal: ox.Literal) -> str:
-    return _registered(literal.language) if literal.language else ""
+    return registered_tag(literal.language) if literal.language else ""
 
 
 def by_language(literals: Iterable[ox.Literal]) -> Labels:
@@ -336,9 +339,7 @@ class Reader:
                 found[(row["o"].value, row["p"].value)].append(row["s"].value)
         for o, p, n in counts:
             if n > INCOMING_LIMIT:
-                rows = self.select(f"SELECT ?s WHERE {{ ?s <{p}> <{o}> FILTER(isIRI(?s)) }} ORDER BY ?s "
-                                   f"LIMIT {INCOMING_LIMIT}")
-                found[(o, p)] = [row["s"].value for row in rows]
+                found[(o, p)] = self.first(f"SELECT ?x WHERE {{ ?x <{p}> <{o}> FILTER(isIRI(?x)) }}", INCOMING_LIMIT)
         for o, p, n in sorted(counts):
             owner[o].incoming.setdefault(o, {})[p] = (n, sorted(found[(o, p)]))
 
@@ -397,14 +398,21 @@ class Reader:
             for doc in group:
                 doc.observations_total = counts.get(doc.resources[0], 0)
                 if doc.observations_total > OBSERVATION_LIMIT:
-                    doc.observations = self.observations(f"?obs {prop} <{doc.resources[0]}>", limit=OBSERVATION_LIMIT)
+                    first = self.first(f"SELECT ?x WHERE {{ ?x {prop} <{doc.resources[0]}> }}", OBSERVATION_LIMIT)
+                    doc.observations = self.observations(f"VALUES ?obs {{ {iri_list(first)} }}")
 
-    def observations(self, pattern: str, limit: int | None = None) -> list[Observation]:
+    def first(self, query: str, limit: int) -> list[str]:
+        """The first ``limit`` IRIs, in code-point order, that ``query`` (a SELECT of ?x) gives.
+        Sorted here: Oxigraph's ORDER BY decodes and compares every term, four times slower
+        than reading them all (9,000 subjects: 0.09 s against 0.35 s)."""
+        return heapq.nsmallest(limit, {row["x"].value for row in self.select(query)
+                                       if isinstance(row["x"], ox.NamedNode)})
+
+    def observations(self, pattern: str) -> list[Observation]:
         """The observations matching ``pattern`` (a SPARQL group binding ?obs), ordered by
-        indicator, place and period IRI; ``limit``: the first so many in IRI order."""
-        tail = f"ORDER BY ?obs LIMIT {limit}" if limit else ""
+        indicator, place and period IRI."""
         rows = self.select(f"""SELECT ?obs ?indicator ?area ?period ?value ?unit ?qualifier ?reported WHERE {{
-            {{ SELECT DISTINCT ?obs WHERE {{ {pattern} }} {tail} }}
+            {{ SELECT DISTINCT ?obs WHERE {{ {pattern} }} }}
             OPTIONAL {{ ?obs ckg:indicator ?indicator }} OPTIONAL {{ ?obs sdmx-dimension:refArea ?area }}
             OPTIONAL {{ ?obs sdmx-dimension:refPeriod ?period }} OPTIONAL {{ ?obs sdmx-measure:obsValue ?value }}
             OPTIONAL {{ ?obs sdmx-attribute:unitMeasure ?unit }} OPTIONAL {{ ?obs ckg:valueQualifier ?qualifier }}

@@ -19,9 +19,8 @@ from markupsafe import Markup
 
 from kg.outputs import generator_meta
 from kg.pages.fragments import groups_html, quote_html, status_html, value_html
-from kg.pages.article import Anchor, Coverage, Paragraph
 from kg.pages.links import Linker
-from kg.pages.text import DEFAULT_LANGUAGE, LANGUAGES, UI, WORDS, Text, ui
+from kg.pages.text import DEFAULT_LANGUAGE, LANGUAGES, WORDS, Text, ui
 
 #: Assets of the site (kg/pages/static), written to assets/ and served at /assets/.
 ASSETS = ("site.css", "site.js", "lang.js", "search.js", "graph.js", "article.js")
@@ -66,9 +65,3 @@ def render(template: str, linker: Linker, site: Site, **context) -> str:
     """``template`` rendered for the page at ``linker.here``."""
     return environment().get_template(template).render(link=linker, site=site, **context)
 
-
-def ui_words() -> dict[str, dict[str, str]]:
-    return UI
-
-
-__all__ = ["ASSETS", "Anchor", "Coverage", "Paragraph", "Site", "environment", "render"]

@@ -19,7 +19,7 @@ from kg.pages.describe import content_signature
 from kg.pages.figures import Figure
 from kg.pages.iris import compact, fragment_of
 from kg.pages.links import Linker
-from kg.pages.reader import Document, Observation, Quote, Reader
+from kg.pages.reader import Document, Observation, Quote, Reader, registered_tag
 from kg.pages.text import LANGUAGES, Text, ui, ui_per_language
 
 S = str  # IRIs as strings
@@ -482,9 +482,7 @@ def describe_query(document: Document) -> str:
 
 
 def _registered(tag: str | None) -> str:
-    from kg.pages.reader import _registered as registered
-
-    return registered(tag) if tag else ""
+    return registered_tag(tag) if tag else ""
 
 
 def _sortable(value) -> str:

@@ -343,6 +343,12 @@ class Server:
 
         _quiet_server_log()
         app = create_app(self.source, self.settings, base=self.base)
+        # The pages' index of the graph (its documents, types and labels), read before the
+        # first request rather than during it, and kept out of the collector's way as the
+        # store is (see open).
+        app.state.site.pages().reader.index()
+        gc.collect()
+        gc.freeze()
         config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
                                 access_log=False, lifespan="on", timeout_graceful_shutdown=0.5, server_header=False)
         queries: Queries = app.state.queries
