@@ -13,6 +13,10 @@ run: $(VENV)/.installed
 	$(BIN)/kg build
 	@echo
 	@echo "The graph is in dist/ (county-kg.ttl, .nt, .jsonld, .trig), with summary.md and ontology.html."
+	@echo "The site (a page per resource):  file://$(abspath dist/site/index.html)"
+	@echo "The article view:                file://$(abspath dist/site/article/shuifu-2023-08-22.html)"
+	@echo "Served with the SPARQL endpoint: $(BIN)/kg serve, then http://127.0.0.1:7878/ and"
+	@echo "                                 http://127.0.0.1:7878/article/shuifu-2023-08-22"
 	@echo "Try next:"
 	@echo "  $(BIN)/kg validate                 # re-validate the curated data"
 	@echo "  $(BIN)/kg export --format ttl -o - # the merged graph on stdout"
@@ -46,6 +50,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 
-# Benchmarks at S, M and L (~10k, ~100k, ~1M triples); writes benchmarks/RESULTS.md. Takes a while.
+# Benchmarks at S, M and L (~10k, ~100k, ~1M triples); writes benchmarks/RESULTS.md, then the
+# pages' targets (benchmarks/PAGES.md; the article view in chromium needs `make install-test`). Takes a while.
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python benchmarks/pages.py

@@ -1,7 +1,8 @@
 #!/bin/sh
 # System packages the tests need, installed with apt-get when running as root.
 # java: the HermiT OWL reasoner (shipped inside owlready2) runs on the JVM.
-# chromium: the browser test of the graph page (Playwright drives this one; it never downloads a browser).
+# chromium: the browser tests of the graph page, the query editor and the pages (Playwright drives this one;
+#   it never downloads a browser).
 # fonts-wqy-microhei: a CJK font, so the page's Chinese labels render in that browser.
 # virtuoso-opensource: the Virtuoso server the catalog, `kg push` and `kg query --endpoint` are
 #   checked on (tests start their own instance on loopback; the package's service is not used).

@@ -79,14 +79,14 @@ def kg_serve(*args: str, start_timeout: float = 180):
 
 
 @contextmanager
-def app_in_thread(source, settings=None):
+def app_in_thread(source, settings=None, base=None):
     """kg.publish.serve's application on a free loopback port, in a thread of this process."""
     import uvicorn
 
     from kg.publish.serve import create_app
 
     port = free_port()
-    app = create_app(source, settings)
+    app = create_app(source, settings, base=base)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, log_level="warning",
                                            access_log=False, lifespan="on", timeout_graceful_shutdown=0.5))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -44,7 +44,7 @@ def test_build_writes_every_output(tmp_path, project):
     theme_graphs = {n for n in names if n.startswith("graph-") and n.endswith(".html")}
     assert names - theme_graphs == {"county-kg.ttl", "county-kg.nt", "county-kg.jsonld", "county-kg.trig",
                                     "ontology.html", "summary.md", "summary.json", "validation.txt", "queries",
-                                    "queries.md", "graph.html", ".county-kg-manifest.json"}
+                                    "queries.md", "graph.html", ".county-kg-manifest.json", "site"}
     assert {"graph-industry.html", "graph-education.html", "graph-health.html", "graph-safety.html",
             "graph-urban.html", "graph-integration.html"} <= theme_graphs
     assert (out / "graph.html").stat().st_mode & 0o044 == 0o044, "published files are world-readable"
@@ -66,17 +66,26 @@ def test_build_writes_every_output(tmp_path, project):
     html = (out / "ontology.html").read_text(encoding="utf-8")
     assert "ckg" in html and "Observation" in html
     assert "Built" in result.output and str(out) in result.output
+    # the static site: a page and its data per resource, the article view, the site's pages
+    site = out / "site"
+    assert (site / "index.html").is_file() and (site / "article" / "shuifu-2023-08-22.html").is_file()
+    for name in ("530681.html", "530681.ttl", "530681.jsonld"):
+        assert (site / "id" / "place" / name).is_file()
+    manifest = json.loads((out / ".county-kg-manifest.json").read_text(encoding="utf-8"))
+    assert "site/id/place/530681.html" in manifest["files"]
+    assert "Site: " in result.output and (site / "index.html").resolve().as_uri() in result.output
     # no staging directories are left beside the output
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
 
 
 def test_syntax_error_stops_the_build_and_keeps_dist(tmp_path, project_copy):
     out = tmp_path / "dist"
-    assert build(out, "--no-docs").exit_code == 0
+    assert build(out, "--no-docs", "--no-site").exit_code == 0
+    assert not (out / "site").exists()
     before = tree_digest(out)
     broken = project_copy / "data" / "themes" / "health.ttl"
     broken.write_text(broken.read_text(encoding="utf-8") + "\nthis is not turtle .\n", encoding="utf-8")
-    result = build(out, "--no-docs")
+    result = build(out, "--no-docs", "--no-site")
     assert result.exit_code == 2
     assert "health.ttl:" in result.output and "syntax error" in result.output
     assert tree_digest(out) == before
@@ -84,12 +93,12 @@ def test_syntax_error_stops_the_build_and_keeps_dist(tmp_path, project_copy):
 
 def test_violation_stops_the_build_and_keeps_dist(tmp_path, project_copy):
     out = tmp_path / "dist"
-    assert build(out, "--no-docs").exit_code == 0
+    assert build(out, "--no-docs", "--no-site").exit_code == 0
     before = tree_digest(out)
     places = project_copy / "data" / "core" / "places.ttl"
     text = places.read_text(encoding="utf-8")
     places.write_text(text.replace('ckg:divisionCode "530681"', 'ckg:divisionCode "53068X"'), encoding="utf-8")
-    result = build(out, "--no-docs")
+    result = build(out, "--no-docs", "--no-site")
     assert result.exit_code == 1
     assert "53068X" in result.output and "places.ttl" in result.output and "left unchanged" in result.output
     assert tree_digest(out) == before
@@ -99,7 +108,8 @@ def test_build_cleans_sources_when_missing(tmp_path, project_copy):
     cleaned = project_copy / "data" / "sources" / "shuifu-2023-08-22.zh-Hant.txt"
     original = cleaned.read_bytes()
     cleaned.unlink()
-    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "dist"), "--no-docs"], catch_exceptions=False)
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path / "dist"), "--no-docs", "--no-site"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert "cleaned shuifu-2023-08-22" in result.output
     assert cleaned.read_bytes() == original
@@ -116,7 +126,7 @@ def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("built") / "dist"
     saved = os.environ.pop("KG_STORE", None)
     try:
-        result = build(out, "--no-docs")
+        result = build(out, "--no-docs", "--no-site")
     finally:
         if saved is not None:
             os.environ["KG_STORE"] = saved
@@ -168,7 +178,7 @@ def test_the_store_sits_in_the_output_and_a_second_build_reuses_it(built, tmp_pa
     before = tree_digest(out)
     saved = os.environ.pop("KG_STORE", None)
     try:
-        again = build(out, "--no-docs")
+        again = build(out, "--no-docs", "--no-site")
     finally:
         if saved is not None:
             os.environ["KG_STORE"] = saved
@@ -181,12 +191,12 @@ def test_a_changed_file_is_validated_incrementally_with_the_same_report(tmp_path
     """Only the focus nodes a change can affect are validated again; the report is the one a
     whole validation gives (here: a violation brought in, then taken out again)."""
     out = tmp_path / "dist"
-    first = build(out, "--no-docs")
+    first = build(out, "--no-docs", "--no-site")
     assert first.exit_code == 0 and "validation: whole" in first.output, first.output
     places = project_copy / "data" / "core" / "places.ttl"
     text = places.read_text(encoding="utf-8")
     places.write_text(text.replace('ckg:divisionCode "530681"', 'ckg:divisionCode "53068X"'), encoding="utf-8")
-    broken = build(out, "--no-docs")
+    broken = build(out, "--no-docs", "--no-site")
     assert broken.exit_code == 1 and "53068X" in broken.output
     from kg.build.pipeline import validate
 
@@ -194,7 +204,7 @@ def test_a_changed_file_is_validated_incrementally_with_the_same_report(tmp_path
         (project_copy / "data").rglob("*.ttl")) if p != places]])
     assert "53068X" in whole.output
     places.write_text(text, encoding="utf-8")
-    fixed = build(out, "--no-docs")
+    fixed = build(out, "--no-docs", "--no-site")
     assert fixed.exit_code == 0 and "validation: incremental" in fixed.output, fixed.output
     assert validate().conforms
 

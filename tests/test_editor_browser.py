@@ -19,6 +19,9 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgro
                "--disable-component-update", "--disable-sync", "--no-first-run"]
 DATA = b'<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "\xe6\xb0\xb4\xe5\xaf\x8c"@zh-Hans .\n'
 
+#: The editor is ready (until then, window.yasgui is the element of that id, not the editor).
+READY = "window.yasgui && typeof window.yasgui.getTab === 'function' && window.yasgui.getTab()"
+
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="needs Debian's chromium at /usr/bin/chromium (`make test` installs it)")
 
@@ -43,8 +46,15 @@ def test_the_editor_runs_a_query_offline():
         page.route("**/*", route)
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        page.goto(url + "/")
-        page.wait_for_function("window.yasgui && window.yasgui.getTab()")
+        page.goto(url + "/editor")
+        page.wait_for_function(READY)
+        # typing a prefix declaration asks the autocompleter for namespaces: from the bundle's
+        # own list, never from prefix.cc
+        page.click(".CodeMirror")
+        page.keyboard.press("Control+Home")
+        page.keyboard.type("PREFIX geo")
+        page.wait_for_timeout(1500)
+        page.keyboard.press("Escape")
         page.evaluate("""() => {
             const yasqe = window.yasgui.getTab().getYasqe();
             yasqe.setValue('SELECT ?label (lang(?label) AS ?tag) WHERE { ?s ?p ?label }');
@@ -57,3 +67,21 @@ def test_the_editor_runs_a_query_offline():
     assert "水富" in text and "zh-Hans" in text
     assert elsewhere == [], f"the editor asked other sites: {elsewhere}"
     assert errors == []
+
+
+def test_a_page_opens_its_describe_in_the_editor():
+    from playwright.sync_api import sync_playwright
+
+    store = ox.Store()
+    store.load(b'<https://w3id.org/county-kg/id/place/1> <http://www.w3.org/2000/01/rdf-schema#label> "x"@en .\n',
+               format=ox.RdfFormat.N_TRIPLES)
+    with app_in_thread(GivenStore(store)) as (url, _app), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(url + "/") else r.abort())
+        page.goto(url + "/id/place/1")
+        page.click("a.describe")
+        page.wait_for_function(READY)
+        text = page.evaluate("window.yasgui.getTab().getYasqe().getValue()")
+        browser.close()
+    assert text == "DESCRIBE <https://w3id.org/county-kg/id/place/1>"

@@ -82,15 +82,23 @@ def test_the_endpoint_answers_lang_in_registered_case(served):
 
 
 def test_query_editor_is_served_from_the_project(served):
-    status, headers, body = http(served.url + "/", headers={"Accept": "text/html"})
+    status, headers, body = http(served.url + "/editor", headers={"Accept": "text/html"})
     assert status == 200 and "<html" in body.lower() and headers["Content-Type"].startswith("text/html")
     assets = re.findall(r'(?:src|href)="([^"]+)"', body)
     assert any(a.endswith("yasgui.min.js") for a in assets) and any(a.endswith("yasgui.min.css") for a in assets)
     for asset in assets:
         assert "//" not in asset, f"an asset from elsewhere: {asset}"
         if not asset.startswith("data:"):
-            assert http(urllib.parse.urljoin(served.url + "/", asset))[0] == 200, asset
+            assert http(urllib.parse.urljoin(served.url + "/editor", asset))[0] == 200, asset
     assert "prefix.cc" not in body
+
+
+def test_the_home_page_and_the_resources_are_served_beside_the_endpoint(served):
+    status, _, body = http(served.url + "/", headers={"Accept": "text/html"})
+    assert status == 200 and 'href="editor"' in body and 'href="article/shuifu-2023-08-22"' in body
+    status, headers, body = http(served.url + "/id/place/530681", headers={"Accept": "text/turtle"})
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle") and "水富市" in body
+    assert "county-kg site: " in served.banner and "/article/shuifu-2023-08-22" in served.banner
 
 
 def test_updates_are_refused(served):

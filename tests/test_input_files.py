@@ -18,7 +18,7 @@ def commands(given: str, workspace: str) -> dict[str, list[str]]:
     """Each command with ``given`` where it expects a file to read."""
     return {
         "validate": ["validate", given],
-        "build --add": ["build", "--no-docs", "--add", given, "-o", f"{workspace}/dist"],
+        "build --add": ["build", "--no-docs", "--no-site", "--add", given, "-o", f"{workspace}/dist"],
         "import": ["import", given, "--workspace", workspace],
         "import --mapping": ["import", str(TABLE), "--mapping", given, "--workspace", workspace],
         "link": ["link", given, "--workspace", workspace],

@@ -33,7 +33,7 @@ LIBRARY_NOISE = ("INFO:root", "DEBUG:asyncio", "Traceback", "Failed to convert",
 def test_build_quiet_prints_nothing_on_stderr(tmp_path):
     """pyLODE (imported for ontology.html) configures the root logger at DEBUG when imported; the
     program's logging is set up first, so its records and asyncio's never show."""
-    result = kg("build", "-q", "-o", tmp_path / "dist", cwd=tmp_path)
+    result = kg("build", "-q", "--no-site", "-o", tmp_path / "dist", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     assert result.stdout.startswith(f"Built {tmp_path / 'dist'}/:")

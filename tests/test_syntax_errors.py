@@ -110,7 +110,7 @@ def test_kg_validate_prints_the_error_and_exits_2(tmp_path, name):
 def test_kg_build_add_stops_at_the_syntax_error(tmp_path):
     path = write(tmp_path, "bad.nq")
     out = tmp_path / "dist"
-    result = CliRunner().invoke(main, ["build", "-q", "--no-docs", "--add", str(path),
+    result = CliRunner().invoke(main, ["build", "-q", "--no-docs", "--no-site", "--add", str(path),
                                        "-o", str(out)])
     assert result.exit_code == 2, result.output
     assert result.stderr.splitlines()[-3:] == expected(path)

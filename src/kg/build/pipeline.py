@@ -4,7 +4,8 @@ sources (cleaned) -> store (every input file its own named graph, only the chang
 loaded again) -> validate (SHACL by partition above 20k triples, incrementally when only some
 named graphs changed; the SPARQL checks; the quote check) -> summary and question catalog
 (answered on the store while the SHACL partitions run) -> exports (from the store's cache of
-the files' N-Triples) -> graph pages and ontology documentation -> ``dist/``.
+the files' N-Triples) -> graph pages, the static site (a page per resource, read from the
+store) and ontology documentation -> ``dist/``.
 
 The output directory is claimed before any work and its files are replaced only when the
 graph conforms (kg.outputs.replaced_directory); a failed build leaves them as they were. The
@@ -46,6 +47,7 @@ class BuildResult:
     seconds: dict[str, float] = field(default_factory=dict)
     total: float = 0.0  # wall-clock seconds (some steps overlap)
     validation: str = "whole"  # whole, incremental (only what changed) or recorded (nothing changed)
+    site_pages: int = 0  # pages of the static site (site/), 0 when none was written
 
 
 def clean_sources(progress: Progress = _quiet) -> None:
@@ -68,13 +70,14 @@ def source_texts() -> Mapping[str, str]:
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
           add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None,
           store: Path | str | None = None, texts: Mapping[str, str] | None = None,
-          workers: int = 2) -> BuildResult:
+          workers: int = 2, site: bool = True) -> BuildResult:
     """Clean the sources, bring the store up to date, validate, and write ``output``.
 
     ``add``: more RDF files to build with the project's data (another team's county graph);
     ``data``: files to build instead of the project's data and workspace; ``store``: the
     store's directory (default kg.store.project.location(output)); ``texts``: the source
-    texts quotes are checked against (default :func:`source_texts`).
+    texts quotes are checked against (default :func:`source_texts`); ``site``: write the
+    static site (``site/``, kg.pages.site) from the store's generation just validated.
 
     Raises BuildFailed (with the report) when the graph does not conform, KgError for an
     input that cannot be read (file, line and column) or an output kg may not write."""
@@ -150,6 +153,12 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
             mark = time.perf_counter()
             written += _graph_pages(graph, staging, progress)
             seconds["graph pages"] = time.perf_counter() - mark
+            pages = 0
+            if site:
+                mark = time.perf_counter()
+                pages = _write_site(view, staging / "site", progress)
+                written.append(staging / "site")
+                seconds["site"] = time.perf_counter() - mark
         if docs:
             mark = time.perf_counter()
             progress("ontology documentation (pyLODE)")
@@ -169,7 +178,7 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
                  (("nt", ".nt"), ("ttl", ".ttl"), ("jsonld", ".jsonld"), ("trig", ".trig"))}))
     files = sorted(output / p.name for p in written)
     return BuildResult(output, answered["summary"], report, files, location, seconds,
-                       time.perf_counter() - started, how)
+                       time.perf_counter() - started, how, pages)
 
 
 def validate(files: Sequence[Path | str] | None = None, *, lang: str = "en", texts: Mapping[str, str] | None = None,
@@ -224,6 +233,22 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
                        for g in [*changes.removed, *(i.graph for i in changes.changed)])
     return validation.validate_changes(graph, previous, added, removed, texts=texts, progress=progress,
                                        meanwhile=answers and (lambda: answers(graph)))
+
+
+def _write_site(view, directory: Path, progress: Progress) -> int:
+    """``directory`` (inside the build's staging directory): the pages of the store's
+    generation ``view`` (a kg.store.persistent Reader), as `kg serve` reads them. Each process
+    writing pages opens the generation read-only itself rather than sharing the parent's
+    handle across ``fork``."""
+    import pyoxigraph as ox
+
+    from kg.pages.site import write_site
+
+    progress("the static site (a page per resource, the article view, search)")
+    location = str(view.generation / "oxigraph")
+    result = write_site(view.store, directory, progress=progress, reopen=lambda: ox.Store.read_only(location))
+    progress(f"  {result.pages} pages in {result.seconds:.1f} s")
+    return result.pages
 
 
 def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[Path]:

@@ -13,11 +13,13 @@ from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, ou
 @output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
                                          "the build succeeds).")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
+@click.option("--no-site", is_flag=True, help="Skip the static site (site/: a page per resource, the article view).")
 @click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
 @quiet_option
-def build(output: str, no_docs: bool, add: tuple[str, ...], quiet: bool) -> None:
-    """Clean, store, validate and write the graph, its documentation and a summary.
+def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet: bool) -> None:
+    """Clean, store, validate and write the graph, its documentation, a summary and the static
+    site (a page per resource, read from the store).
 
     The graph's store is kept in OUTPUT/store (or $KG_STORE): every later command reads it,
     and the next build loads and validates only what changed."""
@@ -25,7 +27,7 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], quiet: bool) -> None
     from kg.build.pipeline import build as run_build
 
     try:
-        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add)
+        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, site=not no_site)
     except BuildFailed as failed:
         click.echo(failed.report.to_text(), err=True, nl=False)
         click.echo(f"kg: build stopped: {failed}; the files in {output}/ were left unchanged", err=True)
@@ -36,6 +38,9 @@ def build(output: str, no_docs: bool, add: tuple[str, ...], quiet: bool) -> None
                f"({result.total:.1f} s; validation: {result.validation}; store: {result.store}).")
     for path in result.files:
         click.echo(f"  {path}")
+    if result.site_pages:
+        index = (result.output / "site" / "index.html").resolve()
+        click.echo(f"Site: {result.site_pages} pages; open {index.as_uri()}")
 
 
 

@@ -19,8 +19,15 @@ import click
               help="Stop each query after this long (HTTP 503); 0 for no limit.")
 @click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
-def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: float, service_timeout: float) -> None:
-    """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /.
+@click.option("--base", default=None, metavar="URL",
+              help="The URL the site is reached at when it is not the server's own (behind a proxy), "
+                   "e.g. https://example.org/county-kg/; everything is served under its path.")
+def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: float, service_timeout: float,
+          base: str | None) -> None:
+    """Serve the graph read-only: a page for every resource at its IRI's path (HTML, Turtle,
+    N-Triples, JSON-LD or RDF/XML by Accept header or extension), the SPARQL 1.1 Protocol at
+    /query and a query editor at /editor, all from the project's store (its generation held
+    while the server runs).
 
     Each query runs in a process of its own and stops at --timeout; Ctrl-C (or SIGTERM) stops
     the server and every query within a second."""
@@ -30,13 +37,18 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
     from kg.publish.source import StoreDirectory
 
     source = StoreDirectory(store_dir, say=lambda message: click.echo(message, err=True))
-    server = Server(source, host, port, public=public,
+    server = Server(source, host, port, public=public, base=base,
                     settings=Settings(timeout=timeout or None, service_timeout=service_timeout))
     click.echo("opening the store ...", err=True)
     server.open()
 
     def banner() -> None:
-        click.echo(f"county-kg SPARQL endpoint: {server.url}/query  (query editor: {server.url}/)")
+        from kg.pages.publisher import project_sources
+
+        click.echo(f"county-kg site: {server.url}/  (every resource at its IRI's path, e.g. {server.url}/id/place/530681)")
+        for article in project_sources():
+            click.echo(f"article view: {server.url}/{article.path}")
+        click.echo(f"SPARQL endpoint: {server.url}/query  (query editor: {server.url}/editor)")
         click.echo(f"serving {source.describe()}; read-only; Ctrl-C stops it. Try:")
         click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 

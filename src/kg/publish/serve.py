@@ -1,5 +1,6 @@
-"""``kg serve``: the graph over HTTP, read-only: the SPARQL 1.1 Protocol at /query and a query
-editor (YASGUI, served from the package) at /.
+"""``kg serve``: the graph over HTTP, read-only: a page for every resource at its IRI's path
+with content negotiation (kg.publish.resources: the home page at /), the SPARQL 1.1 Protocol at
+/query and a query editor (YASGUI, served from the package) at /editor.
 
 A Starlette application run by uvicorn. It answers through the project's query layer
 (kg.query.engines), so language tags, ``lang()`` and SERVICE deadlines are the same as in
@@ -19,6 +20,7 @@ import ipaddress
 import logging
 import os
 import socket
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -81,6 +83,18 @@ def check_port_free(host: str, port: int) -> None:
                           f"(is another server running? choose another port with --port)") from None
 
 
+def check_base(base: str | None) -> str | None:
+    """``--base``: an absolute http(s) URL without query or fragment (None: not given)."""
+    if base is None:
+        return None
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise KgError(f"--base {base!r}: give an absolute http or https URL such as https://example.org/county-kg/")
+    return base if base.endswith("/") else base + "/"
+
+
 def url_of(host: str, port: int) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
@@ -109,10 +123,13 @@ class Queries:
         self.running.clear()
 
 
-def create_app(source: DataSource, settings: Settings | None = None, routes: Sequence = ()):
-    """The Starlette application: /query (SPARQL 1.1 Protocol, GET and POST), / (the query
+def create_app(source: DataSource, settings: Settings | None = None, routes: Sequence = (), *,
+               pages: bool = True, base: str | None = None):
+    """The Starlette application: /query (SPARQL 1.1 Protocol, GET and POST), /editor (the query
     editor), /static (its assets), /update and /store refused; ``routes`` are added after
-    these (pages for resources)."""
+    these, then (``pages``) the pages of the graph's resources (kg.publish.resources), which
+    answer every other path. ``base``: the URL the server is reached at when it is not its
+    own (behind a proxy); everything is served under its path."""
     from contextlib import asynccontextmanager
 
     from starlette.applications import Starlette
@@ -214,17 +231,49 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
         finally:
             queries.stop_all()
 
-    app = Starlette(routes=[
-        Route("/", editor, methods=["GET"]),
+    endpoint_routes = [
+        Route("/editor", editor, methods=["GET"]),
         Route("/query", query, methods=["GET", "POST"]),
         Route("/sparql", query, methods=["GET", "POST"]),
         Route("/update", read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
         Route("/store", read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=str(package / "static")), name="static"),
         *routes,
-    ], lifespan=lifespan)
+    ]
+    site = _Site(source)
+    if pages:
+        from kg.publish.resources import routes as page_routes
+
+        endpoint_routes += page_routes(site.pages)
+    prefix = _mount_path(base)
+    app = Starlette(routes=[Mount(prefix, routes=endpoint_routes)] if prefix else endpoint_routes, lifespan=lifespan)
     app.state.queries = queries
+    app.state.site = site
     return app
+
+
+def _mount_path(base: str | None) -> str:
+    from kg.publish.resources import mount_path
+
+    return mount_path(base)
+
+
+class _Site:
+    """The pages of the served graph (kg.pages.publisher.Pages), made on first use from the
+    source's page store, in the server process."""
+
+    def __init__(self, source: DataSource):
+        self.source = source
+        self._pages = None
+        self._lock = threading.Lock()
+
+    def pages(self):
+        with self._lock:
+            if self._pages is None:
+                from kg.pages.publisher import Pages
+
+                self._pages = Pages(self.source.page_store(), static=False, editor=True)
+            return self._pages
 
 
 class ServerStopping(Exception):
@@ -268,14 +317,16 @@ class Server:
     """`kg serve`: the application on ``host``:``port`` until Ctrl-C or SIGTERM."""
 
     def __init__(self, source: DataSource, host: str = DEFAULT_BIND, port: int = DEFAULT_PORT, *,
-                 public: bool = False, settings: Settings | None = None):
+                 public: bool = False, settings: Settings | None = None, base: str | None = None):
         check_bind(host, public)
         self.source, self.host, self.port = source, host, port
         self.settings = settings or Settings()
+        self.base = check_base(base)
 
     @property
     def url(self) -> str:
-        return url_of(self.host, self.port)
+        """Where the server is reached: ``base`` when given, else its own address."""
+        return self.base.rstrip("/") if self.base else url_of(self.host, self.port) + _mount_path(self.base)
 
     def open(self) -> None:
         """Check the port, then make the data ready (the slow part)."""
@@ -291,7 +342,13 @@ class Server:
         import uvicorn
 
         _quiet_server_log()
-        app = create_app(self.source, self.settings)
+        app = create_app(self.source, self.settings, base=self.base)
+        # The pages' index of the graph (its documents, types and labels), read before the
+        # first request rather than during it, and kept out of the collector's way as the
+        # store is (see open).
+        app.state.site.pages().reader.index()
+        gc.collect()
+        gc.freeze()
         config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
                                 access_log=False, lifespan="on", timeout_graceful_shutdown=0.5, server_header=False)
         queries: Queries = app.state.queries

@@ -7,7 +7,10 @@ A source is opened in the server process; each query then runs in a process of i
 up to date when it is opened, then one generation held for the server's whole life (a writer
 publishing the next one, `kg import` say, does not change what the server answers, nor can
 remove the generation it reads), each query process opening that generation read-only for
-itself (a store handle, with its files and threads, is never carried across a fork).
+itself (a store handle, with its files and threads, is never used across a fork). The pages
+(kg.publish.resources) read the same generation through one read-only handle of the server
+process (:meth:`DataSource.page_store`); a query process inherits it with its descriptors
+closed (kg.publish.isolate) and never touches it.
 :class:`GivenStore` serves a store made in code.
 """
 
@@ -35,6 +38,10 @@ class DataSource(Protocol):
     def query_store(self) -> ox.Store:
         """The store a query reads (called in the query's own process)."""
 
+    def page_store(self) -> ox.Store:
+        """The store the pages read, in the server process (kg.publish.resources): opened once
+        and kept while the server runs."""
+
 
 class StoreDirectory:
     """The project's store in ``location`` (default: kg.store.project.location), read-only.
@@ -49,6 +56,7 @@ class StoreDirectory:
         self.say = say or (lambda message: None)
         self._held = ExitStack()
         self._view = None
+        self._pages: ox.Store | None = None
 
     def open(self) -> None:
         from kg.store.persistent import GraphStore
@@ -65,6 +73,7 @@ class StoreDirectory:
         gc.collect()
 
     def close(self) -> None:
+        self._pages = None
         self._held.close()
         self._view = None
 
@@ -86,6 +95,13 @@ class StoreDirectory:
         except OSError as exc:
             raise KgError(f"{location}: cannot open the store: {exc}") from None
 
+    def page_store(self) -> ox.Store:
+        # One handle for every page, in the server process. A query process forked later
+        # inherits it unused and opens its own (query_store).
+        if self._pages is None:
+            self._pages = self.query_store()
+        return self._pages
+
 
 class GivenStore:
     """A store already made (by the caller, in this process): for a server of a graph built
@@ -101,4 +117,7 @@ class GivenStore:
         return self._description
 
     def query_store(self) -> ox.Store:
+        return self._store
+
+    def page_store(self) -> ox.Store:
         return self._store

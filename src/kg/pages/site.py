@@ -1,0 +1,224 @@
+"""The static site: every page of kg.pages.publisher written as files (``kg build`` writes it
+to ``dist/site/``), usable from ``file://`` and from any static host.
+
+Layout (every link relative):
+
+- ``index.html`` (home), ``classes.html`` and ``classes/<class>.html``, ``catalog.html``,
+  ``search.html`` with ``search-index.js``, ``article/<source>.html``, ``404.html``;
+- a document's page at its IRI's path: ``id/place/530681.html``, with its data beside it,
+  ``id/place/530681.ttl`` and ``id/place/530681.jsonld``; ``ontology.html`` for the ontology;
+- ``assets/``: the stylesheet and scripts, and vis-network (from the copy pyvis ships).
+
+The site is written into a directory the caller claimed (kg.outputs: ``kg build`` writes it
+inside its staging directory, so a failed build leaves the previous site untouched); this
+module only ever creates files there. A quote that cannot be anchored in its text fails the
+writing (kg.pages.article.AnchorError).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.pages.describe import description
+from kg.pages.iris import file_path, path_of
+from kg.pages.publisher import ArticleSource, Pages
+from kg.pages.render import ASSETS
+
+#: Documents read together (kg.pages.reader.Reader.documents).
+BATCH = 200
+#: Processes writing the documents' pages (one per core, at most two: the machine's other work
+#: and the disk limit what more would gain).
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+#: The data files written beside each page.
+DATA_FORMATS = ("ttl", "jsonld")
+
+
+@dataclass
+class SiteResult:
+    """What was written: the directory, its files, pages by class and the seconds taken."""
+
+    directory: Path
+    files: list[Path] = field(default_factory=list)
+    pages: int = 0
+    by_class: Counter = field(default_factory=Counter)
+    seconds: float = 0.0
+
+
+def vis_network_assets() -> dict[str, str]:
+    """vis-network's script and stylesheet, from pyvis's copy (kg.explore.viz)."""
+    from kg.explore.viz import vis_assets
+
+    script, style = vis_assets()
+    return {"vis-network.min.js": script, "vis-network.css": style}
+
+
+def asset_text(name: str) -> str:
+    """An asset of the site: one of kg/pages/static, or vis-network's."""
+    if name in ASSETS:
+        return (files("kg.pages") / "static" / name).read_text(encoding="utf-8")
+    vis = vis_network_assets()
+    if name in vis:
+        return vis[name]
+    raise KeyError(name)
+
+
+def asset_names() -> list[str]:
+    return [*ASSETS, "vis-network.min.js", "vis-network.css"]
+
+
+def write_site(store: ox.Store, directory: Path | str, *, sources: list[ArticleSource] | None = None,
+               progress: Callable[[str], None] = lambda _m: None, workers: int | None = None,
+               reopen: Callable[[], ox.Store] | None = None) -> SiteResult:
+    """Write the static site of ``store`` into ``directory`` (made if absent; the caller
+    claimed it). Returns what was written. The documents' pages are written by ``workers``
+    processes (default :data:`WORKERS`), each forked with the store and taking every other
+    batch; the files do not depend on who wrote them. ``reopen``: a forked process's own
+    handle on the same data (an on-disk store is opened again rather than shared across
+    ``fork``); without it a worker reads ``store`` as inherited (an in-memory store)."""
+    started = time.perf_counter()
+    directory = Path(directory)
+    pages = Pages(store, static=True, sources=sources)
+    result = SiteResult(directory)
+
+    def write(relative: str, content: str | bytes) -> None:
+        target = directory / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        target.write_bytes(content)
+        result.files.append(target)
+
+    documents = pages.documents()
+    progress(f"  {len(documents)} resource pages")
+    pages.reader.index()  # read once, before the workers are forked: they all share it
+    batches = [documents[start:start + BATCH] for start in range(0, len(documents), BATCH)]
+    parent = os.getpid()
+
+    def work(share: list[list[str]]) -> dict:
+        forked = reopen is not None and os.getpid() != parent
+        return _write_documents(pages, directory, share, reopen if forked else None)
+
+    with Workers(work, batches, workers if workers is not None else WORKERS) as running:
+        # the site's own pages, while the workers write the documents'
+        for name in asset_names():
+            write(f"assets/{name}", asset_text(name))
+        write("search-index.js", pages.search_index())
+        for path in pages.site_pages():
+            write(f"{path or 'index'}.html", pages.page_at(path))
+            result.pages += 1
+        write("404.html", pages.not_found("404", ""))
+        for part in running.results():
+            result.pages += part["pages"]
+            result.by_class.update(part["by_class"])
+            result.files += [directory / rel for rel in part["files"]]
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _write_documents(pages: Pages, directory: Path, batches: list[list[str]],
+                     reopen: Callable[[], ox.Store] | None = None) -> dict:
+    """Each document of ``batches``: its page and its data files. Returns what was written."""
+    index = pages.reader.index()
+    if reopen is not None:  # in a forked process: its own handle
+        pages.store = pages.reader.store = reopen()
+    written = {"pages": 0, "by_class": {}, "files": []}
+    made: set[Path] = set()
+    for batch in batches:
+        for data in pages.reader.documents(batch):
+            target = file_path(path_of(data.iri))
+            files = {f"{target}.html": pages.render_document(data).encode("utf-8")}
+            for fmt in DATA_FORMATS:
+                files[f"{target}.{fmt}"] = description(data, fmt)
+            for relative, content in files.items():
+                path = directory / relative
+                if path.parent not in made:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(path.parent)
+                path.write_bytes(content)
+                written["files"].append(relative)
+            written["pages"] += 1
+            types = index.types.get(data.resources[0], [])
+            key = types[0] if types else ""
+            written["by_class"][key] = written["by_class"].get(key, 0) + 1
+    return written
+
+
+class Workers:
+    """``work(share)`` for ``workers`` shares of ``batches`` (every n-th batch), each in a
+    process forked on entry, while the caller does its own work; :meth:`results` waits for
+    them (in share order). A failure in any is raised there as a KgError with its message;
+    leaving the block early (an error, Ctrl-C) stops them all. With one worker, or without
+    ``os.fork``, the work runs in :meth:`results` itself."""
+
+    def __init__(self, work, batches: list, workers: int):
+        self.work, self.batches = work, batches
+        self.workers = workers if hasattr(os, "fork") and len(batches) > 1 else 1
+        self.children: list[tuple[int, int]] = []
+
+    def __enter__(self) -> Workers:
+        if self.workers > 1:
+            for share in range(self.workers):
+                self._fork(share)
+        return self
+
+    def _fork(self, share: int) -> None:
+        from kg.errors import KgError
+
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: work, report, and leave without the parent's clean-up
+            status = 0
+            try:
+                os.close(read)
+                message = json.dumps({"ok": self.work(self.batches[share::self.workers])})
+            except BaseException as exc:  # noqa: BLE001 - reported to the parent
+                message = json.dumps({"error": str(exc) if isinstance(exc, KgError) else f"{type(exc).__name__}: {exc}"})
+                status = 1
+            try:
+                with os.fdopen(write, "w", encoding="utf-8") as out:
+                    out.write(message)
+            finally:
+                os._exit(status)
+        os.close(write)
+        self.children.append((pid, read))
+
+    def results(self) -> list[dict]:
+        from kg.errors import KgError
+
+        if self.workers <= 1:
+            return [self.work(self.batches)]
+        found = []
+        while self.children:
+            pid, read = self.children[0]
+            with os.fdopen(read, "r", encoding="utf-8") as answer:
+                text = answer.read()
+            os.waitpid(pid, 0)
+            self.children.pop(0)
+            reply = json.loads(text) if text else {"error": "a process writing the site ended without an answer"}
+            if "error" in reply:
+                raise KgError(reply["error"])
+            found.append(reply["ok"])
+        return found
+
+    def __exit__(self, *exc) -> None:
+        for pid, read in self.children:  # still running: stopped (Ctrl-C, or something failed)
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            try:
+                os.close(read)
+            except OSError:
+                pass
+        self.children = []
