@@ -38,9 +38,7 @@ import hashlib
 import io
 import re
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -53,6 +51,7 @@ from kg.errors import KgError
 from kg.link.gazetteer import short_name, to_simplified
 from kg.link.resolve import code_forms
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
+from kg.query.readers import Origin
 from kg.store.load import Loaded, default_workspace, load
 
 SSSOM = Namespace("https://w3id.org/sssom/")
@@ -182,27 +181,15 @@ def _level_of_code(code: str) -> str | None:
 
 
 def fetch_endpoint(url: str, timeout: float = 60) -> Graph:
-    """The labels, types, codes and parents of a SPARQL endpoint's entities (CONSTRUCT)."""
-    predicates = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *CODE_PROPERTIES, *PARENT_PROPERTIES, RDF.type))
-    query = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . "
-             f"FILTER (?p IN ({predicates.replace('> <', '>, <')}) || "
-             "(isLiteral(?o) && REGEX(STR(?o), \"^[0-9]{2,12}$\"))) }")
-    request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": "application/n-triples",
-                                              "Content-Type": "application/x-www-form-urlencoded"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        raise KgError(f"{url}: the endpoint refused the query: HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise KgError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from None
-    graph = Graph()
-    try:
-        graph.parse(data=body, format="nt")
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the endpoint's answer being unusable
-        raise KgError(f"{url}: the endpoint's answer is not N-Triples: {exc}") from None
-    return graph
+    """The labels, types, codes and parents of a SPARQL endpoint's entities (one CONSTRUCT,
+    through kg.query.remote: its one-line errors). No credentials are sent: those in the
+    environment are for the endpoint holding our own graph (``--endpoint``), not for OTHER."""
+    from kg.query.remote import Endpoint
+
+    predicates = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *CODE_PROPERTIES, *PARENT_PROPERTIES, RDF.type))
+    where = f"?s ?p ?o . FILTER (?p IN ({predicates}) || (isLiteral(?o) && REGEX(STR(?o), \"^[0-9]{{2,12}}$\")))"
+    with Endpoint(url, timeout=timeout, credentials=False) as endpoint:
+        return endpoint.triples(where)
 
 
 def read_other(other: str, fmt: str | None = None) -> Graph:
@@ -248,6 +235,23 @@ def entities_of(graph: Graph) -> list[Entity]:
 
 _LEVEL_CLASSES = {CKG.Province: "province", CKG.PrefectureLevelDivision: "prefecture",
                   CKG.CountyLevelDivision: "county", CKG.TownshipLevelDivision: "township"}
+
+
+#: What linking needs of our graph (:func:`our_entities`): the triples ?s ?p ?o this WHERE
+#: clause binds, asked of the local files or of the endpoint holding it (kg.query.readers).
+OURS_WHERE = f"""
+  VALUES ?class {{ {" ".join(f"<{c}>" for c in (CKG.Province, CKG.PrefectureLevelDivision, CKG.CountyLevelDivision,
+                                              CKG.TownshipLevelDivision, ORG.Organization))} }}
+  ?s a ?class ; ?p ?o .
+  FILTER (?p IN ({", ".join(f"<{p}>" for p in (RDF.type, RDFS.label, SKOS.altLabel, CKG.parentDivision,
+                                                CKG.divisionCode, DCTERMS.isReplacedBy))}))
+"""
+
+
+def our_graph(origin: Origin | None = None) -> Graph:
+    """Our places and organizations as :func:`our_entities` reads them, from ``origin``
+    (default: the project's files without the workspace's link sets and imports)."""
+    return (origin or Origin(loaded=load(workspace=False))).triples(OURS_WHERE)
 
 
 def our_entities(graph: Graph) -> list[Ours]:
@@ -482,10 +486,12 @@ def link_slug(other: str, name: str | None = None) -> str:
 
 def link_dataset(other: str, *, name: str | None = None, workspace: Path | None = None,
                  thresholds: Thresholds | None = None, review: Path | None = None, fmt: str | None = None,
-                 loaded: Loaded | None = None, today: date | None = None, force: bool = False) -> LinkResult:
-    """Link ``other`` (a file or an endpoint URL) to the project's places and organizations;
-    write the link set and the review file into the workspace (both claimed before any work:
-    kg.outputs; ``force`` replaces files kg cannot tell it wrote)."""
+                 loaded: Loaded | None = None, origin: Origin | None = None, today: date | None = None,
+                 force: bool = False) -> LinkResult:
+    """Link ``other`` (a file or an endpoint URL) to our places and organizations: those of
+    ``origin`` (kg.query.readers: an endpoint holding our graph), else of ``loaded``, else of the
+    project's files; write the link set and the review file into the workspace (both claimed
+    before any work: kg.outputs; ``force`` replaces files kg cannot tell it wrote)."""
     slug = link_slug(other, name)
     links_dir = claim_workspace(Path(workspace) if workspace else default_workspace(), "links",
                                 [",".join(REVIEW_HEADER)])
@@ -497,8 +503,9 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     entities = entities_of(theirs)
     if not entities:
         raise KgError(f"{other}: no labelled entities to link (looked for rdfs:label, skos:prefLabel, schema:name ...)")
-    loaded = loaded or load(workspace=False)
-    linker = Linker(our_entities(loaded.union()), thresholds)
+    if origin is None and loaded is not None:
+        origin = Origin(loaded=loaded)
+    linker = Linker(our_entities(our_graph(origin)), thresholds)
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()
     graph = link_graph(links, slug, other, today)
