@@ -48,6 +48,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
+from kg.labels import LANGUAGES
 from kg.link.gazetteer import short_name, to_simplified
 from kg.link.resolve import code_forms
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
@@ -200,21 +201,43 @@ def read_other(other: str, fmt: str | None = None) -> Graph:
     return parse_into(Graph(), Path(other), fmt=fmt)
 
 
+def labels_in_order(graph: Graph, subject, properties) -> list[str]:
+    """The subject's labels (literals of ``properties``, stripped, empty ones left out) in an
+    order that does not depend on the order the graph yields them (a file's or a server's):
+    by property as listed, then language (the project's, kg.labels.LANGUAGES, first; then
+    untagged; then others), then text. Which label a link set names comes first from here."""
+    def key(item):
+        index, label = item
+        tag = label.language or ""
+        rank = LANGUAGES.index(tag) if tag in LANGUAGES else len(LANGUAGES) + (tag != "")
+        return index, rank, tag, str(label)
+
+    found = [(index, label) for index, predicate in enumerate(properties) for label in graph.objects(subject, predicate)
+             if isinstance(label, Literal) and str(label).strip()]
+    return [str(label).strip() for _index, label in sorted(found, key=key)]
+
+
 def entities_of(graph: Graph) -> list[Entity]:
     entities: dict[URIRef, Entity] = {}
     for predicate in LABEL_PROPERTIES:
-        for subject, label in graph.subject_objects(predicate):
-            if isinstance(subject, URIRef) and isinstance(label, Literal) and str(label).strip():
-                entities.setdefault(subject, Entity(subject)).labels.append(str(label).strip())
+        for subject in graph.subjects(predicate):
+            if isinstance(subject, URIRef) and subject not in entities:
+                labels = labels_in_order(graph, subject, LABEL_PROPERTIES)
+                if labels:
+                    entities[subject] = Entity(subject, labels)
     for entity in entities.values():
+        parents = []
         for predicate, value in graph.predicate_objects(entity.iri):
             local = re.split(r"[#/]", str(predicate))[-1].lower()
             if isinstance(value, Literal) and (predicate in CODE_PROPERTIES or "code" in local or local == "p442"):
                 text = str(value).strip()
                 if _CODE.match(text) and len(text) in (2, 4, 6, 9, 12):
                     entity.codes.append(text)
-            if predicate in PARENT_PROPERTIES and entity.parent is None:
-                entity.parent = value if isinstance(value, URIRef) else str(value)
+            if predicate in PARENT_PROPERTIES:
+                parents.append((PARENT_PROPERTIES.index(predicate), not isinstance(value, URIRef), str(value), value))
+        if parents:  # the first by property order, then IRIs before names: not the order the graph gave
+            value = min(parents)[3]
+            entity.parent = value if isinstance(value, URIRef) else str(value)
         types = " ".join(re.split(r"[#/]", str(t))[-1] for t in graph.objects(entity.iri, RDF.type))
         kind = _kind_from_words(types) if types else None
         if kind is None and entity.codes:
@@ -255,21 +278,26 @@ def our_graph(origin: Origin | None = None) -> Graph:
 
 
 def our_entities(graph: Graph) -> list[Ours]:
-    parents: dict[URIRef, URIRef] = {s: o for s, o in graph.subject_objects(CKG.parentDivision)}
+    """Our places (by level) and organizations in ``graph`` (as :data:`OURS_WHERE` reads them),
+    each in IRI order and with its labels in :func:`labels_in_order`: the same list whatever
+    order the graph was read in (local files or an endpoint's answer)."""
+    parents: dict[URIRef, URIRef] = {}
+    for place, parent in sorted(graph.subject_objects(CKG.parentDivision), reverse=True):
+        parents[place] = parent  # the smallest IRI when a place has two
     found = []
     for cls, level in _LEVEL_CLASSES.items():
-        for place in graph.subjects(RDF.type, cls):
-            labels = [str(l) for p in (RDFS.label, SKOS.altLabel) for l in graph.objects(place, p)]
+        for place in sorted(graph.subjects(RDF.type, cls)):
+            labels = labels_in_order(graph, place, (RDFS.label, SKOS.altLabel))
             ancestors = []
             node = parents.get(place)
             while node is not None and node not in ancestors:
                 ancestors.append(node)
                 node = parents.get(node)
-            code = graph.value(place, CKG.divisionCode)
+            code = min(graph.objects(place, CKG.divisionCode), default=None)
             found.append(Ours(place, level, labels, str(code) if code else None, frozenset(ancestors),
-                              graph.value(place, DCTERMS.isReplacedBy)))
-    for organization in set(graph.subjects(RDF.type, ORG.Organization)):
-        labels = [str(l) for l in graph.objects(organization, RDFS.label)]
+                              min(graph.objects(place, DCTERMS.isReplacedBy), default=None)))
+    for organization in sorted(set(graph.subjects(RDF.type, ORG.Organization))):
+        labels = labels_in_order(graph, organization, (RDFS.label,))
         found.append(Ours(organization, "organization", labels))
     return found
 

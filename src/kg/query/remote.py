@@ -154,7 +154,8 @@ class Endpoint:
         return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def _unexpected(self, response, media: str, wanted: str) -> KgError:
-        if media in ("text/html", "application/xhtml+xml") or response.content.lstrip()[:1] == b"<":
+        if media in ("text/html", "application/xhtml+xml") or re.match(rb"\s*<(!doctype\s+html|html)\b",
+                                                                       response.content[:200], re.IGNORECASE):
             title = re.search(rb"(?is)<title[^>]*>(.*?)</title>", response.content)
             shown = " ".join(title.group(1).decode("utf-8", "replace").split()) if title else http.server_message(response)
             return KgError(f"{self.url} answered with an HTML page, not {wanted} (is it the query URL?)"
