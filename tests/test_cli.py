@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from kg import __version__
 from kg.cli import main
@@ -44,6 +45,25 @@ def test_validate_project_conforms(run):
     result = run("validate")
     assert result.exit_code == 0, result.output
     assert "Conforms" in result.output
+
+
+def test_warnings_exit_0_and_the_reports_say_conforms_as_shacl_does(run):
+    """The project has warnings and no violation: exit code 0 and the human summary says it
+    conforms (no violation); the Turtle and JSON reports say sh:conforms false, as SHACL
+    defines it (any result, a warning too) and as Jena SHACL writes it."""
+    text = run("validate")
+    assert text.exit_code == 0
+    warnings = int(re.search(r"Conforms: 0 violation\(s\), (\d+) warning\(s\)\.", text.output).group(1))
+    assert warnings > 0
+    as_json = run("validate", "--format", "json")
+    assert as_json.exit_code == 0
+    report = json.loads(as_json.output)
+    assert (report["conforms"], report["violations"], report["warnings"]) == (False, 0, warnings)
+    as_turtle = run("validate", "--format", "turtle")
+    assert as_turtle.exit_code == 0
+    graph = Graph().parse(data=as_turtle.output, format="turtle")
+    assert set(graph.objects(None, SH.conforms)) == {Literal(False, datatype=XSD.boolean)}
+    assert len(set(graph.subjects(RDF.type, SH.ValidationResult))) == warnings
 
 
 def test_validate_malformed_turtle_names_file_and_line(run):

@@ -1,6 +1,6 @@
 """``kg build`` for large graphs: load, validate by partition while the checks, summary and
 catalog run on the store and a second process writes the exports; ``output`` is replaced
-only when the graph conforms.
+only when the graph has no violation (warnings are reported, not refused).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ class FastBuild:
 
 def build(output: Path | str = "dist", data: Sequence[Path | str] | None = None, **options) -> FastBuild:
     """``kg build`` for large graphs into ``output``, claimed before any work and replaced
-    only when the graph conforms (kg.outputs.replaced_directory); ``options`` as for
+    only when the graph has no violation (kg.outputs.replaced_directory); ``options`` as for
     :func:`write`. Raises kg.build.BuildFailed with the report when the graph has violations."""
     from kg import outputs
 
@@ -53,7 +53,7 @@ def write(staging: Path, data: Sequence[Path | str] | None = None, *,
           progress: Progress = _quiet, workers: int = 2, texts: dict[str, str] | None = None,
           naming: Callable[[Path], str] | None = None, background: bool = True,
           extras: Callable[[Path], list[Path]] | None = None) -> FastBuild:
-    """Load, validate, then (only if the graph conforms) exports, summary, validation report
+    """Load, validate, then (only if the graph has no violation) exports, summary, validation report
     and catalog answers into the directory ``staging``, which the caller claimed (and drops
     if this raises). Raises kg.build.BuildFailed with the report when the graph has violations.
 
@@ -120,9 +120,9 @@ def write(staging: Path, data: Sequence[Path | str] | None = None, *,
         graph.seconds["shacl"] = shacl.seconds
         report = build_report(graph, shacl, extra=extra)
         seconds["validate"] = time.perf_counter() - step  # (with summary and catalog)
-        if not report.conforms:
+        if report.violations:  # warnings are reported, not refused
             raise BuildFailed(report)
-        progress(f"  conforms ({len(report.warnings)} warning(s))")
+        progress(f"  no violations ({len(report.warnings)} warning(s))")
         (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
         if exporter is None:
             step = time.perf_counter()

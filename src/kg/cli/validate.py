@@ -21,13 +21,15 @@ def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
     refused: name the files in it (kg validate mydata/*.ttl). A syntax error is reported as
     FILE:LINE:COLUMN with the line and a caret.
 
-    Exit status: 0 conforms, 1 violations, 2 error.
+    Exit status: 0 no violation (warnings are reported, and allowed), 1 violations, 2 error.
+    The Turtle and JSON reports say conforms as SHACL defines it: false as soon as there is
+    any result, a warning too.
     """
     from kg.validate.report import validate_files
 
     report = validate_files(list(files) or None, lang=lang)
     click.echo(report.render(fmt), nl=False)
-    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+    sys.exit(EXIT_VIOLATIONS if report.violations else 0)
 
 
 

@@ -4,7 +4,7 @@ parent validates.
 
 pyoxigraph holds the GIL while it parses, loads, queries and serializes, so threads do not
 run these steps side by side; a forked process does. The child starts before the parent
-loads its store, so it shares only the dump; its results are used only if the graph conforms
+loads its store, so it shares only the dump; its results are used only if the graph has no violation
 (the build writes into a staging directory that is dropped otherwise).
 """
 

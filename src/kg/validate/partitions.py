@@ -19,7 +19,7 @@ per catalog query. This module does the same steps on one in-memory pyoxigraph S
   the store by one SPARQL CONSTRUCT;
 - :func:`answer_catalog`, :func:`write_exports`, :func:`summarize`: the catalog on the store,
   exports with pyoxigraph's serializers, the build summary by SPARQL;
-- :func:`build`: all of it into a directory, replaced only when the graph conforms.
+- :func:`build`: all of it into a directory, replaced only when the graph has no violation.
 
 Partitions are exact, not an approximation: :func:`locality` reads the shapes and states which
 triples a focus node's results can depend on (its own triples, the triples pointing at it
@@ -207,12 +207,19 @@ def neighbourhood_query(focus: Iterable[str], inverse: Iterable[str], blank: boo
 
 @dataclass
 class ShaclResult:
+    """SHACL on a whole store: ``conforms`` as SHACL defines it (no result of any severity)."""
+
     conforms: bool
     rows: list[shacl_engines.Row]
     report: Graph
     partitions: int
     seconds: float
     focus_nodes: int = 0
+
+    @property
+    def violations(self) -> list[shacl_engines.Row]:
+        """The rows of severity sh:Violation."""
+        return [row for row in self.rows if row[3] == SH.Violation]
 
 
 _CODE = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?![0-9])")
@@ -470,7 +477,7 @@ class PendingShacl:
         finally:
             self.pool.shutdown(cancel_futures=True)
         rows = [row for chunk in found for row in chunk]
-        return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, _rows_report(self.graph.shapes, rows),
+        return ShaclResult(not rows, rows, _rows_report(self.graph.shapes, rows),
                            len(self.parts), time.perf_counter() - self.started,
                            sum(len(p.focus or []) for p in self.parts))
 
@@ -531,6 +538,6 @@ def _rows_report(shapes: Graph, rows: list[shacl_engines.Row]) -> Graph:
                 prefix, _sep, local = path.partition(":")
                 iri = URIRef(str(PREFIXES[prefix]) + local) if prefix in PREFIXES else URIRef(path)
                 graph.add((result, SH.resultPath, iri))
-    graph.set((node, SH.conforms, Literal(not any(r[3] == SH.Violation for r in rows))))
+    shacl_engines.set_conforms(graph)
     return graph
 

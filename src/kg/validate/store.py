@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
@@ -21,6 +21,7 @@ from kg.store.fast import SUBCLASS, FastGraph, Progress, _format, _quiet
 from kg.store.load import language_tag
 from kg.store.oxigraph import load_file
 from kg.store import ntriples
+from kg.validate import engines as shacl_engines
 from kg.validate import lexical
 from kg.store.syntax import oxigraph_input
 from kg.validate.partitions import (
@@ -225,8 +226,7 @@ def build_report(graph: FastGraph, shacl: ShaclResult, *, checks: bool = True, q
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else _compact(shacl_graph, source),
             files=where.get(str(focus), []),
         ))
-    if any(r.severity == "Violation" for r in results):
-        shacl_graph.set((report_node, SH.conforms, Literal(False)))
+    shacl_engines.set_conforms(shacl_graph)
     return ValidationReport(results, shacl_graph)
 
 
@@ -345,7 +345,7 @@ def validate_import(validated: Validated, path: Path | str, *, checks: bool = Tr
         fresh = validate_focus(graph, sorted(focus), local=local)
         kept = [r for r in validated.shacl.rows if not (isinstance(r[0], URIRef) and str(r[0]) in focus)]
         rows = kept + fresh.rows
-        shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows,
+        shacl = ShaclResult(not rows, rows,
                             _rows_report(graph.shapes, rows), 1, fresh.seconds, len(focus))
         full = False
     shacl_seconds = time.perf_counter() - shacl_started
