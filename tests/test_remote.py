@@ -120,6 +120,8 @@ class Misbehaving(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(SELECT[:40])
             self.close_connection = True
+        elif route == "/maxrows":  # as Virtuoso marks a SELECT answer cut at ResultSetMaxRows
+            self._send(200, SELECT, "application/sparql-results+json", {"X-SPARQL-MaxRows": "1"})
         elif route == "/notacceptable":
             self._send(406, b"only text/turtle here", "text/plain")
         elif route == "/csv":
@@ -246,6 +248,12 @@ def test_an_answer_cut_off(server, route):
     _httpd, url = server
     line = one_line_error(ask(url + route))
     assert "broke off its answer" in line or "incomplete or malformed SPARQL results JSON" in line
+
+
+def test_an_answer_the_server_cut_at_its_row_limit(server):
+    _httpd, url = server
+    line = one_line_error(ask(url + "/maxrows"))
+    assert "cut its answer short at its own result limit (1 rows; Virtuoso: ResultSetMaxRows" in line
 
 
 def test_a_format_the_server_cannot_give(server):

@@ -172,4 +172,5 @@ def test_analyze_viz_and_link_read_the_graph_on_virtuoso(server, pushed, tmp_pat
         result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / where), *extra])
         assert result.exit_code == 0, result.output
     for name in ("other.ttl", "other.review.csv"):
-        assert (tmp_path / "virtuoso" / "links" / name).read_bytes() == (tmp_path / "local" / "links" / name).read_bytes()
+        local, there = (tmp_path / where / "links" / name for where in ("local", "virtuoso"))
+        assert there.read_bytes() == local.read_bytes()

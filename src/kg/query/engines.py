@@ -150,11 +150,6 @@ class Engines:
                 relay.close()
             raise
 
-    def select(self, text: str) -> Results:
-        """A SELECT or ASK query's whole answer on the Oxigraph store (the interface of
-        kg.query.readers, which an endpoint answers too)."""
-        return self.run(text, {}, "oxigraph")
-
     def triples(self, where: str) -> Graph:
         """The triples ``?s ?p ?o`` that ``where`` binds on the Oxigraph store, as an rdflib
         graph (the interface of kg.query.readers, which an endpoint answers too). Literals as

@@ -3,12 +3,12 @@
 :class:`Origin`, asking the same query text of either, so a graph in a provincial Virtuoso or
 Fuseki gives the same analysis, pictures and links as the same graph in local files.
 
-A :class:`Reader` answers ``select(text)`` (SELECT or ASK -> kg.store.results.Results) and
-``triples(where)`` (the triples ``?s ?p ?o`` a WHERE clause binds -> an rdflib Graph, asked as
-``CONSTRUCT { ?s ?p ?o } WHERE { ... }``, kg.store.sparqltext.triples_query): :class:`kg.query.engines.Engines` for the local
-files, :class:`kg.query.remote.Endpoint` for an endpoint, which also makes sure no triple was
-left out by a server's result limit (Virtuoso cuts a CONSTRUCT answer at its ResultSetMaxRows
-without saying so).
+A :class:`Reader` answers ``triples(where)``: the triples ``?s ?p ?o`` a WHERE clause binds,
+as an rdflib Graph, asked as ``CONSTRUCT { ?s ?p ?o } WHERE { ... }``
+(kg.store.sparqltext.triples_query). :class:`kg.query.engines.Engines` answers for the local
+files, :class:`kg.query.remote.Endpoint` for an endpoint, and also makes sure no triple was
+left out by the server's result limit (Virtuoso cuts a CONSTRUCT answer at its
+ResultSetMaxRows without saying so).
 """
 
 from __future__ import annotations
@@ -22,16 +22,13 @@ from rdflib import Graph
 
 from kg import http
 from kg.errors import KgError
-from kg.store.results import Results
 
 #: Seconds to wait for an endpoint (connecting, and each read) unless told otherwise.
 DEFAULT_TIMEOUT = 60.0
 
 
 class Reader(Protocol):
-    """What answers a reading command's queries."""
-
-    def select(self, text: str) -> Results: ...
+    """What answers a reading command's query."""
 
     def triples(self, where: str) -> Graph: ...
 
@@ -61,10 +58,6 @@ class Origin:
         else:
             http.check_url(self.endpoint)
 
-    @property
-    def remote(self) -> bool:
-        return self.endpoint is not None
-
     @contextmanager
     def open(self) -> Iterator[Reader]:
         """A :class:`Reader` for this origin, closed on leaving."""
@@ -84,8 +77,3 @@ class Origin:
         """The triples ``?s ?p ?o`` that ``where`` binds at this origin, as an rdflib graph."""
         with self.open() as reader:
             return reader.triples(where)
-
-    def select(self, text: str) -> Results:
-        """The answer to ``text`` (a SELECT or ASK query) on this origin."""
-        with self.open() as reader:
-            return reader.select(text)

@@ -149,8 +149,9 @@ class Endpoint:
         if response.status_code >= 400:
             raise KgError(http.refusal(response, self.url, self._auth, "the query"))
         if MAX_ROWS_HEADER in response.headers:
-            raise KgError(f"{self.url} cut its answer at {response.headers[MAX_ROWS_HEADER]} rows, its own result "
-                          "limit (Virtuoso: ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+            limit = response.headers[MAX_ROWS_HEADER]
+            raise KgError(f"{self.url} cut its answer short at its own result limit ({limit} rows; Virtuoso: "
+                          "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
         return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def _unexpected(self, response, media: str, wanted: str) -> KgError:
