@@ -23,7 +23,7 @@ ANALYSES = [
     ["analyze", "rank", "--by", "betweenness", "--schema", "--format", "json", "--lang", "zh-Hans"],
     ["analyze", "communities", "--format", "json"],
     ["analyze", "coverage"],
-    ["analyze", "path", "agent:shuifu-party-committee", "place:53", "--avoid", "place:530681"],
+    ["analyze", "path", "res:teachers-willing-to-go-rural", "place:53", "--avoid", "place:530681"],
 ]
 
 
