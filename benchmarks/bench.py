@@ -6,8 +6,9 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench.py [--sizes S,M] [--
 
 Beside the embedded store, two external engines load the same graph (as N-Triples) and answer
 the same catalog: Apache Jena (TDB2 bulk loader, ARQ; Debian's jars) and Virtuoso (its bulk
-loader; SPARQL 1.1 Protocol), installed by scripts/system-deps.sh. Only these:
-``benchmarks/bench.py --steps load,catalog,jena,virtuoso --output FILE``.
+loader; SPARQL 1.1 Protocol), installed by scripts/system-deps.sh. Only these, into the
+Engines section of an existing RESULTS.md (the rest of it left as it was):
+``benchmarks/bench.py --engines-only``.
 
 Every measurement runs in a fresh child process (``bench.py --child STEP ...``), so its peak
 RSS is that of the step (plus what it needs loaded first) and no cache survives between runs.
@@ -205,7 +206,7 @@ def _child(step: str, size: str) -> dict:
         loaded = load(files)
         started = time.perf_counter()
         _cap(CAPS["pyshacl"])
-        _graph, rows = run_shacl(loaded.data, loaded.ontology, loaded.shapes, engine="pyshacl")
+        _report_graph, rows = run_shacl(loaded.data, loaded.ontology, loaded.shapes, engine="pyshacl")
         out["seconds"] = time.perf_counter() - started
         out["results"] = len(rows)
     elif step == "rudof":
@@ -601,8 +602,9 @@ def _median_ms(entry: dict | None) -> str:
     return f"{statistics.median(queries.values()) * 1000:.1f} ms"
 
 
-def engines_report(results: dict, sizes: list[str]) -> list[str]:
-    """The engines table: load time and catalog median of each engine beside the embedded store."""
+def engines_report(results: dict, sizes: list[str], run: str = "") -> list[str]:
+    """The engines table: load time and catalog median of each engine beside the embedded store.
+    ``run``: a line saying when and how it was measured, when not with the rest of the file."""
     if not any(results[s].get(step) for s in sizes for step in ENGINE_STEPS):
         return []
     versions = {step: next((results[s][step]["last"].get("version") for s in sizes
@@ -618,6 +620,7 @@ def engines_report(results: dict, sizes: list[str]) -> list[str]:
              "Jena inside its JVM (parse, evaluate, write the JSON answer), Virtuoso through the SPARQL "
              "protocol on loopback (request to parsed answer); for the external engines the third of three "
              "rounds (a server that has been running: JIT-compiled, pages in memory).", "",
+             *([run, ""] if run else []),
              "| engine | " + " | ".join(f"{s} load | {s} catalog median" for s in sizes) + " |",
              "| --- |" + " ---: | ---: |" * len(sizes)]
     for key, load_step, catalog_step in (("embedded", "load", "catalog"), ("jena", "jena", "jena"),
@@ -642,6 +645,21 @@ def engines_report(results: dict, sizes: list[str]) -> list[str]:
     return lines
 
 
+def merge_section(path: Path, section: list[str]) -> str:
+    """``path``'s text with its "## Engines" section replaced by ``section`` (inserted before
+    "## Details" if it has none); ``section`` alone if the file does not exist."""
+    new = "\n".join(section).strip("\n") + "\n"
+    if not path.exists():
+        return new
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r"^## Engines\n.*?(?=^## |\Z)", text, re.M | re.S)
+    if found:
+        return text[:found.start()] + new + "\n" + text[found.end():]
+    details = re.search(r"^## Details\n", text, re.M)
+    at = details.start() if details else len(text)
+    return text[:at] + new + "\n" + text[at:]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", nargs=2, metavar=("STEP", "SIZE"))
@@ -649,6 +667,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--steps", default=",".join(FAST_STEPS + BASELINE_STEPS + ENGINE_STEPS + ["interactive"]))
     parser.add_argument("--output", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--engines-only", action="store_true",
+                        help="measure only the engines table (load and catalog of each engine) and write it "
+                             "into the Engines section of --output, keeping the rest of the file")
     args = parser.parse_args()
     if args.child:
         print(json.dumps(child(*args.child), default=str))
@@ -659,7 +680,7 @@ def main() -> None:
     load_before = os.getloadavg()
     info = machine()
     sizes = [s for s in args.sizes.split(",") if s in SIZES]
-    steps = [s for s in args.steps.split(",") if s]
+    steps = ["load", "catalog", *ENGINE_STEPS] if args.engines_only else [s for s in args.steps.split(",") if s]
     results: dict[str, dict] = {}
     triples: dict[str, int] = {}
     for size in sizes:
@@ -675,7 +696,15 @@ def main() -> None:
         load_entry = results[size].get("load", {}).get("last") or {}
         triples[size] = load_entry.get("triples") or 0
         (WORK / "results.json").write_text(json.dumps({"results": results, "triples": triples}, default=str))
-    text = report(results, triples, info, load_before, os.getloadavg(), started_at, time.perf_counter() - started)
+    if args.engines_only:
+        load_after = os.getloadavg()
+        run = (f"Measured on {started_at} (`bench.py --engines-only`, {(time.perf_counter() - started) / 60:.1f} min; "
+               f"{', '.join(f'{s} {triples[s]:,}' for s in sizes)} triples), apart from the steps above; load "
+               f"average before {', '.join(f'{x:.2f}' for x in load_before)}, after "
+               f"{', '.join(f'{x:.2f}' for x in load_after)}.")
+        text = merge_section(Path(args.output), engines_report(results, sizes, run))
+    else:
+        text = report(results, triples, info, load_before, os.getloadavg(), started_at, time.perf_counter() - started)
     Path(args.output).write_text(text, encoding="utf-8")
     print(text)
     if "interactive" in steps:

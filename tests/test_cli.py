@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import RDF, XSD
 
 from kg import __version__
 from kg.cli import main
@@ -41,9 +42,19 @@ def test_version(run):
 
 
 def test_validate_project_conforms(run):
-    result = run("validate")
-    assert result.exit_code == 0, result.output
-    assert "Conforms" in result.output
+    """The project has warnings and no violation: exit code 0 and the human summary says it
+    conforms (no violation); the Turtle report says sh:conforms false, as SHACL defines it
+    (any result, a warning too) and as Jena SHACL writes it (the JSON report too:
+    tests/test_shacl_engines.py)."""
+    text = run("validate")
+    assert text.exit_code == 0, text.output
+    warnings = int(re.search(r"Conforms: 0 violation\(s\), (\d+) warning\(s\)\.", text.output).group(1))
+    assert warnings > 0
+    as_turtle = run("validate", "--format", "turtle")
+    assert as_turtle.exit_code == 0
+    graph = Graph().parse(data=as_turtle.output, format="turtle")
+    assert set(graph.objects(None, SH.conforms)) == {Literal(False, datatype=XSD.boolean)}
+    assert len(set(graph.subjects(RDF.type, SH.ValidationResult))) == warnings
 
 
 def test_validate_malformed_turtle_names_file_and_line(run):

@@ -379,3 +379,22 @@ def test_an_unknown_code_says_so(our_linker):
     (item,) = unmatched
     assert "division code 539999 is none of ours" in item.reason
     assert "no place or organization of ours has a name like '乌有之乡县'" in item.reason
+def test_what_a_link_set_says_does_not_depend_on_the_order_triples_were_read(project):
+    """Our graph read from a file and from an endpoint yields its triples in different orders:
+    labels, parents and the list of our places must come out the same, so the link set names
+    the same labels (the Simplified name first, as kg.labels.LANGUAGES orders the languages)."""
+    from kg.link.discover import labels_in_order, our_graph
+
+    ours = our_graph()
+    triples = sorted(ours, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    forward, backward = Graph(), Graph()
+    forward.addN((*t, forward) for t in triples)
+    backward.addN((*t, backward) for t in reversed(triples))
+    assert our_entities(forward) == our_entities(backward)
+    assert labels_in_order(forward, PLACE["530625"], (RDFS.label,)) == ["永善县", "永善縣", "Yongshan County"]
+    theirs = other_graph()
+    ordered = sorted(theirs, key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
+    first, second = Graph(), Graph()
+    first.addN((*t, first) for t in ordered)
+    second.addN((*t, second) for t in reversed(ordered))
+    assert entities_of(first) == entities_of(second)

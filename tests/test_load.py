@@ -1,4 +1,4 @@
-"""Loading: named graphs per file, errors naming file and line, the explorable view."""
+"""Loading: named graphs per file, errors naming file and line."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import pytest
 
 from kg.errors import KgError
 from kg.store.load import graph_name, parse_file
-from kg.namespaces import PLACE, RDFS
 
 
 def test_every_file_has_its_named_graph(project):
@@ -14,16 +13,6 @@ def test_every_file_has_its_named_graph(project):
     for name, path in project.files.items():
         assert name == graph_name(path)
         assert len(project.dataset.graph(name)) > 0, path
-
-
-def test_explorable_leaves_out_unreferenced_gazetteer_places(project):
-    union, explorable = project.union(), project.explorable()
-    beijing_dongcheng = PLACE["110101"]
-    assert (beijing_dongcheng, None, None) in union
-    assert (beijing_dongcheng, None, None) not in explorable
-    for code in ("530681", "530630", "5306", "53"):  # referenced by the article's data
-        assert set(explorable.objects(PLACE[code], RDFS.label)) == set(union.objects(PLACE[code], RDFS.label))
-    assert len(explorable) < len(union) // 5
 
 
 def test_malformed_turtle_names_the_line(tmp_path):

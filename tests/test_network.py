@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import networkx as nx
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.errors import KgError
-from kg.store.load import project
-from kg.namespaces import CKG, PROG, bind_prefixes, sparql_prologue
-from kg.explore.network import ID_NAMESPACE, build_view, resolve_class, resolve_node, resolve_theme, select, theme_members
+from kg.store.load import load, project
+from kg.namespaces import CKG, PLACE, PROG, bind_prefixes, sparql_prologue
+from kg.explore.network import (GAZETTEER_PROPERTIES, GAZETTEER_SOURCES, ID_NAMESPACE, build_view, explorable_graph,
+                                resolve_class, resolve_node, resolve_theme, select, theme_members)
+from kg.query.readers import Origin
 
 SMALL_TTL = """
 pol:strategy a ckg:Strategy ;
@@ -258,8 +260,93 @@ def test_select_errors(small):
 
 
 @pytest.fixture(scope="module")
-def project_view_():
-    return build_view(project().explorable())
+def project_explorable():
+    return explorable_graph(Origin(loaded=project()))
+
+
+@pytest.fixture(scope="module")
+def project_view_(project_explorable):
+    return build_view(project_explorable)
+
+
+def test_explorable_leaves_out_unreferenced_gazetteer_places(project_explorable):
+    union, explorable = project().union(), project_explorable
+    beijing_dongcheng = PLACE["110101"]
+    assert (beijing_dongcheng, None, None) in union
+    assert (beijing_dongcheng, None, None) not in explorable
+    for code in ("530681", "530630", "5306", "53"):  # referenced by the article's data
+        assert set(explorable.objects(PLACE[code], RDFS.label)) == set(union.objects(PLACE[code], RDFS.label))
+    gazetteer = {s for source in GAZETTEER_SOURCES for s in union.subjects(DCTERMS.source, source)}
+    kept = {s for s in explorable.subjects() if s in gazetteer}
+    # the places the article's data speaks of (Shuifu, its former county, Zhaotong, Yunnan) and
+    # their history (水富县 1981-2001, 昭通地区), no others
+    assert kept == {PLACE[code] for code in ("530681", "530630", "5306", "53", "532131", "5321")}
+    referenced = {o for s, _p, o in union if o in gazetteer and s not in gazetteer}
+    described = {s for s in gazetteer if (s, CKG.evidence, None) in union}
+    spoken_of = referenced | described | {o for s in described for o in union.objects(s) if o in gazetteer}
+    history, todo = set(spoken_of), list(spoken_of)
+    while todo:
+        node = todo.pop()
+        for predicate in (DCTERMS.replaces, DCTERMS.isReplacedBy):
+            for other in union.objects(node, predicate):
+                if other not in history:
+                    history.add(other)
+                    todo.append(other)
+    assert kept == history
+    assert len(explorable) < len(union) // 5
+    # every triple of the union not about a left-out place is there (literals compared by value:
+    # the embedded store keeps values, "1.0"^^xsd:decimal comes back as "1"^^xsd:decimal)
+    def values(graph):
+        return {(s, p, o.toPython() if isinstance(o, Literal) else o) for s, p, o in graph
+                if not isinstance(s, BNode) and not isinstance(o, BNode)}
+    assert values(explorable) == {t for t in values(union) if t[0] not in gazetteer - kept}
+
+
+GAZETTEER_CASES = """
+place:11 a ckg:Province ; rdfs:label "北京市"@zh-Hans ; dcterms:source src:nbs-division-codes-2023 ;
+    ckg:parentDivision place:CN .
+place:1101 a ckg:PrefectureLevelDivision ; rdfs:label "市辖区"@zh-Hans ; dcterms:source src:nbs-division-codes-2023 ;
+    ckg:parentDivision place:11 .
+place:110101 a ckg:CountyLevelDivision ; rdfs:label "东城区"@zh-Hans ; dcterms:source src:nbs-division-codes-2023 ;
+    ckg:parentDivision place:1101 .
+place:12 a ckg:Province ; rdfs:label "天津市"@zh-Hans ; dcterms:source src:nbs-division-codes-2023 .
+place:13 a ckg:Province ; rdfs:label "河北省"@zh-Hans ; dcterms:source src:nbs-division-codes-2023 .
+place:1301 a ckg:PrefectureLevelDivision ; rdfs:label "石家庄市"@zh-Hans ;
+    dcterms:source src:nbs-division-codes-2023 ; ckg:parentDivision place:13 ;
+    skos:exactMatch <http://www.wikidata.org/entity/Q185684> .
+obs:x a ckg:Observation ; rdfs:label "an observation"@en ; sdmx-dimension:refArea place:12 .
+place:1201 a ckg:Province ; rdfs:label "天津市"@zh-Hans ; dcterms:source src:division-code-history ;
+    dcterms:isReplacedBy place:12 .
+place:1202 a ckg:Province ; rdfs:label "天津市"@zh-Hans ; dcterms:source src:division-code-history ;
+    dcterms:isReplacedBy place:1201 .
+place:1102 a ckg:PrefectureLevelDivision ; rdfs:label "县"@zh-Hans ; dcterms:source src:division-code-history ;
+    dcterms:isReplacedBy place:1101 ; ckg:validUntil "2010"^^xsd:gYear .
+"""
+
+
+def test_a_gazetteer_place_is_explored_once_something_else_speaks_of_it(tmp_path):
+    data = tmp_path / "places.ttl"
+    prefixes = "".join(line.replace("PREFIX", "@prefix", 1) + " .\n" for line in sparql_prologue().splitlines())
+    data.write_text(prefixes + GAZETTEER_CASES, encoding="utf-8")
+    explorable = explorable_graph(Origin(loaded=load([data])))
+    subjects = {str(s).rsplit("/", 1)[-1] for s in explorable.subjects() if str(s).startswith(str(PLACE))}
+    # 12: an observation points at it; 1301: a link set says more of it; 13: a place described
+    # beyond the gazetteer (1301) points at it; 1201 and 1202: the history of 12 (what it
+    # replaced, and what that replaced). Beijing's places, with the history of 1101: only the
+    # gazetteer speaks of them.
+    assert subjects == {"12", "13", "1301", "1201", "1202"}
+    assert (PLACE["1301"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q185684")) in explorable
+
+
+def test_the_gazetteer_describes_its_places_only_with_the_properties_the_explorer_expects(project):
+    """If kg gazetteer starts writing another property, EXPLORABLE_WHERE must learn it (or
+    every gazetteer place would count as described beyond the gazetteer and be explored)."""
+    gazetteer = [name for name, path in project.files.items() if path.parent.name == "gazetteer"]
+    assert gazetteer
+    for name in gazetteer:
+        graph = project.dataset.graph(name)
+        assert set(graph.predicates()) <= set(GAZETTEER_PROPERTIES)
+        assert set(graph.subjects()) == {s for source in GAZETTEER_SOURCES for s in graph.subjects(DCTERMS.source, source)}
 
 
 def test_project_view_has_only_entities(project_view_):

@@ -25,6 +25,19 @@ XML = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-resul
        b'<variable name="n"/></head><results><result><binding name="s"><uri>https://w3id.org/county-kg/id/place/530681'
        b'</uri></binding><binding name="n"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">7</literal>'
        b'</binding></result></results></sparql>')
+#: A CONSTRUCT answer: two triples (kg analyze reads one program and its label).
+NT = ('<https://w3id.org/county-kg/id/program/p1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+      '<https://w3id.org/county-kg/ontology#Program> .\n'
+      '<https://w3id.org/county-kg/id/program/p1> <http://www.w3.org/2000/01/rdf-schema#label> "program one"@en .\n'
+      ).encode()
+
+
+def count(n: int) -> bytes:
+    """The SPARQL JSON answer of a COUNT query."""
+    return json.dumps({"head": {"vars": ["n"]}, "results": {"bindings": [
+        {"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(n)}}]}}).encode()
+
+
 USER, PASSWORD = "analyst", "s3cret"
 QUERY = "SELECT ?s ?n WHERE { ?s ckg:divisionCode ?n }"
 
@@ -41,13 +54,16 @@ class Misbehaving(BaseHTTPRequestHandler):
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
     def _send(self, status: int, body: bytes, content_type: str, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):  # a client that stopped waiting (/slow)
+            self.close_connection = True
 
     def do_HEAD(self) -> None:
         self.server.requests.append(("HEAD", self.path, self.headers.get("Authorization"), 0))
@@ -104,12 +120,36 @@ class Misbehaving(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(SELECT[:40])
             self.close_connection = True
+        elif route == "/maxrows":  # as Virtuoso marks a SELECT answer cut at ResultSetMaxRows
+            self._send(200, SELECT, "application/sparql-results+json", {"X-SPARQL-MaxRows": "1"})
         elif route == "/notacceptable":
             self._send(406, b"only text/turtle here", "text/plain")
         elif route == "/csv":
             self._send(200, b"s,n\r\nx,7\r\n", "text/csv")
+        elif route.startswith("/graph"):
+            self._graph(route, form["query"][0])
         else:
             self._send(404, b"no such endpoint", "text/plain")
+
+    def _graph(self, route: str, query: str) -> None:
+        """A graph-reading endpoint: CONSTRUCT answers NT (or its faults), COUNT answers 2."""
+        if "COUNT(*)" in query:
+            self._send(200, count(5 if route == "/graph-cut" else 2), "application/sparql-results+json")
+        elif route in ("/graph", "/graph-cut"):
+            self._send(200, NT, "application/n-triples")
+        elif route == "/graph-plain":  # N-Triples as older servers label it
+            self._send(200, NT, "text/plain; charset=utf-8")
+        elif route == "/graph-malformed":
+            self._send(200, NT + b'<https://w3id.org/county-kg/id/program/p2> <http://x/y> "no end .\n',
+                       "application/n-triples")
+        elif route == "/graph-turtle-cut":  # a Turtle answer that stops inside a statement
+            self._send(200, b"@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n<urn:x:a> a ckg:Program ;\n  ckg:",
+                       "text/turtle")
+        elif route == "/graph-rdfxml":
+            self._send(200, b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>',
+                       "application/rdf+xml")
+        else:
+            self._send(200, b"<html><head><title>Query editor</title></head></html>", "text/html")
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +250,12 @@ def test_an_answer_cut_off(server, route):
     assert "broke off its answer" in line or "incomplete or malformed SPARQL results JSON" in line
 
 
+def test_an_answer_the_server_cut_at_its_row_limit(server):
+    _httpd, url = server
+    line = one_line_error(ask(url + "/maxrows"))
+    assert "cut its answer short at its own result limit (1 rows; Virtuoso: ResultSetMaxRows" in line
+
+
 def test_a_format_the_server_cannot_give(server):
     _httpd, url = server
     assert "cannot give SPARQL results as JSON or XML (HTTP 406" in one_line_error(ask(url + "/notacceptable"))
@@ -247,3 +293,73 @@ def test_undeclared_project_prefixes_are_declared_and_others_left_alone():
     assert declared.endswith(text)
     added = declared[:-len(text)]
     assert added == "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+# -- graphs: kg analyze, kg viz and kg link read their graph with one CONSTRUCT -------------------
+
+
+def analyze(url: str, *extra: str):
+    return CliRunner().invoke(main, ["analyze", "rank", "--endpoint", url, "--format", "json", *extra],
+                              env={"KG_ENDPOINT_USER": None, "KG_ENDPOINT_PASSWORD": None, "KG_ENDPOINT_TOKEN": None})
+
+
+@pytest.mark.parametrize("route", ["/graph", "/graph-plain"])
+def test_a_graph_in_ntriples(server, route):
+    httpd, url = server
+    result = analyze(url + route, "--default-graph", "https://example.org/g")
+    assert result.exit_code == 0, result.output
+    ranking = json.loads(result.output)["ranking"]
+    assert [(r["curie"], r["label"]) for r in ranking] == [("prog:p1", "program one")]
+    construct, counted = httpd.requests[-2:]
+    assert construct[2].startswith("application/n-triples") and "text/turtle" in construct[2]
+    assert "CONSTRUCT { ?s ?p ?o }" in construct[3]["query"][0] and "COUNT(*)" in counted[3]["query"][0]
+    assert construct[3]["default-graph-uri"] == counted[3]["default-graph-uri"] == ["https://example.org/g"]
+
+
+def test_a_graph_cut_at_the_servers_limit(server):
+    _httpd, url = server
+    line = one_line_error(analyze(url + "/graph-cut"))
+    assert "sent 2 of the 5 triples asked for: it cut its answer short, at its own result limit" in line
+
+
+def test_a_malformed_graph_names_its_line(server):
+    _httpd, url = server
+    line = one_line_error(analyze(url + "/graph-malformed"))
+    assert "sent a malformed or incomplete graph (N-Triples, " in line and "line 3" in line
+
+
+def test_a_turtle_graph_cut_inside_a_statement(server):
+    _httpd, url = server
+    line = one_line_error(analyze(url + "/graph-turtle-cut"))
+    assert "sent a malformed or incomplete graph (Turtle, " in line and "line 3" in line
+
+
+def test_a_graph_in_a_format_not_asked_for(server):
+    _httpd, url = server
+    assert "answered application/rdf+xml, not N-Triples or Turtle" in one_line_error(analyze(url + "/graph-rdfxml"))
+    line = one_line_error(analyze(url + "/graph-html"))
+    assert "answered with an HTML page, not N-Triples or Turtle" in line and "Query editor" in line
+
+
+@pytest.mark.parametrize("command", [["analyze", "coverage"], ["analyze", "communities"],
+                                     ["analyze", "path", "prog:p1", "prog:p2"], ["viz", "-o", "{tmp}/g.html"],
+                                     ["link", "{tmp}/other.ttl", "--workspace", "{tmp}/ws"]])
+def test_every_reading_command_fails_on_an_endpoint_in_one_line(server, command, tmp_path):
+    _httpd, url = server
+    args = [a.format(tmp=tmp_path) for a in command]
+    (tmp_path / "other.ttl").write_text('<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "水富市" .\n')
+    unreachable = f"http://127.0.0.1:{free_port()}/sparql"
+    line = one_line_error(CliRunner().invoke(main, [*args, "--endpoint", unreachable]))
+    assert line.startswith(f"kg: error: cannot reach {unreachable}: ")
+    slow = one_line_error(CliRunner().invoke(main, [*args, "--endpoint", url + "/slow", "--timeout", "0.5"]))
+    assert "did not answer within 0.5 s" in slow
+    assert not (tmp_path / "g.html").exists() and not (tmp_path / "ws" / "links" / "other.ttl").exists()
+
+
+@pytest.mark.parametrize("command", [["analyze", "rank"], ["viz", "-o", "{tmp}/g.html"]])
+def test_endpoint_options_without_an_endpoint(command, tmp_path):
+    args = [a.format(tmp=tmp_path) for a in command]
+    line = one_line_error(CliRunner().invoke(main, [*args, "--default-graph", "https://example.org/g"]))
+    assert "--default-graph applies to --endpoint" in line
+    assert "--timeout applies to --endpoint" in one_line_error(CliRunner().invoke(main, [*args, "--timeout", "5"]))
+    assert "not an http(s) endpoint URL" in one_line_error(CliRunner().invoke(main, [*args, "--endpoint", "ftp://x/y"]))

@@ -64,7 +64,39 @@ def test_reference_finds_exactly_the_injected_violations(s_graph):
     planned = {(p.focus, p.path, p.component, p.shape) for p in synth.planned_violations(S_COUNTIES, SEED, violations, base=BASE)}
     assert found == planned
     assert len(planned) == violations
-    assert reference.conforms == (violations == 0)
+    assert len(reference.violations) == violations
+
+
+def test_conforms_is_shacls_own_on_every_engine(s_graph):
+    """sh:conforms as SHACL 1.0 (3.6.1) defines it, and pySHACL computes it when warnings are
+    not allowed: false when there is any result, warnings included. The S graph has warnings
+    (its places' missing evidence), so it does not conform even without violations; pySHACL's
+    ``allow_warnings=True`` answers a different question, "no violations", which kg validate's
+    exit code asks (Run.violations)."""
+    import pyshacl
+    import rdflib
+
+    violations, _files, loaded, reference = s_graph
+    mixed = shacl_engines._mixed_graph(loaded.data, loaded.ontology)
+    normalize = rdflib.NORMALIZE_LITERALS
+    try:
+        strict, _graph, _text = pyshacl.validate(mixed, shacl_graph=loaded.shapes, inference="none",
+                                                 allow_warnings=False, advanced=False)
+        lenient, _graph, _text = pyshacl.validate(mixed, shacl_graph=loaded.shapes, inference="none",
+                                                  allow_warnings=True, advanced=False)
+    finally:
+        rdflib.NORMALIZE_LITERALS = normalize
+    warnings = [r for r in reference.rows if r[3] == SH.Warning]
+    assert warnings and strict is False and lenient is (violations == 0)
+    turbo = shacl_engines.validate(loaded.data, loaded.shapes, "turbo", ontology=loaded.ontology)
+    report = validate_loaded(loaded, quotes=False)
+    for run in (reference, turbo):
+        assert run.conforms is strict
+        assert set(run.report.objects(None, SH.conforms)) == {rdflib.Literal(strict)}
+    assert report.conforms is strict
+    assert set(report.shacl_graph.objects(None, SH.conforms)) == {rdflib.Literal(strict)}
+    assert json.loads(report.to_json())["conforms"] is strict
+    assert bool(report.violations) is bool(turbo.violations) is (violations > 0)
 
 
 def test_turbo_equals_pyshacl(s_graph):
@@ -181,11 +213,11 @@ def test_the_build_writes_what_kg_writes(s_graph, tmp_path):
         with pytest.raises(BuildFailed) as failed:
             build(tmp_path / "dist", data=files, docs=False, store=tmp_path / "store")
         assert not (tmp_path / "dist").exists()
-        assert not failed.value.report.conforms
+        assert failed.value.report.violations
         assert _as_dicts(failed.value.report) == _as_dicts(validate_loaded(loaded, quotes=False, engine="pyshacl"))
         return
     result = build(tmp_path / "dist", data=files, docs=False, store=tmp_path / "store")
-    assert result.report.conforms
+    assert not result.report.violations and result.report.warnings
     assert result.summary.to_json() == summarize(loaded.data, loaded.union()).to_json()
     assert (tmp_path / "dist" / "county-kg.nt").read_bytes() == serialize(loaded, "nt")
     answers = answer_catalog(None, engines=Engines(loaded))

@@ -110,7 +110,7 @@ def _catalog_cases():
         yield pytest.param(query, marks=marks, id=query.name)
 
 
-@pytest.mark.parametrize("query", _catalog_cases())
+@pytest.mark.parametrize("query", list(_catalog_cases()))
 def test_catalog_on_virtuoso_equals_the_embedded_engine(endpoint, reference, query):
     assert_same_answer(reference[query.name], run_query(query, None, endpoint))
 
@@ -150,3 +150,27 @@ def test_kg_query_endpoint_with_digest_credentials(server, pushed):
     refused = CliRunner().invoke(main, args, env={**CREDENTIALS, "KG_ENDPOINT_PASSWORD": "wrong"})
     assert refused.exit_code == 2
     assert "refused the credentials" in refused.output and len(refused.output.strip().splitlines()) == 1
+
+
+def test_analyze_viz_and_link_read_the_graph_on_virtuoso(server, pushed, tmp_path):
+    """kg analyze, kg viz and kg link with --endpoint: the same output as over the local files
+    (tests/test_reading_endpoints.py asks the Oxigraph server and kg serve the same)."""
+    from test_link import other_graph
+
+    remote = ["--endpoint", server.sparql_url, "--default-graph", GRAPH]
+    args = ["analyze", "rank", "--top", "0", "--format", "json"]
+    local, there = CliRunner().invoke(main, args), CliRunner().invoke(main, [*args, *remote])
+    assert local.exit_code == there.exit_code == 0, there.output
+    assert there.output == local.output
+    for where, extra in (("local", []), ("virtuoso", remote)):
+        result = CliRunner().invoke(main, ["viz", "-o", str(tmp_path / f"{where}.html"), *extra])
+        assert result.exit_code == 0, result.output
+    assert (tmp_path / "virtuoso.html").read_bytes() == (tmp_path / "local.html").read_bytes()
+    other = tmp_path / "other.ttl"
+    other_graph().serialize(other, format="turtle")
+    for where, extra in (("local", []), ("virtuoso", remote)):
+        result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / where), *extra])
+        assert result.exit_code == 0, result.output
+    for name in ("other.ttl", "other.review.csv"):
+        local, there = (tmp_path / where / "links" / name for where in ("local", "virtuoso"))
+        assert there.read_bytes() == local.read_bytes()

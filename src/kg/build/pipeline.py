@@ -8,10 +8,10 @@ the files' N-Triples) -> graph pages, the static site (a page per resource, read
 store) and ontology documentation -> ``dist/``.
 
 The output directory is claimed before any work and its files are replaced only when the
-graph conforms (kg.outputs.replaced_directory); a failed build leaves them as they were. The
-store (``dist/store`` by default, see kg.store.project.location) always holds the inputs as
-they are, with the validation of each generation recorded beside it: the next build, and
-``kg validate``, reuse it.
+graph has no violation (kg.outputs.replaced_directory; warnings are reported, not refused); a
+failed build leaves them as they were. The store (``dist/store`` by default, see
+kg.store.project.location) always holds the inputs as they are, with the validation of each
+generation recorded beside it: the next build, and ``kg validate``, reuse it.
 """
 
 from __future__ import annotations
@@ -79,7 +79,7 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     texts quotes are checked against (default :func:`source_texts`); ``site``: write the
     static site (``site/``, kg.pages.site) from the store's generation just validated.
 
-    Raises BuildFailed (with the report) when the graph does not conform, KgError for an
+    Raises BuildFailed (with the report) when the graph has violations, KgError for an
     input that cannot be read (file, line and column) or an output kg may not write."""
     started = time.perf_counter()
     output = Path(output)
@@ -96,8 +96,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         answered: dict = {}
 
         def answers(graph: StoreGraph) -> None:
-            """Summary and catalog into the staging directory (dropped if the graph does not
-            conform), while the SHACL partitions are validated."""
+            """Summary and catalog into the staging directory (dropped if the graph has
+            violations), while the SHACL partitions are validated."""
             mark = time.perf_counter()
             summary = summarize_store(graph)
             (staging / "summary.md").write_text(summary.to_markdown(), encoding="utf-8")
@@ -136,9 +136,9 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
                     graphs.add_record(view, validation.RECORD, validation.to_record(validated, key))
                     how = "whole"
             report = validated.report
-            if not report.conforms:
+            if report.violations:  # warnings are reported, not refused
                 raise BuildFailed(report)
-            progress(f"  conforms ({len(report.warnings)} warning(s)"
+            progress(f"  no violations ({len(report.warnings)} warning(s)"
                      + (f"; {report.quotes_not_checked} quote(s) not checked" if report.quotes_not_checked else "")
                      + ")")
             if "summary" not in answered:
@@ -258,6 +258,8 @@ def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[P
         progress(f"interactive graph pages left out: {size} triples is too many to draw (use kg viz --focus NODE)")
         return []
     progress("interactive graphs (whole graph and one per theme)")
+    from kg.explore.network import explorable_graph
     from kg.explore.viz import write_graphs
+    from kg.query.readers import Origin
 
-    return write_graphs(graph.explorable(), staging)
+    return write_graphs(explorable_graph(Origin(loaded=graph.store)), staging)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import force_option
+from kg.cli.options import endpoint_options, force_option
 from kg.labels import LANGUAGES
 
 
@@ -36,19 +36,23 @@ def schema_option(func):
 @click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How near, with --focus: edges away.")
 @click.option("--class", "classes", multiple=True, metavar="CLASS",
               help="Only members of CLASS, subclasses included (ckg:Result, Program or a label); repeatable.")
+@endpoint_options
 def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
-        classes: tuple[str, ...]) -> None:
-    """Write the graph as one interactive HTML page that works offline."""
+        classes: tuple[str, ...], endpoint: str | None, default_graphs: tuple[str, ...], timeout: float | None) -> None:
+    """Write the graph (the local files', or an endpoint's) as one interactive HTML page that works offline."""
     from kg.explore.viz import explore
+    from kg.query.readers import Origin
 
     written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes,
-                      force=force)
+                      origin=Origin(endpoint, default_graphs, timeout), force=force)
     click.echo(f"wrote {written.path}: {written.nodes} nodes, {written.edges} edges", err=True)
 
 
 @click.group()
 def analyze() -> None:
-    """Network analysis: central entities, communities, explanation paths, results-chain gaps."""
+    """Network analysis: central entities, communities, explanation paths, results-chain gaps.
+
+    Each analysis reads the local files, or with --endpoint URL the graph a SPARQL endpoint holds."""
 
 
 @analyze.command("rank")
@@ -57,11 +61,15 @@ def analyze() -> None:
 @schema_option
 @format_option
 @lang_option
-def analyze_rank(by: str, top: int, schema: bool, fmt: str, lang: str) -> None:
+@endpoint_options
+def analyze_rank(by: str, top: int, schema: bool, fmt: str, lang: str, endpoint: str | None,
+                 default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """The most central entities by PageRank, betweenness or degree."""
     from kg.explore.analyze import rank
+    from kg.query.readers import Origin
 
-    click.echo(rank(by=by, top=top or None, schema=schema).render(fmt, lang), nl=False)
+    click.echo(rank(by=by, top=top or None, schema=schema, origin=Origin(endpoint, default_graphs, timeout))
+               .render(fmt, lang), nl=False)
 
 
 @analyze.command("communities")
@@ -70,11 +78,15 @@ def analyze_rank(by: str, top: int, schema: bool, fmt: str, lang: str) -> None:
 @schema_option
 @format_option
 @lang_option
-def analyze_communities(method: str, schema: bool, fmt: str, lang: str) -> None:
+@endpoint_options
+def analyze_communities(method: str, schema: bool, fmt: str, lang: str, endpoint: str | None,
+                        default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """Groups of densely connected entities."""
     from kg.explore.analyze import communities
+    from kg.query.readers import Origin
 
-    click.echo(communities(method=method, schema=schema).render(fmt, lang), nl=False)
+    click.echo(communities(method=method, schema=schema, origin=Origin(endpoint, default_graphs, timeout))
+               .render(fmt, lang), nl=False)
 
 
 @analyze.command("path")
@@ -84,19 +96,26 @@ def analyze_communities(method: str, schema: bool, fmt: str, lang: str) -> None:
               help="Route around NODE (e.g. a hub such as place:530681 that connects everything); repeatable.")
 @format_option
 @lang_option
-def analyze_path(source: str, target: str, avoid: tuple[str, ...], fmt: str, lang: str) -> None:
+@endpoint_options
+def analyze_path(source: str, target: str, avoid: tuple[str, ...], fmt: str, lang: str, endpoint: str | None,
+                 default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """The shortest chain of relations between SOURCE and TARGET (IRIs, compact IRIs or exact labels)."""
     from kg.explore.analyze import path
+    from kg.query.readers import Origin
 
-    click.echo(path(source, target, avoid=avoid).render(fmt, lang), nl=False)
+    click.echo(path(source, target, avoid=avoid, origin=Origin(endpoint, default_graphs, timeout))
+               .render(fmt, lang), nl=False)
 
 
 @analyze.command("coverage")
 @format_option
 @lang_option
-def analyze_coverage(fmt: str, lang: str) -> None:
+@endpoint_options
+def analyze_coverage(fmt: str, lang: str, endpoint: str | None, default_graphs: tuple[str, ...],
+                     timeout: float | None) -> None:
     """Gaps in the results chain: programs without (measured) results, results without a program,
     observations without a program, isolated entities."""
     from kg.explore.analyze import coverage
+    from kg.query.readers import Origin
 
-    click.echo(coverage().render(fmt, lang), nl=False)
+    click.echo(coverage(origin=Origin(endpoint, default_graphs, timeout)).render(fmt, lang), nl=False)

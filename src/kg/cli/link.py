@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, SCORE, force_option, output_option, quiet_option
+from kg.cli.options import EXIT_VIOLATIONS, SCORE, endpoint_options, force_option, output_option, quiet_option
 
 EXIT_PARTIAL = 3
 
@@ -128,9 +128,12 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 @click.option("--format", "fmt", default=None, help="RDF format of a file OTHER (default: from its extension).")
 @workspace_option
 @force_option
+@endpoint_options
 def link(other: str, name: str | None, exact_threshold: float | None, close_threshold: float | None,
-         review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool) -> None:
+         review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool, endpoint: str | None,
+         default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """Discover links between our places and another dataset's (an RDF file or a SPARQL endpoint URL).
+    Our places are the local files', or with --endpoint those of the endpoint holding our graph.
 
     Division codes first (2/4/6/9/12 digits, with separators, as numbers, with a country
     prefix; codes of 1981-2024 included), then labels normalised (Traditional -> Simplified,
@@ -140,6 +143,7 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     unmatched, with the reason.
     """
     from kg.link.discover import Thresholds, link_dataset
+    from kg.query.readers import Origin
 
     thresholds = Thresholds.default()
     if exact_threshold is not None:
@@ -150,8 +154,9 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
         raise click.BadParameter(f"{thresholds.close} is above the exactMatch threshold {thresholds.exact}: "
                                  "a closeMatch scores at most what an exactMatch does",
                                  param_hint="'--close-threshold'")
+    origin = Origin(endpoint, default_graphs, timeout) if endpoint or default_graphs or timeout is not None else None
     result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt,
-                          force=force)
+                          origin=origin, force=force)
     # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
     to_review = len({item.theirs for item in result.review})
     click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "

@@ -58,3 +58,17 @@ class RdfFile(click.ParamType):
         from kg.store.syntax import rdf_file
 
         return rdf_file(value)
+
+
+def endpoint_options(func):
+    """--endpoint, --default-graph and --timeout: read the graph from a SPARQL 1.1 Protocol
+    endpoint instead of the local files (the command gets ``endpoint``, ``default_graphs`` and
+    ``timeout``; kg.query.readers.Origin takes the three)."""
+    func = click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+                        help="With --endpoint: stop waiting for the endpoint after this long (exit 2); "
+                             "0 for no limit.  [default: 60]")(func)
+    func = click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
+                        help="With --endpoint: a graph the queries read as their default graph (repeatable).")(func)
+    return click.option("--endpoint", metavar="URL", default=None,
+                        help="Read the graph from this SPARQL 1.1 Protocol endpoint instead of the local files "
+                             "(credentials as for kg push).")(func)

@@ -24,13 +24,15 @@ def validate(files: tuple[Path, ...], fmt: str, lang: str) -> None:
     Without FILES the project's store is validated (dist/store, or $KG_STORE): brought up to
     date first, and its recorded validation reused when nothing changed since.
 
-    Exit status: 0 conforms, 1 violations, 2 error.
+    Exit status: 0 no violation (warnings are reported, and allowed), 1 violations, 2 error.
+    The Turtle and JSON reports say conforms as SHACL defines it: false as soon as there is
+    any result, a warning too.
     """
     from kg.build.pipeline import validate as run_validate
 
     report = run_validate(list(files) or None, lang=lang, say=lambda message: click.echo(message, err=True))
     click.echo(report.render(fmt), nl=False)
-    sys.exit(0 if report.conforms else EXIT_VIOLATIONS)
+    sys.exit(EXIT_VIOLATIONS if report.violations else 0)
 
 
 

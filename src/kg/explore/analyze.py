@@ -1,8 +1,9 @@
 """Network analysis of the entity graph: who is central, which entities cluster, how two
 entities are connected, and where the results chain has gaps.
 
-Every function takes the view made by :func:`kg.network.build_view` (by default the
-project's) and returns a data structure that renders itself as a table or as JSON.
+Every function takes the view made by :func:`kg.explore.network.build_view`, or reads one from
+``origin`` (kg.query.readers.Origin: the local files by default, or a SPARQL endpoint), and
+returns a data structure that renders itself as a table or as JSON.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from kg.errors import KgError
-from kg.explore.network import project_view, resolve_node
+from kg.explore.network import read_view, resolve_node
+from kg.query.readers import Origin
 from kg.store.sparql import display_width, pad
 
 METRICS = ("pagerank", "betweenness", "degree")
@@ -151,12 +153,12 @@ class Ranking(_Rendered):
 
 
 def rank(view: nx.MultiDiGraph | None = None, *, by: str = "pagerank", top: int | None = 10,
-         schema: bool = False) -> Ranking:
+         schema: bool = False, origin: Origin | None = None) -> Ranking:
     """The ``top`` nodes by ``by`` (pagerank, betweenness or degree), ties broken by IRI.
-    Without ``view``, the project's (``schema``: with schema nodes)."""
+    Without ``view``, the graph at ``origin`` (``schema``: with schema nodes)."""
     if by not in METRICS:
         raise KgError(f"unknown measure {by!r} (expected {', '.join(METRICS)})")
-    view = project_view(schema=schema) if view is None else view
+    view = read_view(origin, schema=schema) if view is None else view
     scores = centrality(view)
     rows = sorted(scores.values(), key=lambda c: (-getattr(c, by), c.node))
     return Ranking(view, by, rows[:top] if top else rows)
@@ -193,9 +195,10 @@ class Communities(_Rendered):
 
 
 def communities(view: nx.MultiDiGraph | None = None, *, method: str = "louvain", seed: int = SEED,
-                schema: bool = False) -> Communities:
-    """Groups of densely connected entities (Louvain with a fixed seed, or greedy modularity)."""
-    view = project_view(schema=schema) if view is None else view
+                schema: bool = False, origin: Origin | None = None) -> Communities:
+    """Groups of densely connected entities (Louvain with a fixed seed, or greedy modularity).
+    Without ``view``, the graph at ``origin``."""
+    view = read_view(origin, schema=schema) if view is None else view
     simple = undirected(view)
     if method == "louvain":
         found = nx.community.louvain_communities(simple, seed=seed)
@@ -268,14 +271,16 @@ def _connecting_edge(view: nx.MultiDiGraph, previous: str, node: str) -> tuple[s
     return sorted(view.get_edge_data(node, previous))[0], False
 
 
-def path(source: str, target: str, view: nx.MultiDiGraph | None = None, *, avoid: Iterable[str] = ()) -> ExplanationPath:
+def path(source: str, target: str, view: nx.MultiDiGraph | None = None, *, avoid: Iterable[str] = (),
+         origin: Origin | None = None) -> ExplanationPath:
     """The shortest chain of relations between two entities, edges taken in either direction.
 
     Names are IRIs, compact IRIs or exact labels. ``avoid`` routes around nodes: a hub such
     as the county itself links almost everything, so the shortest path often runs through
     it and says little; without it the path shows how the two are related more closely.
+    Without ``view``, the graph at ``origin``.
     """
-    view = project_view() if view is None else view
+    view = read_view(origin) if view is None else view
     start, end = resolve_node(view, source), resolve_node(view, target)
     avoided = {resolve_node(view, name) for name in avoid}
     if avoided & {start, end}:
@@ -350,9 +355,10 @@ class Coverage(_Rendered):
         return _dump(report)
 
 
-def coverage(view: nx.MultiDiGraph | None = None) -> Coverage:
-    """Where the chain program -> result <- observation is incomplete."""
-    view = project_view() if view is None else view
+def coverage(view: nx.MultiDiGraph | None = None, *, origin: Origin | None = None) -> Coverage:
+    """Where the chain program -> result <- observation is incomplete (without ``view``, in the
+    graph at ``origin``)."""
+    view = read_view(origin) if view is None else view
     programs = [n for n in view if _is(view, n, "ckg:Program")]
     results = [n for n in view if _is(view, n, "ckg:Result")]
     observations = [n for n in view if _is(view, n, "ckg:Observation")]

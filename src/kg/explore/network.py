@@ -20,6 +20,11 @@ What does not become a node, and why:
   on the entities (``themes``, and period, unit and qualifier inside ``figures``). The
   source material (articles, texts, the quotations of people an article quotes) is shown
   the same way.
+
+The graph itself is read with one CONSTRUCT query, :data:`EXPLORABLE_WHERE`, asked of the local
+store or of a SPARQL endpoint alike (kg.query.readers): everything except the national
+gazetteer's places that nothing else in the graph speaks of (thousands of places and their
+history, most of the project's triples, that would otherwise be most of every picture).
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from decimal import Decimal, InvalidOperation
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, TIME
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
 
 from kg.errors import KgError
 from kg.labels import LANGUAGES, compact, label
@@ -49,8 +54,60 @@ from kg.namespaces import (
     SDMX_MEASURE,
     SPDX,
 )
+from kg.query.readers import Origin
 
 ID_NAMESPACE = BASE + "id/"
+
+#: The national gazetteer's marks on each of its places and area transfers (kg.link.gazetteer
+#: writes them: the 2023 codes, the code history 1981-2024, or both), and the properties it
+#: describes them with: a place with nothing more said about it, that nothing outside the
+#: gazetteer points at, is reference data, not part of what a reader explores.
+GAZETTEER_SOURCES = (URIRef(BASE + "id/source/nbs-division-codes-2023"), URIRef(BASE + "id/source/division-code-history"))
+GAZETTEER_PROPERTIES = (
+    RDF.type, RDFS.label, RDFS.comment, SKOS.notation, SKOS.hiddenLabel, CKG.divisionCode, CKG.parentDivision,
+    DCTERMS.identifier, DCTERMS.source, DCTERMS.replaces, DCTERMS.isReplacedBy, SCHEMA.foundingDate,
+    SCHEMA.dissolutionDate, CKG.validFrom, CKG.validUntil, CKG.areaTransfer, CKG.transferredTo, CKG.transferYear,
+)
+
+
+def _explorable_where() -> str:
+    sources = ", ".join(f"<{source}>" for source in GAZETTEER_SOURCES)
+    own = ", ".join(f"<{p}>" for p in GAZETTEER_PROPERTIES)
+
+    def marked(node: str, mark: str) -> str:
+        # each use its own variables: a variable two MINUS operands share would have to agree
+        return f"{node} dcterms:source ?{mark} . FILTER (?{mark} IN ({sources}))"
+
+    def spoken_of(node: str, n: int) -> str:
+        return f"""{{ {node} ?said{n} ?value{n} . FILTER (?said{n} NOT IN ({own})) }}
+      UNION {{ ?other{n} ?link{n} {node} . MINUS {{ {marked(f"?other{n}", f"otherMark{n}")} }} }}
+      UNION {{ ?also{n} ?link{n} {node} ; ?alsoSaid{n} ?more{n} . FILTER (?alsoSaid{n} NOT IN ({own}))
+               {marked(f"?also{n}", f"alsoMark{n}")} }}"""
+
+    # Standard SPARQL 1.1 (MINUS, UNION, IN, NOT IN, a property path), the same text on every
+    # engine. MINUS rather than FILTER NOT EXISTS: Oxigraph evaluates it as one anti-join, not
+    # a lookup per triple.
+    return f"""
+  ?s ?p ?o .
+  MINUS {{
+    # a gazetteer place ...
+    {marked("?s", "mark")}
+    MINUS {{
+      # ... is kept when something beyond the gazetteer is said of it, or a resource outside
+      # the gazetteer points at it, or a gazetteer place itself described beyond it does;
+      {spoken_of("?s", 1)}
+      # and so is the history of a place kept: the divisions it replaced or was replaced by,
+      # and theirs (水富市 530681 <- 水富县 530630 <- 水富县 532131)
+      UNION {{ ?s (dcterms:replaces|dcterms:isReplacedBy)+ ?kept .
+               {{ {spoken_of("?kept", 2)} }} }}
+    }}
+  }}
+"""
+
+
+#: The graph a reader explores (the module docstring): the triples ?s ?p ?o this WHERE clause
+#: binds (kg.query.readers), in portable SPARQL 1.1.
+EXPLORABLE_WHERE = _explorable_where()
 
 # Resources that are never nodes: their content is folded into the entities they serve.
 EVIDENCE_CLASSES = frozenset({CKG.Quote, OA.TextQuoteSelector, OA.TextPositionSelector, TIME.Instant, SPDX.Checksum,
@@ -308,11 +365,15 @@ def build_view(graph: Graph, *, schema: bool = False) -> nx.MultiDiGraph:
     return view
 
 
-def project_view(*, schema: bool = False) -> nx.MultiDiGraph:
-    """The view of the project's graph (ontology, curated data, workspace), from its store."""
-    from kg.store.project import explorable
+def explorable_graph(origin: Origin | None = None) -> Graph:
+    """The graph to explore, the triples :data:`EXPLORABLE_WHERE` binds at ``origin`` (default:
+    the local files, the project with its workspace). Errors of an endpoint are KgErrors."""
+    return (origin or Origin()).triples(EXPLORABLE_WHERE)
 
-    return build_view(explorable(), schema=schema)
+
+def read_view(origin: Origin | None = None, *, schema: bool = False) -> nx.MultiDiGraph:
+    """The view (:func:`build_view`) of the graph at ``origin`` (default: the local files)."""
+    return build_view(explorable_graph(origin), schema=schema)
 
 
 # -- finding nodes ---------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from jinja2 import Environment
 from kg.explore.analyze import centrality
 from kg.explore.network import (
     build_view,
+    explorable_graph,
     local_name,
     resolve_node,
     resolve_theme,
@@ -38,6 +39,7 @@ from kg.explore.network import (
     theme_members,
 )
 from kg.labels import LANGUAGES
+from kg.query.readers import Origin
 from kg.outputs import claim_file, generator_meta
 
 SEED = 20230822  # vis-network's layout seed: the same graph always gets the same layout
@@ -416,15 +418,14 @@ class Written:
 
 def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme: str | None = None,
             focus: str | None = None, depth: int = 1, classes: tuple[str, ...] = (), graph=None,
-            force: bool = False) -> Written:
-    """Write the project's graph (or ``graph``), cut as asked, to ``output``: claimed before
-    the graph is loaded (kg.outputs.claim_file: an existing file is replaced only if it is a
-    page kg wrote, or with ``force``) and written atomically."""
+            origin: Origin | None = None, force: bool = False) -> Written:
+    """Write the graph at ``origin`` (kg.query.readers: the local files by default, or a SPARQL
+    endpoint), or the rdflib ``graph`` given, cut as asked, to ``output``: claimed before the
+    graph is read (kg.outputs.claim_file: an existing file is replaced only if it is a page kg
+    wrote, or with ``force``) and written atomically."""
     target = claim_file(output, force=force)
     if graph is None:
-        from kg.store.project import explorable
-
-        graph = explorable()
+        graph = explorable_graph(origin)
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
     target.write_text(render_html(view, lang=lang, title=title))
@@ -447,7 +448,7 @@ def _title(view: nx.MultiDiGraph, lang: str, *, theme: str | None = None, focus:
 def write_graphs(graph, directory: Path | str, *, lang: str = "en") -> list[Path]:
     """For the build: ``graph.html`` (all entities) and ``graph-<theme>.html`` for every theme
     that has entities, in ``directory``. ``graph``: what a person explores (an rdflib Graph,
-    kg.store.graph.StoreGraph.explorable)."""
+    kg.explore.network.explorable_graph)."""
     directory = Path(directory)
     view = build_view(graph)
     written = [write_html(view, directory / "graph.html", lang=lang, title=_title(view, lang))]

@@ -43,29 +43,27 @@ annotation (``owl:annotatedSource/Property/Target``) with ``sssom:confidence``,
 
 from __future__ import annotations
 
-import sys
 
 import csv
 import hashlib
 import io
 import re
 import unicodedata
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
+from kg.labels import LANGUAGES
 from kg.link.gazetteer import short_name, to_simplified
 from kg.link.resolve import code_forms, parse_code
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
+from kg.query.readers import Origin
 from kg.store.load import Loaded, default_workspace
 
 SSSOM = Namespace("https://w3id.org/sssom/")
@@ -232,27 +230,15 @@ def _levels_of_code(code: str) -> frozenset:
 
 
 def fetch_endpoint(url: str, timeout: float = 60) -> Graph:
-    """The labels, types, codes and parents of a SPARQL endpoint's entities (CONSTRUCT)."""
-    predicates = " ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *CODE_PROPERTIES, *PARENT_PROPERTIES, RDF.type))
-    query = ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o . "
-             f"FILTER (?p IN ({predicates.replace('> <', '>, <')}) || "
-             "(isLiteral(?o) && REGEX(STR(?o), \"^[0-9]{2,12}$\"))) }")
-    request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
-                                     headers={"Accept": "application/n-triples",
-                                              "Content-Type": "application/x-www-form-urlencoded"})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        raise KgError(f"{url}: the endpoint refused the query: HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise KgError(f"cannot reach {url}: {getattr(exc, 'reason', exc)}") from None
-    graph = Graph()
-    try:
-        graph.parse(data=body, format="nt")
-    except Exception as exc:  # noqa: BLE001 - any parser failure is the endpoint's answer being unusable
-        raise KgError(f"{url}: the endpoint's answer is not N-Triples: {exc}") from None
-    return graph
+    """The labels, types, codes and parents of a SPARQL endpoint's entities (one CONSTRUCT,
+    through kg.query.remote: its one-line errors). No credentials are sent: those in the
+    environment are for the endpoint holding our own graph (``--endpoint``), not for OTHER."""
+    from kg.query.remote import Endpoint
+
+    predicates = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *CODE_PROPERTIES, *PARENT_PROPERTIES, RDF.type))
+    where = f"?s ?p ?o . FILTER (?p IN ({predicates}) || (isLiteral(?o) && REGEX(STR(?o), \"^[0-9]{{2,12}}$\")))"
+    with Endpoint(url, timeout=timeout, credentials=False) as endpoint:
+        return endpoint.triples(where)
 
 
 def read_other(other: str, fmt: str | None = None) -> Graph:
@@ -263,21 +249,43 @@ def read_other(other: str, fmt: str | None = None) -> Graph:
     return parse_into(Graph(), Path(other), fmt=fmt)
 
 
+def labels_in_order(graph: Graph, subject, properties) -> list[str]:
+    """The subject's labels (literals of ``properties``, stripped, empty ones left out) in an
+    order that does not depend on the order the graph yields them (a file's or a server's):
+    by property as listed, then language (the project's, kg.labels.LANGUAGES, first; then
+    untagged; then others), then text. Which label a link set names comes first from here."""
+    def key(item):
+        index, label = item
+        tag = label.language or ""
+        rank = LANGUAGES.index(tag) if tag in LANGUAGES else len(LANGUAGES) + (tag != "")
+        return index, rank, tag, str(label)
+
+    found = [(index, label) for index, predicate in enumerate(properties) for label in graph.objects(subject, predicate)
+             if isinstance(label, Literal) and str(label).strip()]
+    return [str(label).strip() for _index, label in sorted(found, key=key)]
+
+
 def entities_of(graph: Graph) -> list[Entity]:
     entities: dict[URIRef, Entity] = {}
     for predicate in LABEL_PROPERTIES:
-        for subject, label in graph.subject_objects(predicate):
-            if isinstance(subject, URIRef) and isinstance(label, Literal) and str(label).strip():
-                entities.setdefault(subject, Entity(subject)).labels.append(str(label).strip())
+        for subject in graph.subjects(predicate):
+            if isinstance(subject, URIRef) and subject not in entities:
+                labels = labels_in_order(graph, subject, LABEL_PROPERTIES)
+                if labels:
+                    entities[subject] = Entity(subject, labels)
     for entity in entities.values():
+        parents = []
         for predicate, value in graph.predicate_objects(entity.iri):
             local = re.split(r"[#/]", str(predicate))[-1].lower()
             if isinstance(value, Literal) and (predicate in CODE_PROPERTIES or "code" in local or local == "p442"):
                 digits = parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
                 if digits is not None:
                     entity.codes.append(digits)
-            if predicate in PARENT_PROPERTIES and entity.parent is None:
-                entity.parent = value if isinstance(value, URIRef) else str(value)
+            if predicate in PARENT_PROPERTIES:
+                parents.append((PARENT_PROPERTIES.index(predicate), not isinstance(value, URIRef), str(value), value))
+        if parents:  # the first by property order, then IRIs before names: not the order the graph gave
+            value = min(parents)[3]
+            entity.parent = value if isinstance(value, URIRef) else str(value)
         types = sorted(re.split(r"[#/]", str(t))[-1] for t in graph.objects(entity.iri, RDF.type))
         levels: frozenset = frozenset()
         for name in types:
@@ -306,23 +314,46 @@ _LEVEL_CLASSES = {CKG.Province: "province", CKG.PrefectureLevelDivision: "prefec
                   CKG.CountyLevelDivision: "county", CKG.TownshipLevelDivision: "township"}
 
 
+#: What linking needs of our graph (:func:`our_entities`): the triples ?s ?p ?o this WHERE
+#: clause binds, asked of the local files or of the endpoint holding it (kg.query.readers).
+OURS_WHERE = f"""
+  VALUES ?class {{ {" ".join(f"<{c}>" for c in (CKG.Province, CKG.PrefectureLevelDivision, CKG.CountyLevelDivision,
+                                              CKG.TownshipLevelDivision, ORG.Organization))} }}
+  ?s a ?class ; ?p ?o .
+  FILTER (?p IN ({", ".join(f"<{p}>" for p in (RDF.type, RDFS.label, SKOS.altLabel, CKG.parentDivision,
+                                                CKG.divisionCode, DCTERMS.isReplacedBy, CKG.validUntil))}))
+"""
+
+
+def our_graph(origin: Origin | None = None) -> Graph:
+    """Our places and organizations as :func:`our_entities` reads them (types, labels, parents,
+    codes, successors, end of use), from ``origin`` (default: the project's store brought up to
+    date, kg.store.project.opened)."""
+    return (origin or Origin()).triples(OURS_WHERE)
+
+
 def our_entities(graph: Graph) -> list[Ours]:
-    parents: dict[URIRef, URIRef] = {s: o for s, o in graph.subject_objects(CKG.parentDivision)}
+    """Our places (by level) and organizations in ``graph`` (as :data:`OURS_WHERE` reads them),
+    each in IRI order and with its labels in :func:`labels_in_order`: the same list whatever
+    order the graph was read in (local files or an endpoint's answer)."""
+    parents: dict[URIRef, URIRef] = {}
+    for place, parent in sorted(graph.subject_objects(CKG.parentDivision), reverse=True):
+        parents[place] = parent  # the smallest IRI when a place has two
     found = []
     for cls, level in _LEVEL_CLASSES.items():
-        for place in graph.subjects(RDF.type, cls):
-            labels = [str(l) for p in (RDFS.label, SKOS.altLabel) for l in graph.objects(place, p)]
+        for place in sorted(graph.subjects(RDF.type, cls)):
+            labels = labels_in_order(graph, place, (RDFS.label, SKOS.altLabel))
             ancestors = []
             node = parents.get(place)
             while node is not None and node not in ancestors:
                 ancestors.append(node)
                 node = parents.get(node)
-            code = graph.value(place, CKG.divisionCode)
+            code = min(graph.objects(place, CKG.divisionCode), default=None)
             found.append(Ours(place, level, labels, str(code) if code else None, frozenset(ancestors),
                               frozenset(graph.objects(place, DCTERMS.isReplacedBy)),
                               (place, CKG.validUntil, None) not in graph))
-    for organization in set(graph.subjects(RDF.type, ORG.Organization)):
-        labels = [str(l) for l in graph.objects(organization, RDFS.label)]
+    for organization in sorted(set(graph.subjects(RDF.type, ORG.Organization))):
+        labels = labels_in_order(graph, organization, (RDFS.label,))
         found.append(Ours(organization, "organization", labels))
     return found
 
@@ -511,32 +542,6 @@ class Linker:
         return [Link(best.iri, entity.iri, relation, round(best_score, 3), how + constraint, label, our_label)]
 
 
-_OURS = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  VALUES ?p { rdf:type rdfs:label skos:altLabel ckg:parentDivision ckg:divisionCode dcterms:isReplacedBy }
-  ?s ?p ?o
-}"""
-
-
-def _ours_from_store() -> Graph:
-    """What :func:`our_entities` reads (types, labels, parents, codes, successors), from the
-    project's store brought up to date (kg.store.project.opened)."""
-    from kg.namespaces import sparql_prologue
-    from kg.store.load import language_tag
-    from kg.store.project import opened
-
-    graph = Graph()
-    with opened(say=lambda m: print(m, file=sys.stderr, flush=True)) as view:
-        text = view.store.query(sparql_prologue() + _OURS).serialize(format=ox.RdfFormat.N_TRIPLES)
-    graph.parse(data=text.decode("utf-8"), format="nt")
-    fixed = [(s, p, o) for s, p, o in graph if isinstance(o, Literal) and o.language
-             and o.language != language_tag(o.language)]
-    for s, p, o in fixed:  # (Oxigraph lower-cases tags)
-        graph.remove((s, p, o))
-        graph.add((s, p, Literal(str(o), lang=language_tag(o.language))))
-    return graph
-
-
 def _resolver():
     from kg.link.resolve import PlaceResolver
 
@@ -617,10 +622,13 @@ def link_slug(other: str, name: str | None = None) -> str:
 
 def link_dataset(other: str, *, name: str | None = None, workspace: Path | None = None,
                  thresholds: Thresholds | None = None, review: Path | None = None, fmt: str | None = None,
-                 loaded: Loaded | None = None, today: date | None = None, force: bool = False) -> LinkResult:
-    """Link ``other`` (a file or an endpoint URL) to the project's places and organizations;
-    write the link set and the review file into the workspace (both claimed before any work:
-    kg.outputs; ``force`` replaces files kg cannot tell it wrote)."""
+                 loaded: Loaded | None = None, origin: Origin | None = None, today: date | None = None,
+                 force: bool = False) -> LinkResult:
+    """Link ``other`` (a file or an endpoint URL) to our places and organizations: those of
+    ``origin`` (kg.query.readers: an endpoint holding our graph), else of ``loaded``, else of the
+    project's store; write the link set and the review file into the workspace (both claimed
+    before any work: kg.outputs; ``force`` replaces files kg cannot tell it wrote), and, when
+    our graph is the project's store, into the store as its own named graph."""
     slug = link_slug(other, name)
     links_dir = claim_workspace(Path(workspace) if workspace else default_workspace(), "links",
                                 [",".join(REVIEW_HEADER)])
@@ -632,14 +640,16 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     entities = entities_of(theirs)
     if not entities:
         raise KgError(f"{other}: no labelled entities to link (looked for rdfs:label, skos:prefLabel, schema:name ...)")
-    linker = Linker(our_entities(loaded.union() if loaded is not None else _ours_from_store()), thresholds)
+    if origin is None and loaded is not None:
+        origin = Origin(loaded=loaded)
+    linker = Linker(our_entities(our_graph(origin)), thresholds)
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()
     graph = link_graph(links, slug, other, today)
     header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
     link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
     write_review(review_output, to_review, unmatched)
-    if loaded is None:  # the link set into the project's store, as its own named graph
+    if loaded is None and (origin is None or origin.endpoint is None):  # into the project's store, a named graph
         from kg.store.persistent import GraphStore
         from kg.store.project import location, refresh
 

@@ -668,7 +668,7 @@ class Importer:
                 started = time.perf_counter()
                 report = self.validate(graph)
                 result.validation_seconds = time.perf_counter() - started
-                if not report.conforms:
+                if report.violations:  # warnings are reported, not refused
                     raise ImportRefused(report)
                 claimed[0].write_text(self._turtle(graph), permissions=0o644)
                 result.path = self.target

@@ -16,7 +16,9 @@ from kg.errors import KgError
 from kg.labels import LANGUAGES
 from kg.query.catalog import CatalogQuery, Param
 from kg.store.service import relay_services
-from kg.store.sparql import _PREFIXES, Limits, Results, Stream, check_syntax, stream_oxigraph, stream_rdflib
+from kg.store.sparqltext import triples_query
+from kg.store.sparql import (_PREFIXES, Limits, Results, Stream, check_syntax, construct_oxigraph, stream_oxigraph,
+                             stream_rdflib)
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -200,6 +202,15 @@ class Engines:
             if relay is not None:
                 relay.close()
             raise
+
+    def triples(self, where: str) -> Graph:
+        """The triples ``?s ?p ?o`` that ``where`` binds on the Oxigraph store, as an rdflib
+        graph (the interface of kg.query.readers, which an endpoint answers too). Literals as
+        the store holds them: Oxigraph keeps values, so "5"^^xsd:positiveInteger comes back
+        as "5"^^xsd:integer and "1.0"^^xsd:decimal as "1"^^xsd:decimal."""
+        text = triples_query(where)
+        check_syntax(text, "<query>")
+        return construct_oxigraph(self.store, text)
 
     def run(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>",
             limits: Limits | None = None) -> Results:

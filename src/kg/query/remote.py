@@ -1,8 +1,11 @@
-"""A SPARQL 1.1 Protocol client: the catalog and ad-hoc queries asked of any endpoint.
+"""A SPARQL 1.1 Protocol client: the catalog, ad-hoc queries and graphs asked of any endpoint.
 
 ``kg query --endpoint URL`` sends the query by POST (form-encoded, so long queries fit),
 asks for SPARQL Query Results JSON (or XML), and turns the answer into the same
 :class:`kg.query.Results` the embedded engines give, so every output format works alike.
+A CONSTRUCT query (:meth:`Endpoint.construct`, and :meth:`Endpoint.triples`, through which
+``kg analyze``, ``kg viz`` and ``kg link`` read their graph: kg.query.readers) asks for
+N-Triples or Turtle and gives an rdflib graph, language tags in registered case.
 
 Parameters are bound as the embedded engines bind them: a VALUES block opening the WHERE
 clause, each value an RDF term written by pyoxigraph's serializer (:func:`kg.query.with_values`),
@@ -11,7 +14,8 @@ of it (the embedded engines know them; a remote endpoint does not).
 
 Every failure is one KgError line: unreachable, no answer within the timeout, HTTP 4xx/5xx
 (with the server's own message), refused or missing credentials, an HTML page instead of
-results, a format the server cannot give (406, or another content type), an answer cut off.
+results, a format the server cannot give (406, or another content type), an answer cut off
+(by the connection, or by the server's own row limit), a malformed graph (its line and column).
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 
 from pyparsing import ParseException
-from rdflib import Literal, URIRef
+import pyoxigraph as ox
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.query import Result, ResultException
@@ -33,9 +38,11 @@ from rdflib.query import Result, ResultException
 from kg.query.catalog import CatalogQuery
 from kg.errors import KgError
 from kg.labels import LANGUAGES
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, bind_prefixes
 from kg.query.engines import bind_parameters
+from kg.store.load import add_parsed
 from kg.store.sparql import Results, with_values
+from kg.store.sparqltext import count_query, triples_query
 from kg import http
 
 #: SPARQL Query Results JSON first, XML second (both W3C Recommendations; every SPARQL 1.1
@@ -43,6 +50,15 @@ from kg import http
 ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
 JSON_TYPES = ("application/sparql-results+json", "application/json")
 XML_TYPES = ("application/sparql-results+xml", "application/xml", "text/xml")
+#: An RDF graph (CONSTRUCT, DESCRIBE): N-Triples first (one triple a line, the simplest to
+#: parse), Turtle second; both W3C Recommendations every SPARQL endpoint can write.
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+#: Content types of graph answers and the syntax each is parsed as (N-Triples predates its own
+#: media type: servers such as Virtuoso still label it text/plain).
+GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
+               "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE}
+#: The header Virtuoso adds when its ResultSetMaxRows cut an answer short.
+MAX_ROWS_HEADER = "x-sparql-maxrows"
 DEFAULT_TIMEOUT = 60.0
 #: IRIs per label lookup (a VALUES block of this many IRIs stays well under any server's limit).
 LABEL_BATCH = 200
@@ -57,14 +73,16 @@ class Endpoint:
     ``url``: the query URL (e.g. ``http://host:8890/sparql``); ``default_graphs``: IRIs sent as
     ``default-graph-uri`` (the graphs the query reads as its default graph; none: the
     endpoint's own default); ``timeout``: seconds for connecting and for each read.
-    Credentials from the environment (:mod:`kg.http`). Use as a context manager, or
-    call :meth:`close`."""
+    Credentials from the environment (:mod:`kg.http`), unless ``credentials`` is False (an
+    endpoint other than the one they are for). Use as a context manager, or call
+    :meth:`close`."""
 
-    def __init__(self, url: str, *, default_graphs: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, url: str, *, default_graphs: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
+                 credentials: bool = True):
         self.url = http.check_url(url)
         self.default_graphs = list(default_graphs)
         self.timeout = timeout
-        self._auth = http.auth_from_environment()
+        self._auth = http.auth_from_environment() if credentials else None
         self._session = http.client(timeout)
 
     def __enter__(self) -> Endpoint:
@@ -80,31 +98,70 @@ class Endpoint:
         """The answer to a SELECT or ASK query (``text`` as it is sent) as :class:`Results`;
         ``seconds`` is the time from sending the request to the parsed answer."""
         started = time.perf_counter()
-        form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
-        response = http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
-                             content=form.encode("utf-8"),
-                             headers={"Accept": ACCEPT, "Content-Type": "application/x-www-form-urlencoded"})
-        results = self._results(response)
+        response = self._post(text, ACCEPT)
+        media = self._media(response, "SPARQL results as JSON or XML")
+        if media in JSON_TYPES:
+            results = parse_results(response.content, "json", self.url)
+        elif media in XML_TYPES:
+            results = parse_results(response.content, "xml", self.url)
+        else:
+            raise self._unexpected(response, media, "SPARQL results JSON or XML")
         results.seconds = time.perf_counter() - started
         return results
 
-    def _results(self, response) -> Results:
+    def construct(self, text: str) -> Graph:
+        """The graph a CONSTRUCT (or DESCRIBE) query answers, as an rdflib graph with the
+        project's prefixes bound; project prefixes the query uses are declared for it."""
+        return self._construct(text)[0]
+
+    def _construct(self, text: str) -> tuple[Graph, int]:
+        response = self._post(declare_prefixes(text), GRAPH_ACCEPT)
+        media = self._media(response, "a graph as N-Triples or Turtle")
+        if media not in GRAPH_TYPES:
+            raise self._unexpected(response, media, "N-Triples or Turtle")
+        return parse_graph(response.content, GRAPH_TYPES[media], self.url)
+
+    def triples(self, where: str) -> Graph:
+        """The triples ``?s ?p ?o`` that ``where`` binds (kg.query.readers), then their number
+        asked separately: an answer holding fewer is a KgError, since a server may cut a
+        CONSTRUCT answer at its result limit without a word (Virtuoso 7.2 does, at
+        ResultSetMaxRows, while it marks a cut SELECT answer with X-SPARQL-MaxRows)."""
+        graph, stated = self._construct(triples_query(where))
+        counted = self.select(declare_prefixes(count_query(where)))
+        expected = int(counted.rows[0][0]) if counted.rows and counted.rows[0][0] is not None else 0
+        if stated < expected:
+            raise KgError(f"{self.url} sent {stated:,} of the {expected:,} triples asked for: it cut its "
+                          "answer short, at its own result limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
+                          "section of virtuoso.ini)")
+        return graph
+
+    def _post(self, text: str, accept: str):
+        form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
+        return http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
+                         content=form.encode("utf-8"),
+                         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+
+    def _media(self, response, wanted: str) -> str:
+        """The media type of a successful answer; a refusal, or an answer the server cut at its
+        own row limit, is a KgError."""
         if response.status_code == 406:
-            raise KgError(f"{self.url} cannot give SPARQL results as JSON or XML (HTTP 406 Not Acceptable)"
-                          + _detail(response))
+            raise KgError(f"{self.url} cannot give {wanted} (HTTP 406 Not Acceptable)" + _detail(response))
         if response.status_code >= 400:
             raise KgError(http.refusal(response, self.url, self._auth, "the query"))
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media in JSON_TYPES:
-            return parse_results(response.content, "json", self.url)
-        if media in XML_TYPES:
-            return parse_results(response.content, "xml", self.url)
-        if media in ("text/html", "application/xhtml+xml") or response.content.lstrip()[:1] == b"<":
+        if MAX_ROWS_HEADER in response.headers:
+            limit = response.headers[MAX_ROWS_HEADER]
+            raise KgError(f"{self.url} cut its answer short at its own result limit ({limit} rows; Virtuoso: "
+                          "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
+        return response.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def _unexpected(self, response, media: str, wanted: str) -> KgError:
+        if media in ("text/html", "application/xhtml+xml") or re.match(rb"\s*<(!doctype\s+html|html)\b",
+                                                                       response.content[:200], re.IGNORECASE):
             title = re.search(rb"(?is)<title[^>]*>(.*?)</title>", response.content)
             shown = " ".join(title.group(1).decode("utf-8", "replace").split()) if title else http.server_message(response)
-            raise KgError(f"{self.url} answered with an HTML page, not SPARQL results (is it the query URL?)"
-                          + (f": {shown[:120]}" if shown else ""))
-        raise KgError(f"{self.url} answered {media or 'without a content type'}, not SPARQL results JSON or XML")
+            return KgError(f"{self.url} answered with an HTML page, not {wanted} (is it the query URL?)"
+                           + (f": {shown[:120]}" if shown else ""))
+        return KgError(f"{self.url} answered {media or 'without a content type'}, not {wanted}")
 
     def labeler(self, lang: str, results: Results) -> Callable[[URIRef], str | None]:
         """Labels for the IRIs in ``results``, in ``lang`` first, asked of the endpoint in
@@ -149,6 +206,20 @@ def parse_results(body: bytes, fmt: str, url: str = "the endpoint") -> Results:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise KgError(f"{url} sent incomplete or malformed SPARQL results {fmt.upper()} "
                       f"({len(body)} bytes): {reason}") from None
+
+
+def parse_graph(body: bytes, fmt: ox.RdfFormat, url: str = "the endpoint") -> tuple[Graph, int]:
+    """An N-Triples or Turtle answer (``fmt``) as an rdflib graph with the project's prefixes
+    bound (kg.store.load.add_parsed: language tags in registered case, blank nodes fresh), and
+    the number of triples it stated; a body that does not parse, or stops inside a statement,
+    is a KgError with its line and column."""
+    graph = bind_prefixes(Graph())
+    try:
+        return graph, add_parsed(graph, body, fmt)
+    except SyntaxError as exc:
+        reason = " ".join(str(exc).split())
+        raise KgError(f"{url} sent a malformed or incomplete graph ({fmt.name}, "
+                      f"{len(body)} bytes): {reason}") from None
 
 
 def declare_prefixes(text: str) -> str:

@@ -110,23 +110,6 @@ class StoreGraph:
             found[key] = [by_graph[g] for g in sorted(graphs, key=lambda g: order.get(g, len(order))) if g in by_graph]
         return found
 
-    def explorable(self) -> Graph:
-        """What a person explores, as an rdflib graph: the ontology and the data without the
-        national gazetteer's thousands of places, except the places the rest of the graph
-        refers to (with their descriptions), as kg.store.load.Loaded.explorable."""
-        reference = [e for e in self.data_entries if Path(e.path).parent.name == "gazetteer"]
-        merged = bind_prefixes(Graph())
-        kept = [e for e in self.entries if e not in reference]
-        merged.parse(data=self.ntriples(kept).decode("utf-8"), format="nt")
-        if reference:
-            from rdflib import URIRef
-
-            referenced = {f"<{n}>".encode() for n in (*merged.objects(), *merged.subjects()) if isinstance(n, URIRef)}
-            lines = [line for line in self.ntriples(reference).split(b"\n")
-                     if line and line.split(b" ", 1)[0] in referenced]
-            merged.parse(data=b"\n".join(lines).decode("utf-8"), format="nt")
-        return merged
-
     def _scan_for_subjects(self, wanted: set[str]) -> dict[str, list[Path]]:
         """:meth:`files_defining` for many nodes at once (a national table's tens of thousands
         of warnings): one pass over each input's cached N-Triples, instead of every quad of

@@ -67,7 +67,20 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
     this file, and language tags in their usual case (pyoxigraph lower-cases them). One
     difference: "x"^^xsd:string reads as the plain literal "x", the same term in RDF 1.1,
     which rdflib keeps apart and pyoxigraph cannot."""
+    with open(path, "rb") as stream:
+        if stream.read(len(syntax.BOM)) != syntax.BOM:
+            stream.seek(0)
+        add_parsed(graph, stream, syntax.rdf_format(path))
+    return graph
+
+
+def add_parsed(graph: Graph, stream, fmt: ox.RdfFormat) -> int:
+    """Add the triples pyoxigraph parses from ``stream`` (a binary file or bytes) in ``fmt``
+    to ``graph``, terms as :func:`parse_with_oxigraph` describes them; the number of triples
+    the input stated (duplicates included). A syntax error is
+    pyoxigraph's SyntaxError (with its line and column), for the caller to word."""
     terms: dict = {}
+    parsed = 0
 
     def term(node):
         found = terms.get(node)
@@ -84,12 +97,14 @@ def parse_with_oxigraph(graph: Graph, path: Path) -> Graph:
             terms[node] = found
         return found
 
-    with open(path, "rb") as stream:
-        if stream.read(len(syntax.BOM)) != syntax.BOM:
-            stream.seek(0)
-        graph.addN((term(t.subject), term(t.predicate), term(t.object), graph)
-                   for t in ox.parse(stream, format=syntax.rdf_format(path)))
-    return graph
+    def quads():
+        nonlocal parsed
+        for t in ox.parse(stream, format=fmt):
+            parsed += 1
+            yield term(t.subject), term(t.predicate), term(t.object), graph
+
+    graph.addN(quads())
+    return parsed
 
 
 def language_tag(tag: str) -> str:

@@ -117,21 +117,6 @@ def opened(directory: Path | str | None = None, *, say: Progress, progress: Prog
         yield view
 
 
-def _stderr(message: str) -> None:
-    import sys
-
-    print(message, file=sys.stderr, flush=True)
-
-
-def explorable(say: Progress = _stderr):
-    """What a person explores of the project's graph (kg.store.graph.StoreGraph.explorable),
-    from its store brought up to date."""
-    from kg.store.graph import StoreGraph
-
-    with opened(say=say) as view:
-        return StoreGraph.of(view).explorable()
-
-
 @contextmanager
 def temporary(files: Sequence[Path | str]) -> Iterator[Reader]:
     """A store of the project's ontology and ``files`` (instead of its data), in a temporary

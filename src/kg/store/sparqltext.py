@@ -1,6 +1,7 @@
 """SPARQL query text read at the token level: where the WHERE clause opens, and the two
 rewrites the engines need (LANG calls, SERVICE endpoints), each made outside strings, IRIs
-and comments so no literal or IRI in a query is ever touched.
+and comments so no literal or IRI in a query is ever touched; and the two queries built around
+a WHERE clause that reads a graph (:func:`triples_query`, :func:`count_query`).
 
 Tokens follow the SPARQL 1.1 grammar's terminals (section 19.8) closely enough for these
 uses: IRIREF, the four string forms, comments, variables, prefixed names and keywords (one
@@ -170,3 +171,17 @@ def replace_spans(text: str, replacements: list[tuple[int, int, str]]) -> str:
         at = end
     out.append(text[at:])
     return "".join(out)
+
+
+# -- queries around a WHERE clause that reads a graph -----------------------------------------
+
+
+def triples_query(where: str) -> str:
+    """The CONSTRUCT query for the triples ``?s ?p ?o`` that ``where`` (a group's content,
+    the project's prefixes allowed) binds."""
+    return f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{\n{where.strip()}\n}}\n"
+
+
+def count_query(where: str) -> str:
+    """The number of distinct triples :func:`triples_query` answers, as ``?n``."""
+    return f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{\n{where.strip()}\n}} }}\n"

@@ -12,6 +12,11 @@ Engines:
   characters is reported as too long; and its messages are its own. Selectable for comparison
   only.
 
+Every report graph says ``sh:conforms`` as SHACL defines it (SHACL 1.0, 3.6.1: true if and only
+if validation produced no result at all, of any severity; :func:`set_conforms`), as Jena SHACL
+and pySHACL without ``allow_warnings`` do; whether a graph has *violations* (kg validate's exit
+code, what the build and kg import refuse) is a separate question: :attr:`Run.violations`.
+
 ``run(data, shapes, engine)`` -> rows ``(focus, path, component, severity, message, value,
 source_shape)``: rdflib terms, except ``path`` (text as the report shows it: ``ckg:theme``,
 ``^ckg:producesResult``, ``(complex path)``) and ``message`` (str). ``report(...)`` also returns
@@ -68,12 +73,30 @@ def available(engine: str) -> bool:
 
 @dataclass
 class Run:
+    """One validation: ``conforms`` as SHACL defines it (no result of any severity), the
+    result ``rows`` and the ``report`` graph."""
+
     engine: str
     conforms: bool
     rows: list[Row]
     report: Graph
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def violations(self) -> list[Row]:
+        """The rows of severity sh:Violation (warnings and infos are not violations)."""
+        return [row for row in self.rows if row[3] == SH.Violation]
+
+
+def set_conforms(report: Graph) -> bool:
+    """Write ``sh:conforms`` on the report's sh:ValidationReport node as SHACL 1.0 (3.6.1)
+    defines it: true if and only if the report holds no validation result, whatever their
+    severity (a warning makes it false too). Returns the value."""
+    conforms = next(report.subjects(RDF.type, SH.ValidationResult), None) is None
+    for node in report.subjects(RDF.type, SH.ValidationReport):
+        report.set((node, SH.conforms, Literal(conforms)))
+    return conforms
 
 
 # -- the report graph -> rows (the same code for every engine that writes a report graph) -----
@@ -184,7 +207,7 @@ def _run_pyshacl(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tu
     try:
         conforms, results_graph, _text = validate(
             _mixed_graph(data, ontology), shacl_graph=shapes, inference="none",
-            allow_warnings=True, advanced=False, abort_on_first=False,
+            allow_warnings=False, advanced=False, abort_on_first=False,
             **({"focus_nodes": [str(n) for n in focus_nodes]} if focus_nodes is not None else {}),
         )
     finally:
@@ -202,7 +225,7 @@ def _run_turbo(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tupl
         # pyshacl_turbo hands to its Rust parser without building any rdflib objects.
         data = _default_graph_store(data, ontology)
     conforms, results_graph, _text = _compiled(shapes).validate(
-        data, inference=None, allow_warnings=True, abort_on_first=False,
+        data, inference=None, allow_warnings=False, abort_on_first=False,
         focus_nodes=None if focus_nodes is None else [str(n) for n in focus_nodes],
     )
     return conforms, results_graph
@@ -249,7 +272,6 @@ def _run_rudof(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tupl
         graph.bind(prefix, namespace)
     node = BNode()
     graph.add((node, RDF.type, SH.ValidationReport))
-    conforms = True
     for entry in report:
         focus = _rudof_term(entry.focus_node)
         if wanted is not None and str(focus) not in wanted:
@@ -259,7 +281,6 @@ def _run_rudof(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tupl
         graph.add((result, RDF.type, SH.ValidationResult))
         graph.add((result, SH.focusNode, focus))
         severity = SH[str(entry.severity)] if str(entry.severity) in ("Violation", "Warning", "Info") else URIRef(str(entry.severity))
-        conforms = conforms and severity != SH.Violation
         graph.add((result, SH.resultSeverity, severity))
         graph.add((result, SH.sourceConstraintComponent, URIRef(str(entry.constraint_component))))
         shape = _rudof_term(entry.source_shape) if entry.source_shape else None
@@ -273,8 +294,7 @@ def _run_rudof(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tupl
                 _copy_path(shapes, path, graph, result)
         if entry.value:
             graph.add((result, SH.value, _rudof_term(entry.value)))
-    graph.add((node, SH.conforms, Literal(conforms)))
-    return conforms, graph
+    return set_conforms(graph), graph
 
 
 def _copy_path(shapes: Graph, path, graph: Graph, result) -> None:
@@ -345,11 +365,10 @@ def validate(data, shapes: Graph, engine: str | None = None, *, ontology: Graph 
     data, ontology, marks = _marked(data, ontology, engine)
     if applied:
         marks = lexical.Marks([*applied.items, *marks.items])
-    conforms, results_graph = _RUNNERS[engine](data, shapes, ontology, focus)
-    if marks.restore(results_graph, focus):
-        conforms = False
+    _engine_conforms, results_graph = _RUNNERS[engine](data, shapes, ontology, focus)
+    marks.restore(results_graph, focus)
     rows = rows_of(results_graph)
-    return Run(engine, bool(conforms), rows, results_graph, time.perf_counter() - started)
+    return Run(engine, set_conforms(results_graph), rows, results_graph, time.perf_counter() - started)
 
 
 def _marked(data, ontology: Graph | None, engine: str):
@@ -382,12 +401,12 @@ def validate_text(text: str, shapes: Graph, *, focus_nodes: Iterable | None = No
         return Run("turbo", True, [], _empty_report(shapes))
     if marks is None:
         text, marks = lexical.mark_ntriples(text)
-    conforms, results_graph, _text = _compiled(shapes).validate(
-        Input(text, "nt", None, {}, {}, preserve_ids=True), inference=None, allow_warnings=True,
+    _engine_conforms, results_graph, _text = _compiled(shapes).validate(
+        Input(text, "nt", None, {}, {}, preserve_ids=True), inference=None, allow_warnings=False,
         abort_on_first=False, focus_nodes=focus)
-    if marks.restore(results_graph, focus):
-        conforms = False
-    return Run("turbo", bool(conforms), rows_of(results_graph), results_graph, time.perf_counter() - started)
+    marks.restore(results_graph, focus)
+    return Run("turbo", set_conforms(results_graph), rows_of(results_graph), results_graph,
+               time.perf_counter() - started)
 
 
 def _empty_report(shapes: Graph) -> Graph:

@@ -204,12 +204,19 @@ def neighbourhood_query(focus: Iterable[str], inverse: Iterable[str], blank: boo
 
 @dataclass
 class ShaclResult:
+    """SHACL on a whole store: ``conforms`` as SHACL defines it (no result of any severity)."""
+
     conforms: bool
     rows: list[shacl_engines.Row]
     report: Graph
     partitions: int
     seconds: float
     focus_nodes: int = 0
+
+    @property
+    def violations(self) -> list[shacl_engines.Row]:
+        """The rows of severity sh:Violation."""
+        return [row for row in self.rows if row[3] == SH.Violation]
 
 
 _CODE = re.compile(r"(?<![0-9])([1-9][0-9]{5})(?![0-9])")
@@ -266,7 +273,7 @@ def validate_focus(graph: StoreGraph, focus: Iterable[str] | None, *, blank: boo
     rows = run.rows
     if blank:  # every node of the partition was validated: keep the blank focus nodes' results
         rows = [r for r in rows if isinstance(r[0], BNode)]
-    return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, run.report, 1,
+    return ShaclResult(not rows, rows, run.report, 1,
                        time.perf_counter() - started, len(focus))
 
 
@@ -459,7 +466,7 @@ class PendingShacl:
         finally:
             self.pool.shutdown(cancel_futures=True)
         rows = [row for chunk in found for row in chunk]
-        return ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None,  # (kg.validate.store.build_report)
+        return ShaclResult(not rows, rows, None,  # (kg.validate.store.build_report)
                            len(self.parts), time.perf_counter() - self.started,
                            sum(len(p.focus or []) for p in self.parts))
 
@@ -520,6 +527,6 @@ def _rows_report(shapes: Graph, rows: list[shacl_engines.Row]) -> Graph:
                 prefix, _sep, local = path.partition(":")
                 iri = URIRef(str(PREFIXES[prefix]) + local) if prefix in PREFIXES else URIRef(path)
                 graph.add((result, SH.resultPath, iri))
-    graph.set((node, SH.conforms, Literal(not any(r[3] == SH.Violation for r in rows))))
+    shacl_engines.set_conforms(graph)
     return graph
 

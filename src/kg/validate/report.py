@@ -25,6 +25,7 @@ from kg.labels import compact, label
 from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
 from kg.sources.clean import load_sources
 from kg.store.load import Loaded, language_tag, load
+from kg.validate.engines import set_conforms
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 #: The message of a quote whose source text the project does not hold: it cannot be checked,
@@ -60,8 +61,14 @@ class ValidationResult:
 
 @dataclass
 class ValidationReport:
-    """The results, and the SHACL report graph (or a function making it when first asked for:
-    a national graph's report holds tens of thousands of warnings)."""
+    """Every result of the three layers, and the SHACL report graph holding them (or a
+    function making it when first asked for: a national graph's report holds tens of thousands
+    of warnings).
+
+    Two questions, two answers: ``conforms`` is SHACL's sh:conforms (SHACL 1.0, 3.6.1: no
+    result of any severity, so a warning makes it false; the report graph and the JSON say
+    the same); ``violations`` are what makes ``kg validate`` exit 1 and what the build and
+    ``kg import`` refuse: warnings are reported, and a graph with only warnings is accepted."""
 
     results: list[ValidationResult]
     _graph: Graph | Any
@@ -82,7 +89,8 @@ class ValidationReport:
 
     @property
     def conforms(self) -> bool:
-        return not self.violations
+        """SHACL's sh:conforms: no validation result at all (warnings included)."""
+        return not self.results
 
     @property
     def quotes_not_checked(self) -> int:
@@ -105,7 +113,7 @@ class ValidationReport:
             if r.value is not None:
                 lines.append(f"  value:      {r.value}")
             lines.append(f"  message:    {r.message}")
-        verdict = "Conforms" if self.conforms else "Does not conform"
+        verdict = "Does not conform" if self.violations else "Conforms"  # no violation: accepted
         unchecked = self.quotes_not_checked
         lines.append(f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
                      + (f", of which {unchecked} quote(s) not checked (source text not held)." if unchecked else "."))
@@ -309,8 +317,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else compact(shacl_graph, source),
             files=loaded.files_defining(focus),
         ))
-    if any(r.severity == "Violation" for r in results):
-        shacl_graph.set((report_node, SH.conforms, Literal(False, datatype=XSD.boolean)))
+    set_conforms(shacl_graph)
     return ValidationReport(results, shacl_graph)
 
 

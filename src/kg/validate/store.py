@@ -29,6 +29,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import CKGSH, SH, bind_prefixes
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
+from kg.validate import engines as shacl_engines
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
@@ -247,8 +248,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
         node = next(iter(made.subjects(RDF.type, SH.ValidationReport)))
         for focus, path, component, message, source, severity in extra:
             _add_result(made, node, focus, path, component, message, source, severity)
-        if any(r.severity == "Violation" for r in results):
-            made.set((node, SH.conforms, Literal(False)))
+        shacl_engines.set_conforms(made)  # SHACL's sh:conforms: no result of any severity
         return made
 
     return ValidationReport(results, report_graph)
@@ -375,7 +375,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
         if _has_blank_subjects(graph) else ShaclResult(True, [], None, 0, 0.0)
     kept = [r for r in previous.shacl.rows if not isinstance(r[0], BNode) and str(r[0]) not in focus]
     rows = kept + fresh.rows + blank.rows
-    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 1,
+    shacl = ShaclResult(not rows, rows, None, 1,
                         time.perf_counter() - started, len(focus))
     graph.seconds["shacl"] = shacl.seconds
     extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
@@ -469,7 +469,7 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
             for r in record["rows"]]
     extra = [(_json_term(e[0]), e[1], _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
              for e in record["extra"]]
-    shacl = ShaclResult(not any(r[3] == SH.Violation for r in rows), rows, None, 0, 0.0)
+    shacl = ShaclResult(not rows, rows, None, 0, 0.0)
     known = None
     if record.get("lang") == lang and len(record.get("shown", [])) == len(rows) + len(extra):
         known = {entry: _result(entry, label, files, graph) for entry, (label, files)
