@@ -68,9 +68,15 @@ def test_clean_is_deterministic():
     assert source.clean(SAMPLE) == source.clean(SAMPLE)
 
 
-def test_clean_rejects_a_missing_date_line():
-    with pytest.raises(KgError, match=r"<raw>:2: expected 'YYYY-MM-DD HH:MM'"):
-        source.clean("來源:昭通新聞網\n水富,是昭通市。\n通訊員:甲\\文\n")
+def test_a_header_without_a_date_leaves_the_date_unknown():
+    article = source.clean("來源:昭通新聞網\n水富,是昭通市。\n通訊員:甲\\文\n")
+    assert article.publisher == "昭通新聞網" and article.published is None
+    assert article.paragraphs == ("水富,是昭通市。",)
+
+
+def test_a_header_date_that_is_no_date_names_the_line():
+    with pytest.raises(KgError, match=r"<raw>:2: the date '2023-02-30 10:00' is not a date"):
+        source.clean("來源:昭通新聞網\n2023-02-30 10:00水富,是昭通市。\n")
 
 
 def test_repairs_must_match_exactly_once():
