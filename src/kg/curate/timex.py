@@ -16,6 +16,7 @@ document date it has no period and the review must give one.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -72,8 +73,14 @@ def _resolve(match: re.Match, published: date | None) -> PeriodSpec | None:
         if published is None:
             return None
         written = f"{published.year}年{simplified}"
+    month_end = re.fullmatch(r"(\d{4})年(\d{1,2})月(?:底|末)", written)
+    if month_end:
+        year, month = int(month_end.group(1)), int(month_end.group(2))
+        if 1 <= month <= 12:
+            return as_of(date(year, month, calendar.monthrange(year, month)[1]))
+        return None
     try:
-        return parse_period(written.replace("月底", "月").replace("月末", "月"))
+        return parse_period(written)
     except PeriodParseError:
         return None
 
@@ -104,3 +111,34 @@ def period_at(text: str, offset: int, periods: list[PeriodMention], published: d
     if published is not None:
         return as_of(published), "the document's date (no period in the sentence)"
     return None, "no period in the sentence and no document date"
+
+
+_MONTHS = re.compile(r"^(\d{4})-(\d{2})-to-(\d{2})$")
+_AS_OF = re.compile(r"^asof-(\d{4}-\d{2}-\d{2})$")
+
+
+def period_from_slug(slug: str) -> PeriodSpec:
+    """The period a review cell names by its IRI's local name: ``2022``, ``2023-H1``,
+    ``2023-Q3``, ``2023-01-to-09``, ``2023-03``, ``2016-2020``, ``asof-2023-08-22``. Raises
+    PeriodParseError (a KgError) saying what was expected."""
+    from kg.link.periods import month_period
+
+    slug = (slug or "").strip().removeprefix("period:")
+    as_of_match = _AS_OF.match(slug)
+    if as_of_match:
+        try:
+            return as_of(date.fromisoformat(as_of_match.group(1)))
+        except ValueError:
+            raise PeriodParseError(f"{slug!r}: {as_of_match.group(1)} is not a date") from None
+    months = _MONTHS.match(slug)
+    if months:
+        return month_period(int(months.group(1)), int(months.group(2)), int(months.group(3)))
+    single = re.fullmatch(r"(\d{4})-(\d{2})", slug)
+    if single:
+        return month_period(int(single.group(1)), int(single.group(2)), int(single.group(2)))
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", slug)
+    if quarter:
+        from kg.link.periods import quarter_period
+
+        return quarter_period(int(quarter.group(1)), int(quarter.group(2)))
+    return parse_period(slug)
