@@ -9,7 +9,7 @@ import click
 
 @click.group()
 def source() -> None:
-    """The source article: clean it, quote it."""
+    """Source documents: add one, clean them, quote a passage."""
 
 
 

@@ -157,6 +157,14 @@ def slug(text: str) -> str:
     return "-".join(words)[:60].strip("-") or "unnamed"
 
 
+#: Facility types (data/core/facility-types.ttl) proposed by a new facility's last word.
+FACILITY_TYPES = (("水电站", "ftype:hydropower-station"), ("港", "ftype:port"), ("景区", "ftype:scenic-area"),
+                  ("物流信息产业园", "ftype:logistics-park"), ("产业园", "ftype:industrial-park"),
+                  ("园区", "ftype:industrial-park"), ("开发区", "ftype:development-zone"),
+                  ("经开区", "ftype:development-zone"), ("廊道", "ftype:transport-corridor"),
+                  ("生产线", "ftype:production-line"), ("工作站", "ftype:expert-workstation"),
+                  ("卫生院", "ftype:health-centre"), ("实验室", "ftype:laboratory"), ("中医馆", "ftype:tcm-clinic"),
+                  ("平台", "ftype:service-platform"))
 _NEW_NAMESPACE = {"place": "place", "facility": "fac", "organization": "agent", "policy": "pol", "program": "prog",
                   "indicator": "ind"}
 
@@ -169,6 +177,10 @@ def _figure_candidates(source, text, tokens, figures, periods, mentions, publish
         others = sorted({m.text for m in mentions if m.kind == "place" and start <= m.start < end and m.iri
                          and m.iri != place})
         phrase = indicator_phrase(text, tokens, figure, periods, mentions)
+        known = [m for m in mentions if m.kind == "indicator" and m.iri and start <= m.start and m.end <= figure.start]
+        indicator_iri = compact(known[-1].iri) if known else ""
+        if known and known[-1].text not in phrase:
+            phrase = known[-1].text
         note = [f"period from {how}"]
         if figure.unit_from == "indicator":
             note.append("no unit written: yuan, as the indicator is a sum of money")
@@ -177,7 +189,7 @@ def _figure_candidates(source, text, tokens, figures, periods, mentions, publish
         rows.append(Candidate(
             f"figure-{figure.start}-{figure.end}", "figure", start, end, text[start:end], figure.reported,
             (figure.start, figure.end),
-            {"indicator": phrase, "indicator_iri": "", "value": decimal_lexical(Decimal(figure.value)),
+            {"indicator": phrase, "indicator_iri": indicator_iri, "value": decimal_lexical(Decimal(figure.value)),
              "unit": compact(str(figure.unit)), "qualifier": figure.qualifier.split("#")[-1],
              "period": period.slug if period else "", "place": compact(place), "theme": _theme(phrase),
              "note": "; ".join(note)}))
@@ -194,11 +206,14 @@ def _mention_candidates(text, mentions: list[Mention]) -> list[Candidate]:
         if key in rows:
             continue
         iri = mention.iri or f"{_NEW_NAMESPACE[mention.kind]}:{slug(mention.text)}"
+        simplified = aligned_simplified(mention.text)
+        facility_type = next((t for suffix, t in FACILITY_TYPES if simplified.endswith(suffix)), "") \
+            if mention.kind == "facility" and not mention.iri else ""
         rows[key] = Candidate(
             f"{mention.kind}-{mention.start}-{mention.end}", mention.kind, mention.start, mention.end, mention.text,
             mention.text, (mention.start, mention.end),
             {"class": compact(mention.cls), "iri": compact(iri) if mention.iri else iri,
-             "status": "known" if mention.known else "new", "label_zh": mention.text,
+             "status": "known" if mention.known else "new", "label_zh": mention.text, "facility_type": facility_type,
              "note": "; ".join(x for x in (mention.how, mention.note) if x)})
     result = []
     for key, row in rows.items():
@@ -220,7 +235,11 @@ def _recognition_candidates(text, recognitions: list[Recognition], periods, ment
         issuer = ""
         if recognition.issuer_start is not None:
             named = next((m for m in organizations if m.start == recognition.issuer_start), None)
-            issuer = compact(named.iri) if named and named.iri else recognition.issuer or ""
+            if named is not None:
+                # the organization's row: its IRI, or the one its row proposes for a new name
+                issuer = compact(named.iri) if named.iri else f"agent:{slug(named.text)}"
+            else:
+                issuer = recognition.issuer or ""
         scope = ""
         if recognition.scope:
             scoped = next((m for m in mentions if m.kind == "place" and m.text == recognition.scope and m.iri), None)

@@ -526,8 +526,11 @@ def describe(source: Source, article: CleanArticle, raw_bytes: bytes) -> Graph:
     if news and (publisher is None or published is None):
         raise KgError(f"{source.raw_path}: a news article needs its publisher and date; the header states "
                       f"{'neither' if publisher is None and published is None else 'no date' if published is None else 'no publisher'}")
-    if publisher is not None:
+    if publisher is not None and (news or publisher in source.agents):
         g.add((a, DCTERMS.publisher, agent(publisher)))
+    elif publisher is not None:
+        # the name is known, the organization is not yet a resource of the graph
+        g.add((a, RDFS.comment, Literal(f"Publisher named by the document: {publisher} (not yet a resource of the graph)", lang="en")))
     if published is not None:
         g.add((a, DCTERMS.issued, Literal(published.isoformat(),
                                           datatype=XSD.dateTime if isinstance(published, datetime) else XSD.date)))
@@ -542,6 +545,9 @@ def describe(source: Source, article: CleanArticle, raw_bytes: bytes) -> Graph:
     for name in article.photographers:
         if news or name in source.agents:
             g.add((a, CKG.photographer, agent(name)))
+    unlinked = [name for name in (*article.authors, *article.photographers) if not news and name not in source.agents]
+    if unlinked:
+        g.add((a, RDFS.comment, Literal(f"Credited by the document: {', '.join(unlinked)}", lang="en")))
 
     raw = source.raw_iri
     g.add((raw, RDF.type, SCHEMA.MediaObject))
