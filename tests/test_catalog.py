@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from rdflib import Literal
 
 from kg.query.catalog import catalog
 from kg.cli import main
@@ -52,6 +53,9 @@ def test_both_engines_agree(query, engines):
     rdf = run_query(query, engine="rdflib", engines=engines)
     assert ox.variables == rdf.variables
     assert ox.canonical() == rdf.canonical()
+    # and the same language tags, in registered case (rdflib's == ignores a tag's case)
+    assert [[t.language for t in row if isinstance(t, Literal)] for row in ox.rows] == \
+        [[t.language for t in row if isinstance(t, Literal)] for row in rdf.rows]
 
 
 def test_checks_return_nothing_on_valid_data(project_union):

@@ -1,12 +1,16 @@
-"""Federated queries: two Oxigraph servers on loopback, one serving the project graph and one
-serving another county's data (绥江县 530626, in the project's model and IRIs).
+"""Federated queries: `kg serve` with the project graph and an Oxigraph server with another
+county's data (绥江县 530626, in the project's model and IRIs), both on loopback.
 
-A query sent to the first server reaches the second with SPARQL 1.1 SERVICE. The catalog's
+A query sent to `kg serve` reaches the other with SPARQL 1.1 SERVICE. The catalog's
 federated question (25-federated-neighbour) takes the endpoint as a parameter: `kg query`
 binds it as an IRI term on the embedded store, which then calls the endpoint. A server cannot
 be given parameters (the SPARQL protocol has no bindings, and Oxigraph evaluates SERVICE ?var
 only when the variable is bound before the query runs), so the server test writes the
 endpoint's IRI -- made here from a port the test chose, never from user input -- in the query.
+
+Every SERVICE call has a deadline (--service-timeout): an endpoint that accepts the connection
+and never answers gives empty columns under SERVICE SILENT and a one-line error without it,
+in `kg query` and on `kg serve`.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import csv
 import io
 import json
 import socket
-import subprocess
+import threading
+import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -24,7 +30,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.publish.serve import Server, load_store, oxigraph_binary
+
+from oxigraph_server import OxigraphServer, free_port, load_store
+from serving import kg_serve
 
 SUIJIANG = """
 @prefix ckg: <https://w3id.org/county-kg/ontology#> .
@@ -81,12 +89,6 @@ PREFIX sdmx-measure: <http://purl.org/linked-data/sdmx/2009/measure#>
 """
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def ask(url: str, query: str) -> list[dict]:
     request = urllib.request.Request(url, data=urllib.parse.urlencode({"query": query}).encode(),
                                      headers={"Accept": "application/sparql-results+json",
@@ -97,17 +99,36 @@ def ask(url: str, query: str) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def servers(tmp_path_factory, project):
-    """(project server, Suijiang server): two Oxigraph servers on 127.0.0.1."""
+def servers(tmp_path_factory):
+    """(project server, Suijiang server): `kg serve` and an Oxigraph server on 127.0.0.1."""
     root = tmp_path_factory.mktemp("federation")
-    load_store(root / "project", project)
     data = root / "suijiang.ttl"
     data.write_text(SUIJIANG, encoding="utf-8")
-    loaded = subprocess.run([oxigraph_binary(), "load", "--location", str(root / "suijiang"), "--file", str(data)],
-                            capture_output=True, text=True, check=False)
-    assert loaded.returncode == 0, loaded.stderr
-    with Server(root / "project", port=free_port()) as ours, Server(root / "suijiang", port=free_port()) as theirs:
+    load_store(root / "suijiang", data)
+    with kg_serve("--service-timeout", "5") as ours, OxigraphServer(root / "suijiang") as theirs:
         yield ours, theirs
+
+
+@pytest.fixture(scope="module")
+def silent_endpoint():
+    """An endpoint that accepts every connection and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    accepted = []
+
+    def accept() -> None:
+        while True:
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                return
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+    listener.close()
+    for connection in accepted:
+        connection.close()
 
 
 def test_each_server_holds_its_own_county(servers):
@@ -180,3 +201,41 @@ def test_expected_answer_file_is_the_silent_case():
     expected = Path(__file__).parent.parent / "queries" / "expected" / "25-federated-neighbour.csv"
     rows = list(csv.DictReader(expected.open(encoding="utf-8")))
     assert len(rows) == 1 and rows[0]["endpoint"] == "http://127.0.0.1:7879/query" and rows[0]["neighbour"] == ""
+
+
+def test_a_silent_service_that_never_answers_leaves_the_neighbour_empty(silent_endpoint):
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["query", "25", "--param", f"endpoint={silent_endpoint}", "--format", "csv",
+                                       "--service-timeout", "1"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert len(rows) == 1 and rows[0]["neighbour"] == "" and rows[0]["value"] == "10000000000"
+    assert time.monotonic() - started < 30  # (the project loads first; the call itself waits 1 s)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_service_that_never_answers_is_a_one_line_error(silent_endpoint, engine):
+    query = f"SELECT * WHERE {{ SERVICE <{silent_endpoint}> {{ ?s ?p ?o }} }}"
+    result = CliRunner().invoke(main, ["query", "--sparql", query, "--engine", engine, "--service-timeout", "1"])
+    assert result.exit_code == 2
+    assert result.output.strip() == f"kg: error: SERVICE <{silent_endpoint}>: no answer within 1 s"
+
+
+def test_the_server_gives_each_service_call_its_deadline(servers, silent_endpoint):
+    ours, _theirs = servers
+    silent = PREFIXES + f"""
+SELECT ?o ?neighbour WHERE {{
+  ?o ckg:indicator ind:gdp ; sdmx-dimension:refArea place:530681 .
+  OPTIONAL {{ SERVICE SILENT <{silent_endpoint}> {{ ?x sdmx-dimension:refArea ?neighbour }} }}
+}}"""
+    started = time.monotonic()
+    rows = ask(ours.url + "/query", silent)
+    assert rows and all("neighbour" not in row for row in rows)
+    assert time.monotonic() - started < 15
+    loud = f"SELECT * WHERE {{ SERVICE <{silent_endpoint}> {{ ?s ?p ?o }} }}"
+    request = urllib.request.Request(ours.url + "/query", data=urllib.parse.urlencode({"query": loud}).encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=30)
+    assert error.value.code == 500
+    assert error.value.read().decode().strip() == f"SERVICE <{silent_endpoint}>: no answer within 5 s"

@@ -231,16 +231,13 @@ def free_port() -> int:
 
 def test_link_against_a_sparql_endpoint(tmp_path, project):
     """OTHER as a SPARQL endpoint: an Oxigraph server on loopback serving the same records."""
-    import subprocess
-
-    from kg.publish.serve import Server, oxigraph_binary
+    from oxigraph_server import OxigraphServer, load_store
 
     data = tmp_path / "other.nt"
     other_graph().serialize(data, format="nt", encoding="utf-8")
     store = tmp_path / "store"
-    subprocess.run([oxigraph_binary(), "load", "--location", str(store), "--file", str(data)], check=True,
-                   capture_output=True)
-    with Server(store, port=free_port()) as server:
+    load_store(store, data)
+    with OxigraphServer(store) as server:
         result = link_dataset(f"{server.url}/query", name="other-endpoint", workspace=tmp_path / "ws", loaded=project,
                               today=date(2024, 1, 15))
     precision, recall = precision_recall(result.pairs(), reference())

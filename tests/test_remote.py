@@ -217,8 +217,8 @@ def test_a_format_the_server_cannot_give(server):
 
 
 def test_options_that_need_an_endpoint():
-    result = CliRunner().invoke(main, ["query", "01", "--timeout", "5"])
-    assert "apply to --endpoint" in one_line_error(result)
+    result = CliRunner().invoke(main, ["query", "01", "--default-graph", "https://example.org/g"])
+    assert "--default-graph applies to --endpoint" in one_line_error(result)
     result = CliRunner().invoke(main, ["query", "01", "--engine", "rdflib", "--endpoint", "http://127.0.0.1:1/sparql"])
     assert "--engine chooses an embedded engine" in one_line_error(result)
 

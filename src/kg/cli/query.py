@@ -20,6 +20,16 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 
 
 
+#: kg query's protective defaults: a runaway query (a cross join of the whole graph took 88 s
+#: and 6.4 GB before these existed) stops within half a minute and a few thousand rows.
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LIMIT = 10_000
+DEFAULT_SERVICE_TIMEOUT = 10.0
+#: Exit status when the reader of the output went away (`kg query ... | head`): as for any
+#: Unix program stopped by SIGPIPE, 128 + 13.
+EXIT_CLOSED_OUTPUT = 141
+
+
 @click.command()
 @click.argument("name", required=False)
 @click.option("--sparql", "sparql_text", help="Run this SPARQL text instead of a catalog query.")
@@ -27,22 +37,34 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a declared parameter (as an RDF term of its declared type).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table",
-              show_default=True, help="json is the SPARQL 1.1 Query Results JSON format.")
+              show_default=True, help="json is the SPARQL 1.1 Query Results JSON format. csv, tsv and json are "
+              "written row by row as the answer comes.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None,
               help="The embedded engine that answers.  [default: oxigraph]")
 @click.option("--endpoint", metavar="URL", default=None,
               help="Ask this SPARQL 1.1 Protocol endpoint instead of the local files (credentials as for kg push).")
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph the query reads as its default graph (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="With --endpoint: how long to wait for the endpoint.  [default: 60]")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              metavar="SECONDS", help="Stop the query (or stop waiting for the endpoint) after this long (exit 2); "
+              "0 for no limit.")
+@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True, metavar="N",
+              help="Show at most N rows (saying so on standard error if there are more); 0 for no limit.")
+@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
+              show_default=True, metavar="SECONDS",
+              help="Each SERVICE call's limit: SERVICE SILENT then gives empty columns, SERVICE fails the query.")
 @lang_option
-def query(name: str | None, sparql_text: str | None, list_catalog: bool, params: tuple[str, ...], fmt: str,
-          engine: str | None, endpoint: str | None, default_graphs: tuple[str, ...], timeout: float | None,
-          lang: str) -> None:
-    """Ask the graph: a catalog question by NAME (or number), a FILE.rq, or --sparql TEXT."""
+@click.pass_context
+def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_catalog: bool, params: tuple[str, ...],
+          fmt: str, engine: str | None, endpoint: str | None, default_graphs: tuple[str, ...], timeout: float,
+          limit: int, service_timeout: float, lang: str) -> None:
+    """Ask the graph: a catalog question by NAME (or number), a FILE.rq, or --sparql TEXT.
+
+    A query stops at --timeout and at --limit rows; Ctrl-C stops it at once. When the reader of
+    the output goes away (`kg query ... | head -3`) the query stops quietly with exit status 141."""
     from kg.query.catalog import catalog, find
-    from kg.query.engines import Engines, run_query, run_text
+    from kg.query.engines import Engines, stream_query
+    from kg.store.sparql import Limits
 
     if list_catalog:
         for item in catalog():
@@ -51,24 +73,69 @@ def query(name: str | None, sparql_text: str | None, list_catalog: bool, params:
         return
     if bool(name) == bool(sparql_text):
         raise KgError("give a catalog query NAME, a FILE.rq or --sparql TEXT (exactly one); `kg query --list` shows the catalog")
+    if sparql_text and params:
+        raise KgError("--param applies to catalog queries, which declare their parameters")
     if endpoint:
-        from kg.query.remote import DEFAULT_TIMEOUT, ask
+        from kg.query.remote import ask
 
         if engine:
             raise KgError("--engine chooses an embedded engine; with --endpoint the endpoint answers")
+        # the endpoint's client needs a finite wait: 0 ("no limit") waits a day
         click.echo(ask(endpoint, query=None if sparql_text else find(name), sparql=sparql_text,
                        params=_parse_params(params), default_graphs=default_graphs,
-                       timeout=timeout or DEFAULT_TIMEOUT, lang=lang, fmt=fmt), nl=False)
+                       timeout=timeout or 86_400.0, lang=lang, fmt=fmt), nl=False)
         return
-    if default_graphs or timeout:
-        raise KgError("--default-graph and --timeout apply to --endpoint")
+    if default_graphs:
+        raise KgError("--default-graph applies to --endpoint")
     engine = engine or "oxigraph"
+    limits = Limits(timeout=timeout or None, limit=limit or None, service_timeout=service_timeout)
     engines = Engines()
-    if sparql_text:
-        if params:
-            raise KgError("--param applies to catalog queries, which declare their parameters")
-        results = run_text(sparql_text, engine=engine, engines=engines)
-    else:
-        results = run_query(find(name), _parse_params(params), engine=engine, engines=engines)
-    results.labeler = engines.labeler(lang)
+    stream = stream_query(None if sparql_text else find(name), _parse_params(params), text=sparql_text,
+                          engine=engine, engines=engines, limits=limits)
+    try:
+        with stream:
+            _write(stream, fmt, engines.labeler(lang))
+    except BrokenPipeError:
+        _quiet_stdout()
+        ctx.exit(EXIT_CLOSED_OUTPUT)
+    if stream.truncated:
+        click.echo(f"kg query: stopped at {stream.count} rows (--limit {limit}); the answer has more "
+                   f"(--limit 0 shows every row)", err=True)
+
+
+def _write(stream, fmt: str, labeler) -> None:
+    """The answer in ``fmt`` on standard output: csv, tsv and json row by row, flushed whenever
+    the engine is still working on the next row; a table or Markdown once every row is in."""
+    import sys
+
+    from kg.store.results import STREAMED, write_boolean_json, write_rows
+
+    if stream.form == "CONSTRUCT":
+        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+    out = sys.stdout
+    if fmt in STREAMED:
+        stream.on_idle = out.flush
+        if stream.form == "ASK" and fmt == "json":
+            write_boolean_json(bool(next(iter(stream))[0]), out)
+        else:
+            write_rows(fmt, stream.variables, stream, out)
+        out.flush()
+        return
+    results = stream.results()
+    results.labeler = labeler
     click.echo(results.render(fmt), nl=False)
+
+
+def _quiet_stdout() -> None:
+    """The reader is gone: point standard output at /dev/null, so the interpreter's final
+    flush of what is still buffered does not fail a second time (Python's documented way,
+    in the signal module's note on SIGPIPE)."""
+    import os
+    import sys
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller)
+        pass

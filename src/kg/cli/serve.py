@@ -13,34 +13,42 @@ import click
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
-              help="Keep the Oxigraph store in this directory (default: a temporary one, removed on exit).")
-def serve(port: int, host: str, public: bool, store_dir: Path | None) -> None:
-    """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /."""
+              help="Keep the graph in an Oxigraph store in this directory, refilled on every start "
+                   "(default: in memory).")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop each query after this long (HTTP 503); 0 for no limit.")
+@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+              metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
+def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: float, service_timeout: float) -> None:
+    """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /.
+
+    Each query runs in a process of its own and stops at --timeout; Ctrl-C (or SIGTERM) stops
+    the server and every query within a second."""
     import signal
-    import tempfile
 
-    from kg.publish.serve import EXAMPLE_QUERY, Server, check_port_free, store_project
+    from kg.publish.serve import EXAMPLE_QUERY, Server, Settings
+    from kg.publish.source import ProjectSource, StoreDirectory
 
-    server = Server(store_dir or Path("."), host, port, public=public)  # checks --public before any work
-    check_port_free(host, port)
-    with tempfile.TemporaryDirectory(prefix="kg-store-") as scratch:
-        server.location = store_dir or Path(scratch) / "store"
-        click.echo(f"loading the graph into {server.location} ...", err=True)
-        store_project(server.location)
-        with server:
-            click.echo(f"county-kg SPARQL endpoint: {server.url}/query  (query editor: {server.url}/)")
-            click.echo("read-only; Ctrl-C stops it. Try:")
+    source = StoreDirectory(store_dir) if store_dir else ProjectSource()
+    server = Server(source, host, port, public=public,
+                    settings=Settings(timeout=timeout or None, service_timeout=service_timeout))
+    click.echo("loading the graph ...", err=True)
+    server.open()
 
-            def _terminate(_signum, _frame):  # `kill` stops the server as cleanly as Ctrl-C
-                raise KeyboardInterrupt
+    def banner() -> None:
+        click.echo(f"county-kg SPARQL endpoint: {server.url}/query  (query editor: {server.url}/)")
+        click.echo(f"serving {source.describe()}; read-only; Ctrl-C stops it. Try:")
+        click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 
-            signal.signal(signal.SIGTERM, _terminate)
-            click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
-            try:
-                server.wait()
-            except KeyboardInterrupt:
-                click.echo("\nstopping ...", err=True)
+    def _terminate(_signum, _frame):  # `kill` stops the server as cleanly as Ctrl-C
+        raise KeyboardInterrupt
 
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        server.run(started=banner)
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped", err=True)
 
 
 @click.command()

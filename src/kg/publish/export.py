@@ -22,6 +22,7 @@ from kg.errors import KgError
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
 from kg.publish.literals import as_written
 from kg.store.load import Loaded, load
+from kg.store.tags import registered_graph, registered_term
 
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
 EXTENSIONS = {"ttl": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "trig": ".trig"}
@@ -59,8 +60,8 @@ def _named_graphs(loaded: Loaded) -> Dataset:
         if str(name).startswith(str(GRAPH["ontology/shapes/"])):
             continue
         target = dataset.graph(name)
-        for triple in loaded.dataset.graph(name):
-            target.add(triple)
+        for s, p, o in loaded.dataset.graph(name):
+            target.add((s, p, registered_term(o)))
         canonical_blank_nodes(target, str(name))
     return dataset
 
@@ -97,7 +98,8 @@ def serialize(loaded: Loaded, fmt: str) -> bytes:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     if fmt == "trig":
         return _trig(as_written(_named_graphs(loaded)))
-    graph: Graph = canonical_blank_nodes(loaded.union())
+    # tags in registered case, as every output; blank nodes labelled from what is said of them
+    graph: Graph = canonical_blank_nodes(registered_graph(loaded.union()))
     if fmt == "jsonld":
         return _sorted_jsonld(graph.serialize(format="json-ld", context=jsonld_context(), encoding="utf-8",
                                               ensure_ascii=False))

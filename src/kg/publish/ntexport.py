@@ -24,6 +24,7 @@ from kg.errors import KgError
 from kg.store import ntriples
 from kg.store.syntax import oxigraph_input
 from kg.store.fast import FastGraph
+from kg.store.tags import restore_tag_case
 from kg.validate.partitions import source_ntriples
 
 Naming = Callable[[Path], str]
@@ -46,7 +47,8 @@ def write(files: Sequence[Path], text: bytes, directory: Path, naming: Naming) -
         written[fmt] = (path, time.perf_counter() - started)
 
     nt = directory / "county-kg.nt"
-    timed("nt", nt, lambda p: ntriples.canonical(text, p))
+    # tags as written in the files, in registered case (as the rdflib export writes them)
+    timed("nt", nt, lambda p: ntriples.canonical(restore_tag_case(text, "nt"), p))
     for fmt, rdf in (("ttl", ox.RdfFormat.TURTLE), ("jsonld", ox.RdfFormat.JSON_LD)):
         def serialize(path: Path, rdf=rdf, fmt=fmt) -> None:
             ox.serialize(ox.parse(path=str(nt), format=ox.RdfFormat.N_TRIPLES), str(path), rdf, prefixes=prefixes)
@@ -56,28 +58,10 @@ def write(files: Sequence[Path], text: bytes, directory: Path, naming: Naming) -
     return written
 
 
-def _tag_forms(fmt: str) -> list[tuple[bytes, bytes]]:
-    """(as pyoxigraph writes a language tag, as the project writes it) in Turtle or JSON-LD."""
-    from kg.labels import LANGUAGES
-
-    tags = [(t.lower(), t) for t in LANGUAGES if t.lower() != t]
-    if fmt == "ttl":  # a literal is followed by " ;", " ," or " ." in pyoxigraph's Turtle
-        return [(f'"@{low} '.encode(), f'"@{tag} '.encode()) for low, tag in tags]
-    return [(f'"@language":"{low}"'.encode(), f'"@language":"{tag}"'.encode()) for low, tag in tags]
-
-
 def _restore_tags(path: Path, fmt: str) -> None:
-    """pyoxigraph's parser lower-cases language tags (BCP 47 ignores case); write the
-    project's zh-Hans and zh-Hant, as the N-Triples export and the rdflib pipeline do. A
-    literal whose text holds such a sequence would show it escaped (\\"); if one does, the
-    file is left as pyoxigraph wrote it rather than risk changing that text."""
-    body = path.read_bytes()
-    forms = _tag_forms(fmt)
-    if any(b"\\" + low in body for low, _tag in forms):
-        return
-    for low, tag in forms:
-        body = body.replace(low, tag)
-    path.write_bytes(body)
+    """pyoxigraph's serializers lower-case language tags (BCP 47 ignores case): write every tag
+    in its registered case, as the N-Triples export and the rdflib pipeline do."""
+    path.write_bytes(restore_tag_case(path.read_bytes(), fmt))
 
 
 def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str, str]) -> None:
@@ -104,7 +88,7 @@ def _trig(files: Sequence[Path], path: Path, naming: Naming, prefixes: dict[str,
                 yield ox.Quad(subject, quad.predicate, value, name)
 
     ox.serialize(quads(), str(path), ox.RdfFormat.TRIG, prefixes=prefixes)
-    _restore_tags(path, "ttl")  # (TriG writes literals as Turtle does)
+    _restore_tags(path, "trig")
     with open(path, "ab") as handle:
         for source in plain:
             handle.write(f"\n<{naming(source)}> {{\n".encode())

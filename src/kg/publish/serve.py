@@ -1,37 +1,56 @@
-"""``kg serve``: the Oxigraph server (SPARQL 1.1 Protocol at /query, a query editor at /)
-on a store holding the built graph, read-only and bound to loopback unless told otherwise."""
+"""``kg serve``: the graph over HTTP, read-only: the SPARQL 1.1 Protocol at /query and a query
+editor (YASGUI, served from the package) at /.
+
+A Starlette application run by uvicorn. It answers through the project's query layer
+(kg.query.engines), so language tags, ``lang()`` and SERVICE deadlines are the same as in
+`kg query`. Each query runs in a process of its own (kg.publish.isolate), stopped at its
+deadline, when its client goes away, and when the server stops; the data come from a
+:class:`kg.publish.source.DataSource`. :func:`create_app` takes more routes, so pages for
+the graph's resources can be served on the same port.
+
+Bound to loopback unless ``public``; updates and the Graph Store Protocol are refused.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import ipaddress
-import shutil
+import logging
+import os
 import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib.resources import files
 
 from kg.errors import KgError
-from kg.publish.export import serialize
-from kg.store.load import Loaded
+from kg.publish.source import DataSource
 
 DEFAULT_PORT = 7878
 DEFAULT_BIND = "127.0.0.1"
+#: Seconds a query may run on the server (from its arrival to its last byte).
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_SERVICE_TIMEOUT = 10.0
+#: Grace after a query's own deadline (which its process reports as 503) before it is killed.
+KILL_GRACE = 1.0
+
+EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/county-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?program ?label WHERE {
+  ?program a ckg:Program ; rdfs:label ?label .
+  FILTER (langMatches(lang(?label), "en"))
+} LIMIT 10"""
 
 
-def oxigraph_binary() -> str:
-    """The server installed with the `oxigraph` package, beside this Python first."""
-    beside = Path(sys.executable).parent / "oxigraph"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("oxigraph")
-    if not found:
-        raise KgError("the Oxigraph server is not installed (pip install oxigraph)")
-    return found
+@dataclass(frozen=True)
+class Settings:
+    """How the server answers: ``timeout`` seconds per query (None: none), ``service_timeout``
+    per SERVICE call, at most ``concurrency`` queries at once (more wait their turn, within
+    their timeout)."""
+
+    timeout: float | None = DEFAULT_TIMEOUT
+    service_timeout: float = DEFAULT_SERVICE_TIMEOUT
+    concurrency: int = max(2, os.cpu_count() or 2)
 
 
 def is_loopback(host: str) -> bool:
@@ -43,12 +62,17 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_bind(host: str, public: bool) -> None:
+    if not is_loopback(host) and not public:
+        raise KgError(f"refusing to bind {host}: it is not a loopback address; pass --public to serve on the network")
+
+
 def check_port_free(host: str, port: int) -> None:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
-        # The Oxigraph server binds with SO_REUSEADDR, so connections of an earlier server
-        # still in TIME_WAIT (for a minute after it stops) do not keep it from listening.
-        # Probe the same way: only a live listener makes the port taken.
+        # uvicorn binds with SO_REUSEADDR, so connections of an earlier server still in
+        # TIME_WAIT (for a minute after it stops) do not keep it from listening. Probe the
+        # same way: only a live listener makes the port taken.
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
@@ -57,105 +81,260 @@ def check_port_free(host: str, port: int) -> None:
                           f"(is another server running? choose another port with --port)") from None
 
 
-def load_store(location: Path, loaded: Loaded) -> None:
-    """Write the merged graph into the default graph of an on-disk Oxigraph store, using the
-    server's own loader so the store format always matches the server."""
-    location.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as scratch:
-        nt_file = Path(scratch) / "county-kg.nt"
-        nt_file.write_bytes(serialize(loaded, "nt"))
-        result = subprocess.run([oxigraph_binary(), "load", "--location", str(location), "--file", str(nt_file)],
-                                capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise KgError(f"oxigraph load failed: {result.stderr.strip()}")
+def url_of(host: str, port: int) -> str:
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def store_project(location: Path) -> None:
-    """Load the project's graph (with the default workspace) into a store for the server, and
-    let the in-memory graph go: the server answers from the store, and a process that kept
-    the rdflib graph alive would spend seconds freeing it when Ctrl-C stops the server."""
-    from kg.store.load import project
+# -- the application ------------------------------------------------------------------------------
 
-    load_store(location, project(cached=False))
-    gc.collect()
+class Queries:
+    """The running queries: at most ``settings.concurrency`` at once, each in its own process,
+    every one killed when the server stops."""
 
+    def __init__(self, source: DataSource, settings: Settings):
+        self.source, self.settings = source, settings
+        self.running: set = set()
+        self.stopping = False
+        self._slots: asyncio.Semaphore | None = None
+
+    def slots(self) -> asyncio.Semaphore:
+        if self._slots is None:  # made inside the server's event loop
+            self._slots = asyncio.Semaphore(self.settings.concurrency)
+        return self._slots
+
+    def stop_all(self) -> None:
+        self.stopping = True
+        for work in list(self.running):
+            work.kill()
+        self.running.clear()
+
+
+def create_app(source: DataSource, settings: Settings | None = None, routes: Sequence = ()):
+    """The Starlette application: /query (SPARQL 1.1 Protocol, GET and POST), / (the query
+    editor), /static (its assets), /update and /store refused; ``routes`` are added after
+    these (pages for resources)."""
+    from contextlib import asynccontextmanager
+
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse, Response, StreamingResponse
+    from starlette.routing import Mount, Route
+    from starlette.staticfiles import StaticFiles
+    from starlette.templating import Jinja2Templates
+
+    from kg.publish import isolate
+    from kg.publish.protocol import ProtocolError, Request, answer, query_from
+
+    settings = settings or Settings()
+    queries = Queries(source, settings)
+    package = files("kg.publish")
+    templates = Jinja2Templates(directory=str(package / "templates"))
+
+    def text(status: int, message: str) -> Response:
+        return PlainTextResponse(message.rstrip("\n") + "\n", status_code=status)
+
+    async def editor(request):
+        timeout = f"up to {settings.timeout:g} s" if settings.timeout else "without a time limit"
+        return templates.TemplateResponse(request, "editor.html", {
+            "static_url": "static", "endpoint_path": "/query", "timeout": timeout,
+            "config": {"endpoint": "query", "example": EXAMPLE_QUERY},
+        })
+
+    async def query(request):
+        try:
+            body = await request.body() if request.method == "POST" else b""
+            params: dict[str, list[str]] = {}
+            for key, value in request.query_params.multi_items():
+                params.setdefault(key, []).append(value)
+            text_ = query_from(request.method, params, request.headers.get("content-type"), body)
+        except ProtocolError as exc:
+            return text(exc.status, str(exc))
+        loop = asyncio.get_running_loop()
+        deadline = None if settings.timeout is None else loop.time() + settings.timeout + KILL_GRACE
+        job = Request(text_, request.headers.get("accept"), settings.timeout, settings.service_timeout)
+        slots = queries.slots()
+        try:
+            async with asyncio.timeout_at(deadline):
+                await slots.acquire()
+        except TimeoutError:
+            return text(503, f"the server is busy: no query could start within {settings.timeout:g} s")
+        work = None
+        try:
+            work = isolate.Isolated(lambda writer: answer(source.query_store(), job, writer))
+            queries.running.add(work)
+            async with asyncio.timeout_at(deadline):
+                header = await _unless_disconnected(request, work.header())
+        except ClientGone:
+            _finish(queries, work, slots)
+            return text(499, "the client went away")
+        except (TimeoutError, isolate.WorkFailed) as exc:
+            _finish(queries, work, slots)
+            if isinstance(exc, TimeoutError):
+                return text(503, f"the query was stopped after {settings.timeout:g} s")
+            return text(500, str(exc))
+        except BaseException:
+            _finish(queries, work, slots)
+            raise
+        if header["status"] != 200:
+            _finish(queries, work, slots)
+            return text(header["status"], header["message"])
+
+        async def stream():
+            try:
+                frames = work.frames()
+                while True:
+                    try:
+                        async with asyncio.timeout_at(deadline):
+                            chunk = await anext(frames)
+                    except StopAsyncIteration:
+                        return
+                    except isolate.WorkFailed:
+                        if queries.stopping:
+                            raise ServerStopping from None
+                        raise
+                    yield chunk
+            except TimeoutError:
+                # Past the deadline with the answer begun: the status is sent, so the only
+                # way to say the answer is incomplete is to end the response without its end.
+                raise isolate.WorkFailed(f"the query was stopped after {settings.timeout:g} s") from None
+            finally:
+                _finish(queries, work, slots)
+
+        media = header["type"]
+        if media.startswith("text/") or media.endswith(("json", "xml")):
+            media += "; charset=utf-8"
+        return StreamingResponse(stream(), media_type=media)
+
+    async def read_only(request):
+        return text(403, "this endpoint is read-only: updates and the Graph Store Protocol are refused")
+
+    @asynccontextmanager
+    async def lifespan(_app):
+        try:
+            yield
+        finally:
+            queries.stop_all()
+
+    app = Starlette(routes=[
+        Route("/", editor, methods=["GET"]),
+        Route("/query", query, methods=["GET", "POST"]),
+        Route("/sparql", query, methods=["GET", "POST"]),
+        Route("/update", read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),
+        Route("/store", read_only, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"]),
+        Mount("/static", app=StaticFiles(directory=str(package / "static")), name="static"),
+        *routes,
+    ], lifespan=lifespan)
+    app.state.queries = queries
+    return app
+
+
+class ServerStopping(Exception):
+    """An answer cut short because the server is stopping."""
+
+
+class ClientGone(Exception):
+    """The client closed its connection before the answer began."""
+
+
+async def _unless_disconnected(request, awaitable):
+    """``awaitable``'s result, unless the client disconnects first (then ClientGone): a query
+    nobody waits for any more is stopped at once, not at its deadline."""
+    async def disconnected() -> None:
+        while (await request.receive())["type"] != "http.disconnect":
+            pass
+
+    task = asyncio.ensure_future(awaitable)
+    watch = asyncio.ensure_future(disconnected())
+    try:
+        done, _ = await asyncio.wait({task, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for pending in (task, watch):
+            if not pending.done():
+                pending.cancel()
+    if task in done:
+        return task.result()
+    raise ClientGone
+
+
+def _finish(queries: Queries, work, slots: asyncio.Semaphore) -> None:
+    if work is not None:
+        work.kill()
+        queries.running.discard(work)
+    slots.release()
+
+
+# -- running it ----------------------------------------------------------------------------------
 
 class Server:
-    """An Oxigraph server process on ``location``; a context manager that always stops it."""
+    """`kg serve`: the application on ``host``:``port`` until Ctrl-C or SIGTERM."""
 
-    def __init__(self, location: Path, host: str = DEFAULT_BIND, port: int = DEFAULT_PORT, *,
-                 read_only: bool = True, public: bool = False):
-        if not is_loopback(host) and not public:
-            raise KgError(f"refusing to bind {host}: it is not a loopback address; pass --public to serve on the network")
-        self.location, self.host, self.port, self.read_only = location, host, port, read_only
-        self.process: subprocess.Popen | None = None
+    def __init__(self, source: DataSource, host: str = DEFAULT_BIND, port: int = DEFAULT_PORT, *,
+                 public: bool = False, settings: Settings | None = None):
+        check_bind(host, public)
+        self.source, self.host, self.port = source, host, port
+        self.settings = settings or Settings()
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return url_of(self.host, self.port)
 
-    def start(self, timeout: float = 20.0) -> Server:
+    def open(self) -> None:
+        """Check the port, then make the data ready (the slow part)."""
         check_port_free(self.host, self.port)
-        command = [oxigraph_binary(), "serve-read-only" if self.read_only else "serve",
-                   "--location", str(self.location), "--bind", f"{self.host}:{self.port}"]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                error = self.process.stderr.read().strip() if self.process.stderr else ""
-                raise KgError(f"the Oxigraph server exited at start: {error}")
-            try:
-                with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1):
-                    self._drain()
-                    return self
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.1)
-        self.stop()
-        raise KgError(f"the Oxigraph server did not answer on {self.url} within {timeout:.0f} s")
+        self.source.open()
+        # What the server holds now is shared by every query process: keep the collector from
+        # touching (and so copying) those pages in each of them.
+        gc.collect()
+        gc.freeze()
 
-    def _drain(self) -> None:
-        """Read the server's output for as long as it runs: it logs every request, and a pipe
-        nobody reads fills up (64 KB) and then blocks the server."""
-        import threading
+    def run(self, started=None) -> None:
+        """Serve until stopped. ``started``: called once the server listens."""
+        import uvicorn
 
-        def drain(stream) -> None:
-            try:
-                for _line in iter(stream.readline, ""):
-                    pass
-            except (ValueError, OSError):  # closed by stop()
-                pass
+        _quiet_server_log()
+        app = create_app(self.source, self.settings)
+        config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
+                                access_log=False, lifespan="on", timeout_graceful_shutdown=0.5, server_header=False)
+        queries: Queries = app.state.queries
 
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream:
-                threading.Thread(target=drain, args=(stream,), daemon=True).start()
+        class Uvicorn(uvicorn.Server):
+            def handle_exit(self, sig, frame) -> None:
+                # Ctrl-C or SIGTERM: end every query now, so each request finishes at once and
+                # the server's graceful shutdown has nothing to wait for.
+                queries.stop_all()
+                super().handle_exit(sig, frame)
 
-    def wait(self) -> int:
-        assert self.process is not None
-        return self.process.wait()
+            async def startup(self, sockets=None) -> None:
+                await super().startup(sockets=sockets)
+                if self.started and started is not None:
+                    started()
 
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        for stream in (self.process.stdout, self.process.stderr) if self.process else ():
-            if stream:
-                stream.close()
-
-    def __enter__(self) -> Server:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        Uvicorn(config).run()
 
 
-EXAMPLE_QUERY = """PREFIX ckg: <https://w3id.org/county-kg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?program ?label WHERE {
-  ?program a ckg:Program ; rdfs:label ?label .
-  FILTER (langMatches(lang(?label), "en"))
-} LIMIT 10"""
+class _OneLine(logging.Filter):
+    """The server's log in one line a message: an answer cut short (past its deadline, or its
+    query process died) is said so, not shown as the traceback the ASGI server logs for an
+    application error; requests ended because the server is stopping are not logged at all."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from kg.publish.isolate import WorkFailed
+
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, (asyncio.CancelledError, ServerStopping)) or "graceful shutdown" in record.getMessage():
+            return False  # a request still open when the server stopped
+        if isinstance(error, WorkFailed):
+            record.msg, record.args = "an answer was cut short: %s", (error,)
+            record.exc_info = record.exc_text = None
+        return True
+
+
+def _quiet_server_log() -> None:
+    """uvicorn's own log: warnings and errors only, one line each, on standard error."""
+    log = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _OneLine) for f in log.filters):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("kg serve: %(message)s"))
+        log.addHandler(handler)
+        log.addFilter(_OneLine())
+        log.setLevel(logging.WARNING)
+        log.propagate = False

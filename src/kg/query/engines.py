@@ -15,7 +15,8 @@ from rdflib.namespace import RDFS, XSD
 from kg.errors import KgError
 from kg.labels import LANGUAGES
 from kg.query.catalog import CatalogQuery, Param
-from kg.store.sparql import _PREFIXES, Results, check_syntax, run_oxigraph, run_rdflib
+from kg.store.service import relay_services
+from kg.store.sparql import _PREFIXES, Limits, Results, Stream, check_syntax, stream_oxigraph, stream_rdflib
 
 ENGINES = ("oxigraph", "rdflib")
 
@@ -89,9 +90,9 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
 class Engines:
     """Both engines over the same files, opened lazily and kept for repeated queries."""
 
-    def __init__(self, loaded=None):
+    def __init__(self, loaded=None, *, store: ox.Store | None = None):
         self._loaded = loaded
-        self._store = None
+        self._store = store
         self._graph = None
 
     @property
@@ -130,22 +131,50 @@ class Engines:
 
         return lookup
 
-    def run(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>") -> Results:
+    def stream(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>",
+               limits: Limits | None = None) -> Stream:
+        """Start a query; its answer row by row (kg.store.sparql.Stream), within ``limits``.
+        SERVICE calls go through a relay that gives each call ``limits.service_timeout``."""
         check_syntax(text, name)
-        if engine == "oxigraph":
-            return run_oxigraph(self.store, text, bindings)
-        if engine == "rdflib":
-            return run_rdflib(self.graph, text, bindings)
-        raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
+        if engine not in ENGINES:
+            raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
+        relay = relay_services(text, (limits or Limits()).service_timeout)
+        try:
+            if engine == "oxigraph":
+                return stream_oxigraph(self.store, text, bindings, limits, relay)
+            return stream_rdflib(self.graph, text, bindings, limits, relay)
+        except BaseException:
+            if relay is not None:
+                relay.close()
+            raise
+
+    def run(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>",
+            limits: Limits | None = None) -> Results:
+        """A SELECT or ASK query's whole answer."""
+        stream = self.stream(text, bindings, engine, name, limits)
+        if stream.form == "CONSTRUCT":
+            stream.close()
+            raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+        return stream.results()
 
 
 def run_query(query: CatalogQuery, params: dict[str, str] | None = None, *, engine: str = "oxigraph",
-              engines: Engines | None = None) -> Results:
+              engines: Engines | None = None, limits: Limits | None = None) -> Results:
     """Run a catalog query (or any parsed ``.rq`` file) with its parameters bound."""
     bindings = bind_parameters(query, params or {})
-    return (engines or Engines()).run(query.text, bindings, engine, name=str(query.path))
+    return (engines or Engines()).run(query.text, bindings, engine, name=str(query.path), limits=limits)
 
 
-def run_text(text: str, *, engine: str = "oxigraph", engines: Engines | None = None) -> Results:
+def run_text(text: str, *, engine: str = "oxigraph", engines: Engines | None = None,
+             limits: Limits | None = None) -> Results:
     """Run an ad-hoc query."""
-    return (engines or Engines()).run(text, {}, engine, name="<--sparql>")
+    return (engines or Engines()).run(text, {}, engine, name="<--sparql>", limits=limits)
+
+
+def stream_query(query: CatalogQuery | None, params: dict[str, str] | None = None, *, text: str | None = None,
+                 engine: str = "oxigraph", engines: Engines | None = None, limits: Limits | None = None) -> Stream:
+    """A catalog query (parameters bound) or ad-hoc ``text``, started; its answer row by row."""
+    engines = engines or Engines()
+    if query is not None:
+        return engines.stream(query.text, bind_parameters(query, params or {}), engine, str(query.path), limits)
+    return engines.stream(text or "", {}, engine, "<--sparql>", limits)

@@ -1,166 +1,48 @@
-"""SPARQL on either engine (Oxigraph, rdflib) over the graph, and the results as a table, CSV,
-TSV, SPARQL JSON or Markdown.
+"""SPARQL on either engine (Oxigraph, rdflib) over the graph: parameters bound as RDF terms,
+language tags in their registered case on both engines, and every query run so that it can be
+stopped (a deadline, a row limit, Ctrl-C, a reader that went away).
 
 Parameters are bound as RDF terms, never pasted into the query text: a one-row VALUES block
 opening the WHERE clause (where Oxigraph's plan starts) and SEP-0007 substitution (rdflib:
 ``initBindings``).
+
+Language tags. BCP 47 tags are case-insensitive (RFC 5646, 2.1.1) and RDF 1.1 Concepts (3.3)
+lets a store lower-case them, which Oxigraph does: its ``lang()`` answers "zh-hans" where
+rdflib answers the tag as written ("zh-Hans"), so ``FILTER(lang(?l) = "zh-Hans")`` found
+nothing on Oxigraph. Here both engines answer the registered case (kg.store.load.language_tag):
+each LANG call is renamed, at the token level, to a function that returns it
+(:data:`LANG_FUNCTION`, given to Oxigraph as a custom function and registered with rdflib),
+and every term an engine returns carries its tag in that case. LANGMATCHES compares ranges
+case-insensitively on both engines already. Inside SERVICE the query goes to another
+endpoint, which knows only standard functions, so LANG calls there are left as written.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import json
+import queue
 import re
+import threading
 import time
-import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from pyparsing import ParseException
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.operators import register_custom_function
+from rdflib.plugins.sparql.sparql import SPARQLError
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES
+from kg.store.load import language_tag
+from kg.store.results import _PREFIXES, FORMATS, NUMERIC, Results, display_width, pad  # noqa: F401 (re-exported)
+from kg.store.service import Relay
+from kg.store.sparqltext import rename_calls, where_group
+from kg.store.tags import registered_term
 
-FORMATS = ("table", "csv", "tsv", "json", "markdown")
-
-
-NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger,
-           XSD.positiveInteger, XSD.short, XSD.byte}
-
-
-_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-
-
-@dataclass
-class Results:
-    variables: list[str]
-    rows: list[tuple]
-    seconds: float = 0.0
-
-    # -- canonical values: the same for both engines -----------------------------------------
-
-    @staticmethod
-    def lexical(term) -> str:
-        if term is None:
-            return ""
-        if isinstance(term, Literal) and term.datatype in NUMERIC:
-            try:
-                value = Decimal(str(term))
-            except InvalidOperation:
-                return str(term)
-            text = format(value.normalize(), "f")
-            return text
-        if isinstance(term, BNode):
-            return "_:b"  # blank node labels are engine-specific
-        return str(term)
-
-    def canonical(self) -> list[tuple[str, ...]]:
-        return [tuple(self.lexical(t) for t in row) for row in self.rows]
-
-    # -- renderings ---------------------------------------------------------------------------
-
-    labeler: Callable[[URIRef], str | None] | None = None
-
-    def display(self, term) -> str:
-        if isinstance(term, URIRef):
-            name = self.labeler(term) if self.labeler else None
-            if name:
-                return name
-            for prefix, ns in _PREFIXES.items():
-                if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
-                    return f"{prefix}:{str(term)[len(ns):]}"
-            return f"<{term}>"
-        return self.lexical(term)
-
-    def to_csv(self, delimiter: str = ",") -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-        writer.writerow(self.variables)
-        for row in self.canonical():
-            writer.writerow(row)
-        return out.getvalue()
-
-    def to_tsv(self) -> str:
-        # SPARQL TSV writes terms in Turtle syntax: IRIs in <>, strings quoted.
-        lines = ["\t".join(f"?{v}" for v in self.variables)]
-        for row in self.rows:
-            lines.append("\t".join("" if t is None else _turtle_term(t) for t in row))
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> str:
-        bindings = []
-        for row in self.rows:
-            binding = {}
-            for name, term in zip(self.variables, row):
-                if term is not None:
-                    binding[name] = _json_term(term)
-            bindings.append(binding)
-        return json.dumps({"head": {"vars": self.variables}, "results": {"bindings": bindings}},
-                          ensure_ascii=False, indent=2) + "\n"
-
-    def to_table(self) -> str:
-        cells = [self.variables] + [[self.display(t) for t in row] for row in self.rows]
-        widths = [max(display_width(row[i]) for row in cells) for i in range(len(self.variables))]
-        lines = []
-        for n, row in enumerate(cells):
-            lines.append("  ".join(pad(value, width) for value, width in zip(row, widths)).rstrip())
-            if n == 0:
-                lines.append("  ".join("-" * w for w in widths))
-        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''})")
-        return "\n".join(lines) + "\n"
-
-    def to_markdown(self) -> str:
-        def cell(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
-
-        lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
-        for row in self.rows:
-            lines.append("| " + " | ".join(cell(self.display(t)) for t in row) + " |")
-        return "\n".join(lines) + "\n"
-
-    def render(self, fmt: str) -> str:
-        renderers = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "json": self.to_json,
-                     "markdown": self.to_markdown}
-        if fmt not in renderers:
-            raise KgError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
-        return renderers[fmt]()
-
-
-def display_width(text: str) -> int:
-    """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))
-
-
-def _turtle_term(term) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return term.n3()
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    result = {"type": "literal", "value": str(term)}
-    if term.language:
-        result["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        result["datatype"] = str(term.datatype)
-    return result
-
+__all__ = ["FORMATS", "NUMERIC", "Limits", "QueryTimeout", "Results", "Stream", "check_syntax", "display_width",
+           "pad", "run_oxigraph", "run_rdflib", "stream_oxigraph", "stream_rdflib", "where_group", "with_values"]
 
 _OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 
@@ -192,6 +74,34 @@ def check_syntax(text: str, name: str) -> None:
         raise KgError(f"{name}: SPARQL error: {exc}") from None
 
 
+
+# -- language tags in registered case ---------------------------------------------------------
+
+#: The function each LANG call becomes: LANG with the tag in its registered case.
+LANG_FUNCTION = "https://w3id.org/county-kg/sparql-function/lang"
+
+
+def registered_lang(text: str) -> str:
+    """The query with every LANG(...) outside SERVICE calling :data:`LANG_FUNCTION`."""
+    return rename_calls(text, "LANG", LANG_FUNCTION)
+
+
+def _ox_lang(term):
+    if isinstance(term, ox.Literal):
+        return ox.Literal(language_tag(term.language) if term.language else "")
+    return None  # LANG of an IRI or blank node is an error: the expression is unbound
+
+
+def _rdflib_lang(term):
+    if isinstance(term, Literal):
+        return Literal(language_tag(term.language) if term.language else "")
+    raise SPARQLError(f"LANG of a non-literal: {term!r}")
+
+
+register_custom_function(URIRef(LANG_FUNCTION), _rdflib_lang, override=True)
+_OX_FUNCTIONS = {ox.NamedNode(LANG_FUNCTION): _ox_lang}
+
+
 def _to_ox(term):
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
@@ -203,55 +113,19 @@ def _to_ox(term):
 
 
 def _from_ox(term):
+    """An Oxigraph term as an rdflib term, a language tag back in its registered case."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
+    if isinstance(term, ox.Triple):
+        raise KgError("the query returned an RDF-star triple term, which kg does not show")
     if term.language:
-        return Literal(term.value, lang=term.language)
+        return Literal(term.value, lang=language_tag(term.language))
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype), normalize=False)
-
-
-_IRI = re.compile(r"<[^<>\"{}|^`\\\s]*>")
-
-
-_WHERE = re.compile(r"WHERE\s*\{", re.IGNORECASE)
-
-
-_FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
-
-
-def where_group(text: str) -> int:
-    """The index just after the ``{`` that opens the query's WHERE clause: the first
-    ``WHERE {`` outside comments, IRIs and strings, or (``SELECT * { }``, ``ASK { }``) the first
-    ``{`` of a query without the keyword. A KgError if there is none."""
-    i, n, form = 0, len(text), None
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end + 1
-        elif c in "\"'":
-            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
-            i += len(quote)
-            while i < n and not text.startswith(quote, i):
-                i += 2 if text[i] == "\\" else 1
-            i += len(quote)
-        elif c == "<" and _IRI.match(text, i):
-            i = _IRI.match(text, i).end()
-        elif (c in "Ww") and _WHERE.match(text, i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] in "_?$:")):
-            return _WHERE.match(text, i).end()
-        elif form is None and c.isalpha() and _FORM.match(text, i) and (i == 0 or not text[i - 1].isalnum()):
-            form = _FORM.match(text, i).group(1).upper()
-            i += len(form)
-        elif c == "{" and form in ("SELECT", "ASK"):
-            return i + 1
-        else:
-            i += 1
-    raise KgError("a query with parameters needs a WHERE clause to bind them in")
 
 
 def with_values(text: str, bindings: dict[str, object]) -> str:
@@ -270,35 +144,241 @@ def with_values(text: str, bindings: dict[str, object]) -> str:
     return f"{text[:at]}\n  VALUES ({names}) {{ ({terms}) }}{text[at:]}"
 
 
-def run_oxigraph(store: ox.Store, text: str, bindings: dict[str, object]) -> Results:
-    started = time.perf_counter()
-    try:
+# -- running a query so that it can be stopped -------------------------------------------------
+
+@dataclass(frozen=True)
+class Limits:
+    """What a query may take. ``timeout``: seconds for the whole query, from its start to its
+    last row; ``limit``: rows at most (the answer is then marked truncated if more exist);
+    ``service_timeout``: seconds for each SERVICE call (kg.store.service). None: no bound."""
+
+    timeout: float | None = None
+    limit: int | None = None
+    service_timeout: float | None = None
+
+
+class QueryTimeout(KgError):
+    """The query ran past its deadline and was stopped."""
+
+
+class Stream:
+    """The answer of a running query, read row by row.
+
+    The engine runs in a worker thread and hands rows over through a small queue, so the
+    reader gets each row as it comes, memory holds a few rows at a time, and the reader
+    (the main thread) stays free to notice the deadline or Ctrl-C at any moment: Oxigraph
+    releases the GIL while it evaluates (pyoxigraph's Store.query and its iterators run
+    detached from the interpreter), so waiting here is never blocked by the engine.
+
+    An engine cannot be interrupted inside one step (a sort or an aggregate over a huge join is
+    one step): a stopped query's worker is told to stop at its next row and is a daemon thread,
+    so the process can always end. A server that must reclaim the CPU of a stopped query runs
+    each query in a process of its own (kg.publish.isolate).
+
+    ``form`` is SELECT (rows of terms, one per variable), ASK (one row holding a boolean
+    literal) or CONSTRUCT (rows of subject, predicate, object; DESCRIBE too)."""
+
+    _QUEUE_ROWS = 256
+
+    def __init__(self, start: Callable[[], tuple[str, list[str], Iterator[tuple]]], limits: Limits | None = None,
+                 describe_error: Callable[[BaseException], BaseException] | None = None,
+                 on_close: Callable[[], None] | None = None):
+        self._on_close = on_close
+        #: called when the reader would wait for the engine
+        self.on_idle: Callable[[], None] | None = None
+        self.limits = limits or Limits()
+        self.started = time.perf_counter()
+        self._deadline = None if self.limits.timeout is None else time.monotonic() + self.limits.timeout
+        self._queue: queue.Queue = queue.Queue(self._QUEUE_ROWS)
+        self._stop = threading.Event()
+        self._describe_error = describe_error or (lambda exc: exc)
+        self.truncated = False
+        self.count = 0
+        self._closed = False
+        self._worker = threading.Thread(target=self._produce, args=(start,), name="kg-query", daemon=True)
+        self._worker.start()
+        kind, value = self._next()
+        if kind != "head":
+            raise AssertionError(kind)
+        self.form, self.variables = value
+
+    # -- the worker -------------------------------------------------------------------------
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _produce(self, start) -> None:
+        try:
+            form, variables, rows = start()
+            if not self._put(("head", (form, variables))):
+                return
+            for row in rows:
+                if not self._put(("row", row)):
+                    return
+            self._put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the reader, who raises it
+            # Without its traceback: the traceback's frames hold the engine's iterator, which
+            # pyoxigraph requires to be freed on the thread that made it (this one).
+            self._put(("error", _without_traceback(exc)))
+
+    # -- the reader -------------------------------------------------------------------------
+
+    def _next(self):
+        while True:
+            wait = 0.25
+            if self._deadline is not None:
+                remaining = self._deadline - time.monotonic()
+                if remaining <= 0:
+                    self.close()
+                    raise QueryTimeout(f"the query was stopped after {self.limits.timeout:g} s "
+                                       f"(raise the limit with --timeout SECONDS, 0 for none)")
+                wait = min(wait, remaining)
+            try:
+                kind, value = self._queue.get_nowait()
+            except queue.Empty:
+                if self.on_idle is not None:
+                    self.on_idle()  # e.g. flush what was written: the next row may take a while
+                try:
+                    kind, value = self._queue.get(timeout=wait)
+                except queue.Empty:
+                    continue
+            if kind == "error":
+                error = self._describe_error(value)
+                self.close()
+                raise error
+            return kind, value
+
+    def __iter__(self) -> Iterator[tuple]:
+        try:
+            while not self._closed:
+                kind, value = self._next()
+                if kind == "end":
+                    break
+                if self.limits.limit is not None and self.count >= self.limits.limit:
+                    self.truncated = True  # a row beyond the limit exists
+                    break
+                self.count += 1
+                yield value
+        finally:
+            self.close()
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    def close(self) -> None:
+        """Stop the query: the worker stops at its next row; nothing more is read."""
+        self._closed = True
+        self._stop.set()
+        if self._on_close is not None:
+            on_close, self._on_close = self._on_close, None
+            on_close()
+
+    def __enter__(self) -> Stream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def results(self) -> Results:
+        """Every row, in memory."""
+        rows = list(self)
+        if self.form == "ASK":
+            return Results(["ASK"], rows, self.seconds)
+        return Results(list(self.variables), rows, self.seconds, truncated=self.truncated)
+
+
+def _without_traceback(exc: BaseException) -> BaseException:
+    """``exc`` and the exceptions it chains, their tracebacks dropped."""
+    seen, current = set(), exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__context__ or current.__cause__
+    return exc
+
+
+def _oxigraph_error(bindings: dict[str, object]) -> Callable[[BaseException], BaseException]:
+    def describe(exc: BaseException) -> BaseException:
+        if isinstance(exc, KgError) or not isinstance(exc, (RuntimeError, SyntaxError, OSError, ValueError)):
+            return exc
+        hint = " (a parameter's variable must appear in the SELECT clause)" if bindings and "project" in str(exc) else ""
+        return KgError(f"query failed: {exc}{hint}")
+    return describe
+
+
+def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], limits: Limits | None = None,
+                    relay: Relay | None = None) -> Stream:
+    """Start ``text`` on the store, parameters bound; the answer as a :class:`Stream`.
+
+    ``relay``: SERVICE calls go through it, with a deadline per call (kg.store.service);
+    None leaves them as written. The stream closes it."""
+    substitutions = dict(bindings)
+    query_text = registered_lang(with_values(text, bindings))
+    if relay is not None:
+        query_text = relay.rewrite(query_text, bindings)
+
+    def start():
         # Both: the VALUES block is where Oxigraph's plan starts, and substitution (SPARQL
         # SEP-0007) binds the parameter in every group too, as rdflib's initBindings does
         # (SERVICE ?endpoint inside an OPTIONAL needs it bound there).
-        solutions = store.query(with_values(text, bindings), prefixes=_PREFIXES,
-                                substitutions={ox.Variable(k): _to_ox(v) for k, v in bindings.items()})
-    except (RuntimeError, SyntaxError) as exc:
-        # Substitution binds a variable in the whole query, so Oxigraph asks that a
-        # parameter's variable be projected; say so instead of a bare engine message.
-        raise KgError(f"query failed: {exc} (a parameter's variable must appear in the SELECT clause)") from None
-    if isinstance(solutions, ox.QueryBoolean):
-        return Results(["ASK"], [(Literal(bool(solutions)),)], time.perf_counter() - started)
-    if not isinstance(solutions, ox.QuerySolutions):
-        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
-    variables = [v.value for v in solutions.variables]
-    rows = [tuple(_from_ox(solution[v]) for v in variables) for solution in solutions]
-    return Results(variables, rows, time.perf_counter() - started)
+        answer = store.query(query_text, prefixes=_PREFIXES, custom_functions=_OX_FUNCTIONS,
+                             substitutions={ox.Variable(k): _to_ox(v) for k, v in substitutions.items()})
+        if isinstance(answer, ox.QueryBoolean):
+            return "ASK", ["ASK"], iter([(Literal(bool(answer)),)])
+        if isinstance(answer, ox.QueryTriples):
+            return "CONSTRUCT", ["subject", "predicate", "object"], \
+                ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer)
+        variables = [v.value for v in answer.variables]
+        return "SELECT", variables, (tuple(_from_ox(solution[v]) for v in variables) for solution in answer)
+
+    describe = _oxigraph_error(bindings)
+    if relay is None:
+        return Stream(start, limits, describe)
+    return Stream(start, limits, lambda exc: relay.describe(describe(exc)), on_close=relay.close)
 
 
-def run_rdflib(graph: Graph, text: str, bindings: dict[str, object]) -> Results:
-    started = time.perf_counter()
-    prepared = prepareQuery(text, initNs=_PREFIXES)
-    result = graph.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
-    if result.type == "ASK":
-        return Results(["ASK"], [(Literal(bool(result.askAnswer)),)], time.perf_counter() - started)
-    if result.type != "SELECT":
+def stream_rdflib(graph: Graph, text: str, bindings: dict[str, object], limits: Limits | None = None,
+                  relay: Relay | None = None) -> Stream:
+    """The same on rdflib (the reference engine); SERVICE calls relayed as for Oxigraph."""
+    query_text = registered_lang(text)
+    if relay is not None:
+        query_text = relay.rewrite(query_text, bindings)
+
+    def start():
+        prepared = prepareQuery(query_text, initNs=_PREFIXES)
+        result = graph.query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+        if result.type == "ASK":
+            return "ASK", ["ASK"], iter([(Literal(bool(result.askAnswer)),)])
+        if result.type in ("CONSTRUCT", "DESCRIBE"):
+            return "CONSTRUCT", ["subject", "predicate", "object"], \
+                (tuple(registered_term(t) for t in triple) for triple in result)
+        variables = [str(v) for v in result.vars]
+        return "SELECT", variables, (tuple(registered_term(row[i]) for i in range(len(variables))) for row in result)
+
+    if relay is None:
+        return Stream(start, limits)
+    return Stream(start, limits, relay.describe, on_close=relay.close)
+
+
+def _tabular(stream: Stream) -> Results:
+    if stream.form == "CONSTRUCT":
+        stream.close()
         raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
-    variables = [str(v) for v in result.vars]
-    rows = [tuple(row[i] for i in range(len(variables))) for row in result]
-    return Results(variables, rows, time.perf_counter() - started)
+    return stream.results()
+
+
+def run_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], limits: Limits | None = None) -> Results:
+    """A SELECT or ASK query's whole answer on Oxigraph."""
+    return _tabular(stream_oxigraph(store, text, bindings, limits))
+
+
+def run_rdflib(graph: Graph, text: str, bindings: dict[str, object], limits: Limits | None = None) -> Results:
+    """A SELECT or ASK query's whole answer on rdflib."""
+    return _tabular(stream_rdflib(graph, text, bindings, limits))

@@ -1,0 +1,354 @@
+"""Query results written out: the SPARQL 1.1 results formats (JSON, XML, CSV, TSV), the
+canonical CSV the catalog's expected answers use, a table and Markdown for people.
+
+Every writer takes the variables and an iterable of rows of rdflib terms, and writes each row
+as it comes (the table and Markdown need every row first, for the column widths). Terms reach
+here with their language tags in registered case (kg.store.sparql restores what Oxigraph
+lower-cases), so every format writes ``zh-Hans``, never ``zh-hans``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import TextIO
+from xml.sax.saxutils import XMLGenerator
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+
+from kg.errors import KgError
+from kg.namespaces import PREFIXES
+
+#: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV; csv is the
+#: canonical CSV of the expected answers (numbers normalised, blank nodes anonymous).
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+#: Formats written row by row as the rows come.
+STREAMED = ("csv", "tsv", "json")
+
+NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger,
+           XSD.positiveInteger, XSD.short, XSD.byte}
+
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+Row = tuple
+
+
+def lexical(term) -> str:
+    """The canonical text of a term, the same on both engines: numbers normalised
+    (1.50 -> 1.5, 1E3 -> 1000), blank nodes as ``_:b`` (their labels are engine-specific)."""
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype in NUMERIC:
+        try:
+            value = Decimal(str(term))
+        except InvalidOperation:
+            return str(term)
+        return format(value.normalize(), "f")
+    if isinstance(term, BNode):
+        return "_:b"
+    return str(term)
+
+
+# -- SPARQL 1.1 Query Results formats ----------------------------------------------------------
+
+def json_term(term) -> dict:
+    """A term as a SPARQL JSON results binding value."""
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    result = {"type": "literal", "value": str(term)}
+    if term.language:
+        result["xml:lang"] = term.language
+    elif term.datatype and term.datatype != XSD.string:
+        result["datatype"] = str(term.datatype)
+    return result
+
+
+def turtle_term(term) -> str:
+    """A term as SPARQL TSV writes it: Turtle syntax, IRIs in <>, strings quoted."""
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return term.n3()
+
+
+def write_json(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
+    """SPARQL 1.1 Query Results JSON, one binding per line, written as each row comes; the
+    number of rows written."""
+    out.write(json.dumps({"head": {"vars": variables}}, ensure_ascii=False)[:-1])
+    out.write(', "results": {"bindings": [')
+    count = 0
+    for row in rows:
+        binding = {name: json_term(term) for name, term in zip(variables, row) if term is not None}
+        out.write(("\n" if count == 0 else ",\n") + json.dumps(binding, ensure_ascii=False))
+        count += 1
+    out.write("\n]}}\n")
+    return count
+
+
+def write_boolean_json(value: bool, out: TextIO) -> None:
+    out.write(json.dumps({"head": {}, "boolean": bool(value)}) + "\n")
+
+
+def write_tsv(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
+    """SPARQL 1.1 TSV: a header of ?variables, then terms in Turtle syntax."""
+    out.write("\t".join(f"?{v}" for v in variables) + "\n")
+    count = 0
+    for row in rows:
+        out.write("\t".join("" if t is None else turtle_term(t) for t in row) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonical: bool = True) -> int:
+    """CSV with CRLF line ends. ``canonical``: the terms' canonical text (:func:`lexical`), as
+    the catalog's expected answers hold them; otherwise SPARQL 1.1 CSV (lexical forms as
+    stored, blank nodes by label)."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(variables)
+    text = lexical if canonical else _plain
+    count = 0
+    for row in rows:
+        writer.writerow([text(t) for t in row])
+        count += 1
+    return count
+
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def write_xml(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
+    """SPARQL Query Results XML Format, written as each row comes."""
+    xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
+    xml.startDocument()
+    xml.startElement("sparql", {"xmlns": "http://www.w3.org/2005/sparql-results#"})
+    xml.startElement("head", {})
+    for name in variables:
+        xml.startElement("variable", {"name": name})
+        xml.endElement("variable")
+    xml.endElement("head")
+    xml.startElement("results", {})
+    count = 0
+    for row in rows:
+        xml.startElement("result", {})
+        for name, term in zip(variables, row):
+            if term is None:
+                continue
+            xml.startElement("binding", {"name": name})
+            if isinstance(term, URIRef):
+                kind, attributes = "uri", {}
+            elif isinstance(term, BNode):
+                kind, attributes = "bnode", {}
+            elif term.language:
+                kind, attributes = "literal", {"xml:lang": term.language}
+            elif term.datatype and term.datatype != XSD.string:
+                kind, attributes = "literal", {"datatype": str(term.datatype)}
+            else:
+                kind, attributes = "literal", {}
+            xml.startElement(kind, attributes)
+            xml.characters(str(term))
+            xml.endElement(kind)
+            xml.endElement("binding")
+        xml.endElement("result")
+        out.write("\n")
+        count += 1
+    xml.endElement("results")
+    xml.endElement("sparql")
+    out.write("\n")
+    return count
+
+
+def write_boolean_xml(value: bool, out: TextIO) -> None:
+    out.write('<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+              f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n")
+
+
+# -- for people --------------------------------------------------------------------------------
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: East Asian wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+@dataclass
+class Results:
+    """A query's answer held in memory: its variables and rows of rdflib terms."""
+
+    variables: list[str]
+    rows: list[tuple]
+    seconds: float = 0.0
+    #: rows were cut at a row limit; more exist
+    truncated: bool = False
+
+    labeler: Callable[[URIRef], str | None] | None = None
+
+    lexical = staticmethod(lexical)
+
+    def canonical(self) -> list[tuple[str, ...]]:
+        return [tuple(lexical(t) for t in row) for row in self.rows]
+
+    def display(self, term) -> str:
+        if isinstance(term, URIRef):
+            name = self.labeler(term) if self.labeler else None
+            if name:
+                return name
+            for prefix, ns in _PREFIXES.items():
+                if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
+                    return f"{prefix}:{str(term)[len(ns):]}"
+            return f"<{term}>"
+        return lexical(term)
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        import io
+
+        out = io.StringIO()
+        if delimiter == ",":
+            write_csv(self.variables, self.rows, out)
+        else:
+            writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
+            writer.writerow(self.variables)
+            writer.writerows(self.canonical())
+        return out.getvalue()
+
+    def to_tsv(self) -> str:
+        import io
+
+        out = io.StringIO()
+        write_tsv(self.variables, self.rows, out)
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        import io
+
+        out = io.StringIO()
+        write_json(self.variables, self.rows, out)
+        return out.getvalue()
+
+    def to_table(self) -> str:
+        cells = [self.variables] + [[self.display(t) for t in row] for row in self.rows]
+        widths = [max(display_width(row[i]) for row in cells) for i in range(len(self.variables))]
+        lines = []
+        for n, row in enumerate(cells):
+            lines.append("  ".join(pad(value, width) for value, width in zip(row, widths)).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        more = ", more not shown" if self.truncated else ""
+        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{more})")
+        return "\n".join(lines) + "\n"
+
+    def to_markdown(self) -> str:
+        def cell(text: str) -> str:
+            return text.replace("|", "\\|").replace("\n", " ")
+
+        lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
+        for row in self.rows:
+            lines.append("| " + " | ".join(cell(self.display(t)) for t in row) + " |")
+        return "\n".join(lines) + "\n"
+
+    def render(self, fmt: str) -> str:
+        renderers = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "json": self.to_json,
+                     "markdown": self.to_markdown}
+        if fmt not in renderers:
+            raise KgError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
+        return renderers[fmt]()
+
+
+def write_rows(fmt: str, variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
+    """kg query's streamed formats (csv, tsv, json), each row written as it comes."""
+    writers = {"csv": write_csv, "tsv": write_tsv, "json": write_json}
+    if fmt not in writers:
+        raise KgError(f"{fmt} is not written row by row (streamed formats: {', '.join(STREAMED)})")
+    return writers[fmt](variables, rows, out)
+
+
+# -- graphs (CONSTRUCT, DESCRIBE) --------------------------------------------------------------
+
+GRAPH_FORMATS = ("ttl", "nt", "jsonld")
+_LOCAL_NAME = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?\Z")
+
+
+def ntriples_term(term) -> str:
+    """A term in N-Triples syntax (valid Turtle too), escaped by pyoxigraph's canonical
+    N-Triples writer, its language tag in registered case (the tag is what follows the last
+    '@': a tag holds none)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if isinstance(term, BNode):
+        return str(ox.BlankNode(str(term)))
+    if term.language:
+        text = str(ox.Literal(str(term), language=term.language))
+        return text[:text.rindex("@") + 1] + term.language
+    return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string))))
+
+
+def _turtle_name(term, namespaces: list[tuple[str, str]]) -> str:
+    if isinstance(term, URIRef):
+        text = str(term)
+        for prefix, ns in namespaces:
+            if text.startswith(ns) and _LOCAL_NAME.match(text[len(ns):]):
+                return f"{prefix}:{text[len(ns):]}"
+    return ntriples_term(term)
+
+
+def write_ntriples(triples: Iterable[Row], out: TextIO) -> int:
+    """N-Triples, one line per triple as it comes."""
+    count = 0
+    for s, p, o in triples:
+        out.write(f"{ntriples_term(s)} {ntriples_term(p)} {ntriples_term(o)} .\n")
+        count += 1
+    return count
+
+
+def write_turtle(triples: Iterable[Row], out: TextIO) -> int:
+    """Turtle with the project's prefixes, the triples of one subject grouped while they come
+    together, each written as it comes."""
+    namespaces = sorted(_PREFIXES.items(), key=lambda item: -len(item[1]))  # longest namespace first
+    for prefix, ns in sorted(_PREFIXES.items()):
+        out.write(f"@prefix {prefix}: <{ns}> .\n")
+    previous = None
+    count = 0
+    for s, p, o in triples:
+        if s == previous:
+            out.write(f" ;\n    {_turtle_name(p, namespaces)} {_turtle_name(o, namespaces)}")
+        else:
+            out.write(" .\n" if previous is not None else "\n")
+            out.write(f"{_turtle_name(s, namespaces)} {_turtle_name(p, namespaces)} {_turtle_name(o, namespaces)}")
+        previous = s
+        count += 1
+    if previous is not None:
+        out.write(" .\n")
+    return count
+
+
+def write_jsonld(triples: Iterable[Row], out: TextIO) -> int:
+    """JSON-LD with the project's prefixes as its context (rdflib's serializer: a JSON-LD
+    document is written whole)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, ns in _PREFIXES.items():
+        graph.bind(prefix, ns)
+    for triple in triples:
+        graph.add(triple)
+    out.write(graph.serialize(format="json-ld", context=dict(_PREFIXES), ensure_ascii=False))
+    out.write("\n")
+    return len(graph)

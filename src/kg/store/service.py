@@ -1,0 +1,206 @@
+"""SERVICE calls with a deadline: a loopback relay between the engine and remote endpoints.
+
+Neither engine bounds a SERVICE call in time. Oxigraph's HTTP client has a timeout
+(SparqlEvaluator::with_http_timeout in Rust) that pyoxigraph does not expose (its
+Store.query takes no timeout, nor any cancellation token: oxigraph issues #1926 and #1336),
+and rdflib's SERVICE calls urlopen without one. An endpoint that accepts the connection and
+never answers held a query, and Ctrl-C, for as long as it liked.
+
+So each SERVICE endpoint a query names is rewritten, at the token level (outside strings,
+IRIs and comments; kg.store.sparqltext), to a URL on a relay that this process runs on
+127.0.0.1 for the query's lifetime: ``http://127.0.0.1:PORT/TOKEN/N``. The relay forwards the
+request as the engine made it (method, query string, body, Content-Type, Accept) to the
+endpoint, follows redirects itself (so the engine never goes around it), and answers what the
+endpoint answered, or, once the call's deadline passes, 504 with a one-line reason. For the
+engine that is a failed SERVICE call like any other: SERVICE SILENT gives the empty solution
+(as when nothing listens), a SERVICE without SILENT fails the query, and the error is
+reported with the endpoint's own IRI. The relay answers only its own random token's paths,
+so it cannot be used to reach anything else.
+
+``SERVICE ?var`` is relayed when ``?var`` is a parameter (bound before the query runs, SPARQL
+SEP-0007): the clause is written with the parameter's IRI in place of the variable, which is
+what substitution means there, and every other use of ``?var`` keeps the endpoint's own IRI.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from rdflib import URIRef
+
+from kg.errors import KgError
+from kg.namespaces import PREFIXES
+from kg.store.sparqltext import replace_spans, service_calls
+
+#: Seconds a SERVICE call may take, from request to the last byte of the answer.
+SERVICE_TIMEOUT = 10.0
+#: Redirects the relay follows for one call.
+REDIRECTS = 5
+_FORWARDED_HEADERS = ("Content-Type", "Accept")
+_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+
+
+@dataclass
+class _Answer:
+    status: int = 504
+    content_type: str = "text/plain; charset=utf-8"
+    body: bytes = b""
+    failure: str | None = None
+
+
+@dataclass
+class Relay:
+    """The relay for one query: started by :func:`relay_services`, stopped by :meth:`close`."""
+
+    timeout: float
+    routes: dict[str, str] = field(default_factory=dict)  # path -> endpoint IRI
+    failures: dict[str, str] = field(default_factory=dict)  # endpoint IRI -> why it failed
+    _server: ThreadingHTTPServer | None = None
+    base: str = ""  # http://127.0.0.1:PORT
+    _token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+
+    def start(self) -> Relay:
+        relay = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                relay._forward(self, "GET")
+
+            def do_POST(self):  # noqa: N802
+                relay._forward(self, "POST")
+
+            def log_message(self, *_args):  # a relay keeps quiet
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        host, port = self._server.server_address[:2]
+        self.base = f"http://{host}:{port}"
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1},
+                         name="kg-service-relay", daemon=True).start()
+        return self
+
+    def url_for(self, endpoint: str) -> str:
+        for path, known in self.routes.items():
+            if known == endpoint:
+                break
+        else:
+            path = f"/{self._token}/{len(self.routes)}"
+            self.routes[path] = endpoint
+        return self.base + path
+
+    def rewrite(self, text: str, bindings: dict[str, object]) -> str:
+        """``text`` with every SERVICE endpoint it names, and every ``SERVICE ?var`` whose
+        variable is bound in ``bindings`` to an IRI, replaced by its relay URL."""
+        spans = []
+        for call in service_calls(text, _PREFIXES):
+            endpoint = call.iri if call.var is None else bindings.get(call.var)
+            if isinstance(endpoint, (str, URIRef)) and str(endpoint).lower().startswith(("http://", "https://")):
+                spans.append((call.start, call.end, f"<{self.url_for(str(endpoint))}>"))
+        return replace_spans(text, spans)
+
+    def describe(self, exc: BaseException) -> BaseException:
+        """A failed query's error in the user's terms: a SERVICE call that failed here is
+        named by its endpoint's IRI and the reason; relay URLs in other messages become the
+        endpoints' IRIs again."""
+        message = str(exc)
+        for path, endpoint in self.routes.items():
+            url = self.base + path
+            if url in message and endpoint in self.failures:
+                return KgError(f"SERVICE <{endpoint}>: {self.failures[endpoint]}")
+            message = message.replace(url, endpoint)
+        if not isinstance(exc, KgError) and self.failures and isinstance(exc, OSError):
+            endpoint, reason = next(iter(self.failures.items()))  # rdflib's urlopen error names no URL
+            return KgError(f"SERVICE <{endpoint}>: {reason}")
+        return KgError(message) if isinstance(exc, KgError) else exc
+
+    def close(self) -> None:
+        if self._server is not None:
+            server, self._server = self._server, None
+            threading.Thread(target=lambda: (server.shutdown(), server.server_close()), daemon=True).start()
+
+    # -- forwarding -------------------------------------------------------------------------
+
+    def _forward(self, request: BaseHTTPRequestHandler, method: str) -> None:
+        path, _, query = request.path.partition("?")
+        endpoint = self.routes.get(path)
+        if endpoint is None:
+            self._reply(request, _Answer(404, body=b"not a relayed SERVICE endpoint\n"))
+            return
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else None
+        headers = {name: request.headers[name] for name in _FORWARDED_HEADERS if request.headers.get(name)}
+        target = endpoint + ("&" if "?" in endpoint else "?") + query if query else endpoint
+        answer = _Answer(failure=f"no answer within {self.timeout:g} s")
+        # The call runs in a thread of its own, so the deadline holds whatever the endpoint
+        # does (a socket timeout bounds each read, not the whole answer); a call still
+        # running at the deadline ends with its socket timeout, unread.
+        worker = threading.Thread(target=_fetch, args=(target, method, body, headers, self.timeout, answer),
+                                  daemon=True)
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive() or answer.failure is not None:
+            reason = answer.failure or f"no answer within {self.timeout:g} s"
+            self.failures.setdefault(endpoint, reason)
+            answer = _Answer(504, body=(reason + "\n").encode())
+        self._reply(request, answer)
+
+    @staticmethod
+    def _reply(request: BaseHTTPRequestHandler, answer: _Answer) -> None:
+        try:
+            request.send_response(answer.status)
+            request.send_header("Content-Type", answer.content_type)
+            request.send_header("Content-Length", str(len(answer.body)))
+            request.send_header("Connection", "close")
+            request.end_headers()
+            request.wfile.write(answer.body)
+        except OSError:
+            pass  # the engine went away (its query was stopped)
+
+
+class _NoProxy(urllib.request.ProxyHandler):
+    def __init__(self):
+        super().__init__({})  # straight to the endpoint, as the engines themselves connect
+
+
+def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: float, answer: _Answer) -> None:
+    opener = urllib.request.build_opener(_NoProxy(), _LimitedRedirects())
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)
+    try:
+        with opener.open(request, timeout=timeout) as response:
+            data = response.read()
+            answer.status, answer.body = response.status, data
+            answer.content_type = response.headers.get("Content-Type", "application/octet-stream")
+            answer.failure = None
+    except urllib.error.HTTPError as exc:
+        answer.failure = f"HTTP {exc.code} {exc.reason}"
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = getattr(exc, "reason", exc)
+        answer.failure = f"cannot reach it: {getattr(reason, 'strerror', None) or reason}"
+
+
+class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
+    max_redirections = REDIRECTS
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        # 307/308 keep the method and body; urllib turns only GET/HEAD into a redirect, so a
+        # POSTed SERVICE query is re-sent as it was.
+        if code in (307, 308) and req.get_method() == "POST":
+            return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def relay_services(text: str, timeout: float | None) -> Relay | None:
+    """A started relay for a query that has SERVICE clauses (None for one that has none).
+    ``timeout`` None means :data:`SERVICE_TIMEOUT`: a SERVICE call is never unbounded."""
+    try:
+        if not service_calls(text, _PREFIXES):
+            return None
+    except KgError:
+        return None  # an undeclared prefix: the engine's parser reports it
+    return Relay(SERVICE_TIMEOUT if timeout is None else timeout).start()
