@@ -139,3 +139,20 @@ def test_names_are_linked_to_the_graph_when_it_knows_them():
             "place:yangtze-river-economic-belt", "fac:shuifu-port", "ind:gdp"} <= known
     gdp = next(c for c in extraction.of_kind("figure") if c.text == "突破百億")
     assert gdp.fields["indicator_iri"] == "ind:gdp"
+
+
+def test_segmentation_and_numerals_need_no_network(monkeypatch):
+    """jieba and cn2an ship their dictionaries: nothing is fetched when they are used."""
+    import socket
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a connection was attempted")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    from kg.curate.numbers import read_number
+    from kg.curate.segment import Segmenter
+
+    tokens = Segmenter().tokens("水富市今年上半年接待游客123.42萬人次")
+    assert "".join(t.text for t in tokens) == "水富市今年上半年接待游客123.42萬人次"
+    assert read_number("三千五百") == Decimal(3500) and read_number("兩") == Decimal(2)
