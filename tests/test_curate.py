@@ -205,3 +205,17 @@ def test_a_document_with_no_figures_says_so(project_copy, tmp_path):
     result = CliRunner().invoke(main, ["extract", "no-figures"], catch_exceptions=False)
     assert result.exit_code == 0
     assert "no-figures: no figures found" in result.stderr
+
+
+def test_extract_refuses_a_review_it_did_not_write_before_any_work(added, monkeypatch):
+    import kg.curate.files
+
+    def started(*_args, **_kwargs):
+        raise AssertionError("extraction started before the outputs were claimed")
+
+    mine = added / "review.csv"
+    mine.write_text("my own notes\n", encoding="utf-8")
+    monkeypatch.setattr(kg.curate.files, "extract", started)
+    result = run("extract", KEY)
+    assert result.exit_code == 2 and "review.csv: exists and carries no county-kg generator mark" in result.output
+    assert mine.read_text(encoding="utf-8") == "my own notes\n"

@@ -37,9 +37,11 @@ def source_clean() -> None:
 @click.argument("text")
 @click.option("--occurrence", type=click.IntRange(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
-def source_quote(text: str, occurrence: int | None) -> None:
+@click.option("--source", "key", metavar="KEY", default=None, help="The source to quote (default: the first article).")
+def source_quote(text: str, occurrence: int | None, key: str | None) -> None:
     """Print the evidence block (quote with offsets) for TEXT, ready to paste into a data file."""
-    from kg.sources.clean import cleaned_text
+    from kg.sources.clean import cleaned_text, default_source, find_source
     from kg.sources.quote import quote_turtle
 
-    click.echo(quote_turtle(cleaned_text(), text, occurrence), nl=False)
+    source = find_source(key) if key else default_source()
+    click.echo(quote_turtle(cleaned_text(source.key), text, occurrence, source), nl=False)

@@ -49,7 +49,7 @@ def source_of_review(path: Path, key: str | None = None) -> Source:
         raise KgError(f"no source {key!r} registered (registered: {', '.join(s.key for s in sources)})")
     folder = Path(path).resolve().parent
     for source in sources:
-        if source.folder and source.directory.resolve() == folder:
+        if source.curation_directory.resolve() == folder:
             return source
     raise KgError(f"{path}: not in the folder of a registered source; give the source with --source KEY")
 

@@ -4,7 +4,8 @@
 (:func:`kg.curate.review.merge`), and writes ``review.csv`` and ``draft.ttl`` -- by default
 into the source's own folder, where ``kg curate accept`` looks for them. The draft is what
 every row not rejected would become; the rows that cannot become Turtle yet (a new
-resource without an English label) are listed at its top. ``draft.ttl`` is not loaded with
+resource without an English label), and the numbers with a unit that were judged not to be
+figures (in a name, a threshold, an ordinal), each with the reason, are listed at its top. ``draft.ttl`` is not loaded with
 the data: only ``facts.ttl`` is.
 """
 
@@ -41,7 +42,7 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
 
     started = time.perf_counter()
     source = find_source(key)
-    folder = Path(directory) if directory is not None else source.directory
+    folder = Path(directory) if directory is not None else source.curation_directory
     review_path, draft_path = folder / source.review_path.name, folder / source.draft_path.name
     review_file = claim_file(review_path, headers=(review_table.HEADER,))
     draft_file = claim_file(draft_path)
@@ -53,6 +54,7 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
         f"# What the review of {source.key} would become if every row not rejected were accepted.\n"
         "# Not loaded with the data: `kg curate accept` writes facts.ttl from the accepted rows.\n")
     header += "".join(f"# not yet: {problem}\n" for problem in result.problems)
+    header += "".join(f"# not a figure: {s.text} at {s.start}-{s.end}: {s.reason}\n" for s in extraction.skipped)
     review_file.write_bytes(b"\xef\xbb\xbf" + review_table.to_csv(rows).encode("utf-8"))
     draft_file.write_text(to_turtle(result, header))
     counts: dict[str, int] = {}

@@ -399,17 +399,24 @@ class Source:
         return self.directory / self.description_file
 
     @property
+    def curation_directory(self) -> Path:
+        """Where the review of this source's candidate facts and the accepted facts live: its
+        folder (``data/sources/<key>/``, made for the first article, whose texts sit in
+        ``data/sources/`` itself, so that no review file lands among the loaded ones)."""
+        return self.directory if self.folder else self.directory / self.key
+
+    @property
     def facts_path(self) -> Path:
         """Where accepted candidate facts are written (``kg curate accept``)."""
-        return self.directory / "facts.ttl"
+        return self.curation_directory / "facts.ttl"
 
     @property
     def review_path(self) -> Path:
-        return self.directory / "review.csv"
+        return self.curation_directory / "review.csv"
 
     @property
     def draft_path(self) -> Path:
-        return self.directory / "draft.ttl"
+        return self.curation_directory / "draft.ttl"
 
     @property
     def text_iri(self) -> URIRef:
