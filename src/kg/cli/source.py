@@ -1,4 +1,4 @@
-"""``kg source``: clean the source article, quote a passage."""
+"""``kg source``: clean the source documents, quote a passage (``kg source add`` is in kg.cli.curate)."""
 
 from __future__ import annotations
 
@@ -14,23 +14,23 @@ def source() -> None:
 
 
 @source.command("clean")
-def source_clean() -> None:
-    """Clean the raw article into the Traditional and Simplified texts the graph quotes."""
-    from kg.sources.clean import clean_source
+@click.option("--source", "key", metavar="KEY", default=None, help="Clean only this source (default: every registered one).")
+def source_clean(key: str | None) -> None:
+    """Clean the raw documents into the Traditional and Simplified texts the graph quotes."""
+    from kg.sources.clean import clean_sources
 
-    report = clean_source()
-    article = report.article
-    click.echo(f"{report.source.key}: published {article.published.isoformat()} by {article.publisher}; "
-               f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
-               f"text: {', '.join(article.authors)}; photos: {', '.join(article.photographers)}")
-    for repair in report.source.repairs:
-        click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")
-    if report.written:
+    for report in clean_sources(key):
+        article = report.article
+        published = article.published.isoformat() if article.published else "an unknown date"
+        click.echo(f"{report.source.key}: published {published} by {article.publisher or 'an unknown publisher'}; "
+                   f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
+                   f"text: {', '.join(article.authors) or '-'}; photos: {', '.join(article.photographers) or '-'}")
+        for repair in report.source.repairs:
+            click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")
         for path in report.written:
             click.echo(f"wrote {path}")
-    else:
-        click.echo("cleaned files already up to date")
-
+        if not report.written:
+            click.echo("cleaned files already up to date")
 
 
 @source.command("quote")

@@ -660,6 +660,11 @@ def clean_source(source: Source | None = None) -> CleanReport:
     return CleanReport(source, article, tuple(written))
 
 
+def clean_sources(key: str | None = None) -> list[CleanReport]:
+    """Clean every registered source (or only ``key``), writing what changed."""
+    return [clean_source(source) for source in ([find_source(key)] if key else load_sources())]
+
+
 @cache
 def _text_of(path: Path, _mtime: int) -> str:
     return path.read_text(encoding="utf-8")
@@ -681,7 +686,7 @@ def toml_string(value: str) -> str:
 
 
 __all__ = [
-    "CleanArticle", "CleanReport", "Source", "clean", "clean_source", "clean_texts", "cleaned_text", "convert",
+    "CleanArticle", "CleanReport", "Source", "clean", "clean_source", "clean_sources", "clean_texts", "cleaned_text", "convert",
     "decode_raw", "default_source", "describe", "detect_language", "find_source", "is_credit", "is_pinyin",
     "load_sources", "strip_pinyin", "to_simplified", "to_traditional", "toml_string",
 ]
