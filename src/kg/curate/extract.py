@@ -292,7 +292,7 @@ def extract(source: Source | str, *, lexicon: Lexicon | None = None, segmenter: 
     seconds["candidates"] = time.perf_counter() - mark
     order = {kind: i for i, kind in enumerate(KINDS)}
     candidates.sort(key=lambda c: (order[c.kind], c.span, c.id))
-    kept_skips = [s for s in skipped if not s.reason.startswith(("no unit", "not read"))]
+    kept_skips = [s for s in skipped if s.with_unit]  # bare numerals (九大會戰, 2022年) are no news
     return Extraction(source, text, candidates, kept_skips, seconds)
 
 

@@ -93,6 +93,7 @@ class Skipped:
     end: int
     text: str
     reason: str
+    with_unit: bool = False   # written with a unit (五個, 20萬元以上), not a bare numeral (九, 2022)
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -154,7 +155,7 @@ def find_figures(text: str) -> tuple[list[Figure], list[Skipped]]:
         literal = text[start:end]
 
         def skip(reason: str) -> None:
-            skipped.append(Skipped(start, end, literal, reason))
+            skipped.append(Skipped(start, end, literal, reason, bool(match.group("unit"))))
 
         before = text[max(0, number_start - 1):number_start]
         after = text[match.end():match.end() + 1]
