@@ -35,10 +35,15 @@ def project_copy(tmp_path, monkeypatch, root):
     monkeypatch.setattr(paths, "root", lambda: copy)
     monkeypatch.chdir(tmp_path)
     from kg.curate.lexicon import _curated_graph
+    from kg.store import load
 
-    _curated_graph.cache_clear()
+    # graphs loaded before the copy (or from it) must not be answered from a cache
+    caches = (_curated_graph, load._cached_project)
+    for cached in caches:
+        cached.cache_clear()
     yield copy
-    _curated_graph.cache_clear()
+    for cached in caches:
+        cached.cache_clear()
 
 
 def run(*args: str):
