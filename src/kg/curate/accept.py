@@ -151,6 +151,11 @@ def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
         more = f"\n  ... and {len(result.problems) - SHOWN_PROBLEMS} more" if len(result.problems) > SHOWN_PROBLEMS else ""
         raise KgError(f"{len(result.problems)} accepted row(s) cannot become facts; nothing written:\n  {shown}{more}")
     warnings = validate_draft(source, result) if accepted else []
+    for row in accepted:  # the row was edited after kg described it: say what the facts now record
+        now = result.assertions.get(row.id, "")
+        if row["assertion"] != now:
+            warnings.append(f"row {row.id}: recorded as: {now or 'no cited relation'}"
+                            f" (the review's assertion column says: {row['assertion'] or 'nothing'})")
     header = (generator_comment("kg curate accept")
               + f"# The accepted rows of {source.review_path.name if path.resolve() == source.review_path.resolve() else path}"
               + f" for source {source.key}: edit the review and accept again, not this file.\n")

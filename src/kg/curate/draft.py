@@ -13,7 +13,12 @@
   ``schema:containedInPlace`` and type, an organization's ``ckg:jurisdiction``, a program's
   ``ckg:location``), theme and responsible body where the class asks for them;
 - every row's quote is a ckg:Quote in the source's quote namespace, with its selectors;
-- the periods the rows name that the graph lacks are defined, with their instants.
+- the periods the rows name that the graph lacks are defined, with their instants;
+- every cited relation a row writes (a recognition's recipient, period, level, issuer and
+  scope; a new name's place and responsible body) is stated or inferred
+  (:mod:`kg.curate.support`): stated by the row's quote, or by the sentence around it,
+  recorded as an ``rdf:Statement`` citing the sentence, or recorded as inferred with the
+  reason (docs/model.md, "Stated and inferred").
 
 Rows that cannot become Turtle (an unknown unit, a new resource without an English label)
 are :class:`Problem`\\ s naming the row and the column, never guessed.
@@ -31,12 +36,13 @@ from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 from kg.curate.extract import slug
 from kg.curate.lexicon import _curated_graph
 from kg.curate.review import Row
+from kg.curate.support import RELATIONS, Assessor, Support, describe
 from kg.curate.timex import period_from_slug
 from kg.errors import KgError
 from kg.link.periods import PeriodSpec
 from kg.link.values import decimal_lexical
 from kg.namespaces import (CKG, IND, INSTANT, OA, OBS, PERIOD, PREFIXES, QB, RES, SCHEMA, SDMX_ATTRIBUTE,
-                           SDMX_DIMENSION, SDMX_MEASURE, bind_prefixes)
+                           SDMX_DIMENSION, SDMX_MEASURE, STMT, bind_prefixes)
 from kg.sources.clean import PREFIX_SUFFIX_LENGTH, Source, convert, other_language, to_traditional
 
 QUALIFIERS = ("Exact", "LowerBound", "UpperBound", "Approximate")
@@ -62,6 +68,8 @@ class Draft:
     graph: Graph
     problems: list[Problem] = field(default_factory=list)
     rows_of: dict[URIRef, str] = field(default_factory=dict)
+    #: row id -> the review's ``assertion`` cell: each cited relation the row writes, stated or inferred
+    assertions: dict[str, str] = field(default_factory=dict)
 
 
 class _RowError(Exception):
@@ -91,6 +99,10 @@ class Drafter:
         self.graph.bind("q", source.quotes, override=True, replace=True)
         self.draft = Draft(self.graph)
         self.obs_names: dict[str, int] = {}
+        self.subjects: list[tuple[URIRef, Row]] = []  # rows whose relations are recorded once all are drafted
+        self._assessor: Assessor | None = None
+        self.row_spans: dict[URIRef, list[tuple[int, int]]] = {}  # the names the rows propose, drafted or not
+        self.row_names: dict[URIRef, str] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -120,10 +132,18 @@ class Drafter:
         self.graph.add((node, RDFS.label, Literal(convert(zh, other_language(language)), lang=other_language(language))))
         self.graph.add((node, RDFS.label, Literal(en, lang="en")))
 
+    @property
+    def text(self) -> str:
+        if not hasattr(self, "_text"):
+            self._text = self.source.text_path.read_text(encoding="utf-8")
+        return self._text
+
     def quote(self, row: Row) -> URIRef:
-        start, end = int(row["start"]), int(row["end"])
-        text = self.source.text_path.read_text(encoding="utf-8") if not hasattr(self, "_text") else self._text
-        self._text = text
+        return self.quote_at(int(row["start"]), int(row["end"]))
+
+    def quote_at(self, start: int, end: int) -> URIRef:
+        """The ckg:Quote of ``start``-``end`` of the source's cleaned text, with its selectors."""
+        text = self.text
         iri = self.source.quotes[f"{start}-{end}"]
         text_selector, position = URIRef(f"{iri}-text"), URIRef(f"{iri}-position")
         lang = self.source.language
@@ -133,7 +153,7 @@ class Drafter:
         g.add((iri, OA.hasSelector, text_selector))
         g.add((iri, OA.hasSelector, position))
         g.add((text_selector, RDF.type, OA.TextQuoteSelector))
-        g.add((text_selector, OA.exact, Literal(row["quote"], lang=lang)))
+        g.add((text_selector, OA.exact, Literal(text[start:end], lang=lang)))
         prefix = text[max(0, start - PREFIX_SUFFIX_LENGTH):start]
         suffix = text[end:end + PREFIX_SUFFIX_LENGTH]
         if prefix:
@@ -279,6 +299,7 @@ class Drafter:
             g.add((node, CKG.theme, expand(row["theme"], "theme")))
         g.add((node, CKG.evidence, quote))
         self.draft.rows_of[node] = row.id
+        self.subjects.append((node, row))
 
     def name(self, row: Row) -> None:
         g = self.graph
@@ -314,6 +335,95 @@ class Drafter:
             if row["kind"] == "program" and place is not None:
                 g.add((node, CKG.location, place))
         self.draft.rows_of[node] = row.id
+        self.subjects.append((node, row))
+
+    # -- stated or inferred ----------------------------------------------------------------
+
+    def assessor(self) -> Assessor:
+        if self._assessor is None:
+            from kg.curate.extract import published_date
+            from kg.curate.timex import find_periods
+
+            published = published_date(self.source)
+            self._assessor = Assessor(
+                self.text, self.names_of, self.spans_of,
+                lambda node: (self.labels(node).get("en") or self.row_names.get(node)
+                              or _kebab(_local(node)).replace("-", " ")),
+                self.source.place or "", published,
+                lambda sentence: [(p.text, p.period.slug) for p in find_periods(sentence, published) if p.period])
+        return self._assessor
+
+    def names_of(self, node: URIRef) -> set[str]:
+        """The names of ``node`` in the source's language (labels, alternative labels; a
+        division's gazetteer label), as the check reads them."""
+        language = self.source.language
+        found = {str(label) for graph in (self.graph, self.known) for prop in (RDFS.label, SKOS.altLabel)
+                 for label in graph.objects(node, prop) if getattr(label, "language", None) == language}
+        if str(node).startswith(str(PREFIXES["place"])) and language in self.labels(node):
+            found.add(self.labels(node)[language])
+        return found
+
+    def spans_of(self, node: URIRef) -> list[tuple[int, int]]:
+        """``node``'s evidence quotes in the source's text, as (start, end)."""
+        spans = list(self.row_spans.get(node, ()))
+        for graph in (self.graph, self.known):
+            for quote in graph.objects(node, CKG.evidence):
+                local = str(quote)[len(str(self.source.quotes)):] if str(quote).startswith(str(self.source.quotes)) else ""
+                match = re.fullmatch(r"(\d+)-(\d+)", local)
+                if match:
+                    spans.append((int(match.group(1)), int(match.group(2))))
+        return spans
+
+    def supports(self, row: Row) -> list[Support]:
+        """The cited relations ``row`` writes, each stated or inferred (:mod:`kg.curate.support`);
+        cells that are not IRIs are left to the drafting to report."""
+        kind = row["kind"]
+        if kind != "recognition" and (kind not in RELATIONS or row["link"] == "known"):
+            return []
+        issuer = None
+        if row["issuer"]:
+            try:
+                issuer = expand(row["issuer"], "issuer")
+            except _RowError:
+                pass
+        found = []
+        start, end = int(row["start"]), int(row["end"])
+        for column, prop, _role in RELATIONS[kind]:
+            if not row[column] or (column == "scope" and expand_or_none(row["class"]) != CKG.Ranking):
+                continue
+            if column == "period":
+                try:
+                    obj = PERIOD[period_from_slug(row[column]).slug]
+                except KgError:
+                    continue
+            else:
+                obj = expand_or_none(row[column])
+                if obj is None:
+                    continue
+            found.append(self.assessor().judge(kind, column, prop, obj, start, end,
+                                               issuer if prop == CKG.recognitionLevel else None))
+        return found
+
+    def record(self, subject: URIRef, row: Row) -> None:
+        """Record the relations of ``row``'s resource that its quote does not state."""
+        g = self.graph
+        for support in self.supports(row):
+            if support.stated and support.evidence is None:
+                continue
+            statement = STMT[f"{_local(subject)}--{_kebab(_local(support.prop))}--{_kebab(_local(support.obj))}"]
+            g.add((statement, RDF.type, RDF.Statement))
+            g.add((statement, RDF.subject, subject))
+            g.add((statement, RDF.predicate, support.prop))
+            g.add((statement, RDF.object, support.obj))
+            if support.stated:
+                g.add((statement, CKG.assertionStatus, CKG.Stated))
+                g.add((statement, CKG.evidence, self.quote_at(*support.evidence)))
+            else:
+                g.add((statement, CKG.assertionStatus, CKG.Inferred))
+                g.add((statement, CKG.inferenceReason, Literal(support.reason[0].upper() + support.reason[1:] + ".",
+                                                               lang="en")))
+                g.add((statement, CKG.inferredFrom, self.quote(row)))
+            self.draft.rows_of.setdefault(statement, row.id)
 
     def add(self, row: Row) -> None:
         before = set(self.graph)
@@ -337,8 +447,33 @@ def draft(source: Source, rows: list[Row], graph: Graph | None = None) -> Draft:
     (default: the project's curated graph)."""
     drafter = Drafter(source, graph)
     for row in rows:
+        node = expand_or_none(row["iri"]) if row["kind"] in NAME_KINDS else None
+        if node is not None and row["start"].isdigit() and row["end"].isdigit():
+            drafter.row_spans.setdefault(node, []).append((int(row["start"]), int(row["end"])))
+            drafter.row_names.setdefault(node, row["label_zh"] or row["text"])
+    for row in rows:
         drafter.add(row)
+    for subject, row in drafter.subjects:  # after every row: an issuer may be a name drafted later
+        drafter.record(subject, row)
+    for row in rows:
+        drafter.draft.assertions[row.id] = describe(drafter.supports(row))
     return drafter.draft
+
+
+def expand_or_none(text: str) -> URIRef | None:
+    try:
+        return expand(text, "")
+    except _RowError:
+        return None
+
+
+def _local(iri) -> str:
+    return re.split(r"[/#]", str(iri))[-1]
+
+
+def _kebab(name: str) -> str:
+    """``recognitionLevel`` -> ``recognition-level``, ``CN`` -> ``cn`` (statement IRIs, docs/model.md)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "-", name).lower()
 
 
 def to_turtle(result: Draft, header: str) -> str:

@@ -55,6 +55,9 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
         "# Not loaded with the data: `kg curate accept` writes facts.ttl from the accepted rows.\n")
     header += "".join(f"# not yet: {problem}\n" for problem in result.problems)
     header += "".join(f"# not a figure: {s.text} at {s.start}-{s.end}: {s.reason}\n" for s in extraction.skipped)
+    for row in rows:
+        if not row.decision:  # a decided row keeps the account the reviewer accepted or rejected
+            row.cells["assertion"] = result.assertions.get(row.id, "")
     review_file.write_bytes(b"\xef\xbb\xbf" + review_table.to_csv(rows).encode("utf-8"))
     draft_file.write_text(to_turtle(result, header))
     counts: dict[str, int] = {}

@@ -9,8 +9,11 @@ evidence; they must keep matching the text), then the fields a reviewer edits: `
 ``label_zh``, ``label_en`` (needed for every new resource), ``indicator``, ``indicator_iri``,
 ``value`` (in base units), ``unit``, ``qualifier`` (Exact, LowerBound, UpperBound,
 Approximate), ``period`` (period:<slug>), ``place``, ``theme``, ``level``, ``issuer``,
-``rank``, ``scope``, ``recipient``, ``batch``, ``facility_type`` (ftype:...), ``assertion`` (``stated``: the quote says it),
-``note``.
+``rank``, ``scope``, ``recipient``, ``batch``, ``facility_type`` (ftype:...), ``note``, and
+``assertion``: kg's account, for the reviewer to read before accepting, of each cited relation
+the row writes -- ``recipient stated``, ``period stated by the sentence``, ``level inferred:
+the level (Provincial level) is the issuer's ...`` (:mod:`kg.curate.support`). kg writes it
+for undecided rows; ``kg curate accept`` works it out again from the row as accepted.
 
 Re-extracting keeps what a review decided (:func:`merge`): a decided row stays as the
 reviewer left it, edits included, even when the extractor no longer proposes it; undecided
@@ -33,7 +36,6 @@ COLUMNS = ("id", "decision", "kind", "text", "quote", "start", "end", "class", "
            "rank", "scope", "recipient", "batch", "facility_type", "assertion", "note")
 HEADER = ",".join(COLUMNS)
 DECISIONS = ("accept", "reject", "")
-ASSERTIONS = ("stated",)
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Row:
 def row_of(candidate: Candidate) -> Row:
     cells = dict.fromkeys(COLUMNS, "")
     cells.update(id=candidate.id, kind=candidate.kind, text=candidate.text, quote=candidate.quote,
-                 start=str(candidate.start), end=str(candidate.end), assertion="stated")
+                 start=str(candidate.start), end=str(candidate.end))
     fields = dict(candidate.fields)
     if "status" in fields:
         cells["link"] = fields.pop("status")
@@ -86,7 +88,7 @@ def write(path: Path, rows: list[Row]) -> None:
 def read(path: Path | str) -> list[Row]:
     """Read a review table. Raises KgError naming the file and line for: a file that is not
     a review table (its header), a broken row (a different number of cells), an unknown
-    decision or assertion, a duplicated id, offsets that are not numbers."""
+    decision, a duplicated id, offsets that are not numbers."""
     text = paths.input_text(path, "review table").lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text))
     try:
@@ -116,9 +118,6 @@ def read(path: Path | str) -> list[Row]:
                 raise KgError(f"{where}: no id")
             if row.decision not in DECISIONS:
                 raise KgError(f"{where}: unknown decision {row.decision!r}: accept, reject or empty")
-            if row["assertion"] and row["assertion"] not in ASSERTIONS:
-                raise KgError(f"{where}: assertion {row['assertion']!r} is not supported: every accepted fact is "
-                              f"stated by its quote (leave 'stated')")
             if row.id in seen:
                 raise KgError(f"{where}: id {row.id} repeats the row of line {seen[row.id]}")
             seen[row.id] = line
