@@ -8,7 +8,10 @@ quotes:
   qualifier and period are all the observation's. Precision is over every figure candidate.
 - **recognitions**: every ckg:Recognition with a quote into the source; a candidate matches
   when its passage overlaps one of the recognition's quotes and its class, level and period
-  (and, for a ranking, its rank) are the recognition's.
+  (and, for a ranking, its rank and the place ranked over, ``ckg:rankScope``) are the
+  recognition's. What the curated model records otherwise -- a laboratory's filing levels
+  are grades of an outcome (``ckg:grade``), not recognitions -- is not in this gold set, and
+  a candidate recognition there counts against precision.
 - **places and organizations the source names**: places (countries, regions, natural
   features) and organizations with a quote into the source, and the administrative
   divisions its facts are about (sdmx-dimension:refArea, ckg:location, ckg:recipient,
@@ -145,19 +148,21 @@ def _recognitions(graph: Graph, extraction: Extraction, texts: set) -> Score:
             quotes = _quotes(graph, recognition, texts)
             if quotes:
                 rank = graph.value(recognition, CKG.rank)
+                scope = graph.value(recognition, CKG.rankScope)
                 gold[recognition] = (quotes, compact(str(cls)), compact(str(graph.value(recognition, CKG.recognitionLevel))),
-                                     _period(graph.value(recognition, CKG.period)), str(rank) if rank is not None else "")
+                                     _period(graph.value(recognition, CKG.period)), str(rank) if rank is not None else "",
+                                     compact(str(scope)) if scope is not None else "")
     candidates = extraction.of_kind("recognition")
     used: set[str] = set()
     matched = 0
     missed = []
-    for recognition, (quotes, cls, level, period, rank) in sorted(gold.items()):
+    for recognition, (quotes, cls, level, period, rank, scope) in sorted(gold.items()):
         hit = next((c for c in candidates if c.id not in used
                     and any(c.start < b and a < c.end for a, b, _ in quotes)
                     and c.fields["class"] == cls and c.fields["level"] == level and c.fields["period"] == period
-                    and (not rank or c.fields["rank"] == rank)), None)
+                    and (not rank or c.fields["rank"] == rank) and (not scope or c.fields["scope"] == scope)), None)
         if hit is None:
-            missed.append(f"{compact(str(recognition))} {cls} {level} {period} {rank}")
+            missed.append(f"{compact(str(recognition))} {cls} {level} {period} {rank} {scope}".rstrip())
         else:
             used.add(hit.id)
             matched += 1

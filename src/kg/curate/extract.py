@@ -33,7 +33,7 @@ from kg.curate.segment import Segmenter, Token, aligned_simplified
 from kg.curate.timex import PeriodMention, find_periods, period_at
 from kg.errors import KgError
 from kg.link.values import decimal_lexical
-from kg.namespaces import PREFIXES
+from kg.namespaces import CKG, PREFIXES
 from kg.sources.clean import Source, find_source
 
 KINDS = ("figure", "recognition", "place", "organization", "facility", "policy", "program", "indicator")
@@ -240,19 +240,32 @@ def _recognition_candidates(text, recognitions: list[Recognition], periods, ment
                 issuer = compact(named.iri) if named.iri else f"agent:{slug(named.text)}"
             else:
                 issuer = recognition.issuer or ""
-        scope = ""
+        scope, level = "", recognition.level
         if recognition.scope:
             scoped = next((m for m in mentions if m.kind == "place" and m.text == recognition.scope and m.iri), None)
             scope = compact(scoped.iri) if scoped else recognition.scope
+            if level is None and scoped is not None:
+                level = _division_level(scoped.iri)
         rows.append(Candidate(
             f"recognition-{recognition.start}-{recognition.end}-{seen[span]}", "recognition", recognition.start,
             recognition.end, text[recognition.start:recognition.end], recognition.name, span,
             {"class": compact(recognition.cls), "label_zh": recognition.name,
-             "level": compact(recognition.level) if recognition.level else "", "issuer": issuer,
+             "level": compact(level) if level else "", "issuer": issuer,
              "rank": str(recognition.rank or ""), "scope": scope, "recipient": compact(place),
              "period": period.slug if period else "", "batch": str(recognition.batch or ""),
              "note": f"{recognition.trigger}; period from {how}"}))
     return rows
+
+
+def _division_level(iri: str) -> str | None:
+    """The administrative level of a ranking over a division: its code's length (GB/T 2260:
+    two digits a province, four a prefecture, six a county; place:CN the country)."""
+    code = iri.rsplit("/", 1)[-1]
+    if code == "CN":
+        return str(CKG.NationalLevel)
+    if code.isdigit():
+        return {2: str(CKG.ProvincialLevel), 4: str(CKG.PrefecturalLevel), 6: str(CKG.CountyLevel)}.get(len(code))
+    return None
 
 
 def extract(source: Source | str, *, lexicon: Lexicon | None = None, segmenter: Segmenter | None = None) -> Extraction:

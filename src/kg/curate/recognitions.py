@@ -8,8 +8,12 @@ ckg:Acceptance, ckg:PilotSelection) and reads what the sentence names:
   ends in 獎 or 杯);
 - rankings: ``[scope](排名|位居|位列|居)第N`` and ``獲[scope]第N``; several subjects joined
   by 、 and 均 are one ranking each (``農村人居環境、愛衛專項行動省級考核均獲昭通市第一``);
-- acceptances: ``通過[levels](驗收|備案|評審|認證)``, one per level listed
-  (``分別通過國家級、省級驗收``);
+  a superlative over a named place, ``是昭通市國土面積最小的縣級市``, is rank 1 with that
+  scope (the level is then the scope's, see :mod:`kg.curate.extract`);
+- acceptances: ``通過[levels](驗收|備案|評審|認證)``, one per administrative level listed
+  (``分別通過國家級、省級驗收``). Numbered levels (``通過一級、二級備案``) are grades of a
+  grading scale (a laboratory's biosafety level: docs/model.md, "Numbers"), not conferred by
+  a level of government: no recognition;
 - designations written as a noun phrase: ``國家4A級...景區``, ``[國家]第N批...示範(工程|區|縣)``,
   ``達到[level]...標準``.
 
@@ -38,8 +42,11 @@ _CONFER = re.compile(f"被(?P<issuer>[^{_STOP}被]{{0,15}}?)(?P<verb>评为|评�
 _EARN = re.compile(f"(?P<verb>获评|入选|荣获|荣膺|成功创建|蝉联)(?P<name>[^{_STOP}]{{2,40}})")
 _RANK = re.compile(f"(?P<scope>全国|全省|全市|全州|全县)?(?:排名|排位|位居|位列|名列)第(?P<rank>{_NUMERAL})")
 _RANK_WON = re.compile(f"(?P<all>均|都)?获(?P<scope>[^{_STOP}获]{{1,8}}?)第(?P<rank>{_NUMERAL})")
-_ACCEPT = re.compile("通过(?P<levels>(?:国家级|省级|市级|州级|县级|[一二三四]级)(?:[、和及](?:国家级|省级|市级|州级|县级|[一二三四]级))*)?"
+_ACCEPT = re.compile("通过(?P<levels>(?:国家级|省级|市级|州级|县级)(?:[、和及](?:国家级|省级|市级|州级|县级))*)?"
                      "(?P<what>验收|备案|评审|认证)")
+_SUPERLATIVE = re.compile(f"(?:是|为|成为)(?P<scope>全国|全省|全市|[\u4e00-\u9fff]{{2,4}}?(?:省|市|州))"
+                          f"(?P<measure>[^{_STOP}的最]{{1,8}})最(?P<extreme>大|小|多|少|高|低|长|短|早)的"
+                          f"(?P<what>[^{_STOP}]{{1,8}})")
 _GRADE = re.compile(r"(?P<level>国家)?(?P<grade>[1-5])A级(?P<name>[^、，,。…]{0,8}?景区)")
 _BATCH = re.compile(f"(?P<level>国家|全国|省级|全省)?(?:第(?P<batch>{_NUMERAL})|(?P<first>首))批"
                     f"(?P<name>[^、，,。…“”]{{2,20}}?(?:示范工程|示范区|示范县|示范基地|示范点|试点))")
@@ -149,6 +156,11 @@ def find_recognitions(text: str) -> list[Recognition]:
                 add(clause_start, end, CKG.Ranking, subject or text[clause_start:end],
                     _level(clause, scope), rank=_number(m.group("rank")),
                     scope=text[m.start("scope"):m.end("scope")] if scope else None, trigger="第" + m.group("rank"))
+    for m in _SUPERLATIVE.finditer(simplified):
+        clause_start, _clause_end = _clause(simplified, m.start(), m.end())
+        scope = text[m.start("scope"):m.end("scope")]
+        add(clause_start, m.end(), CKG.Ranking, text[m.start("scope"):m.end()], _level(m.group("scope")), rank=1,
+            scope=scope, trigger="最" + m.group("extreme"))
     for m in _ACCEPT.finditer(simplified):
         clause_start, _clause_end = _clause(simplified, m.start(), m.end())
         levels = re.split("[、和及]", text[m.start("levels"):m.end("levels")]) if m.group("levels") else [""]
