@@ -11,6 +11,8 @@
   :func:`kg.curate.extract.extract`);
 - :mod:`kg.curate.review`: the review table a person edits, kept across re-extraction;
 - :mod:`kg.curate.files`: ``kg extract``'s review and draft files;
+- :mod:`kg.curate.support`: whether the document states each relation a row writes, or it is
+  inferred (and why);
 - :mod:`kg.curate.draft`: the Turtle a review becomes;
 - :mod:`kg.curate.accept`: ``kg curate accept``, the accepted rows into the source's folder;
 - :mod:`kg.curate.evaluate`: candidates against hand-curated facts (precision and recall).
