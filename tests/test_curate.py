@@ -245,3 +245,52 @@ def test_extract_refuses_a_review_it_did_not_write_before_any_work(added, monkey
     result = run("extract", KEY)
     assert result.exit_code == 2 and "review.csv: exists and carries no county-kg generator mark" in result.output
     assert mine.read_text(encoding="utf-8") == "my own notes\n"
+
+
+def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
+    """The review's account of each relation, by the rule of the unsupported-statement check:
+    a recognition's sentence may state its year and recipient; a name's place is not widened
+    to its sentence (雲南省 in the title does not say whose 省人民政府 it is); what no quote
+    names is inferred, with where it came from."""
+    from datetime import date
+
+    from rdflib import URIRef
+
+    from kg.curate.support import Assessor
+    from kg.namespaces import PERIOD, PLACE
+
+    text = "2022年,鹽津縣被省人民政府命名為“雲南省美麗縣城”。\n今年上半年,鹽津縣獲評全省示範縣。\n它被評為先進縣。\n"
+    names = {PLACE["530623"]: {"鹽津縣"}, PLACE["53"]: {"雲南省"}, PERIOD["2022"]: {"2022年"},
+             PERIOD["2023-H1"]: {"2023年上半年"}, PERIOD["asof-2023-09-15"]: {"2023年9月15日"},
+             CKG.ProvincialLevel: {"省級", "全省"}}
+    english = {PLACE["530623"]: "Yanjin County", PLACE["53"]: "Yunnan Province", PERIOD["asof-2023-09-15"]: "15 September 2023",
+               PERIOD["2023-H1"]: "first half of 2023", URIRef("https://w3id.org/county-kg/id/agent/gov"): "the government"}
+    published = date(2023, 9, 15)
+
+    def period_of(sentence):
+        from kg.curate.timex import find_periods
+
+        return [(p.text, p.period.slug) for p in find_periods(sentence, published) if p.period]
+
+    assessor = Assessor(text, lambda n: names.get(n, set()), lambda n: [], lambda n: english.get(n, str(n)),
+                        str(PLACE["530623"]), published, period_of)
+    honour = text.index("被省"), text.index("城”") + 2
+    recipient = assessor.judge("recognition", "recipient", CKG.recipient, PLACE["530623"], *honour)
+    assert recipient.stated and text[slice(*recipient.evidence)] == "2022年,鹽津縣被省人民政府命名為“雲南省美麗縣城”"
+    government = text.index("省人民政府"), text.index("省人民政府") + 5
+    jurisdiction = assessor.judge("organization", "place", CKG.jurisdiction, PLACE["53"], *government)
+    assert jurisdiction.describe() == ("place inferred: the jurisdiction (Yunnan Province) is the reviewer's reading: "
+                                       "the quote does not name it")
+    model = text.index("獲評"), text.index("範縣") + 2
+    assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.ProvincialLevel, *model).stated
+    assert assessor.judge("recognition", "period", CKG.period, PERIOD["2023-H1"], *model).reason == (
+        "the sentence says 今年上半年, read as first half of 2023 from the document's date line (2023-09-15)")
+    advanced = text.index("被評"), text.index("進縣") + 2
+    assert assessor.judge("recognition", "period", CKG.period, PERIOD["asof-2023-09-15"], *advanced).reason == (
+        "the period is the document's date line (2023-09-15): the sentence gives no year")
+    assert assessor.judge("recognition", "recipient", CKG.recipient, PLACE["530623"], *advanced).reason == (
+        "the recipient is the document's place (Yanjin County): the sentence names no recipient")
+    assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.ProvincialLevel, *advanced,
+                          issuer=URIRef("https://w3id.org/county-kg/id/agent/gov")).reason == (
+        "the level (https://w3id.org/county-kg/ontology#ProvincialLevel) is the issuer's (the government): "
+        "the sentence names no level")
