@@ -116,7 +116,7 @@ def test_a_new_document_from_file_to_the_catalog(added, project_copy, tmp_path):
     recognition = next(r for r in rows if r["kind"] == "recognition")
     # the reviewer sees, before accepting, which relations the document states and which are inferred
     assert recognition["assertion"] == (
-        "recipient stated by the sentence; period stated by the sentence; level inferred: the level (provincial level) "
+        "recipient stated by the sentence; period stated by the sentence; level inferred: the level (Provincial level) "
         "is the issuer's (省人民政府): the sentence names no level; issuer stated"), recognition["assertion"]
     assert figures["45.6億元"]["assertion"] == ""  # a figure's place and period are Data Cube dimensions
     recognition.update(decision="accept", label_en="Beautiful County Town of Yunnan")
@@ -133,7 +133,7 @@ def test_a_new_document_from_file_to_the_catalog(added, project_copy, tmp_path):
               for s in recorded.subjects(RDF.type, RDF.Statement)}
     assert status == {
         ("recipient", "Stated", ""), ("period", "Stated", ""),
-        ("recognition-level", "Inferred", "The level (provincial level) is the issuer's (Yunnan Provincial People's "
+        ("recognition-level", "Inferred", "The level (Provincial level) is the issuer's (Yunnan Provincial People's "
                                           "Government): the sentence names no level."),
         ("jurisdiction", "Inferred", "The jurisdiction (Yunnan Province) is the reviewer's reading: the quote does "
                                      "not name it.")}, facts
@@ -259,7 +259,8 @@ def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
     from kg.curate.support import Assessor
     from kg.namespaces import PERIOD, PLACE
 
-    text = "2022年,鹽津縣被省人民政府命名為“雲南省美麗縣城”。\n今年上半年,鹽津縣獲評全省示範縣。\n它被評為先進縣。\n"
+    text = ("2022年,鹽津縣被省人民政府命名為“雲南省美麗縣城”。\n今年上半年,鹽津縣獲評全省示範縣。\n它被評為先進縣。\n"
+            "它是國家4A級景區。\n")
     names = {PLACE["530623"]: {"鹽津縣"}, PLACE["53"]: {"雲南省"}, PERIOD["2022"]: {"2022年"},
              PERIOD["2023-H1"]: {"2023年上半年"}, PERIOD["asof-2023-09-15"]: {"2023年9月15日"},
              CKG.ProvincialLevel: {"省級", "全省"}}
@@ -294,3 +295,6 @@ def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
                           issuer=URIRef("https://w3id.org/county-kg/id/agent/gov")).reason == (
         "the level (https://w3id.org/county-kg/ontology#ProvincialLevel) is the issuer's (the government): "
         "the sentence names no level")
+    scenic = text.index("國家4A"), text.index("級景區") + 3
+    assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.NationalLevel, *scenic).reason == (
+        "the sentence says 國家, read as https://w3id.org/county-kg/ontology#NationalLevel")

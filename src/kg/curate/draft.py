@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
@@ -107,9 +108,10 @@ class Drafter:
     # -- helpers ---------------------------------------------------------------------------
 
     def labels(self, node: URIRef) -> dict[str, str]:
-        """zh-Hans, zh-Hant and en labels of a resource of the graph, the draft or the gazetteer."""
+        """zh-Hans, zh-Hant and en labels of a resource of the graph, the draft, the ontology
+        (the administrative levels) or the gazetteer."""
         found = {}
-        for graph in (self.graph, self.known):
+        for graph in (self.graph, self.known, ontology_graph()):
             for label in graph.objects(node, RDFS.label):
                 if getattr(label, "language", None) in ("zh-Hans", "zh-Hant", "en"):
                     found.setdefault(label.language, str(label))
@@ -357,7 +359,7 @@ class Drafter:
         """The names of ``node`` in the source's language (labels, alternative labels; a
         division's gazetteer label), as the check reads them."""
         language = self.source.language
-        found = {str(label) for graph in (self.graph, self.known) for prop in (RDFS.label, SKOS.altLabel)
+        found = {str(label) for graph in (self.graph, self.known, ontology_graph()) for prop in (RDFS.label, SKOS.altLabel)
                  for label in graph.objects(node, prop) if getattr(label, "language", None) == language}
         if str(node).startswith(str(PREFIXES["place"])) and language in self.labels(node):
             found.add(self.labels(node)[language])
@@ -458,6 +460,14 @@ def draft(source: Source, rows: list[Row], graph: Graph | None = None) -> Draft:
     for row in rows:
         drafter.draft.assertions[row.id] = describe(drafter.supports(row))
     return drafter.draft
+
+
+@cache
+def ontology_graph() -> Graph:
+    """The ontology (its individuals' labels: ckg:ProvincialLevel is 省級, alternatively 全省)."""
+    from kg import paths
+
+    return Graph().parse(paths.ontology_file(), format="turtle")
 
 
 def expand_or_none(text: str) -> URIRef | None:

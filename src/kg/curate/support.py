@@ -105,6 +105,18 @@ class Assessor:
         self.text, self.labels, self.spans, self.english = text, labels, spans, english
         self.place, self.published, self.period_of = place, published, period_of
 
+    def _level_word(self, level: URIRef, start: int, end: int) -> str | None:
+        """The word of the passage the extractor reads ``level`` from (國家 -> national), as written."""
+        from kg.curate.recognitions import LEVEL_WORDS
+        from kg.curate.segment import aligned_simplified
+
+        simplified = aligned_simplified(self.text[start:end])
+        for word, meant in LEVEL_WORDS:
+            if meant == level and word in simplified:
+                at = simplified.index(word)
+                return self.text[start + at:start + at + len(word)]
+        return None
+
     def _named_in(self, start: int, end: int, obj: URIRef) -> bool:
         if any(a < end and start < b for a, b in self.spans(obj)):
             return True
@@ -139,6 +151,9 @@ class Assessor:
         if prop == CKG.recognitionLevel:
             if issuer is not None:
                 return f"the level ({name}) is the issuer's ({self.english(issuer)}): the {where} names no level"
+            said = self._level_word(obj, *sentence_around(self.text, start, end))
+            if said:
+                return f"the sentence says {said}, read as {name}"
             return f"the level ({name}) is the reviewer's reading: the {where} names no level"
         role = next((r for c, p, r in RELATIONS.get(kind, ()) if p == prop), column)
         if str(obj) == self.place:
