@@ -264,7 +264,7 @@ def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
     names = {PLACE["530623"]: {"鹽津縣"}, PLACE["53"]: {"雲南省"}, PERIOD["2022"]: {"2022年"},
              PERIOD["2023-H1"]: {"2023年上半年"}, PERIOD["asof-2023-09-15"]: {"2023年9月15日"},
              CKG.ProvincialLevel: {"省級", "全省"}}
-    english = {PLACE["530623"]: "Yanjin County", PLACE["53"]: "Yunnan Province", PERIOD["asof-2023-09-15"]: "15 September 2023",
+    english = {PLACE["530623"]: "Yanjin County", PLACE["53"]: "Yunnan Province", PLACE["5306"]: "Zhaotong", PERIOD["asof-2023-09-15"]: "15 September 2023",
                PERIOD["2023-H1"]: "first half of 2023", URIRef("https://w3id.org/county-kg/id/agent/gov"): "the government"}
     published = date(2023, 9, 15)
 
@@ -295,6 +295,10 @@ def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
                           issuer=URIRef("https://w3id.org/county-kg/id/agent/gov")).reason == (
         "the level (https://w3id.org/county-kg/ontology#ProvincialLevel) is the issuer's (the government): "
         "the sentence names no level")
+    assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.PrefecturalLevel, *advanced,
+                          scope=PLACE["5306"]).reason == (
+        "the level (https://w3id.org/county-kg/ontology#PrefecturalLevel) is that of the place ranked over "
+        "(Zhaotong): the sentence names no level")
     scenic = text.index("國家4A"), text.index("級景區") + 3
     assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.NationalLevel, *scenic).reason == (
         "the sentence says 國家, read as https://w3id.org/county-kg/ontology#NationalLevel")

@@ -402,8 +402,9 @@ class Drafter:
                 obj = expand_or_none(row[column])
                 if obj is None:
                     continue
+            scope = expand_or_none(row["scope"]) if row["scope"] and prop == CKG.recognitionLevel else None
             found.append(self.assessor().judge(kind, column, prop, obj, start, end,
-                                               issuer if prop == CKG.recognitionLevel else None))
+                                               issuer if prop == CKG.recognitionLevel else None, scope))
         return found
 
     def record(self, subject: URIRef, row: Row) -> None:

@@ -123,8 +123,9 @@ class Assessor:
         return names(self.text[start:end], self.labels(obj))
 
     def judge(self, kind: str, column: str, prop: URIRef, obj: URIRef, start: int, end: int,
-              issuer: URIRef | None = None) -> Support:
-        """The support of ``(row subject, prop, obj)`` for a row of ``kind`` quoting ``start``-``end``."""
+              issuer: URIRef | None = None, scope: URIRef | None = None) -> Support:
+        """The support of ``(row subject, prop, obj)`` for a row of ``kind`` quoting ``start``-``end``;
+        ``issuer`` and ``scope``: the row's, which a level may have been read from."""
         if self._named_in(start, end, obj):
             return Support(column, prop, obj)
         where = "quote"
@@ -133,9 +134,9 @@ class Assessor:
             if self._named_in(*sentence, obj):
                 return Support(column, prop, obj, evidence=sentence)
             where = "sentence"
-        return Support(column, prop, obj, reason=self._reason(kind, column, prop, obj, start, end, where, issuer))
+        return Support(column, prop, obj, reason=self._reason(kind, column, prop, obj, start, end, where, issuer, scope))
 
-    def _reason(self, kind, column, prop, obj, start, end, where, issuer) -> str:
+    def _reason(self, kind, column, prop, obj, start, end, where, issuer, scope) -> str:
         name = self.english(obj)
         if prop == CKG.period:
             sentence = sentence_around(self.text, start, end)
@@ -154,6 +155,8 @@ class Assessor:
             said = self._level_word(obj, *sentence_around(self.text, start, end))
             if said:
                 return f"the sentence says {said}, read as {name}"
+            if scope is not None:
+                return f"the level ({name}) is that of the place ranked over ({self.english(scope)}): the {where} names no level"
             return f"the level ({name}) is the reviewer's reading: the {where} names no level"
         role = next((r for c, p, r in RELATIONS.get(kind, ()) if p == prop), column)
         if str(obj) == self.place:
