@@ -302,3 +302,27 @@ def test_a_relation_is_stated_only_where_a_quote_names_both_ends():
     scenic = text.index("國家4A"), text.index("級景區") + 3
     assert assessor.judge("recognition", "level", CKG.recognitionLevel, CKG.NationalLevel, *scenic).reason == (
         "the sentence says 國家, read as https://w3id.org/county-kg/ontology#NationalLevel")
+
+
+# A county government's page in Simplified characters: its quotes' offsets refer to the
+# Simplified cleaned text, not to the Traditional copy.
+SIMPLIFIED = "大关县2023年上半年城镇常住居民人均可支配收入达19856元。\n"
+
+
+def test_a_figure_of_a_simplified_document_is_accepted_against_its_own_text(project_copy, tmp_path):
+    document = tmp_path / "daguan.txt"
+    document.write_text(SIMPLIFIED, encoding="utf-8")
+    result = run("source", "add", str(document), "--key", "daguan2", "--date", "2023-07-25", "--place", "大关县")
+    assert result.exit_code == 0, result.output
+    assert "(zh-Hans)" in result.output
+    assert run("extract", "daguan2").exit_code == 0
+    review = project_copy / "data" / "sources" / "daguan2" / "review.csv"
+    header, rows = read_review(review)
+    figure = next(r for r in rows if r["kind"] == "figure")
+    assert "19856元" in figure["quote"] and "镇" in figure["quote"]
+    figure.update(decision="accept", label_en=figure["label_en"] or "per-capita disposable income of urban residents")
+    write_review(review, header, rows)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0, result.output
+    facts = (review.parent / "facts.ttl").read_text(encoding="utf-8")
+    assert "19856元" in facts and "@zh-Hans" in facts

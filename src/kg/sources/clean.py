@@ -496,6 +496,17 @@ def load_sources(directory: Path | None = None) -> list[Source]:
     return sources
 
 
+def reference_texts(sources: list[Source] | None = None) -> dict[str, str]:
+    """The cleaned text of each registered source in its own script, by text IRI
+    (``src:<key>-<language>``): the text its quotes' offsets refer to. A source whose
+    cleaned text is not there yet is left out (its quotes are reported as not checked)."""
+    texts = {}
+    for source in load_sources() if sources is None else sources:
+        if source.text_path.exists():
+            texts[str(source.text_iri)] = source.text_path.read_text(encoding="utf-8")
+    return texts
+
+
 def default_source() -> Source:
     return load_sources()[0]
 
