@@ -14,7 +14,7 @@ from rdflib import RDF, Graph
 
 from kg import paths
 from kg.cli import main
-from kg.namespaces import CKG
+from kg.namespaces import CKG, IND, PERIOD
 
 KEY = "yanjin-2023-09-15"
 # Another county of Zhaotong, as its news site is scraped: Traditional characters with inline
@@ -326,3 +326,49 @@ def test_a_figure_of_a_simplified_document_is_accepted_against_its_own_text(proj
     assert result.exit_code == 0, result.output
     facts = (review.parent / "facts.ttl").read_text(encoding="utf-8")
     assert "19856元" in facts and "@zh-Hans" in facts
+
+
+# Figures of a period (前三季度) and of an indicator (接待遊客) the graph does not yet know: the
+# accepted facts define both.
+THREE_QUARTERS = "今年前三季度,鹽津縣接待遊客突破80萬人次,實現旅遊綜合收入6.3億元。\n"
+
+
+def test_accepting_again_defines_again_what_the_replaced_facts_defined(project_copy, tmp_path):
+    document = tmp_path / "yanjin-q3.txt"
+    document.write_text(THREE_QUARTERS, encoding="utf-8")
+    result = run("source", "add", str(document), "--key", "yanjin-q3", "--date", "2023-10-20", "--place", "鹽津縣")
+    assert result.exit_code == 0, result.output
+    folder = project_copy / "data" / "sources" / "yanjin-q3"
+    assert run("extract", "yanjin-q3").exit_code == 0
+    review = folder / "review.csv"
+    header, rows = read_review(review)
+    for row in rows:
+        if row["kind"] == "figure":
+            row.update(decision="accept", label_en=row["label_en"] or "tourist visits received")
+    write_review(review, header, rows)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0, result.output
+    facts = folder / "facts.ttl"
+    first = facts.read_bytes()
+    defined = Graph().parse(data=first.decode(), format="turtle")
+    assert (PERIOD["2023-01-to-09"], RDF.type, CKG.Period) in defined, first.decode()
+    assert (IND["jie-dai-you-ke"], RDF.type, CKG.Indicator) in defined, first.decode()
+    # the same review again, and after extracting again: the new file defines its indicator and period again
+    from kg.curate.lexicon import _curated_graph
+
+    _curated_graph.cache_clear()  # each command is a new process: it reads the facts.ttl just written
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0, result.output
+    assert facts.read_bytes() == first
+    _curated_graph.cache_clear()
+    assert run("extract", "yanjin-q3").exit_code == 0
+    _curated_graph.cache_clear()
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0, result.output
+    assert facts.read_bytes() == first
+
+    # a review with no accepted row would empty the accepted facts: refused, the file left
+    review.write_text(",".join(header) + "\n", encoding="utf-8")
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 2 and "no row is accepted" in result.output, result.output
+    assert facts.read_bytes() == first

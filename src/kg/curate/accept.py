@@ -8,6 +8,10 @@ written. Any problem -- a row that cannot become Turtle, a violation -- is repor
 rows it comes from, and nothing is written. ``facts.ttl`` is then a function of the review:
 written whole from every accepted row, so accepting again after more decisions replaces it
 (kg's generator mark says the file is kg's to replace). Rejected rows stay in the review.
+The rows are drafted and validated against the curated graph without the ``facts.ttl`` they
+replace (:func:`kg.curate.lexicon.curated_graph_for`), so accepting again defines again what
+the previous file defined. A review with no accepted row is refused: it would empty the
+accepted facts without a word.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from rdflib import Graph, URIRef
 
 from kg.curate import review as review_table
 from kg.curate.draft import Draft, draft, to_turtle
-from kg.curate.lexicon import graph_files
+from kg.curate.lexicon import curated_graph_for
 from kg.errors import KgError
 from kg.namespaces import PLACE
 from kg.sources.clean import Source, load_sources
@@ -98,13 +102,11 @@ def _gazetteer_records(places: set[URIRef]) -> Graph:
 def validate_draft(source: Source, result: Draft) -> list[str]:
     """Violations of the draft with the curated graph: one line each, naming the row; the
     warnings are returned. Raises KgError when there is a violation."""
-    from kg.store.load import parse_into
     from kg.validate.report import validate_graph
 
     data = Graph()
-    for path in graph_files():
-        if path.resolve() != source.facts_path.resolve():
-            parse_into(data, path)
+    for triple in curated_graph_for(source):  # the facts.ttl being replaced is not part of it
+        data.add(triple)
     for triple in result.graph:
         data.add(triple)
     places = {o for o in data.objects() if isinstance(o, URIRef) and str(o).startswith(str(PLACE))}
@@ -145,12 +147,15 @@ def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
     text = source.text_path.read_text(encoding="utf-8")
     review_table.check_quotes(rows, text, path)
     accepted = [row for row in rows if row.decision == "accept"]
+    if not accepted:  # an empty or undecided review would silently empty the accepted facts
+        kept = f"; {source.facts_path} is left as it is" if source.facts_path.exists() else ""
+        raise KgError(f"{path}: no row is accepted (decision column); nothing written{kept}")
     result = draft(source, accepted)
     if result.problems:
         shown = "\n  ".join(f"{path}:{p}" for p in result.problems[:SHOWN_PROBLEMS])
         more = f"\n  ... and {len(result.problems) - SHOWN_PROBLEMS} more" if len(result.problems) > SHOWN_PROBLEMS else ""
         raise KgError(f"{len(result.problems)} accepted row(s) cannot become facts; nothing written:\n  {shown}{more}")
-    warnings = validate_draft(source, result) if accepted else []
+    warnings = validate_draft(source, result)
     for row in accepted:  # the row was edited after kg described it: say what the facts now record
         now = result.assertions.get(row.id, "")
         if row["assertion"] != now:

@@ -35,7 +35,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, TIME, XSD
 
 from kg.curate.extract import slug
-from kg.curate.lexicon import _curated_graph
+from kg.curate.lexicon import curated_graph_for
 from kg.curate.review import Row
 from kg.curate.support import RELATIONS, Assessor, Support, describe
 from kg.curate.timex import period_from_slug
@@ -95,7 +95,7 @@ class Drafter:
 
     def __init__(self, source: Source, graph: Graph | None = None):
         self.source = source
-        self.known = _curated_graph() if graph is None else graph
+        self.known = curated_graph_for(source) if graph is None else graph
         self.graph = bind_prefixes(Graph())
         self.graph.bind("q", source.quotes, override=True, replace=True)
         self.draft = Draft(self.graph)
@@ -447,7 +447,8 @@ class Drafter:
 
 def draft(source: Source, rows: list[Row], graph: Graph | None = None) -> Draft:
     """The draft of ``rows`` (all of them: the caller chooses which), against ``graph``
-    (default: the project's curated graph)."""
+    (default: the project's curated graph without the source's own ``facts.ttl``, which the
+    draft replaces: :func:`kg.curate.lexicon.curated_graph_for`)."""
     drafter = Drafter(source, graph)
     for row in rows:
         node = expand_or_none(row["iri"]) if row["kind"] in NAME_KINDS else None

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 
-from kg.curate.lexicon import Lexicon, build_lexicon
+from kg.curate.lexicon import Lexicon, build_lexicon, curated_graph_for
 from kg.curate.mentions import Mention, MentionFinder
 from kg.curate.numbers import Figure, Skipped, find_figures
 from kg.curate.recognitions import Recognition, find_recognitions
@@ -270,7 +270,8 @@ def _division_level(iri: str) -> str | None:
 
 def extract(source: Source | str, *, lexicon: Lexicon | None = None, segmenter: Segmenter | None = None) -> Extraction:
     """Every candidate of ``source`` (a registered Source or its key), in text order by kind.
-    ``lexicon``: the names to link (default: the project's graph and gazetteer). Raises
+    ``lexicon``: the names to link (default: the project's graph, less the source's own
+    ``facts.ttl``, and gazetteer). Raises
     KgError when the cleaned text is missing (run ``kg source clean``)."""
     from kg.link.resolve import PlaceResolver
 
@@ -283,7 +284,7 @@ def extract(source: Source | str, *, lexicon: Lexicon | None = None, segmenter: 
         raise KgError(f"{source.text_path}: the cleaned text is missing: run `kg source clean`") from None
     published = published_date(source)
     place = source.place or ""
-    lexicon = lexicon or build_lexicon()
+    lexicon = lexicon or build_lexicon(curated_graph_for(source))  # its own facts.ttl is what the review makes
     seconds["lexicon"] = time.perf_counter() - mark
 
     mark = time.perf_counter()

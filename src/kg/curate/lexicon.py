@@ -100,13 +100,23 @@ def graph_files():
 
 
 @cache
-def _curated_graph() -> Graph:
+def _curated_graph(without: str | None = None) -> Graph:
+    """The curated graph (every data file but the gazetteer), less the file ``without``."""
     from kg.store.load import parse_into
 
     graph = Graph()
     for path in graph_files():
-        parse_into(graph, path)
+        if without is None or str(path.resolve()) != without:
+            parse_into(graph, path)
     return graph
+
+
+def curated_graph_for(source) -> Graph:
+    """The curated graph a source's review is read against: every data file but the
+    gazetteer and the source's own ``facts.ttl``, which accepting the review replaces --
+    what that file defines (an indicator, a period) is not yet in the graph the new file
+    joins, so the new file must define it again (as an import replaces its own named graph)."""
+    return _curated_graph(str(source.facts_path.resolve()))
 
 
 def _quoted_only_from(graph: Graph, resource, text_iri: URIRef) -> bool:
