@@ -201,6 +201,8 @@ def test_a_review_edited_into_an_invalid_state_names_the_row_and_writes_nothing(
     (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown encoding 'klingon'"),
     (DOCUMENT.encode("utf-8"), ("--place", "不存在縣"), "no place named"),
     (DOCUMENT.encode("utf-8"), ("--date", "2023-09-16"), "contradicts the date the document's header states"),
+    ("大关县经济运行情况\n2023-07-25 来源：大关县人民政府\n大关县今年生产总值45.6亿元。\n".encode("utf-8"),
+     ("--date", "2024-01-01"), "contradicts the date the document's header states"),
     (DOCUMENT.encode("utf-8"), ("--key", "shuifu-2023-08-22"), "already registered"),
 ])
 def test_bad_documents_are_refused_with_nothing_written(project_copy, tmp_path, content, options, message):

@@ -193,3 +193,35 @@ def test_raw_bytes_that_are_not_text_or_not_in_their_encoding_name_the_line():
     with pytest.raises(KgError, match=r"doc.txt: unknown encoding 'klingon'"):
         source.decode_raw(b"abc", "klingon", "doc.txt")
     assert source.decode_raw("水富".encode("utf-16"), "utf-8", "doc.txt") == "水富"
+
+
+@pytest.mark.parametrize(("raw", "title", "publisher", "published"), [
+    # a title line above the header (the county sites' layout), each field on its own line
+    ("鹽津縣經濟運行平穩\n來源:昭通新聞網\n2023-10-20\n鹽津縣今年生產總值45.6億元。\n",
+     "鹽津縣經濟運行平穩", "昭通新聞網", date(2023, 10, 20)),
+    # date with a time, then the publisher, on one line
+    ("2023-10-20 09:30 來源：昭通新聞網\n鹽津縣今年生產總值45.6億元。\n",
+     None, "昭通新聞網", datetime(2023, 10, 20, 9, 30, tzinfo=timezone(timedelta(hours=8)))),
+    # publisher, then the date
+    ("來源：昭通新聞網 2023-10-20\n鹽津縣今年生產總值45.6億元。\n", None, "昭通新聞網", date(2023, 10, 20)),
+    # a title, then date and publisher in Simplified characters with a full-width colon
+    ("大关县经济运行情况\n2023-07-25 来源：大关县人民政府\n大关县今年生产总值45.6亿元。\n",
+     "大关县经济运行情况", "大关县人民政府", date(2023, 7, 25)),
+])
+def test_header_layouts_are_read_and_left_out_of_the_text(raw, title, publisher, published):
+    article = source.clean(raw)
+    assert (article.title, article.publisher, article.published) == (title, publisher, published)
+    assert article.text in ("鹽津縣今年生產總值45.6億元。\n", "大关县今年生产总值45.6亿元。\n")
+    assert article.notes == ()
+
+
+def test_a_header_line_not_understood_is_kept_and_said():
+    article = source.clean("發布時間：昨天上午\n鹽津縣今年生產總值45.6億元。\n", name="doc.txt")
+    assert article.text.startswith("發布時間：昨天上午\n")
+    assert article.notes == ("doc.txt:1: looks like a header line but is not understood; kept in the text: "
+                             "'發布時間：昨天上午'",)
+
+
+def test_a_first_line_is_a_title_only_above_a_header():
+    article = source.clean("鹽津縣經濟運行平穩\n鹽津縣今年生產總值45.6億元。\n")
+    assert article.title is None and article.text.startswith("鹽津縣經濟運行平穩\n")

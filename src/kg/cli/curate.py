@@ -16,7 +16,8 @@ import click
 @click.option("--date", "date_text", metavar="DATE", help="Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM "
                                                           "(default: the header's, if any).")
 @click.option("--url", metavar="URL", help="Where it was published.")
-@click.option("--title", metavar="TITLE", help="Its title (its label in the graph).")
+@click.option("--title", metavar="TITLE", help="Its title (its label in the graph; default: the line above "
+                                               "the header, if any).")
 @click.option("--place", metavar="PLACE", help="The place it is about: a division code, a name or an IRI "
                                                "(the default place of its figures).")
 @click.option("--key", metavar="KEY", help="Its key in the registry (default: from the file name).")
@@ -29,6 +30,8 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
     report = add_document(file, publisher=publisher, date_text=date_text, url=url, title=title, place=place,
                           key=key, encoding=encoding, language=language)
     source, article = report.source, report.article
+    for note in report.notes:
+        click.echo(f"warning: {note}", err=True)
     known = lambda value: value if value else "unknown"  # noqa: E731
     click.echo(f"added {source.key} ({source.language}): {len(article.paragraphs)} paragraphs, "
                f"{len(article.text)} characters; date {known(source.issued)}; publisher {known(source.publisher)}; "

@@ -5,7 +5,8 @@ honoured), cleans it with the sources step's cleaner, tells its script (Traditio
 Simplified, unless given), and writes, under ``data/sources/<key>/``: the raw file as it
 came (``raw/``), the cleaned text in its own script and a copy in the other, and its
 description (``source.ttl``: a schema:CreativeWork with what is known -- the publisher if the
-graph knows the organization, the date from the options or the header, the place, the URL).
+graph knows the organization, the date from the options or the header, the place, the URL,
+the title from the options or the line above the header).
 The entry is appended to ``data/sources/sources.toml`` last. The folder is written beside its
 place first and renamed into it, so a failure leaves nothing behind.
 
@@ -35,6 +36,7 @@ class AddReport:
     article: CleanArticle
     folder: Path
     written: list[Path]
+    notes: tuple[str, ...] = ()
 
 
 def _key(file: Path, key: str | None) -> str:
@@ -135,6 +137,7 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
     issued = given if given is not None and (stated is None or isinstance(given, datetime) or isinstance(stated, date)
                                              and not isinstance(stated, datetime)) else stated
     publisher = publisher or article.publisher
+    title = title or article.title
     label = title or f"文件 {key}"
     source = Source(
         key=key, raw_path=folder / "raw" / file.name, article=SRC[key],
@@ -163,4 +166,4 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
         shutil.rmtree(folder, ignore_errors=True)
         raise
     written = sorted(p for p in folder.rglob("*") if p.is_file())
-    return AddReport(source, article, folder, written)
+    return AddReport(source, article, folder, written, article.notes)

@@ -8,10 +8,12 @@ government sites produce into one plain text, in the script the document is writ
   ASCII or full-width brackets, one syllable per character (``網(wǎng)`` -> ``網``,
   ``网络(wangluo)`` -> ``网络``); bracketed latin that is not pinyin (``(kg)``, ``(Wi-Fi)``)
   stays;
-- the header: ``來源:昭通新聞網`` / ``来源：XX融媒体中心`` (publisher), a date with or
+- the header, after a title line or not: ``來源:昭通新聞網`` / ``来源：XX融媒体中心`` (publisher), a date with or
   without a time (``2023-08-22 15:51``, ``2023年8月22日``, full-width digits, after
   ``發布時間:`` or alone), each on its own line or run into the first sentence; an author
-  field (``作者:``, ``記者``) in the header is read as a credit;
+  field (``作者:``, ``記者``) in the header is read as a credit; fields in either order on one
+  line (``2023-10-20 09:30 來源：昭通新聞網``); a line naming a field that is not understood is
+  kept and reported;
 - the credit lines at the end (``通訊員:楊瓊玉 凌 翠\\文 王善美\\圖``, ``記者 張三``,
   ``（責任編輯：李四）``, ``文/張三 圖/李四``): kept as the text's last lines, authors and
   photographers read from them;
@@ -74,6 +76,14 @@ _FIELD_DATE = re.compile(r"^(?:(?:發布時間|发布时间|發布日期|发布�
 _FIELD_AUTHOR = re.compile(r"^(?:作者|記者|记者)\s*[:：]?\s*(?P<names>[^\s:：]+(?:\s+[^\s:：]{1,4})*?)(?=\s*$|\s+(?:來源|来源|發布|发布|時間|时间|日期))")
 _FIELD_SEPARATOR = re.compile(r"^[\s|｜丨/／·•]+")
 HEADER_LINES = 4
+# A line naming a header field: when it is not read as one, the reader is told.
+_HEADER_LIKE = re.compile(r"(?:來源|来源|稿源|發布時間|发布时间|發布日期|发布日期)\s*[:：]")
+# A title: one short line with no sentence end, above the header (標題 / 来源 / 日期 layout).
+_TITLE_MAX = 60
+
+
+def _looks_like_title(line: str) -> bool:
+    return len(line) <= _TITLE_MAX and not re.search(r"[。！？!?；;]", line) and not _HEADER_LIKE.search(line)
 
 # -- the credit lines ---------------------------------------------------------------------------
 
@@ -139,7 +149,9 @@ class CleanArticle:
     """A cleaned document: ``publisher`` and ``published`` as its header states them (None
     when it states none), the body ``paragraphs``, the ``credit_line`` (the credit lines at
     the end, joined by newlines; "" when there are none), the names they credit, and
-    ``text``, the paragraphs and credit lines one per line, ending with a newline."""
+    ``text``, the paragraphs and credit lines one per line, ending with a newline. ``title``:
+    the line before the header, when there is one (not part of ``text``); ``notes``: lines
+    that look like a header but were not understood, kept in the text (FILE:LINE: ...)."""
 
     publisher: str | None
     published: datetime | date | None
@@ -148,6 +160,8 @@ class CleanArticle:
     authors: tuple[str, ...]
     photographers: tuple[str, ...]
     text: str = field(repr=False)
+    title: str | None = None
+    notes: tuple[str, ...] = ()
 
 
 def _credit_names(run: str) -> tuple[str, ...]:
@@ -271,7 +285,12 @@ def clean(raw: str, *, timezone: str = "+08:00", name: str = "<raw>", repairs: t
     header = _Header()
     body: list[str] = []
     index = 0
-    while index < min(HEADER_LINES, len(numbered)):
+    title = None
+    if len(numbered) > 2 and _looks_like_title(numbered[0][1]) \
+            and not _read_header_line(numbered[0][1], _Header(), timezone, f"{name}:{numbered[0][0]}")[0] \
+            and _read_header_line(numbered[1][1], _Header(), timezone, f"{name}:{numbered[1][0]}")[0]:
+        title, index = numbered[0][1], 1  # a title line, then the header
+    while index < min(HEADER_LINES + (title is not None), len(numbered)):
         number, line = numbered[index]
         found, rest = _read_header_line(line, header, timezone, f"{name}:{number}")
         if not found:
@@ -280,6 +299,8 @@ def clean(raw: str, *, timezone: str = "+08:00", name: str = "<raw>", repairs: t
         if rest:
             body.append(rest)  # the header run into the first sentence
             break
+    notes = tuple(f"{name}:{number}: looks like a header line but is not understood; kept in the text: {line!r}"
+                  for number, line in numbered[index:index + 2] if _HEADER_LIKE.search(line))
     body += [line for _number_, line in numbered[index:]]
     credits: list[str] = []
     while body and len(credits) < CREDIT_LINES and is_credit(body[-1]):
@@ -299,6 +320,8 @@ def clean(raw: str, *, timezone: str = "+08:00", name: str = "<raw>", repairs: t
         authors=tuple(authors),
         photographers=tuple(photographers),
         text="\n".join([*body, *credits]) + "\n",
+        title=title,
+        notes=notes,
     )
 
 
