@@ -225,3 +225,17 @@ def test_a_header_line_not_understood_is_kept_and_said():
 def test_a_first_line_is_a_title_only_above_a_header():
     article = source.clean("鹽津縣經濟運行平穩\n鹽津縣今年生產總值45.6億元。\n")
     assert article.title is None and article.text.startswith("鹽津縣經濟運行平穩\n")
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("鹽津(yán jīn)縣", "鹽津縣"),  # a syllable per word after a two-character word
+    ("增长(zēng zhǎng)5.2%", "增长5.2%"),
+    ("接待游客80萬人次(rén cì)", "接待游客80萬人次"),
+    ("鹽津(yan jin)縣", "鹽津縣"),  # toneless
+    ("鹽津（yán jīn）縣", "鹽津縣"),  # full-width brackets
+    ("A津(yan jin)縣", "A津(yan jin)縣"),  # two syllables after one character: not an annotation
+    ("設備(Wi Fi)", "設備(Wi Fi)"),  # latin words that are not pinyin stay
+    ("單位(kg m)", "單位(kg m)"),
+])
+def test_pinyin_of_a_word_written_a_syllable_at_a_time_is_stripped(raw, clean):
+    assert source.strip_pinyin(raw) == clean

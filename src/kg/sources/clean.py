@@ -6,7 +6,7 @@ government sites produce into one plain text, in the script the document is writ
 
 - inline pinyin the scraper interleaved with the characters, with or without tone marks, in
   ASCII or full-width brackets, one syllable per character (``網(wǎng)`` -> ``網``,
-  ``网络(wangluo)`` -> ``网络``); bracketed latin that is not pinyin (``(kg)``, ``(Wi-Fi)``)
+  ``网络(wangluo)`` -> ``网络``, ``鹽津(yán jīn)`` -> ``鹽津``); bracketed latin that is not pinyin (``(kg)``, ``(Wi-Fi)``)
   stays;
 - the header, after a title line or not: ``來源:昭通新聞網`` / ``来源：XX融媒体中心`` (publisher), a date with or
   without a time (``2023-08-22 15:51``, ``2023年8月22日``, full-width digits, after
@@ -58,8 +58,10 @@ _HAN = "\u3400-\u9fff\uf900-\ufaff"
 
 # An annotation: a bracketed run of lowercase latin letters (with tone marks) right after a
 # Han character. Both ASCII and full-width brackets occur in scraped Chinese pages; a run
-# may annotate several characters (网络(wangluo)).
-_ANNOTATION = re.compile(f"(?<=[{_HAN}])[(（]([a-zA-Z\u00c0-\u024f\u0300-\u036f]{{1,30}})[)）]")
+# may annotate several characters, written together or a syllable per word (网络(wangluo),
+# 盐津(yán jīn)).
+_LATIN = "[a-zA-Z\u00c0-\u024f\u0300-\u036f]"
+_ANNOTATION = re.compile(f"(?<=[{_HAN}])[(（]({_LATIN}{{1,30}}(?: {_LATIN}{{1,30}}){{0,9}})[)）]")
 
 PREFIX_SUFFIX_LENGTH = 8
 LANGUAGES = ("zh-Hant", "zh-Hans")
@@ -130,13 +132,16 @@ def pinyin_syllables(token: str) -> int:
 
 def strip_pinyin(text: str) -> str:
     """Remove inline pinyin annotations after Han characters; keep every other bracket. A run
-    of several syllables is an annotation only when as many Han characters precede it."""
+    of N syllables (written together or separated by spaces, with or without tone marks) is
+    an annotation only when N Han characters precede it; a bracket holding anything that is
+    not pinyin syllables stays."""
 
     def replace(match: re.Match) -> str:
         token = match.group(1)
         if is_pinyin(token):
             return ""
-        count = pinyin_syllables(token)
+        words = [pinyin_syllables(word) for word in token.split(" ")]
+        count = sum(words) if all(words) else 0  # every word must be pinyin
         if count > 1 and re.fullmatch(f"[{_HAN}]{{{count}}}", text[max(0, match.start() - count):match.start()]):
             return ""
         return match.group(0)
