@@ -74,6 +74,25 @@ def test_a_figure_takes_the_last_period_of_its_sentence_else_the_document_date()
     assert period_at(text, text.index("2億元"), periods, None) == (None, "no period in the sentence and no document date")
 
 
+def test_a_date_in_the_sentence_is_its_day_and_a_period_phrase_nearer_the_figure_wins():
+    from kg.sources.clean import clean
+
+    # the dateline run into the first sentence, the stated period after it
+    text = "鹽津縣訊 2023年10月20日 今年前三季度,鹽津縣接待遊客突破80萬人次,實現旅遊綜合收入45.6億元。\n"
+    periods = find_periods(text, date(2023, 10, 20))
+    assert [p.period.slug for p in periods] == ["asof-2023-10-20", "2023-01-to-09"]
+    for figure in ("80萬", "45.6"):
+        assert period_at(text, text.index(figure), periods, date(2023, 10, 20))[0].slug == "2023-01-to-09"
+    # a date alone is the day, never its month
+    dated = "2023年10月20日,鹽津縣接待遊客突破80萬人次。\n"
+    assert period_at(dated, dated.index("80"), find_periods(dated, None), None)[0].slug == "asof-2023-10-20"
+    # the date line of the reported layout is the document's date, the period the sentence's
+    article = clean("2023年10月20日 鹽津縣訊 今年前三季度，鹽津縣接待遊客突破80萬人次，實現旅遊綜合收入45.6億元。\n")
+    assert article.published == date(2023, 10, 20)
+    found = find_periods(article.text, article.published)
+    assert period_at(article.text, article.text.index("45.6"), found, article.published)[0].slug == "2023-01-to-09"
+
+
 @pytest.mark.parametrize("slug", ["2022", "2023-H1", "2023-Q3", "2023-01-to-09", "2023-03", "2016-2020", "asof-2023-08-22"])
 def test_a_period_cell_is_read_back_from_its_slug(slug):
     assert period_from_slug(slug).slug == slug

@@ -5,8 +5,8 @@ Absolute expressions are read by the link step's parser (:func:`kg.link.periods.
 relative ones are first written out against the document's date -- in a document published
 on 2023-08-22, ``今年上半年`` is ``2023年上半年``, ``去年`` ``2022年``, ``前三季度`` (no year)
 ``2023年前三季度``; ``目前`` (``截至目前``, ``當前``, ``至今``) is the publication date
-itself, an instant (``period:asof-2023-08-22``). Vague expressions (``近年來``) are not
-periods.
+itself, an instant (``period:asof-2023-08-22``), and so is a full date (``2023年10月20日``
+is the day, never its month). Vague expressions (``近年來``) are not periods.
 
 A figure's period (:func:`period_at`) is the last period named before it in the same
 sentence (sentences end at 。！？ and line ends); a figure after none is reported as of the
@@ -32,7 +32,8 @@ CURRENT = ("截至目前", "截止目前", "目前", "当前", "至今", "现阶
 _SUFFIX = (r"(?:上半年|下半年|前三季度|第?[一二三四1-4]季度|[0-9]{1,2}\s*[-—–~至到]\s*[0-9]{1,2}\s*月份?"
            r"|[0-9]{1,2}月份?(?:底|末)?|年?末|年?底|年度)?")
 _EXPRESSION = re.compile(
-    r"(?P<plan>“?十[一二三四五]?五”?(?:规划|时期|期间)?)"
+    r"(?P<day>(?:19|20)[0-9]{2}\s*年\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号])"  # a day, not its month
+    r"|(?P<plan>“?十[一二三四五]?五”?(?:规划|时期|期间)?)"
     r"|(?P<year>(?:19|20)[0-9]{2})\s*年" + _SUFFIX.replace("年?末|年?底", "末|底")
     + r"|(?P<relative>今年|本年|当年|去年|上年|前年|明年)" + _SUFFIX.replace("年?末|年?底", "末|底|年末|年底")
     + r"|(?P<bare>上半年|下半年|前三季度|第[一二三四]季度|[一二三四]季度)"
@@ -62,6 +63,12 @@ def _resolve(match: re.Match, published: date | None) -> PeriodSpec | None:
     simplified = re.sub(r"\s+", "", to_simplified(match.group(0)))
     if match.group("current"):
         return as_of(published) if published else None
+    if match.group("day"):
+        year, month, day = (int(n) for n in re.findall(r"[0-9]+", simplified))
+        try:
+            return as_of(date(year, month, day))
+        except ValueError:
+            return None
     if match.group("plan") or match.group("year"):
         written = simplified
     elif match.group("relative"):
