@@ -204,6 +204,7 @@ def test_a_review_edited_into_an_invalid_state_names_the_row_and_writes_nothing(
     ("大关县经济运行情况\n2023-07-25 来源：大关县人民政府\n大关县今年生产总值45.6亿元。\n".encode("utf-8"),
      ("--date", "2024-01-01"), "contradicts the date the document's header states"),
     (DOCUMENT.encode("utf-8"), ("--key", "shuifu-2023-08-22"), "already registered"),
+    (DOCUMENT.encode("utf-8"), ("--key", "shuifu-2023-08-22-raw"), "is already an IRI of source 'shuifu-2023-08-22'"),
 ])
 def test_bad_documents_are_refused_with_nothing_written(project_copy, tmp_path, content, options, message):
     document = tmp_path / "doc.txt"

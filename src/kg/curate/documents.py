@@ -84,6 +84,13 @@ def _publisher(name: str | None) -> dict[str, str]:
     return {name: entries[0].iri} if len(entries) == 1 else {}
 
 
+def source_iris(key: str) -> list[str]:
+    """The IRIs a source of key ``key`` mints: the document, its raw file, its two cleaned
+    texts. ``v1-raw`` would mint the raw file IRI of ``v1`` as its document: keys are refused
+    when their IRIs meet another source's."""
+    return [str(SRC[key]), str(SRC[f"{key}-raw"])] + [str(SRC[f"{key}-{language}"]) for language in LANGUAGES]
+
+
 def entry_toml(source: Source) -> str:
     """The registry entry of ``source`` as TOML."""
     lines = ["", f"[{source.key}]"]
@@ -119,6 +126,10 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
     registered = load_sources(directory)
     if any(s.key == key for s in registered):
         raise KgError(f"source {key!r} is already registered in {directory / 'sources.toml'}; give another --key")
+    for other in registered:
+        taken = sorted(set(source_iris(key)) & set(source_iris(other.key)))
+        if taken:
+            raise KgError(f"--key {key}: {taken[0]} is already an IRI of source {other.key!r}; give another --key")
     folder = directory / key
     if folder.exists():
         raise KgError(f"{folder}: exists already; give another --key")
