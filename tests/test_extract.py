@@ -188,3 +188,15 @@ def test_segmentation_and_numerals_need_no_network(monkeypatch):
     tokens = Segmenter().tokens("水富市今年上半年接待游客123.42萬人次")
     assert "".join(t.text for t in tokens) == "水富市今年上半年接待游客123.42萬人次"
     assert read_number("三千五百") == Decimal(3500) and read_number("兩") == Decimal(2)
+
+
+def test_the_extractor_proposes_only_themes_of_the_graph():
+    from kg.curate.extract import _THEME_WORDS, _theme, graph_themes
+    from kg.curate.lexicon import _curated_graph
+
+    themes = graph_themes(_curated_graph())
+    assert {"tourism", "economy", "industry"} <= themes and "overview" not in themes
+    assert {theme for _word, theme in _THEME_WORDS} <= themes  # each word's theme is a ckg:Theme
+    assert _theme("全縣國土面積", themes) == "" and _theme("常住人口", themes) == ""
+    assert _theme("接待遊客", themes) == "theme:tourism"
+    assert _theme("接待遊客", frozenset()) == ""  # a theme the graph lacks is never proposed

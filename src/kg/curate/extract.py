@@ -46,8 +46,7 @@ _THEME_WORDS = (("旅游", "tourism"), ("游客", "tourism"), ("外贸", "econom
                 ("产值", "industry"), ("产能", "industry"), ("年产", "industry"), ("就业", "industry"),
                 ("物流", "logistics"), ("高考", "education"), ("学校", "education"), ("教师", "education"),
                 ("医疗", "health"), ("卫生", "health"), ("病", "health"), ("农业", "agriculture"),
-                ("村", "agriculture"), ("党员", "party-building"), ("干部", "party-building"),
-                ("面积", "overview"), ("人口", "overview"))
+                ("村", "agriculture"), ("党员", "party-building"), ("干部", "party-building"))
 
 
 def compact(iri: str | None) -> str:
@@ -143,9 +142,19 @@ def indicator_phrase(text: str, tokens: list[Token], figure: Figure, periods: li
     return phrase[:30]
 
 
-def _theme(phrase: str) -> str:
+def graph_themes(graph) -> frozenset[str]:
+    """The local names of the graph's ckg:Theme individuals (data/core/themes.ttl)."""
+    from rdflib.namespace import RDF
+
+    from kg.namespaces import CKG, THEME
+
+    return frozenset(str(t)[len(str(THEME)):] for t in graph.subjects(RDF.type, CKG.Theme) if str(t).startswith(str(THEME)))
+
+
+def _theme(phrase: str, themes: frozenset[str]) -> str:
+    """The theme a figure's phrase suggests, only ever one of ``themes`` (the graph's)."""
     simplified = aligned_simplified(phrase)
-    return next((f"theme:{theme}" for word, theme in _THEME_WORDS if word in simplified), "")
+    return next((f"theme:{theme}" for word, theme in _THEME_WORDS if word in simplified and theme in themes), "")
 
 
 def slug(text: str) -> str:
@@ -169,7 +178,8 @@ _NEW_NAMESPACE = {"place": "place", "facility": "fac", "organization": "agent", 
                   "indicator": "ind"}
 
 
-def _figure_candidates(source, text, tokens, figures, periods, mentions, published, place) -> list[Candidate]:
+def _figure_candidates(source, text, tokens, figures, periods, mentions, published, place,
+                       themes: frozenset[str]) -> list[Candidate]:
     rows = []
     for figure in figures:
         start, end = _clause(text, figure.start, figure.end)
@@ -191,7 +201,7 @@ def _figure_candidates(source, text, tokens, figures, periods, mentions, publish
             (figure.start, figure.end),
             {"indicator": phrase, "indicator_iri": indicator_iri, "value": decimal_lexical(Decimal(figure.value)),
              "unit": compact(str(figure.unit)), "qualifier": figure.qualifier.split("#")[-1],
-             "period": period.slug if period else "", "place": compact(place), "theme": _theme(phrase),
+             "period": period.slug if period else "", "place": compact(place), "theme": _theme(phrase, themes),
              "note": "; ".join(note)}))
     return rows
 
@@ -300,7 +310,8 @@ def extract(source: Source | str, *, lexicon: Lexicon | None = None, segmenter: 
     figures, skipped = find_figures(text)
     mentions = MentionFinder(lexicon, PlaceResolver(), place).find(text, tokens)
     recognitions = find_recognitions(text)
-    candidates = (_figure_candidates(source, text, tokens, figures, periods, mentions, published, place)
+    candidates = (_figure_candidates(source, text, tokens, figures, periods, mentions, published, place,
+                                     graph_themes(curated_graph_for(source)))
                   + _recognition_candidates(text, recognitions, periods, mentions, published, place, lexicon)
                   + _mention_candidates(text, mentions))
     seconds["candidates"] = time.perf_counter() - mark
