@@ -13,7 +13,7 @@ BASE = {"kg", "kg.errors", "kg.paths", "kg.namespaces", "kg.labels", "kg.atomic"
 PROGRAM = "kg.__main__"  # `python -m kg`: above everything
 #: The pipeline's steps in the order data flows through them; a step may import the base
 #: modules and any step before it.
-STEPS = ["sources", "store", "validate", "query", "explore", "link", "pages", "publish", "synth", "build", "cli"]
+STEPS = ["sources", "store", "validate", "query", "explore", "link", "curate", "pages", "publish", "synth", "build", "cli"]
 
 
 def module_name(path: Path) -> str:

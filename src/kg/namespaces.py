@@ -65,3 +65,9 @@ def bind_prefixes(graph: Graph) -> Graph:
 def sparql_prologue() -> str:
     """PREFIX declarations for every project prefix, for queries written without them."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def quote_namespace(source_key: str) -> Namespace:
+    """The namespace of the quotes into one source's text: ``.../id/quote/<key>/``
+    (``q:`` in the data files of that source; Q is the first article's)."""
+    return Namespace(f"{BASE}id/quote/{source_key}/")

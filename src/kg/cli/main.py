@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kg import __version__
-from kg.cli import build, explore, link, query, serve, source, synth, validate
+from kg.cli import build, curate, explore, link, query, serve, source, synth, validate
 from kg.cli.options import EXIT_ERROR, EXIT_INTERRUPTED
 from kg.errors import KgError
 
@@ -40,8 +40,9 @@ def main(verbose: int) -> None:
 
 for command in (source.source, validate.validate, validate.reason, build.build, build.export_command, query.query,
                 serve.serve, serve.push, explore.viz, explore.analyze, link.gazetteer, link.import_table, link.link,
-                synth.synth):
+                synth.synth, curate.extract, curate.curate):
     main.add_command(command)
+source.source.add_command(curate.source_add)
 
 
 def run() -> None:

@@ -1,4 +1,4 @@
-"""``kg source``: clean the source article, quote a passage."""
+"""``kg source``: clean the source documents, quote a passage (``kg source add`` is in kg.cli.curate)."""
 
 from __future__ import annotations
 
@@ -9,37 +9,39 @@ import click
 
 @click.group()
 def source() -> None:
-    """The source article: clean it, quote it."""
+    """Source documents: add one, clean them, quote a passage."""
 
 
 
 @source.command("clean")
-def source_clean() -> None:
-    """Clean the raw article into the Traditional and Simplified texts the graph quotes."""
-    from kg.sources.clean import clean_source
+@click.option("--source", "key", metavar="KEY", default=None, help="Clean only this source (default: every registered one).")
+def source_clean(key: str | None) -> None:
+    """Clean the raw documents into the Traditional and Simplified texts the graph quotes."""
+    from kg.sources.clean import clean_sources
 
-    report = clean_source()
-    article = report.article
-    click.echo(f"{report.source.key}: published {article.published.isoformat()} by {article.publisher}; "
-               f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
-               f"text: {', '.join(article.authors)}; photos: {', '.join(article.photographers)}")
-    for repair in report.source.repairs:
-        click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")
-    if report.written:
+    for report in clean_sources(key):
+        article = report.article
+        published = article.published.isoformat() if article.published else "an unknown date"
+        click.echo(f"{report.source.key}: published {published} by {article.publisher or 'an unknown publisher'}; "
+                   f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
+                   f"text: {', '.join(article.authors) or '-'}; photos: {', '.join(article.photographers) or '-'}")
+        for repair in report.source.repairs:
+            click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")
         for path in report.written:
             click.echo(f"wrote {path}")
-    else:
-        click.echo("cleaned files already up to date")
-
+        if not report.written:
+            click.echo("cleaned files already up to date")
 
 
 @source.command("quote")
 @click.argument("text")
 @click.option("--occurrence", type=click.IntRange(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
-def source_quote(text: str, occurrence: int | None) -> None:
+@click.option("--source", "key", metavar="KEY", default=None, help="The source to quote (default: the first article).")
+def source_quote(text: str, occurrence: int | None, key: str | None) -> None:
     """Print the evidence block (quote with offsets) for TEXT, ready to paste into a data file."""
-    from kg.sources.clean import cleaned_text
+    from kg.sources.clean import cleaned_text, default_source, find_source
     from kg.sources.quote import quote_turtle
 
-    click.echo(quote_turtle(cleaned_text(), text, occurrence), nl=False)
+    source = find_source(key) if key else default_source()
+    click.echo(quote_turtle(cleaned_text(source.key), text, occurrence, source), nl=False)

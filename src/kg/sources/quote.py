@@ -27,12 +27,13 @@ def find_quote(text: str, exact: str, occurrence: int | None = None) -> int:
     return starts[occurrence - 1]
 
 
-def _turtle_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"@zh-Hant'
+def _turtle_string(value: str, language: str = "zh-Hant") -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + f'"@{language}'
 
 
 def quote_turtle(text: str, exact: str, occurrence: int | None = None, source: Source | None = None) -> str:
-    """The Turtle block of a quote (``q:START-END`` with its two selectors)."""
+    """The Turtle block of a quote (``q:START-END`` with its two selectors; ``q:`` is the
+    source's quote namespace, the literals in the source's script)."""
     source = source or default_source()
     start = find_quote(text, exact, occurrence)
     end = start + len(exact)
@@ -41,12 +42,12 @@ def quote_turtle(text: str, exact: str, occurrence: int | None = None, source: S
     local = f"{start}-{end}"
     return (
         f"q:{local} a ckg:Quote ;\n"
-        f"    oa:hasSource src:{source.key}-zh-Hant ;\n"
+        f"    oa:hasSource src:{source.key}-{source.language} ;\n"
         f"    oa:hasSelector q:{local}-text , q:{local}-position .\n"
         f"q:{local}-text a oa:TextQuoteSelector ;\n"
-        f"    oa:exact {_turtle_string(exact)} ;\n"
-        f"    oa:prefix {_turtle_string(prefix)} ;\n"
-        f"    oa:suffix {_turtle_string(suffix)} .\n"
+        f"    oa:exact {_turtle_string(exact, source.language)} ;\n"
+        f"    oa:prefix {_turtle_string(prefix, source.language)} ;\n"
+        f"    oa:suffix {_turtle_string(suffix, source.language)} .\n"
         f"q:{local}-position a oa:TextPositionSelector ;\n"
         f"    oa:start {start} ;\n"
         f"    oa:end {end} .\n"

@@ -134,14 +134,18 @@ def shape_files() -> list[Path]:
 
 def data_files() -> list[Path]:
     """The curated data, in a stable order: shared resources, the gazetteer (generated from the
-    division codes by `kg gazetteer`) and the units imported tables use, the source, then themes."""
+    division codes by `kg gazetteer`) and the units imported tables use, the sources'
+    descriptions (the first article's in data/sources/, each added document's in its folder),
+    the themes, then the facts accepted from added documents' reviews (``facts.ttl``)."""
     data = paths.data_dir()
     return [
         *sorted((data / "core").glob("*.ttl")),
         *sorted((data / "gazetteer").glob("*.ttl")),
         *sorted((data / "linking").glob("*.ttl")),
         *sorted((data / "sources").glob("*.ttl")),
+        *sorted((data / "sources").glob("*/source.ttl")),
         *sorted((data / "themes").glob("*.ttl")),
+        *sorted((data / "sources").glob("*/facts.ttl")),
     ]
 
 

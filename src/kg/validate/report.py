@@ -23,7 +23,7 @@ from kg import paths
 from kg.errors import KgError
 from kg.labels import compact, label
 from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
-from kg.sources.clean import load_sources
+from kg.sources.clean import reference_texts
 from kg.store.load import Loaded, language_tag, load
 from kg.validate.engines import set_conforms
 
@@ -226,10 +226,7 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
     source text is not among ``texts`` (not checked, sh:Info): (quote, path, message,
     severity), as kg.validate.store.check_quotes decides on the store."""
     if texts is None:
-        texts = {}
-        for source in load_sources():
-            if source.hant_path.exists():
-                texts[str(source.text_iri)] = source.hant_path.read_text(encoding="utf-8")
+        texts = reference_texts()
     problems = []
     for quote in graph.subjects(RDF.type, CKG.Quote):
         source = graph.value(quote, OA.hasSource)

@@ -81,9 +81,9 @@ SELECT ?quote (SAMPLE(?src) AS ?source) (SAMPLE(?ex) AS ?exact) (SAMPLE(?st) AS 
 
 def project_texts() -> dict[str, str]:
     """The cleaned texts of the project's registered sources, by text IRI."""
-    from kg.sources.clean import load_sources
+    from kg.sources.clean import reference_texts
 
-    return {str(s.text_iri): s.hant_path.read_text(encoding="utf-8") for s in load_sources() if s.hant_path.exists()}
+    return reference_texts()
 
 
 def check_quotes(graph: StoreGraph, texts: Mapping[str, str] | None = None,

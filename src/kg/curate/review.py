@@ -1,0 +1,153 @@
+"""The review table: one row per candidate, a decision column, the editable fields, the quote.
+
+A CSV file in UTF-8 with a byte order mark, so that spreadsheets open the Chinese text as
+written. Columns (:data:`COLUMNS`): ``id`` (stable: kind and offsets), ``decision``
+(``accept``, ``reject`` or empty: not decided yet), ``kind``, ``text`` (the figure or the
+name as written), ``quote`` with its ``start`` and ``end`` offsets in the cleaned text (the
+evidence; they must keep matching the text), then the fields a reviewer edits: ``class``,
+``iri`` (the resource named, or the IRI a new one gets), ``link`` (known or new),
+``label_zh``, ``label_en`` (needed for every new resource), ``indicator``, ``indicator_iri``,
+``value`` (in base units), ``unit``, ``qualifier`` (Exact, LowerBound, UpperBound,
+Approximate), ``period`` (period:<slug>), ``place``, ``theme``, ``level``, ``issuer``,
+``rank``, ``scope``, ``recipient``, ``batch``, ``facility_type`` (ftype:...), ``note``, and
+``assertion``: kg's account, for the reviewer to read before accepting, of each cited relation
+the row writes -- ``recipient stated``, ``period stated by the sentence``, ``level inferred:
+the level (Provincial level) is the issuer's ...`` (:mod:`kg.curate.support`). kg writes it
+for undecided rows; ``kg curate accept`` works it out again from the row as accepted.
+
+Re-extracting keeps what a review decided (:func:`merge`): a decided row stays as the
+reviewer left it, edits included, even when the extractor no longer proposes it; undecided
+rows are replaced by the new candidates. Rejected rows stay in the file as the record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg import paths
+from kg.curate.extract import Candidate
+from kg.errors import KgError
+
+COLUMNS = ("id", "decision", "kind", "text", "quote", "start", "end", "class", "iri", "link", "label_zh", "label_en",
+           "indicator", "indicator_iri", "value", "unit", "qualifier", "period", "place", "theme", "level", "issuer",
+           "rank", "scope", "recipient", "batch", "facility_type", "assertion", "note")
+HEADER = ",".join(COLUMNS)
+DECISIONS = ("accept", "reject", "")
+
+
+@dataclass
+class Row:
+    """A row of the review table: ``line`` is its line number in the file (0: not read from one)."""
+
+    cells: dict[str, str]
+    line: int = 0
+
+    @property
+    def id(self) -> str:
+        return self.cells["id"]
+
+    @property
+    def decision(self) -> str:
+        return self.cells["decision"]
+
+    def __getitem__(self, column: str) -> str:
+        return self.cells.get(column, "")
+
+
+def row_of(candidate: Candidate) -> Row:
+    cells = dict.fromkeys(COLUMNS, "")
+    cells.update(id=candidate.id, kind=candidate.kind, text=candidate.text, quote=candidate.quote,
+                 start=str(candidate.start), end=str(candidate.end))
+    fields = dict(candidate.fields)
+    if "status" in fields:
+        cells["link"] = fields.pop("status")
+    cells.update({k: v for k, v in fields.items() if k in cells})
+    return Row(cells)
+
+
+def to_csv(rows: list[Row]) -> str:
+    """The table as CSV text (without the byte order mark, which :func:`write` adds)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        writer.writerow([row[c] for c in COLUMNS])
+    return buffer.getvalue()
+
+
+def write(path: Path, rows: list[Row]) -> None:
+    """Write the table to ``path`` (all or nothing); refuses a file kg did not write."""
+    from kg.outputs import claim_file
+
+    claim_file(path, headers=(HEADER,)).write_bytes(b"\xef\xbb\xbf" + to_csv(rows).encode("utf-8"))
+
+
+def read(path: Path | str) -> list[Row]:
+    """Read a review table. Raises KgError naming the file and line for: a file that is not
+    a review table (its header), a broken row (a different number of cells), an unknown
+    decision, a duplicated id, offsets that are not numbers."""
+    text = paths.input_text(path, "review table").lstrip("\ufeff")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise KgError(f"{path}: empty file, not a review table") from None
+    except csv.Error as exc:
+        raise KgError(f"{path}:1: {exc}") from None
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise KgError(f"{path}:1: not a review table: missing column(s) {', '.join(missing)}")
+    rows: list[Row] = []
+    seen: dict[str, int] = {}
+    line = 1
+    try:
+        for cells in reader:
+            line = reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(cells) != len(header):
+                raise KgError(f"{path}:{line}: broken row: {len(cells)} cells, expected {len(header)} "
+                              f"(a comma or quote out of place?)")
+            row = Row({c: v.strip() if c not in ("quote",) else v for c, v in zip(header, cells)}, line)
+            row.cells["decision"] = row.decision.lower()
+            where = f"{path}:{line} (row {row.id or '?'})"
+            if not row.id:
+                raise KgError(f"{where}: no id")
+            if row.decision not in DECISIONS:
+                raise KgError(f"{where}: unknown decision {row.decision!r}: accept, reject or empty")
+            if row.id in seen:
+                raise KgError(f"{where}: id {row.id} repeats the row of line {seen[row.id]}")
+            seen[row.id] = line
+            if not (row["start"].isdigit() and row["end"].isdigit()):
+                raise KgError(f"{where}: start and end must be offsets (whole numbers), not {row['start']!r}, {row['end']!r}")
+            rows.append(row)
+    except csv.Error as exc:
+        raise KgError(f"{path}:{reader.line_num}: broken row: {exc}") from None
+    return rows
+
+
+def check_quotes(rows: list[Row], text: str, path: Path | str) -> None:
+    """Every decided row's quote must still be the text at its offsets (the cleaned text
+    changed, or the quote was edited): a KgError naming the row otherwise."""
+    for row in rows:
+        if not row.decision:
+            continue
+        start, end = int(row["start"]), int(row["end"])
+        if not 0 <= start < end <= len(text) or text[start:end] != row["quote"]:
+            found = text[start:end] if 0 <= start < end <= len(text) else "(outside the text)"
+            raise KgError(f"{path}:{row.line} (row {row.id}): the quote no longer matches the text at {start}-{end}: "
+                          f"{found[:40]!r} is there, the row says {row['quote'][:40]!r}")
+
+
+def merge(old: list[Row], candidates: list[Candidate]) -> list[Row]:
+    """The new table: decided rows of ``old`` as they are (in the candidates' order where
+    still proposed, the others after), fresh rows for every other candidate."""
+    decided = {row.id: row for row in old if row.decision}
+    rows = []
+    for candidate in candidates:
+        rows.append(decided.pop(candidate.id, None) or row_of(candidate))
+    rows += list(decided.values())
+    return rows
