@@ -5,7 +5,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
-LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+from kg.languages import LANGUAGES  # noqa: F401 (re-exported)
 
 
 def label(graph: Graph, node, lang: str = "en") -> str:

@@ -2,20 +2,36 @@
 
 from __future__ import annotations
 
+import os
+import sys
 
 import click
 
+from kg.cli.signals import STOP_SIGNALS, Interrupted, handle_stop_signals  # noqa: F401 (re-exported)
 
 EXIT_VIOLATIONS = 1
-
-
-
 EXIT_ERROR = 2
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended
+#: (SIGTERM 143, SIGHUP 129: kg.cli.signals).
+EXIT_INTERRUPTED = 130
+#: The reader of the output went away (`kg query ... | head`): as for any Unix program
+#: stopped by SIGPIPE, 128 + 13.
+EXIT_CLOSED_OUTPUT = 141
 
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
 SCORE = click.FloatRange(0.0, 1.0)
-#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended.
-EXIT_INTERRUPTED = 130
+
+
+def quiet_stdout() -> None:
+    """The reader is gone: point standard output at /dev/null, so the interpreter's final
+    flush of what is still buffered does not fail a second time (Python's documented way,
+    in the signal module's note on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller)
+        pass
 
 
 
@@ -33,8 +49,12 @@ def force_option(func):
 
 
 def lang_option(func):
-    return click.option("--lang", type=click.Choice(["zh-Hans", "zh-Hant", "en"]), default="en", show_default=True,
-                        help="Language of labels in the output.")(func)
+    """--lang: one of the project's languages, in any case (BCP 47 tags are case-insensitive:
+    zh-hans is zh-Hans), given to the command in its registered case."""
+    from kg.languages import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default="en",
+                        show_default=True, help="Language of labels in the output.")(func)
 
 
 

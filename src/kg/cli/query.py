@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kg.errors import KgError
-from kg.cli.options import lang_option
+from kg.cli.options import EXIT_CLOSED_OUTPUT, lang_option  # noqa: F401 (the exit code of a closed output)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -25,9 +25,6 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
 DEFAULT_SERVICE_TIMEOUT = 10.0
-#: Exit status when the reader of the output went away (`kg query ... | head`): as for any
-#: Unix program stopped by SIGPIPE, 128 + 13.
-EXIT_CLOSED_OUTPUT = 141
 
 
 @click.command()
@@ -92,12 +89,8 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     engines = Engines()
     stream = stream_query(None if sparql_text else find(name), _parse_params(params), text=sparql_text,
                           engine=engine, engines=engines, limits=limits)
-    try:
-        with stream:
-            _write(stream, fmt, engines.labeler(lang))
-    except BrokenPipeError:
-        _quiet_stdout()
-        ctx.exit(EXIT_CLOSED_OUTPUT)
+    with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
+        _write(stream, fmt, engines.labeler(lang))
     if stream.truncated:
         click.echo(f"kg query: stopped at {stream.count} rows (--limit {limit}); the answer has more "
                    f"(--limit 0 shows every row)", err=True)
@@ -124,18 +117,3 @@ def _write(stream, fmt: str, labeler) -> None:
     results = stream.results()
     results.labeler = labeler
     click.echo(results.render(fmt), nl=False)
-
-
-def _quiet_stdout() -> None:
-    """The reader is gone: point standard output at /dev/null, so the interpreter's final
-    flush of what is still buffered does not fail a second time (Python's documented way,
-    in the signal module's note on SIGPIPE)."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller)
-        pass

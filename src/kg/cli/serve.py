@@ -23,9 +23,7 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
     """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /.
 
     Each query runs in a process of its own and stops at --timeout; Ctrl-C (or SIGTERM) stops
-    the server and every query within a second."""
-    import signal
-
+    the server and every query within a second, with exit code 130 (143), as any command."""
     from kg.publish.serve import EXAMPLE_QUERY, Server, Settings
     from kg.publish.source import ProjectSource, StoreDirectory
 
@@ -40,15 +38,12 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
         click.echo(f"serving {source.describe()}; read-only; Ctrl-C stops it. Try:")
         click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 
-    def _terminate(_signum, _frame):  # `kill` stops the server as cleanly as Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
+    # The server stops on the signal, then raises it again (uvicorn gives it back to the
+    # handler it replaced): the program's own, so kg serve ends as any interrupted command.
     try:
         server.run(started=banner)
-    except KeyboardInterrupt:
-        pass
-    click.echo("stopped", err=True)
+    finally:
+        click.echo("stopped", err=True)
 
 
 @click.command()

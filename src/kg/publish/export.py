@@ -123,8 +123,19 @@ def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force:
     if fmt != "jsonld":
         data = outputs.generator_comment("kg export").encode("utf-8") + data
     if target is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        _write_all(sys.stdout.buffer, data)
     else:
         target.write_bytes(data)
     return len(data)
+
+
+def _write_all(stream, data: bytes) -> None:
+    """Write every byte of ``data`` to ``stream``. A buffered stream may take only part of a
+    large write (a pipe whose reader left takes what fits, and the write returns its size):
+    the rest is written again, so a closed pipe ends in BrokenPipeError (kg exits 141), never
+    in an output silently cut short."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        view = view[len(view) if written is None else written:]
+    stream.flush()
