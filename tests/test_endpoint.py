@@ -297,10 +297,18 @@ def test_ctrl_c_stops_the_server_and_its_queries_within_a_second():
         assert queries, "the query did not start"
         seconds = server.stop(signal.SIGINT)
         assert seconds < 1.0, f"stopped after {seconds:.2f} s"
-        assert server.process.returncode == 0
+        assert server.process.returncode == 130  # as every command Ctrl-C stops (it was 0)
         assert "Traceback" not in server.stderr() and "Error" not in server.stderr(), server.stderr()
+        assert server.stderr().splitlines()[-2:] == ["stopped", "kg: interrupted"], server.stderr()
         for pid in queries:
             assert gone(pid)
+
+
+def test_sigterm_stops_the_server_with_its_exit_code():
+    with kg_serve() as server:
+        server.stop(signal.SIGTERM)
+        assert server.process.returncode == 143, server.stderr()
+        assert "Traceback" not in server.stderr(), server.stderr()
 
 
 # -- kg push ----------------------------------------------------------------------------------------

@@ -18,8 +18,27 @@ EXIT_INTERRUPTED = 130
 #: stopped by SIGPIPE, 128 + 13.
 EXIT_CLOSED_OUTPUT = 141
 
+
+
+class Number(click.FloatRange):
+    """A number option of every command (seconds, thresholds, scores): a finite number within
+    the range, else a usage error (exit 2). click's FloatRange lets "nan" through every range
+    check (a comparison with NaN is never true, so ``--timeout nan`` turned the timeout off)
+    and "inf" through any open-ended one; neither is a number one can wait, count or score."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
+
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
-SCORE = click.FloatRange(0.0, 1.0)
+SCORE = Number(0.0, 1.0)
 
 
 def quiet_stdout() -> None:

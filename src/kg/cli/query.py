@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kg.errors import KgError
-from kg.cli.options import EXIT_CLOSED_OUTPUT, lang_option  # noqa: F401 (the exit code of a closed output)
+from kg.cli.options import EXIT_CLOSED_OUTPUT, Number, lang_option  # noqa: F401 (the exit code of a closed output)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -42,12 +42,12 @@ DEFAULT_SERVICE_TIMEOUT = 10.0
               help="Ask this SPARQL 1.1 Protocol endpoint instead of the local files (credentials as for kg push).")
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph the query reads as its default graph (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+@click.option("--timeout", type=Number(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query (or stop waiting for the endpoint) after this long (exit 2); "
               "0 for no limit.")
 @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True, metavar="N",
               help="Show at most N rows (saying so on standard error if there are more); 0 for no limit.")
-@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
+@click.option("--service-timeout", type=Number(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Each SERVICE call's limit: SERVICE SILENT then gives empty columns, SERVICE fails the query.")
 @lang_option

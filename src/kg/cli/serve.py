@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import Number
+
 
 
 @click.command()
@@ -15,9 +17,9 @@ import click
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
               help="Keep the graph in an Oxigraph store in this directory, refilled on every start "
                    "(default: in memory).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=Number(min=0), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop each query after this long (HTTP 503); 0 for no limit.")
-@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+@click.option("--service-timeout", type=Number(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
 def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: float, service_timeout: float) -> None:
     """Serve the graph read-only: SPARQL 1.1 Protocol at /query, a query editor at /.

@@ -7,7 +7,6 @@ install it before it imports anything else (kg.cli.run).
 from __future__ import annotations
 
 import signal
-import sys
 
 #: The signals that stop a command as Ctrl-C does: a terminal's interrupt, `kill` or
 #: `timeout` (SIGTERM), a closed terminal or SSH session (SIGHUP).
@@ -35,15 +34,19 @@ class Interrupted(KeyboardInterrupt):
 def handle_stop_signals() -> None:
     """Make every one of :data:`STOP_SIGNALS` raise :class:`Interrupted` in the main thread,
     once: the first ignores the others from then on, so the cleanup it starts is not itself
-    broken off. A signal that arrives while Python runs a finalizer (``__del__``) is not lost:
-    the interpreter cannot raise it there, so it is delivered again right after
-    (:func:`_deliver_again`), instead of being printed as "Exception ignored" and dropped."""
+    broken off. A signal that arrives while Python runs a finalizer (``__del__``, e.g.
+    pyparsing's Forward.__del__) is not raised there, where Python would print "Exception
+    ignored" and drop it: it is delivered again a moment later, once the finalizer is over."""
     for name in STOP_SIGNALS:
         signal.signal(getattr(signal, name), _stop)
-    sys.unraisablehook = _deliver_again
 
 
-def _stop(signum, _frame) -> None:
+def _stop(signum, frame) -> None:
+    if _in_finalizer(frame):
+        import threading
+
+        threading.Timer(_AGAIN_AFTER, _deliver_again, (signum,)).start()
+        return
     for name in STOP_SIGNALS:
         # a handler that does nothing, not SIG_IGN: a signal already caught but not yet
         # handled would then fail with "Signal N ignored due to race condition"
@@ -51,14 +54,23 @@ def _stop(signum, _frame) -> None:
     raise Interrupted(signum)
 
 
+#: Seconds after which a signal that came during a finalizer is delivered again.
+_AGAIN_AFTER = 0.01
+
+
+def _in_finalizer(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
+
+
+def _deliver_again(signum: int) -> None:
+    import _thread
+
+    _thread.interrupt_main(signum)  # as if it had just arrived; handled by _stop in the main thread
+
+
 def _ignore(_signum, _frame) -> None:
     pass
-
-
-def _deliver_again(unraisable) -> None:
-    if isinstance(unraisable.exc_value, Interrupted):
-        signum = unraisable.exc_value.signum
-        signal.signal(signum, _stop)  # raised again as soon as the finalizer is over
-        signal.raise_signal(signum)
-        return
-    sys.__unraisablehook__(unraisable)
