@@ -5,7 +5,7 @@ their declared type, on the embedded Oxigraph store (default) or rdflib (the ref
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
@@ -14,45 +14,27 @@ from rdflib.namespace import RDFS, XSD
 
 from kg.errors import KgError
 from kg.labels import LANGUAGES
+from kg.namespaces import BARE_SCHEMES, read_iri  # noqa: F401 (BARE_SCHEMES re-exported)
 from kg.query.catalog import CatalogQuery, Param
 from kg.store.service import relay_services
 from kg.store.sparql import _PREFIXES, Limits, Results, Stream, check_syntax, stream_oxigraph, stream_rdflib
+from kg.store.sparqltext import prologue
 
 ENGINES = ("oxigraph", "rdflib")
 
 
-#: The IRI schemes a parameter may give bare; an absolute IRI of any other scheme is written
-#: in angle brackets (<mailto:...>, <tag:...>), so that "thme:health" is never taken for one.
-BARE_SCHEMES = ("http", "https", "urn")
+def expand_iri(value: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
+    """A parameter value as an IRI (kg.namespaces.read_iri): ``<IRI>``, a bare http(s) or urn
+    IRI, or a compact IRI with one of ``prefixes`` (default: the project's). KgError else."""
+    return URIRef(read_iri(value, _PREFIXES if prefixes is None else prefixes))
 
 
-def expand_iri(value: str) -> URIRef:
-    """A parameter value as an IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:``
-    IRI; otherwise a compact IRI ``prefix:local`` whose prefix is one of the project's
-    (kg.namespaces.PREFIXES). A compact IRI cannot be told from an absolute IRI by its form
-    (both are ``name:rest``, RFC 3987), hence the short list of bare schemes.
-
-    Raises KgError naming an undeclared prefix and the known ones, or a value that is no IRI."""
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    else:
-        prefix, sep, local = value.partition(":")
-        if sep and prefix in _PREFIXES:
-            value = _PREFIXES[prefix] + local
-        elif sep and prefix.lower() not in BARE_SCHEMES:
-            raise KgError(f"unknown prefix {prefix!r} in {value!r}; known prefixes: {', '.join(sorted(_PREFIXES))} "
-                          f"(an absolute IRI other than {', '.join(s + ':' for s in BARE_SCHEMES)} goes in angle "
-                          f"brackets: <{value}>)")
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
-        raise KgError(f"not an IRI: {value!r}")
-    return URIRef(value)
-
-
-def to_term(param: Param, value: str):
-    """A parameter value as an RDF term of the declared type."""
+def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None):
+    """A parameter value as an RDF term of the declared type; a compact IRI is expanded with
+    ``prefixes`` (the query's own PREFIX declarations over the project's: :func:`bind_parameters`)."""
     try:
         if param.type == "iri":
-            return expand_iri(value)
+            return expand_iri(value, prefixes)
         if param.type == "integer":
             return Literal(int(value), datatype=XSD.integer)
         if param.type == "decimal":
@@ -72,8 +54,11 @@ def _bad(value: str):
 
 
 def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[str, object]:
-    """Bindings for a query's declared parameters (given or default)."""
+    """Bindings for a query's declared parameters (given or default). A compact IRI means what
+    it means in the query: its prefix as the query's prologue declares it (``PREFIX place:
+    <http://example.org/>`` in a .rq file), else as the project does."""
     bindings: dict[str, object] = {}
+    prefixes = {**_PREFIXES, **prologue(query.text)[0]} if query else _PREFIXES
     declared = {p.name: p for p in query.params} if query else {}
     unknown = set(given) - set(declared)
     if unknown:
@@ -83,7 +68,7 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
         value = given.get(name, param.default)
         if value is None:
             raise KgError(f"parameter {name} is required ({param.help or param.type})")
-        bindings[name] = to_term(param, value)
+        bindings[name] = to_term(param, value, prefixes)
     return bindings
 
 

@@ -113,6 +113,22 @@ def rename_calls(text: str, function: str, iri: str) -> str:
     return "".join(out)
 
 
+def prologue(text: str) -> tuple[dict[str, str], str | None]:
+    """(prefix -> namespace IRI, base IRI or None) as the query text's PREFIX and BASE
+    declarations give them, each namespace resolved against the BASE before it (SPARQL 1.1,
+    4.1.1); declarations inside strings, IRIs and comments are not declarations."""
+    declared: dict[str, str] = {}
+    base = None
+    found = significant(text)
+    for i, token in enumerate(found):
+        word = token.text.upper() if token.kind == "word" else None
+        if word == "PREFIX" and i + 2 < len(found) and found[i + 2].kind == "iri":
+            declared[found[i + 1].text.rstrip(":")] = _resolve(found[i + 2].text[1:-1], base)
+        elif word == "BASE" and i + 1 < len(found) and found[i + 1].kind == "iri":
+            base = _resolve(found[i + 1].text[1:-1], base)
+    return declared, base
+
+
 @dataclass(frozen=True)
 class ServiceCall:
     """A SERVICE clause's endpoint as written: an IRI (``iri``), or a variable (``var``)."""
