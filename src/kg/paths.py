@@ -112,11 +112,13 @@ def os_error(exc: OSError, path: Path | str | None = None) -> KgError:
 
 
 def input_text(path: Path | str, what: str = "file") -> str:
-    """The text of a UTF-8 file the user names (:func:`input_file`); a KgError naming the
-    line of the first byte that is not UTF-8."""
+    """The text of a UTF-8 file the user names (:func:`input_file`), without the byte order
+    mark Windows editors put first (no text format kg reads, SPARQL or TOML, has a place for
+    it: a .rq saved with one failed with "1:9 expected CONSTRUCT"); a KgError naming the line
+    of the first byte that is not UTF-8."""
     data = input_file(path, what).read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise KgError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the {what} as UTF-8") from None

@@ -15,6 +15,18 @@ from kg.cli.options import EXIT_VIOLATIONS, SCORE, force_option, output_option, 
 EXIT_PARTIAL = 3
 
 
+def _rdf_format(value: str | None) -> str | None:
+    """--format: one of the RDF format names kg reads (kg.store.syntax), else a usage error."""
+    if value is None:
+        return None
+    from kg.store.syntax import rdflib_format_names
+
+    names = rdflib_format_names()
+    if value.lower() not in names:
+        raise click.BadParameter(f"{value!r} is not an RDF format kg reads (one of {', '.join(names)}).")
+    return value.lower()
+
+
 def workspace_option(func):
     return click.option("--workspace", type=click.Path(path_type=Path), default=None,
                         help="Directory for imports and link sets (default: $KG_WORKSPACE, else ./county-kg-data).")(func)
@@ -115,7 +127,9 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    "review threshold go to the review file only.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
-@click.option("--format", "fmt", default=None, help="RDF format of a file OTHER (default: from its extension).")
+@click.option("--format", "fmt", default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
+              help="RDF format of a file OTHER, as rdflib names it: turtle, nt, nquads, trig, xml, json-ld "
+                   "(default: from its extension).")
 @workspace_option
 @force_option
 def link(other: str, name: str | None, exact_threshold: float | None, close_threshold: float | None,

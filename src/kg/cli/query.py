@@ -102,9 +102,10 @@ def _write(stream, fmt: str, labeler) -> None:
     import sys
 
     from kg.store.results import STREAMED, write_boolean_json, write_rows
+    from kg.store.sparql import graph_answer
 
     if stream.form == "CONSTRUCT":
-        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+        raise KgError(graph_answer(fmt))  # (kg.store.sparql)
     out = sys.stdout
     if fmt in STREAMED:
         stream.on_idle = out.flush

@@ -52,6 +52,11 @@ _RDFLIB_NAMES = {"turtle": ".ttl", "ttl": ".ttl", "nt": ".nt", "ntriples": ".nt"
                  "json-ld": ".jsonld", "jsonld": ".jsonld"}
 
 
+def rdflib_format_names() -> list[str]:
+    """The format names ``kg link --format`` takes (rdflib's, for the syntaxes kg reads)."""
+    return sorted(_RDFLIB_NAMES)
+
+
 def _syntax(path: Path, fmt: str | None = None) -> tuple[ox.RdfFormat | None, str, str]:
     """(pyoxigraph format or None, rdflib format, name) of ``path``, or of rdflib format ``fmt``."""
     if fmt is not None:
