@@ -55,7 +55,7 @@ RECORDS: dict[str, tuple] = {
     "cn": (["長寧縣"], "County", None, "yb", PLACE["511524"]),
     "xz": (["敘州區"], "County", None, "yb", PLACE["511504"]),
     "ps": (["屏山"], "County", None, "yb", PLACE["511529"]),
-    "ybx": (["宜賓縣"], "County", None, "yb", PLACE["511504"]),
+    "ybx": (["宜賓縣"], "County", None, "yb", PLACE["511521"]),
     # two districts with the same name, told apart by their parents
     "cy-bj": (["朝陽區"], "District", None, "bj", PLACE["110105"]),
     "cy-cc": (["朝陽區"], "District", None, "cc", PLACE["220104"]),
@@ -289,5 +289,93 @@ def test_cli_link_counts_are_distinct_entities(tmp_path):
     assert close == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:closeMatch ?t }")
     with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert (review, candidates) == (len({r["their_iri"] for r in rows}), len(rows)) == (2, 3)
+    to_check = [r for r in rows if not r["method"].startswith("unmatched: ")]
+    assert (review, candidates) == (len({r["their_iri"] for r in to_check}), len(to_check)) == (2, 3)
+    assert unmatched == len({r["their_iri"] for r in rows}) - review
     assert exact + close + review + unmatched == entities
+
+
+# -- codes in every form, levels by suffix, nothing dropped ------------------------------------
+
+@pytest.fixture(scope="module")
+def our_linker(project_union):
+    return Linker(our_entities(project_union))
+
+
+def _entities(*records) -> list:
+    g = Graph()
+    for key, label, code, cls in records:
+        node = EX[key]
+        g.add((node, RDFS.label, Literal(label, lang="zh-Hans")))
+        if code is not None:
+            g.add((node, DCTERMS.identifier, code if isinstance(code, Literal) else Literal(code)))
+        if cls:
+            g.add((node, RDF.type, EXO[cls]))
+    return entities_of(g)
+
+
+def test_division_codes_in_every_form_through_the_history(our_linker):
+    from rdflib.namespace import XSD
+
+    records = [
+        ("dash", "水富市", "53-06-81", None), ("space", "水富市", "530 681", None),
+        ("prefix", "水富市", "CN530681", None), ("prefix-dash", "水富市", "CN-530681", None),
+        ("integer", "水富市", Literal(530681, datatype=XSD.integer), None),
+        ("float", "水富市", Literal("530681.0", datatype=XSD.decimal), None),
+        ("twelve", "水富市", "530681000000", None), ("nine", "向家坝镇", "530681101", None),
+        ("prefecture", "昭通市", "530600", None), ("province", "云南省", Literal(53, datatype=XSD.integer), None),
+        ("old", "水富县", "532131", None),               # the code of 1981-2001
+        ("reused", "思茅市", "530800", None),            # 思茅市 held 530800 in 2003-2007, 普洱市 since
+    ]
+    links, review, unmatched = our_linker.link(_entities(*records))
+    found = {str(l.theirs).rsplit("/", 1)[1]: (str(l.ours).rsplit("/", 1)[1], l.relation) for l in links}
+    assert found == {
+        "dash": ("530681", "exact"), "space": ("530681", "exact"), "prefix": ("530681", "exact"),
+        "prefix-dash": ("530681", "exact"), "integer": ("530681", "exact"), "float": ("530681", "exact"),
+        "twelve": ("530681", "exact"), "nine": ("530681101", "exact"), "prefecture": ("5306", "exact"),
+        "province": ("53", "exact"), "old": ("532131", "exact"), "reused": ("5308-2003", "exact"),
+    }, (review, unmatched)
+
+
+def test_a_county_level_city_is_county_level(our_linker):
+    """水富市 ends in 市 like a prefecture-level city, but a 县级市 is county-level: a suffix
+    allows every level it can mean, never only one."""
+    g = Graph()
+    g.add((EX["zt2"], RDFS.label, Literal("昭通市", lang="zh-Hans")))
+    g.add((EX["sf2"], RDFS.label, Literal("水富市", lang="zh-Hans")))
+    g.add((EX["sf2"], SCHEMA.containedInPlace, EX["zt2"]))
+    g.add((EX["sf3"], RDFS.label, Literal("水富市", lang="zh-Hans")))
+    g.add((EX["sf3"], RDF.type, EXO["City"]))
+    g.add((EX["sf3"], SCHEMA.containedInPlace, EX["zt2"]))
+    g.add((EX["yn2"], RDFS.label, Literal("云南", lang="zh-Hans")))
+    g.add((EX["yn2"], RDF.type, EXO["Province"]))
+    links, _review, _unmatched = our_linker.link(entities_of(g))
+    found = {str(l.theirs): l.ours for l in links}
+    assert found[str(EX["sf2"])] == PLACE["530681"] and found[str(EX["sf3"])] == PLACE["530681"]
+    assert found[str(EX["zt2"])] == PLACE["5306"]
+    assert found[str(EX["yn2"])] == PLACE["53"]
+    from kg.link.discover import levels_of_name
+
+    assert levels_of_name("水富市") == {"province", "prefecture", "county"}
+    assert levels_of_name("昭通地区") == {"prefecture"} and levels_of_name("昭阳区") == {"county"}
+    assert levels_of_name("西藏自治区") == {"province"} and levels_of_name("向家坝镇") == {"township"}
+
+
+def test_every_unmatched_entity_is_listed_with_its_reason(linked):
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    unmatched = {r["their_iri"].rsplit("/", 1)[1]: r["method"] for r in rows if r["method"].startswith("unmatched: ")}
+    linked_or_reviewed = {str(l.theirs) for l in linked.links} | {str(l.theirs) for l in linked.review}
+    every = {str(EX[key]) for key in RECORDS}
+    assert every == linked_or_reviewed | {str(EX[k]) for k in unmatched}, "an entity was dropped"
+    assert len(unmatched) == linked.unmatched > 0
+    assert all(r["our_iri"] == "" and r["score"] == "0.000" for r in rows if r["method"].startswith("unmatched"))
+    for key, reason in unmatched.items():
+        assert len(reason) > len("unmatched: ") + 10, (key, reason)
+
+
+def test_an_unknown_code_says_so(our_linker):
+    links, review, unmatched = our_linker.link(_entities(("nowhere", "乌有之乡县", "539999", None)))
+    assert not links and not review
+    (item,) = unmatched
+    assert "division code 539999 is none of ours" in item.reason
+    assert "no place or organization of ours has a name like '乌有之乡县'" in item.reason

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from kg.namespaces import CKG, CUNIT, UNIT
-from kg.link.values import ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value
+from kg.link.values import MissingValue, ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value
 
 CASES = [
     # text, value in base units, unit, qualifier
@@ -74,19 +74,115 @@ def test_unit_column(text, unit_cell, value, unit):
     ("abc", "not a number"),
     ("12元3", "neither a magnitude nor a unit"),
     ("1,23", "neither a magnitude nor a unit"),
-    ("—", "missing figure"),
-    ("12.5公斤", "neither a magnitude nor a unit"),
+    ("—", "missing or confidential figure"),
+    ("12.5斤两", "neither a magnitude nor a unit"),
+    ("12 34", "neither a magnitude nor a unit"),      # digits apart are not one number
+    ("85.3①1", "neither a magnitude nor a unit"),     # a mark inside the digits: not guessed
+    ("12.5（初步）", "neither a magnitude nor a unit"),  # a note the parser does not know
+    ("7.5(1)", "neither a magnitude nor a unit"),     # (1) also numbers items: not taken for a mark
+    ("1.2.3", "neither a magnitude nor a unit"),
+    ("--3", "not a number"),
+    ("负-3", "two signs"),
 ])
 def test_unparsable(text, reason):
     with pytest.raises(ValueParseError, match=reason):
         parse_value(text)
 
 
+# -- yearbook conventions -------------------------------------------------------------------
+
+FOOTNOTES = [
+    # text, unit cell, value in base units, unit, marks
+    ("85.31①", "亿元", "8531000000", UNIT.CCY_CNY, ("①",)),
+    ("①40.11", "亿元", "4011000000", UNIT.CCY_CNY, ("①",)),
+    ("12.76¹", "亿元", "1276000000", UNIT.CCY_CNY, ("¹",)),
+    ("12.76²³", "亿元", "1276000000", UNIT.CCY_CNY, ("²³",)),
+    ("85.31①亿元", None, "8531000000", UNIT.CCY_CNY, ("①",)),
+    ("12.76亿元*", None, "1276000000", UNIT.CCY_CNY, ("*",)),
+    ("1,234†", "人", "1234", UNIT.NUM, ("†",)),
+    ("Δ12.3", "%", "12.3", UNIT.PERCENT, ("Δ",)),
+    ("12.3△", "%", "12.3", UNIT.PERCENT, ("△",)),
+    ("5.2[a]", "%", "5.2", UNIT.PERCENT, ("[a]",)),
+    ("5.2［1］", "%", "5.2", UNIT.PERCENT, ("[1]",)),
+    ("5.2[注1]", "%", "5.2", UNIT.PERCENT, ("[注1]",)),
+    ("5.2(A)", "%", "5.2", UNIT.PERCENT, ("(A)",)),
+    ("5.2（b）", "%", "5.2", UNIT.PERCENT, ("(b)",)),
+    ("⑴7.5", "万吨", "75000", UNIT.TONNE, ("⑴",)),
+    ("3.5※", "万人", "35000", UNIT.NUM, ("※",)),
+    ("100m²", None, "100", UNIT.M2, ()),          # ² after m is the unit, not a mark
+    ("439.8km²", None, "439.8", UNIT.KiloM2, ()),
+]
+
+
+@pytest.mark.parametrize("text, unit_cell, value, unit, marks", FOOTNOTES, ids=[c[0] for c in FOOTNOTES])
+def test_footnote_marks_are_removed_and_recorded_never_read_as_digits(text, unit_cell, value, unit, marks):
+    """NFKC folds ① and ¹ into 1: 85.31① would read 85.311 and 12.76¹ 12.761 (x 10^8 yuan)."""
+    parsed = parse_value(text, unit_cell)
+    assert (parsed.value, parsed.unit, parsed.footnotes) == (Decimal(value), unit, marks)
+    assert parsed.reported == text
+
+
+NUMBERS = [
+    ("１２３．４５", "万元", "1234500", UNIT.CCY_CNY),     # full-width digits and point
+    ("１，２３４", "人", "1234", UNIT.NUM),
+    ("1 234 567", "元", "1234567", UNIT.CCY_CNY),       # spaces between thousands
+    ("-3.2", "%", "-3.2", UNIT.PERCENT),
+    ("−3.2", "%", "-3.2", UNIT.PERCENT),                # U+2212 minus sign
+    ("－3.2", "%", "-3.2", UNIT.PERCENT),               # full-width hyphen-minus
+    ("负3.2", "%", "-3.2", UNIT.PERCENT),
+    ("1.2E+03", "吨", "1200", UNIT.TONNE),               # spreadsheet exponent notation
+    ("1.2e3", "吨", "1200", UNIT.TONNE),
+    ("4.5E-02", "%", "0.045", UNIT.PERCENT),
+    ("12.5‰", None, "12.5", UNIT.PERMILLE),
+    ("6.8", "‰", "6.8", UNIT.PERMILLE),
+    ("3.2万元/人", None, "32000", CUNIT["yuan-per-person"]),
+    ("45678", "元/人", "45678", CUNIT["yuan-per-person"]),
+    ("156", "人/平方公里", "156", CUNIT["person-per-square-kilometre"]),
+    ("12", "万立方米", "120000", UNIT.M3),
+    ("5.6", "万千瓦时", "56000", UNIT["KiloW-HR"]),
+    ("3.4", "亿千瓦时", "340000000", UNIT["KiloW-HR"]),
+    ("12", "公斤", "12", UNIT.KiloGM),
+    ("12", "千克", "12", UNIT.KiloGM),
+    ("300", "斤", "150", UNIT.KiloGM),                  # 1 斤 = 0.5 kg
+    ("365", "天", "365", UNIT.DAY),
+    ("8", "小时", "8", UNIT.HR),
+    ("1.5", "万公顷", "15000", UNIT.HA),
+    ("3,000", "辆", "3000", UNIT.NUM),
+    ("12", "所", "12", UNIT.NUM),
+    ("480", "张", "480", UNIT.NUM),
+    ("25", "米", "25", UNIT.M),
+]
+
+
+@pytest.mark.parametrize("text, unit_cell, value, unit", NUMBERS, ids=[f"{c[0]} {c[1]}" for c in NUMBERS])
+def test_numbers_and_units_of_county_tables(text, unit_cell, value, unit):
+    parsed = parse_value(text, unit_cell)
+    assert (parsed.value, parsed.unit) == (Decimal(value), unit)
+    assert "E" not in parsed.lexical and "e" not in parsed.lexical  # xsd:decimal has no exponent
+
+
+@pytest.mark.parametrize("text", ["…", "……", "...", "—", "——", "-", "－", "–", "/", "x", "X", "×", "*", "NA", "N/A",
+                                  "无", "空", "不详", "保密", " — ", "—①"])
+def test_missing_and_confidential_marks_are_missing_never_zero(text):
+    with pytest.raises(MissingValue, match="missing or confidential"):
+        parse_value(text, "亿元")
+
+
+def test_decimal_lexical_forms():
+    assert decimal_lexical(Decimal("1.2E+3")) == "1200.0"
+    assert decimal_lexical(Decimal("-0.50")) == "-0.5"
+    assert decimal_lexical(Decimal("-0")) == "0.0"
+    with pytest.raises(ValueError):
+        decimal_lexical(Decimal("NaN"))
+
+
 def test_unknown_unit_cell():
     with pytest.raises(ValueParseError, match="unknown unit"):
-        parse_value("12", "斤")
+        parse_value("12", "担")
     assert parse_unit("亿元") == (UNIT.CCY_CNY, Decimal(100_000_000))
     assert parse_unit("萬人次") == (CUNIT["person-visit"], Decimal(10_000))
+    assert parse_unit("万元/人") == (CUNIT["yuan-per-person"], Decimal(10_000))
+    assert parse_unit("‰") == (UNIT.PERMILLE, Decimal(1))
 
 
 def test_lexical_form_has_a_decimal_point():

@@ -60,7 +60,8 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
 @click.option("--province", "province_col", metavar="COLUMN", help="Column with the province (to tell names apart).")
 @click.option("--prefecture", "prefecture_col", metavar="COLUMN", help="Column with the prefecture (to tell names apart).")
 @click.option("--indicator", "indicator_col", metavar="COLUMN", help="Column with the indicator name.")
-@click.option("--period", "period_col", metavar="COLUMN", help="Column with the period (2022, 2023年上半年, 2023-Q1).")
+@click.option("--period", "period_col", metavar="COLUMN",
+              help="Column with the period (2022, 2023年上半年, 2023年1-6月, 2023年末, 十四五).")
 @click.option("--value", "value_col", metavar="COLUMN", help="Column with the value (12.76亿元, 1,234, 8.08亿元以上).")
 @click.option("--unit", "unit_col", metavar="COLUMN", help="Column with the unit (亿元, 万人次) of values written without one.")
 @click.option("--source", "source_col", metavar="COLUMN", help="Column with a citation for each row.")
@@ -69,6 +70,8 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
 @click.option("--default-unit", metavar="UNIT", help="Unit of values written without one and without a unit cell.")
 @click.option("--theme", metavar="THEME", help="Theme of indicators the import mints (default: economy).")
 @click.option("--name", metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
+@click.option("--as-of", "as_of", type=click.IntRange(1949, 2100), default=None, metavar="YEAR",
+              help="Year whose division codes and names the whole table uses (default: each row's period).")
 @click.option("--encoding", default="auto", show_default=True,
               help="Encoding of the table: auto (UTF-8 with or without BOM, else GB18030) or a Python codec name.")
 @click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
@@ -78,14 +81,17 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
 @quiet_option
 def import_table(table: Path, mapping: Path | None, place_col, place_code_col, province_col, prefecture_col,
                  indicator_col, period_col, value_col, unit_col, source_col, default_indicator, default_period,
-                 default_unit, theme, name, encoding, report_path, workspace, force, quiet) -> None:
+                 default_unit, theme, name, as_of, encoding, report_path, workspace, force, quiet) -> None:
     """Import a county indicator table (CSV) as observations in its own named graph.
 
     One row per observation: place, indicator, period, value (and unit, source). Places are
     resolved by division code, then by name (Simplified or Traditional, with or without
-    省/市/县/区, historical names such as 水富县), using the province or prefecture columns
-    when a name repeats. Rows that cannot be read are listed, with the reason and row number
-    (the header is row 1), in a report file; nothing is dropped silently.
+    省/市/县/区), in the codes and names of the row's period (or --as-of YEAR) from the code
+    history 1981-2024, using the province or prefecture columns when a name repeats; an
+    observation is filed under today's place and keeps the place as the table named it.
+    Rows that cannot be read (an unknown or split place, a missing figure, a value or period
+    not understood) are listed, with the reason and row number (the header is row 1), in a
+    report file; nothing is dropped silently.
     """
     from kg.link.importer import Importer, ImportMapping, ImportRefused
 
@@ -95,7 +101,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
-                        report=report_path, encoding=encoding, force=force)
+                        report=report_path, encoding=encoding, as_of=as_of, force=force)
     try:
         result, _graph = importer.run()
     except ImportRefused as refused:
@@ -136,10 +142,12 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
          review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool) -> None:
     """Discover links between our places and another dataset's (an RDF file or a SPARQL endpoint URL).
 
-    Division codes first (2/4/6/9/12-digit and P442 forms), then labels normalised
-    (Traditional -> Simplified, suffixes, spacing) and scored with rapidfuzz, constrained by
-    level and parent place. Writes a link set (skos:exactMatch / skos:closeMatch with score,
-    method and date) as its own named graph, and a review CSV of uncertain candidates.
+    Division codes first (2/4/6/9/12 digits, with separators, as numbers, with a country
+    prefix; codes of 1981-2024 included), then labels normalised (Traditional -> Simplified,
+    suffixes, spacing) and scored with rapidfuzz, constrained by level and parent place.
+    Writes a link set (skos:exactMatch / skos:closeMatch with score, method and date) as its
+    own named graph, and a review CSV of uncertain candidates and of every entity left
+    unmatched, with the reason.
     """
     from kg.link.discover import Thresholds, link_dataset
 

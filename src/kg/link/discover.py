@@ -5,25 +5,35 @@ OTHER is an RDF file or a SPARQL endpoint URL. Its entities are the subjects wit
 
 - codes: literals of identifier-like properties (skos:notation, dcterms:identifier,
   schema:identifier, ckg:divisionCode, Wikidata P442, any property named *code*) that are
-  2, 4, 6, 9 or 12 digits;
+  division codes in any form other datasets write them (kg.link.resolve.parse_code: 2, 4, 6,
+  9 or 12 digits, with separators or spaces, as numbers, with a country prefix);
 - its parent: ckg:parentDivision, schema:containedInPlace, skos:broader, Wikidata P131,
   dbo:isPartOf, dcterms:isPartOf (an entity of OTHER, or a literal name);
-- its kind: province, prefecture, county, township (from its classes' names, its code's
-  length or its name's suffix), or organization.
+- its kind: organization or place, and the levels a place can be (province, prefecture,
+  county, township) from its classes' names, its code or its name's suffix. A suffix can
+  mean several levels: 市 is a municipality (province-level), a prefecture-level city or a
+  county-level city (县级市 such as 水富市), 区 a district or (地区, 自治区) larger, so a
+  name never narrows the levels more than its suffix allows.
 
 Matching, in this order, one target per entity:
 
-1. **exact keys**: a division code in any form (530681, 530600 for 5306, 530681000000)
-   -> ``skos:exactMatch`` with score 1.0, unless the labels plainly disagree (then review);
+1. **exact keys**: a division code in any form (530681, 530600 for 5306, 530681000000,
+   532131 for 水富县 of 1981-2001: the code history is part of our places) -> ``skos:exactMatch``
+   with score 1.0 to the division that held the code (the one whose name agrees when a code
+   was reused), unless the labels plainly disagree (then review);
 2. **labels**: normalised (NFKC, Traditional -> Simplified with OpenCC, no spaces, English
    lower-cased; administrative suffixes 省/市/县/区/自治县/... and their English words
    stripped for the short form) and scored with rapidfuzz; candidates must have the same
-   kind and, when the entity's parent is linked (parents are linked first), lie within it.
+   kind and level and, when the entity's parent is linked (parents are linked first), lie
+   within it (a place directly under the linked parent before one under a division the
+   parent replaced).
    Same full name 1.0; same short name 0.97 when the entity's name has no suffix, 0.90 when
    the suffixes differ (水富县/水富市); otherwise 0.9 × the rapidfuzz ratio.
 
 Score >= ``exact`` (0.95) -> skos:exactMatch; >= ``close`` (0.85) -> skos:closeMatch; >= ``review``
-(0.60), or two candidates within 0.03 of each other -> the review file only.
+(0.60), or two candidates within 0.03 of each other -> the review file only. Every entity
+left without a link or a review candidate is listed in the review file too, with the reason
+(``unmatched: ...``): nothing is dropped.
 
 The link set is a named graph ``graph/links/<slug>`` (``<workspace>/links/<slug>.ttl``): the
 mapping triples themselves, and each mapping described the SSSOM way, as an OWL axiom
@@ -51,7 +61,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 from kg.outputs import OutputFile, claim_file, claim_workspace
 from kg.errors import KgError
 from kg.link.gazetteer import short_name, to_simplified
-from kg.link.resolve import code_forms
+from kg.link.resolve import code_forms, parse_code
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
 from kg.store.load import Loaded, default_workspace, load
 
@@ -66,18 +76,29 @@ CODE_PROPERTIES = (SKOS.notation, DCTERMS.identifier, SCHEMA.identifier, CKG.div
 PARENT_PROPERTIES = (CKG.parentDivision, SCHEMA.containedInPlace, SKOS.broader, WDT.P131, DBO.isPartOf,
                      DCTERMS.isPartOf, SCHEMA.containedIn)
 LEVELS = ("province", "prefecture", "county", "township")
-_CODE = re.compile(r"^[1-9]\d(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$")
-_KIND_WORDS = (
-    ("township", ("township", "town", "subdistrict", "乡", "镇", "街道", "鄉", "鎮")),
-    ("county", ("county", "district", "banner", "县", "区", "縣", "區")),
-    ("prefecture", ("prefecture", "city", "league", "地区", "州", "市", "盟")),
-    ("province", ("province", "region", "municipality", "省", "自治区", "自治區")),
+PLACE_LEVELS = frozenset(LEVELS)
+# Words of class names -> the levels a place of that class can be (checked in this order).
+_CLASS_WORDS = (
     ("organization", ("organization", "organisation", "agency", "governmentbody", "party", "company", "enterprise")),
+    (frozenset({"county"}), ("countylevelcity", "countylevel", "county", "district", "banner")),
+    (frozenset({"township"}), ("township", "subdistrict", "town")),
+    (frozenset({"prefecture"}), ("prefecture", "league")),
+    (frozenset({"province"}), ("province", "autonomousregion", "municipality", "specialadministrativeregion")),
+    (frozenset({"prefecture", "county"}), ("city",)),
 )
+# Chinese suffixes -> the levels a name ending with one can be, longest first.
+_SUFFIX_LEVELS = tuple(sorted({
+    "特别行政区": {"province"}, "自治区": {"province"}, "省": {"province"},
+    "地区": {"prefecture"}, "自治州": {"prefecture"}, "州": {"prefecture"}, "盟": {"prefecture"},
+    "市": {"province", "prefecture", "county"},       # 北京市, 昭通市, 水富市 (县级市)
+    "自治县": {"county"}, "县": {"county"}, "自治旗": {"county"}, "旗": {"county"}, "区": {"county"},
+    "林区": {"county"}, "特区": {"county"}, "矿区": {"county"},
+    "镇": {"township"}, "乡": {"township"}, "街道": {"township"}, "苏木": {"township"},
+}.items(), key=lambda item: -len(item[0])))
 _EN_SUFFIXES = re.compile(
     r"\b(province|autonomous region|municipality|prefecture|autonomous prefecture|league|city|"
     r"county-level city|county|autonomous county|district|banner|town|township|subdistrict|"
-    r"until \d{4}|districts|counties)\b")
+    r"until \d{4}|\d{4}-\d{4}|districts|counties)\b")
 
 
 @dataclass
@@ -96,19 +117,21 @@ class Thresholds:
 class Entity:
     iri: URIRef
     labels: list[str] = field(default_factory=list)
-    codes: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)   # division codes, digits only
     parent: URIRef | str | None = None
-    kind: str | None = None               # a level, 'organization', or None (unknown)
+    kind: str | None = None               # 'place', 'organization', or None (unknown)
+    levels: frozenset = frozenset()       # the levels a place can be; empty: any
 
 
 @dataclass
 class Ours:
     iri: URIRef
-    kind: str
+    kind: str                             # a level, or 'organization'
     labels: list[str]
     code: str | None = None
     ancestors: frozenset = frozenset()
-    replaced_by: URIRef | None = None
+    successors: frozenset = frozenset()   # dcterms:isReplacedBy
+    current: bool = True                  # no ckg:validUntil: in use today
 
 
 @dataclass
@@ -123,6 +146,15 @@ class Link:
 
 
 @dataclass
+class Unmatched:
+    """An entity of the other dataset left without a link or a review candidate, and why."""
+
+    theirs: URIRef
+    label: str
+    reason: str
+
+
+@dataclass
 class LinkResult:
     slug: str
     graph: URIRef
@@ -131,7 +163,11 @@ class LinkResult:
     entities: list[Entity]
     links: list[Link]
     review: list[Link]
-    unmatched: int
+    unmatched_entities: list[Unmatched] = field(default_factory=list)
+
+    @property
+    def unmatched(self) -> int:
+        return len(self.unmatched_entities)
 
     def count(self, relation: str) -> int:
         return sum(1 for link in self.links if link.relation == relation)
@@ -165,17 +201,28 @@ def short_key(key: str) -> str:
     return re.sub(r"\s+", "", stripped).strip() or re.sub(r"\s+", "", key)
 
 
-def _kind_from_words(words: str) -> str | None:
-    lowered = words.lower()
-    for kind, hints in _KIND_WORDS:
+def _kind_from_class(words: str) -> str | frozenset | None:
+    """'organization', the levels a class name allows, or None."""
+    lowered = re.sub(r"[\s_\-]", "", words.lower())
+    for kind, hints in _CLASS_WORDS:
         if any(h in lowered for h in hints):
             return kind
     return None
 
 
-def _level_of_code(code: str) -> str | None:
+def levels_of_name(name: str) -> frozenset:
+    """The levels a Chinese name's suffix allows (empty: no suffix known): 水富市 -> province,
+    prefecture or county (a 县级市 is county-level); 昭阳区 -> county; 昭通地区 -> prefecture."""
+    key = normalise(name)
+    for suffix, levels in _SUFFIX_LEVELS:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return frozenset(levels)
+    return frozenset()
+
+
+def _levels_of_code(code: str) -> frozenset:
     forms = code_forms(code)
-    return {2: "province", 4: "prefecture", 6: "county", 9: "township"}.get(len(forms[0])) if forms else None
+    return frozenset({{2: "province", 4: "prefecture", 6: "county", 9: "township"}[len(forms[0])]}) if forms else frozenset()
 
 
 # --- reading the other dataset ------------------------------------------------------------
@@ -223,23 +270,29 @@ def entities_of(graph: Graph) -> list[Entity]:
         for predicate, value in graph.predicate_objects(entity.iri):
             local = re.split(r"[#/]", str(predicate))[-1].lower()
             if isinstance(value, Literal) and (predicate in CODE_PROPERTIES or "code" in local or local == "p442"):
-                text = str(value).strip()
-                if _CODE.match(text) and len(text) in (2, 4, 6, 9, 12):
-                    entity.codes.append(text)
+                digits = parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+                if digits is not None:
+                    entity.codes.append(digits)
             if predicate in PARENT_PROPERTIES and entity.parent is None:
                 entity.parent = value if isinstance(value, URIRef) else str(value)
-        types = " ".join(re.split(r"[#/]", str(t))[-1] for t in graph.objects(entity.iri, RDF.type))
-        kind = _kind_from_words(types) if types else None
-        if kind is None and entity.codes:
-            kind = _level_of_code(entity.codes[0])
-        if kind is None:
-            zh = [normalise(l) for l in entity.labels if is_chinese(l)]
-            for key in zh:
-                if short_name(key) != key:
-                    suffix = key[len(short_name(key)):]
-                    kind = _kind_from_words(suffix)
-                    break
-        entity.kind = kind
+        types = sorted(re.split(r"[#/]", str(t))[-1] for t in graph.objects(entity.iri, RDF.type))
+        levels: frozenset = frozenset()
+        for name in types:
+            kind = _kind_from_class(name)
+            if kind == "organization":
+                entity.kind = "organization"
+            elif kind:
+                levels = levels | kind if levels else kind
+        if entity.kind != "organization":
+            if not levels and entity.codes:
+                levels = _levels_of_code(entity.codes[0])
+            if not levels:
+                for label in entity.labels:
+                    if is_chinese(label) and levels_of_name(label):
+                        levels = levels_of_name(label)
+                        break
+            entity.kind = "place" if levels or entity.codes else None
+        entity.levels = levels
         entity.codes = sorted(set(entity.codes), key=lambda c: (-len(c), c))
     return sorted(entities.values(), key=lambda e: str(e.iri))
 
@@ -263,7 +316,8 @@ def our_entities(graph: Graph) -> list[Ours]:
                 node = parents.get(node)
             code = graph.value(place, CKG.divisionCode)
             found.append(Ours(place, level, labels, str(code) if code else None, frozenset(ancestors),
-                              graph.value(place, DCTERMS.isReplacedBy)))
+                              frozenset(graph.objects(place, DCTERMS.isReplacedBy)),
+                              (place, CKG.validUntil, None) not in graph))
     for organization in set(graph.subjects(RDF.type, ORG.Organization)):
         labels = [str(l) for l in graph.objects(organization, RDFS.label)]
         found.append(Ours(organization, "organization", labels))
@@ -271,11 +325,20 @@ def our_entities(graph: Graph) -> list[Ours]:
 
 
 class Linker:
+    """Links entities of another dataset to ours (see the module's docstring for the rules)."""
+
     def __init__(self, ours: list[Ours], thresholds: Thresholds | None = None):
         self.ours = ours
         self.thresholds = thresholds or Thresholds.default()
-        self.by_code = {o.code: o for o in ours if o.code}
+        self.by_code: dict[str, list[Ours]] = {}
+        for o in ours:
+            if o.code:
+                self.by_code.setdefault(o.code, []).append(o)
         self.by_iri = {o.iri: o for o in ours}
+        self.predecessors: dict[URIRef, set[URIRef]] = {}
+        for o in ours:
+            for successor in o.successors:
+                self.predecessors.setdefault(successor, set()).add(o.iri)
         self.keys: dict[URIRef, list[str]] = {o.iri: sorted({normalise(l) for l in o.labels}) for o in ours}
         self.by_short: dict[str, list[Ours]] = {}
         for o in ours:
@@ -320,23 +383,36 @@ class Linker:
                     found[o.iri] = o
         return list(found.values())
 
-    def _compatible(self, entity: Entity, ours: Ours, parent: URIRef | None, parent_codes: set[str] | None) -> bool:
-        if entity.kind and entity.kind != ours.kind:
+    def _fits(self, entity: Entity, ours: Ours) -> bool:
+        """Same kind (place or organization) and a level the entity can be."""
+        if entity.kind == "organization":
+            return ours.kind == "organization"
+        if entity.kind == "place" and ours.kind == "organization":
             return False
-        if parent is not None and parent not in ours.ancestors and parent != ours.iri:
-            # the parent may have been linked to a replaced or replacing division
-            if not any(self.by_iri.get(a) and self.by_iri[a].replaced_by == parent for a in ours.ancestors):
-                return False
-        if parent_codes is not None and not parent_codes & {str(a).rsplit("/", 1)[-1] for a in ours.ancestors}:
-            return False
-        return True
+        return not entity.levels or ours.kind in entity.levels
+
+    def _within(self, ours: Ours, parent: URIRef | None, parent_codes: set[str] | None) -> int:
+        """How the candidate lies within the entity's linked parent: 2 directly (at the time),
+        1 under a division that the parent replaced or that replaced it, 0 not at all; 2 when
+        there is no parent to check."""
+        if parent is None and parent_codes is None:
+            return 2
+        if parent is not None:
+            if parent in ours.ancestors or parent == ours.iri:
+                return 2
+            related = set(self.by_iri[parent].successors) | self.predecessors.get(parent, set()) \
+                if parent in self.by_iri else set()
+            return 1 if related & ours.ancestors else 0
+        codes = {str(a).rsplit("/", 1)[-1] for a in ours.ancestors}
+        return 2 if parent_codes & codes else 0
 
     # -- linking ----------------------------------------------------------------------------
 
-    def link(self, entities: list[Entity]) -> tuple[list[Link], list[Link], int]:
+    def link(self, entities: list[Entity]) -> tuple[list[Link], list[Link], list[Unmatched]]:
+        """(links, review candidates, unmatched entities with their reasons)."""
         links: dict[URIRef, Link] = {}
         review: list[Link] = []
-        unmatched = 0
+        unmatched: list[Unmatched] = []
         by_iri = {e.iri: e for e in entities}
 
         def depth(entity: Entity) -> int:
@@ -355,10 +431,12 @@ class Linker:
 
                 resolved = _resolver().resolve(entity.parent)
                 if isinstance(resolved, Resolved):
-                    parent_codes = {resolved.code}
-            decided = self._by_code(entity) or self._by_label(entity, parent, parent_codes)
+                    parent_codes = {resolved.key} | ({resolved.matched.key} if resolved.matched else set())
+            why: list[str] = []
+            decided = self._by_code(entity, why) or self._by_label(entity, parent, parent_codes, why)
             if decided is None:
-                unmatched += 1
+                label = entity.labels[0] if entity.labels else ""
+                unmatched.append(Unmatched(entity.iri, label, "; ".join(why) or "no candidate"))
                 continue
             for item in decided:
                 if item.relation == "review":
@@ -367,41 +445,65 @@ class Linker:
                     links[entity.iri] = item
         return sorted(links.values(), key=lambda l: (str(l.ours), str(l.theirs))), review, unmatched
 
-    def _by_code(self, entity: Entity) -> list[Link] | None:
+    def _by_code(self, entity: Entity, why: list[str]) -> list[Link] | None:
         for code in entity.codes:
-            for form in code_forms(code):
-                ours = self.by_code.get(form)
-                if ours is None:
-                    continue
-                label = entity.labels[0] if entity.labels else ""
-                our_label = next((l for l in ours.labels if is_chinese(l)), ours.labels[0] if ours.labels else "")
-                score, how = self.name_score(entity.labels, ours) if entity.labels else (1.0, "")
-                if entity.labels and score < 0.5:
-                    return [Link(ours.iri, entity.iri, "review", 0.5, f"division code {code}, but the labels differ "
-                                                                        f"({label} / {our_label})", label, our_label)]
-                return [Link(ours.iri, entity.iri, "exact", 1.0, f"division code {code} = {form}", label, our_label)]
+            candidates = [o for form in code_forms(code) for o in self.by_code.get(form, [])]
+            if not candidates:
+                why.append(f"division code {code} is none of ours (1981-2024 codes and today's NBS codes)")
+                continue
+            label = entity.labels[0] if entity.labels else ""
+            scored = sorted(((self.name_score(entity.labels, o) if entity.labels else (1.0, ""), o) for o in candidates),
+                            key=lambda item: (-item[0][0], not item[1].current, str(item[1].iri)))
+            (score, _how), ours = scored[0]
+            our_label = next((l for l in ours.labels if is_chinese(l)), ours.labels[0] if ours.labels else "")
+            if entity.labels and score < 0.5:
+                return [Link(ours.iri, entity.iri, "review", 0.5, f"division code {code}, but the labels differ "
+                                                                    f"({label} / {our_label})", label, our_label)]
+            held = f" (held by {len(candidates)} divisions over time; the name decides)" if len(candidates) > 1 else ""
+            return [Link(ours.iri, entity.iri, "exact", 1.0, f"division code {code} = {ours.code}{held}", label, our_label)]
         return None
 
-    def _by_label(self, entity: Entity, parent: URIRef | None, parent_codes: set[str] | None) -> list[Link] | None:
+    def _by_label(self, entity: Entity, parent: URIRef | None, parent_codes: set[str] | None,
+                  why: list[str]) -> list[Link] | None:
         t = self.thresholds
         scored = []
-        for ours in self._candidates(entity):
-            if not self._compatible(entity, ours, parent, parent_codes):
-                continue
+        candidates = self._candidates(entity)
+        fitting = [o for o in candidates if self._fits(entity, o)]
+        placed = [(o, self._within(o, parent, parent_codes)) for o in fitting]
+        placed = [(o, w) for o, w in placed if w]
+        for ours, within in placed:
             score, how = self.name_score(entity.labels, ours)
             if score >= t.review:
-                scored.append((score, how, ours))
+                scored.append((score, within, how, ours))
+        label = entity.labels[0] if entity.labels else ""
         if not scored:
+            if not candidates:
+                why.append(f"no place or organization of ours has a name like {label!r}")
+            elif not fitting:
+                levels = "/".join(sorted(entity.levels)) or entity.kind or "?"
+                why.append(f"names like {label!r} belong to none of ours of its kind ({levels})")
+            elif not placed:
+                where = str(parent) if parent is not None else ", ".join(sorted(parent_codes or ()))
+                why.append(f"names like {label!r} lie outside its parent ({where})")
+            else:
+                best = max(self.name_score(entity.labels, o)[0] for o, _w in placed)
+                why.append(f"best candidate scored {best:.2f}, below the review threshold {t.review:.2f}")
             return None
-        scored.sort(key=lambda s: (-s[0], str(s[2].iri)))
-        best_score, how, best = scored[0]
-        label = entity.labels[0]
+        # the better score first; at equal scores a place directly under the parent first, then
+        # one in use today (a dataset without years names today's 昭通市, not the county-level
+        # 昭通市 of 1981-2001 -- which the method then names)
+        scored.sort(key=lambda s: (-s[0], -s[1], not s[3].current, str(s[3].iri)))
+        best_score, best_within, how, best = scored[0]
         our_label = next((l for l in best.labels if is_chinese(l)), best.labels[0] if best.labels else "")
-        rivals = [s for s in scored[1:] if best_score - s[0] < t.tie and s[2].iri != best.iri]
+        close = [s for s in scored[1:] if best_score - s[0] < t.tie and s[1] == best_within and s[3].iri != best.iri]
+        rivals = [s for s in close if s[3].current or not best.current]
         constraint = " within the linked parent" if parent is not None or parent_codes else ""
+        if close and not rivals:
+            constraint += "; in use today, unlike " + ", ".join(str(s[3].iri).rsplit("/", 1)[1] for s in close)
         if rivals:
             return [Link(o.iri, entity.iri, "review", round(score, 3), f"ambiguous: {h}", label,
-                         next((l for l in o.labels if is_chinese(l)), "")) for score, h, o in scored[: len(rivals) + 1]]
+                         next((l for l in o.labels if is_chinese(l)), ""))
+                    for score, _w, h, o in [scored[0], *rivals]]
         relation = "exact" if best_score >= t.exact else "close" if best_score >= t.close else "review"
         return [Link(best.iri, entity.iri, relation, round(best_score, 3), how + constraint, label, our_label)]
 
@@ -458,14 +560,18 @@ def link_graph(result_links: list[Link], slug: str, other: str, today: date) -> 
 REVIEW_HEADER = ("their_iri", "their_label", "our_iri", "our_label", "score", "method")
 
 
-def write_review(path: Path | OutputFile, review: list[Link]) -> None:
-    """The review file: a CSV of the candidates to check by hand (``path`` claimed, or claimed here)."""
+def write_review(path: Path | OutputFile, review: list[Link], unmatched: list[Unmatched] = ()) -> None:
+    """The review file (``path`` claimed, or claimed here): the candidates to check by hand,
+    then every unmatched entity with an empty our_iri, score 0 and ``unmatched: <reason>`` as
+    its method."""
     output = path if isinstance(path, OutputFile) else claim_file(path, headers=[",".join(REVIEW_HEADER)])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(REVIEW_HEADER)
     for item in sorted(review, key=lambda l: (str(l.theirs), -l.score, str(l.ours))):
         writer.writerow([str(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method])
+    for item in sorted(unmatched, key=lambda u: str(u.theirs)):
+        writer.writerow([str(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"])
     output.write_text(out.getvalue(), permissions=0o644)
 
 
@@ -509,8 +615,9 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     graph = link_graph(links, slug, other, today)
     header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
     link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
-    write_review(review_output, to_review)
+    write_review(review_output, to_review, unmatched)
     return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched)
 
 
-__all__ = ["Entity", "Link", "LinkResult", "Linker", "Thresholds", "entities_of", "link_dataset", "our_entities"]
+__all__ = ["Entity", "Link", "LinkResult", "Linker", "Thresholds", "Unmatched", "entities_of", "levels_of_name",
+           "link_dataset", "our_entities"]

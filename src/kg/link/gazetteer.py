@@ -1,26 +1,38 @@
-"""The national gazetteer: statistical division codes -> places, one Turtle file.
+"""The national gazetteer: every division code since 1981 -> a place, one Turtle file.
 
 ``generate()`` is the one entry point: it reads ``data/reference/admin-divisions/`` (the NBS
-statistical division codes: provinces, prefecture-level and county-level divisions, and
-Yunnan's townships) and ``data/gazetteer/changes.csv`` (divisions replaced since, such as
-水富县 530630 -> 水富市 530681 in 2018), and returns ``data/gazetteer/places.ttl`` as text,
+statistical division codes of 2023: provinces, prefecture-level and county-level divisions,
+and Yunnan's townships) and ``data/reference/division-history/`` (the code history 1981-2024,
+read by :mod:`kg.link.history`), and returns ``data/gazetteer/places.ttl`` as text,
 byte-for-byte the same on every run. ``kg gazetteer`` writes it; a test checks that the
-committed file is up to date.
+committed file is up to date. :func:`load_gazetteer` gives the same places as Python objects
+(:class:`Division`), which the resolver and the importers use.
 
-Every division becomes ``place:<code as given: 2, 4, 6 or 9 digits>`` -- the IRIs that
-``data/core/places.ttl`` uses, so the two files describe the same resources. For places the
-core file already describes (Yunnan, Zhaotong, Shuifu before and after 2018) the gazetteer
-repeats the core file's labels, so the union still has exactly one label per language.
+IRIs (docs/model.md, "Place history"): a division in use today is ``place:<code>`` with the
+code in NBS form (2, 4, 6 or 9 digits: place:53, place:5306, place:530681, place:530681101) --
+the IRIs ``data/core/places.ttl`` uses, so the two files describe the same resources. A record
+of the history no longer in use is ``place:<code>`` too when no other record held its code
+(水富县 2001-2018 is place:530630), and ``place:<code>-<first year>`` when the code was held
+by another division later or today (思茅市 2003-2007, whose code 普洱市 carries, is
+place:5308-2003). For places the core file already describes (Yunnan, Zhaotong, Shuifu) the
+gazetteer repeats the core file's labels, so the union still has one label per language.
 Each place has:
 
-- its level (``ckg:Province`` ... ``ckg:TownshipLevelDivision``) and ``ckg:parentDivision``;
-- ``ckg:divisionCode`` and ``skos:notation`` typed ``ckg:DivisionCode`` (the code as given);
+- its level (``ckg:Province`` ... ``ckg:TownshipLevelDivision``) and ``ckg:parentDivision``,
+  its parent at the time;
+- ``ckg:divisionCode`` and ``skos:notation`` typed ``ckg:DivisionCode`` (the code in NBS form);
 - ``dcterms:identifier``: the code in the form other datasets use -- 6 digits for province-,
   prefecture- and county-level divisions (GB/T 2260, Wikidata P442: 530000, 530600,
   530681), 12 digits for townships (the NBS statistical form, 530681101000);
-- ``rdfs:label`` in zh-Hans (the NBS name), zh-Hant (OpenCC s2t) and en (romanised with
-  pypinyin, suffixes translated; an ``rdfs:comment`` says so);
-- ``dcterms:source src:nbs-division-codes-2023``.
+- ``rdfs:label`` in zh-Hans (the lists' name), zh-Hant (OpenCC s2t) and en (romanised with
+  pypinyin, suffixes translated, an ``rdfs:comment`` saying so; the years of use added for a
+  division no longer in use: "Shuifu County (2001-2018)");
+- ``ckg:validFrom`` / ``ckg:validUntil`` (xsd:gYear; the end year exclusive), from the history;
+- ``dcterms:isReplacedBy`` / ``dcterms:replaces`` for full replacements (several successors:
+  the area was split), ``ckg:areaTransfer`` for parts of the area given away while in use
+  (an ``ckg:AreaTransfer`` with ``ckg:transferredTo`` and ``ckg:transferYear``);
+- ``dcterms:source``: the data set(s) it really comes from, ``src:nbs-division-codes-2023``
+  and/or ``src:division-code-history``.
 
 The NBS lists also contain placeholders that are not places in everyday speech: ``市辖区``
 (the districts of a municipality, e.g. 1101 under Beijing), ``县`` (5002, the counties of
@@ -34,11 +46,12 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from kg import paths
 from kg.errors import KgError
+from kg.link.history import FIRST_YEAR
 
 LEVELS = ("province", "prefecture", "county", "township")
 LEVEL_CLASS = {"province": "ckg:Province", "prefecture": "ckg:PrefectureLevelDivision",
@@ -77,6 +90,9 @@ PROVINCE_NAMES: dict[str, str] = {
     "西藏自治区": "Xizang (Tibet) Autonomous Region",
     "宁夏回族自治区": "Ningxia Hui Autonomous Region",
     "新疆维吾尔自治区": "Xinjiang Uygur Autonomous Region",
+    "台湾省": "Taiwan Province",
+    "香港特别行政区": "Hong Kong Special Administrative Region",
+    "澳门特别行政区": "Macao Special Administrative Region",
 }
 MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -256,27 +272,85 @@ def short_name(name: str) -> str:
 
 # --- divisions ----------------------------------------------------------------------------
 
+NBS = "nbs"            # data/reference/admin-divisions: the NBS statistical codes (2023)
+HISTORY = "history"    # data/reference/division-history: the code history 1981-2024
+SOURCES = {NBS: "src:nbs-division-codes-2023", HISTORY: "src:division-code-history"}
+DERIVED_COMMENT = ("The code history gives no successor for this prefecture-level division: county-kg "
+                   "derived its successors from where its county-level divisions went.")
+PLACE_BASE = "https://w3id.org/county-kg/id/place/"
+
 
 @dataclass(frozen=True)
 class Division:
+    """One place of the gazetteer: a division code with one name for its years of use.
+
+    ``key`` is the local name of its IRI (``place:<key>``): the code in NBS form (2, 4, 6 or 9
+    digits) for a division in use today or the last holder of a code no longer in use, and
+    ``<code>-<first year>`` for an earlier holder of a reused code (``5308-2003``). Years
+    follow the code history: ``valid_from`` the first year in use (1981: in use by then, the
+    history's first year), ``valid_until`` the year it changed or was retired (exclusive),
+    both None for units only the NBS list has (townships, development zones). ``successors``
+    and ``predecessors`` are keys of full replacements; ``transfers`` (key, year) of parts of
+    the area given away while in use; ``received`` the same seen from the receiving side.
+    """
+
     code: str
-    name: str                      # the NBS name (zh-Hans), or a placeholder's descriptive label
+    name: str                      # the name (zh-Hans), or a placeholder's descriptive label
     level: str
-    parent: str | None             # parent code; None for a province (parent: place:CN)
-    nbs_name: str = ""             # the name exactly as in the CSV (市辖区 for placeholders)
-    dissolved: int | None = None
-    founded: int | None = None
-    replaced_by: str | None = None
-    replaces: tuple[str, ...] = ()
+    parent: str | None             # the parent's key; None for a province (parent: place:CN)
+    nbs_name: str = ""             # the name exactly as in the NBS list (市辖区 for placeholders)
+    key: str = ""
+    valid_from: int | None = None
+    valid_until: int | None = None
+    successors: tuple[str, ...] = ()
+    predecessors: tuple[str, ...] = ()
+    transfers: tuple[tuple[str, int], ...] = ()
+    received: tuple[tuple[str, int], ...] = ()
+    derived: bool = False          # successors derived from the counties (see kg.link.history)
+    sources: tuple[str, ...] = (NBS,)
     placeholder: bool = False
+
+    def __post_init__(self):
+        if not self.key:
+            object.__setattr__(self, "key", self.code)
 
     @property
     def iri(self) -> str:
-        return f"https://w3id.org/county-kg/id/place/{self.code}"
+        return PLACE_BASE + self.key
 
     @property
     def current(self) -> bool:
-        return self.replaced_by is None
+        """In use today (in the newest list)."""
+        return self.valid_until is None
+
+    @property
+    def replaced_by(self) -> str | None:
+        """The one successor's key when there is exactly one."""
+        return self.successors[0] if len(self.successors) == 1 else None
+
+    def in_use(self, year: int) -> bool:
+        """In the list of ``year`` (31 December); units without history count as in use today only."""
+        if self.valid_from is None:
+            return self.current and year >= 2023
+        return self.valid_from <= year and (self.valid_until is None or year < self.valid_until)
+
+    def distance(self, year: int) -> int:
+        """Years between ``year`` and the division's years of use (0 when in use that year)."""
+        start = self.valid_from if self.valid_from is not None else 2023
+        if year < start:
+            return start - year
+        if self.valid_until is not None and year >= self.valid_until:
+            return year - self.valid_until + 1
+        return 0
+
+    @property
+    def years(self) -> str:
+        """Years of use for labels: '2001-2018', 'until 2001' (in the first list), '' today."""
+        if self.valid_until is None:
+            return ""
+        if self.valid_from is None or self.valid_from <= FIRST_YEAR:
+            return f"until {self.valid_until}"
+        return f"{self.valid_from}-{self.valid_until}"
 
     @property
     def external_code(self) -> str:
@@ -286,6 +360,8 @@ class Division:
 
 @dataclass
 class Gazetteer:
+    """Every division of the NBS list and of the code history, by key (see :class:`Division`)."""
+
     divisions: dict[str, Division] = field(default_factory=dict)
 
     def __iter__(self):
@@ -294,29 +370,71 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self.divisions)
 
-    def get(self, code: str) -> Division | None:
-        return self.divisions.get(code)
+    def get(self, key: str) -> Division | None:
+        """The division whose IRI is ``place:<key>``."""
+        return self.divisions.get(key)
 
-    def children(self, code: str) -> list[Division]:
-        return [d for d in self.divisions.values() if d.parent == code]
+    @cached_property
+    def _by_code(self) -> dict[str, list[Division]]:
+        found: dict[str, list[Division]] = {}
+        for division in self.divisions.values():
+            found.setdefault(division.code, []).append(division)
+        for items in found.values():
+            items.sort(key=lambda d: (d.valid_from or 0))
+        return found
 
-    def ancestors(self, code: str) -> list[Division]:
+    def of_code(self, code: str, year: int | None = None) -> list[Division]:
+        """The divisions that held an NBS-form code (53, 5306, 530681, 530681101): all, oldest
+        first, or those in use in ``year``."""
+        found = self._by_code.get(code, [])
+        return [d for d in found if d.in_use(year)] if year is not None else list(found)
+
+    @cached_property
+    def _children(self) -> dict[str, list[Division]]:
+        found: dict[str, list[Division]] = {}
+        for division in self.divisions.values():
+            if division.parent:
+                found.setdefault(division.parent, []).append(division)
+        return found
+
+    def children(self, key: str) -> list[Division]:
+        """The divisions whose parent (at the time) is ``key``."""
+        return list(self._children.get(key, []))
+
+    def ancestors(self, key: str) -> list[Division]:
+        """Parent, grandparent, ... of ``key`` (at the time of each), nearest first."""
         found = []
-        division = self.divisions.get(code)
+        division = self.divisions.get(key)
         while division is not None and division.parent:
             division = self.divisions.get(division.parent)
             if division is not None:
                 found.append(division)
         return found
 
-    def successor(self, code: str) -> Division | None:
-        """The current division for ``code``: itself, or what replaced it (transitively)."""
-        division = self.divisions.get(code)
-        seen = set()
-        while division is not None and division.replaced_by and division.code not in seen:
-            seen.add(division.code)
-            division = self.divisions.get(division.replaced_by)
-        return division
+    def current(self, key: str) -> tuple[Division, ...]:
+        """The divisions in use today that ``key``'s area went to: itself while in use, one
+        after a rename, merger or change of code, several after a split (sorted by key)."""
+        division = self.divisions[key]
+        if division.current:
+            return (division,)
+        found: dict[str, Division] = {}
+        stack, seen = list(division.successors), {key}
+        while stack:
+            successor = self.divisions[stack.pop()]
+            if successor.key in seen:
+                continue
+            seen.add(successor.key)
+            if successor.current:
+                found[successor.key] = successor
+            else:
+                stack.extend(successor.successors)
+        return tuple(found[k] for k in sorted(found))
+
+    def successor(self, key: str) -> Division | None:
+        """The one division in use today that ``key`` became (itself while in use); None when
+        its area was split between several."""
+        found = self.current(key) if key in self.divisions else ()
+        return found[0] if len(found) == 1 else None
 
 
 def reference_dir() -> Path:
@@ -348,41 +466,81 @@ def _placeholder_name(name: str, province: str) -> str | None:
     return None
 
 
-@cache
-def load_gazetteer(directory: Path | None = None) -> Gazetteer:
-    """Every division in the reference CSVs, plus the replaced ones of ``changes.csv``."""
-    directory = directory or reference_dir()
-    gazetteer = Gazetteer()
+def _nbs_divisions(directory: Path) -> dict[str, Division]:
+    """The NBS statistical list (2023): provinces, prefectures (with placeholders), counties,
+    Yunnan's townships."""
+    divisions: dict[str, Division] = {}
     provinces = {}
     for row in _rows(directory / "provinces.csv"):
         provinces[row["code"]] = row["name"]
-        gazetteer.divisions[row["code"]] = Division(row["code"], row["name"], "province", None, row["name"])
+        divisions[row["code"]] = Division(row["code"], row["name"], "province", None, row["name"])
     for row in _rows(directory / "cities.csv"):
         placeholder = _placeholder_name(row["name"], provinces[row["provinceCode"]])
-        gazetteer.divisions[row["code"]] = Division(row["code"], placeholder or row["name"], "prefecture",
-                                                    row["provinceCode"], row["name"], placeholder=bool(placeholder))
+        divisions[row["code"]] = Division(row["code"], placeholder or row["name"], "prefecture",
+                                          row["provinceCode"], row["name"], placeholder=bool(placeholder))
     for row in _rows(directory / "areas.csv"):
-        gazetteer.divisions[row["code"]] = Division(row["code"], row["name"], "county", row["cityCode"], row["name"])
+        divisions[row["code"]] = Division(row["code"], row["name"], "county", row["cityCode"], row["name"])
     townships = directory / "streets-yunnan.csv"
     if townships.exists():
         for row in _rows(townships):
-            gazetteer.divisions[row["code"]] = Division(row["code"], row["name"], "township", row["areaCode"], row["name"])
-    changes = gazetteer_dir() / "changes.csv"
-    if changes.exists():
-        for row in _rows(changes):
-            old, new, year = row["old_code"], row["new_code"], int(row["year"])
-            successor = gazetteer.divisions.get(new)
-            if successor is None:
-                raise KgError(f"{changes}: {old} is replaced by {new}, which the division codes do not list")
-            level = {2: "province", 4: "prefecture", 6: "county", 9: "township"}[len(old)]
-            gazetteer.divisions[old] = Division(old, row["old_name"], level, row["parent_code"], row["old_name"],
-                                                dissolved=year, replaced_by=new)
-            gazetteer.divisions[new] = Division(
-                successor.code, successor.name, successor.level, successor.parent, successor.nbs_name,
-                founded=year, replaces=(*successor.replaces, old), placeholder=successor.placeholder)
+            divisions[row["code"]] = Division(row["code"], row["name"], "township", row["areaCode"], row["name"])
+    return divisions
+
+
+@cache
+def load_gazetteer(directory: Path | None = None, history_path: Path | None = None) -> Gazetteer:
+    """Every division of the NBS list (``directory``, default ``data/reference/admin-divisions``)
+    and every record of the code history (``history_path``, default
+    ``data/reference/division-history/result.csv``), merged: a record in use today is the NBS
+    list's division of the same code (the two agree on the names and parents of all of them),
+    enriched with its years, predecessors and transfers.
+
+    The parent of a record is its parent at the time (kg.link.history); a county-level record
+    directly under its province (直辖) hangs under the NBS grouping of its code's first four
+    digits when the list has it (1101 北京市市辖区, 4290 湖北省直辖县级行政区划), else under the
+    province. Raises :class:`KgError` naming the file of a row that cannot be placed.
+    """
+    from kg.link.history import load_history
+
+    nbs = _nbs_divisions(directory or reference_dir())
+    history = load_history(history_path)
+    keys = {record: history.key(record) for record in history}
+    divisions = dict(nbs)
+
+    def parent_key(record) -> str | None:
+        parent = history.parent(record)
+        if parent is not None:
+            return keys[parent]
+        if record.level == "county":
+            group = nbs.get(record.code[:4])
+            return group.key if group is not None and group.placeholder else record.code[:2]
+        return None
+
+    received: dict[str, list[tuple[str, int]]] = {}
+    for record in history:
+        for target, year in history.transfers(record):
+            received.setdefault(keys[target], []).append((keys[record], year))
+    for record in history:
+        key = keys[record]
+        known = nbs.get(key) if record.in_use_today else None
+        fields = {
+            "valid_from": record.start, "valid_until": record.end,
+            "successors": tuple(keys[s] for s in history.successors(record)),
+            "predecessors": tuple(sorted(keys[p] for p in history.predecessors(record))),
+            "transfers": tuple((keys[t], y) for t, y in history.transfers(record)),
+            "received": tuple(sorted(received.get(key, ()))),
+            "derived": history.derived(record),
+        }
+        if known is not None:
+            divisions[key] = Division(known.code, known.name, known.level, known.parent, known.nbs_name, key,
+                                      sources=(NBS, HISTORY), placeholder=known.placeholder, **fields)
+        else:
+            divisions[key] = Division(record.nbs_code, record.name, record.level, parent_key(record), record.name,
+                                      key, sources=(HISTORY,), **fields)
+    gazetteer = Gazetteer(divisions)
     for division in gazetteer:
-        if division.parent and division.parent not in gazetteer.divisions:
-            raise KgError(f"division {division.code} {division.name}: parent {division.parent} is not in the division codes")
+        if division.parent and division.parent not in divisions:
+            raise KgError(f"division {division.key} {division.name}: parent {division.parent} is not in the division codes")
     return gazetteer
 
 
@@ -390,17 +548,16 @@ def load_gazetteer(directory: Path | None = None) -> Gazetteer:
 
 
 def _core_labels() -> dict[str, dict[str, str]]:
-    """Labels the core file gives places, by code: the gazetteer repeats them, never adds."""
+    """Labels the core file gives places, by key: the gazetteer repeats them, never adds."""
     from rdflib import Graph, Literal
     from rdflib.namespace import RDFS
 
     graph = Graph()
     graph.parse(paths.data_dir() / "core" / "places.ttl", format="turtle")
-    prefix = "https://w3id.org/county-kg/id/place/"
     labels: dict[str, dict[str, str]] = {}
     for subject, label in graph.subject_objects(RDFS.label):
-        if str(subject).startswith(prefix) and isinstance(label, Literal) and label.language:
-            labels.setdefault(str(subject)[len(prefix):], {})[label.language] = str(label)
+        if str(subject).startswith(PLACE_BASE) and isinstance(label, Literal) and label.language:
+            labels.setdefault(str(subject)[len(PLACE_BASE):], {})[label.language] = str(label)
     return labels
 
 
@@ -409,12 +566,16 @@ def _literal(text: str) -> str:
 
 
 def labels_for(division: Division, core: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """zh-Hans, zh-Hant and en labels: the core file's where it has them, else the name, its
+    OpenCC Traditional form and its romanised English name; a division no longer in use says
+    its years in English ("Shuifu County (2001-2018)")."""
     core = _core_labels() if core is None else core
-    if division.code in core:
-        return dict(core[division.code])
+    if division.key in core:
+        return dict(core[division.key])
     labels = {"zh-Hans": division.name, "zh-Hant": to_traditional(division.name)}
+    gazetteer = load_gazetteer()
     if division.placeholder:
-        province = english_name(load_gazetteer().divisions[division.parent].name, "province") if division.parent else ""
+        province = english_name(gazetteer.divisions[division.parent].name, "province") if division.parent else ""
         labels["en"] = {
             "市辖区": f"{province} (districts)",
             "县": f"{province} (counties)",
@@ -422,9 +583,19 @@ def labels_for(division: Division, core: dict[str, dict[str, str]] | None = None
             "自治区直辖县级行政区划": f"{province} (county-level divisions under direct regional administration)",
         }[division.nbs_name]
     else:
-        prefixes = [short_name(a.name) for a in load_gazetteer().ancestors(division.code) if not a.placeholder]
+        prefixes = [short_name(a.name) for a in gazetteer.ancestors(division.key) if not a.placeholder]
         labels["en"] = english_name(division.name, division.level, prefixes)
+        if division.years:  # "Shuifu County (2001-2018)", "Zhaotong (county-level city, until 2001)"
+            english = labels["en"]
+            labels["en"] = (f"{english[:-1]}, {division.years})" if english.endswith(")")
+                            else f"{english} ({division.years})")
     return labels
+
+
+def transfer_iri(giver: str, year: int, receiver: str) -> str:
+    """The IRI of an area transfer, a fragment of the giving place's IRI:
+    ``place:530602#transfer-2023-530624``."""
+    return f"{PLACE_BASE}{giver}#transfer-{year}-{receiver}"
 
 
 def _prefix_block() -> str:
@@ -434,26 +605,45 @@ def _prefix_block() -> str:
     return "".join(line + "\n" for line in lines if line.startswith("@prefix "))
 
 
+def _transfer_turtle(giver: Division, receiver: Division, year: int, core: dict) -> str:
+    source, target = labels_for(giver, core), labels_for(receiver, core)
+    hans = f"{source['zh-Hans']}部分区域划归{target['zh-Hans']}（{year}年）"
+    english = f"Part of {source['en']} to {target['en']} ({year})"
+    lines = [
+        f"<{transfer_iri(giver.key, year, receiver.key)}> a ckg:AreaTransfer ;",
+        "    rdfs:label " + " , ".join((f"{_literal(hans)}@zh-Hans", f"{_literal(to_traditional(hans))}@zh-Hant",
+                                       f"{_literal(english)}@en")) + " ;",
+        f"    ckg:transferredTo place:{receiver.key} ;",
+        f"    ckg:transferYear \"{year}\"^^xsd:gYear ;",
+        f"    dcterms:source {SOURCES[HISTORY]} .",
+    ]
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def generate(directory: Path | None = None) -> str:
-    """The gazetteer as Turtle: deterministic, ordered by level and code."""
+    """The gazetteer as Turtle: deterministic, ordered by level and key."""
     gazetteer = load_gazetteer(directory)
     core = _core_labels()
     out = [
-        "# The national gazetteer: every province-, prefecture- and county-level division of China and\n"
-        "# Yunnan's townships, keyed by NBS statistical division code (place:<code>).\n"
-        "# GENERATED by `kg gazetteer` (kg.gazetteer) from data/reference/admin-divisions/ and\n"
-        "# data/gazetteer/changes.csv; do not edit by hand. Chinese names are the NBS names (zh-Hant by\n"
-        "# OpenCC); English names are romanised (see each place's rdfs:comment).\n",
+        "# The national gazetteer: every province-, prefecture- and county-level division of China since\n"
+        "# 1981 and Yunnan's townships, keyed by statistical division code (place:<code>; an earlier\n"
+        "# holder of a reused code is place:<code>-<first year>), with years of use, parent at the time,\n"
+        "# successors and partial transfers of area (docs/model.md, \"Place history\").\n"
+        "# GENERATED by `kg gazetteer` (kg.link.gazetteer) from data/reference/admin-divisions/ and\n"
+        "# data/reference/division-history/; do not edit by hand. Chinese names are the lists' names\n"
+        "# (zh-Hant by OpenCC); English names are romanised (see each place's rdfs:comment).\n",
         _prefix_block(),
     ]
     order = {level: n for n, level in enumerate(LEVELS)}
-    for division in sorted(gazetteer, key=lambda d: (order[d.level], d.code)):
+    for division in sorted(gazetteer, key=lambda d: (order[d.level], d.key)):
         labels = labels_for(division, core)
-        lines = [f"place:{division.code} a {LEVEL_CLASS[division.level]} ;",
+        lines = [f"place:{division.key} a {LEVEL_CLASS[division.level]} ;",
                  "    rdfs:label " + " , ".join(f"{_literal(labels[lang])}@{lang}"
                                                for lang in ("zh-Hans", "zh-Hant", "en")) + " ;"]
-        if division.code not in core:
+        if division.key not in core:
             lines.append(f"    rdfs:comment {_literal(ROMANISED)}@en ;")
+        if division.derived:
+            lines.append(f"    rdfs:comment {_literal(DERIVED_COMMENT)}@en ;")
         if division.placeholder:
             lines.append(f"    skos:hiddenLabel {_literal(division.nbs_name)}@zh-Hans ;")
         lines += [
@@ -462,15 +652,21 @@ def generate(directory: Path | None = None) -> str:
             f"    dcterms:identifier {_literal(division.external_code)} ;",
             f"    ckg:parentDivision place:{division.parent or 'CN'} ;",
         ]
-        if division.replaced_by:
-            lines.append(f"    dcterms:isReplacedBy place:{division.replaced_by} ;")
-            lines.append(f"    schema:dissolutionDate \"{division.dissolved}\"^^xsd:gYear ;")
-        for old in division.replaces:
-            lines.append(f"    dcterms:replaces place:{old} ;")
-        if division.founded:
-            lines.append(f"    schema:foundingDate \"{division.founded}\"^^xsd:gYear ;")
-        lines.append(f"    dcterms:source {SOURCE} .")
+        if division.valid_from is not None:
+            lines.append(f"    ckg:validFrom \"{division.valid_from}\"^^xsd:gYear ;")
+        if division.valid_until is not None:
+            lines.append(f"    ckg:validUntil \"{division.valid_until}\"^^xsd:gYear ;")
+        for key in sorted(division.successors):
+            lines.append(f"    dcterms:isReplacedBy place:{key} ;")
+        for key in division.predecessors:
+            lines.append(f"    dcterms:replaces place:{key} ;")
+        for key, year in sorted(division.transfers, key=lambda t: (t[1], t[0])):
+            lines.append(f"    ckg:areaTransfer <{transfer_iri(division.key, year, key)}> ;")
+        sources = " , ".join(SOURCES[s] for s in division.sources)
+        lines.append(f"    dcterms:source {sources} .")
         out.append("\n" + "\n".join(lines) + "\n")
+        for key, year in sorted(division.transfers, key=lambda t: (t[1], t[0])):
+            out.append(_transfer_turtle(division, gazetteer.divisions[key], year, core))
     return "".join(out)
 
 

@@ -1,30 +1,45 @@
-"""Numbers as Chinese tables and articles write them -> a value in base units, a unit, a qualifier.
+"""Numbers as Chinese tables and yearbooks write them -> a value in base units, a unit, a qualifier.
 
 ``parse_value("12.76亿元")`` is 1276000000 yuan (``unit:CCY_CNY``), exact;
 ``parse_value("8.08亿元以上")`` is 808000000 yuan, a lower bound; ``parse_value("123.42萬人次")``
-is 1234200 person-visits. What is understood:
+is 1234200 person-visits; ``parse_value("85.31①", "亿元")`` is 8531000000 yuan with the
+footnote mark ① recorded. What is understood:
 
-- digits with thousands separators (``1,234``, full-width ``１，２３４``), decimals, a sign, and
-  the Chinese numerals 一 二 两 三 ... 十 百 千 (``三千``, ``十二``; ``百亿`` alone is 1 × 百亿);
+- digits with thousands separators (``1,234``, full-width ``１，２３４``, a space or thin
+  space), decimals, exponent notation from spreadsheets (``1.2E+03`` is 1200), a sign
+  (``-``, ``−``, ``－``, ``负``), and the Chinese numerals 一 二 两 三 ... 十 百 千 (``三千``,
+  ``十二``; ``百亿`` alone is 1 × 百亿);
+- **footnote and reference marks** before or after the figure -- circled, parenthesized
+  and dotted numbers and letters (① ⑴ ⒈ ⓐ), superscript digits (¹ ² ³, except ² ³ after m:
+  m², km³ are units), ``*`` ``※`` ``†`` ``‡`` ``Δ`` ``△`` ``▲``, bracketed letters or numbers
+  (``[a]``, ``[1]``, ``[注1]``, ``【注1】``, ``(a)``, ``(A)``) -- are removed and returned in ``footnotes``, never read as
+  digits (Unicode NFKC would fold ① and ¹ into 1: it is not used);
+- **missing and confidential data**: a cell that is only ``…``, ``...``, ``—``, ``——``, ``-``,
+  ``–``, ``/``, ``x``, ``X``, ``×``, ``*``, ``NA``, ``N/A``, ``无``, ``空``, ``不详`` or ``保密``
+  raises :class:`MissingValue` (a ValueParseError): reported as missing, never read as zero;
 - magnitudes after the number, multiplied: 十 10, 百 100, 千 1000, 万/萬 10^4, 亿/億 10^8
   (``3.5万亿`` is 3.5 × 10^12);
-- units (see ``UNITS``): 元, 美元, 人, 人次, 吨/噸, 平方公里, 公顷, 亩, 个/個, 家, 项/項, 名, %, ...;
+- units (see ``UNITS``), QUDT where it has them: 元, 美元, 人, 人次, 户, 吨/噸, 公斤/千克, 克,
+  斤 (0.5 kg), 平方公里, 平方米, 公顷, 亩, 立方米, 公里, 米, 天, 小时, 千瓦, 千瓦时, 个/個,
+  家, 项/項, 名, 辆, 所, 张, 床, %, ‰, per-capita 元/人 (人均), 人/平方公里 ...; a magnitude
+  before the unit multiplies it (万立方米, 万千瓦时, 万元/人);
 - qualifiers: 以上 突破 超过/超過 逾 余/餘 多 -> ``ckg:LowerBound``; 约/約 近 左右 大约 ->
   ``ckg:Approximate``; 以下 不足 不到 以内 -> ``ckg:UpperBound``; otherwise ``ckg:Exact``.
 
-Anything else raises :class:`ValueParseError` with the reason.
+Anything else -- any character the parser does not understand -- raises
+:class:`ValueParseError` with the reason: a value it is not sure of is reported, never changed.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 from rdflib import URIRef
 
 from kg.errors import KgError
+from kg.link.text import fold_width
 from kg.namespaces import CKG, CUNIT, UNIT
 
 EXACT, LOWER, UPPER, APPROX = CKG.Exact, CKG.LowerBound, CKG.UpperBound, CKG.Approximate
@@ -40,17 +55,28 @@ def _unit(iri: URIRef, factor: str | int, *words: str) -> None:
 
 _unit(UNIT.CCY_CNY, 1, "元", "人民币", "人民幣", "元人民币", "元人民幣", "人民币元", "人民幣元", "rmb", "cny", "yuan")
 _unit(UNIT.CCY_USD, 1, "美元", "usd", "us$")
-_unit(UNIT.PERCENT, 1, "%", "％", "百分比", "个百分点", "個百分點", "百分点", "百分點")
+_unit(UNIT.PERCENT, 1, "%", "百分比", "个百分点", "個百分點", "百分点", "百分點")
+_unit(UNIT.PERMILLE, 1, "‰", "千分之")
 _unit(UNIT.NUM, 1, "人", "个", "個", "家", "项", "項", "名", "户", "戶", "所", "座", "辆", "輛", "件", "次",
-      "处", "處", "条", "條", "套", "台", "张", "張", "批", "村", "口", "位", "只", "头", "頭", "棵", "株")
+      "处", "處", "条", "條", "套", "台", "张", "張", "批", "村", "口", "位", "只", "头", "頭", "棵", "株",
+      "床", "间", "間", "艘", "架", "部", "根", "块", "塊", "篇", "册", "冊", "场", "場", "起", "例", "人口")
 _unit(CUNIT["person-visit"], 1, "人次")
+_unit(CUNIT["yuan-per-person"], 1, "元/人", "元每人", "元/人·年", "元/人年")
+_unit(CUNIT["person-per-square-kilometre"], 1, "人/平方公里", "人/平方千米", "人/km2", "人/km²")
 _unit(UNIT.TONNE, 1, "吨", "噸", "t")
 _unit(UNIT["TONNE-PER-YR"], 1, "吨/年", "噸/年", "吨每年", "噸每年")
+_unit(UNIT.KiloGM, 1, "公斤", "千克", "kg")
+_unit(UNIT.KiloGM, "0.5", "斤")
+_unit(UNIT.GM, 1, "克", "g")
 _unit(UNIT.KiloM2, 1, "平方公里", "平方千米", "km2", "km²")
 _unit(UNIT.M2, 1, "平方米", "m2", "m²")
-_unit(UNIT.HA, 1, "公顷", "公頃")
+_unit(UNIT.HA, 1, "公顷", "公頃", "ha")
 _unit(CUNIT.mu, 1, "亩", "畝")
+_unit(UNIT.M3, 1, "立方米", "m3", "m³")
 _unit(UNIT.KiloM, 1, "公里", "千米", "km")
+_unit(UNIT.M, 1, "米", "m")
+_unit(UNIT.DAY, 1, "天")
+_unit(UNIT.HR, 1, "小时", "小時", "h")
 _unit(UNIT["KiloW-HR"], 1, "千瓦时", "千瓦時", "kwh")
 _unit(UNIT.KiloW, 1, "千瓦", "kw")
 
@@ -72,11 +98,33 @@ CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "�
                   "叁": 3, "參": 3, "四": 4, "肆": 4, "五": 5, "伍": 5, "六": 6, "陆": 6, "陸": 6, "七": 7,
                   "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+#: Cells that mark a figure as missing, not available or confidential (after full-width folding).
+MISSING_MARKS = frozenset({"…", "……", "...", "..", "—", "——", "-", "--", "–", "/", "x", "X", "×", "*", "**",
+                           "NA", "N/A", "n/a", "na", "无", "無", "空", "不详", "不詳", "保密", "缺", "暂缺", "暫缺"})
+
+_MARK_CHARS = ("\u2460-\u249b"   # ① - ⒛: circled, parenthesized and dotted numbers
+               "\u249c-\u24ff"   # ⒜ - ⓿: parenthesized and circled letters, negative circled numbers
+               "\u2776-\u2793"   # ❶ - ➓
+               "\u3251-\u325f\u32b1-\u32bf"  # ㉑ - ㉟, ㊱ - ㊿
+               "*※†‡Δ△▲▼▽◆◇#")
+_SUPERSCRIPTS = "\u00b9\u00b2\u00b3\u2070\u2074-\u2079"
+# One mark: a mark character, a run of superscript digits not after m (m², km³ are units), a
+# bracketed reference ([a], [1], [注1], 【注1】, (a), (A)). A number in round brackets after a
+# figure, 7.5(1), is not taken for one (it can also number items): that cell is reported.
+_MARK = re.compile(
+    f"(?:[{_MARK_CHARS}]|(?<![mM])[{_SUPERSCRIPTS}]+|\\[(?:注)?[A-Za-z0-9]{{1,3}}\\]|【(?:注)?[A-Za-z0-9]{{1,3}}】"
+    f"|\\((?:注)?[A-Za-z]\\)|（注?[A-Za-z0-9]）)")
+_LEADING_MARKS = re.compile(f"^(?:{_MARK.pattern})+")
+_TRAILING_MARKS = re.compile(f"(?:{_MARK.pattern})+$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d{1,3}(?![0-9]))?")
 
 
 class ValueParseError(KgError):
     """A cell that is not a number this module understands; the message says why."""
+
+
+class MissingValue(ValueParseError):
+    """A cell marking a figure as missing, not available or confidential (…, —, x, 保密)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +135,7 @@ class ParsedValue:
     reported: str           # the text as written
     number: Decimal         # the number before magnitudes (12.76 in 12.76亿元)
     multiplier: Decimal     # the magnitudes (10^8 in 12.76亿元)
+    footnotes: tuple[str, ...] = field(default=())   # marks removed before reading (①, ¹, *, [a])
 
     @property
     def lexical(self) -> str:
@@ -94,14 +143,52 @@ class ParsedValue:
         return decimal_lexical(self.value)
 
 
+_DECIMAL_LEXICAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
 def decimal_lexical(value: Decimal) -> str:
+    """The canonical-style xsd:decimal lexical form of a finite Decimal: digits, a point and at
+    least one digit after it (1.2E+3 -> 1200.0, -0.50 -> -0.5); never exponent notation, which
+    xsd:decimal does not allow. Raises ValueError for NaN or infinity."""
+    if not value.is_finite():
+        raise ValueError(f"{value} is not a finite decimal")
     text = format(value.normalize(), "f")
-    return text if "." in text else text + ".0"
+    text = text if "." in text else text + ".0"
+    return "0.0" if text in ("-0.0", "+0.0") else text
+
+
+def strip_footnotes(text: str) -> tuple[str, tuple[str, ...]]:
+    """``text`` without the footnote and reference marks before or after it (and between the
+    number and its unit), and the marks in order: ``85.31①`` -> (``85.31``, (``①``,)). A mark
+    inside the digits is left in place (the caller reports the cell)."""
+    marks: list[str] = []
+    leading = _LEADING_MARKS.match(text)
+    if leading:
+        marks += _MARK.findall(leading.group(0))
+        text = text[leading.end():]
+    trailing = _TRAILING_MARKS.search(text)
+    if trailing and trailing.start() > 0:
+        marks += _MARK.findall(trailing.group(0))
+        text = text[:trailing.start()]
+    # between the number and its unit: 85.31①亿元
+    inner = re.match(r"^([+-]?[\d.,]+)((?:" + _MARK.pattern + r")+)(?=\D)", text)
+    if inner:
+        marks += _MARK.findall(inner.group(2))
+        text = inner.group(1) + text[inner.end():]
+    return text, tuple(marks)
+
+
+_SPACES = "[\\s\u00a0\u2009\u202f]+"
 
 
 def _normalise(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text)  # full-width digits, comma, percent -> ASCII
-    return re.sub(r"\s+", "", text)
+    """Full-width forms as ASCII (not NFKC: see kg.link.text), a space between groups of three
+    digits as a thousands separator (1 234 567), no other spaces. Digits on both sides of any
+    other space stay apart (12 34 is not a number)."""
+    text = fold_width(text).strip()
+    text = re.sub(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))", ",", text)
+    text = re.sub(r"(?<=\d)" + _SPACES + r"(?=\d)", "\u2423", text)  # ␣ keeps them apart: not one number
+    return re.sub(_SPACES, "", text)
 
 
 def _chinese_integer(text: str) -> int | None:
@@ -137,17 +224,23 @@ def _strip_qualifiers(text: str) -> tuple[str, URIRef]:
     return text, qualifier
 
 
+_UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
+
+
 def _split_unit(text: str) -> tuple[str, tuple[URIRef, Decimal] | None]:
     lowered = text.lower()
-    for word in sorted(UNITS, key=len, reverse=True):
-        if lowered.endswith(word):
+    for word in _UNIT_WORDS:
+        if lowered.endswith(word.lower()):
             return text[: len(text) - len(word)], UNITS[word]
     return text, None
 
 
 def parse_unit(text: str) -> tuple[URIRef, Decimal]:
-    """A unit column's cell: ``亿元`` -> (unit:CCY_CNY, 10^8), ``万人次`` -> (cunit:person-visit, 10^4)."""
-    rest, unit = _split_unit(_normalise(text))
+    """A unit as a unit column or an indicator name writes it -> (unit IRI, factor to base
+    units): ``亿元`` -> (unit:CCY_CNY, 10^8), ``万人次`` -> (cunit:person-visit, 10^4), ``‰`` ->
+    (unit:PERMILLE, 1), ``万元/人`` -> (cunit:yuan-per-person, 10^4). Raises ValueParseError."""
+    body = _normalise(text or "")
+    rest, unit = _split_unit(body)
     if unit is None:
         raise ValueParseError(f"unknown unit {text!r}")
     multiplier = Decimal(1)
@@ -159,22 +252,35 @@ def parse_unit(text: str) -> tuple[URIRef, Decimal]:
 
 
 def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
-    """Parse a value as written. ``default_unit`` (a unit cell such as ``亿元``) applies when
-    the text itself has no unit; its magnitude multiplies the number (12.76 with 亿元)."""
+    """Parse a value as written (see the module's docstring). ``default_unit`` (a unit cell
+    such as ``亿元``) applies when the text itself has no unit; its magnitude multiplies the
+    number (12.76 with 亿元). Raises :class:`MissingValue` for a missing-data mark and
+    :class:`ValueParseError` for anything not understood."""
     if text is None or not str(text).strip():
         raise ValueParseError("empty value")
     reported = str(text).strip()
     body = _normalise(reported)
-    if body in {"-", "—", "–", "…", "...", "/", "x", "X", "NA", "N/A", "n/a", "无", "無"}:
-        raise ValueParseError(f"no value: {reported!r} marks a missing figure")
+    if body in MISSING_MARKS:
+        raise MissingValue(f"no value: {reported!r} marks a missing or confidential figure")
+    body, footnotes = strip_footnotes(body)
+    if not body or body in MISSING_MARKS:
+        raise MissingValue(f"no value: {reported!r} marks a missing or confidential figure")
+    negative = body.startswith(("负", "負"))
+    if negative:
+        body = body[1:]
     body, qualifier = _strip_qualifiers(body)
     body, unit = _split_unit(body)
     body, qualifier2 = _strip_qualifiers(body)  # 8.08亿余元: the qualifier may precede the unit
     if qualifier2 != EXACT:
         qualifier = qualifier2
+    body, more = strip_footnotes(body)  # 85.31①亿元: the mark between the number and the unit
+    footnotes += more
     match = _NUMBER.match(body)
     if match:
-        number = Decimal(match.group(0).replace(",", ""))
+        try:
+            number = Decimal(match.group(0).replace(",", ""))
+        except InvalidOperation:
+            raise ValueParseError(f"not a number: {reported!r}") from None
         rest = body[match.end():]
     else:
         # a Chinese numeral: the longest prefix that reads as one (三千五百万 -> 三千五百 + 万)
@@ -189,6 +295,10 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
                 number, rest = Decimal(1), body  # 百亿: one hundred-hundred-million
             else:
                 raise ValueParseError(f"not a number: {reported!r}")
+    if negative:
+        if number < 0 or body.startswith(("+", "-")):
+            raise ValueParseError(f"cannot read {reported!r}: two signs")
+        number = -number
     rest, qualifier3 = _strip_qualifiers(rest) if rest else (rest, EXACT)
     if qualifier3 != EXACT:
         qualifier = qualifier3
@@ -204,7 +314,7 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     elif default_unit:
         unit_iri, factor = parse_unit(default_unit)
         multiplier *= factor
-    return ParsedValue(number * multiplier, unit_iri, qualifier, reported, number, multiplier)
+    return ParsedValue(number * multiplier, unit_iri, qualifier, reported, number, multiplier, footnotes)
 
 
 # --- script -------------------------------------------------------------------------------

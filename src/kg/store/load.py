@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import DCTERMS, XSD
 
 from kg import paths
 from kg.errors import KgError
@@ -207,7 +207,8 @@ class Loaded:
 
     def explorable(self) -> Graph:
         """What a person explores: the union without the national gazetteer's thousands of
-        places, except the places the rest of the graph refers to (with their descriptions)."""
+        places, except the places the rest of the graph refers to (with their descriptions)
+        and the divisions those replaced or were replaced by."""
         reference = set(self.reference_graphs())
         if not reference:
             return self.union()
@@ -219,6 +220,17 @@ class Loaded:
                 for triple in self.dataset.graph(name):
                     merged.add(triple)
         referenced = {o for o in merged.objects() if isinstance(o, URIRef)} | set(merged.subjects())
+        # with their history: the divisions they replaced or that replaced them (水富县 530630)
+        history = (DCTERMS.replaces, DCTERMS.isReplacedBy)
+        todo = list(referenced)
+        while todo:
+            node = todo.pop()
+            for name in reference:
+                for predicate in history:
+                    for other in self.dataset.graph(name).objects(node, predicate):
+                        if other not in referenced:
+                            referenced.add(other)
+                            todo.append(other)
         for name in reference:
             gazetteer = self.dataset.graph(name)
             for subject in referenced:
