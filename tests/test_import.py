@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from kg.errors import KgError
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, TIME, XSD
@@ -528,3 +530,58 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     hangzhou = sorted((g.value(o, SDMX_MEASURE.obsValue).toPython(), g.value(o, CKG.reportedPlace))
                       for o in g.subjects(SDMX_DIMENSION.refArea, PLACE["330105"]))
     assert [(str(v), p) for v, p in hangzhou] == [("9325000000.0", None), ("9345000000.0", PLACE["330103"])]
+
+
+# -- what a table says unclearly is reported, never guessed ------------------------------------
+
+HEADER = "地区,指标,年份,数值,单位"
+
+
+def test_a_table_that_is_not_gb18030_is_not_read_as_one(tmp_path, base):
+    """A Big5 table decoded as GB18030 minted garbage indicators; a Latin-1 one whose accented
+    letters pair up with the next byte too. The guess is said, and --encoding asked for."""
+    big5 = tmp_path / "big5.csv"
+    big5.write_bytes("地區,指標,年份,數值,單位\n綏江縣,地區生產總值,2022,8.1,億元\n".encode("big5"))
+    with pytest.raises(KgError, match=r"read as GB18030 .* looks garbled: \d+ of its \d+ Chinese characters are rare"):
+        Importer(big5, workspace=tmp_path / "ws", now=NOW, base=base).run()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("place,indicator,year,value,unit\n水富市,Ménéndez index,2022,1,个\n".encode("gb18030")
+                      .replace("Ménéndez".encode("gb18030"), "Ménéndez".encode("latin-1")))
+    with pytest.raises(KgError, match="read as GB18030 .* looks garbled"):
+        Importer(latin, workspace=tmp_path / "ws", now=NOW, base=base).run()
+    assert not (tmp_path / "ws").exists()
+    result, _graph = Importer(big5, workspace=tmp_path / "ws", now=NOW, base=base, encoding="big5").run()
+    assert (result.imported, result.encoding) == (1, "big5")
+    # a GB18030 table with one rare character and Latin letters around Chinese ones is one
+    real = "地区,指标,年份,数值,单位\n磜头村,A股B股市值,2022,1,亿元\n"
+    assert decode(real.encode("gb18030")) == (real, "gb18030")
+
+
+def test_a_quote_never_closed_reports_every_line_it_swallowed(tmp_path, base):
+    """Row 3 opening a quote it never closed gave "imported 1 of 2 rows": rows 4 to 6 were
+    gone from the counts, taken into one cell."""
+    table = tmp_path / "quote.csv"
+    table.write_text(f'{HEADER}\n水富市,地区生产总值,2021,1,亿元\n水富市,"地区生产总值,2022,2,亿元\n'
+                     "水富市,地区生产总值,2020,3,亿元\n水富市,地区生产总值,2019,4,亿元\n水富市,地区生产总值,2018,5,亿元\n",
+                     encoding="utf-8")
+    result, _graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+    assert (result.imported, result.rows) == (1, 5)
+    assert [bad.row for bad in result.bad_rows] == [3, 4, 5, 6]
+    assert all("a quote (\") opened on line 3 is never closed" in bad.reason for bad in result.bad_rows)
+    assert result.exit_code == 3
+
+
+def test_two_columns_of_one_name_are_refused(tmp_path, base):
+    table = tmp_path / "twice.csv"
+    table.write_text("地区,指标,年份,数值,数值,单位\n水富市,地区生产总值,2022,1,2,亿元\n", encoding="utf-8")
+    with pytest.raises(KgError, match=r"columns 4 and 5 of the header are both named '数值' \(the value column\)"):
+        Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+
+
+def test_a_short_row_is_reported_as_one(tmp_path, base):
+    """A ragged row was reported as "no period given"."""
+    table = tmp_path / "ragged.csv"
+    table.write_text(f"{HEADER}\n水富市,地区生产总值\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    result, _graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+    assert [(bad.row, bad.reason) for bad in result.bad_rows] == [
+        (2, "too few cells: 2, but the header has 5 (no 年份, 数值, 单位 cell)")]
