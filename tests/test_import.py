@@ -585,3 +585,35 @@ def test_a_short_row_is_reported_as_one(tmp_path, base):
     result, _graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run()
     assert [(bad.row, bad.reason) for bad in result.bad_rows] == [
         (2, "too few cells: 2, but the header has 5 (no 年份, 数值, 单位 cell)")]
+
+
+def test_a_failed_import_keeps_the_previous_one(tmp_path, base):
+    """Re-importing a name with a table nothing of which could be read removed the previous,
+    good import and exited 0."""
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(f"{HEADER}\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    bad.write_text(f"{HEADER}\n火星,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    Importer(good, name="t", workspace=tmp_path, now=NOW, base=base).run()
+    before = (tmp_path / "imports" / "t.ttl").read_bytes()
+    with pytest.raises(KgError, match=r"no row could be imported .* the previous import .*t\.ttl is kept"):
+        Importer(bad, name="t", workspace=tmp_path, now=NOW, base=base).run()
+    assert (tmp_path / "imports" / "t.ttl").read_bytes() == before
+
+
+def test_a_table_of_the_same_name_says_whose_import_it_replaces(tmp_path):
+    """a/t.csv and b/t.csv silently replaced each other's import."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "t.csv").write_text(f"{HEADER}\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    first = CliRunner().invoke(main, ["import", str(tmp_path / "a" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert first.exit_code == 0 and "replaces" not in first.output, first.output
+    again = CliRunner().invoke(main, ["import", str(tmp_path / "a" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert again.exit_code == 0 and "replaces" not in again.output, again.output
+    second = CliRunner().invoke(main, ["import", str(tmp_path / "b" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert second.exit_code == 0, second.output
+    assert (f"this replaces the import of {tmp_path / 'a' / 't.csv'} (a table of the same name; give --name to keep "
+            f"both)") in second.output

@@ -102,6 +102,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
                         report=report_path, encoding=encoding, as_of=as_of, force=force)
+    replaced = importer.replaces()
     try:
         result, _graph = importer.run()
     except ImportRefused as refused:
@@ -114,6 +115,8 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    f"({result.resolution_rate:.0%}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
     click.echo(f"imported {result.imported} of {result.rows} rows ({result.encoding}) -> {where}")
+    if replaced is not None and result.path:
+        click.echo(f"this replaces the import of {replaced} (a table of the same name; give --name to keep both)")
     if result.bad_rows:
         click.echo(f"{len(result.bad_rows)} row(s) not imported, listed in {result.report_path}:")
         for bad in result.bad_rows[:20]:

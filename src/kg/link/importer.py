@@ -39,6 +39,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 import tomllib
 import unicodedata
@@ -660,8 +661,25 @@ class Importer:
                 claimed[0].write_text(self._turtle(graph), permissions=0o644)
                 result.path = self.target
             else:
-                claimed[0].remove()  # nothing importable: the previous import of this name goes too
+                # nothing importable: an error, and the previous import of this name stays
+                raise KgError(f"{self.table}: no row could be imported ({len(bad)} listed in {self.report_path}); "
+                              f"nothing written" + (f", the previous import {self.target} is kept"
+                                                    if self.target.is_file() else ""))
         return result, graph
+
+    def replaces(self) -> Path | None:
+        """The table whose import this one replaces, when it is another file of the same name
+        (a/t.csv after b/t.csv): read from the previous import's header (:meth:`_turtle`)."""
+        try:
+            with open(self.target, encoding="utf-8") as previous:
+                head = [previous.readline() for _ in range(3)]
+        except OSError:
+            return None
+        found = next((line[len(TABLE_LINE):].rstrip("\n") for line in head if line.startswith(TABLE_LINE)), None)
+        if not found:
+            return None
+        previous = (self.target.parent / found).resolve()
+        return previous if previous != self.table.resolve() else None
 
     # -- the graph ---------------------------------------------------------------------------
 
@@ -766,8 +784,17 @@ class Importer:
 
     def _turtle(self, graph: Graph) -> str:
         header = (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
-                  f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
+                  f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n"
+                  f"{TABLE_LINE}{self._table_from_imports()}\n")
         return header + graph.serialize(format="turtle")
+
+    def _table_from_imports(self) -> str:
+        """The table's path relative to the imports folder (the same wherever the workspace
+        and its tables are moved together; no home folder written into a file to share)."""
+        try:
+            return os.path.relpath(self.table.resolve(), self.target.parent.resolve())
+        except ValueError:  # another drive (Windows): no relative path
+            return str(self.table.resolve())
 
     def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
         """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
