@@ -244,16 +244,15 @@ def test_slugs():
 
 # -- validation -------------------------------------------------------------------------------
 
-def test_a_non_conforming_import_is_refused_and_nothing_written(tmp_path, base):
+def test_an_unknown_theme_is_refused_before_any_work(tmp_path, base):
+    """`kg import --theme nosuch` did 30 s of work, then failed validation (exit 1)."""
     table = tmp_path / "bad-theme.csv"
     table.write_text("地区,指标,年份,数值,单位\n水富市,新指标,2022,5,个\n", encoding="utf-8")
-    mapping = ImportMapping(defaults={"theme": "no-such-theme"})
-    importer = Importer(table, mapping=mapping, workspace=tmp_path, now=NOW, base=base)
-    with pytest.raises(ImportRefused) as refused:
-        importer.run()
-    assert not refused.value.report.conforms
-    assert "no-such-theme" in refused.value.report.to_text()
-    assert not (tmp_path / "imports" / "bad-theme.ttl").exists()
+    for mapping in (ImportMapping(defaults={"theme": "no-such-theme"}),
+                    ImportMapping(indicators={"新指标": {"en": "a new one", "theme": "no-such-theme"}})):
+        with pytest.raises(KgError, match=r"^no theme 'no-such-theme' \(.*\); themes: agriculture, economy, "):
+            Importer(table, mapping=mapping, workspace=tmp_path, now=NOW, base=base)
+    assert not (tmp_path / "imports").exists()
 
 
 def test_conflicting_figures_across_imports_are_refused(tmp_path, base):
@@ -617,3 +616,24 @@ def test_a_table_of_the_same_name_says_whose_import_it_replaces(tmp_path):
     assert second.exit_code == 0, second.output
     assert (f"this replaces the import of {tmp_path / 'a' / 't.csv'} (a table of the same name; give --name to keep "
             f"both)") in second.output
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[indicators]\n"地区生产总值" = "gdp"\n', "an indicator's entry is a table of what it means"),
+    ('[columns]\nplace = ["地区"]\n', "[columns] place: must be a column name (text), not a list"),
+    ('[indicator]\nx = 1\n', "unknown table [indicator]"),
+    ('columns = "地区"\n', "columns must be a table ([columns]), not str"),
+])
+def test_a_mapping_of_the_wrong_shape_is_one_line(tmp_path, text, message):
+    """`[indicators] "地区生产总值" = "gdp"` ended in an AttributeError (exit 1)."""
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KgError) as raised:
+        ImportMapping.from_file(path)
+    assert str(raised.value).startswith(f"{path}: ") and message in str(raised.value), str(raised.value)
+
+
+def test_a_mapping_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_bytes("\ufeff[defaults]\ntheme = \"economy\"\n".encode("utf-8"))
+    assert ImportMapping.from_file(path).defaults == {"theme": "economy"}

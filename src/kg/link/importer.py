@@ -123,6 +123,7 @@ class ImportMapping:
             raise KgError(f"{path}: no such mapping file") from None
         except tomllib.TOMLDecodeError as exc:
             raise KgError(f"{path}: not a valid TOML mapping: {exc}") from None
+        _check_mapping_shape(path, data)
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
             raise KgError(f"{path}: unknown column field(s) {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
@@ -134,6 +135,59 @@ class ImportMapping:
         """This mapping with flags on top (a flag wins over the file)."""
         return ImportMapping({**self.columns, **{k: v for k, v in columns.items() if v}},
                              {**self.defaults, **{k: v for k, v in defaults.items() if v}}, dict(self.indicators))
+
+
+#: The shape of a mapping file: [columns] and [defaults] map names to text; [indicators] maps
+#: each indicator name to a table of what it means (en, definition, theme, unit, iri ...).
+_MAPPING_TABLES = {"columns": "a column name", "defaults": "a value", "indicators": "a table"}
+
+
+def _check_mapping_shape(path: Path, data: dict) -> None:
+    """A KgError naming the first entry of a mapping file that is not of the shape a mapping
+    has (:data:`_MAPPING_TABLES`): ``[indicators] "地区生产总值" = "gdp"`` ended in an
+    AttributeError."""
+    for key, value in data.items():
+        if key not in _MAPPING_TABLES:
+            raise KgError(f"{path}: unknown table [{key}] (a mapping has {', '.join(f'[{k}]' for k in _MAPPING_TABLES)})")
+        if not isinstance(value, dict):
+            raise KgError(f"{path}: {key} must be a table ([{key}]), not {type(value).__name__}")
+        for name, entry in value.items():
+            if key == "indicators":
+                if not isinstance(entry, dict):
+                    raise KgError(f"{path}: [indicators] {name!r} = {entry!r}: an indicator's entry is a table of what "
+                                  f"it means ([indicators.\"{name}\"] with en = \"...\", definition = \"...\")")
+                bad = next((k for k, v in entry.items() if isinstance(v, (dict, list))), None)
+                if bad is not None:
+                    raise KgError(f"{path}: [indicators.\"{name}\"] {bad}: must be text, not a "
+                                  f"{type(entry[bad]).__name__}")
+            elif isinstance(entry, (dict, list)):
+                raise KgError(f"{path}: [{key}] {name}: must be {_MAPPING_TABLES[key]} (text), not a "
+                              f"{type(entry).__name__}")
+
+
+def known_themes() -> list[str]:
+    """The local names of the project's themes (ckg:Theme in data/core/themes.ttl)."""
+    import pyoxigraph as ox
+
+    theme_class = ox.NamedNode(str(CKG.Theme))
+    found = {quad.subject.value.removeprefix(str(THEME)) for quad in
+             ox.parse(path=str(paths.data_dir() / "core" / "themes.ttl"), format=ox.RdfFormat.TURTLE)
+             if quad.predicate.value == str(RDF.type) and quad.object == theme_class}
+    return sorted(found)
+
+
+def check_themes(mapping: ImportMapping) -> None:
+    """A KgError, before any work, for a theme the project does not have (``--theme nosuch``,
+    or a theme in the mapping's indicators): a minted indicator would not conform."""
+    given = [("--theme", mapping.defaults["theme"])] if mapping.defaults.get("theme") else []
+    given += [(f"the indicator {name!r}", spec["theme"]) for name, spec in mapping.indicators.items()
+              if spec.get("theme")]
+    if not given:
+        return
+    themes = known_themes()
+    for where, theme in given:
+        if theme not in themes:
+            raise KgError(f"no theme {theme!r} ({where}); themes: {', '.join(themes)}")
 
 
 @dataclass
@@ -496,6 +550,7 @@ class Importer:
         self.table = paths.input_file(table, "table")
         self.as_of = as_of
         self.mapping = mapping or ImportMapping()
+        check_themes(self.mapping)
         self.slug = import_slug(self.table, name)
         self.workspace = Path(workspace) if workspace else default_workspace()
         self.target = self.workspace / "imports" / f"{self.slug}.ttl"
