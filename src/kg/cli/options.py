@@ -55,8 +55,12 @@ def quiet_stdout() -> None:
 
 
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
-    return click.option("-o", "--output", default=default, required=default is None, show_default=default is not None,
-                        help=help_text)
+    """-o/--output: required when there is no ``default``. No default is passed then at all:
+    click 8.3 and later take an explicit ``default=None`` for a value, and a required option
+    left out reached the command as None."""
+    if default is None:
+        return click.option("-o", "--output", required=True, help=help_text)
+    return click.option("-o", "--output", default=default, show_default=True, help=help_text)
 
 
 
