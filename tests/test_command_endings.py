@@ -87,6 +87,20 @@ def test_a_closed_output_ends_every_command_with_141(command, tmp_path):
     assert "Traceback" not in err and "Exception ignored" not in err and "Broken pipe" not in err, err
 
 
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_reader_leaving_part_way_ends_the_command_with_141(fmt, tmp_path):
+    """`kg query --format table | head -1` exited 0: the first write of the 5 MB table took
+    what fit in the pipe, the rest was never written and the command ended as if it had all
+    been read. The reader here takes the first line and leaves."""
+    process = subprocess.Popen([str(KG), "query", "--sparql", "SELECT * { ?s ?p ?o }", "--format", fmt],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read().decode("utf-8", "replace")
+    assert process.wait(timeout=300) == EXIT_CLOSED_OUTPUT, err
+    assert "Traceback" not in err and "Exception ignored" not in err, err
+
+
 # -- path errors --------------------------------------------------------------------------------
 
 LONG = "水" * 90  # 270 bytes in UTF-8: longer than a file name may be (255)

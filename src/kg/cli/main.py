@@ -104,9 +104,11 @@ def run() -> None:
     this function."""
     import gc
 
+    from kg.cli.options import whole_stdout
     from kg.cli.signals import handle_stop_signals
 
     handle_stop_signals()
+    whole_stdout()
     try:
         main()
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 
@@ -39,6 +40,52 @@ class Number(click.FloatRange):
 
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
 SCORE = Number(0.0, 1.0)
+
+
+class _WholeWrites(io.RawIOBase):
+    """Standard output's file descriptor, written whole or not at all. A write to a pipe whose
+    reader leaves part-way returns the part that fit, and the interpreter's own stdout did not
+    always write the rest: `kg query --format table | head -1` lost the rest of a 5 MB table
+    and exited 0. Here the rest is written again, which fails (BrokenPipeError: kg exits 141)
+    once the reader is gone; an interrupted write (EINTR) is retried by os.write (PEP 475)."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        size = len(view)
+        while view:
+            view = view[os.write(self._fd, view):]
+        return size
+
+    def close(self) -> None:  # the descriptor is the process's, not this object's
+        self.flush()
+        io.IOBase.close(self)
+
+
+def whole_stdout() -> None:
+    """Point ``sys.stdout`` at a text stream over :class:`_WholeWrites`, in the encoding,
+    error handler and line buffering of the one it replaces (the program only: kg.cli.main.run;
+    tests run commands with their own streams)."""
+    current = sys.stdout
+    try:
+        fd = current.fileno()
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (an embedding caller)
+        return
+    current.flush()
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_WholeWrites(fd)), encoding=current.encoding,
+                                  errors=current.errors, line_buffering=current.line_buffering)
 
 
 def quiet_stdout() -> None:
