@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, XSD
 
 from kg import __version__
 from kg.cli import main
@@ -57,6 +57,34 @@ def test_validate_missing_file_is_one_line(run):
     result = run("validate", CLI / "no-such-file.ttl")
     assert result.exit_code == 2
     assert result.output.strip() == f"kg: error: {CLI / 'no-such-file.ttl'}: no such file"
+
+
+def test_a_blank_node_is_reported_as_it_can_be_found(run, tmp_path):
+    """A blank node was reported with rdflib's random label (`[n12e2565...]`), another on
+    every run and in no file: it is shown by the statement naming it or by what is said of it."""
+    data = tmp_path / "blank.ttl"
+    data.write_text("@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    '[] a ckg:Observation ; rdfs:label "x"@en .\n', encoding="utf-8")
+    first, second = run("validate", data), run("validate", data)
+    assert first.exit_code == 1, first.output
+    assert first.output == second.output
+    assert 'Violation: x [[] (a ckg:Observation; rdfs:label "x"@en)]' in first.output
+    assert "_:" not in first.output and f"file:       {data}" in first.output
+    as_json = json.loads(run("validate", data, "--format", "json").output)
+    assert {r["focusNode"] for r in as_json["results"]} == {'[] (a ckg:Observation; rdfs:label "x"@en)'}
+
+
+def test_blank_nodes_are_named_by_the_statement_naming_them():
+    from rdflib import BNode, URIRef
+
+    from kg.labels import compact
+    from kg.namespaces import bind_prefixes
+
+    graph, node = bind_prefixes(Graph()), BNode()
+    graph.add((URIRef("https://w3id.org/county-kg/id/observation/x"), RDFS.seeAlso, node))
+    graph.add((node, RDFS.label, Literal("y")))
+    assert compact(graph, node) == "[] (rdfs:seeAlso of obs:x)"
 
 
 def test_conflicting_values_are_reported(run):
