@@ -87,6 +87,27 @@ def test_blank_nodes_are_named_by_the_statement_naming_them():
     assert compact(graph, node) == "[] (rdfs:seeAlso of obs:x)"
 
 
+def test_two_files_of_one_name_are_two_graphs_or_refused(run, tmp_path):
+    """`kg build --add a/x.ttl --add b/x.ttl` put both files in one named graph
+    <.../graph/file/x> without a word (and a report named one file for both)."""
+    from kg.build.pipeline import inputs
+    from kg.errors import KgError
+
+    for folder, subject in (("a", "s1"), ("b", "s2")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.ttl").write_text(f'<http://example.org/{subject}> <http://example.org/p> "1" .\n',
+                                                 encoding="utf-8")
+    first, second = tmp_path / "a" / "x.ttl", tmp_path / "b" / "x.ttl"
+    result = run("validate", first, second)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"kg: error: {second}: would be the named graph "
+                                     f"<https://w3id.org/county-kg/graph/file/x>, as {first} is (a file outside the "
+                                     f"project is named by its file name): rename one of them")
+    with pytest.raises(KgError, match="rename one of them"):
+        inputs(add=[first, second])
+    assert first in inputs(add=[first, first]).files  # the same file twice is one graph
+
+
 def test_conflicting_values_are_reported(run):
     result = run("validate", "--format", "json", *core_files(), CLI / "conflict.ttl")
     assert result.exit_code == 1

@@ -84,7 +84,7 @@ class Inputs:
 def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None) -> Inputs:
     """The project's data, the default workspace's imports and link sets, and ``add``; or,
     given ``data``, those files instead of the project's data and workspace."""
-    from kg.store.load import _workspace_for, data_files, workspace_files
+    from kg.store.load import _workspace_for, data_files, one_graph_per_file, workspace_files
 
     space = _workspace_for(None, None) if data is None else None
     workspace = workspace_files(space) if space is not None else []
@@ -92,7 +92,13 @@ def inputs(add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = N
     added = [Path(p) for p in add]
     for path in [*base, *added]:
         rdf_file(path)
-    return Inputs([*base, *added, *workspace], workspace)
+    given = Inputs([*base, *added, *workspace], workspace)
+    named: dict[str, Path] = {}
+    for path in given.files:  # each file its own named graph, on either pipeline
+        name = given.graph_name(path)
+        one_graph_per_file(name, path, named)
+        named[name] = path
+    return given
 
 
 def choose_pipeline(pipeline: str, given: Inputs) -> str:

@@ -248,10 +248,22 @@ class Loaded:
         return found
 
 
+def one_graph_per_file(name: URIRef | str, path: Path, registry: dict) -> None:
+    """A KgError when ``path`` would go to the named graph ``name`` that another file of the
+    same load already went to (``registry``: name -> file). A file outside the project is
+    named by its file name (:func:`graph_name`): `--add a/x.ttl --add b/x.ttl` merged the two
+    into one graph <.../graph/file/x> without a word."""
+    other = registry.get(name)
+    if other is not None and Path(other).resolve() != Path(path).resolve():
+        raise KgError(f"{path}: would be the named graph <{name}>, as {other} is (a file outside the project "
+                      f"is named by its file name): rename one of them")
+
+
 def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry: dict[URIRef, Path],
                 naming: Callable[[Path], URIRef] = graph_name) -> None:
     for path in files:
         name = naming(path)
+        one_graph_per_file(name, path, registry)
         named = dataset.graph(name)
         parse_into(named, path)
         registry[name] = Path(path)
