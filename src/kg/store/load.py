@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, XSD
 
 from kg import paths
@@ -53,6 +54,8 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
                 target.parse(path, format=fmt or rdf_format(path))
             if target is not graph:
                 graph.addN((s, p, o, graph) for s, p, o, _name in target.quads())
+                syntax.note_graphs_read_as_one(path, (c.identifier for c in target.contexts()
+                                                      if c.identifier != DATASET_DEFAULT_GRAPH_ID and len(c)))
     except KgError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error

@@ -103,6 +103,32 @@ def holds_quads(path: Path, fmt: str | None = None) -> bool:
     return suffix in QUAD_SUFFIXES
 
 
+def triples_of(quads, names: set):
+    """The triples of pyoxigraph ``quads``, adding to ``names`` the name of every graph other
+    than the default one that they were in (for :func:`note_graphs_read_as_one`)."""
+    for quad in quads:
+        if quad.graph_name != ox.DefaultGraph():
+            names.add(quad.graph_name.value)
+        yield quad.triple
+
+
+_NOTED: set[Path] = set()
+
+
+def note_graphs_read_as_one(path: Path, names) -> None:
+    """Say (kg's log, on the terminal by default) that the named graphs of a dataset file
+    (``names``: the graph names its quads carry, the default graph left out) are read as the
+    file's one graph (:data:`QUAD_SUFFIXES`): `kg build --add x.trig` merged them without a word."""
+    import logging
+
+    names = sorted({str(name) for name in names})
+    if names and Path(path).resolve() not in _NOTED:
+        _NOTED.add(Path(path).resolve())  # once a file, however many times a command reads it
+        shown = ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logging.getLogger("kg.store").warning("%s: its named graph(s) %s are read as one graph, the file's (kg keeps "
+                                              "one named graph per file)", path, shown)
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
     """pyoxigraph's format for ``path``, by its suffix; a KgError for an unknown suffix."""
     return _syntax(path)[0]
