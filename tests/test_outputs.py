@@ -131,6 +131,7 @@ def test_an_unwritable_file_is_refused_before_any_work(command, where, place, no
 @pytest.mark.parametrize("command", FILE_COMMANDS)
 def test_dot_in_a_project_is_refused_and_nothing_is_touched(command, project_checkout, monkeypatch, no_work):
     monkeypatch.chdir(project_checkout)
+    (project_checkout / "other.ttl").write_text(OTHER, encoding="utf-8")  # kg link's input
     before = snapshot(project_checkout)
     code, output = invoke(*FILE_COMMANDS[command](".", "ws", project_checkout))
     assert_one_line_error(code, output, "is a directory")
@@ -186,6 +187,11 @@ READ_ONLY_COMMANDS = {**FILE_COMMANDS,
                       "link --workspace": lambda out, ws, here: ["link", here / "other.ttl", "--workspace", out]}
 
 
+#: The file of :data:`PREVIOUS` each command of FILE_COMMANDS wrote (and may replace).
+OWN_FILE = {"export": "graph.ttl", "viz": "graph.html", "gazetteer": "places.ttl", "synth": "synth.ttl",
+            "import --report": "report.csv", "link --review": "review.csv"}
+
+
 @pytest.mark.parametrize("command", READ_ONLY_COMMANDS)
 def test_a_read_only_folder_is_refused_before_any_work(command):
     """In a folder its user may not write to, every command stops at once with one line.
@@ -198,12 +204,12 @@ def test_a_read_only_folder_is_refused_before_any_work(command):
         (place / "other.ttl").write_text(OTHER, encoding="utf-8")
         folder = place / "read-only"
         folder.mkdir()
-        (folder / "out.ttl").write_text(outputs.generator_comment("kg export"), encoding="utf-8")  # kg's own
+        for name, text in PREVIOUS.items():  # each command's own (its mark), which it may replace
+            (folder / name).write_text(text, encoding="utf-8")
         folder.chmod(0o555)
         before = snapshot(place)
-        args = [str(a) for a in READ_ONLY_COMMANDS[command](folder / "out.ttl", place / "ws", place)]
-        if command in ("build", "import --workspace", "link --workspace"):
-            args[args.index(str(folder / "out.ttl"))] = str(folder / "new")
+        out = folder / OWN_FILE.get(command, "new")
+        args = [str(a) for a in READ_ONLY_COMMANDS[command](out, place / "ws", place)]
         as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
         done = subprocess.run([*as_user, str(KG), *args], cwd=place, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "HOME": str(place)})
