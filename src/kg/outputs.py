@@ -179,6 +179,9 @@ def note_input(path: Path | str) -> None:
     running.inputs.append(real)
 
 
+paths.INPUT_OBSERVERS.append(note_input)
+
+
 def _marked_by_running(target: Path, running: _Command) -> bool:
     mark = marked_by(target)
     return bool(mark) and mark == running.name

@@ -54,14 +54,18 @@ def queries_dir() -> Path:
     return root() / "queries"
 
 
+#: Called with every file a user names, once it is found readable (:func:`input_file`).
+#: kg.outputs adds the running command's check that no input is one of its outputs: this base
+#: module does not import the one above it (no import cycle).
+INPUT_OBSERVERS: list = []
+
+
 def input_file(path: Path | str, what: str = "file", hint: str = "") -> Path:
     """``path`` if it names a readable file; else a KgError saying which of the usual
     mistakes it is (missing, a directory, unreadable, a name too long: :func:`os_error`),
     ``hint`` added for a directory. Every command that reads a file the user names checks it
     here, before any work; the running command remembers it as an input, which it may then
-    not write over (kg.outputs.note_input)."""
-    from kg import outputs
-
+    not write over (kg.outputs.note_input, one of :data:`INPUT_OBSERVERS`)."""
     path = Path(path)
     try:
         if path.is_dir():
@@ -72,7 +76,8 @@ def input_file(path: Path | str, what: str = "file", hint: str = "") -> Path:
             raise KgError(f"{path}: not a regular {what}")
         if not os.access(path, os.R_OK):
             raise KgError(f"{path}: cannot read the {what} (permission denied)")
-        outputs.note_input(path)
+        for observe in INPUT_OBSERVERS:
+            observe(path)
     except OSError as exc:
         raise os_error(exc, path) from None
     return path
