@@ -30,10 +30,10 @@ class KgGroup(click.Group):
     def invoke(self, ctx: click.Context):
         import sys
 
-        from kg import outputs
-        from kg.paths import os_error
-
         try:
+            # imported inside: a Ctrl-C while they load is the command's, not click's "Aborted!"
+            from kg import outputs
+
             with outputs.command(None):
                 result = super().invoke(ctx)
                 sys.stdout.flush()
@@ -48,6 +48,8 @@ class KgGroup(click.Group):
             if exc.errno == errno.EPIPE:
                 quiet_stdout()
                 ctx.exit(EXIT_CLOSED_OUTPUT)
+            from kg.paths import os_error
+
             click.echo(os_error(exc).for_terminal(), err=True)
             ctx.exit(EXIT_ERROR)
 

@@ -86,7 +86,8 @@ class ValidationReport:
             return "Conforms: no violations, no warnings.\n"
         lines = []
         for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.files[0].name if r.files else "",
-                                                     r.focus_label, r.node, r.path or "", r.component)):
+                                                     r.focus_label, r.node, r.path or "", r.component,
+                                                     r.message, r.value or "")):
             where = ", ".join(str(p) for p in r.files) or "(not defined in any file)"
             lines.append(f"{r.severity}: {r.focus_label} [{r.node}]")
             lines.append(f"  file:       {where}")
