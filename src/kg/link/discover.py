@@ -620,7 +620,12 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
                  loaded: Loaded | None = None, today: date | None = None, force: bool = False) -> LinkResult:
     """Link ``other`` (a file or an endpoint URL) to the project's places and organizations;
     write the link set and the review file into the workspace (both claimed before any work:
-    kg.outputs; ``force`` replaces files kg cannot tell it wrote)."""
+    kg.outputs; ``force`` replaces files kg cannot tell it wrote). A file ``other`` is checked
+    first, so that it is known as this command's input: never one of its outputs."""
+    if not re.match(r"^https?://", other):
+        from kg.store.syntax import rdf_file
+
+        rdf_file(other)
     slug = link_slug(other, name)
     links_dir = claim_workspace(Path(workspace) if workspace else default_workspace(), "links",
                                 [",".join(REVIEW_HEADER)])
