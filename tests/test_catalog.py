@@ -79,6 +79,55 @@ def test_param_is_bound_as_a_term_not_spliced():
     assert bad_iri.exit_code == 2 and "not an IRI" in bad_iri.output
 
 
+def test_a_compact_iri_parameter_means_what_the_querys_prologue_says(tmp_path):
+    """A .rq file declaring `PREFIX place: <http://example.org/>` got `--param p=place:530681`
+    expanded with the project's place: namespace instead; its own declarations now come
+    first (BASE-relative ones resolved), the project's prefixes where it declares none."""
+    query = tmp_path / "own.rq"
+    query.write_text("#+ summary: a parameter echoed\n#+ param: p iri\n#+ param: q iri\n"
+                     "BASE <http://example.org/base/>\nPREFIX place: <http://example.org/>\nPREFIX rel: <rel/>\n"
+                     "SELECT ?p ?q WHERE { }\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["query", str(query), "--param", "p=place:530681", "--param", "q=rel:x",
+                                       "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["p,q", "http://example.org/530681,http://example.org/base/rel/x"]
+    result = CliRunner().invoke(main, ["query", str(query), "--param", "p=theme:health", "--param", "q=rel:x",
+                                       "--format", "csv"])
+    assert result.output.splitlines()[1].startswith("https://w3id.org/county-kg/id/theme/health,"), result.output
+
+
+@pytest.mark.parametrize("given, refused", [("thme:x", "unknown prefix 'thme'"), ("not an iri", "not an IRI"),
+                                            ("<a b>", "not an IRI")])
+def test_push_reads_its_graph_as_an_iri_before_any_work(given, refused, monkeypatch):
+    """`kg push --graph theme:health` PUT the graph named "theme:health"; thme:x and
+    'not an iri' were sent as graph names too."""
+    import kg.store.load
+
+    monkeypatch.setattr(kg.store.load, "project", lambda: pytest.fail("loaded the graph before reading --graph"))
+    result = CliRunner().invoke(main, ["push", "--endpoint", "http://127.0.0.1:9/store", "--graph", given])
+    assert result.exit_code == 2 and refused in result.output, result.output
+    assert len(result.output.splitlines()) == 1
+
+
+def test_push_expands_a_compact_graph_iri(monkeypatch, project):
+    import httpx
+
+    import kg.publish.push
+    import kg.store.load
+
+    sent = []
+
+    def send(_session, method, url, **_options):
+        sent.append((method, url))
+        return httpx.Response(201)
+
+    monkeypatch.setattr(kg.store.load, "project", lambda: project)
+    monkeypatch.setattr(kg.publish.push.http, "send", send)
+    result = CliRunner().invoke(main, ["push", "--endpoint", "http://127.0.0.1:9/store", "--graph", "theme:health"])
+    assert result.exit_code == 0, result.output
+    assert sent == [("PUT", "http://127.0.0.1:9/store?graph=https%3A%2F%2Fw3id.org%2Fcounty-kg%2Fid%2Ftheme%2Fhealth")]
+
+
 def test_an_undeclared_prefix_is_an_error_and_absolute_iris_still_work():
     """`thme:health` is a compact IRI with an undeclared prefix, not an IRI of scheme `thme`:
     exit 2, naming the prefix and the known ones. http:, https: and urn: IRIs may be written

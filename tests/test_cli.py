@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, Literal
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import __version__
 from kg.cli import main
@@ -68,6 +68,55 @@ def test_validate_missing_file_is_one_line(run):
     result = run("validate", CLI / "no-such-file.ttl")
     assert result.exit_code == 2
     assert result.output.strip() == f"kg: error: {CLI / 'no-such-file.ttl'}: no such file"
+
+
+def test_a_blank_node_is_reported_as_it_can_be_found(run, tmp_path):
+    """A blank node was reported with rdflib's random label (`[n12e2565...]`), another on
+    every run and in no file: it is shown by the statement naming it or by what is said of it."""
+    data = tmp_path / "blank.ttl"
+    data.write_text("@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n"
+                    "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+                    '[] a ckg:Observation ; rdfs:label "x"@en .\n', encoding="utf-8")
+    first, second = run("validate", data), run("validate", data)
+    assert first.exit_code == 1, first.output
+    assert first.output == second.output
+    assert 'Violation: x [[] (a ckg:Observation; rdfs:label "x"@en)]' in first.output
+    assert "_:" not in first.output and f"file:       {data}" in first.output
+    as_json = json.loads(run("validate", data, "--format", "json").output)
+    assert {r["focusNode"] for r in as_json["results"]} == {'[] (a ckg:Observation; rdfs:label "x"@en)'}
+
+
+def test_blank_nodes_are_named_by_the_statement_naming_them():
+    from rdflib import BNode, URIRef
+
+    from kg.labels import compact
+    from kg.namespaces import bind_prefixes
+
+    graph, node = bind_prefixes(Graph()), BNode()
+    graph.add((URIRef("https://w3id.org/county-kg/id/observation/x"), RDFS.seeAlso, node))
+    graph.add((node, RDFS.label, Literal("y")))
+    assert compact(graph, node) == "[] (rdfs:seeAlso of obs:x)"
+
+
+def test_two_files_of_one_name_are_two_graphs_or_refused(run, tmp_path):
+    """`kg build --add a/x.ttl --add b/x.ttl` put both files in one named graph
+    <.../graph/file/x> without a word (and a report named one file for both)."""
+    from kg.build.pipeline import inputs
+    from kg.errors import KgError
+
+    for folder, subject in (("a", "s1"), ("b", "s2")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.ttl").write_text(f'<http://example.org/{subject}> <http://example.org/p> "1" .\n',
+                                                 encoding="utf-8")
+    first, second = tmp_path / "a" / "x.ttl", tmp_path / "b" / "x.ttl"
+    result = run("validate", first, second)
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"kg: error: {second}: would be the named graph "
+                                     f"<https://w3id.org/county-kg/graph/file/x>, as {first} is (a file outside the "
+                                     f"project is named by its file name): rename one of them")
+    with pytest.raises(KgError, match="rename one of them"):
+        inputs(add=[first, second])
+    assert first in inputs(add=[first, first]).files  # the same file twice is one graph
 
 
 def test_conflicting_values_are_reported(run):
@@ -179,6 +228,21 @@ def test_every_numeric_option_has_a_range():
                 if (path[-1], param.opts[-1]) not in UNBOUNDED:
                     bare.append(f"kg {' '.join(path)} {param.opts[-1]}")
     assert bare == []
+
+
+def _required_options() -> list[tuple[tuple[str, ...], str]]:
+    return [(path, param.opts[-1]) for path, command in _commands(main) for param in command.params
+            if isinstance(param, click.Option) and param.required]
+
+
+@pytest.mark.parametrize("path, option", _required_options(), ids=lambda v: " ".join(v) if isinstance(v, tuple) else v)
+def test_a_required_option_left_out_is_a_usage_error(path, option):
+    """`kg export` without -o ended in a TypeError traceback (exit 1): an option declared
+    required with an explicit default of None was not checked (click 8.3 and later take the
+    None for a value given)."""
+    result = CliRunner().invoke(main, [*path])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert "Missing option" in result.output and option in result.output, result.output
 
 
 @pytest.mark.parametrize("args, named", [

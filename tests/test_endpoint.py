@@ -110,7 +110,7 @@ def test_updates_are_refused(served):
     assert status == 403
     status, _, body = http(f"{served.url}/query", data=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", method="POST",
                            headers={"Content-Type": "application/sparql-query"})
-    assert status == 400 and "syntax error" in body
+    assert status == 400 and "a SPARQL update (INSERT) is refused" in body
     status, _, _ = http(f"{served.url}/store?default", data=b"<urn:a> <urn:b> <urn:c> .", method="PUT",
                         headers={"Content-Type": "application/n-triples"})
     assert status in (403, 404, 405)
@@ -221,6 +221,12 @@ def test_protocol_errors_are_one_line_statuses(small):
     status, _, body = http(f"{url}/query?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": "urn:g"}))
     assert status == 400 and "default-graph-uri" in body
     assert http(f"{url}/query", method="PUT", data=b"")[0] == 405
+    # the query's own fault is the client's (400), never the server's (500)
+    status, _, body = get(url, "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }")
+    assert status == 400 and body.strip() == "SERVICE <file:///etc/passwd>: only http: and https: SPARQL endpoints can be called"
+    status, _, body = get(url, 'SELECT ?y WHERE { BIND("5.8e8"^^xsd:decimal + 1 AS ?y) }')
+    assert status == 400 and "is ill-formed" in body
+    assert get(url, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 400
 
 
 def _query_processes(app) -> set[int]:
@@ -305,10 +311,18 @@ def test_ctrl_c_stops_the_server_and_its_queries_within_a_second():
         assert queries, "the query did not start"
         seconds = server.stop(signal.SIGINT)
         assert seconds < 1.0, f"stopped after {seconds:.2f} s"
-        assert server.process.returncode == 0
+        assert server.process.returncode == 130  # as every command Ctrl-C stops (it was 0)
         assert "Traceback" not in server.stderr() and "Error" not in server.stderr(), server.stderr()
+        assert server.stderr().splitlines()[-2:] == ["stopped", "kg: interrupted"], server.stderr()
         for pid in queries:
             assert gone(pid)
+
+
+def test_sigterm_stops_the_server_with_its_exit_code():
+    with kg_serve() as server:
+        server.stop(signal.SIGTERM)
+        assert server.process.returncode == 143, server.stderr()
+        assert "Traceback" not in server.stderr(), server.stderr()
 
 
 # -- kg push ----------------------------------------------------------------------------------------

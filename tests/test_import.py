@@ -20,6 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from kg.errors import KgError
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, TIME, XSD
@@ -242,16 +244,15 @@ def test_slugs():
 
 # -- validation -------------------------------------------------------------------------------
 
-def test_a_non_conforming_import_is_refused_and_nothing_written(tmp_path, base):
+def test_an_unknown_theme_is_refused_before_any_work(tmp_path, base):
+    """`kg import --theme nosuch` did 30 s of work, then failed validation (exit 1)."""
     table = tmp_path / "bad-theme.csv"
     table.write_text("地区,指标,年份,数值,单位\n水富市,新指标,2022,5,个\n", encoding="utf-8")
-    mapping = ImportMapping(defaults={"theme": "no-such-theme"})
-    importer = Importer(table, mapping=mapping, workspace=tmp_path, now=NOW, base=base)
-    with pytest.raises(ImportRefused) as refused:
-        importer.run()
-    assert not refused.value.report.conforms
-    assert "no-such-theme" in refused.value.report.to_text()
-    assert not (tmp_path / "imports" / "bad-theme.ttl").exists()
+    for mapping in (ImportMapping(defaults={"theme": "no-such-theme"}),
+                    ImportMapping(indicators={"新指标": {"en": "a new one", "theme": "no-such-theme"}})):
+        with pytest.raises(KgError, match=r"^no theme 'no-such-theme' \(.*\); themes: agriculture, economy, "):
+            Importer(table, mapping=mapping, workspace=tmp_path, now=NOW, base=base)
+    assert not (tmp_path / "imports").exists()
 
 
 def test_conflicting_figures_across_imports_are_refused(tmp_path, base):
@@ -528,3 +529,111 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     hangzhou = sorted((g.value(o, SDMX_MEASURE.obsValue).toPython(), g.value(o, CKG.reportedPlace))
                       for o in g.subjects(SDMX_DIMENSION.refArea, PLACE["330105"]))
     assert [(str(v), p) for v, p in hangzhou] == [("9325000000.0", None), ("9345000000.0", PLACE["330103"])]
+
+
+# -- what a table says unclearly is reported, never guessed ------------------------------------
+
+HEADER = "地区,指标,年份,数值,单位"
+
+
+def test_a_table_that_is_not_gb18030_is_not_read_as_one(tmp_path, base):
+    """A Big5 table decoded as GB18030 minted garbage indicators; a Latin-1 one whose accented
+    letters pair up with the next byte too. The guess is said, and --encoding asked for."""
+    big5 = tmp_path / "big5.csv"
+    big5.write_bytes("地區,指標,年份,數值,單位\n綏江縣,地區生產總值,2022,8.1,億元\n".encode("big5"))
+    with pytest.raises(KgError, match=r"read as GB18030 .* looks garbled: \d+ of its \d+ Chinese characters are rare"):
+        Importer(big5, workspace=tmp_path / "ws", now=NOW, base=base).run()
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("place,indicator,year,value,unit\n水富市,Ménéndez index,2022,1,个\n".encode("gb18030")
+                      .replace("Ménéndez".encode("gb18030"), "Ménéndez".encode("latin-1")))
+    with pytest.raises(KgError, match="read as GB18030 .* looks garbled"):
+        Importer(latin, workspace=tmp_path / "ws", now=NOW, base=base).run()
+    assert not (tmp_path / "ws").exists()
+    result, _graph = Importer(big5, workspace=tmp_path / "ws", now=NOW, base=base, encoding="big5").run()
+    assert (result.imported, result.encoding) == (1, "big5")
+    # a GB18030 table with one rare character and Latin letters around Chinese ones is one
+    real = "地区,指标,年份,数值,单位\n磜头村,A股B股市值,2022,1,亿元\n"
+    assert decode(real.encode("gb18030")) == (real, "gb18030")
+
+
+def test_a_quote_never_closed_reports_every_line_it_swallowed(tmp_path, base):
+    """Row 3 opening a quote it never closed gave "imported 1 of 2 rows": rows 4 to 6 were
+    gone from the counts, taken into one cell."""
+    table = tmp_path / "quote.csv"
+    table.write_text(f'{HEADER}\n水富市,地区生产总值,2021,1,亿元\n水富市,"地区生产总值,2022,2,亿元\n'
+                     "水富市,地区生产总值,2020,3,亿元\n水富市,地区生产总值,2019,4,亿元\n水富市,地区生产总值,2018,5,亿元\n",
+                     encoding="utf-8")
+    result, _graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+    assert (result.imported, result.rows) == (1, 5)
+    assert [bad.row for bad in result.bad_rows] == [3, 4, 5, 6]
+    assert all("a quote (\") opened on line 3 is never closed" in bad.reason for bad in result.bad_rows)
+    assert result.exit_code == 3
+
+
+def test_two_columns_of_one_name_are_refused(tmp_path, base):
+    table = tmp_path / "twice.csv"
+    table.write_text("地区,指标,年份,数值,数值,单位\n水富市,地区生产总值,2022,1,2,亿元\n", encoding="utf-8")
+    with pytest.raises(KgError, match=r"columns 4 and 5 of the header are both named '数值' \(the value column\)"):
+        Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+
+
+def test_a_short_row_is_reported_as_one(tmp_path, base):
+    """A ragged row was reported as "no period given"."""
+    table = tmp_path / "ragged.csv"
+    table.write_text(f"{HEADER}\n水富市,地区生产总值\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    result, _graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run()
+    assert [(bad.row, bad.reason) for bad in result.bad_rows] == [
+        (2, "too few cells: 2, but the header has 5 (no 年份, 数值, 单位 cell)")]
+
+
+def test_a_failed_import_keeps_the_previous_one(tmp_path, base):
+    """Re-importing a name with a table nothing of which could be read removed the previous,
+    good import and exited 0."""
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.csv"
+    good.write_text(f"{HEADER}\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    bad.write_text(f"{HEADER}\n火星,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    Importer(good, name="t", workspace=tmp_path, now=NOW, base=base).run()
+    before = (tmp_path / "imports" / "t.ttl").read_bytes()
+    with pytest.raises(KgError, match=r"no row could be imported .* the previous import .*t\.ttl is kept"):
+        Importer(bad, name="t", workspace=tmp_path, now=NOW, base=base).run()
+    assert (tmp_path / "imports" / "t.ttl").read_bytes() == before
+
+
+def test_a_table_of_the_same_name_says_whose_import_it_replaces(tmp_path):
+    """a/t.csv and b/t.csv silently replaced each other's import."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "t.csv").write_text(f"{HEADER}\n水富市,地区生产总值,2022,1,亿元\n", encoding="utf-8")
+    first = CliRunner().invoke(main, ["import", str(tmp_path / "a" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert first.exit_code == 0 and "replaces" not in first.output, first.output
+    again = CliRunner().invoke(main, ["import", str(tmp_path / "a" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert again.exit_code == 0 and "replaces" not in again.output, again.output
+    second = CliRunner().invoke(main, ["import", str(tmp_path / "b" / "t.csv"), "--workspace", str(tmp_path / "ws")])
+    assert second.exit_code == 0, second.output
+    assert (f"this replaces the import of {tmp_path / 'a' / 't.csv'} (a table of the same name; give --name to keep "
+            f"both)") in second.output
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[indicators]\n"地区生产总值" = "gdp"\n', "an indicator's entry is a table of what it means"),
+    ('[columns]\nplace = ["地区"]\n', "[columns] place: must be a column name (text), not a list"),
+    ('[indicator]\nx = 1\n', "unknown table [indicator]"),
+    ('columns = "地区"\n', "columns must be a table ([columns]), not str"),
+])
+def test_a_mapping_of_the_wrong_shape_is_one_line(tmp_path, text, message):
+    """`[indicators] "地区生产总值" = "gdp"` ended in an AttributeError (exit 1)."""
+    path = tmp_path / "m.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KgError) as raised:
+        ImportMapping.from_file(path)
+    assert str(raised.value).startswith(f"{path}: ") and message in str(raised.value), str(raised.value)
+
+
+def test_a_mapping_with_a_byte_order_mark_is_read(tmp_path):
+    path = tmp_path / "m.toml"
+    path.write_bytes("\ufeff[defaults]\ntheme = \"economy\"\n".encode("utf-8"))
+    assert ImportMapping.from_file(path).defaults == {"theme": "economy"}

@@ -81,3 +81,35 @@ def test_language_tags_get_their_conventional_case(read, written):
     from kg.store.load import language_tag
 
     assert language_tag(read) == written
+
+
+def test_the_named_graphs_of_a_dataset_file_are_said_to_be_read_as_one(tmp_path, caplog):
+    """`kg build --add x.trig` read the file's named graphs into the file's one graph without
+    a word: each reader (rdflib, Oxigraph's store, the N-Triples dump of the large-graph
+    pipeline) says so, once a file, naming the graphs; a file without named graphs says nothing."""
+    import logging
+
+    import pyoxigraph as ox
+    from rdflib import Graph
+
+    from kg.store import ntriples, syntax
+    from kg.store.load import parse_into
+    from kg.store.oxigraph import load_file
+
+    trig = tmp_path / "g.trig"
+    trig.write_text('@prefix ex: <http://example.org/> .\nex:a ex:p "0" .\nex:g1 { ex:a ex:p "1" . }\n'
+                    'ex:g2 { ex:a ex:p "2" . }\n', encoding="utf-8")
+    plain = tmp_path / "plain.nq"
+    plain.write_text('<http://example.org/a> <http://example.org/p> "0" .\n', encoding="utf-8")
+    note = (f"{trig}: its named graph(s) <http://example.org/g1>, <http://example.org/g2> are read as one graph, "
+            f"the file's (kg keeps one named graph per file)")
+    for read in (lambda path: parse_into(Graph(), path), lambda path: load_file(ox.Store(), path),
+                 lambda path: ntriples.dump([path])):
+        getattr(syntax, "_NOTED", set()).clear()
+        with caplog.at_level(logging.WARNING, logger="kg.store"):
+            caplog.clear()
+            read(trig)
+            read(trig)
+            read(plain)
+        assert [r.getMessage() for r in caplog.records if r.name == "kg.store"] == [note]
+    assert len(parse_into(Graph(), trig)) == 3

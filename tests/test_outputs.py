@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -132,6 +133,7 @@ def test_an_unwritable_file_is_refused_before_any_work(command, where, place, no
 @pytest.mark.parametrize("command", FILE_COMMANDS)
 def test_dot_in_a_project_is_refused_and_nothing_is_touched(command, project_checkout, monkeypatch, no_work):
     monkeypatch.chdir(project_checkout)
+    (project_checkout / "other.ttl").write_text(OTHER, encoding="utf-8")  # kg link's input
     before = snapshot(project_checkout)
     code, output = invoke(*FILE_COMMANDS[command](".", "ws", project_checkout))
     assert_one_line_error(code, output, "is a directory")
@@ -187,6 +189,11 @@ READ_ONLY_COMMANDS = {**FILE_COMMANDS,
                       "link --workspace": lambda out, ws, here: ["link", here / "other.ttl", "--workspace", out]}
 
 
+#: The file of :data:`PREVIOUS` each command of FILE_COMMANDS wrote (and may replace).
+OWN_FILE = {"export": "graph.ttl", "viz": "graph.html", "gazetteer": "places.ttl", "synth": "synth.ttl",
+            "import --report": "report.csv", "link --review": "review.csv"}
+
+
 @pytest.mark.parametrize("command", READ_ONLY_COMMANDS)
 def test_a_read_only_folder_is_refused_before_any_work(command):
     """In a folder its user may not write to, every command stops at once with one line.
@@ -199,12 +206,12 @@ def test_a_read_only_folder_is_refused_before_any_work(command):
         (place / "other.ttl").write_text(OTHER, encoding="utf-8")
         folder = place / "read-only"
         folder.mkdir()
-        (folder / "out.ttl").write_text(outputs.generator_comment("kg export"), encoding="utf-8")  # kg's own
+        for name, text in PREVIOUS.items():  # each command's own (its mark), which it may replace
+            (folder / name).write_text(text, encoding="utf-8")
         folder.chmod(0o555)
         before = snapshot(place)
-        args = [str(a) for a in READ_ONLY_COMMANDS[command](folder / "out.ttl", place / "ws", place)]
-        if command in ("build", "import --workspace", "link --workspace"):
-            args[args.index(str(folder / "out.ttl"))] = str(folder / "new")
+        out = folder / OWN_FILE.get(command, "new")
+        args = [str(a) for a in READ_ONLY_COMMANDS[command](out, place / "ws", place)]
         as_user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
         done = subprocess.run([*as_user, str(KG), *args], cwd=place, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "HOME": str(place)})
@@ -213,6 +220,86 @@ def test_a_read_only_folder_is_refused_before_any_work(command):
     finally:
         (place / "read-only").chmod(0o755)
         shutil.rmtree(place)
+
+
+# -- whose file it is: the command that wrote it, the project, the command's own inputs -------------
+
+
+@pytest.fixture
+def project_files(root, no_work) -> Path:
+    """The project's gazetteer as checked in (its mark says `kg gazetteer` wrote it). Only
+    with no_work: a command that wrongly took it would fail before writing anything."""
+    return root / "data" / "gazetteer" / "places.ttl"
+
+
+@pytest.mark.parametrize("force", [False, True])
+@pytest.mark.parametrize("command", [name for name in FILE_COMMANDS if name != "gazetteer"])
+def test_a_project_file_is_written_only_by_the_command_that_generated_it(command, force, place, project_files):
+    """`kg viz -o data/gazetteer/places.ttl` replaced the project's gazetteer with a page;
+    now every command but `kg gazetteer` is refused there, --force or not."""
+    assert outputs.marked_by(project_files) == "kg gazetteer"
+    before = project_files.read_bytes()
+    code, output = invoke(*FILE_COMMANDS[command](project_files, place / "ws", place), *(["--force"] if force else []))
+    assert_one_line_error(code, output, "places.ttl", "project's own files")
+    assert project_files.read_bytes() == before
+    with outputs.command("kg gazetteer"):
+        assert outputs.claim_file(project_files).target == project_files.resolve()
+
+
+@pytest.mark.parametrize("command", [name for name in FILE_COMMANDS if name != "export"])
+def test_a_file_another_command_wrote_is_refused(command, place, no_work):
+    """A file kg wrote is replaced only by the command whose mark it carries: `kg viz` does
+    not write its page over the Turtle `kg export` wrote."""
+    exported = place / "graph.ttl"
+    exported.write_text(outputs.generator_comment("kg export") + "<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    before = snapshot(place)
+    code, output = invoke(*FILE_COMMANDS[command](exported, place / "ws", place))
+    assert_one_line_error(code, output, "graph.ttl", "written by `kg export`", "--force")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("text, command", [
+    (outputs.generator_comment("kg export"), "kg export"),
+    ("# written by `kg import` at 2026-01-01\n", "kg import"),
+    ("# GENERATED by `kg gazetteer` (kg.gazetteer) from ...\n", "kg gazetteer"),
+    ("# Synthetic county graph written by `kg synth` (county-kg); see kg.synth.\n", "kg synth"),
+    (f"<html><head>{outputs.generator_meta('kg viz')}</head>", "kg viz"),
+    ('<html><head><meta name="generator" content="county-kg 0.1.0">', "kg viz"),  # pages of 0.1.0
+    ("# written by county-kg (kg.publish.virtuoso)\n", ""),
+])
+def test_a_mark_names_the_command_that_wrote_the_file(tmp_path, text, command):
+    path = tmp_path / "f"
+    path.write_text(text, encoding="utf-8")
+    assert outputs.marked_by(path) == command
+
+
+@pytest.mark.parametrize("command", ["import", "link", "import --mapping"])
+def test_an_input_is_never_an_output_even_with_force(command, place, no_work):
+    """`kg import in.csv --report in.csv --force` wrote its report over the table it read."""
+    table = place / "in.csv"
+    shutil.copy(TABLE, table)
+    mapping = place / "in.toml"
+    shutil.copy(MAPPING, mapping)
+    args = {"import": ["import", table, "--mapping", mapping, "--workspace", place / "ws", "--report", table],
+            "import --mapping": ["import", table, "--mapping", mapping, "--workspace", place / "ws",
+                                 "--report", mapping],
+            "link": ["link", place / "other.ttl", "--workspace", place / "ws", "--review", place / "other.ttl"],
+            }[command]
+    before = snapshot(place)
+    code, output = invoke(*args, "--force")
+    assert_one_line_error(code, output, "input of this command")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("report", ["ws", "ws/imports/zhaotong-2022.ttl"])
+def test_two_outputs_of_one_command_never_overlap(report, place, no_work):
+    """`kg import --report ws --workspace ws` failed only after the work, and left the
+    report behind; a report where the import itself goes would have replaced it."""
+    before = snapshot(place)
+    code, output = invoke("import", TABLE, "--mapping", MAPPING, "--workspace", place / "ws",
+                          "--report", place / report, "--force")
+    assert_one_line_error(code, output, report.rsplit("/", 1)[-1])
+    assert snapshot(place) == before
 
 
 # -- the workspace -----------------------------------------------------------------------------
@@ -380,6 +467,20 @@ def test_a_file_appearing_during_the_build_is_never_removed(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+def test_an_edit_made_while_a_build_runs_is_kept(tmp_path):
+    """Edited 25 s into a build, dist/summary.md was lost: the previous tree is compared with
+    its manifest again, file by file, just before it is replaced."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"summary.md": "# old\n", "queries/01.csv": "a\n"})
+    with pytest.raises(outputs.OutputRefused, match="summary.md changed since kg wrote it"):
+        with outputs.replaced_directory(dist) as staging:
+            (staging / "summary.md").write_text("# new\n", encoding="utf-8")
+            with open(dist / "summary.md", "a", encoding="utf-8") as edit:  # meanwhile, in an editor
+                edit.write("x\n")
+    assert (dist / "summary.md").read_text(encoding="utf-8") == "# old\nx\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
 def test_the_manifest_is_reproducible(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     previous_build(first, {"x.txt": "x\n", "q/y.csv": "y\n"})
@@ -409,23 +510,57 @@ def test_generator_marks(tmp_path, text, headers, marked):
 # -- Ctrl-C ------------------------------------------------------------------------------------
 
 
-def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120):
+#: Loaded by every Python process of a command run with :func:`interrupt`'s ``pause_at`` (as
+#: ``sitecustomize``, found on PYTHONPATH): the first time the process opens a file whose path
+#: ends in $KG_TEST_PAUSE_AT, it creates $KG_TEST_PAUSED and waits there, in the middle of
+#: its work, for the signal. A command that does its work in less than the second the other
+#: tests wait (the gazetteer, on a fast machine) is thus interrupted at a known point of it.
+PAUSE_HOOK = """
+import os, sys, time
+
+_AT, _PAUSED = os.environ["KG_TEST_PAUSE_AT"], os.environ["KG_TEST_PAUSED"]
+
+
+def _pause(event, args):
+    if event != "open" or not args or not isinstance(args[0], (str, os.PathLike)):
+        return
+    if os.fspath(args[0]).endswith(_AT) and not os.path.exists(_PAUSED):
+        os.close(os.open(_PAUSED, os.O_CREAT | os.O_WRONLY))
+        time.sleep(60)
+
+
+sys.addaudithook(_pause)
+"""
+
+
+def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120,
+              signum: int = signal.SIGINT, pause_at: str | None = None):
     """Run `kg ARGS` as a user does and press Ctrl-C (SIGINT to its process group, as a
-    terminal sends it) ``after`` seconds, or once ``when()`` holds; returns (exit code,
-    stderr, whether it was interrupted). Temporary files go to ``cwd``/tmp (TMPDIR)."""
+    terminal sends it; or send ``signum``) ``after`` seconds, or once ``when()`` holds, or
+    once the command has opened a file whose path ends in ``pause_at`` (:data:`PAUSE_HOOK`);
+    returns (exit code, stderr, whether it was interrupted). Temporary files go to
+    ``cwd``/tmp (TMPDIR)."""
     tmp = cwd / "tmp"
     tmp.mkdir(exist_ok=True)
-    process = subprocess.Popen([str(KG), *map(str, args)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "TMPDIR": str(tmp)}, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    if when is not None:
-        while not when() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-    time.sleep(after)
-    interrupted = process.poll() is None
-    if interrupted:
-        os.killpg(process.pid, signal.SIGINT)
-    _out, err = process.communicate(timeout=timeout)
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    with tempfile.TemporaryDirectory() as hook:  # outside ``cwd``: the tests compare it whole
+        if pause_at is not None:
+            (Path(hook) / "sitecustomize.py").write_text(PAUSE_HOOK, encoding="utf-8")
+            paused = Path(hook) / "paused"
+            env.update(PYTHONPATH=os.pathsep.join(filter(None, [hook, env.get("PYTHONPATH")])),
+                       KG_TEST_PAUSE_AT=pause_at, KG_TEST_PAUSED=str(paused))
+            when = paused.exists
+        process = subprocess.Popen([str(KG), *map(str, args)], cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, env=env, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        if when is not None:
+            while not when() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+        time.sleep(after)
+        interrupted = process.poll() is None
+        if interrupted:
+            os.killpg(process.pid, signum)
+        _out, err = process.communicate(timeout=timeout)
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # nothing of the command's is left running
         os.killpg(process.pid, 0)
@@ -433,10 +568,10 @@ def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: 
     return process.returncode, err.decode("utf-8", errors="replace"), interrupted
 
 
-def assert_interrupted(code: int, err: str, interrupted: bool) -> None:
-    assert "Traceback" not in err and "Aborted" not in err, err
+def assert_interrupted(code: int, err: str, interrupted: bool, signum: int = signal.SIGINT) -> None:
+    assert "Traceback" not in err and "Aborted" not in err and "Exception ignored" not in err, err
     assert interrupted, "the command ended within a second: nothing was interrupted"
-    assert code == 130, err
+    assert code == 128 + signum, err
     assert err.strip().splitlines()[-1] == "kg: interrupted", err
 
 
@@ -446,8 +581,8 @@ INTERRUPTIBLE = {
     "build --no-docs": ["build", "--no-docs", "-o", "dist"],
     "export": ["export", "--format", "nt", "-o", "out/graph.nt"],
     "viz": ["viz", "-o", "out/graph.html"],
-    "gazetteer": ["gazetteer", "-o", "out/graph.ttl"],
-    "synth": ["synth", "-o", "out/graph.ttl"],
+    "gazetteer": ["gazetteer", "-o", "out/places.ttl"],
+    "synth": ["synth", "-o", "out/synth.ttl"],
     "import": ["import", TABLE, "--mapping", MAPPING, "--workspace", "ws", "--report", "out/report.csv"],
     "link": ["link", "other.ttl", "--workspace", "ws", "--review", "out/review.csv"],
     "validate": ["validate"],
@@ -458,9 +593,18 @@ INTERRUPTIBLE = {
 PREVIOUS = {
     "graph.nt": outputs.generator_comment("kg export") + "# the previous export\n",
     "graph.ttl": outputs.generator_comment("kg export") + "# the previous export\n",
-    "graph.html": f"<!DOCTYPE html>\n<html><head>{outputs.generator_meta()}</head></html>\n",
+    "places.ttl": outputs.generator_comment("kg gazetteer") + "# the previous gazetteer\n",
+    "synth.ttl": outputs.generator_comment("kg synth") + "# the previous synthetic graph\n",
+    "graph.html": f"<!DOCTYPE html>\n<html><head>{outputs.generator_meta('kg viz')}</head></html>\n",
     "report.csv": "row,column,reason,raw\n",
     "review.csv": "their_iri,their_label,our_iri,our_label,score,method\n",
+}
+
+
+#: Commands that may finish within a second on a fast machine: interrupted instead once they
+#: open this file, in the middle of their work (:data:`PAUSE_HOOK`).
+PAUSE_AT = {
+    "gazetteer": "division-history/result.csv",  # read after the output is claimed, before it is written
 }
 
 
@@ -476,7 +620,8 @@ def test_ctrl_c_after_a_second(command, place, monkeypatch, tmp_path_factory):
     for name, text in PREVIOUS.items():
         (place / "out" / name).write_text(text, encoding="utf-8")
     before = snapshot(place)
-    assert_interrupted(*interrupt(INTERRUPTIBLE[command], place))
+    pause_at = PAUSE_AT.get(command)
+    assert_interrupted(*interrupt(INTERRUPTIBLE[command], place, pause_at=pause_at, after=0.2 if pause_at else 1.0))
     assert snapshot(place) == {**before, "tmp": "dir"}
     assert not (store / "CURRENT").exists()
     assert not [p for p in store.glob("gen-*")] if store.exists() else True
@@ -501,3 +646,52 @@ def test_ctrl_c_while_a_file_is_streamed(place):
     streaming = lambda: any(p.name.startswith(".big.ttl.") for p in place.iterdir())  # noqa: E731
     assert_interrupted(*interrupt(["synth", "-o", "big.ttl"], place, after=0.5, when=streaming))
     assert snapshot(place) == {**before, "tmp": "dir"}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("command", ["build", "export jsonld"])
+def test_sigterm_and_sighup_stop_a_command_as_ctrl_c_does(command, signum, place):
+    """`timeout -s TERM 20 kg build -o out` left .out.new-*/ behind, SIGTERM during `kg
+    export` a .x.jsonld.*.tmp: every stop signal now cleans up as Ctrl-C does, exit 128 + N."""
+    previous_build(place / "dist", {"summary.md": "# the previous build\n"})
+    (place / "out").mkdir()
+    args = {"build": ["build", "-o", "dist"], "export jsonld": ["export", "--format", "jsonld", "-o", "out/x.jsonld"]}
+    before = snapshot(place)
+    staged = lambda: any(p.name.startswith(".dist.new-") for p in place.iterdir())  # noqa: E731
+    code, err, interrupted = interrupt(args[command], place, after=0.5 if command == "build" else 1.0,
+                                       when=staged if command == "build" else None, signum=signum)
+    assert_interrupted(code, err, interrupted, signum)
+    assert snapshot(place) == {**before, "tmp": "dir"}
+
+
+def _handles_sigterm(pid: int) -> bool:
+    """Whether the process catches SIGTERM (its SigCgt mask in /proc): Python itself does not,
+    so this becomes true the moment kg installs its stop-signal handlers, before it loads the
+    libraries."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            caught = next(int(line.split()[1], 16) for line in status if line.startswith("SigCgt:"))
+    except (OSError, StopIteration):
+        return False
+    return bool(caught & (1 << (signal.SIGTERM - 1)))
+
+
+def test_ctrl_c_as_the_program_starts_is_one_line(place):
+    """Ctrl-C while Python imports the libraries printed a KeyboardInterrupt traceback. From
+    the moment kg's handlers are installed (the first thing the program does; detected by
+    SIGTERM becoming caught, so the test does not depend on the machine's speed), Ctrl-C at 0,
+    0.1, 0.2 and 0.4 s later: one line, exit 130, every time."""
+    for after in (0.0, 0.1, 0.2, 0.4):
+        process = subprocess.Popen([str(KG), "query", "01"], cwd=place, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not _handles_sigterm(process.pid) and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
+        assert process.poll() is None, "the command ended before it could be interrupted"
+        time.sleep(after)
+        os.killpg(process.pid, signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+        text = err.decode("utf-8", "replace")
+        assert "Traceback" not in text and "Exception ignored" not in text, (after, text)
+        assert process.returncode == 130, (after, text)
+        assert text.strip().splitlines()[-1] == "kg: interrupted", (after, text)

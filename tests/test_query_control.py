@@ -16,7 +16,8 @@ import time
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.cli.query import DEFAULT_LIMIT, DEFAULT_TIMEOUT, EXIT_CLOSED_OUTPUT
+from kg.cli.options import EXIT_CLOSED_OUTPUT
+from kg.cli.query import DEFAULT_LIMIT, DEFAULT_TIMEOUT
 
 CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # 3 billion rows on the project
 CROSS_JOIN_SORTED = CROSS_JOIN + " ORDER BY ?a"  # one step that would take hours

@@ -273,3 +273,75 @@ def test_every_graph_of_a_dataset_file_is_read(tmp_path, suffix):
     oxigraph.load_file(store, path)
     assert len(store) == 2 and {quad.graph_name for quad in store} == {ox.DefaultGraph()}
     assert ntriples.dump([path]).count(b" .\n") == 2
+
+
+# -- what no parser is given: XML entities, nesting deeper than the parsers follow -------------------
+
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+          + "".join(f' <!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">\n' for i in range(1, 10))
+          + ']>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\n'
+          '<rdf:Description rdf:about="http://example.org/a"><ex:p>&lol9;</ex:p></rdf:Description>\n</rdf:RDF>\n')
+
+
+def nested(name: str, depth: int) -> str:
+    """A valid file of syntax ``name`` whose nodes nest ``depth`` levels deep."""
+    if name == "rdf":
+        return ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+                'xmlns:ex="http://example.org/">\n<rdf:Description rdf:about="http://example.org/a">'
+                + "<ex:p><rdf:Description>" * depth + "<ex:q>x</ex:q>" + "</rdf:Description></ex:p>" * depth
+                + "</rdf:Description>\n</rdf:RDF>\n")
+    if name == "jsonld":
+        return '{"@id": "http://example.org/a", ' + '"http://example.org/p": {' * depth + '"@id": "http://example.org/b"' + "}" * depth + "}\n"
+    return ('@prefix ex: <http://example.org/> .\n'
+            + ("ex:g {\n" if name == "trig" else "")
+            + 'ex:a ex:p "[(" , """\n((""" ; ex:q ' + "[ ex:p " * depth + "ex:b" + " ]" * depth + " . # [[[\n"
+            + ("}\n" if name == "trig" else ""))
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_xml_entities_are_refused_not_expanded(tmp_path, monkeypatch, size):
+    """787 bytes of nested entities ("billion laughs") grew `kg validate` to 18 GB."""
+    if size == "large":
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", 0)
+    path = tmp_path / "lol.rdf"
+    path.write_text(LAUGHS, encoding="utf-8")
+    for read in (lambda: parse_file(path), lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
+        with pytest.raises(RdfSyntaxError) as raised:
+            read()
+        first = str(raised.value).splitlines()[0]
+        assert first == (f"{path}:3:15: RDF/XML not read: the document declares the XML entity 'lol'; entities "
+                         f"are not expanded, since a few of them can stand for gigabytes of text: write the text "
+                         f"out instead")
+
+
+def test_kg_validate_refuses_entities_at_once_within_little_memory(tmp_path):
+    import resource
+    import subprocess
+    import sys
+
+    path = tmp_path / "lol.rdf"
+    path.write_text(LAUGHS, encoding="utf-8")
+    limit = lambda: resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # noqa: E731
+    done = subprocess.run([str(Path(sys.executable).with_name("kg")), "validate", str(path)], capture_output=True,
+                          text=True, timeout=60, preexec_fn=limit)
+    assert done.returncode == 2, done.stderr
+    assert "RDF/XML not read: the document declares the XML entity 'lol'" in done.stderr
+
+
+@pytest.mark.parametrize("name", ["ttl", "trig", "jsonld", "rdf"])
+def test_nesting_deeper_than_the_parsers_follow_is_refused_with_its_place(tmp_path, name):
+    """150 nested blank nodes: "syntax error: maximum recursion depth exceeded", no line;
+    100,000 nested RDF/XML elements: minutes, Ctrl-C ignored. The bracket or element that
+    goes too deep is named; what nests as deep as allowed is read."""
+    from kg.store.syntax import MAX_NESTING
+
+    allowed, deep = tmp_path / f"allowed.{name}", tmp_path / f"deep.{name}"
+    allowed.write_text(nested(name, MAX_NESTING - 1), encoding="utf-8")
+    deep.write_text(nested(name, 20_000 if name == "rdf" else 150), encoding="utf-8")
+    assert len(parse_file(allowed)) >= MAX_NESTING - 1
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(deep)
+    first, text, caret = str(raised.value).splitlines()
+    assert re.fullmatch(rf"{re.escape(str(deep))}:\d+:\d+: \S+ not read: .*nested more than \d+ .*deep.*", first), first
+    assert "recursion" not in first and caret.strip() == "^"
+    assert text[caret.index("^")] in "[{<(", (text, caret)

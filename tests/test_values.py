@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -209,3 +210,34 @@ def test_units_have_labels_in_the_graph(project_union):
     for iri, _factor in set(UNITS.values()):
         assert (iri, RDF.type, QUDT.Unit) in project_union, iri
         assert {l.language for l in project_union.objects(iri, RDFS.label)} == {"zh-Hans", "zh-Hant", "en"}, iri
+
+
+@pytest.mark.parametrize("text, unit_cell, why", [
+    ("12.76亿", "亿元", "has a magnitude (亿) and so has the unit given for it, '亿元'"),
+    ("1.5万", "万人", "has a magnitude (万) and so has the unit given for it, '万人'"),
+    ("12亿元", "万人", "'12亿元' is in 元 but the unit given for it, '万人', is 人"),
+    ("12%", "亿元", "'12%' is in % but the unit given for it, '亿元', is 元"),
+])
+def test_a_cell_and_its_unit_that_disagree_are_reported_never_combined(text, unit_cell, why):
+    """12.76亿 in a 亿元 column was 1.276e17 yuan ("12.76亿亿元"); a cell's own unit that the
+    unit column contradicts was taken without a word."""
+    with pytest.raises(ValueParseError, match=re.escape(why)):
+        parse_value(text, unit_cell)
+
+
+@pytest.mark.parametrize("text, unit_cell, value", [
+    ("12.76亿元", "亿元", "1276000000"), ("12万元", "亿元", "120000"), ("12.76亿", "元", "1276000000"),
+    ("12.76", "亿元", "1276000000"),
+])
+def test_a_cell_and_its_unit_that_agree_are_read(text, unit_cell, value):
+    assert parse_value(text, unit_cell).value == Decimal(value)
+
+
+def test_every_digit_is_kept():
+    """400 nines became 1E+400 (Decimal's default context keeps 28 digits)."""
+    from kg.link.values import decimal_lexical
+
+    nines = "9" * 400
+    assert parse_value(nines, "元").value == Decimal(nines)
+    assert decimal_lexical(parse_value(nines + ".5", "万元").value) == nines + "5000.0"
+    assert decimal_lexical(Decimal("1" + "0" * 60 + ".25")) == "1" + "0" * 60 + ".25"

@@ -7,3 +7,9 @@ class KgError(Exception):
     def for_terminal(self) -> str:
         """What `kg` prints for this error before exiting with status 2."""
         return f"kg: error: {self}"
+
+
+class QueryError(KgError):
+    """A query that is wrong in itself, whatever the graph: a syntax error, an undeclared
+    prefix, an update, an ill-formed literal, a SERVICE endpoint that is no HTTP endpoint.
+    ``kg serve`` answers it with HTTP 400 (the client's error), not 500."""

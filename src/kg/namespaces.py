@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD
 
@@ -71,3 +74,37 @@ def quote_namespace(source_key: str) -> Namespace:
     """The namespace of the quotes into one source's text: ``.../id/quote/<key>/``
     (``q:`` in the data files of that source; Q is the first article's)."""
     return Namespace(f"{BASE}id/quote/{source_key}/")
+
+
+#: The IRI schemes a value may give bare; an absolute IRI of any other scheme is written in
+#: angle brackets (<mailto:...>, <tag:...>), so that "thme:health" is never taken for one.
+BARE_SCHEMES = ("http", "https", "urn")
+#: An absolute IRI (RFC 3987): a scheme, then no character an IRI may not hold.
+_ABSOLUTE_IRI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+def read_iri(value: str, prefixes: Mapping[str, str] | None = None) -> str:
+    """An IRI a user gives on the command line (``--param``, ``kg push --graph``), as an
+    absolute IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:`` IRI; otherwise
+    a compact IRI ``prefix:local`` whose prefix is one of ``prefixes`` (default: the project's,
+    :data:`PREFIXES`; for a query's parameter, the query's own PREFIX declarations over the
+    project's). A compact IRI cannot be told from an absolute IRI by its form (both are
+    ``name:rest``, RFC 3987), hence the short list of bare schemes.
+
+    Raises KgError naming an undeclared prefix and the known ones, or a value that is no IRI."""
+    from kg.errors import KgError
+
+    known = {p: str(ns) for p, ns in PREFIXES.items()} if prefixes is None else prefixes
+    if value.startswith("<") and value.endswith(">"):
+        value = value[1:-1]
+    else:
+        prefix, sep, local = value.partition(":")
+        if sep and prefix in known:
+            value = known[prefix] + local
+        elif sep and prefix.lower() not in BARE_SCHEMES:
+            raise KgError(f"unknown prefix {prefix!r} in {value!r}; known prefixes: {', '.join(sorted(known))} "
+                          f"(an absolute IRI other than {', '.join(s + ':' for s in BARE_SCHEMES)} goes in angle "
+                          f"brackets: <{value}>)")
+    if not _ABSOLUTE_IRI.match(value):
+        raise KgError(f"not an IRI: {value!r}")
+    return value

@@ -6,13 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import endpoint_options, force_option
-from kg.labels import LANGUAGES
-
-
-def lang_option(func):
-    return click.option("--lang", type=click.Choice(list(LANGUAGES)), default="en", show_default=True,
-                        help="Language of labels in the output.")(func)
+from kg.cli.options import endpoint_options, force_option, lang_option
 
 
 def format_option(func):

@@ -15,6 +15,18 @@ from kg.cli.options import EXIT_VIOLATIONS, SCORE, endpoint_options, force_optio
 EXIT_PARTIAL = 3
 
 
+def _rdf_format(value: str | None) -> str | None:
+    """--format: one of the RDF format names kg reads (kg.store.syntax), else a usage error."""
+    if value is None:
+        return None
+    from kg.store.syntax import rdflib_format_names
+
+    names = rdflib_format_names()
+    if value.lower() not in names:
+        raise click.BadParameter(f"{value!r} is not an RDF format kg reads (one of {', '.join(names)}).")
+    return value.lower()
+
+
 def workspace_option(func):
     return click.option("--workspace", type=click.Path(path_type=Path), default=None,
                         help="Directory for imports and link sets (default: $KG_WORKSPACE, else ./county-kg-data).")(func)
@@ -94,6 +106,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                         report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
                         say=(lambda _m: None) if quiet else (lambda message: click.echo(message, err=True)),
                         texts=source_texts())
+    replaced = importer.replaces()
     try:
         result, _graph = importer.run()
     except ImportRefused as refused:
@@ -106,6 +119,8 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    f"({result.resolution_rate:.0%}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
     click.echo(f"imported {result.imported} of {result.rows} rows ({result.encoding}) -> {where}")
+    if replaced is not None and result.path:
+        click.echo(f"this replaces the import of {replaced} (a table of the same name; give --name to keep both)")
     if result.bad_rows:
         click.echo(f"{len(result.bad_rows)} row(s) not imported, listed in {result.report_path}:")
         for bad in result.bad_rows[:20]:
@@ -125,7 +140,9 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    "review threshold go to the review file only.")
 @click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
               help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
-@click.option("--format", "fmt", default=None, help="RDF format of a file OTHER (default: from its extension).")
+@click.option("--format", "fmt", default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
+              help="RDF format of a file OTHER, as rdflib names it: turtle, nt, nquads, trig, xml, json-ld "
+                   "(default: from its extension).")
 @workspace_option
 @force_option
 @endpoint_options

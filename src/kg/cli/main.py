@@ -3,28 +3,73 @@ group, registers every command module's commands, and runs the program."""
 
 from __future__ import annotations
 
+import errno
+
 import click
 
 from kg import __version__
 from kg.cli import build, curate, explore, link, query, serve, source, synth, validate
-from kg.cli.options import EXIT_ERROR, EXIT_INTERRUPTED
+from kg.cli.options import EXIT_CLOSED_OUTPUT, EXIT_ERROR, Interrupted, quiet_stdout
 from kg.errors import KgError
 
 
 class KgGroup(click.Group):
-    """Turns a KgError anywhere below into a one-line message and exit code 2, and Ctrl-C
-    into one line and exit code 130 (the files being written were removed on the way up:
-    kg.atomic, kg.outputs)."""
+    """Runs each command inside the one place that decides how a command ends:
+
+    - a KgError anywhere below: a one-line message, exit code 2; so is any OSError (a name
+      too long, a loop of links, a path through a file: kg.paths.os_error);
+    - Ctrl-C, SIGTERM or SIGHUP (:class:`kg.cli.options.Interrupted`): one line, exit code
+      128 + the signal (130 for Ctrl-C); the files being written were removed on the way up
+      (kg.atomic, kg.outputs);
+    - the reader of standard output gone (``kg ... | head``): quietly, exit code 141, as for
+      any program SIGPIPE stops; standard output is flushed here, so that this holds for every
+      command and every format, not only for those that write row by row;
+    - the files the command reads and the outputs it claims are remembered for the length of
+      the command (kg.outputs.command), so no output is one of its inputs."""
 
     def invoke(self, ctx: click.Context):
+        import sys
+
         try:
-            return super().invoke(ctx)
+            # imported inside: a Ctrl-C while they load is the command's, not click's "Aborted!"
+            from kg import outputs
+
+            with outputs.command(None):
+                result = super().invoke(ctx)
+                sys.stdout.flush()
+                return result
         except KgError as exc:
             click.echo(exc.for_terminal(), err=True)
             ctx.exit(EXIT_ERROR)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             click.echo("kg: interrupted", err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            ctx.exit(exc.exit_code if isinstance(exc, Interrupted) else Interrupted.exit_code_of())
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:
+                quiet_stdout()
+                ctx.exit(EXIT_CLOSED_OUTPUT)
+            from kg.paths import os_error
+
+            click.echo(os_error(exc).for_terminal(), err=True)
+            ctx.exit(EXIT_ERROR)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # Ctrl-C while the arguments are parsed: the same line and exit code as during the
+        # command (click itself would print "Aborted!" and exit 1)
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except KeyboardInterrupt as exc:
+            click.echo("kg: interrupted", err=True)
+            raise click.exceptions.Exit(exc.exit_code if isinstance(exc, Interrupted)
+                                        else Interrupted.exit_code_of()) from None
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        from kg import outputs
+
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            outputs.name_command(f"kg {command.name}")
+        return name, command, rest
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,25 +100,19 @@ def run() -> None:
     Freezing them first (gc.freeze) skips that walk; it only runs as the program, never
     in-process (tests call `main`), where frozen objects would never be collected.
 
-    Ctrl-C raises KeyboardInterrupt once; a second one is ignored, so that it cannot break
-    off the removal of what the command was writing (or print a traceback from it)."""
+    Ctrl-C, SIGTERM and SIGHUP (kg.cli.signals.STOP_SIGNALS) raise
+    :class:`kg.cli.signals.Interrupted` once; a second one is ignored, so that it cannot break
+    off the removal of what the command was writing (or print a traceback from it). kg.cli.run
+    installs that before it imports this module; here it is installed again for callers of
+    this function."""
     import gc
-    import signal
 
-    signal.signal(signal.SIGINT, _interrupt_once)
+    from kg.cli.options import whole_stdout
+    from kg.cli.signals import handle_stop_signals
+
+    handle_stop_signals()
+    whole_stdout()
     try:
         main()
-    except KeyboardInterrupt:  # before a command began (the program still starting): the same line
-        import sys
-
-        print("kg: interrupted", file=sys.stderr)
-        sys.exit(EXIT_INTERRUPTED)
     finally:
         gc.freeze()
-
-
-def _interrupt_once(_signal, _frame) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt

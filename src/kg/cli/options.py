@@ -2,26 +2,112 @@
 
 from __future__ import annotations
 
+import io
+import os
+import sys
 
 import click
 
+from kg.cli.signals import STOP_SIGNALS, Interrupted, handle_stop_signals  # noqa: F401 (re-exported)
 
 EXIT_VIOLATIONS = 1
-
-
-
 EXIT_ERROR = 2
+#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended
+#: (SIGTERM 143, SIGHUP 129: kg.cli.signals).
+EXIT_INTERRUPTED = 130
+#: The reader of the output went away (`kg query ... | head`): as for any Unix program
+#: stopped by SIGPIPE, 128 + 13.
+EXIT_CLOSED_OUTPUT = 141
+
+
+
+class Number(click.FloatRange):
+    """A number option of every command (seconds, thresholds, scores): a finite number within
+    the range, else a usage error (exit 2). click's FloatRange lets "nan" through every range
+    check (a comparison with NaN is never true, so ``--timeout nan`` turned the timeout off)
+    and "inf" through any open-ended one; neither is a number one can wait, count or score."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
+
 
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
-SCORE = click.FloatRange(0.0, 1.0)
-#: Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report a process the signal ended.
-EXIT_INTERRUPTED = 130
+SCORE = Number(0.0, 1.0)
+
+
+class _WholeWrites(io.RawIOBase):
+    """Standard output's file descriptor, written whole or not at all. A write to a pipe whose
+    reader leaves part-way returns the part that fit, and the interpreter's own stdout did not
+    always write the rest: `kg query --format table | head -1` lost the rest of a 5 MB table
+    and exited 0. Here the rest is written again, which fails (BrokenPipeError: kg exits 141)
+    once the reader is gone; an interrupted write (EINTR) is retried by os.write (PEP 475)."""
+
+    def __init__(self, fd: int):
+        super().__init__()
+        self._fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def isatty(self) -> bool:
+        return os.isatty(self._fd)
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        size = len(view)
+        while view:
+            view = view[os.write(self._fd, view):]
+        return size
+
+    def close(self) -> None:  # the descriptor is the process's, not this object's
+        self.flush()
+        io.IOBase.close(self)
+
+
+def whole_stdout() -> None:
+    """Point ``sys.stdout`` at a text stream over :class:`_WholeWrites`, in the encoding,
+    error handler and line buffering of the one it replaces (the program only: kg.cli.main.run;
+    tests run commands with their own streams)."""
+    current = sys.stdout
+    try:
+        fd = current.fileno()
+    except (AttributeError, OSError, ValueError):  # no real file descriptor (an embedding caller)
+        return
+    current.flush()
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_WholeWrites(fd)), encoding=current.encoding,
+                                  errors=current.errors, line_buffering=current.line_buffering)
+
+
+def quiet_stdout() -> None:
+    """The reader is gone: point standard output at /dev/null, so the interpreter's final
+    flush of what is still buffered does not fail a second time (Python's documented way,
+    in the signal module's note on SIGPIPE)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller)
+        pass
 
 
 
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
-    return click.option("-o", "--output", default=default, required=default is None, show_default=default is not None,
-                        help=help_text)
+    """-o/--output: required when there is no ``default``. No default is passed then at all:
+    click 8.3 and later take an explicit ``default=None`` for a value, and a required option
+    left out reached the command as None."""
+    if default is None:
+        return click.option("-o", "--output", required=True, help=help_text)
+    return click.option("-o", "--output", default=default, show_default=True, help=help_text)
 
 
 
@@ -33,8 +119,12 @@ def force_option(func):
 
 
 def lang_option(func):
-    return click.option("--lang", type=click.Choice(["zh-Hans", "zh-Hant", "en"]), default="en", show_default=True,
-                        help="Language of labels in the output.")(func)
+    """--lang: one of the project's languages, in any case (BCP 47 tags are case-insensitive:
+    zh-hans is zh-Hans), given to the command in its registered case."""
+    from kg.languages import LANGUAGES
+
+    return click.option("--lang", type=click.Choice(LANGUAGES, case_sensitive=False), default="en",
+                        show_default=True, help="Language of labels in the output.")(func)
 
 
 

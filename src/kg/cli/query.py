@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kg.errors import KgError
-from kg.cli.options import lang_option
+from kg.cli.options import EXIT_CLOSED_OUTPUT, Number, lang_option  # noqa: F401 (the exit code of a closed output)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -25,9 +25,6 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
 DEFAULT_SERVICE_TIMEOUT = 10.0
-#: Exit status when the reader of the output went away (`kg query ... | head`): as for any
-#: Unix program stopped by SIGPIPE, 128 + 13.
-EXIT_CLOSED_OUTPUT = 141
 
 
 @click.command()
@@ -45,12 +42,12 @@ EXIT_CLOSED_OUTPUT = 141
               help="Ask this SPARQL 1.1 Protocol endpoint instead of the local files (credentials as for kg push).")
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph the query reads as its default graph (repeatable).")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+@click.option("--timeout", type=Number(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query (or stop waiting for the endpoint) after this long (exit 2); "
               "0 for no limit.")
 @click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True, metavar="N",
               help="Show at most N rows (saying so on standard error if there are more); 0 for no limit.")
-@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
+@click.option("--service-timeout", type=Number(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
               show_default=True, metavar="SECONDS",
               help="Each SERVICE call's limit: SERVICE SILENT then gives empty columns, SERVICE fails the query.")
 @lang_option
@@ -92,12 +89,8 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     engines = Engines()
     stream = stream_query(None if sparql_text else find(name), _parse_params(params), text=sparql_text,
                           engine=engine, engines=engines, limits=limits)
-    try:
-        with stream:
-            _write(stream, fmt, engines.labeler(lang))
-    except BrokenPipeError:
-        _quiet_stdout()
-        ctx.exit(EXIT_CLOSED_OUTPUT)
+    with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
+        _write(stream, fmt, engines.labeler(lang))
     if stream.truncated:
         click.echo(f"kg query: stopped at {stream.count} rows (--limit {limit}); the answer has more "
                    f"(--limit 0 shows every row)", err=True)
@@ -109,9 +102,10 @@ def _write(stream, fmt: str, labeler) -> None:
     import sys
 
     from kg.store.results import STREAMED, write_boolean_json, write_rows
+    from kg.store.sparql import graph_answer
 
     if stream.form == "CONSTRUCT":
-        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+        raise KgError(graph_answer(fmt))  # (kg.store.sparql)
     out = sys.stdout
     if fmt in STREAMED:
         stream.on_idle = out.flush
@@ -124,18 +118,3 @@ def _write(stream, fmt: str, labeler) -> None:
     results = stream.results()
     results.labeler = labeler
     click.echo(results.render(fmt), nl=False)
-
-
-def _quiet_stdout() -> None:
-    """The reader is gone: point standard output at /dev/null, so the interpreter's final
-    flush of what is still buffered does not fail a second time (Python's documented way,
-    in the signal module's note on SIGPIPE)."""
-    import os
-    import sys
-
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError, AttributeError):  # no real file descriptor (an embedding caller)
-        pass

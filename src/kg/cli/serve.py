@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import Number
+
 
 
 @click.command()
@@ -15,9 +17,9 @@ import click
 @click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
               help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
                    "with the project's files and workspace on start.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+@click.option("--timeout", type=Number(min=0), default=30.0, show_default=True, metavar="SECONDS",
               help="Stop each query after this long (HTTP 503); 0 for no limit.")
-@click.option("--service-timeout", type=click.FloatRange(min=0, min_open=True), default=10.0, show_default=True,
+@click.option("--service-timeout", type=Number(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
 @click.option("--base", default=None, metavar="URL",
               help="The URL the site is reached at when it is not the server's own (behind a proxy), "
@@ -30,9 +32,7 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
     while the server runs).
 
     Each query runs in a process of its own and stops at --timeout; Ctrl-C (or SIGTERM) stops
-    the server and every query within a second."""
-    import signal
-
+    the server and every query within a second, with exit code 130 (143), as any command."""
     from kg.publish.serve import EXAMPLE_QUERY, Server, Settings
     from kg.publish.source import StoreDirectory
 
@@ -52,29 +52,30 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
         click.echo(f"serving {source.describe()}; read-only; Ctrl-C stops it. Try:")
         click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 
-    def _terminate(_signum, _frame):  # `kill` stops the server as cleanly as Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, _terminate)
+    # The server stops on the signal, then raises it again (uvicorn gives it back to the
+    # handler it replaced): the program's own, so kg serve ends as any interrupted command.
     try:
         server.run(started=banner)
-    except KeyboardInterrupt:
-        pass
-    click.echo("stopped", err=True)
+    finally:
+        click.echo("stopped", err=True)
 
 
 @click.command()
 @click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
-@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the county-kg graph IRI).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="Named graph to replace: an IRI, <IRI> or a compact IRI with a project prefix "
+                   "(default: the county-kg graph IRI).")
 def push(endpoint: str, graph_iri: str | None) -> None:
     """Upload the graph to a SPARQL 1.1 Graph Store endpoint, replacing one named graph.
 
     Credentials are read from KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.
     """
+    from kg.namespaces import read_iri
     from kg.publish.push import DEFAULT_GRAPH
     from kg.publish.push import push as run_push
     from kg.store.load import project
 
-    result = run_push(project(), endpoint, graph_iri or str(DEFAULT_GRAPH))
+    graph = read_iri(graph_iri) if graph_iri is not None else str(DEFAULT_GRAPH)  # before the graph is loaded
+    result = run_push(project(), endpoint, graph)
     click.echo(f"replaced <{result.graph}> at {result.endpoint}: {result.triples} triples, {result.bytes} bytes "
                f"(HTTP {result.status})")

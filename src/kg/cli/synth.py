@@ -13,7 +13,8 @@ from kg.errors import KgError
 
 @click.command()
 @click.option("--counties", type=click.IntRange(min=1), default=2978, show_default=True,
-              help="How many county-level divisions (spread over the country; 2978 = all of them, ~1M triples).")
+              help="How many county-level divisions (spread over the country; 2978 = all of them, ~1M triples; "
+                   "more is a usage error).")
 @click.option("--seed", type=int, default=42, show_default=True,
               help="Random seed (any integer): the same seed gives the same graph.")
 @click.option("--violations", type=click.IntRange(min=0), default=0, show_default=True,
@@ -32,6 +33,9 @@ def synth(counties: int, seed: int, violations: int, output: str, fmt: str | Non
     """Write a deterministic synthetic county graph in the project's model (~350 triples a county)."""
     from kg.synth import generate as synthetic
 
+    if counties > synthetic.TOTAL_COUNTIES:  # (more would silently give all of them)
+        raise click.BadParameter(f"{counties} is more than the {synthetic.TOTAL_COUNTIES} county-level divisions "
+                                 f"there are.", param_hint="'--counties'")
     files = {"project": None, "curated": synthetic.curated_files(), "none": []}[base]
     if output == "-":
         fmt = fmt or "nt"

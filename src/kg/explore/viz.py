@@ -389,7 +389,7 @@ def render_html(view: nx.MultiDiGraph, *, lang: str = "en", title: str = "county
         lang=lang, title=title, text=TEXT[lang], legend=legend(view, lang), node_count=view.number_of_nodes(),
         edge_count=view.number_of_edges(), nodes=nodes, edges=edges, options=network.options,
         status_words={"settling": TEXT[lang]["settling"], "frozen": TEXT[lang]["frozen"]},
-        vis_script=script, vis_style=style, font_face=FONT_FACE, generator=generator_meta())
+        vis_script=script, vis_style=style, font_face=FONT_FACE, generator=generator_meta("kg viz"))
     leaks = external_references(page)
     if leaks:
         raise RuntimeError(f"the page would load from the network: {leaks[:3]}")

@@ -629,6 +629,10 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     project's store; write the link set and the review file into the workspace (both claimed
     before any work: kg.outputs; ``force`` replaces files kg cannot tell it wrote), and, when
     our graph is the project's store, into the store as its own named graph."""
+    if not re.match(r"^https?://", other):  # a file: known as this command's input, never one of its outputs
+        from kg.store.syntax import rdf_file
+
+        rdf_file(other)
     slug = link_slug(other, name)
     links_dir = claim_workspace(Path(workspace) if workspace else default_workspace(), "links",
                                 [",".join(REVIEW_HEADER)])

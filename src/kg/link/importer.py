@@ -40,6 +40,7 @@ import csv
 import hashlib
 import sys
 import io
+import os
 import re
 import tomllib
 import unicodedata
@@ -123,6 +124,7 @@ class ImportMapping:
             raise KgError(f"{path}: no such mapping file") from None
         except tomllib.TOMLDecodeError as exc:
             raise KgError(f"{path}: not a valid TOML mapping: {exc}") from None
+        _check_mapping_shape(path, data)
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
             raise KgError(f"{path}: unknown column field(s) {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
@@ -134,6 +136,59 @@ class ImportMapping:
         """This mapping with flags on top (a flag wins over the file)."""
         return ImportMapping({**self.columns, **{k: v for k, v in columns.items() if v}},
                              {**self.defaults, **{k: v for k, v in defaults.items() if v}}, dict(self.indicators))
+
+
+#: The shape of a mapping file: [columns] and [defaults] map names to text; [indicators] maps
+#: each indicator name to a table of what it means (en, definition, theme, unit, iri ...).
+_MAPPING_TABLES = {"columns": "a column name", "defaults": "a value", "indicators": "a table"}
+
+
+def _check_mapping_shape(path: Path, data: dict) -> None:
+    """A KgError naming the first entry of a mapping file that is not of the shape a mapping
+    has (:data:`_MAPPING_TABLES`): ``[indicators] "地区生产总值" = "gdp"`` ended in an
+    AttributeError."""
+    for key, value in data.items():
+        if key not in _MAPPING_TABLES:
+            raise KgError(f"{path}: unknown table [{key}] (a mapping has {', '.join(f'[{k}]' for k in _MAPPING_TABLES)})")
+        if not isinstance(value, dict):
+            raise KgError(f"{path}: {key} must be a table ([{key}]), not {type(value).__name__}")
+        for name, entry in value.items():
+            if key == "indicators":
+                if not isinstance(entry, dict):
+                    raise KgError(f"{path}: [indicators] {name!r} = {entry!r}: an indicator's entry is a table of what "
+                                  f"it means ([indicators.\"{name}\"] with en = \"...\", definition = \"...\")")
+                bad = next((k for k, v in entry.items() if isinstance(v, (dict, list))), None)
+                if bad is not None:
+                    raise KgError(f"{path}: [indicators.\"{name}\"] {bad}: must be text, not a "
+                                  f"{type(entry[bad]).__name__}")
+            elif isinstance(entry, (dict, list)):
+                raise KgError(f"{path}: [{key}] {name}: must be {_MAPPING_TABLES[key]} (text), not a "
+                              f"{type(entry).__name__}")
+
+
+def known_themes() -> list[str]:
+    """The local names of the project's themes (ckg:Theme in data/core/themes.ttl)."""
+    import pyoxigraph as ox
+
+    theme_class = ox.NamedNode(str(CKG.Theme))
+    found = {quad.subject.value.removeprefix(str(THEME)) for quad in
+             ox.parse(path=str(paths.data_dir() / "core" / "themes.ttl"), format=ox.RdfFormat.TURTLE)
+             if quad.predicate.value == str(RDF.type) and quad.object == theme_class}
+    return sorted(found)
+
+
+def check_themes(mapping: ImportMapping) -> None:
+    """A KgError, before any work, for a theme the project does not have (``--theme nosuch``,
+    or a theme in the mapping's indicators): a minted indicator would not conform."""
+    given = [("--theme", mapping.defaults["theme"])] if mapping.defaults.get("theme") else []
+    given += [(f"the indicator {name!r}", spec["theme"]) for name, spec in mapping.indicators.items()
+              if spec.get("theme")]
+    if not given:
+        return
+    themes = known_themes()
+    for where, theme in given:
+        if theme not in themes:
+            raise KgError(f"no theme {theme!r} ({where}); themes: {', '.join(themes)}")
 
 
 @dataclass
@@ -199,14 +254,72 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030"), "gb18030"
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
         raise KgError(f"the table is neither UTF-8 nor GB18030 (byte {exc.start}); give --encoding") from None
+    garbled = _garbled(text)
+    if garbled:
+        raise KgError(f"the table is not UTF-8, and read as GB18030 (the guess for a table that is not) it looks "
+                      f"garbled: {garbled}; give its encoding with --encoding (big5 for Traditional Chinese tables "
+                      f"from Taiwan or Hong Kong, latin-1 for Western European ones; gb18030 if this is right)")
+    return text, "gb18030"
+
+
+#: Of the Han characters in a table read as GB18030, the share that may be rare ones (neither
+#: in GB 2312, the 6,763 characters of everyday Simplified Chinese, nor among Big5's 5,401
+#: frequently used Traditional ones) before the reading is taken for a wrong guess, and
+#: :data:`RARE_LEAST` the fewest that are (one rare name in a short table is no sign). A real
+#: table has next to none; Big5 bytes read as GB18030 give one in five or more.
+RARE_SHARE = 0.02
+RARE_LEAST = 2
+
+
+def _garbled(text: str) -> str | None:
+    """Why ``text``, decoded as GB18030 by guess, looks like another encoding read wrongly
+    (None if it does not): rare Han characters beyond :data:`RARE_SHARE` (Big5), private-use
+    or unassigned characters, or a Han character outside GB 2312 inside a Latin word (an
+    accented letter of Latin-1 or Windows-1252 paired with the next byte)."""
+    han = [ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"]
+    rare = [ch for ch in han if not _everyday(ch)]
+    if len(rare) >= RARE_LEAST and len(rare) > RARE_SHARE * len(han):
+        return f"{len(rare)} of its {len(han)} Chinese characters are rare ones ({''.join(dict.fromkeys(rare))[:12]})"
+    odd = next((ch for ch in text if unicodedata.category(ch) in ("Co", "Cn")), None)
+    if odd is not None:
+        return f"it holds the unassigned or private-use character U+{ord(odd):04X}"
+    for between in re.finditer(r"[A-Za-z][\u3400-\u9fff\uf900-\ufaff]+[a-z]", text):
+        # an accented letter and the ASCII letter after it read as one character of GBK's
+        # extension, never of GB 2312 (whose bytes are both above 0xA0): "A股B股" is no sign
+        if any(not _in_gb2312(ch) for ch in between.group(0)[1:-1]):
+            return f"Chinese characters in the middle of a Latin word ({between.group(0)!r})"
+    return None
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _everyday(ch: str) -> bool:
+    """Whether a Han character is in GB 2312 or among Big5's frequently used characters
+    (its level 1, 0xA440-0xC67E)."""
+    if _in_gb2312(ch):
+        return True
+    try:
+        return 0xA440 <= int.from_bytes(ch.encode("big5"), "big") <= 0xC67E
+    except UnicodeEncodeError:
+        return False
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", to_simplified(unicodedata.normalize("NFKC", text or ""))).lower()
 
+
+#: The line of an import's header naming the table it came from (so that importing another
+#: table of the same file name says whose import it replaces).
+TABLE_LINE = "# table: "
 
 #: Cells longer than this are reported, not imported: the csv module's default field limit.
 MAX_CELL = 131_072
@@ -243,7 +356,9 @@ def read_rows(text: str) -> TableRows:
     previous_limit = csv.field_size_limit()
     csv.field_size_limit(max(previous_limit, len(text) + 1))  # cells are measured below instead
     try:
-        reader = csv.reader(stream, delimiter=delimiter)
+        # strict: a quote the csv module cannot make sense of is an error for its row, not
+        # read leniently (a quote never closed swallowed the rest of the table into one cell)
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
         number = 0
         while True:
             line_before = reader.line_num
@@ -252,13 +367,28 @@ def read_rows(text: str) -> TableRows:
             except StopIteration:
                 break
             except csv.Error as exc:
+                why = str(exc)
+                if "unexpected end of data" in why:
+                    # a quote opened in this row and never closed: every line from the row's
+                    # first to the end is one unreadable row each, so none drops out of the counts
+                    start = line_before + 1
+                    for at in range(start, len(lines) + 1):
+                        line = lines[at - 1].rstrip("\r")
+                        if not line.strip() and at != start:
+                            continue
+                        number += 1
+                        unreadable.append(BadRow(number, "", f"cannot read the row (line {at}): a quote (\") opened "
+                                                             f"on line {start} is never closed, so the lines after "
+                                                             f"it cannot be told apart", [_excerpt(line)]))
+                    break
                 number += 1
                 line = lines[reader.line_num - 1] if 0 < reader.line_num <= len(lines) else ""
-                why = str(exc)
                 if "new-line" in why:
                     why = "a line break (CR) inside a cell that is not quoted"
                 elif "NUL" in why:
                     why = "a NUL character"
+                elif "expected after" in why or "delimiter" in why:
+                    why = "a quote (\") inside a cell that is not closed where the cell ends (double it: \"\")"
                 unreadable.append(BadRow(number, "", f"cannot read the row (line {reader.line_num}): {why}",
                                          [_excerpt(line.rstrip("\r"))]))
                 if reader.line_num == line_before:
@@ -300,6 +430,11 @@ def find_columns(header: list[str], mapping: ImportMapping) -> dict[str, int]:
                 break
     if "place" not in found and "place_code" in found:
         found["place"] = found.pop("place_code")
+    for name, index in found.items():
+        same = [i + 1 for i, key in enumerate(keys) if key == keys[index]]
+        if len(same) > 1:  # which of them is meant cannot be told
+            raise KgError(f"columns {' and '.join(map(str, same))} of the header are both named {header[index]!r} "
+                          f"(the {name.replace('_', ' ')} column): rename one, or name the column meant in a mapping")
     missing = [f for f in ("place", "value") if f not in found]
     missing += [f for f in ("indicator", "period") if f not in found and not mapping.defaults.get(f)]
     if missing:
@@ -487,6 +622,7 @@ class Importer:
         self.table = paths.input_file(table, "table")
         self.as_of = as_of
         self.mapping = mapping or ImportMapping()
+        check_themes(self.mapping)
         self.slug = import_slug(self.table, name)
         self.workspace = Path(workspace) if workspace else default_workspace()
         self.target = self.workspace / "imports" / f"{self.slug}.ttl"
@@ -545,7 +681,10 @@ class Importer:
             claimed = self.claim_outputs()  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
-        text, encoding = decode(data, self.encoding)
+        try:
+            text, encoding = decode(data, self.encoding)
+        except KgError as exc:
+            raise KgError(f"{self.table}: {exc}") from None
         table = read_rows(text)
         rows = table.rows
         header_at = next((i for i, (_n, r) in enumerate(rows) if any(c.strip() for c in r)), None)
@@ -576,11 +715,17 @@ class Importer:
 
         from tqdm import tqdm
 
+        used = max(columns.values()) + 1  # a row must reach every column the import reads
         numbered = tqdm(body, desc="reading rows", unit=" rows", delay=2.0, disable=self.quiet, file=sys.stderr,
                         leave=False)
         for number, row in numbered:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 bad.append(BadRow(number, "", f"{len(row)} cells but the header has {len(header)}", row))
+                continue
+            if len(row) < used:
+                missing = [header[i] for i in sorted(columns.values()) if i >= len(row)]
+                bad.append(BadRow(number, "", f"too few cells: {len(row)}, but the header has {len(header)} "
+                                              f"(no {', '.join(missing)} cell)", row))
                 continue
             period_text = cell(row, "period") or self.mapping.defaults.get("period", "")
             try:
@@ -673,8 +818,25 @@ class Importer:
                 claimed[0].write_text(self._turtle(graph), permissions=0o644)
                 result.path = self.target
             else:
-                claimed[0].remove()  # nothing importable: the previous import of this name goes too
+                # nothing importable: an error, and the previous import of this name stays
+                raise KgError(f"{self.table}: no row could be imported ({len(bad)} listed in {self.report_path}); "
+                              f"nothing written" + (f", the previous import {self.target} is kept"
+                                                    if self.target.is_file() else ""))
         return result, graph
+
+    def replaces(self) -> Path | None:
+        """The table whose import this one replaces, when it is another file of the same name
+        (a/t.csv after b/t.csv): read from the previous import's header (:meth:`_turtle`)."""
+        try:
+            with open(self.target, encoding="utf-8") as previous:
+                head = [previous.readline() for _ in range(3)]
+        except OSError:
+            return None
+        found = next((line[len(TABLE_LINE):].rstrip("\n") for line in head if line.startswith(TABLE_LINE)), None)
+        if not found:
+            return None
+        previous = (self.target.parent / found).resolve()
+        return previous if previous != self.table.resolve() else None
 
     # -- the graph ---------------------------------------------------------------------------
 
@@ -842,9 +1004,11 @@ class Importer:
         from kg.store.project import recorded_inputs
 
         if not rows:
+            # nothing importable: an error, and the previous import of this name stays
             self._write_report(bad, claimed[1])
-            claimed[0].remove()  # nothing importable: the previous import of this name goes too
-            return
+            raise KgError(f"{self.table}: no row could be imported ({len(bad)} listed in {self.report_path}); "
+                          f"nothing written" + (f", the previous import {self.target} is kept"
+                                                if self.target.is_file() else ""))
         claimed[0]._check()
         target = claimed[0].target
         partial = target.parent / f".{target.stem}.{os.getpid()}.part.ttl"
@@ -952,10 +1116,19 @@ class Importer:
 
     def _header(self) -> str:
         return (f"# county-kg import of {self.table.name} -> named graph <{self.graph_iri}>\n"
-                f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n")
+                f"# written by `kg import` at {self.now.isoformat()}; importing the same name again replaces this file.\n"
+                f"{TABLE_LINE}{self._table_from_imports()}\n")
 
     def _turtle(self, graph: Graph) -> str:
         return self._header() + graph.serialize(format="turtle")
+
+    def _table_from_imports(self) -> str:
+        """The table's path relative to the imports folder (the same wherever the workspace
+        and its tables are moved together; no home folder written into a file to share)."""
+        try:
+            return os.path.relpath(self.table.resolve(), self.target.parent.resolve())
+        except ValueError:  # another drive (Windows): no relative path
+            return str(self.table.resolve())
 
     def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
         """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""

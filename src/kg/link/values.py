@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation, localcontext
 
 from rdflib import URIRef
 
@@ -152,7 +152,9 @@ def decimal_lexical(value: Decimal) -> str:
     xsd:decimal does not allow. Raises ValueError for NaN or infinity."""
     if not value.is_finite():
         raise ValueError(f"{value} is not a finite decimal")
-    text = format(value.normalize(), "f")
+    with localcontext() as exact:  # normalize() rounds to the context's precision (28 digits by default)
+        exact.prec = max(28, len(value.as_tuple().digits))
+        text = format(value.normalize(), "f")
     text = text if "." in text else text + ".0"
     return "0.0" if text in ("-0.0", "+0.0") else text
 
@@ -308,13 +310,31 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
             raise ValueParseError(f"cannot read {reported!r}: {rest!r} after the number is neither a magnitude nor a unit")
         multiplier *= MAGNITUDES[ch]
     unit_iri = None
+    given = parse_unit(default_unit) if default_unit else None
     if unit is not None:
         unit_iri, factor = unit
         multiplier *= factor
-    elif default_unit:
-        unit_iri, factor = parse_unit(default_unit)
+        if given is not None and given[0] != unit_iri:
+            # 12亿元 in a 万人 column, 12% in a 亿元 one: which is meant cannot be told
+            raise ValueParseError(f"{reported!r} is in {_unit_name(unit_iri)} but the unit given for it, "
+                                  f"{default_unit!r}, is {_unit_name(given[0])}; correct the cell or the unit")
+    elif given is not None:
+        unit_iri, factor = given
+        if rest and factor != 1:
+            # 12.76亿 in a 亿元 column: read as 12.76 亿 亿元 it would be 10^16 times the number
+            raise ValueParseError(f"{reported!r} has a magnitude ({rest}) and so has the unit given for it, "
+                                  f"{default_unit!r}: both would multiply the number; write the number alone "
+                                  f"({match.group(0) if match else rest}) or the whole unit in the cell")
         multiplier *= factor
-    return ParsedValue(number * multiplier, unit_iri, qualifier, reported, number, multiplier, footnotes)
+    with localcontext() as exact:  # every digit as written: Decimal's default context keeps 28
+        exact.prec = len(number.as_tuple().digits) + len(multiplier.as_tuple().digits) + 2
+        value = number * multiplier
+    return ParsedValue(value, unit_iri, qualifier, reported, number, multiplier, footnotes)
+
+
+def _unit_name(iri: URIRef) -> str:
+    """A unit as a reader knows it: the first word UNITS has for it (元, 人, %)."""
+    return next((word for word, (known, factor) in UNITS.items() if known == iri and factor == 1), str(iri))
 
 
 # --- script -------------------------------------------------------------------------------

@@ -176,8 +176,7 @@ def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force:
     if loaded is not None:
         data = head + serialize(loaded, fmt)
         if target is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
+            _write_all(sys.stdout.buffer, data)
         else:
             target.write_bytes(data)
         return len(data)
@@ -193,12 +192,24 @@ def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force:
             write_export(StoreGraph.of(view), fmt, source)
         size = len(head) + source.stat().st_size
         if target is None:
-            sys.stdout.buffer.write(head)
+            _write_all(sys.stdout.buffer, head)
             with open(source, "rb") as handle:
-                shutil.copyfileobj(handle, sys.stdout.buffer, 1 << 20)
-            sys.stdout.buffer.flush()
+                while chunk := handle.read(1 << 20):
+                    _write_all(sys.stdout.buffer, chunk)
         else:
             with target.open("wb") as out, open(source, "rb") as handle:
                 out.write(head)
                 shutil.copyfileobj(handle, out, 1 << 20)
     return size
+
+
+def _write_all(stream, data: bytes) -> None:
+    """Write every byte of ``data`` to ``stream``. A buffered stream may take only part of a
+    large write (a pipe whose reader left takes what fits, and the write returns its size):
+    the rest is written again, so a closed pipe ends in BrokenPipeError (kg exits 141), never
+    in an output silently cut short."""
+    view = memoryview(data)
+    while view:
+        written = stream.write(view)
+        view = view[len(view) if written is None else written:]
+    stream.flush()

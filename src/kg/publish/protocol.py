@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
-from kg.errors import KgError
+from kg.errors import KgError, QueryError
 # Imported here, in the server, not in each query's process: a forked child finds them loaded.
 from kg.query.engines import Engines
 from kg.store.results import (write_boolean_json, write_boolean_xml, write_csv, write_json, write_jsonld,
@@ -142,7 +142,8 @@ def answer(store, request: Request, writer) -> None:
         writer.header({"status": 503, "message": str(exc)})
         return
     except KgError as exc:
-        writer.header({"status": 400 if "syntax error" in str(exc) else 500, "message": str(exc)})
+        client = isinstance(exc, QueryError) or "syntax error" in str(exc)  # the query's fault, not the server's
+        writer.header({"status": 400 if client else 500, "message": str(exc)})
         return
     offered = {"CONSTRUCT": GRAPH_TYPES, "ASK": BOOLEAN_TYPES}.get(stream.form, RESULTS_TYPES)
     media = negotiate(request.accept, offered)

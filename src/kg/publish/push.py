@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from kg import http
 from kg.errors import KgError
-from kg.namespaces import GRAPH
+from kg.namespaces import GRAPH, read_iri
 from kg.publish.export import serialize
 from kg.store.load import Loaded
 
@@ -43,7 +43,10 @@ def push(loaded: Loaded, endpoint: str, graph: str = str(DEFAULT_GRAPH), timeout
     (Digest or Basic), so the body goes once, with its credentials: a server that refuses an
     unauthenticated PUT may close the connection before reading the body, which the client
     then sees as a reset instead of the server's answer. Errors (unreachable, refused
-    credentials, any 4xx/5xx with the server's message) are one-line KgErrors."""
+    credentials, any 4xx/5xx with the server's message) are one-line KgErrors. ``graph`` is
+    read as every IRI a user gives (kg.namespaces.read_iri: ``theme:health`` expanded, an
+    undeclared prefix or a value that is no IRI refused) before anything is sent."""
+    graph = read_iri(graph)
     body = serialize(loaded, "nt")
     url = graph_url(endpoint, graph)
     auth = http.auth_from_environment()

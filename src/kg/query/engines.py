@@ -5,27 +5,29 @@ their declared type, on the embedded Oxigraph store (default) or rdflib (the ref
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
-from kg.errors import KgError
+from kg.errors import KgError, QueryError
 from kg.labels import LANGUAGES
+from kg.namespaces import BARE_SCHEMES, read_iri  # noqa: F401 (BARE_SCHEMES re-exported)
 from kg.query.catalog import CatalogQuery, Param
 from kg.store.service import relay_services
-from kg.store.sparqltext import triples_query
 from kg.store.sparql import (_PREFIXES, Limits, Results, Stream, check_syntax, construct_oxigraph, stream_oxigraph,
                              stream_rdflib)
+from kg.store.sparqltext import prologue, significant, triples_query
 
 ENGINES = ("oxigraph", "rdflib")
 
 
-#: The IRI schemes a parameter may give bare; an absolute IRI of any other scheme is written
-#: in angle brackets (<mailto:...>, <tag:...>), so that "thme:health" is never taken for one.
-BARE_SCHEMES = ("http", "https", "urn")
+def expand_iri(value: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
+    """A parameter value as an IRI (kg.namespaces.read_iri): ``<IRI>``, a bare http(s) or urn
+    IRI, or a compact IRI with one of ``prefixes`` (default: the project's). KgError else."""
+    return URIRef(read_iri(value, _PREFIXES if prefixes is None else prefixes))
 
 
 def _stderr(message: str) -> None:
@@ -34,33 +36,12 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def expand_iri(value: str) -> URIRef:
-    """A parameter value as an IRI: ``<IRI>`` as given; a bare ``http:``, ``https:`` or ``urn:``
-    IRI; otherwise a compact IRI ``prefix:local`` whose prefix is one of the project's
-    (kg.namespaces.PREFIXES). A compact IRI cannot be told from an absolute IRI by its form
-    (both are ``name:rest``, RFC 3987), hence the short list of bare schemes.
-
-    Raises KgError naming an undeclared prefix and the known ones, or a value that is no IRI."""
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    else:
-        prefix, sep, local = value.partition(":")
-        if sep and prefix in _PREFIXES:
-            value = _PREFIXES[prefix] + local
-        elif sep and prefix.lower() not in BARE_SCHEMES:
-            raise KgError(f"unknown prefix {prefix!r} in {value!r}; known prefixes: {', '.join(sorted(_PREFIXES))} "
-                          f"(an absolute IRI other than {', '.join(s + ':' for s in BARE_SCHEMES)} goes in angle "
-                          f"brackets: <{value}>)")
-    if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|\\^`]*$", value):
-        raise KgError(f"not an IRI: {value!r}")
-    return URIRef(value)
-
-
-def to_term(param: Param, value: str):
-    """A parameter value as an RDF term of the declared type."""
+def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None):
+    """A parameter value as an RDF term of the declared type; a compact IRI is expanded with
+    ``prefixes`` (the query's own PREFIX declarations over the project's: :func:`bind_parameters`)."""
     try:
         if param.type == "iri":
-            return expand_iri(value)
+            return expand_iri(value, prefixes)
         if param.type == "integer":
             return Literal(int(value), datatype=XSD.integer)
         if param.type == "decimal":
@@ -80,8 +61,11 @@ def _bad(value: str):
 
 
 def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[str, object]:
-    """Bindings for a query's declared parameters (given or default)."""
+    """Bindings for a query's declared parameters (given or default). A compact IRI means what
+    it means in the query: its prefix as the query's prologue declares it (``PREFIX place:
+    <http://example.org/>`` in a .rq file), else as the project does."""
     bindings: dict[str, object] = {}
+    prefixes = {**_PREFIXES, **prologue(query.text)[0]} if query else _PREFIXES
     declared = {p.name: p for p in query.params} if query else {}
     unknown = set(given) - set(declared)
     if unknown:
@@ -91,8 +75,50 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
         value = given.get(name, param.default)
         if value is None:
             raise KgError(f"parameter {name} is required ({param.help or param.type})")
-        bindings[name] = to_term(param, value)
+        bindings[name] = to_term(param, value, prefixes)
     return bindings
+
+
+def check_literals(text: str, name: str) -> None:
+    """Refuse a query whose text writes a typed literal outside its datatype's lexical space
+    (kg.validate.lexical: ``"5.8e8"^^xsd:decimal``, ``"abc"^^xsd:integer``), with its line and
+    column. The engines read such a literal differently: Oxigraph as an error (a BIND of
+    it + 1 is unbound), rdflib through its Python conversion (580000001; "abc" sent it into
+    infinite recursion); the same query must give one answer, or none. The data is held to
+    the same rule when it is validated."""
+    from kg.validate.lexical import XSD_NS, ill_formed
+
+    prefixes = {**_PREFIXES, **prologue(text)[0]}
+    found = significant(text)
+    for i, token in enumerate(found[:-3]):
+        if token.kind != "string" or found[i + 1].text != "^" or found[i + 2].text != "^":
+            continue
+        datatype = found[i + 3]
+        if datatype.kind == "iri":
+            iri = datatype.text[1:-1]
+        elif datatype.kind == "word" and ":" in datatype.text:
+            prefix, _, local = datatype.text.partition(":")
+            if prefix not in prefixes:
+                continue  # the parser names the undeclared prefix
+            iri = prefixes[prefix] + local
+        else:
+            continue
+        lexical = _string_value(token.text)
+        reason = ill_formed(lexical, iri)
+        if reason is not None:
+            line = text.count("\n", 0, token.start) + 1
+            column = token.start - text.rfind("\n", 0, token.start)
+            written = f"{token.text}^^" + ("xsd:" + iri[len(XSD_NS):] if iri.startswith(XSD_NS) else f"<{iri}>")
+            raise QueryError(f"{name}:{line}:{column}: {written} is ill-formed, {reason} (XSD 1.1 Part 2): the "
+                          f"engines would disagree on it (Oxigraph takes it for an error, rdflib converts it), so "
+                          f"the query is not run; write a valid lexical form")
+
+
+def _string_value(token: str) -> str:
+    """The text of a SPARQL string token (its quotes removed, its escapes resolved)."""
+    body = token[3:-3] if token[:3] in ('"""', "\'\'\'") else token[1:-1]
+    escapes = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f"}
+    return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), body, flags=re.S)
 
 
 class Engines:
@@ -191,6 +217,7 @@ class Engines:
         """Start a query; its answer row by row (kg.store.sparql.Stream), within ``limits``.
         SERVICE calls go through a relay that gives each call ``limits.service_timeout``."""
         check_syntax(text, name)
+        check_literals(text, name)
         if engine not in ENGINES:
             raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
         relay = relay_services(text, (limits or Limits()).service_timeout)
@@ -218,7 +245,9 @@ class Engines:
         stream = self.stream(text, bindings, engine, name, limits)
         if stream.form == "CONSTRUCT":
             stream.close()
-            raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+            from kg.store.sparql import graph_answer
+
+            raise KgError(graph_answer())
         return stream.results()
 
 

@@ -243,7 +243,9 @@ def run_text(text: str, endpoint: Endpoint) -> Results:
     """An ad-hoc SELECT or ASK query. The endpoint's own parser judges it (it may accept its
     engine's extensions, such as Virtuoso's ``bif:`` functions) and explains a syntax error."""
     if query_form(text) not in ("SELECT", "ASK"):
-        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+        from kg.store.sparql import graph_answer
+
+        raise KgError(graph_answer())
     return endpoint.select(declare_prefixes(text))
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, XSD
 
 from kg import paths
@@ -53,6 +54,8 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
                 target.parse(path, format=fmt or rdf_format(path))
             if target is not graph:
                 graph.addN((s, p, o, graph) for s, p, o, _name in target.quads())
+                syntax.note_graphs_read_as_one(path, (c.identifier for c in target.contexts()
+                                                      if c.identifier != DATASET_DEFAULT_GRAPH_ID and len(c)))
     except KgError:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error
@@ -269,10 +272,22 @@ class Loaded:
         return found
 
 
+def one_graph_per_file(name: URIRef | str, path: Path, registry: dict) -> None:
+    """A KgError when ``path`` would go to the named graph ``name`` that another file of the
+    same load already went to (``registry``: name -> file). A file outside the project is
+    named by its file name (:func:`graph_name`): `--add a/x.ttl --add b/x.ttl` merged the two
+    into one graph <.../graph/file/x> without a word."""
+    other = registry.get(name)
+    if other is not None and Path(other).resolve() != Path(path).resolve():
+        raise KgError(f"{path}: would be the named graph <{name}>, as {other} is (a file outside the project "
+                      f"is named by its file name): rename one of them")
+
+
 def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry: dict[URIRef, Path],
                 naming: Callable[[Path], URIRef] = graph_name) -> None:
     for path in files:
         name = naming(path)
+        one_graph_per_file(name, path, registry)
         named = dataset.graph(name)
         parse_into(named, path)
         registry[name] = Path(path)

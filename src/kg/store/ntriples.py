@@ -15,7 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.labels import LANGUAGES
-from kg.store.syntax import BOM, holds_quads, oxigraph_input, rdf_file, rdf_format, syntax_error
+from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, oxigraph_input, rdf_file, rdf_format,
+                             syntax_error, triples_of)
 
 __all__ = ["rdf_format", "plain", "dump", "canonical"]
 
@@ -56,9 +57,11 @@ def dump(files: Sequence[Path]) -> bytes:
                 continue
         try:
             parsed = ox.parse(**oxigraph_input(path), format=rdf_format(path))
+            names: set = set()
             if holds_quads(path):  # a file is one graph (kg.store.syntax.QUAD_SUFFIXES)
-                parsed = (quad.triple for quad in parsed)
+                parsed = triples_of(parsed, names)
             text = ox.serialize(parsed, None, ox.RdfFormat.N_TRIPLES)
+            note_graphs_read_as_one(path, names)
         except (SyntaxError, OSError) as exc:
             raise syntax_error(path, exc) from None
         parts.append(b"\n".join(_as_written(line) for line in text.split(b"\n")))

@@ -14,7 +14,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.store.load import Loaded, data_files, ontology_files
-from kg.store.syntax import holds_quads, oxigraph_input, rdf_file, rdf_format, syntax_error
+from kg.store.syntax import (holds_quads, note_graphs_read_as_one, oxigraph_input, rdf_file, rdf_format,
+                             syntax_error, triples_of)
 
 
 def load_file(store: ox.Store, path: Path) -> None:
@@ -26,8 +27,10 @@ def load_file(store: ox.Store, path: Path) -> None:
     path = rdf_file(path)
     try:
         if holds_quads(path):  # every graph of the file into the default graph (see QUAD_SUFFIXES)
-            store.extend(ox.Quad(quad.subject, quad.predicate, quad.object)
-                         for quad in ox.parse(**oxigraph_input(path), format=rdf_format(path)))
+            names: set = set()
+            store.extend(ox.Quad(triple.subject, triple.predicate, triple.object)
+                         for triple in triples_of(ox.parse(**oxigraph_input(path), format=rdf_format(path)), names))
+            note_graphs_read_as_one(path, names)
             return
         store.load(**oxigraph_input(path), format=rdf_format(path), to_graph=ox.DefaultGraph())
     except (SyntaxError, OSError) as exc:

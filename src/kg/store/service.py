@@ -33,7 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from rdflib import URIRef
 
-from kg.errors import KgError
+from kg.errors import KgError, QueryError
 from kg.namespaces import PREFIXES
 from kg.store.sparqltext import replace_spans, service_calls
 
@@ -100,7 +100,7 @@ class Relay:
         spans = []
         for call in service_calls(text, _PREFIXES):
             endpoint = call.iri if call.var is None else bindings.get(call.var)
-            if isinstance(endpoint, (str, URIRef)) and str(endpoint).lower().startswith(("http://", "https://")):
+            if isinstance(endpoint, (str, URIRef)):  # (any scheme: the relay refuses all but http and https)
                 spans.append((call.start, call.end, f"<{self.url_for(str(endpoint))}>"))
         return replace_spans(text, spans)
 
@@ -131,6 +131,14 @@ class Relay:
         endpoint = self.routes.get(path)
         if endpoint is None:
             self._reply(request, _Answer(404, body=b"not a relayed SERVICE endpoint\n"))
+            return
+        if not endpoint.lower().startswith(("http://", "https://")):
+            # A SPARQL endpoint is reached over HTTP (SPARQL 1.1 Protocol); file: or ftp: would
+            # read local files or other servers (urllib opens both), and the engines answered
+            # "invalid format": refused, so SERVICE SILENT gives no rows and SERVICE fails.
+            reason = "only http: and https: SPARQL endpoints can be called"
+            self.failures.setdefault(endpoint, reason)
+            self._reply(request, _Answer(504, body=(reason + "\n").encode()))
             return
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else None
@@ -190,6 +198,9 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         # 307/308 keep the method and body; urllib turns only GET/HEAD into a redirect, so a
         # POSTed SERVICE query is re-sent as it was.
+        if not newurl.lower().startswith(("http://", "https://")):  # (urllib would follow one to ftp:)
+            raise urllib.error.HTTPError(newurl, code, "redirected to an endpoint that is not http: or https:",
+                                         headers, fp)
         if code in (307, 308) and req.get_method() == "POST":
             return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
         return super().redirect_request(req, fp, code, msg, headers, newurl)
@@ -199,8 +210,12 @@ def relay_services(text: str, timeout: float | None) -> Relay | None:
     """A started relay for a query that has SERVICE clauses (None for one that has none).
     ``timeout`` None means :data:`SERVICE_TIMEOUT`: a SERVICE call is never unbounded."""
     try:
-        if not service_calls(text, _PREFIXES):
-            return None
+        calls = service_calls(text, _PREFIXES)
     except KgError:
         return None  # an undeclared prefix: the engine's parser reports it
+    if not calls:
+        return None
+    for call in calls:
+        if call.iri is not None and not call.silent and not call.iri.lower().startswith(("http://", "https://")):
+            raise QueryError(f"SERVICE <{call.iri}>: only http: and https: SPARQL endpoints can be called")
     return Relay(SERVICE_TIMEOUT if timeout is None else timeout).start()

@@ -30,11 +30,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
-from kg.errors import KgError
+from kg.errors import KgError, QueryError
 from kg.store.load import language_tag
 from kg.store.results import _PREFIXES, FORMATS, NUMERIC, Results, display_width, pad  # noqa: F401 (re-exported)
 from kg.store.service import Relay
-from kg.store.sparqltext import rename_calls, where_group
+from kg.store.sparqltext import rename_calls, significant, undeclared_prefixes, where_group
 from kg.store.tags import registered_term
 
 __all__ = ["FORMATS", "NUMERIC", "Limits", "QueryTimeout", "Results", "Stream", "check_syntax", "display_width",
@@ -43,12 +43,27 @@ __all__ = ["FORMATS", "NUMERIC", "Limits", "QueryTimeout", "Results", "Stream", 
 _OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 
 
-def check_syntax(text: str, name: str) -> None:
-    """Raise a KgError naming the line and column of a SPARQL syntax error.
+#: The operations of SPARQL 1.1 Update (section 3): a query that starts with one is no query.
+UPDATE_OPERATIONS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
-    Oxigraph's parser pinpoints the offending token (pyparsing, under rdflib, reports where
-    the enclosing rule began), so it is asked first, on an empty store; a query with SERVICE
-    is left to rdflib's parser, since executing it would call the remote endpoint."""
+
+def check_syntax(text: str, name: str) -> None:
+    """Raise a KgError naming the line and column of a SPARQL syntax error, in plain words.
+
+    An update (INSERT, LOAD, ...: :data:`UPDATE_OPERATIONS`) is refused as such: kg reads the
+    graph and never changes it. Oxigraph's parser pinpoints the offending token (pyparsing,
+    under rdflib, reports where the enclosing rule began), so it is asked first, on an empty
+    store; a query with SERVICE is left to rdflib's parser, since executing it would call the
+    remote endpoint."""
+    first = next((t for t in significant(text) if t.kind == "word" and t.text.upper() not in ("PREFIX", "BASE")
+                  and not t.text.endswith(":")), None)
+    if first is not None and first.text.upper() in UPDATE_OPERATIONS:
+        line = text.count("\n", 0, first.start) + 1
+        raise QueryError(f"{name}:{_place(text, first.start)}: a SPARQL update ({first.text.upper()}) is refused: kg "
+                      f"reads the graph and never changes it (edit the data files, or add a table with kg import)")
+    for token in undeclared_prefixes(text, _PREFIXES)[:1]:
+        raise QueryError(f"{name}:{_place(text, token.start)}: SPARQL syntax error: "
+                      f"{_undeclared(token.text.split(':', 1)[0])}")
     if not re.search(r"\bSERVICE\b", text, re.IGNORECASE):
         try:
             ox.Store().query(text, prefixes=_PREFIXES)
@@ -56,9 +71,9 @@ def check_syntax(text: str, name: str) -> None:
             match = _OX_POSITION.match(str(exc))
             if match:
                 # Oxigraph's column points just past the offending character.
-                line, column, message = int(match[1]), max(1, int(match[2]) - 1), match[3].split("\n")[0]
-                raise KgError(f"{name}:{line}:{column}: SPARQL syntax error: {message}") from None
-            raise KgError(f"{name}: SPARQL syntax error: {exc}") from None
+                line, column, message = int(match[1]), max(1, int(match[2]) - 1), " ".join(match[3].split())
+                raise QueryError(f"{name}:{line}:{column}: SPARQL syntax error: {_plain_error(message)}") from None
+            raise QueryError(f"{name}: SPARQL syntax error: {exc}") from None
         except (RuntimeError, ValueError, OSError):
             pass  # a parsed query that fails to run is not a syntax error; the engine reports it
         return
@@ -68,9 +83,50 @@ def check_syntax(text: str, name: str) -> None:
     try:
         prepareQuery(text, initNs=_PREFIXES)
     except ParseException as exc:
-        raise KgError(f"{name}:{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}") from None
+        raise QueryError(f"{name}:{exc.lineno}:{exc.col}: SPARQL syntax error: {exc.msg}") from None
     except Exception as exc:  # rdflib raises plain Exceptions for undefined prefixes
-        raise KgError(f"{name}: SPARQL error: {exc}") from None
+        undeclared = re.match(r"Unknown namespace prefix : (.*)$", str(exc))
+        if undeclared:
+            raise QueryError(f"{name}: SPARQL syntax error: {_undeclared(undeclared.group(1))}") from None
+        raise QueryError(f"{name}: SPARQL error: {exc}") from None
+
+
+#: An item of Oxigraph's "expected one of ..." that is a Rust character class, not a word:
+#: ['-' | '0' ..= '9' | '\u{00B7}'], [_] (any name character).
+_CHARACTER_CLASS = re.compile(r"\[(?:[^\]\[]|\[[^\]]*\])*\]")
+
+
+def _plain_error(message: str) -> str:
+    """Oxigraph's parser message in the words of someone fixing the query: Rust character
+    classes left out of "expected one of" (undeclared prefixes are found before Oxigraph is
+    asked: :func:`kg.store.sparqltext.undeclared_prefixes`)."""
+    if message.startswith(("expected one of ", "expected ")):
+        head = "expected one of " if message.startswith("expected one of ") else "expected "
+        items = [item.strip() for item in _CHARACTER_CLASS.sub("", message[len(head):]).split(",")]
+        words = [item for item in items if item and item != "Prefix not found"]
+        if not words:
+            return "unexpected text here"
+        return ("expected " if len(words) == 1 else "expected one of ") + ", ".join(words)
+    return message
+
+
+def graph_answer(fmt: str = "table") -> str:
+    """Why a CONSTRUCT or DESCRIBE answer (a graph) is not written in ``fmt``."""
+    shape = {"json": "SPARQL 1.1 Query Results JSON", "csv": "SPARQL 1.1 Query Results CSV",
+             "tsv": "SPARQL 1.1 Query Results TSV"}.get(fmt, "a table")
+    return (f"this query answers with a graph (CONSTRUCT or DESCRIBE), and --format {fmt} writes rows of "
+            f"variable bindings ({shape}), which a graph has not: ask for the same pattern with SELECT ?s ?p ?o, "
+            f"or serve the graph (kg serve) and ask with Accept: text/turtle")
+
+
+def _place(text: str, offset: int) -> str:
+    """LINE:COLUMN (from 1) of ``offset`` in ``text``."""
+    return f"{text.count(chr(10), 0, offset) + 1}:{offset - text.rfind(chr(10), 0, offset)}"
+
+
+def _undeclared(prefix: str) -> str:
+    return (f"the prefix {prefix + ':' if prefix else ''} is not declared; declare it (PREFIX {prefix or 'p'}: "
+            f"<...>) or use one of the project's: {', '.join(sorted(_PREFIXES))}")
 
 
 
@@ -381,7 +437,7 @@ def stream_rdflib(graph: Graph, text: str, bindings: dict[str, object], limits: 
 def _tabular(stream: Stream) -> Results:
     if stream.form == "CONSTRUCT":
         stream.close()
-        raise KgError("only SELECT and ASK queries can be shown as a table; use `kg export` for graphs")
+        raise KgError(graph_answer())
     return stream.results()
 
 

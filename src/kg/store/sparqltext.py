@@ -114,6 +114,33 @@ def rename_calls(text: str, function: str, iri: str) -> str:
     return "".join(out)
 
 
+def prologue(text: str) -> tuple[dict[str, str], str | None]:
+    """(prefix -> namespace IRI, base IRI or None) as the query text's PREFIX and BASE
+    declarations give them, each namespace resolved against the BASE before it (SPARQL 1.1,
+    4.1.1); declarations inside strings, IRIs and comments are not declarations."""
+    declared: dict[str, str] = {}
+    base = None
+    found = significant(text)
+    for i, token in enumerate(found):
+        word = token.text.upper() if token.kind == "word" else None
+        if word == "PREFIX" and i + 2 < len(found) and found[i + 2].kind == "iri":
+            declared[found[i + 1].text.rstrip(":")] = _resolve(found[i + 2].text[1:-1], base)
+        elif word == "BASE" and i + 1 < len(found) and found[i + 1].kind == "iri":
+            base = _resolve(found[i + 1].text[1:-1], base)
+    return declared, base
+
+
+def undeclared_prefixes(text: str, known: dict[str, str] | None = None) -> list[Token]:
+    """The prefixed names (``foo:bar``) whose prefix neither the query's prologue nor ``known``
+    declares, in order; blank node labels (``_:b``) are no prefixed names."""
+    declared = {**(known or {}), **prologue(text)[0]}
+    found = significant(text)
+    return [token for i, token in enumerate(found)
+            if token.kind == "word" and ":" in token.text and not token.text.startswith("_:")
+            and token.text.split(":", 1)[0] not in declared
+            and not (i > 0 and found[i - 1].kind == "word" and found[i - 1].text.upper() == "PREFIX")]
+
+
 @dataclass(frozen=True)
 class ServiceCall:
     """A SERVICE clause's endpoint as written: an IRI (``iri``), or a variable (``var``)."""
@@ -122,6 +149,7 @@ class ServiceCall:
     var: str | None
     start: int  # where the endpoint token is in the text
     end: int
+    silent: bool = False  # SERVICE SILENT: a failed call gives the empty solution
 
 
 def service_calls(text: str, prefixes: dict[str, str] | None = None) -> list[ServiceCall]:
@@ -140,21 +168,22 @@ def service_calls(text: str, prefixes: dict[str, str] | None = None) -> list[Ser
             base = _resolve(found[i + 1].text[1:-1], base)
         elif word == "SERVICE":
             j = i + 1
-            if j < len(found) and found[j].kind == "word" and found[j].text.upper() == "SILENT":
+            silent = j < len(found) and found[j].kind == "word" and found[j].text.upper() == "SILENT"
+            if silent:
                 j += 1
             if j >= len(found):
                 continue
             target = found[j]
             if target.kind == "iri":
-                calls.append(ServiceCall(_resolve(target.text[1:-1], base), None, target.start, target.end))
+                calls.append(ServiceCall(_resolve(target.text[1:-1], base), None, target.start, target.end, silent))
             elif target.kind == "var":
-                calls.append(ServiceCall(None, target.text[1:], target.start, target.end))
+                calls.append(ServiceCall(None, target.text[1:], target.start, target.end, silent))
             elif target.kind == "word" and ":" in target.text:
                 prefix, local = target.text.split(":", 1)
                 if prefix not in declared:
                     raise KgError(f"SERVICE {target.text}: the prefix {prefix!r} is not declared")
                 calls.append(ServiceCall(declared[prefix] + re.sub(r"\\(.)", r"\1", local), None,
-                                         target.start, target.end))
+                                         target.start, target.end, silent))
     return calls
 
 

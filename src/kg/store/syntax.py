@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import itertools
 import json
+import os
 import re
 import unicodedata
 import xml.parsers.expat
@@ -49,6 +50,11 @@ QUAD_SUFFIXES = (".nq", ".trig")
 _RDFLIB_NAMES = {"turtle": ".ttl", "ttl": ".ttl", "nt": ".nt", "ntriples": ".nt", "nt11": ".nt",
                  "nquads": ".nq", "trig": ".trig", "xml": ".rdf", "application/rdf+xml": ".rdf",
                  "json-ld": ".jsonld", "jsonld": ".jsonld"}
+
+
+def rdflib_format_names() -> list[str]:
+    """The format names ``kg link --format`` takes (rdflib's, for the syntaxes kg reads)."""
+    return sorted(_RDFLIB_NAMES)
 
 
 def _syntax(path: Path, fmt: str | None = None) -> tuple[ox.RdfFormat | None, str, str]:
@@ -82,7 +88,10 @@ def starts_with_bom(path: Path) -> bool:
 
 def oxigraph_input(path: Path) -> dict:
     """The keyword arguments for pyoxigraph's ``parse`` or ``Store.load`` to read ``path``:
-    the path itself, or the file's bytes after a byte order mark."""
+    the path itself, or the file's bytes after a byte order mark. An RDF/XML file is first
+    scanned (:func:`guard_xml`): every parse of a file the user names comes here."""
+    if Path(path).suffix.lower() in (".rdf", ".owl"):
+        guard_xml(path)
     if starts_with_bom(path):
         return {"input": Path(path).read_bytes()[len(BOM):]}
     return {"path": str(path)}
@@ -92,6 +101,32 @@ def holds_quads(path: Path, fmt: str | None = None) -> bool:
     """Whether ``path`` (or rdflib format ``fmt``) is a dataset syntax (N-Quads, TriG)."""
     suffix = _RDFLIB_NAMES.get(fmt.lower(), "") if fmt else Path(path).suffix.lower()
     return suffix in QUAD_SUFFIXES
+
+
+def triples_of(quads, names: set):
+    """The triples of pyoxigraph ``quads``, adding to ``names`` the name of every graph other
+    than the default one that they were in (for :func:`note_graphs_read_as_one`)."""
+    for quad in quads:
+        if quad.graph_name != ox.DefaultGraph():
+            names.add(quad.graph_name.value)
+        yield quad.triple
+
+
+_NOTED: set[Path] = set()
+
+
+def note_graphs_read_as_one(path: Path, names) -> None:
+    """Say (kg's log, on the terminal by default) that the named graphs of a dataset file
+    (``names``: the graph names its quads carry, the default graph left out) are read as the
+    file's one graph (:data:`QUAD_SUFFIXES`): `kg build --add x.trig` merged them without a word."""
+    import logging
+
+    names = sorted({str(name) for name in names})
+    if names and Path(path).resolve() not in _NOTED:
+        _NOTED.add(Path(path).resolve())  # once a file, however many times a command reads it
+        shown = ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logging.getLogger("kg.store").warning("%s: its named graph(s) %s are read as one graph, the file's (kg keeps "
+                                              "one named graph per file)", path, shown)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -108,6 +143,8 @@ class RdfSyntaxError(KgError):
     """A syntax error in an RDF file: ``FILE:LINE:COL: <syntax> syntax error: <what>``, then
     the offending line with a caret under the column (when the position is known)."""
 
+    problem = "syntax error"
+
     def __init__(self, path: Path, syntax: str, what: str, line: int | None = None,
                  column: int | None = None, source: str | None = None):
         self.path, self.syntax, self.what = Path(path), syntax, what
@@ -117,7 +154,7 @@ class RdfSyntaxError(KgError):
     @property
     def first_line(self) -> str:
         where = "".join(f":{n}" for n in (self.line, self.column if self.line else None) if n)
-        return f"{self.path}{where}: {self.syntax} syntax error: {self.what}"
+        return f"{self.path}{where}: {self.syntax} {self.problem}: {self.what}"
 
     def __str__(self) -> str:
         if self.source is None:
@@ -132,14 +169,130 @@ class RdfSyntaxError(KgError):
         return str(self)  # already names the file, as compilers do: no "kg: error:" before it
 
 
+class RdfNotRead(RdfSyntaxError):
+    """Well-formed, but not read: XML entity declarations, nesting deeper than
+    :data:`MAX_NESTING` (``FILE:LINE:COL: <syntax> not read: <why>``, with the caret)."""
+
+    problem = "not read"
+
+
+#: How deep RDF may nest: blank nodes ``[ ]`` and collections ``( )`` inside each other
+#: (Turtle, TriG), JSON objects and arrays (JSON-LD). rdflib's parsers and serializers recurse
+#: once per level and more: 150 nested blank nodes ended in "maximum recursion depth
+#: exceeded"; no real data comes near this.
+MAX_NESTING = 64
+#: The same for RDF/XML elements: its striped syntax takes one element for a node and one for
+#: its property. pyoxigraph's RDF/XML reader takes time cubic in the depth (20,000 nested
+#: elements: 25 s).
+MAX_XML_DEPTH = 2 * MAX_NESTING + 2
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, column: int, what: str):
+        super().__init__(what)
+        self.line, self.column, self.what = line, column, what
+
+
+_xml_guarded: dict[tuple[str, int, int], None] = {}  # (real path, size, mtime) of files that passed
+
+
+def guard_xml(path: Path) -> None:
+    """Refuse, before any RDF parser reads it, an RDF/XML file that declares XML entities or
+    nests elements deeper than :data:`MAX_XML_DEPTH`: an RdfNotRead at the declaration or the
+    element. Entities are refused, not expanded with a cap: 787 bytes of nested entities
+    ("billion laughs") expand to gigabytes (the parser grew to 18 GB), and RDF/XML needs
+    none (write the text, or use XML namespaces). The file is scanned by expat in one pass,
+    entities never expanded; a document expat finds not well-formed is left to the RDF
+    parser, whose message says what is wrong (:func:`syntax_error`)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return  # (the parser reports it)
+    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+    if key in _xml_guarded:
+        return
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def entity(name, is_parameter, *_rest):
+        raise _Refused(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1,
+                       f"the document declares the XML entity {name!r}; entities are not expanded, since a few of "
+                       f"them can stand for gigabytes of text: write the text out instead")
+
+    def start(_name, _attributes):
+        nonlocal depth
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise _Refused(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1,
+                           f"elements nested more than {MAX_XML_DEPTH} deep (nodes nested more than "
+                           f"{MAX_NESTING} levels), deeper than any data needs and than the parsers can follow")
+
+    def end(_name):
+        nonlocal depth
+        depth -= 1
+
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        with open(path, "rb") as stream:
+            parser.ParseFile(stream)
+    except _Refused as refused:
+        raise _not_read(path, "RDF/XML", refused) from None
+    except (xml.parsers.expat.ExpatError, OSError):
+        return  # not well-formed or unreadable: the parser says so
+    _xml_guarded[key] = None
+
+
+#: What a nesting scan needs to see in Turtle and TriG: strings and IRIs (skipped whole, so a
+#: bracket inside one is not counted), comments, and the brackets themselves.
+_TURTLE_NESTING = re.compile(rb'"""(?:[^"\\]|\\.|"(?!""))*"""' rb"|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}"
+                             rb'|"(?:[^"\\\n]|\\.)*"' rb"|'(?:[^'\\\n]|\\.)*'" rb'|<[^<>"{}|^`\\\x00-\x20]*>'
+                             rb'|\#[^\n]*|[\[\](){}]')
+_JSON_NESTING = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def guard_nesting(path: Path, name: str) -> None:
+    """Refuse a Turtle, TriG or JSON-LD file that nests deeper than :data:`MAX_NESTING`
+    (an RdfNotRead at the bracket that goes too deep), before rdflib's parser recurses into
+    it ("maximum recursion depth exceeded", with no line)."""
+    pattern = {"Turtle": _TURTLE_NESTING, "TriG": _TURTLE_NESTING, "JSON-LD": _JSON_NESTING}.get(name)
+    if pattern is None:
+        return
+    data = Path(path).read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    depth = 0
+    for token in pattern.finditer(data):
+        opening = token.group()
+        if opening in (b"[", b"(", b"{"):
+            depth += 1
+            if depth > MAX_NESTING:
+                line = data.count(b"\n", 0, token.start()) + 1
+                column = _column_of_offset(data, token.start())
+                raise _not_read(path, name, _Refused(line, column, f"nested more than {MAX_NESTING} levels deep "
+                                                                  f"(blank nodes, collections or objects inside each "
+                                                                  f"other), deeper than the parsers can follow"))
+        elif opening in (b"]", b")", b"}"):
+            depth -= 1
+
+
+def _not_read(path: Path, name: str, refused: _Refused) -> RdfNotRead:
+    line, column, source = _on_a_line(path, refused.line, refused.column)
+    return RdfNotRead(path, name, refused.what, line, column, source)
+
+
 def check(path: Path, fmt: str | None = None) -> None:
     """Parse ``path`` with pyoxigraph and throw the triples away: an RdfSyntaxError at the
-    first error. Files whose syntax pyoxigraph does not read (an rdflib-only ``fmt``) pass."""
-    oxigraph_format = _syntax(path, fmt)[0]
+    first error. Files whose syntax pyoxigraph does not read (an rdflib-only ``fmt``) pass.
+    Then, as rdflib reads what passes here: nesting within :data:`MAX_NESTING`
+    (:func:`guard_nesting`; RDF/XML is guarded before any parse, :func:`oxigraph_input`)."""
+    oxigraph_format, _rdflib_name, name = _syntax(path, fmt)
     if oxigraph_format is None:
         return
     try:
         collections.deque(ox.parse(**oxigraph_input(path), format=oxigraph_format), maxlen=0)
+        guard_nesting(path, name)
     except SyntaxError as exc:
         raise syntax_error(path, exc, fmt) from None
     except OSError as exc:

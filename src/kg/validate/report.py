@@ -44,10 +44,17 @@ class ValidationResult:
     value: str | None = None
     source: str | None = None
     files: list[Path] = field(default_factory=list)
+    #: the focus node as a report shows it: an IRI as such, a blank node by the statement
+    #: that names it or what is said of it (kg.labels.blank_node), never a random label
+    shown: str = ""
+
+    @property
+    def node(self) -> str:
+        return self.shown or str(self.focus)
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "focusNode": str(self.focus),
+            "focusNode": self.node if isinstance(self.focus, BNode) else str(self.focus),
             "focusLabel": self.focus_label,
             "path": self.path,
             "constraintComponent": self.component,
@@ -103,9 +110,11 @@ class ValidationReport:
         if not self.results:
             return "Conforms: no violations, no warnings.\n"
         lines = []
-        for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.files[0].name if r.files else "", r.focus_label)):
+        for r in sorted(self.results, key=lambda r: (r.severity != "Violation", r.files[0].name if r.files else "",
+                                                     r.focus_label, r.node, r.path or "", r.component,
+                                                     r.message, r.value or "")):
             where = ", ".join(str(p) for p in r.files) or "(not defined in any file)"
-            lines.append(f"{r.severity}: {r.focus_label} [{r.focus}]")
+            lines.append(f"{r.severity}: {r.focus_label} [{r.node}]")
             lines.append(f"  file:       {where}")
             if r.path:
                 lines.append(f"  path:       {r.path}")
@@ -296,7 +305,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
             component=compact(shacl_graph, component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=value_text(union, value),
             source=compact(loaded.shapes, shape) if shape is not None else None,
-            files=loaded.files_defining(focus),
+            files=loaded.files_defining(focus), shown=compact(union, focus),
         ))
 
     report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
@@ -312,7 +321,7 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
             focus=focus, focus_label=label(union, focus, lang), path=path,
             component=compact(shacl_graph, component), severity=SEVERITIES[severity], message=message,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else compact(shacl_graph, source),
-            files=loaded.files_defining(focus),
+            files=loaded.files_defining(focus), shown=compact(union, focus),
         ))
     set_conforms(shacl_graph)
     return ValidationReport(results, shacl_graph)
