@@ -70,7 +70,7 @@ def no_work(monkeypatch):
 
     for module, name in [(kg.store.project, "inputs"), (kg.store.project, "opened"), (kg.store.project, "refresh"),
                          (kg.build.pipeline, "clean_sources"),
-                         (kg.publish.export, "load"), (kg.store.load, "project"), (kg.link.gazetteer, "generate"),
+                         (kg.store.load, "project"), (kg.link.gazetteer, "generate"),
                          (kg.synth.generate, "triples"), (kg.link.discover, "read_other"),
                          (kg.link.importer, "decode")]:
         monkeypatch.setattr(module, name, started)
