@@ -112,6 +112,7 @@ class OutputFile:
     force: bool = False
     headers: tuple[str, ...] = ()
     workspace: Path | None = None  # the claimed workspace directory it is in, marked at the first write
+    remedy: str = ""               # what the refusal suggests: the command's own way out
 
     def write_bytes(self, data: bytes, *, permissions: int | None = None) -> None:
         with self.open("wb", permissions=permissions) as handle:
@@ -156,32 +157,36 @@ class OutputFile:
 
     def _check(self) -> None:
         # again at the moment of writing: a file may have appeared since the claim
-        _may_replace(self.target, self.path, self.force, self.headers)
+        _may_replace(self.target, self.path, self.force, self.headers, self.remedy)
+
+
+FORCE_REMEDY = "give --force to replace it, or another file name"
 
 
 def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] = (),
-               workspace: Path | str | None = None) -> OutputFile:
+               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY) -> OutputFile:
     """Check, before any work, that kg may write the file ``path``; raises OutputRefused.
 
     Refused: a directory; an existing regular file without kg's mark (:func:`carries_mark`,
     with ``headers`` the CSV header rows kg writes there) unless ``force``; a place where no
     file can be created (read-only, ``/proc``, below a file). ``workspace``: the claimed
-    workspace directory (:func:`claim_workspace`) the file may be in, marked when it is written."""
+    workspace directory (:func:`claim_workspace`) the file may be in, marked when it is written.
+    ``remedy``: what the refusal suggests (a command without ``--force`` says its own way out)."""
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     if target.is_dir():
         raise OutputRefused(f"{shown}: is a directory; give a file name")
-    _may_replace(target, shown, force, tuple(headers))
+    _may_replace(target, shown, force, tuple(headers), remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
     inside = workspace is not None and target.is_relative_to(os.path.realpath(workspace))
-    return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None)
+    return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None, remedy)
 
 
-def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...]) -> None:
+def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...], remedy: str = FORCE_REMEDY) -> None:
     if target.is_file() and not force and not carries_mark(target, headers):
         raise OutputRefused(f"{shown}: exists and carries no county-kg generator mark (kg replaces only files it "
-                            f"marked as its own); give --force to replace it, or another file name")
+                            f"marked as its own); {remedy or FORCE_REMEDY}")
 
 
 # -- the workspace ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from kg.errors import KgError
 
 
 class KgGroup(click.Group):
-    """Turns a KgError anywhere below into a one-line message and exit code 2, and Ctrl-C
+    """Turns a KgError anywhere below into a one-line message and exit code 2 (1 for
+    kg.errors.Violations), and Ctrl-C
     into one line and exit code 130 (the files being written were removed on the way up:
     kg.atomic, kg.outputs)."""
 
@@ -21,7 +22,7 @@ class KgGroup(click.Group):
             return super().invoke(ctx)
         except KgError as exc:
             click.echo(exc.for_terminal(), err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(getattr(exc, "exit_code", EXIT_ERROR))
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             ctx.exit(EXIT_INTERRUPTED)
