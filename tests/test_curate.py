@@ -375,3 +375,24 @@ def test_accepting_again_defines_again_what_the_replaced_facts_defined(project_c
     result = run("curate", "accept", str(review))
     assert result.exit_code == 2 and "no row is accepted" in result.output, result.output
     assert facts.read_bytes() == first
+
+
+def test_violations_exit_1_and_refusals_name_the_commands_own_way_out(added):
+    folder = added
+    assert run("extract", KEY).exit_code == 0
+    review = folder / "review.csv"
+    header, rows = read_review(review)
+    decide(rows, **{"45.6億元": {"decision": "accept", "place": "theme:tourism"}})  # a theme is no place
+    write_review(review, header, rows)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 1 and "do not validate" in result.output, result.output  # 1: violations only
+    assert not (folder / "facts.ttl").exists()
+
+    (folder / "facts.ttl").write_text("# my own notes\n", encoding="utf-8")
+    decide(rows, **{"45.6億元": {"decision": "accept", "place": "place:530623"}})
+    write_review(review, header, rows)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 2 and "move it away" in result.output and "--force" not in result.output, result.output
+    (folder / "draft.ttl").write_text("# my own draft\n", encoding="utf-8")
+    result = run("extract", KEY)
+    assert result.exit_code == 2 and "-o" in result.output and "--force" not in result.output, result.output

@@ -242,6 +242,7 @@ class OutputFile:
     headers: tuple[str, ...] = ()
     workspace: Path | None = None  # the claimed workspace directory it is in, marked at the first write
     command: str | None = None     # the command that claimed it ("kg viz"): whose mark it may replace
+    remedy: str = ""               # what the refusal suggests: the command's own way out
 
     def write_bytes(self, data: bytes, *, permissions: int | None = None) -> None:
         with self.open("wb", permissions=permissions) as handle:
@@ -286,11 +287,14 @@ class OutputFile:
 
     def _check(self) -> None:
         # again at the moment of writing: a file may have appeared since the claim
-        _may_replace(self.target, self.path, self.force, self.headers, self.command)
+        _may_replace(self.target, self.path, self.force, self.headers, self.command, self.remedy)
+
+
+FORCE_REMEDY = "give --force to replace it, or another file name"
 
 
 def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] = (),
-               workspace: Path | str | None = None) -> OutputFile:
+               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY) -> OutputFile:
     """Check, before any work, that kg may write the file ``path``; raises OutputRefused.
 
     Refused: a directory; an existing regular file without the mark of the command now
@@ -299,22 +303,24 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     write, a file the command reads, or a path another output of the command takes
     (:func:`command`); a place where no file can be created (read-only, ``/proc``, below a
     file). ``workspace``: the claimed workspace directory (:func:`claim_workspace`) the file
-    may be in, marked when it is written."""
+    may be in, marked when it is written.
+    ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     running = _running.get()
     name = running.name if running is not None else None
     if target.is_dir():
         raise OutputRefused(f"{shown}: is a directory; give a file name")
-    _may_replace(target, shown, force, tuple(headers), name)
+    _may_replace(target, shown, force, tuple(headers), name, remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
     _note_claim(target, shown, True)
     inside = workspace is not None and target.is_relative_to(os.path.realpath(workspace))
-    return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None, name)
+    return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None, name, remedy)
 
 
-def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...], command: str | None) -> None:
+def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...], command: str | None,
+                 remedy: str = FORCE_REMEDY) -> None:
     if not target.is_file():
         return
     mark = marked_by(target, headers)
@@ -325,10 +331,11 @@ def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...
         return
     if mark is None:
         raise OutputRefused(f"{shown}: exists and carries no county-kg generator mark (kg replaces only files it "
-                            f"marked as its own); give --force to replace it, or another file name")
+                            f"marked as its own); {remedy or FORCE_REMEDY}")
     if command is not None and mark != "" and mark != command:
         raise OutputRefused(f"{shown}: was written by `{mark}`, not by `{command}` (kg replaces a file only with "
-                            f"the command that wrote it); give another file name, or --force to replace it")
+                            f"the command that wrote it); " + (remedy if remedy and remedy != FORCE_REMEDY
+                                                             else "give another file name, or --force to replace it"))
 
 
 # -- the workspace ---------------------------------------------------------------------------

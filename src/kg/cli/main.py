@@ -16,7 +16,8 @@ from kg.errors import KgError
 class KgGroup(click.Group):
     """Runs each command inside the one place that decides how a command ends:
 
-    - a KgError anywhere below: a one-line message, exit code 2; so is any OSError (a name
+    - a KgError anywhere below: a one-line message, exit code 2 (1 for
+      kg.errors.Violations: violations only); so is any OSError (a name
       too long, a loop of links, a path through a file: kg.paths.os_error);
     - Ctrl-C, SIGTERM or SIGHUP (:class:`kg.cli.options.Interrupted`): one line, exit code
       128 + the signal (130 for Ctrl-C); the files being written were removed on the way up
@@ -40,7 +41,7 @@ class KgGroup(click.Group):
                 return result
         except KgError as exc:
             click.echo(exc.for_terminal(), err=True)
-            ctx.exit(EXIT_ERROR)
+            ctx.exit(getattr(exc, "exit_code", EXIT_ERROR))
         except KeyboardInterrupt as exc:
             click.echo("kg: interrupted", err=True)
             ctx.exit(exc.exit_code if isinstance(exc, Interrupted) else Interrupted.exit_code_of())

@@ -24,7 +24,7 @@ from rdflib import Graph, URIRef
 from kg.curate import review as review_table
 from kg.curate.draft import Draft, draft, to_turtle
 from kg.curate.lexicon import curated_graph_for
-from kg.errors import KgError
+from kg.errors import KgError, Violations
 from kg.namespaces import PLACE
 from kg.sources.clean import Source, load_sources
 
@@ -101,7 +101,7 @@ def _gazetteer_records(places: set[URIRef]) -> Graph:
 
 def validate_draft(source: Source, result: Draft) -> list[str]:
     """Violations of the draft with the curated graph: one line each, naming the row; the
-    warnings are returned. Raises KgError when there is a violation."""
+    warnings are returned. Raises kg.errors.Violations (exit code 1) when there is a violation."""
     from kg.validate.report import validate_graph
 
     data = Graph()
@@ -130,20 +130,21 @@ def validate_draft(source: Source, result: Draft) -> list[str]:
     if problems:
         shown = "\n  ".join(problems[:SHOWN_PROBLEMS])
         more = f"\n  ... and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
-        raise KgError(f"the accepted rows do not validate ({len(problems)} violation(s)); nothing written:\n  {shown}{more}")
+        raise Violations(f"the accepted rows do not validate ({len(problems)} violation(s)); nothing written:\n  {shown}{more}")
     return warnings
 
 
 def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
     """Turn the accepted rows of the review ``path`` into the source's ``facts.ttl`` (see the
-    module's docstring). Raises KgError naming the file and row for an invalid review, a row
-    that cannot become Turtle or a violation; nothing is written then."""
+    module's docstring). Raises KgError naming the file and row for an invalid review or a row
+    that cannot become Turtle (exit code 2), Violations for a violation (exit code 1);
+    nothing is written then."""
     from kg.outputs import claim_file, generator_comment
 
     path = Path(path)
     rows = review_table.read(path)
     source = source_of_review(path, source_key)
-    facts = claim_file(source.facts_path)
+    facts = claim_file(source.facts_path, remedy="move it away: kg curate accept writes the source's facts only there")
     text = source.text_path.read_text(encoding="utf-8")
     review_table.check_quotes(rows, text, path)
     accepted = [row for row in rows if row.decision == "accept"]
