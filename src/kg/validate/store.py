@@ -345,6 +345,19 @@ def _triples(text: bytes) -> Iterable[ox.Triple]:
     return ox.parse(text, format=ox.RdfFormat.N_TRIPLES) if text else ()
 
 
+def _changed_triples(added: bytes, removed: bytes) -> set[ox.Triple]:
+    """The triples that joined or left: a changed graph is in both ``added`` and ``removed``
+    whole, and a triple in both is in the graph before and after, so it changes no result (a
+    one-line edit of a file many nodes point at must not count all of them as changed). A
+    triple with a blank node is always kept: labels of two generations name different nodes."""
+    before, after = set(_triples(removed)), set(_triples(added))
+
+    def blank(t: ox.Triple) -> bool:
+        return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+    return (before ^ after) | {t for t in before | after if blank(t)}
+
+
 def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, removed: bytes, *,
                      checks: bool = True, quotes: bool = True, lang: str = "en",
                      texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
@@ -362,7 +375,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     or the shapes are not local, the whole graph is validated."""
     started = time.perf_counter()
     local = locality(graph.shapes)
-    focus, hierarchy = changed_focus(graph, [*_triples(added), *_triples(removed)], local.inverse)
+    focus, hierarchy = changed_focus(graph, _changed_triples(added, removed), local.inverse)
     if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
         progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
                  if hierarchy or not local.exact else f"  {len(focus)} nodes changed: validating the whole graph")
