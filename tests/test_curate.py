@@ -143,7 +143,8 @@ def test_a_new_document_from_file_to_the_catalog(added, project_copy, tmp_path):
     assert "row organization-79-84: recorded as: place inferred: the jurisdiction (Yunnan Province)" in result.output
 
     # extracting again keeps the decisions and the edits
-    assert run("extract", KEY).exit_code == 0
+    again = run("extract", KEY)
+    assert again.exit_code == 0, again.output
     _header, again = read_review(review)
     kept = {r["text"]: (r["decision"], r["label_en"]) for r in again if r["decision"]}
     assert kept["突破80萬人次"] == ("accept", "tourist visits received") and kept["5.2%"] == ("reject", "")

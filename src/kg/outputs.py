@@ -140,6 +140,7 @@ class _Command:
     name: str | None                                           # "kg viz"
     inputs: list[Path] = field(default_factory=list)           # real paths of the files it reads
     claims: list[tuple[Path, Path, bool]] = field(default_factory=list)  # (real path, as named, a file?)
+    own_tables: set[Path] = field(default_factory=set)  # claimed CSV tables holding the claim's own header row
 
 
 _running: ContextVar[_Command | None] = ContextVar("kg_outputs_command", default=None)
@@ -184,6 +185,11 @@ paths.INPUT_OBSERVERS.append(note_input)
 
 
 def _marked_by_running(target: Path, running: _Command) -> bool:
+    """Whether the running command wrote ``target`` before: its mark names the command, or it
+    is a table the command claimed with that table's own header row (kg extract reads the
+    review it rewrites, keeping the decisions made in it)."""
+    if target in running.own_tables:
+        return True
     mark = marked_by(target)
     return bool(mark) and mark == running.name
 
@@ -197,12 +203,14 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def _note_claim(target: Path, shown: Path, is_file: bool) -> None:
+def _note_claim(target: Path, shown: Path, is_file: bool, headers: tuple[str, ...] = ()) -> None:
     """Remember an output of the running command; OutputRefused if it is one of the command's
     inputs (not written by this command before) or overlaps an output already claimed."""
     running = _running.get()
     if running is None:
         return
+    if is_file and headers and target.is_file() and marked_by(target, headers) == "":
+        running.own_tables.add(target)
     if is_file:
         for read in running.inputs:
             if _same_file(target, read) and not _marked_by_running(target, running):
@@ -314,7 +322,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     _may_replace(target, shown, force, tuple(headers), name, remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
-    _note_claim(target, shown, True)
+    _note_claim(target, shown, True, tuple(headers))
     inside = workspace is not None and target.is_relative_to(os.path.realpath(workspace))
     return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None, name, remedy)
 
@@ -324,7 +332,12 @@ def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...
     if not target.is_file():
         return
     mark = marked_by(target, headers)
-    if _project_file(target) and not (mark and (command is None or mark == command)):
+    # a project file: only the command that generated it (or, for a CSV table, a command
+    # writing that table's own header: mark "") may replace it
+    if _project_file(target) and not (mark == "" or (mark and (command is None or mark == command))):
+        if mark is None and remedy and remedy != FORCE_REMEDY:  # (the command has no --force)
+            raise OutputRefused(f"{shown}: exists and carries no county-kg generator mark (kg replaces only files "
+                                f"it marked as its own); {remedy}")
         raise OutputRefused(f"{shown}: is one of the project's own files" + (f" (written by `{mark}`)" if mark else "")
                             + "; kg writes there only with the command that generated it; give another file name")
     if force:

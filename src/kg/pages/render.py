@@ -33,7 +33,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, auto_reload=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     env.globals.update(ui=ui, words=WORDS, languages=LANGUAGES, default_language=DEFAULT_LANGUAGE, Text=Text,
-                       generator=generator_meta(), value=value_html, groups=groups_html,
+                       generator=generator_meta("kg build"), value=value_html, groups=groups_html,
                        status=lambda s: Markup(status_html(s)), quote=lambda q, title="": Markup(quote_html(q, title)),
                        aria=aria_label)
     return env
