@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg.store import load as load_module
 from kg.cli import main
@@ -528,3 +528,27 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     hangzhou = sorted((g.value(o, SDMX_MEASURE.obsValue).toPython(), g.value(o, CKG.reportedPlace))
                       for o in g.subjects(SDMX_DIMENSION.refArea, PLACE["330105"]))
     assert [(str(v), p) for v, p in hangzhou] == [("9325000000.0", None), ("9345000000.0", PLACE["330103"])]
+
+
+def test_an_import_describes_what_only_another_import_describes(tmp_path, monkeypatch):
+    """An import references indicators and periods another import described: it describes them
+    too (as there), so replacing that import with another table leaves it whole; the project's
+    graph still validates."""
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    t1 = tmp_path / "t1.csv"
+    t1.write_text("地区,指标,年份,数值,单位\n水富市,旅游收入,2021,10.5,亿元\n水富县,旅游收入,1990,0.5,亿元\n",
+                  encoding="utf-8")
+    t6 = tmp_path / "t6.csv"
+    t6.write_text("地区,指标,年份,数值,单位\n绥江县,地区生产总值,2022,60.3,亿元\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["import", str(t1), "--name", "evil"], ["import", str(t1)], ["import", str(t6), "--name", "evil"]):
+        result = runner.invoke(main, [*args, "-q"])
+        assert result.exit_code == 0, result.output
+    t1_graph = Graph().parse(tmp_path / "ws" / "imports" / "t1.ttl")
+    indicator = t1_graph.value(None, RDF.type, CKG.Indicator)
+    assert indicator is not None and (indicator, SKOS.inScheme, IND.scheme) in t1_graph
+    for period in ("1990", "2021"):
+        assert (PERIOD[period], RDF.type, CKG.Period) in t1_graph
+        assert t1_graph.value(PERIOD[period], TIME.hasBeginning) is not None
+    validated = runner.invoke(main, ["validate"])
+    assert validated.exit_code == 0, validated.output

@@ -348,8 +348,10 @@ class _Indicators:
     Names are compared by their key (kg.link.indicators): #第一产业增加值, 其中：第一产业增加值
     and 第一產業增加值 are one indicator."""
 
-    def __init__(self, base: Graph, mapping: ImportMapping, slug: str, source: URIRef, file_name: str):
+    def __init__(self, base: Graph, mapping: ImportMapping, slug: str, source: URIRef, file_name: str,
+                 project: Graph | None = None):
         self.base, self.mapping, self.slug, self.source, self.file_name = base, mapping, slug, source, file_name
+        self.project = base if project is None else project  # what the import need not describe
         self.by_label: dict[str, URIRef] = {}
         for indicator in sorted(base.subjects(RDF.type, CKG.Indicator)):
             for predicate in (RDFS.label, SKOS.altLabel, SKOS.prefLabel):
@@ -357,6 +359,7 @@ class _Indicators:
                     self.by_label.setdefault(indicator_name(str(label)).key, indicator)
         self.specs = {indicator_name(k).key: v for k, v in mapping.indicators.items()}
         self.minted: dict[URIRef, dict] = {}
+        self.copied: dict[URIRef, list[tuple]] = {}  # indicators another import describes
         self.resolved: dict[str, URIRef] = {}
 
     def get(self, name: str) -> URIRef:
@@ -373,6 +376,11 @@ class _Indicators:
             iri = self.by_label[key]
         else:
             iri = self._mint(name, spec)
+        if iri not in self.minted and (iri, RDF.type, CKG.Indicator) not in self.project \
+                and (iri, RDF.type, CKG.Indicator) in self.base:
+            # described by another import only: described here too, as there (the union is a
+            # set), so that replacing that import leaves this one whole
+            self.copied[iri] = borrowed_description(self.base, iri)
         self.resolved[key] = iri
         return iri
 
@@ -390,6 +398,12 @@ class _Indicators:
         return iri
 
 
+def borrowed_description(graph, node) -> list[tuple]:
+    """``node``'s triples in ``graph`` (another import's description of an indicator, period
+    or instant), without its dcterms:source (the importing table is the source of its own)."""
+    return sorted((node, p, o) for p, o in set(graph.predicate_objects(node)) if p != DCTERMS.source)
+
+
 def romanise_phrase(text: str) -> str:
     """An English stand-in for an untranslated Chinese name: its pinyin, capitalised."""
     from pypinyin import lazy_pinyin
@@ -401,12 +415,16 @@ def romanise_phrase(text: str) -> str:
 class StoreBase:
     """The project's graph in the store as :class:`Importer` reads it (an rdflib-like view of
     the few lookups it makes: subjects, objects, membership), leaving out the named graph the
-    import replaces, with the answers cached (one place is looked up once per import)."""
+    import replaces, with the answers cached (one place is looked up once per import).
+    ``project_only``: the project's own graphs alone (no import or link set of the workspace),
+    what an import may rely on without describing it itself."""
 
-    def __init__(self, store, replaced: URIRef):
+    def __init__(self, store, replaced: URIRef, *, project_only: bool = False):
         import pyoxigraph as ox
 
         self.ox, self.store, self.replaced = ox, store, ox.NamedNode(str(replaced))
+        self.project_only = project_only
+        self._workspace = tuple(str(GRAPH[f"{kind}/"]) for kind in ("import", "links"))
         self._objects: dict = {}
 
     def _node(self, term):
@@ -426,8 +444,13 @@ class StoreBase:
 
     def _quads(self, s, p, o):
         for quad in self.store.quads_for_pattern(s, p, o, None):
-            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced:
+            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced \
+                    and not (self.project_only and quad.graph_name.value.startswith(self._workspace)):
                 yield quad
+
+    def predicate_objects(self, subject):
+        for quad in self._quads(self._node(subject), None, None):
+            yield self._rdflib(quad.predicate), self._rdflib(quad.object)
 
     def subjects(self, predicate, value):
         seen = set()
@@ -503,6 +526,7 @@ class Importer:
         self.quiet = quiet
         self.say = say or (lambda message: None)  # progress lines (stderr in the CLI)
         self._lookups = None  # the store's graph (StoreBase) while an import into the store runs
+        self._project_lookups = None  # its project's own graphs (StoreBase, project_only)
         self.texts = texts  # source texts for the quote check (default: the project's)
 
     # -- the base graph: the project without the graph this import replaces -----------------
@@ -525,6 +549,12 @@ class Importer:
         """What the import looks things up in: the store's graph while it imports into the
         store, else the data of :attr:`base` (an rdflib graph given in code)."""
         return self._lookups if self._lookups is not None else self.base.data
+
+    @property
+    def project_graph(self):
+        """What the import may reference without describing it: the project's own graphs in
+        the store (not another import, which may be replaced or removed), else :attr:`base`."""
+        return self._project_lookups if self._lookups is not None else self.base.data
 
     def run(self, *, write: bool = True) -> tuple[ImportResult, Graph | None]:
         """Read the table and, with ``write``, import it: given a ``base`` graph (in code), the
@@ -563,7 +593,8 @@ class Importer:
         file_script = detect_script(text) or "zh-Hant"
 
         base_graph = self.base_graph
-        indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name)
+        indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name,
+                                 self.project_graph)
         good: list[_Row] = []
         bad: list[BadRow] = list(unreadable)
         methods: Counter = Counter()
@@ -776,10 +807,26 @@ class Importer:
                                                                        f"{spec['hans']}.", lang="en")))
             g.add((iri, CKG.theme, THEME[spec["theme"]]))
             g.add((iri, DCTERMS.source, self.source))
-        # periods the project does not have yet
+        # indicators another import describes: described here as there
+        for iri, triples in indicators.copied.items():
+            if any(indicators.get(r.indicator) == iri for r in rows):
+                for triple in triples:
+                    g.add(triple)
+                g.add((iri, DCTERMS.source, self.source))
+        # periods the project does not have (another import's described here as there, so
+        # that replacing that import leaves this one whole)
+        project = self.project_graph
         for spec in {r.period.slug: r.period for r in rows}.values():
             period = PERIOD[spec.slug]
+            if (period, RDF.type, CKG.Period) in project:
+                continue
             if (period, RDF.type, CKG.Period) in base:
+                for triple in borrowed_description(base, period):
+                    g.add(triple)
+                for instant in (*base.objects(period, TIME.hasBeginning), *base.objects(period, TIME.hasEnd)):
+                    if (instant, RDF.type, TIME.Instant) not in project:
+                        for triple in borrowed_description(base, instant):
+                            g.add(triple)
                 continue
             g.add((period, RDF.type, CKG.Period))
             # an instant (年末) is an interval whose beginning is its end, not a proper interval
@@ -790,7 +837,7 @@ class Importer:
             for predicate, day in ((TIME.hasBeginning, spec.begin), (TIME.hasEnd, spec.end)):
                 instant = INSTANT[day]
                 g.add((period, predicate, instant))
-                if (instant, RDF.type, TIME.Instant) not in base:
+                if (instant, RDF.type, TIME.Instant) not in project:
                     g.add((instant, RDF.type, TIME.Instant))
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
         yield from g.flush()
@@ -826,11 +873,12 @@ class Importer:
             refresh(store, say=self.say, workspace=self.workspace, before_publish=self._validated)
             with store.reader() as view:
                 self._lookups = StoreBase(view.store, self.graph_iri)
+                self._project_lookups = StoreBase(view.store, self.graph_iri, project_only=True)
                 try:
                     result, _none = self._run(claimed=claimed, store_import=lambda claimed, bad, rows, triples, result:
                                               self._into_store(store, claimed, bad, rows, triples, result))
                 finally:
-                    self._lookups = None
+                    self._lookups = self._project_lookups = None
             store.collect()  # the generation read above, now that nobody holds it
         return result
 
