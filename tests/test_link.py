@@ -379,3 +379,33 @@ def test_an_unknown_code_says_so(our_linker):
     (item,) = unmatched
     assert "division code 539999 is none of ours" in item.reason
     assert "no place or organization of ours has a name like '乌有之乡县'" in item.reason
+
+
+def test_records_with_a_code_and_no_label_are_linked_by_their_code(our_linker):
+    """A record with a division code and no label is linked by the code or listed as
+    unmatched with its reason, never left out."""
+    from rdflib.namespace import XSD
+
+    g = Graph()
+    g.add((EX["b"], DCTERMS.identifier, Literal("53-06-81")))
+    g.add((EX["c"], SKOS.notation, Literal(530681)))
+    g.add((EX["s"], DCTERMS.identifier, Literal("530681", datatype=XSD.integer)))
+    g.add((EX["y"], EXO["countyCode"], Literal("530681")))
+    g.add((EX["n"], DCTERMS.identifier, Literal("539999")))
+    entities = entities_of(g)
+    assert sorted(str(e.iri).rsplit("/", 1)[1] for e in entities) == ["b", "c", "n", "s", "y"]
+    links, review, unmatched = our_linker.link(entities)
+    found = {str(l.theirs).rsplit("/", 1)[1]: (str(l.ours).rsplit("/", 1)[1], l.relation) for l in links}
+    assert found == {key: ("530681", "exact") for key in ("b", "c", "s", "y")}, (review, unmatched)
+    (item,) = unmatched
+    assert item.theirs == EX["n"] and "division code 539999 is none of ours" in item.reason
+    assert "no label to match by name" in item.reason
+
+
+def test_cli_link_a_file_of_records_with_codes_only(tmp_path):
+    other = tmp_path / "codes.ttl"
+    other.write_text('@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+                     '<http://example.org/other/b> dcterms:identifier "53-06-81" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "530681" in (tmp_path / "ws" / "links" / "codes.ttl").read_text(encoding="utf-8")

@@ -263,17 +263,36 @@ def read_other(other: str, fmt: str | None = None) -> Graph:
     return parse_into(Graph(), Path(other), fmt=fmt)
 
 
+def _is_code_property(predicate) -> bool:
+    """A property other datasets give division codes by: skos:notation, dcterms:identifier,
+    schema:identifier, ckg:divisionCode, Wikidata's P442, or any property named ``...code...``."""
+    local = re.split(r"[#/]", str(predicate))[-1].lower()
+    return predicate in CODE_PROPERTIES or "code" in local or local == "p442"
+
+
+def _code_of(value) -> str | None:
+    if not isinstance(value, Literal):
+        return None
+    return parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+
+
 def entities_of(graph: Graph) -> list[Entity]:
+    """The records of another dataset to link: every IRI with a label (LABEL_PROPERTIES) or a
+    division code in any form (a record with a code and no label is linked by its code, never
+    left out), with its codes, parent, kind and levels."""
     entities: dict[URIRef, Entity] = {}
     for predicate in LABEL_PROPERTIES:
         for subject, label in graph.subject_objects(predicate):
             if isinstance(subject, URIRef) and isinstance(label, Literal) and str(label).strip():
                 entities.setdefault(subject, Entity(subject)).labels.append(str(label).strip())
+    for subject, predicate, value in graph:
+        if isinstance(subject, URIRef) and subject not in entities and _is_code_property(predicate) \
+                and _code_of(value) is not None:
+            entities[subject] = Entity(subject)
     for entity in entities.values():
         for predicate, value in graph.predicate_objects(entity.iri):
-            local = re.split(r"[#/]", str(predicate))[-1].lower()
-            if isinstance(value, Literal) and (predicate in CODE_PROPERTIES or "code" in local or local == "p442"):
-                digits = parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+            if _is_code_property(predicate):
+                digits = _code_of(value)
                 if digits is not None:
                     entity.codes.append(digits)
             if predicate in PARENT_PROPERTIES and entity.parent is None:
@@ -469,6 +488,9 @@ class Linker:
     def _by_label(self, entity: Entity, parent: URIRef | None, parent_codes: set[str] | None,
                   why: list[str]) -> list[Link] | None:
         t = self.thresholds
+        if not entity.labels:
+            why.append("no label to match by name")
+            return None
         scored = []
         candidates = self._candidates(entity)
         fitting = [o for o in candidates if self._fits(entity, o)]
@@ -631,7 +653,8 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     theirs = read_other(other, fmt)
     entities = entities_of(theirs)
     if not entities:
-        raise KgError(f"{other}: no labelled entities to link (looked for rdfs:label, skos:prefLabel, schema:name ...)")
+        raise KgError(f"{other}: no entities to link: nothing has a label (rdfs:label, skos:prefLabel, "
+                      f"schema:name ...) or a division code (skos:notation, dcterms:identifier, ...)")
     linker = Linker(our_entities(loaded.union() if loaded is not None else _ours_from_store()), thresholds)
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()
