@@ -409,3 +409,23 @@ def test_cli_link_a_file_of_records_with_codes_only(tmp_path):
     result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
     assert "530681" in (tmp_path / "ws" / "links" / "codes.ttl").read_text(encoding="utf-8")
+
+
+def test_english_labels_of_records_retired_and_in_use(project):
+    """Our English labels qualify a retired record by its years ("Shuifu County (until
+    2001)"): the years are not part of the name, a retired record is not today's place (read
+    from the store, as kg link reads it), and two records of the same name go to review."""
+    from kg.link.discover import _ours_from_store
+
+    linker = Linker(our_entities(_ours_from_store()))
+    g = Graph()
+    g.add((EX["d"], RDFS.label, Literal("Shuifu", lang="en")))
+    g.add((EX["e"], RDFS.label, Literal("Shuifu County", lang="en")))
+    g.add((EX["f"], RDFS.label, Literal("水富县", lang="zh-Hans")))
+    links, review, unmatched = linker.link(entities_of(g))
+    found = {str(l.theirs).rsplit("/", 1)[1]: (str(l.ours).rsplit("/", 1)[1], l.relation) for l in links}
+    assert found == {"d": ("530681", "exact")}, (review, unmatched)
+    assert "in use today, unlike 530630, 532131" in links[0].method
+    reviewed = {(str(l.theirs).rsplit("/", 1)[1], str(l.ours).rsplit("/", 1)[1]) for l in review}
+    assert reviewed == {("e", "530630"), ("e", "532131"), ("f", "530630"), ("f", "532131")}
+    assert not unmatched

@@ -99,9 +99,12 @@ _SUFFIX_LEVELS = tuple(sorted({
     "镇": {"township"}, "乡": {"township"}, "街道": {"township"}, "苏木": {"township"},
 }.items(), key=lambda item: -len(item[0])))
 _EN_SUFFIXES = re.compile(
-    r"\b(province|autonomous region|municipality|prefecture|autonomous prefecture|league|city|"
-    r"county-level city|county|autonomous county|district|banner|town|township|subdistrict|"
-    r"until \d{4}|\d{4}-\d{4}|districts|counties)\b")
+    r"\b(province|autonomous region|municipality|prefecture|autonomous prefecture|league|"
+    r"county[- ]level city|city|county|autonomous county|district|banner|town|township|subdistrict|"
+    r"districts|counties)\b")
+# A record's years of use, as our English labels qualify a retired record: "(until 2001)",
+# "(2001-2018)". Not part of the name: "Shuifu County (until 2001)" is named "Shuifu County".
+_EN_YEARS = re.compile(r"\s*\(\s*(?:until|since|from)?\s*\d{4}(?:\s*[-–—]\s*\d{4})?\s*\)")
 
 
 @dataclass
@@ -193,14 +196,14 @@ def normalise(text: str) -> str:
     if is_chinese(text):
         text = re.sub(r"[(（][^)）]*[)）]", "", text)
         return re.sub(r"[\s·・•]+", "", to_simplified(text))
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    return re.sub(r"\s+", " ", _EN_YEARS.sub("", text.lower())).strip()
 
 
 def short_key(key: str) -> str:
     """The name without its kind: 玉龙纳西族自治县 -> 玉龙; "shuifu (county-level city)" -> shuifu."""
     if is_chinese(key):
         return short_name(key)
-    stripped = _EN_SUFFIXES.sub(" ", re.sub(r"[()'’\-,.]", " ", key))
+    stripped = re.sub(r"[()'’\-,.]", " ", _EN_SUFFIXES.sub(" ", key))
     return re.sub(r"\s+", "", stripped).strip() or re.sub(r"\s+", "", key)
 
 
@@ -535,13 +538,15 @@ class Linker:
 
 _OURS = """
 CONSTRUCT { ?s ?p ?o } WHERE {
-  VALUES ?p { rdf:type rdfs:label skos:altLabel ckg:parentDivision ckg:divisionCode dcterms:isReplacedBy }
+  VALUES ?p { rdf:type rdfs:label skos:altLabel ckg:parentDivision ckg:divisionCode dcterms:isReplacedBy
+              ckg:validUntil }
   ?s ?p ?o
 }"""
 
 
 def _ours_from_store() -> Graph:
-    """What :func:`our_entities` reads (types, labels, parents, codes, successors), from the
+    """What :func:`our_entities` reads (types, labels, parents, codes, successors, the end of
+    use that tells a retired record from today's place), from the
     project's store brought up to date (kg.store.project.opened)."""
     from kg.namespaces import sparql_prologue
     from kg.store.load import language_tag
