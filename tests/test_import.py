@@ -220,7 +220,24 @@ def test_duplicate_rows_are_reported(tmp_path, base):
                      encoding="utf-8")
     result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
     assert result.imported == 1
-    assert result.bad_rows[0].row == 3 and "duplicate of row 2" in result.bad_rows[0].reason
+    assert result.bad_rows[0].row == 3 and "conflicts with row 2" in result.bad_rows[0].reason
+
+
+def test_a_second_figure_for_the_same_key_is_a_duplicate_or_a_conflict(tmp_path, base):
+    """Two rows of one indicator, place and period: the same figure is a duplicate, two
+    figures a conflict naming both rows and both values (as across imports)."""
+    table = tmp_path / "twice.csv"
+    table.write_text("地区,指标,年份,数值,单位\n"
+                     "水富市,旅游收入,2023年1-3月,10.5,亿元\n"
+                     "水富市,旅游收入,2023年第一季度,10.6,亿元\n"
+                     "水富市,旅游收入,2023年一季度,10.5,亿元\n", encoding="utf-8")
+    result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1
+    (conflict, duplicate) = result.bad_rows
+    assert conflict.row == 3 and conflict.column == "value"
+    assert conflict.reason == ("conflicts with row 2: '10.6亿元' here, '10.5亿元' in row 2 (imported), for the same "
+                               "indicator, place and period")
+    assert duplicate.row == 4 and duplicate.reason.startswith("duplicate of row 2")
 
 
 def test_new_periods_are_minted_like_the_core_ones(tmp_path, base):
@@ -511,7 +528,7 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     """2010: 下城区 (330103) and 拱墅区 (330105) were two districts of 杭州市, merged into 拱墅区
     in 2021: two observations of today's 拱墅区, the one for 下城区 keeping it as reported, and
     the import conforms (they are no conflict). 2015 and 2022: 水富县 and 水富市 (its name since
-    2018) are one division of that year, so the second row of each pair is a duplicate."""
+    2018) are one division of that year, so the second row of each pair conflicts with the first."""
     table = tmp_path / "merged.csv"
     table.write_text("地区,所属地区,指标,年份,数值\n"
                      "拱墅区,杭州市,地区生产总值,2010,93.25亿元\n"
@@ -523,8 +540,10 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     result, g = Importer(table, workspace=tmp_path / "ws", now=NOW, base=base).run()
     assert result.path is not None and result.path.is_file()  # validated: no conflict, written
     assert [(b.row, b.reason) for b in result.bad_rows] == [
-        (5, "duplicate of row 4: the same indicator, place and period"),
-        (7, "duplicate of row 6: the same indicator, place and period")]
+        (5, "conflicts with row 4: '46.1亿元' here, '45.6亿元' in row 4 (imported), for the same indicator, place "
+            "and period"),
+        (7, "conflicts with row 6: '100.0亿元' here, '101.2亿元' in row 6 (imported), for the same indicator, place "
+            "and period")]
     hangzhou = sorted((g.value(o, SDMX_MEASURE.obsValue).toPython(), g.value(o, CKG.reportedPlace))
                       for o in g.subjects(SDMX_DIMENSION.refArea, PLACE["330105"]))
     assert [(str(v), p) for v, p in hangzhou] == [("9325000000.0", None), ("9345000000.0", PLACE["330103"])]

@@ -674,8 +674,8 @@ class Importer:
             key = (indicators.get(item.indicator), item.place.key, item.period.slug)
             earlier = next((e for e in seen.get(key, ()) if not _two_divisions(e, item)), None)
             if earlier is not None:
-                bad.append(BadRow(item.number, "", f"duplicate of row {earlier.number}: the same indicator, place "
-                                                   f"and period", item.raw))
+                bad.append(BadRow(item.number, "value" if _conflicting(earlier, item) else "",
+                                  _second_row_reason(earlier, item), item.raw))
                 continue
             seen.setdefault(key, []).append(item)
             unique.append(item)
@@ -1102,6 +1102,22 @@ def checked_literals(triples):
 def _reported_key(place: Resolved) -> str:
     """The key of the division as the row named it (today's when it is the same)."""
     return place.matched.key if place.replaced else place.key
+
+
+def _conflicting(first: _Row, second: _Row) -> bool:
+    """Two figures that differ (value, unit or qualifier) for one indicator, place and period."""
+    return (first.value.value, first.value.unit, first.value.qualifier) != \
+        (second.value.value, second.value.unit, second.value.qualifier)
+
+
+def _second_row_reason(first: _Row, second: _Row) -> str:
+    """Why a second row of the same indicator, place and period is not imported: a duplicate
+    when it gives the same figure, else a conflict naming both rows and both values as written
+    (the rule of the conflicting-observation check, queries/checks/)."""
+    if _conflicting(first, second):
+        return (f"conflicts with row {first.number}: {second.reported!r} here, {first.reported!r} in row "
+                f"{first.number} (imported), for the same indicator, place and period")
+    return f"duplicate of row {first.number}: the same indicator, place, period and value"
 
 
 def _two_divisions(first: _Row, second: _Row) -> bool:
