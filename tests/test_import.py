@@ -571,3 +571,27 @@ def test_an_import_describes_what_only_another_import_describes(tmp_path, monkey
         assert t1_graph.value(PERIOD[period], TIME.hasBeginning) is not None
     validated = runner.invoke(main, ["validate"])
     assert validated.exit_code == 0, validated.output
+
+
+def test_a_reading_command_says_which_workspace_the_store_follows(tmp_path, monkeypatch):
+    """`kg import --workspace DIR`, then a reading command without it: the store held DIR's
+    imports and this command reads another workspace: it says both and how to keep DIR."""
+    monkeypatch.delenv("KG_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    table = tmp_path / "t1.csv"
+    table.write_text("地区,指标,年份,数值\n绥江县,地区生产总值,2022,60.3亿元\n", encoding="utf-8")
+    chosen = tmp_path / "chosen"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["import", str(table), "--workspace", str(chosen), "-q"])
+    assert imported.exit_code == 0, imported.output
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/county-kg/graph/import/t1> { ?s ?p ?o } }"
+    result = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "(removed: t1)" in result.output
+    assert f"it held the workspace {chosen.resolve()}, this command reads {(tmp_path / 'county-kg-data').resolve()}" \
+        in result.output
+    assert f"set KG_WORKSPACE={chosen.resolve()} to keep reading it" in result.output
+    monkeypatch.setenv("KG_WORKSPACE", str(chosen))
+    again = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
+    assert again.exit_code == 0 and "(new: t1.ttl)" in again.output and "it held" not in again.output, again.output
+    assert again.output.splitlines()[-1] != "0"  # the import is back in the store
