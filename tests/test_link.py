@@ -429,3 +429,14 @@ def test_english_labels_of_records_retired_and_in_use(project):
     reviewed = {(str(l.theirs).rsplit("/", 1)[1], str(l.ours).rsplit("/", 1)[1]) for l in review}
     assert reviewed == {("e", "530630"), ("e", "532131"), ("f", "530630"), ("f", "532131")}
     assert not unmatched
+
+
+def test_an_organization_by_its_other_name_in_either_script(our_linker):
+    """agent:shuifu-party-committee's skos:altLabel is 水富市委 in Traditional characters only;
+    the same name in Simplified characters is the same name."""
+    g = Graph()
+    g.add((EX["w"], RDFS.label, Literal("水富市委", lang="zh-Hans")))
+    g.add((EX["w"], RDF.type, EXO["GovernmentOrganization"]))
+    links, review, unmatched = our_linker.link(entities_of(g))
+    assert [(l.ours, l.relation, l.score) for l in links] == [(AGENT["shuifu-party-committee"], "exact", 1.0)], \
+        (review, unmatched)

@@ -344,7 +344,9 @@ def our_entities(graph: Graph) -> list[Ours]:
                               frozenset(graph.objects(place, DCTERMS.isReplacedBy)),
                               (place, CKG.validUntil, None) not in graph))
     for organization in set(graph.subjects(RDF.type, ORG.Organization)):
-        labels = [str(l) for l in graph.objects(organization, RDFS.label)]
+        # its other names too (水富市委, written in one script only: names are compared in
+        # Simplified characters, see normalise)
+        labels = [str(l) for p in (RDFS.label, SKOS.altLabel) for l in graph.objects(organization, p)]
         found.append(Ours(organization, "organization", labels))
     return found
 
