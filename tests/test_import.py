@@ -595,3 +595,32 @@ def test_a_reading_command_says_which_workspace_the_store_follows(tmp_path, monk
     again = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
     assert again.exit_code == 0 and "(new: t1.ttl)" in again.output and "it held" not in again.output, again.output
     assert again.output.splitlines()[-1] != "0"  # the import is back in the store
+
+
+def test_table_level_errors_name_the_file_and_say_what_failed(tmp_path, base):
+    from kg.errors import KgError
+    from kg.link.periods import PeriodParseError, parse_period
+    from kg.link.resolve import parse_code
+
+    no_columns = tmp_path / "no-columns.csv"
+    no_columns.write_text("地区,数值\n水富市,5\n", encoding="utf-8")
+    with pytest.raises(KgError) as error:
+        Importer(no_columns, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert str(error.value).startswith(f"{no_columns}: the table has no ")
+    undecodable = tmp_path / "latin.csv"
+    undecodable.write_bytes("地区,指标,年份,数值\n".encode("utf-8") + b"\xff\xfe\n")
+    with pytest.raises(KgError) as error:
+        Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding="utf-8").run(write=False)
+    assert str(error.value).startswith(f"{undecodable}: cannot decode the table as utf-8")
+    with pytest.raises(PeriodParseError, match=r"^month 13 is not a month of the year \(1-12\)$"):
+        parse_period("2023年13月")
+    assert parse_code("530,681") == "530681" and parse_code("5,306") == "5306"
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_text("地区,指标,年份,数值\n不存在县,地区生产总值,2021,90亿元\n水富市,地区生产总值,2021,abc\n",
+                       encoding="utf-8")
+    result, _ = Importer(nothing, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 0 and len(result.bad_rows) == 2 and result.exit_code == 2
+    coded = tmp_path / "coded.csv"
+    coded.write_text('地区,指标,年份,数值\n"530,681",地区生产总值,2021,90亿元\n', encoding="utf-8")
+    result, _ = Importer(coded, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1, result.bad_rows

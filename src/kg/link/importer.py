@@ -88,6 +88,7 @@ from kg.store.load import (
 
 EXIT_OK = 0
 EXIT_PARTIAL = 3
+EXIT_NOTHING = 2  # no row of the table could be imported
 FIELDS = ("place", "place_code", "province", "prefecture", "indicator", "period", "value", "unit", "source")
 
 # Header names a column is recognised by (compared in Simplified characters, lower case).
@@ -167,6 +168,10 @@ class ImportResult:
 
     @property
     def exit_code(self) -> int:
+        """0 every row imported, 3 some (partial), 2 none: a table of which no row could be
+        imported is an error, not a partial import."""
+        if self.bad_rows and not self.imported:
+            return EXIT_NOTHING
         return EXIT_PARTIAL if self.bad_rows else EXIT_OK
 
     @property
@@ -575,7 +580,10 @@ class Importer:
             claimed = self.claim_outputs()  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
-        text, encoding = decode(data, self.encoding)
+        try:  # the messages of decode and find_columns name the table
+            text, encoding = decode(data, self.encoding)
+        except KgError as exc:
+            raise KgError(f"{self.table}: {exc}") from None
         table = read_rows(text)
         rows = table.rows
         header_at = next((i for i, (_n, r) in enumerate(rows) if any(c.strip() for c in r)), None)
@@ -585,7 +593,10 @@ class Importer:
             raise KgError(f"{self.table}: the table is empty")
         header_number, header_row = rows[header_at]
         header = [unicodedata.normalize("NFKC", h).strip().lstrip("\ufeff") for h in header_row]
-        columns = find_columns(header, self.mapping)
+        try:
+            columns = find_columns(header, self.mapping)
+        except KgError as exc:
+            raise KgError(f"{self.table}: {exc}") from None
         body = [(n, r) for n, r in rows[header_at + 1:] if any(c.strip() for c in r)]  # blank lines hold no data
         unreadable = [b for b in table.unreadable if b.row > header_number]
         if not body and not unreadable:
