@@ -624,3 +624,17 @@ def test_table_level_errors_name_the_file_and_say_what_failed(tmp_path, base):
     coded.write_text('地区,指标,年份,数值\n"530,681",地区生产总值,2021,90亿元\n', encoding="utf-8")
     result, _ = Importer(coded, workspace=tmp_path, now=NOW, base=base).run(write=False)
     assert result.imported == 1, result.bad_rows
+
+
+def test_footnote_marks_on_place_names_and_periods(tmp_path, base):
+    """水富市①, 绥江县*, 2022①: the marks are removed (and recorded on the observation) as on
+    values; a cell that still names nothing is quoted as written."""
+    table = tmp_path / "marked.csv"
+    table.write_text("地区,指标,年份,数值\n水富市①,地区生产总值,2021,90亿元\n绥江县*,地区生产总值,2022①,60.3亿元\n"
+                     "不存在县②,地区生产总值,2021,1亿元\n", encoding="utf-8")
+    result, g = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 2, result.bad_rows
+    assert {str(m) for m in g.objects(observation(g, "530681", period="2021"), CKG.footnoteMark)} == {"①"}
+    assert {str(m) for m in g.objects(observation(g, "530626", period="2022"), CKG.footnoteMark)} == {"*", "①"}
+    (bad,) = result.bad_rows
+    assert bad.column == "place" and "'不存在县②'" in bad.reason and "不存在县2" not in bad.reason

@@ -58,7 +58,8 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
-from kg.link.values import MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value
+from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
+                            strip_footnotes)
 from kg.namespaces import (
     CKG,
     DS,
@@ -346,6 +347,22 @@ class _Row:
     value: object
     reported: str
     citation: str | None
+    marks: tuple = ()         # footnote marks removed from the place and period cells (水富市①, 2022*)
+
+
+def _unmarked(text: str) -> tuple[str, tuple[str, ...]]:
+    """A place or period cell without the footnote marks yearbooks put on it (水富市①, 2022*,
+    as on values: kg.link.values.strip_footnotes) and the marks; a cell that is only marks is
+    left as it is (the caller reports it)."""
+    clean, marks = strip_footnotes(text)
+    return (clean.strip(), marks) if clean.strip() else (text, ())
+
+
+def _as_written(reason: str, cells: dict[str, str], marks: tuple) -> str:
+    """A reason about cells read without their footnote marks, quoting them as written."""
+    if not marks:
+        return reason
+    return reason + " (as written: " + ", ".join(repr(c) for c in cells.values() if c) + ")"
 
 
 class _Indicators:
@@ -624,27 +641,33 @@ class Importer:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
                 bad.append(BadRow(number, "", f"{len(row)} cells but the header has {len(header)}", row))
                 continue
-            period_text = cell(row, "period") or self.mapping.defaults.get("period", "")
+            written = {name: cell(row, name) for name in ("period", "place", "place_code", "province", "prefecture")}
+            read = {name: _unmarked(text) for name, text in written.items()}
+            marks = tuple(m for _text, found in read.values() for m in found)
+            period_text = read["period"][0] or self.mapping.defaults.get("period", "")
             try:
                 period = parse_period(period_text)
             except PeriodParseError as exc:
                 period = None
-                period_error = str(exc)
+                period_error = _as_written(str(exc), {"period": written["period"]}, read["period"][1])
             year = self.as_of or (period.year if period else None)
-            place_text = cell(row, "place") or cell(row, "place_code")
+            place_name, code_text = read["place"][0], read["place_code"][0]
+            place_text = place_name or code_text
             if place_text:
                 place_rows += 1
-            code_text = cell(row, "place_code")
-            parents = (cell(row, "province"), cell(row, "prefecture"))
-            if code_text and cell(row, "place") and code_text != cell(row, "place"):
-                resolution = self.resolver.resolve(code_text, *parents, year=year, name=cell(row, "place"))
+            parents = (read["province"][0], read["prefecture"][0])
+            if code_text and place_name and code_text != place_name:
+                resolution = self.resolver.resolve(code_text, *parents, year=year, name=place_name)
             else:
                 resolution = self.resolver.resolve(place_text, *parents, year=year)
             if not isinstance(resolution, Resolved):
                 # the column that failed: a parent that names no place is the parent's fault
                 column = ("province" if resolution.parent and resolution.parent == parents[0] else
                           "prefecture" if resolution.parent and resolution.parent == parents[1] else "place")
-                bad.append(BadRow(number, column, resolution.reason, row))
+                place_marks = tuple(m for name in ("place", "place_code", "province", "prefecture")
+                                    for m in read[name][1])
+                bad.append(BadRow(number, column, _as_written(resolution.reason, {k: v for k, v in written.items()
+                                                                                 if k != "period"}, place_marks), row))
                 continue
             resolved_places += 1
             methods[resolution.method.split(",")[0] + (", replaced" if resolution.replaced else "")
@@ -673,7 +696,7 @@ class Importer:
             written_unit = cell(row, "unit") or named.unit
             reported = value_text + (written_unit if written_unit and not _has_unit(value_text) else "")
             citation = cell(row, "source") or self.mapping.defaults.get("source")
-            good.append(_Row(number, row, resolution, named.name, period, value, reported, citation))
+            good.append(_Row(number, row, resolution, named.name, period, value, reported, citation, marks))
 
         # One observation per indicator, place and period: a second row with the same key is
         # reported, unless the two were reported for two divisions both in use in the period's
@@ -752,7 +775,7 @@ class Importer:
             yield iri, SDMX_DIMENSION.refArea, place
             if row.place.replaced:
                 yield iri, CKG.reportedPlace, URIRef(row.place.matched.iri)
-            for mark in row.value.footnotes:
+            for mark in dict.fromkeys((*row.value.footnotes, *row.marks)):
                 yield iri, CKG.footnoteMark, Literal(mark)
             yield iri, SDMX_DIMENSION.refPeriod, period
             yield iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)
