@@ -24,7 +24,7 @@ import pytest
 from kg.errors import KgError
 from click.testing import CliRunner
 from rdflib import BNode, Graph, Literal
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, TIME, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg.store import load as load_module
 from kg.cli import main
@@ -222,7 +222,24 @@ def test_duplicate_rows_are_reported(tmp_path, base):
                      encoding="utf-8")
     result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
     assert result.imported == 1
-    assert result.bad_rows[0].row == 3 and "duplicate of row 2" in result.bad_rows[0].reason
+    assert result.bad_rows[0].row == 3 and "conflicts with row 2" in result.bad_rows[0].reason
+
+
+def test_a_second_figure_for_the_same_key_is_a_duplicate_or_a_conflict(tmp_path, base):
+    """Two rows of one indicator, place and period: the same figure is a duplicate, two
+    figures a conflict naming both rows and both values (as across imports)."""
+    table = tmp_path / "twice.csv"
+    table.write_text("地区,指标,年份,数值,单位\n"
+                     "水富市,旅游收入,2023年1-3月,10.5,亿元\n"
+                     "水富市,旅游收入,2023年第一季度,10.6,亿元\n"
+                     "水富市,旅游收入,2023年一季度,10.5,亿元\n", encoding="utf-8")
+    result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1
+    (conflict, duplicate) = result.bad_rows
+    assert conflict.row == 3 and conflict.column == "value"
+    assert conflict.reason == ("conflicts with row 2: '10.6亿元' here, '10.5亿元' in row 2 (imported), for the same "
+                               "indicator, place and period")
+    assert duplicate.row == 4 and duplicate.reason.startswith("duplicate of row 2")
 
 
 def test_new_periods_are_minted_like_the_core_ones(tmp_path, base):
@@ -512,7 +529,7 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     """2010: 下城区 (330103) and 拱墅区 (330105) were two districts of 杭州市, merged into 拱墅区
     in 2021: two observations of today's 拱墅区, the one for 下城区 keeping it as reported, and
     the import conforms (they are no conflict). 2015 and 2022: 水富县 and 水富市 (its name since
-    2018) are one division of that year, so the second row of each pair is a duplicate."""
+    2018) are one division of that year, so the second row of each pair conflicts with the first."""
     table = tmp_path / "merged.csv"
     table.write_text("地区,所属地区,指标,年份,数值\n"
                      "拱墅区,杭州市,地区生产总值,2010,93.25亿元\n"
@@ -524,8 +541,10 @@ def test_divisions_merged_since_are_two_figures_two_names_of_one_division_are_on
     result, g = Importer(table, workspace=tmp_path / "ws", now=NOW, base=base).run()
     assert result.path is not None and result.path.is_file()  # validated: no conflict, written
     assert [(b.row, b.reason) for b in result.bad_rows] == [
-        (5, "duplicate of row 4: the same indicator, place and period"),
-        (7, "duplicate of row 6: the same indicator, place and period")]
+        (5, "conflicts with row 4: '46.1亿元' here, '45.6亿元' in row 4 (imported), for the same indicator, place "
+            "and period"),
+        (7, "conflicts with row 6: '100.0亿元' here, '101.2亿元' in row 6 (imported), for the same indicator, place "
+            "and period")]
     hangzhou = sorted((g.value(o, SDMX_MEASURE.obsValue).toPython(), g.value(o, CKG.reportedPlace))
                       for o in g.subjects(SDMX_DIMENSION.refArea, PLACE["330105"]))
     assert [(str(v), p) for v, p in hangzhou] == [("9325000000.0", None), ("9345000000.0", PLACE["330103"])]
@@ -637,3 +656,94 @@ def test_a_mapping_with_a_byte_order_mark_is_read(tmp_path):
     path = tmp_path / "m.toml"
     path.write_bytes("\ufeff[defaults]\ntheme = \"economy\"\n".encode("utf-8"))
     assert ImportMapping.from_file(path).defaults == {"theme": "economy"}
+
+
+def test_an_import_describes_what_only_another_import_describes(tmp_path, monkeypatch):
+    """An import references indicators and periods another import described: it describes them
+    too (as there), so replacing that import with another table leaves it whole; the project's
+    graph still validates."""
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    t1 = tmp_path / "t1.csv"
+    t1.write_text("地区,指标,年份,数值,单位\n水富市,旅游收入,2021,10.5,亿元\n水富县,旅游收入,1990,0.5,亿元\n",
+                  encoding="utf-8")
+    t6 = tmp_path / "t6.csv"
+    t6.write_text("地区,指标,年份,数值,单位\n绥江县,地区生产总值,2022,60.3,亿元\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["import", str(t1), "--name", "evil"], ["import", str(t1)], ["import", str(t6), "--name", "evil"]):
+        result = runner.invoke(main, [*args, "-q"])
+        assert result.exit_code == 0, result.output
+    t1_graph = Graph().parse(tmp_path / "ws" / "imports" / "t1.ttl")
+    indicator = t1_graph.value(None, RDF.type, CKG.Indicator)
+    assert indicator is not None and (indicator, SKOS.inScheme, IND.scheme) in t1_graph
+    for period in ("1990", "2021"):
+        assert (PERIOD[period], RDF.type, CKG.Period) in t1_graph
+        assert t1_graph.value(PERIOD[period], TIME.hasBeginning) is not None
+    validated = runner.invoke(main, ["validate"])
+    assert validated.exit_code == 0, validated.output
+
+
+def test_a_reading_command_says_which_workspace_the_store_follows(tmp_path, monkeypatch):
+    """`kg import --workspace DIR`, then a reading command without it: the store held DIR's
+    imports and this command reads another workspace: it says both and how to keep DIR."""
+    monkeypatch.delenv("KG_WORKSPACE", raising=False)
+    monkeypatch.chdir(tmp_path)
+    table = tmp_path / "t1.csv"
+    table.write_text("地区,指标,年份,数值\n绥江县,地区生产总值,2022,60.3亿元\n", encoding="utf-8")
+    chosen = tmp_path / "chosen"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["import", str(table), "--workspace", str(chosen), "-q"])
+    assert imported.exit_code == 0, imported.output
+    query = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <https://w3id.org/county-kg/graph/import/t1> { ?s ?p ?o } }"
+    result = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "(removed: t1)" in result.output
+    assert f"it held the workspace {chosen.resolve()}, this command reads {(tmp_path / 'county-kg-data').resolve()}" \
+        in result.output
+    assert f"set KG_WORKSPACE={chosen.resolve()} to keep reading it" in result.output
+    monkeypatch.setenv("KG_WORKSPACE", str(chosen))
+    again = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
+    assert again.exit_code == 0 and "(new: t1.ttl)" in again.output and "it held" not in again.output, again.output
+    assert again.output.splitlines()[-1] != "0"  # the import is back in the store
+
+
+def test_table_level_errors_name_the_file_and_say_what_failed(tmp_path, base):
+    from kg.errors import KgError
+    from kg.link.periods import PeriodParseError, parse_period
+    from kg.link.resolve import parse_code
+
+    no_columns = tmp_path / "no-columns.csv"
+    no_columns.write_text("地区,数值\n水富市,5\n", encoding="utf-8")
+    with pytest.raises(KgError) as error:
+        Importer(no_columns, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert str(error.value).startswith(f"{no_columns}: the table has no ")
+    undecodable = tmp_path / "latin.csv"
+    undecodable.write_bytes("地区,指标,年份,数值\n".encode("utf-8") + b"\xff\xfe\n")
+    with pytest.raises(KgError) as error:
+        Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding="utf-8").run(write=False)
+    assert str(error.value).startswith(f"{undecodable}: cannot decode the table as utf-8")
+    with pytest.raises(PeriodParseError, match=r"^month 13 is not a month of the year \(1-12\)$"):
+        parse_period("2023年13月")
+    assert parse_code("530,681") == "530681" and parse_code("5,306") == "5306"
+    nothing = tmp_path / "nothing.csv"
+    nothing.write_text("地区,指标,年份,数值\n不存在县,地区生产总值,2021,90亿元\n水富市,地区生产总值,2021,abc\n",
+                       encoding="utf-8")
+    result, _ = Importer(nothing, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 0 and len(result.bad_rows) == 2 and result.exit_code == 2
+    coded = tmp_path / "coded.csv"
+    coded.write_text('地区,指标,年份,数值\n"530,681",地区生产总值,2021,90亿元\n', encoding="utf-8")
+    result, _ = Importer(coded, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1, result.bad_rows
+
+
+def test_footnote_marks_on_place_names_and_periods(tmp_path, base):
+    """水富市①, 绥江县*, 2022①: the marks are removed (and recorded on the observation) as on
+    values; a cell that still names nothing is quoted as written."""
+    table = tmp_path / "marked.csv"
+    table.write_text("地区,指标,年份,数值\n水富市①,地区生产总值,2021,90亿元\n绥江县*,地区生产总值,2022①,60.3亿元\n"
+                     "不存在县②,地区生产总值,2021,1亿元\n", encoding="utf-8")
+    result, g = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 2, result.bad_rows
+    assert {str(m) for m in g.objects(observation(g, "530681", period="2021"), CKG.footnoteMark)} == {"①"}
+    assert {str(m) for m in g.objects(observation(g, "530626", period="2022"), CKG.footnoteMark)} == {"*", "①"}
+    (bad,) = result.bad_rows
+    assert bad.column == "place" and "'不存在县②'" in bad.reason and "不存在县2" not in bad.reason

@@ -379,6 +379,8 @@ def test_an_unknown_code_says_so(our_linker):
     (item,) = unmatched
     assert "division code 539999 is none of ours" in item.reason
     assert "no place or organization of ours has a name like '乌有之乡县'" in item.reason
+
+
 def test_what_a_link_set_says_does_not_depend_on_the_order_triples_were_read(project):
     """Our graph read from a file and from an endpoint yields its triples in different orders:
     labels, parents and the list of our places must come out the same, so the link set names
@@ -398,3 +400,64 @@ def test_what_a_link_set_says_does_not_depend_on_the_order_triples_were_read(pro
     first.addN((*t, first) for t in ordered)
     second.addN((*t, second) for t in reversed(ordered))
     assert entities_of(first) == entities_of(second)
+
+
+def test_records_with_a_code_and_no_label_are_linked_by_their_code(our_linker):
+    """A record with a division code and no label is linked by the code or listed as
+    unmatched with its reason, never left out."""
+    from rdflib.namespace import XSD
+
+    g = Graph()
+    g.add((EX["b"], DCTERMS.identifier, Literal("53-06-81")))
+    g.add((EX["c"], SKOS.notation, Literal(530681)))
+    g.add((EX["s"], DCTERMS.identifier, Literal("530681", datatype=XSD.integer)))
+    g.add((EX["y"], EXO["countyCode"], Literal("530681")))
+    g.add((EX["n"], DCTERMS.identifier, Literal("539999")))
+    entities = entities_of(g)
+    assert sorted(str(e.iri).rsplit("/", 1)[1] for e in entities) == ["b", "c", "n", "s", "y"]
+    links, review, unmatched = our_linker.link(entities)
+    found = {str(l.theirs).rsplit("/", 1)[1]: (str(l.ours).rsplit("/", 1)[1], l.relation) for l in links}
+    assert found == {key: ("530681", "exact") for key in ("b", "c", "s", "y")}, (review, unmatched)
+    (item,) = unmatched
+    assert item.theirs == EX["n"] and "division code 539999 is none of ours" in item.reason
+    assert "no label to match by name" in item.reason
+
+
+def test_cli_link_a_file_of_records_with_codes_only(tmp_path):
+    other = tmp_path / "codes.ttl"
+    other.write_text('@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+                     '<http://example.org/other/b> dcterms:identifier "53-06-81" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "530681" in (tmp_path / "ws" / "links" / "codes.ttl").read_text(encoding="utf-8")
+
+
+def test_english_labels_of_records_retired_and_in_use(project):
+    """Our English labels qualify a retired record by its years ("Shuifu County (until
+    2001)"): the years are not part of the name, a retired record is not today's place (read
+    from the store, as kg link reads it), and two records of the same name go to review."""
+    from kg.link.discover import _ours_from_store
+
+    linker = Linker(our_entities(_ours_from_store()))
+    g = Graph()
+    g.add((EX["d"], RDFS.label, Literal("Shuifu", lang="en")))
+    g.add((EX["e"], RDFS.label, Literal("Shuifu County", lang="en")))
+    g.add((EX["f"], RDFS.label, Literal("水富县", lang="zh-Hans")))
+    links, review, unmatched = linker.link(entities_of(g))
+    found = {str(l.theirs).rsplit("/", 1)[1]: (str(l.ours).rsplit("/", 1)[1], l.relation) for l in links}
+    assert found == {"d": ("530681", "exact")}, (review, unmatched)
+    assert "in use today, unlike 530630, 532131" in links[0].method
+    reviewed = {(str(l.theirs).rsplit("/", 1)[1], str(l.ours).rsplit("/", 1)[1]) for l in review}
+    assert reviewed == {("e", "530630"), ("e", "532131"), ("f", "530630"), ("f", "532131")}
+    assert not unmatched
+
+
+def test_an_organization_by_its_other_name_in_either_script(our_linker):
+    """agent:shuifu-party-committee's skos:altLabel is 水富市委 in Traditional characters only;
+    the same name in Simplified characters is the same name."""
+    g = Graph()
+    g.add((EX["w"], RDFS.label, Literal("水富市委", lang="zh-Hans")))
+    g.add((EX["w"], RDF.type, EXO["GovernmentOrganization"]))
+    links, review, unmatched = our_linker.link(entities_of(g))
+    assert [(l.ours, l.relation, l.score) for l in links] == [(AGENT["shuifu-party-committee"], "exact", 1.0)], \
+        (review, unmatched)

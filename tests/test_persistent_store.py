@@ -229,3 +229,23 @@ def test_the_projects_store_holds_the_same_graph_as_the_rdflib_load(tmp_path):
     with store.reader() as view:
         from_cache = Graph().parse(data=view.ntriples().decode("utf-8"), format="nt")
     assert len(from_cache) == len(union)
+
+
+def test_an_input_read_from_its_source_is_changed_when_the_source_differs(tmp_path, files):
+    """A new import is read from a hidden file (``source``) while its old file is still at
+    ``path``: the store compares the source's bytes, or a replaced import would leave the old
+    graph in place and its validation would see no change at all."""
+    a, b, _c = files
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(a, b))
+    replacement = write(tmp_path / ".a.part.ttl", f"""\
+        @prefix ex: <{EX}> .
+        ex:x ex:p "replaced" .
+        """)
+    given = [Input(a, f"{EX}graph/a", "data", source=replacement), *inputs_of(b)]
+    changes = store.changes(given)
+    assert [i.graph for i in changes.changed] == [f"{EX}graph/a"]
+    _manifest, _changes = store.update(given)
+    with store.reader() as view:
+        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "replaced" }}') == 1
+        assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "one" }}') == 0

@@ -196,13 +196,15 @@ def validate(files: Sequence[Path | str] | None = None, *, lang: str = "en", tex
     given, made = project.recorded_inputs(graphs)
     changes = graphs.changes(given)
     if not changes.current:
-        say(f"kg: the store in {graphs.directory} is not current ({changes.describe()}); updating it")
+        say(f"kg: the store in {graphs.directory} is not current ({changes.describe()}); updating it"
+            + project.workspace_note(graphs, changes, None))
 
     def record(draft: Draft) -> None:
         validated = _validate(draft, StoreGraph.of(draft), key, texts, progress, None, 2)
         draft.write_record(validation.RECORD, validation.to_record(validated, key))
 
     graphs.update(given, recipe=made, before_publish=record, progress=progress)
+    project.record_workspace(graphs, None)
     with graphs.reader() as view:
         graph = StoreGraph.of(view)
         found = validation.from_record(graph, view.record(validation.RECORD), key, lang=lang)

@@ -51,7 +51,7 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
 
 @click.command("import", epilog="Exit status: 0 every row imported; 3 partial import (some rows could not be "
                                 "read: see the report file); 1 the imported graph does not conform to the "
-                                "shapes (nothing written); 2 error.")
+                                "shapes (nothing written); 2 error, or no row could be imported.")
 @click.argument("table", type=click.Path(path_type=Path))
 @click.option("--mapping", type=click.Path(path_type=Path), default=None,
               help="TOML file naming the columns, defaults and indicator meanings (see kg.importer).")

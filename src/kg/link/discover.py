@@ -97,9 +97,12 @@ _SUFFIX_LEVELS = tuple(sorted({
     "镇": {"township"}, "乡": {"township"}, "街道": {"township"}, "苏木": {"township"},
 }.items(), key=lambda item: -len(item[0])))
 _EN_SUFFIXES = re.compile(
-    r"\b(province|autonomous region|municipality|prefecture|autonomous prefecture|league|city|"
-    r"county-level city|county|autonomous county|district|banner|town|township|subdistrict|"
-    r"until \d{4}|\d{4}-\d{4}|districts|counties)\b")
+    r"\b(province|autonomous region|municipality|prefecture|autonomous prefecture|league|"
+    r"county[- ]level city|city|county|autonomous county|district|banner|town|township|subdistrict|"
+    r"districts|counties)\b")
+# A record's years of use, as our English labels qualify a retired record: "(until 2001)",
+# "(2001-2018)". Not part of the name: "Shuifu County (until 2001)" is named "Shuifu County".
+_EN_YEARS = re.compile(r"\s*\(\s*(?:until|since|from)?\s*\d{4}(?:\s*[-–—]\s*\d{4})?\s*\)")
 
 
 @dataclass
@@ -191,14 +194,14 @@ def normalise(text: str) -> str:
     if is_chinese(text):
         text = re.sub(r"[(（][^)）]*[)）]", "", text)
         return re.sub(r"[\s·・•]+", "", to_simplified(text))
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    return re.sub(r"\s+", " ", _EN_YEARS.sub("", text.lower())).strip()
 
 
 def short_key(key: str) -> str:
     """The name without its kind: 玉龙纳西族自治县 -> 玉龙; "shuifu (county-level city)" -> shuifu."""
     if is_chinese(key):
         return short_name(key)
-    stripped = _EN_SUFFIXES.sub(" ", re.sub(r"[()'’\-,.]", " ", key))
+    stripped = re.sub(r"[()'’\-,.]", " ", _EN_SUFFIXES.sub(" ", key))
     return re.sub(r"\s+", "", stripped).strip() or re.sub(r"\s+", "", key)
 
 
@@ -265,7 +268,23 @@ def labels_in_order(graph: Graph, subject, properties) -> list[str]:
     return [str(label).strip() for _index, label in sorted(found, key=key)]
 
 
+def _is_code_property(predicate) -> bool:
+    """A property other datasets give division codes by: skos:notation, dcterms:identifier,
+    schema:identifier, ckg:divisionCode, Wikidata's P442, or any property named ``...code...``."""
+    local = re.split(r"[#/]", str(predicate))[-1].lower()
+    return predicate in CODE_PROPERTIES or "code" in local or local == "p442"
+
+
+def _code_of(value) -> str | None:
+    if not isinstance(value, Literal):
+        return None
+    return parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+
+
 def entities_of(graph: Graph) -> list[Entity]:
+    """The records of another dataset to link: every IRI with a label (LABEL_PROPERTIES) or a
+    division code in any form (a record with a code and no label is linked by its code, never
+    left out), with its codes, parent, kind and levels."""
     entities: dict[URIRef, Entity] = {}
     for predicate in LABEL_PROPERTIES:
         for subject in graph.subjects(predicate):
@@ -273,12 +292,16 @@ def entities_of(graph: Graph) -> list[Entity]:
                 labels = labels_in_order(graph, subject, LABEL_PROPERTIES)
                 if labels:
                     entities[subject] = Entity(subject, labels)
+    codes_only = {subject for subject, predicate, value in graph
+                  if isinstance(subject, URIRef) and subject not in entities and _is_code_property(predicate)
+                  and _code_of(value) is not None}
+    for subject in sorted(codes_only, key=str):  # a record with a code and no label: linked by its code
+        entities[subject] = Entity(subject)
     for entity in entities.values():
         parents = []
         for predicate, value in graph.predicate_objects(entity.iri):
-            local = re.split(r"[#/]", str(predicate))[-1].lower()
-            if isinstance(value, Literal) and (predicate in CODE_PROPERTIES or "code" in local or local == "p442"):
-                digits = parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+            if _is_code_property(predicate):
+                digits = _code_of(value)
                 if digits is not None:
                     entity.codes.append(digits)
             if predicate in PARENT_PROPERTIES:
@@ -353,7 +376,9 @@ def our_entities(graph: Graph) -> list[Ours]:
                               frozenset(graph.objects(place, DCTERMS.isReplacedBy)),
                               (place, CKG.validUntil, None) not in graph))
     for organization in sorted(set(graph.subjects(RDF.type, ORG.Organization))):
-        labels = labels_in_order(graph, organization, (RDFS.label,))
+        # its other names too (水富市委, written in one script only: names are compared in
+        # Simplified characters, see normalise)
+        labels = labels_in_order(graph, organization, (RDFS.label, SKOS.altLabel))
         found.append(Ours(organization, "organization", labels))
     return found
 
@@ -500,6 +525,9 @@ class Linker:
     def _by_label(self, entity: Entity, parent: URIRef | None, parent_codes: set[str] | None,
                   why: list[str]) -> list[Link] | None:
         t = self.thresholds
+        if not entity.labels:
+            why.append("no label to match by name")
+            return None
         scored = []
         candidates = self._candidates(entity)
         fitting = [o for o in candidates if self._fits(entity, o)]
@@ -643,7 +671,8 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     theirs = read_other(other, fmt)
     entities = entities_of(theirs)
     if not entities:
-        raise KgError(f"{other}: no labelled entities to link (looked for rdfs:label, skos:prefLabel, schema:name ...)")
+        raise KgError(f"{other}: no entities to link: nothing has a label (rdfs:label, skos:prefLabel, "
+                      f"schema:name ...) or a division code (skos:notation, dcterms:identifier, ...)")
     if origin is None and loaded is not None:
         origin = Origin(loaded=loaded)
     linker = Linker(our_entities(our_graph(origin)), thresholds)

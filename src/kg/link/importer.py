@@ -59,7 +59,8 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
-from kg.link.values import MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value
+from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
+                            strip_footnotes)
 from kg.namespaces import (
     CKG,
     DS,
@@ -89,6 +90,7 @@ from kg.store.load import (
 
 EXIT_OK = 0
 EXIT_PARTIAL = 3
+EXIT_NOTHING = 2  # no row of the table could be imported
 FIELDS = ("place", "place_code", "province", "prefecture", "indicator", "period", "value", "unit", "source")
 
 # Header names a column is recognised by (compared in Simplified characters, lower case).
@@ -222,6 +224,10 @@ class ImportResult:
 
     @property
     def exit_code(self) -> int:
+        """0 every row imported, 3 some (partial), 2 none: a table of which no row could be
+        imported is an error, not a partial import."""
+        if self.bad_rows and not self.imported:
+            return EXIT_NOTHING
         return EXIT_PARTIAL if self.bad_rows else EXIT_OK
 
     @property
@@ -476,6 +482,22 @@ class _Row:
     value: object
     reported: str
     citation: str | None
+    marks: tuple = ()         # footnote marks removed from the place and period cells (水富市①, 2022*)
+
+
+def _unmarked(text: str) -> tuple[str, tuple[str, ...]]:
+    """A place or period cell without the footnote marks yearbooks put on it (水富市①, 2022*,
+    as on values: kg.link.values.strip_footnotes) and the marks; a cell that is only marks is
+    left as it is (the caller reports it)."""
+    clean, marks = strip_footnotes(text)
+    return (clean.strip(), marks) if clean.strip() else (text, ())
+
+
+def _as_written(reason: str, cells: dict[str, str], marks: tuple) -> str:
+    """A reason about cells read without their footnote marks, quoting them as written."""
+    if not marks:
+        return reason
+    return reason + " (as written: " + ", ".join(repr(c) for c in cells.values() if c) + ")"
 
 
 class _Indicators:
@@ -483,8 +505,10 @@ class _Indicators:
     Names are compared by their key (kg.link.indicators): #第一产业增加值, 其中：第一产业增加值
     and 第一產業增加值 are one indicator."""
 
-    def __init__(self, base: Graph, mapping: ImportMapping, slug: str, source: URIRef, file_name: str):
+    def __init__(self, base: Graph, mapping: ImportMapping, slug: str, source: URIRef, file_name: str,
+                 project: Graph | None = None):
         self.base, self.mapping, self.slug, self.source, self.file_name = base, mapping, slug, source, file_name
+        self.project = base if project is None else project  # what the import need not describe
         self.by_label: dict[str, URIRef] = {}
         for indicator in sorted(base.subjects(RDF.type, CKG.Indicator)):
             for predicate in (RDFS.label, SKOS.altLabel, SKOS.prefLabel):
@@ -492,6 +516,7 @@ class _Indicators:
                     self.by_label.setdefault(indicator_name(str(label)).key, indicator)
         self.specs = {indicator_name(k).key: v for k, v in mapping.indicators.items()}
         self.minted: dict[URIRef, dict] = {}
+        self.copied: dict[URIRef, list[tuple]] = {}  # indicators another import describes
         self.resolved: dict[str, URIRef] = {}
 
     def get(self, name: str) -> URIRef:
@@ -508,6 +533,11 @@ class _Indicators:
             iri = self.by_label[key]
         else:
             iri = self._mint(name, spec)
+        if iri not in self.minted and (iri, RDF.type, CKG.Indicator) not in self.project \
+                and (iri, RDF.type, CKG.Indicator) in self.base:
+            # described by another import only: described here too, as there (the union is a
+            # set), so that replacing that import leaves this one whole
+            self.copied[iri] = borrowed_description(self.base, iri)
         self.resolved[key] = iri
         return iri
 
@@ -525,6 +555,12 @@ class _Indicators:
         return iri
 
 
+def borrowed_description(graph, node) -> list[tuple]:
+    """``node``'s triples in ``graph`` (another import's description of an indicator, period
+    or instant), without its dcterms:source (the importing table is the source of its own)."""
+    return sorted((node, p, o) for p, o in set(graph.predicate_objects(node)) if p != DCTERMS.source)
+
+
 def romanise_phrase(text: str) -> str:
     """An English stand-in for an untranslated Chinese name: its pinyin, capitalised."""
     from pypinyin import lazy_pinyin
@@ -536,12 +572,16 @@ def romanise_phrase(text: str) -> str:
 class StoreBase:
     """The project's graph in the store as :class:`Importer` reads it (an rdflib-like view of
     the few lookups it makes: subjects, objects, membership), leaving out the named graph the
-    import replaces, with the answers cached (one place is looked up once per import)."""
+    import replaces, with the answers cached (one place is looked up once per import).
+    ``project_only``: the project's own graphs alone (no import or link set of the workspace),
+    what an import may rely on without describing it itself."""
 
-    def __init__(self, store, replaced: URIRef):
+    def __init__(self, store, replaced: URIRef, *, project_only: bool = False):
         import pyoxigraph as ox
 
         self.ox, self.store, self.replaced = ox, store, ox.NamedNode(str(replaced))
+        self.project_only = project_only
+        self._workspace = tuple(str(GRAPH[f"{kind}/"]) for kind in ("import", "links"))
         self._objects: dict = {}
 
     def _node(self, term):
@@ -561,8 +601,13 @@ class StoreBase:
 
     def _quads(self, s, p, o):
         for quad in self.store.quads_for_pattern(s, p, o, None):
-            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced:
+            if isinstance(quad.graph_name, self.ox.NamedNode) and quad.graph_name != self.replaced \
+                    and not (self.project_only and quad.graph_name.value.startswith(self._workspace)):
                 yield quad
+
+    def predicate_objects(self, subject):
+        for quad in self._quads(self._node(subject), None, None):
+            yield self._rdflib(quad.predicate), self._rdflib(quad.object)
 
     def subjects(self, predicate, value):
         seen = set()
@@ -639,6 +684,7 @@ class Importer:
         self.quiet = quiet
         self.say = say or (lambda message: None)  # progress lines (stderr in the CLI)
         self._lookups = None  # the store's graph (StoreBase) while an import into the store runs
+        self._project_lookups = None  # its project's own graphs (StoreBase, project_only)
         self.texts = texts  # source texts for the quote check (default: the project's)
 
     # -- the base graph: the project without the graph this import replaces -----------------
@@ -662,6 +708,12 @@ class Importer:
         store, else the data of :attr:`base` (an rdflib graph given in code)."""
         return self._lookups if self._lookups is not None else self.base.data
 
+    @property
+    def project_graph(self):
+        """What the import may reference without describing it: the project's own graphs in
+        the store (not another import, which may be replaced or removed), else :attr:`base`."""
+        return self._project_lookups if self._lookups is not None else self.base.data
+
     def run(self, *, write: bool = True) -> tuple[ImportResult, Graph | None]:
         """Read the table and, with ``write``, import it: given a ``base`` graph (in code), the
         import is validated against it and written to the workspace; otherwise it goes into the
@@ -681,7 +733,7 @@ class Importer:
             claimed = self.claim_outputs()  # before any work: refused at once
         data = self.table.read_bytes()
         checksum = hashlib.sha256(data).hexdigest()
-        try:
+        try:  # the messages of decode and find_columns name the table
             text, encoding = decode(data, self.encoding)
         except KgError as exc:
             raise KgError(f"{self.table}: {exc}") from None
@@ -694,7 +746,10 @@ class Importer:
             raise KgError(f"{self.table}: the table is empty")
         header_number, header_row = rows[header_at]
         header = [unicodedata.normalize("NFKC", h).strip().lstrip("\ufeff") for h in header_row]
-        columns = find_columns(header, self.mapping)
+        try:
+            columns = find_columns(header, self.mapping)
+        except KgError as exc:
+            raise KgError(f"{self.table}: {exc}") from None
         body = [(n, r) for n, r in rows[header_at + 1:] if any(c.strip() for c in r)]  # blank lines hold no data
         unreadable = [b for b in table.unreadable if b.row > header_number]
         if not body and not unreadable:
@@ -702,7 +757,8 @@ class Importer:
         file_script = detect_script(text) or "zh-Hant"
 
         base_graph = self.base_graph
-        indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name)
+        indicators = _Indicators(base_graph, self.mapping, self.slug, self.source, self.table.name,
+                                 self.project_graph)
         good: list[_Row] = []
         bad: list[BadRow] = list(unreadable)
         methods: Counter = Counter()
@@ -727,27 +783,33 @@ class Importer:
                 bad.append(BadRow(number, "", f"too few cells: {len(row)}, but the header has {len(header)} "
                                               f"(no {', '.join(missing)} cell)", row))
                 continue
-            period_text = cell(row, "period") or self.mapping.defaults.get("period", "")
+            written = {name: cell(row, name) for name in ("period", "place", "place_code", "province", "prefecture")}
+            read = {name: _unmarked(text) for name, text in written.items()}
+            marks = tuple(m for _text, found in read.values() for m in found)
+            period_text = read["period"][0] or self.mapping.defaults.get("period", "")
             try:
                 period = parse_period(period_text)
             except PeriodParseError as exc:
                 period = None
-                period_error = str(exc)
+                period_error = _as_written(str(exc), {"period": written["period"]}, read["period"][1])
             year = self.as_of or (period.year if period else None)
-            place_text = cell(row, "place") or cell(row, "place_code")
+            place_name, code_text = read["place"][0], read["place_code"][0]
+            place_text = place_name or code_text
             if place_text:
                 place_rows += 1
-            code_text = cell(row, "place_code")
-            parents = (cell(row, "province"), cell(row, "prefecture"))
-            if code_text and cell(row, "place") and code_text != cell(row, "place"):
-                resolution = self.resolver.resolve(code_text, *parents, year=year, name=cell(row, "place"))
+            parents = (read["province"][0], read["prefecture"][0])
+            if code_text and place_name and code_text != place_name:
+                resolution = self.resolver.resolve(code_text, *parents, year=year, name=place_name)
             else:
                 resolution = self.resolver.resolve(place_text, *parents, year=year)
             if not isinstance(resolution, Resolved):
                 # the column that failed: a parent that names no place is the parent's fault
                 column = ("province" if resolution.parent and resolution.parent == parents[0] else
                           "prefecture" if resolution.parent and resolution.parent == parents[1] else "place")
-                bad.append(BadRow(number, column, resolution.reason, row))
+                place_marks = tuple(m for name in ("place", "place_code", "province", "prefecture")
+                                    for m in read[name][1])
+                bad.append(BadRow(number, column, _as_written(resolution.reason, {k: v for k, v in written.items()
+                                                                                 if k != "period"}, place_marks), row))
                 continue
             resolved_places += 1
             methods[resolution.method.split(",")[0] + (", replaced" if resolution.replaced else "")
@@ -776,7 +838,7 @@ class Importer:
             written_unit = cell(row, "unit") or named.unit
             reported = value_text + (written_unit if written_unit and not _has_unit(value_text) else "")
             citation = cell(row, "source") or self.mapping.defaults.get("source")
-            good.append(_Row(number, row, resolution, named.name, period, value, reported, citation))
+            good.append(_Row(number, row, resolution, named.name, period, value, reported, citation, marks))
 
         # One observation per indicator, place and period: a second row with the same key is
         # reported, unless the two were reported for two divisions both in use in the period's
@@ -788,8 +850,8 @@ class Importer:
             key = (indicators.get(item.indicator), item.place.key, item.period.slug)
             earlier = next((e for e in seen.get(key, ()) if not _two_divisions(e, item)), None)
             if earlier is not None:
-                bad.append(BadRow(item.number, "", f"duplicate of row {earlier.number}: the same indicator, place "
-                                                   f"and period", item.raw))
+                bad.append(BadRow(item.number, "value" if _conflicting(earlier, item) else "",
+                                  _second_row_reason(earlier, item), item.raw))
                 continue
             seen.setdefault(key, []).append(item)
             unique.append(item)
@@ -872,7 +934,7 @@ class Importer:
             yield iri, SDMX_DIMENSION.refArea, place
             if row.place.replaced:
                 yield iri, CKG.reportedPlace, URIRef(row.place.matched.iri)
-            for mark in row.value.footnotes:
+            for mark in dict.fromkeys((*row.value.footnotes, *row.marks)):
                 yield iri, CKG.footnoteMark, Literal(mark)
             yield iri, SDMX_DIMENSION.refPeriod, period
             yield iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)
@@ -938,10 +1000,26 @@ class Importer:
                                                                        f"{spec['hans']}.", lang="en")))
             g.add((iri, CKG.theme, THEME[spec["theme"]]))
             g.add((iri, DCTERMS.source, self.source))
-        # periods the project does not have yet
+        # indicators another import describes: described here as there
+        for iri, triples in indicators.copied.items():
+            if any(indicators.get(r.indicator) == iri for r in rows):
+                for triple in triples:
+                    g.add(triple)
+                g.add((iri, DCTERMS.source, self.source))
+        # periods the project does not have (another import's described here as there, so
+        # that replacing that import leaves this one whole)
+        project = self.project_graph
         for spec in {r.period.slug: r.period for r in rows}.values():
             period = PERIOD[spec.slug]
+            if (period, RDF.type, CKG.Period) in project:
+                continue
             if (period, RDF.type, CKG.Period) in base:
+                for triple in borrowed_description(base, period):
+                    g.add(triple)
+                for instant in (*base.objects(period, TIME.hasBeginning), *base.objects(period, TIME.hasEnd)):
+                    if (instant, RDF.type, TIME.Instant) not in project:
+                        for triple in borrowed_description(base, instant):
+                            g.add(triple)
                 continue
             g.add((period, RDF.type, CKG.Period))
             # an instant (年末) is an interval whose beginning is its end, not a proper interval
@@ -952,7 +1030,7 @@ class Importer:
             for predicate, day in ((TIME.hasBeginning, spec.begin), (TIME.hasEnd, spec.end)):
                 instant = INSTANT[day]
                 g.add((period, predicate, instant))
-                if (instant, RDF.type, TIME.Instant) not in base:
+                if (instant, RDF.type, TIME.Instant) not in project:
                     g.add((instant, RDF.type, TIME.Instant))
                     g.add((instant, TIME.inXSDDate, Literal(day, datatype=XSD.date)))
         yield from g.flush()
@@ -988,11 +1066,12 @@ class Importer:
             refresh(store, say=self.say, workspace=self.workspace, before_publish=self._validated)
             with store.reader() as view:
                 self._lookups = StoreBase(view.store, self.graph_iri)
+                self._project_lookups = StoreBase(view.store, self.graph_iri, project_only=True)
                 try:
                     result, _none = self._run(claimed=claimed, store_import=lambda claimed, bad, rows, triples, result:
                                               self._into_store(store, claimed, bad, rows, triples, result))
                 finally:
-                    self._lookups = None
+                    self._lookups = self._project_lookups = None
             store.collect()  # the generation read above, now that nobody holds it
         return result
 
@@ -1227,6 +1306,22 @@ def checked_literals(triples):
 def _reported_key(place: Resolved) -> str:
     """The key of the division as the row named it (today's when it is the same)."""
     return place.matched.key if place.replaced else place.key
+
+
+def _conflicting(first: _Row, second: _Row) -> bool:
+    """Two figures that differ (value, unit or qualifier) for one indicator, place and period."""
+    return (first.value.value, first.value.unit, first.value.qualifier) != \
+        (second.value.value, second.value.unit, second.value.qualifier)
+
+
+def _second_row_reason(first: _Row, second: _Row) -> str:
+    """Why a second row of the same indicator, place and period is not imported: a duplicate
+    when it gives the same figure, else a conflict naming both rows and both values as written
+    (the rule of the conflicting-observation check, queries/checks/)."""
+    if _conflicting(first, second):
+        return (f"conflicts with row {first.number}: {second.reported!r} here, {first.reported!r} in row "
+                f"{first.number} (imported), for the same indicator, place and period")
+    return f"duplicate of row {first.number}: the same indicator, place, period and value"
 
 
 def _two_divisions(first: _Row, second: _Row) -> bool:

@@ -94,6 +94,8 @@ def quarter_period(year: int, quarter: int) -> PeriodSpec:
 def month_period(year: int, first: int, last: int) -> PeriodSpec:
     """Months ``first`` to ``last`` of ``year``; a whole year, half or quarter is that period."""
     if not 1 <= first <= last <= 12:
+        if first == last:
+            raise PeriodParseError(f"month {first} is not a month of the year (1-12)")
         raise PeriodParseError(f"months {first}-{last} are not a range of months of one year")
     if (first, last) == (1, 12):
         return year_period(year)

@@ -58,7 +58,7 @@ def parse_code(text: str | int) -> str | None:
     """The digits of a division code written in any form, or None if ``text`` is not one.
 
     ``530681``, ``530681000000``, ``53 06 81``, ``53-06-81``, ``530681.0`` (a spreadsheet's
-    number), ``5.30681E+05``, ``５３０６８１``, ``CN530681``, ``CN-530681``, ``CHN 530681``,
+    number), ``5.30681E+05``, ``５３０６８１``, ``CN530681``, ``CN-530681``, ``CHN 530681``, ``530,681``,
     the integer 530681 -> ``"530681"``. Only 2, 4, 6, 9 or 12 digits are codes. The digits
     are returned as written (530600 stays 530600: :func:`code_forms` says what it can mean).
     """
@@ -76,6 +76,8 @@ def parse_code(text: str | int) -> str | None:
         if number != number.to_integral_value():
             return None
         raw = str(int(number))
+    elif re.fullmatch(r"\d{1,3}(?:,\d{3})+", raw):  # a spreadsheet's thousands separators: 530,681
+        raw = raw.replace(",", "")
     elif _SEPARATED_DIGITS.match(raw):
         raw = re.sub(r"[\s\-_./·]+", "", raw)
     else:

@@ -213,7 +213,8 @@ class GraphStore:
             entry = manifest.entries.get(graph)
             if entry is None:
                 found.added.append(given)
-            elif entry.path != str(given.path.resolve()) or entry.role != given.role or not _same_file(entry, given.path):
+            elif (entry.path != str(given.path.resolve()) or entry.role != given.role
+                  or not _same_file(entry, given.source or given.path)):  # an import's new bytes are its source
                 found.changed.append(given)
         found.removed = sorted(g for g in manifest.entries if g not in wanted)
         return found

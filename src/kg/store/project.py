@@ -92,16 +92,60 @@ def stale(store: GraphStore) -> Changes:
     return store.changes(given)
 
 
+#: The file in the store's directory naming the workspace whose imports and link sets the
+#: store last held (written by each command that brought the store up to date).
+WORKSPACE_RECORD = "WORKSPACE"
+
+
+def followed_workspace(store: GraphStore) -> Path | None:
+    """The workspace whose imports and link sets the store last held (None: not known)."""
+    try:
+        text = (store.directory / WORKSPACE_RECORD).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return Path(text) if text else None
+
+
+def record_workspace(store: GraphStore, workspace: Path | str | None) -> None:
+    from kg.store.load import default_workspace
+
+    used = str(Path(workspace if workspace is not None else default_workspace()).resolve())
+    if store.directory.is_dir() and str(followed_workspace(store) or "") != used:
+        from kg.store.persistent import _write_atomic
+
+        _write_atomic(store.directory / WORKSPACE_RECORD, (used + "\n").encode("utf-8"))
+
+
+def workspace_note(store: GraphStore, changes: Changes, workspace: Path | str | None) -> str:
+    """Which workspace the update follows, said when imports or link sets leave the store or
+    the store held another workspace's: a command without --workspace reads $KG_WORKSPACE,
+    else ./county-kg-data."""
+    from kg.store.load import WORKSPACE_ENV, default_workspace
+
+    used = Path(workspace if workspace is not None else default_workspace()).resolve()
+    before = followed_workspace(store)
+    leaving = any("/graph/import/" in g or "/graph/links/" in g for g in changes.removed)
+    if before is not None and before != used and before.is_dir() and workspace_files(before):
+        return (f"; it held the workspace {before}, this command reads {used} (set {WORKSPACE_ENV}={before} "
+                f"to keep reading it)")
+    if leaving:
+        return f" (from the workspace {used}; {WORKSPACE_ENV} chooses another)"
+    return ""
+
+
 def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m: None,
             workspace: Path | str | None = None, before_publish=None) -> Changes:
     """Bring the store up to date with its recorded inputs (with the default workspace, or
-    ``workspace``), saying so in one line when it was not (the graphs are not validated here:
+    ``workspace``), saying so in one line when it was not, with the workspace it follows when
+    that is not the one it held or imports leave it (the graphs are not validated here:
     ``kg build`` and ``kg validate`` do that, and record it)."""
     given, made = recorded_inputs(store, workspace)
     changes = store.changes(given)
     if not changes.current:
-        say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
+        say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it"
+            + workspace_note(store, changes, workspace))
         _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
+    record_workspace(store, workspace)
     return changes
 
 
