@@ -101,8 +101,8 @@ def test_blank_nodes_are_named_by_the_statement_naming_them():
 def test_two_files_of_one_name_are_two_graphs_or_refused(run, tmp_path):
     """`kg build --add a/x.ttl --add b/x.ttl` put both files in one named graph
     <.../graph/file/x> without a word (and a report named one file for both)."""
-    from kg.build.pipeline import inputs
     from kg.errors import KgError
+    from kg.store.project import inputs
 
     for folder, subject in (("a", "s1"), ("b", "s2")):
         (tmp_path / folder).mkdir()
@@ -115,8 +115,8 @@ def test_two_files_of_one_name_are_two_graphs_or_refused(run, tmp_path):
                                      f"<https://w3id.org/county-kg/graph/file/x>, as {first} is (a file outside the "
                                      f"project is named by its file name): rename one of them")
     with pytest.raises(KgError, match="rename one of them"):
-        inputs(add=[first, second])
-    assert first in inputs(add=[first, first]).files  # the same file twice is one graph
+        inputs(data=[], add=[first, second])
+    assert first in [given.path for given in inputs(data=[], add=[first, first])]  # the same file twice is one graph
 
 
 def test_conflicting_values_are_reported(run):

@@ -154,7 +154,7 @@ def endpoint_options(func):
     """--endpoint, --default-graph and --timeout: read the graph from a SPARQL 1.1 Protocol
     endpoint instead of the local files (the command gets ``endpoint``, ``default_graphs`` and
     ``timeout``; kg.query.readers.Origin takes the three)."""
-    func = click.option("--timeout", type=click.FloatRange(min=0), default=None, metavar="SECONDS",
+    func = click.option("--timeout", type=Number(min=0), default=None, metavar="SECONDS",
                         help="With --endpoint: stop waiting for the endpoint after this long (exit 2); "
                              "0 for no limit.  [default: 60]")(func)
     func = click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",

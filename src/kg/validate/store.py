@@ -145,11 +145,23 @@ class StoreLabels:
     def compact(self, node) -> str:
         from kg.labels import compact
 
+        if isinstance(node, BNode):  # named by the statement naming it or by what is said of it
+            return compact(self._around(node), node)
         return compact(self.names, node)
 
+    def _around(self, node: BNode) -> Graph:
+        """The triples of the default graph with the blank node ``node`` as subject or object,
+        as an rdflib graph with the project's prefixes (kg.labels.blank_node reads them)."""
+        graph = bind_prefixes(Graph())
+        blank = ox.BlankNode(str(node))
+        for quad in (*self.store.quads_for_pattern(blank, None, None, None),
+                     *self.store.quads_for_pattern(None, None, blank, None)):  # (in any graph: each file its own)
+            graph.add(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        return graph
+
     def label(self, node, lang: str = "en") -> str:
-        if isinstance(node, URIRef):
-            subject = ox.NamedNode(str(node))
+        if isinstance(node, (URIRef, BNode)):
+            subject = ox.NamedNode(str(node)) if isinstance(node, URIRef) else ox.BlankNode(str(node))
             labels = {}
             for quad in self.store.quads_for_pattern(subject, self._predicate, None, ox.DefaultGraph()):
                 if isinstance(quad.object, ox.Literal):
@@ -173,6 +185,17 @@ class _Names:
 
 
 _NAMES = _Names()
+
+
+def _rdflib_term(term):
+    """A pyoxigraph term as rdflib's (language tags in registered case)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=_lang(term.language))
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _lang(tag: str | None) -> str | None:
@@ -224,9 +247,9 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
-            message=message, value=value_text(names.names, value),
+            message=message, value=names.compact(value) if isinstance(value, BNode) else value_text(names.names, value),
             source=_compact(shapes, shape) if shape is not None else None,
-            files=where.get(str(focus), []),
+            files=where.get(str(focus), []), shown=names.compact(focus),
         ))
     for entry in extra:
         if entry in known:
@@ -237,7 +260,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=names.compact(component), severity=SEVERITIES[severity], message=message,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
-            files=where.get(str(focus), []),
+            files=where.get(str(focus), []), shown=names.compact(focus),
         ))
 
     def report_graph() -> Graph:
