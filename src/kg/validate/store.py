@@ -249,7 +249,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=names.compact(value) if isinstance(value, BNode) else value_text(names.names, value),
             source=_compact(shapes, shape) if shape is not None else None,
-            files=where.get(str(focus), []), shown=names.compact(focus),
+            files=where.get(str(focus), []),
         ))
     for entry in extra:
         if entry in known:
@@ -260,7 +260,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             focus=focus, focus_label=names.label(focus, lang), path=path,
             component=names.compact(component), severity=SEVERITIES[severity], message=message,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
-            files=where.get(str(focus), []), shown=names.compact(focus),
+            files=where.get(str(focus), []),
         ))
 
     def report_graph() -> Graph:
