@@ -436,9 +436,9 @@ def test_english_labels_of_records_retired_and_in_use(project):
     """Our English labels qualify a retired record by its years ("Shuifu County (until
     2001)"): the years are not part of the name, a retired record is not today's place (read
     from the store, as kg link reads it), and two records of the same name go to review."""
-    from kg.link.discover import _ours_from_store
+    from kg.link.discover import our_graph
 
-    linker = Linker(our_entities(_ours_from_store()))
+    linker = Linker(our_entities(our_graph()))
     g = Graph()
     g.add((EX["d"], RDFS.label, Literal("Shuifu", lang="en")))
     g.add((EX["e"], RDFS.label, Literal("Shuifu County", lang="en")))
