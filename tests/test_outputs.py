@@ -11,6 +11,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -407,23 +408,57 @@ def test_generator_marks(tmp_path, text, headers, marked):
 # -- Ctrl-C ------------------------------------------------------------------------------------
 
 
-def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120):
+#: Loaded by every Python process of a command run with :func:`interrupt`'s ``pause_at`` (as
+#: ``sitecustomize``, found on PYTHONPATH): the first time the process opens a file whose path
+#: ends in $KG_TEST_PAUSE_AT, it creates $KG_TEST_PAUSED and waits there, in the middle of
+#: its work, for the signal. A command that does its work in less than the second the other
+#: tests wait (the gazetteer, on a fast machine) is thus interrupted at a known point of it.
+PAUSE_HOOK = """
+import os, sys, time
+
+_AT, _PAUSED = os.environ["KG_TEST_PAUSE_AT"], os.environ["KG_TEST_PAUSED"]
+
+
+def _pause(event, args):
+    if event != "open" or not args or not isinstance(args[0], (str, os.PathLike)):
+        return
+    if os.fspath(args[0]).endswith(_AT) and not os.path.exists(_PAUSED):
+        os.close(os.open(_PAUSED, os.O_CREAT | os.O_WRONLY))
+        time.sleep(60)
+
+
+sys.addaudithook(_pause)
+"""
+
+
+def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120,
+              signum: int = signal.SIGINT, pause_at: str | None = None):
     """Run `kg ARGS` as a user does and press Ctrl-C (SIGINT to its process group, as a
-    terminal sends it) ``after`` seconds, or once ``when()`` holds; returns (exit code,
-    stderr, whether it was interrupted). Temporary files go to ``cwd``/tmp (TMPDIR)."""
+    terminal sends it; or send ``signum``) ``after`` seconds, or once ``when()`` holds, or
+    once the command has opened a file whose path ends in ``pause_at`` (:data:`PAUSE_HOOK`);
+    returns (exit code, stderr, whether it was interrupted). Temporary files go to
+    ``cwd``/tmp (TMPDIR)."""
     tmp = cwd / "tmp"
     tmp.mkdir(exist_ok=True)
-    process = subprocess.Popen([str(KG), *map(str, args)], cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, "TMPDIR": str(tmp)}, start_new_session=True)
-    deadline = time.monotonic() + timeout
-    if when is not None:
-        while not when() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-    time.sleep(after)
-    interrupted = process.poll() is None
-    if interrupted:
-        os.killpg(process.pid, signal.SIGINT)
-    _out, err = process.communicate(timeout=timeout)
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    with tempfile.TemporaryDirectory() as hook:  # outside ``cwd``: the tests compare it whole
+        if pause_at is not None:
+            (Path(hook) / "sitecustomize.py").write_text(PAUSE_HOOK, encoding="utf-8")
+            paused = Path(hook) / "paused"
+            env.update(PYTHONPATH=os.pathsep.join(filter(None, [hook, env.get("PYTHONPATH")])),
+                       KG_TEST_PAUSE_AT=pause_at, KG_TEST_PAUSED=str(paused))
+            when = paused.exists
+        process = subprocess.Popen([str(KG), *map(str, args)], cwd=cwd, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, env=env, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        if when is not None:
+            while not when() and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.05)
+        time.sleep(after)
+        interrupted = process.poll() is None
+        if interrupted:
+            os.killpg(process.pid, signum)
+        _out, err = process.communicate(timeout=timeout)
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # nothing of the command's is left running
         os.killpg(process.pid, 0)
@@ -462,6 +497,13 @@ PREVIOUS = {
 }
 
 
+#: Commands that may finish within a second on a fast machine: interrupted instead once they
+#: open this file, in the middle of their work (:data:`PAUSE_HOOK`).
+PAUSE_AT = {
+    "gazetteer": "admin-divisions/streets-yunnan.csv",  # read after the output is claimed, before it is written
+}
+
+
 @pytest.mark.parametrize("command", INTERRUPTIBLE)
 def test_ctrl_c_after_a_second(command, place):
     """Exit 130 with one line, no traceback, no temporary file, the previous output intact."""
@@ -470,7 +512,8 @@ def test_ctrl_c_after_a_second(command, place):
     for name, text in PREVIOUS.items():
         (place / "out" / name).write_text(text, encoding="utf-8")
     before = snapshot(place)
-    assert_interrupted(*interrupt(INTERRUPTIBLE[command], place))
+    pause_at = PAUSE_AT.get(command)
+    assert_interrupted(*interrupt(INTERRUPTIBLE[command], place, pause_at=pause_at, after=0.2 if pause_at else 1.0))
     assert snapshot(place) == {**before, "tmp": "dir"}
 
 
