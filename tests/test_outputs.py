@@ -432,9 +432,9 @@ sys.addaudithook(_pause)
 
 
 def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: float = 120,
-              signum: int = signal.SIGINT, pause_at: str | None = None):
+              pause_at: str | None = None):
     """Run `kg ARGS` as a user does and press Ctrl-C (SIGINT to its process group, as a
-    terminal sends it; or send ``signum``) ``after`` seconds, or once ``when()`` holds, or
+    terminal sends it) ``after`` seconds, or once ``when()`` holds, or
     once the command has opened a file whose path ends in ``pause_at`` (:data:`PAUSE_HOOK`);
     returns (exit code, stderr, whether it was interrupted). Temporary files go to
     ``cwd``/tmp (TMPDIR)."""
@@ -457,7 +457,7 @@ def interrupt(args: list, cwd: Path, *, after: float = 1.0, when=None, timeout: 
         time.sleep(after)
         interrupted = process.poll() is None
         if interrupted:
-            os.killpg(process.pid, signum)
+            os.killpg(process.pid, signal.SIGINT)
         _out, err = process.communicate(timeout=timeout)
     time.sleep(0.2)
     with pytest.raises(ProcessLookupError):  # nothing of the command's is left running
