@@ -23,8 +23,11 @@ run: $(VENV)/.installed
 	@echo "  $(BIN)/kg source quote '水富市委'   # the evidence block for a passage"
 	@echo "  $(BIN)/kg reason                   # OWL consistency (HermiT, needs Java)"
 
+# Two processes (pytest-xdist), each test file in one of them (its servers started once).
+TEST_WORKERS ?= 2
+
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

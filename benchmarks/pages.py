@@ -131,8 +131,6 @@ def _children_cpu() -> float:
 
 
 def site(view) -> dict:
-    import pyoxigraph as ox
-
     from kg.pages.describe import description
     from kg.pages.publisher import Pages
     from kg.pages.site import write_site
@@ -143,9 +141,9 @@ def site(view) -> dict:
     directory = Path(tempfile.mkdtemp(dir=WORK, prefix="site-"))
     try:
         started, cpu_started, children = time.perf_counter(), time.process_time(), _children_cpu()
-        # as kg build writes it: each forked worker opens the generation itself
-        result = write_site(store, directory / "site", reopen=lambda: ox.Store.read_only(location))
-        # this process and the workers it forked (kg.pages.site.Workers)
+        # as kg build writes it: each worker process opens the generation itself
+        result = write_site(store, directory / "site", location=location)
+        # this process and its worker processes (kg.pages.site.Writers)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started + _children_cpu() - children
         files = len(result.files)

@@ -239,7 +239,9 @@ def test_a_query_past_its_timeout_is_stopped_and_its_process_killed(small):
     started = time.monotonic()
     status, _, body = get(url, cross_join(12))
     assert status == 503 and "stopped after 2 s" in body
-    assert time.monotonic() - started < 6
+    # The cross join of 12 patterns would run for hours: a reply within a minute shows it was
+    # stopped, however busy the machine is (its stop at 2 s is what the message says).
+    assert time.monotonic() - started < 60
     assert _query_processes(app) == set()
     assert set(children(os.getpid())) <= before, "the query's process lives on"
 

@@ -516,7 +516,7 @@ def test_generator_marks(tmp_path, text, headers, marked):
 #: its work, for the signal. A command that does its work in less than the second the other
 #: tests wait (the gazetteer, on a fast machine) is thus interrupted at a known point of it.
 PAUSE_HOOK = """
-import os, sys, time
+import fnmatch, os, sys, time
 
 _AT, _PAUSED = os.environ["KG_TEST_PAUSE_AT"], os.environ["KG_TEST_PAUSED"]
 
@@ -524,7 +524,12 @@ _AT, _PAUSED = os.environ["KG_TEST_PAUSE_AT"], os.environ["KG_TEST_PAUSED"]
 def _pause(event, args):
     if event != "open" or not args or not isinstance(args[0], (str, os.PathLike)):
         return
-    if os.fspath(args[0]).endswith(_AT) and not os.path.exists(_PAUSED):
+    path = os.fspath(args[0])
+    if "*" in _AT:  # a pattern of the file's name (a temporary file's)
+        matched = fnmatch.fnmatchcase(os.path.basename(path), _AT)
+    else:  # the end of its path
+        matched = path.endswith(_AT)
+    if matched and not os.path.exists(_PAUSED):
         os.close(os.open(_PAUSED, os.O_CREAT | os.O_WRONLY))
         time.sleep(60)
 
@@ -658,8 +663,11 @@ def test_sigterm_and_sighup_stop_a_command_as_ctrl_c_does(command, signum, place
     args = {"build": ["build", "-o", "dist"], "export jsonld": ["export", "--format", "jsonld", "-o", "out/x.jsonld"]}
     before = snapshot(place)
     staged = lambda: any(p.name.startswith(".dist.new-") for p in place.iterdir())  # noqa: E731
-    code, err, interrupted = interrupt(args[command], place, after=0.5 if command == "build" else 1.0,
-                                       when=staged if command == "build" else None, signum=signum)
+    # the build is stopped once it staged its output; the export (which may end within a second)
+    # once it opened its temporary file
+    code, err, interrupted = interrupt(args[command], place, after=0.5 if command == "build" else 0.2,
+                                       when=staged if command == "build" else None, signum=signum,
+                                       pause_at=None if command == "build" else ".x.jsonld.*.tmp")
     assert_interrupted(code, err, interrupted, signum)
     assert snapshot(place) == {**before, "tmp": "dir"}
 
@@ -680,9 +688,11 @@ def test_ctrl_c_as_the_program_starts_is_one_line(place):
     """Ctrl-C while Python imports the libraries printed a KeyboardInterrupt traceback. From
     the moment kg's handlers are installed (the first thing the program does; detected by
     SIGTERM becoming caught, so the test does not depend on the machine's speed), Ctrl-C at 0,
-    0.1, 0.2 and 0.4 s later: one line, exit 130, every time."""
+    0.1, 0.2 and 0.4 s later: one line, exit 130, every time. The command asks a question that
+    takes hours (a cross join), so that it is still running when the signal comes."""
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     for after in (0.0, 0.1, 0.2, 0.4):
-        process = subprocess.Popen([str(KG), "query", "01"], cwd=place, stdout=subprocess.DEVNULL,
+        process = subprocess.Popen([str(KG), "query", "--sparql", endless], cwd=place, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + 60
         while not _handles_sigterm(process.pid) and process.poll() is None and time.monotonic() < deadline:

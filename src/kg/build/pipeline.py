@@ -241,14 +241,11 @@ def _write_site(view, directory: Path, progress: Progress) -> int:
     """``directory`` (inside the build's staging directory): the pages of the store's
     generation ``view`` (a kg.store.persistent Reader), as `kg serve` reads them. Each process
     writing pages opens the generation read-only itself rather than sharing the parent's
-    handle across ``fork``."""
-    import pyoxigraph as ox
-
+    handle."""
     from kg.pages.site import write_site
 
     progress("the static site (a page per resource, the article view, search)")
-    location = str(view.generation / "oxigraph")
-    result = write_site(view.store, directory, progress=progress, reopen=lambda: ox.Store.read_only(location))
+    result = write_site(view.store, directory, progress=progress, location=view.generation / "oxigraph")
     progress(f"  {result.pages} pages in {result.seconds:.1f} s")
     return result.pages
 

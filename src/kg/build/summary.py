@@ -179,7 +179,7 @@ def summarize(data: Graph, union: Graph) -> Summary:
 
 def summarize_store(graph: StoreGraph) -> Summary:
     """:func:`summarize` by SPARQL on the store (data triples only, as the rdflib one)."""
-    names = StoreLabels(graph.store)
+    names = StoreLabels(graph.store, graph)
     onto_types: dict[str, int] = {}
     onto_subjects: dict[str, int] = {}
     for triple in graph.ontology_only:

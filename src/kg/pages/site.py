@@ -17,7 +17,6 @@ writing (kg.pages.article.AnchorError).
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -78,13 +77,14 @@ def asset_names() -> list[str]:
 
 def write_site(store: ox.Store, directory: Path | str, *, sources: list[ArticleSource] | None = None,
                progress: Callable[[str], None] = lambda _m: None, workers: int | None = None,
-               reopen: Callable[[], ox.Store] | None = None) -> SiteResult:
+               location: Path | str | None = None) -> SiteResult:
     """Write the static site of ``store`` into ``directory`` (made if absent; the caller
-    claimed it). Returns what was written. The documents' pages are written by ``workers``
-    processes (default :data:`WORKERS`), each forked with the store and taking every other
-    batch; the files do not depend on who wrote them. ``reopen``: a forked process's own
-    handle on the same data (an on-disk store is opened again rather than shared across
-    ``fork``); without it a worker reads ``store`` as inherited (an in-memory store)."""
+    claimed it). Returns what was written. ``location``: the directory of an on-disk store
+    holding the same data; then the documents' pages are written by ``workers`` processes
+    (default :data:`WORKERS`), each started afresh (never forked: a process that has an open
+    store has its threads, and a fork copies their locks in whatever state they are) and
+    opening the store read-only itself, each taking every n-th batch. Without it (an
+    in-memory store) this process writes them. The files do not depend on who wrote them."""
     started = time.perf_counter()
     directory = Path(directory)
     pages = Pages(store, static=True, sources=sources)
@@ -100,15 +100,9 @@ def write_site(store: ox.Store, directory: Path | str, *, sources: list[ArticleS
 
     documents = pages.documents()
     progress(f"  {len(documents)} resource pages")
-    pages.reader.index()  # read once, before the workers are forked: they all share it
     batches = [documents[start:start + BATCH] for start in range(0, len(documents), BATCH)]
-    parent = os.getpid()
-
-    def work(share: list[list[str]]) -> dict:
-        forked = reopen is not None and os.getpid() != parent
-        return _write_documents(pages, directory, share, reopen if forked else None)
-
-    with Workers(work, batches, workers if workers is not None else WORKERS) as running:
+    count = workers if workers is not None else WORKERS
+    with Writers(pages, directory, batches, count if location is not None else 1, location, sources) as running:
         # the site's own pages, while the workers write the documents'
         for name in asset_names():
             write(f"assets/{name}", asset_text(name))
@@ -125,12 +119,9 @@ def write_site(store: ox.Store, directory: Path | str, *, sources: list[ArticleS
     return result
 
 
-def _write_documents(pages: Pages, directory: Path, batches: list[list[str]],
-                     reopen: Callable[[], ox.Store] | None = None) -> dict:
+def _write_documents(pages: Pages, directory: Path, batches: list[list[str]]) -> dict:
     """Each document of ``batches``: its page and its data files. Returns what was written."""
     index = pages.reader.index()
-    if reopen is not None:  # in a forked process: its own handle
-        pages.store = pages.reader.store = reopen()
     written = {"pages": 0, "by_class": {}, "files": []}
     made: set[Path] = set()
     for batch in batches:
@@ -153,72 +144,71 @@ def _write_documents(pages: Pages, directory: Path, batches: list[list[str]],
     return written
 
 
-class Workers:
-    """``work(share)`` for ``workers`` shares of ``batches`` (every n-th batch), each in a
-    process forked on entry, while the caller does its own work; :meth:`results` waits for
-    them (in share order). A failure in any is raised there as a KgError with its message;
-    leaving the block early (an error, Ctrl-C) stops them all. With one worker, or without
-    ``os.fork``, the work runs in :meth:`results` itself."""
+class Writers:
+    """The documents' pages of ``batches`` written by ``workers`` processes of a
+    :mod:`multiprocessing` pool (started by "spawn"), each with its own read-only handle on the
+    store at ``location``, while the caller does its own work; :meth:`results` waits for them
+    (in share order). A failure in any is raised there as a KgError with its message; leaving
+    the block early (an error, Ctrl-C) terminates them all. With one worker the work runs in
+    :meth:`results` itself, on ``pages``."""
 
-    def __init__(self, work, batches: list, workers: int):
-        self.work, self.batches = work, batches
-        self.workers = workers if hasattr(os, "fork") and len(batches) > 1 else 1
-        self.children: list[tuple[int, int]] = []
+    def __init__(self, pages: Pages, directory: Path, batches: list, workers: int, location, sources):
+        self.pages, self.directory, self.batches = pages, directory, batches
+        self.workers = workers if len(batches) > 1 else 1
+        self.location, self.sources = None if location is None else str(location), sources
+        self.pool = self.pending = None
 
-    def __enter__(self) -> Workers:
+    def __enter__(self) -> Writers:
         if self.workers > 1:
-            for share in range(self.workers):
-                self._fork(share)
+            import multiprocessing
+
+            context = multiprocessing.get_context("spawn")
+            self.pool = context.Pool(self.workers, initializer=_start_worker, initargs=(self.location, self.sources))
+            shares = [(str(self.directory), self.batches[share::self.workers]) for share in range(self.workers)]
+            self.pending = self.pool.map_async(_write_share, shares)
         return self
-
-    def _fork(self, share: int) -> None:
-        from kg.errors import KgError
-
-        read, write = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: work, report, and leave without the parent's clean-up
-            status = 0
-            try:
-                os.close(read)
-                message = json.dumps({"ok": self.work(self.batches[share::self.workers])})
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                message = json.dumps({"error": str(exc) if isinstance(exc, KgError) else f"{type(exc).__name__}: {exc}"})
-                status = 1
-            try:
-                with os.fdopen(write, "w", encoding="utf-8") as out:
-                    out.write(message)
-            finally:
-                os._exit(status)
-        os.close(write)
-        self.children.append((pid, read))
 
     def results(self) -> list[dict]:
         from kg.errors import KgError
 
-        if self.workers <= 1:
-            return [self.work(self.batches)]
+        if self.pool is None:
+            return [_write_documents(self.pages, self.directory, self.batches)]
         found = []
-        while self.children:
-            pid, read = self.children[0]
-            with os.fdopen(read, "r", encoding="utf-8") as answer:
-                text = answer.read()
-            os.waitpid(pid, 0)
-            self.children.pop(0)
-            reply = json.loads(text) if text else {"error": "a process writing the site ended without an answer"}
+        for reply in self.pending.get():
             if "error" in reply:
                 raise KgError(reply["error"])
             found.append(reply["ok"])
         return found
 
-    def __exit__(self, *exc) -> None:
-        for pid, read in self.children:  # still running: stopped (Ctrl-C, or something failed)
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            try:
-                os.close(read)
-            except OSError:
-                pass
-        self.children = []
+    def __exit__(self, kind, *_exc) -> None:
+        if self.pool is None:
+            return
+        if kind is None:
+            self.pool.close()
+        else:  # still running: stopped (Ctrl-C, or something failed)
+            self.pool.terminate()
+        self.pool.join()
+        self.pool = None
+
+
+#: The pages of a worker process (:func:`_start_worker`).
+_WORKER_PAGES: Pages | None = None
+
+
+def _start_worker(location: str, sources: list[ArticleSource] | None) -> None:
+    """A worker's start: Ctrl-C is left to the parent, which terminates the pool (the
+    terminal sends it to every process of the group); the store opened read-only."""
+    global _WORKER_PAGES
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_PAGES = Pages(ox.Store.read_only(location), static=True, sources=sources)
+
+
+def _write_share(share: tuple[str, list[list[str]]]) -> dict:
+    """One worker's batches written; {"ok": what was written} or {"error": message}."""
+    from kg.errors import KgError
+
+    directory, batches = share
+    try:
+        return {"ok": _write_documents(_WORKER_PAGES, Path(directory), batches)}
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which says it
+        return {"error": str(exc) if isinstance(exc, KgError) else f"{type(exc).__name__}: {exc}"}

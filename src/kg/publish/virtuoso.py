@@ -12,7 +12,10 @@ configuration follows the package's default file with what differs written out:
   table in the package's virtuoso.ini does (170,000 and 130,000 per 2 GB of free memory:
   Virtuoso then uses about two thirds of it);
 - ``[SPARQL] ResultSetMaxRows``: raised from the package's 10,000, so a large answer is not
-  cut short without notice.
+  cut short without notice; ``MaxQueryCostEstimationTime`` left out (no limit): Virtuoso's
+  estimate of a path query over the code history is no estimate ("estimated execution time
+  0 (sec) exceeds the limit", openlink/virtuoso-opensource#246), and its maintainers call the
+  setting one for debugging (#1395); ``MaxQueryExecutionTime`` bounds a query instead.
 
 The ``dba`` account keeps the password a new database starts with (``dba``): the server
 listens on loopback only. A deployment sets its own (docs/deployment.md).
@@ -165,7 +168,6 @@ EnabledGzipContent = 0
 
 [SPARQL]
 ResultSetMaxRows = 10000000
-MaxQueryCostEstimationTime = 3600
 MaxQueryExecutionTime = 3600
 DeferInferenceRulesInit = 0
 """, encoding="utf-8")

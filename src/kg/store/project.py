@@ -21,6 +21,7 @@ from kg.store.load import (
     _workspace_for,
     data_files,
     graph_name,
+    one_graph_per_file,
     ontology_files,
     workspace_files,
     workspace_graph_name,
@@ -57,12 +58,8 @@ def inputs(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] =
         given += [Input(p, str(workspace_graph_name(p)), "workspace") for p in workspace_files(space)]
     seen: dict[str, Path] = {}
     for item in given:
-        other = seen.setdefault(item.graph, item.path)
-        if other != item.path and other.resolve() != item.path.resolve():
-            from kg.errors import KgError
-
-            raise KgError(f"{item.path}: would be the named graph <{item.graph}> that {other} already is; "
-                          f"rename one of them")
+        one_graph_per_file(item.graph, item.path, seen)
+        seen.setdefault(item.graph, item.path)
     return given
 
 

@@ -189,7 +189,10 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
         answer.failure = f"HTTP {exc.code} {exc.reason}"
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        answer.failure = f"cannot reach it: {getattr(reason, 'strerror', None) or reason}"
+        if isinstance(reason, TimeoutError):  # the socket's timeout is the call's deadline, met first
+            answer.failure = f"no answer within {timeout:g} s"
+        else:
+            answer.failure = f"cannot reach it: {getattr(reason, 'strerror', None) or reason}"
 
 
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):

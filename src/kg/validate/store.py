@@ -137,8 +137,9 @@ def check_quotes(graph: StoreGraph, texts: Mapping[str, str] | None = None,
 class StoreLabels:
     """kg.labels.label and compact on the store, for the few nodes a report names."""
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, graph: StoreGraph | None = None):
         self.store = store
+        self.graph = graph  # its cached N-Triples: the blank-node labels SHACL reports
         self.names = bind_prefixes(Graph())
         self._predicate = ox.NamedNode(str(RDFS.label))
 
@@ -157,7 +158,21 @@ class StoreLabels:
         for quad in (*self.store.quads_for_pattern(blank, None, None, None),
                      *self.store.quads_for_pattern(None, None, blank, None)):  # (in any graph: each file its own)
             graph.add(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+        if not len(graph) and self.graph is not None:
+            for triple in self._cached_triples(str(node)):
+                graph.add(tuple(_rdflib_term(t) for t in triple))
         return graph
+
+    def _cached_triples(self, label: str) -> list:
+        """The triples naming the blank node ``label`` in the cached N-Triples of its file.
+        SHACL validates those (the files' terms), whose labels are ``<digest>x<label>``
+        (kg.store.persistent's cache); the store's bulk load gives blank nodes its own ids."""
+        digest, separator, _rest = label.partition("x")
+        entries = [e for e in self.graph.entries if separator and e.sha256.startswith(digest)]
+        term = f"_:{label}".encode("utf-8")
+        lines = b"".join(line + b"\n" for line in self.graph.ntriples(entries).splitlines()
+                         if term + b" " in line)  # as subject or object (a space follows a term)
+        return [(t.subject, t.predicate, t.object) for t in ox.parse(lines, format=ox.RdfFormat.N_TRIPLES)]
 
     def label(self, node, lang: str = "en") -> str:
         if isinstance(node, (URIRef, BNode)):
@@ -166,6 +181,10 @@ class StoreLabels:
             for quad in self.store.quads_for_pattern(subject, self._predicate, None, ox.DefaultGraph()):
                 if isinstance(quad.object, ox.Literal):
                     labels[_lang(quad.object.language)] = quad.object.value
+            if not labels and isinstance(node, BNode):  # a label of the files' (see _around)
+                for value in self._around(node).objects(node, RDFS.label):
+                    if isinstance(value, Literal):
+                        labels[value.language] = str(value)
             for candidate in (lang, *LANGUAGES, None):
                 if candidate in labels:
                     return labels[candidate]
@@ -211,7 +230,7 @@ def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True
 
     extra: list[tuple] = []
     if checks:
-        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph), StoreLabels(graph.store).compact)]
+        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph), StoreLabels(graph.store, graph).compact)]
     if quotes:
         for quote, path, message, severity in check_quotes(graph, texts):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
@@ -233,7 +252,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
         value_text,
     )
 
-    names = StoreLabels(graph.store)
+    names = StoreLabels(graph.store, graph)
     shapes = graph.shapes
     known = known or {}
     where = graph.files_defining([r[0] for r in shacl.rows if r not in known]
@@ -246,6 +265,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
         focus, path, component, severity, message, value, shape = row
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
+            shown=names.compact(focus),
             component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=names.compact(value) if isinstance(value, BNode) else value_text(names.names, value),
             source=_compact(shapes, shape) if shape is not None else None,
@@ -258,6 +278,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
         focus, path, component, message, source, severity = entry
         results.append(ValidationResult(
             focus=focus, focus_label=names.label(focus, lang), path=path,
+            shown=names.compact(focus),
             component=names.compact(component), severity=SEVERITIES[severity], message=message,
             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
             files=where.get(str(focus), []),
@@ -481,7 +502,7 @@ def _json_term(data):
 def to_record(validated: Validated, key: str) -> bytes:
     """The validation as the record kept beside its generation (JSON): the rows, the extra
     entries, and for each its result's label (in the report's language) and files."""
-    shown = [[r.focus_label, [str(p) for p in r.files]] for r in validated.report.results]
+    shown = [[r.focus_label, [str(p) for p in r.files], r.node, r.value] for r in validated.report.results]
     rows = [[_term_json(r[0]), r[1], _term_json(r[2]), _term_json(r[3]), r[4], _term_json(r[5]), _term_json(r[6])]
             for r in validated.shacl.rows]
     extra = [[_term_json(e[0]), e[1], _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
@@ -507,26 +528,28 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
              for e in record["extra"]]
     shacl = ShaclResult(not rows, rows, None, 0, 0.0)
     known = None
-    if record.get("lang") == lang and len(record.get("shown", [])) == len(rows) + len(extra):
-        known = {entry: _result(entry, label, files, graph) for entry, (label, files)
-                 in zip([*rows, *extra], record["shown"])}
+    shown = record.get("shown", [])
+    if (record.get("lang") == lang and len(shown) == len(rows) + len(extra)
+            and all(len(entry) == 4 for entry in shown)):  # (a record of before nodes were kept as shown: looked up)
+        known = {entry: _result(entry, *shown, graph=graph) for entry, shown in zip([*rows, *extra], record["shown"])}
     return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
 
 
-def _result(entry: tuple, label: str, files: list[str], graph: StoreGraph):
-    """A recorded row's (or extra entry's) result, made again without looking anything up."""
-    from kg.validate.report import SEVERITIES, ValidationResult, value_text
+def _result(entry: tuple, label: str, files: list[str], node: str = "", value_shown: str | None = None, *,
+            graph: StoreGraph):
+    """A recorded row's (or extra entry's) result, made again without looking anything up: its
+    focus node and value as the report showed them (a blank node by what names it)."""
+    from kg.validate.report import SEVERITIES, ValidationResult
 
     names = _NAMES
     if len(entry) == 7:
-        focus, path, component, severity, message, value, shape = entry
+        focus, path, component, severity, message, _value, shape = entry
         return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
                                 severity=SEVERITIES.get(severity, str(severity)), message=message,
-                                value=value_text(names.names, value),
-                                source=_compact(graph.shapes, shape) if shape is not None else None,
-                                files=[Path(f) for f in files])
+                                value=value_shown, source=_compact(graph.shapes, shape) if shape is not None else None,
+                                files=[Path(f) for f in files], shown=node)
     focus, path, component, message, source, severity = entry
     return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
                             severity=SEVERITIES[severity], message=message,
                             source=Path(source.removeprefix("file://")).name if str(source).startswith("file:")
-                            else names.compact(source), files=[Path(f) for f in files])
+                            else names.compact(source), files=[Path(f) for f in files], shown=node)
