@@ -289,3 +289,14 @@ def test_ranges_take_their_bounds(command, option, good, bad):
     for value in bad:
         with pytest.raises(click.BadParameter):
             param.type.convert(value, param, None)
+
+
+@pytest.mark.parametrize("args", [["export", "--format", "ttl", "-o", "{tmp}/x.nt"], ["export", "-o", "{tmp}/x.rdf"],
+                                  ["gazetteer", "-o", "{tmp}/g.nt"], ["synth", "--format", "ttl", "-o", "{tmp}/s.nt"]])
+def test_an_output_named_for_another_syntax_is_refused(run, tmp_path, args):
+    """`kg export --format ttl -o x.nt` wrote Turtle into x.nt, which kg validate (like every
+    reader) then refused as N-Triples."""
+    result = run(*[a.format(tmp=tmp_path) for a in args])
+    assert result.exit_code == 2, result.output
+    assert "the name says " in result.output and "but this writes Turtle" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -180,3 +180,15 @@ def test_a_stop_signal_during_a_finalizer_is_not_lost(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert done.stdout == "stopped 130\n", done.stdout + done.stderr
     assert "Exception ignored" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("args", [["export", "-o", "-"], ["query", "20"], ["query", "--list"]])
+def test_a_full_standard_output_is_one_line_and_exit_2(args, tmp_path):
+    """`kg export -o - > /dev/full`: the one-line error, then Python's own failed flush at exit
+    printed "Exception ignored ... Traceback" and the process ended with 120."""
+    with open("/dev/full", "wb") as full:
+        done = subprocess.run([str(KG), *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=300,
+                              cwd=tmp_path)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "kg: error: no space left on the device", done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr

@@ -330,6 +330,17 @@ def test_a_figure_of_a_simplified_document_is_accepted_against_its_own_text(proj
     assert result.exit_code == 0, result.output
     facts = (review.parent / "facts.ttl").read_text(encoding="utf-8")
     assert "19856元" in facts and "@zh-Hans" in facts
+    # Its article view anchors the quotes in the Simplified text they cite (kg build stopped
+    # with "is nowhere in the source text": the view looked for them in the Traditional copy)
+    from kg.pages.publisher import Pages, project_sources
+    from kg.store.project import temporary
+    from kg.store.load import data_files
+
+    source = next(s for s in project_sources() if s.key == "daguan2")
+    assert source.language == "zh-Hans"
+    with temporary(data_files()) as view:
+        page = Pages(view.store, static=True, sources=[source]).article(source.path)
+    assert page is not None and 'class="anchor"' in page and "19856元" in page
 
 
 # Figures of a period (前三季度) and of an indicator (接待遊客) the graph does not yet know: the
@@ -397,3 +408,36 @@ def test_violations_exit_1_and_refusals_name_the_commands_own_way_out(added):
     (folder / "draft.ttl").write_text("# my own draft\n", encoding="utf-8")
     result = run("extract", KEY)
     assert result.exit_code == 2 and "-o" in result.output and "--force" not in result.output, result.output
+
+
+def test_extracting_again_keeps_the_edits_of_undecided_rows(added):
+    """Re-running `kg extract` replaced every undecided row with a fresh proposal: the
+    English labels and notes a reviewer had typed (as kg's own hint asks) were gone without a
+    word. An edited row is kept as the reviewer left it, and the command says how many."""
+    folder = added
+    assert run("extract", KEY).exit_code == 0
+    review = folder / "review.csv"
+    header, rows = read_review(review)
+    edited = [dict(r, label_en="My English label", note="MY NOTE") for r in rows]
+    write_review(review, header, edited)
+    again = run("extract", KEY)
+    assert again.exit_code == 0, again.output
+    assert f"kept {len(rows)} undecided row(s) with your edits as you left them" in again.output
+    _header, after = read_review(review)
+    assert [(r["id"], r["label_en"], r["note"]) for r in after] == [(r["id"], "My English label", "MY NOTE") for r in rows]
+    write_review(review, header, rows)  # as proposed: nothing to keep, nothing said
+    assert "undecided" not in run("extract", KEY).output
+
+
+def test_a_value_that_is_no_finite_number_is_refused_by_row(added):
+    assert run("extract", KEY).exit_code == 0
+    review = added / "review.csv"
+    header, rows = read_review(review)
+    for value in ("NaN", "Infinity", "-inf"):
+        broken = [dict(r) for r in rows]
+        decide(broken, **{"45.6億元": {"decision": "accept", "value": value}})
+        write_review(review, header, broken)
+        result = run("curate", "accept", str(review))
+        assert result.exit_code == 2, result.output
+        assert f"{value!r} is not a finite number" in result.output, result.output
+        assert not (added / "facts.ttl").exists()

@@ -461,3 +461,13 @@ def test_an_organization_by_its_other_name_in_either_script(our_linker):
     links, review, unmatched = our_linker.link(entities_of(g))
     assert [(l.ours, l.relation, l.score) for l in links] == [(AGENT["shuifu-party-committee"], "exact", 1.0)], \
         (review, unmatched)
+
+
+def test_the_store_follows_the_workspace_given(tmp_path):
+    """`kg link OTHER --workspace W` brought the store up to date with the default workspace
+    (./county-kg-data) instead of W, and said so on every run, each run undoing the last."""
+    other = tmp_path / "other.ttl"
+    other_graph().serialize(other, format="turtle")
+    runs = [CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")]) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [0, 0], runs[-1].output
+    assert "not current" not in runs[1].output, runs[1].output

@@ -151,3 +151,14 @@ def _threads(pid: int) -> int:
         return len(os.listdir(f"/proc/{pid}/task"))
     except OSError:
         return 0
+
+
+def test_a_query_stopped_at_its_deadline_ends_with_its_one_line():
+    """The engine may still be evaluating in its thread when the command ends: finalizing the
+    interpreter under it printed a Rust panic after the message (8 runs in 12), or crashed."""
+    for _attempt in range(5):
+        process = kg_query("11", "--timeout", "0.01")
+        _out, error = process.communicate(timeout=120)
+        assert process.returncode == 2, error
+        assert error.decode().splitlines() == ["kg: error: the query was stopped after 0.01 s (raise the limit "
+                                               "with --timeout SECONDS, 0 for none)"], error.decode()

@@ -363,3 +363,15 @@ def test_endpoint_options_without_an_endpoint(command, tmp_path):
     assert "--default-graph applies to --endpoint" in line
     assert "--timeout applies to --endpoint" in one_line_error(CliRunner().invoke(main, [*args, "--timeout", "5"]))
     assert "not an http(s) endpoint URL" in one_line_error(CliRunner().invoke(main, [*args, "--endpoint", "ftp://x/y"]))
+
+
+@pytest.mark.parametrize("command", [["query", "20", "--endpoint", "{url}"], ["analyze", "rank", "--endpoint", "{url}"],
+                                     ["viz", "-o", "{tmp}/v.html", "--endpoint", "{url}"], ["link", "{url}"],
+                                     ["push", "--endpoint", "{url}"]])
+@pytest.mark.parametrize("url", ["http://[::1", "http://example.org:port/"])
+def test_a_url_python_cannot_parse_is_a_one_line_error(command, url, tmp_path):
+    """An unclosed IPv6 address ended in a ValueError traceback from urllib, exit 1."""
+    args = [a.format(tmp=tmp_path, url=url) for a in command]
+    line = one_line_error(CliRunner().invoke(main, [*args, "--workspace", str(tmp_path / "ws")] if args[0] == "link"
+                                             else args))
+    assert f"not an http(s) endpoint URL: {url!r}" in line

@@ -345,3 +345,31 @@ def test_nesting_deeper_than_the_parsers_follow_is_refused_with_its_place(tmp_pa
     assert re.fullmatch(rf"{re.escape(str(deep))}:\d+:\d+: \S+ not read: .*nested more than \d+ .*deep.*", first), first
     assert "recursion" not in first and caret.strip() == "^"
     assert text[caret.index("^")] in "[{<(", (text, caret)
+
+
+@pytest.mark.parametrize("suffix", [".rdf", ".owl"])
+def test_an_empty_rdf_xml_file_is_refused_by_every_command(tmp_path, suffix):
+    """An empty .rdf was an empty graph to kg validate and kg build --add (pyoxigraph) and a
+    syntax error to kg link (rdflib): the same file is the same error everywhere."""
+    path = tmp_path / f"empty{suffix}"
+    path.write_bytes(b"")
+    line = f"{path}:1:1: RDF/XML syntax error: the file ends before the XML document does (an element is never closed)"
+    for args in (["validate", str(path)], ["link", str(path), "--workspace", str(tmp_path / "ws")]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines()[0] == line, result.output
+
+
+def test_a_plain_n_triples_file_with_an_error_is_reported_by_line(tmp_path):
+    """A plain N-Triples file goes to the store's bulk load without a parse of its own (for
+    speed); an error in it was a traceback from the load's temporary file, exit 1."""
+    path = tmp_path / "syn.nt"
+    path.write_text("<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n"
+                    "<http://example.org/a> <http://example.org/p> bad .\n", encoding="utf-8")
+    for args in (["validate", str(path)], ["build", "-o", str(tmp_path / "out"), "--no-docs", "--no-site", "--add",
+                                           str(path)]):
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 2, result.output
+        assert (f"{path}:2:47: N-Triples syntax error: the object of a triple must be an IRI, a blank node or a "
+                f"literal") in result.stderr.splitlines(), result.output
+        assert "Traceback" not in result.output

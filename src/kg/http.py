@@ -95,8 +95,14 @@ def auth_from_environment() -> httpx.Auth | None:
 
 
 def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL, else a KgError."""
-    parts = urllib.parse.urlsplit(url)
+    """``url`` if it is an absolute http(s) URL, else a KgError (also for a URL Python's
+    parser refuses, such as an unclosed IPv6 address ``http://[::1`` or a port that is no
+    number)."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - parsed here so that a bad port is this error, not a later one
+    except ValueError as exc:
+        raise KgError(f"not an http(s) endpoint URL: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise KgError(f"not an http(s) endpoint URL: {url!r}")
     return url

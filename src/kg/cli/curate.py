@@ -55,6 +55,11 @@ def extract(source: str, directory: Path | None) -> None:
         click.echo(f"{report.source.key}: no figures found", err=True)
     if report.kept:
         click.echo(f"kept {report.kept} decided row(s) of the previous review")
+    if report.edited:
+        click.echo(f"kept {report.edited} undecided row(s) with your edits as you left them")
+    if report.dropped:
+        click.echo(f"dropped {len(report.dropped)} undecided row(s) no longer proposed: "
+                   + ", ".join(report.dropped[:5]) + (" ..." if len(report.dropped) > 5 else ""), err=True)
     click.echo(f"wrote {report.review} ({report.rows} rows) and {report.draft}"
                + (f" ({report.problems} row(s) not yet complete)" if report.problems else ""))
     click.echo("next: set decision to accept or reject, fill label_en for new resources, then "

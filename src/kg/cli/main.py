@@ -41,6 +41,7 @@ class KgGroup(click.Group):
                 return result
         except KgError as exc:
             click.echo(exc.for_terminal(), err=True)
+            _settle_stdout()
             ctx.exit(getattr(exc, "exit_code", EXIT_ERROR))
         except KeyboardInterrupt as exc:
             click.echo("kg: interrupted", err=True)
@@ -52,6 +53,7 @@ class KgGroup(click.Group):
             from kg.paths import os_error
 
             click.echo(os_error(exc).for_terminal(), err=True)
+            _settle_stdout()
             ctx.exit(EXIT_ERROR)
 
     def make_context(self, info_name, args, parent=None, **extra):
@@ -71,6 +73,18 @@ class KgGroup(click.Group):
         if command is not None:
             outputs.name_command(f"kg {command.name}")
         return name, command, rest
+
+
+def _settle_stdout() -> None:
+    """After an error: what standard output still buffers is written now, or, when it cannot
+    be (`kg export -o - > /dev/full`: no space left), dropped, so that the interpreter's own
+    flush at exit does not fail again with a traceback and exit code 120."""
+    import sys
+
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        quiet_stdout()
 
 
 @click.group(cls=KgGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,5 +129,29 @@ def run() -> None:
     whole_stdout()
     try:
         main()
+    except SystemExit as exc:
+        _leave_a_running_query(exc)
+        raise
     finally:
         gc.freeze()
+
+
+def _leave_a_running_query(exc: SystemExit) -> None:
+    """A query stopped at its deadline or by Ctrl-C may still be evaluated by the engine in its
+    own thread (Oxigraph cannot be interrupted within a step). Finalizing the interpreter under
+    it made the engine call back into Python after Python was gone: a Rust panic printed after
+    the one-line message, or a segmentation fault. The process ends here instead, its output
+    flushed, without finalizing (the command's own clean-up has run on the way up)."""
+    import os
+    import sys
+    import threading
+
+    if not any(t.name == "kg-query" and t.is_alive() for t in threading.enumerate()):
+        return
+    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)

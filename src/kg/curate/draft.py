@@ -214,6 +214,8 @@ class Drafter:
             value = Decimal(self.required(row, "value", "the value in base units"))
         except InvalidOperation:
             raise _RowError("value", f"{row['value']!r} is not a number") from None
+        if not value.is_finite():  # Decimal reads NaN and Infinity, which no xsd:decimal is
+            raise _RowError("value", f"{row['value']!r} is not a finite number")
         unit = expand(row["unit"], "unit")
         if (unit, RDF.type, None) not in self.known:
             raise _RowError("unit", f"{row['unit']} is not a unit of the graph (data/core/units.ttl, data/linking/units.ttl)")

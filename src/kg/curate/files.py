@@ -32,6 +32,8 @@ class ExtractReport:
     counts: dict[str, int]
     problems: int
     seconds: float
+    edited: int = 0  # undecided rows kept as the reviewer edited them
+    dropped: list[str] | None = None  # undecided rows no longer proposed (their ids)
 
 
 def write_review(key: str, directory: Path | str | None = None) -> ExtractReport:
@@ -49,7 +51,8 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     draft_file = claim_file(draft_path, remedy=remedy)
     old = review_table.read(review_path) if review_path.exists() else []
     extraction = extract(source)
-    rows = review_table.merge(old, extraction.candidates)
+    merged = review_table.merge(old, extraction.candidates)
+    rows = merged.rows
     result = draft(source, [row for row in rows if row.decision != "reject"])
     header = generator_comment("kg extract") + (
         f"# What the review of {source.key} would become if every row not rejected were accepted.\n"
@@ -64,5 +67,5 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     counts: dict[str, int] = {}
     for candidate in extraction.candidates:
         counts[candidate.kind] = counts.get(candidate.kind, 0) + 1
-    return ExtractReport(source, extraction, review_path, draft_path, len(rows), sum(1 for r in old if r.decision),
-                         counts, len(result.problems), time.perf_counter() - started)
+    return ExtractReport(source, extraction, review_path, draft_path, len(rows), merged.decided,
+                         counts, len(result.problems), time.perf_counter() - started, merged.edited, merged.dropped)

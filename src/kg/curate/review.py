@@ -142,12 +142,40 @@ def check_quotes(rows: list[Row], text: str, path: Path | str) -> None:
                           f"{found[:40]!r} is there, the row says {row['quote'][:40]!r}")
 
 
-def merge(old: list[Row], candidates: list[Candidate]) -> list[Row]:
+#: The columns kg writes and a reviewer does not edit (kg's account is written again).
+KG_COLUMNS = ("id", "decision", "kind", "text", "quote", "start", "end", "assertion")
+
+
+@dataclass
+class Merged:
+    """The new table and what it kept of the old one: ``decided`` rows, ``edited`` undecided
+    rows (a field the reviewer changed from what kg proposes), ``dropped`` undecided rows the
+    extractor no longer proposes (their ids)."""
+
+    rows: list[Row]
+    decided: int = 0
+    edited: int = 0
+    dropped: list[str] | None = None
+
+
+def merge(old: list[Row], candidates: list[Candidate]) -> Merged:
     """The new table: decided rows of ``old`` as they are (in the candidates' order where
-    still proposed, the others after), fresh rows for every other candidate."""
+    still proposed, the others after); an undecided row whose fields the reviewer edited
+    (any field other than :data:`KG_COLUMNS` differs from kg's proposal now) as the reviewer
+    left it; fresh rows for every other candidate. An undecided row no longer proposed is
+    left out and named in ``dropped`` (the caller says so: nothing goes without a word)."""
     decided = {row.id: row for row in old if row.decision}
-    rows = []
+    undecided = {row.id: row for row in old if not row.decision}
+    merged = Merged([], decided=len(decided), dropped=[])
     for candidate in candidates:
-        rows.append(decided.pop(candidate.id, None) or row_of(candidate))
-    rows += list(decided.values())
-    return rows
+        fresh = row_of(candidate)
+        kept = decided.pop(candidate.id, None)
+        if kept is None and candidate.id in undecided:
+            previous = undecided.pop(candidate.id)
+            if any(previous[c] != fresh[c] for c in COLUMNS if c not in KG_COLUMNS):
+                kept = previous
+                merged.edited += 1
+        merged.rows.append(kept or fresh)
+    merged.rows += list(decided.values())
+    merged.dropped = sorted(undecided)
+    return merged

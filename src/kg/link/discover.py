@@ -643,7 +643,9 @@ def link_slug(other: str, name: str | None = None) -> str:
     if name:
         return slugify(name)
     if re.match(r"^https?://", other):
-        parsed = urllib.parse.urlparse(other)
+        from kg import http
+
+        parsed = urllib.parse.urlparse(http.check_url(other))
         return slugify(f"{parsed.hostname}-{parsed.port or ''}-{parsed.path}") or "endpoint"
     return slugify(Path(other).stem) or "links"
 
@@ -673,8 +675,8 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     if not entities:
         raise KgError(f"{other}: no entities to link: nothing has a label (rdfs:label, skos:prefLabel, "
                       f"schema:name ...) or a division code (skos:notation, dcterms:identifier, ...)")
-    if origin is None and loaded is not None:
-        origin = Origin(loaded=loaded)
+    if origin is None:  # the project's store following the workspace this link set goes to
+        origin = Origin(loaded=loaded) if loaded is not None else Origin(workspace=workspace)
     linker = Linker(our_entities(our_graph(origin)), thresholds)
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()

@@ -676,7 +676,10 @@ def write(path: Path | None = None, *, force: bool = False) -> tuple[Path, int]:
     number of places."""
     from kg.outputs import claim_file
 
+    from kg.store.syntax import check_output_name
+
     path = Path(path) if path else output_file()
+    check_output_name(path, ".ttl")
     output = claim_file(path, force=force)
     text = generate()
     output.write_text(text, permissions=0o644)  # a data file of the project, readable by all

@@ -39,10 +39,16 @@ class ArticleSource:
     article_iri: str
     hant: str
     hans: str
+    #: the script of the reference text, the one the quotes' offsets and exact texts cite
+    language: str = "zh-Hant"
 
     @property
     def path(self) -> str:
         return f"article/{self.key}"
+
+    @property
+    def reference(self) -> str:
+        return self.hans if self.language == "zh-Hans" else self.hant
 
 
 def project_sources() -> list[ArticleSource]:
@@ -54,7 +60,8 @@ def project_sources() -> list[ArticleSource]:
         if source.hant_path.exists():
             hant = source.hant_path.read_text(encoding="utf-8")
             hans = source.hans_path.read_text(encoding="utf-8") if source.hans_path.exists() else ""
-            found.append(ArticleSource(source.key, str(source.text_iri), str(source.article), hant, hans))
+            found.append(ArticleSource(source.key, str(source.text_iri), str(source.article), hant, hans,
+                                       source.language))
     return found
 
 
@@ -205,18 +212,24 @@ class Pages:
             return None
         linker = self.linker(path)
         quotes, facts = self.article_quotes(source)
-        anchors = [articles.anchor(source.hant, quote) for quote in quotes]
-        hant = articles.segments(source.hant, anchors)
+        anchors = [articles.anchor(source.reference, quote) for quote in quotes]
         aligned = len(source.hans) == len(source.hant)
-        hans = articles.segments(source.hans, anchors) if aligned else [p for p in source.hans.split("\n") if p]
-        covered = articles.coverage(source.hant, anchors)
+        reference = "hans" if source.language == "zh-Hans" else "hant"
+
+        def paragraphs(text: str, script: str) -> list:
+            if script == reference or aligned:
+                return articles.segments(text, anchors)
+            return [p for p in text.split("\n") if p]
+
+        hant, hans = paragraphs(source.hant, "hant"), paragraphs(source.hans, "hans")
+        covered = articles.coverage(source.reference, anchors)
         coverage_text = ui("coverage_text", quotes=covered.quotes, covered=covered.covered,
                            characters=covered.characters, share=f"{covered.share:.0%}")
         data = self._facts_data(linker, anchors, facts)
         index = self.reader.index()
         title = Text.of(index.labels.get(source.article_iri), source.key)
         return render("article.html", linker, self.site, title=title, coverage_text=coverage_text, hant=hant,
-                      hans=hans, hans_aligned=aligned, facts_data=data, article_iri=source.article_iri,
+                      hans=hans, aligned=aligned, reference=reference, facts_data=data, article_iri=source.article_iri,
                       article_href=linker.iri(source.article_iri))
 
     @staticmethod

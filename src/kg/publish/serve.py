@@ -89,8 +89,12 @@ def check_base(base: str | None) -> str | None:
         return None
     from urllib.parse import urlsplit
 
-    parts = urlsplit(base)
-    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+    try:
+        parts = urlsplit(base)
+        parts.port  # noqa: B018 - a port that is no number is refused here
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise KgError(f"--base {base!r}: give an absolute http or https URL such as https://example.org/county-kg/")
     return base if base.endswith("/") else base + "/"
 

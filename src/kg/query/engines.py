@@ -133,7 +133,9 @@ class Engines:
     file and their union as default graph, as in the store: ``GRAPH`` patterns see the
     named graphs on both engines."""
 
-    def __init__(self, loaded=None, *, store: ox.Store | None = None, view=None, say: Callable[[str], None] | None = None):
+    def __init__(self, loaded=None, *, store: ox.Store | None = None, view=None, say: Callable[[str], None] | None = None,
+                 workspace=None):
+        self._workspace = workspace  # the project's store follows this workspace (default: kg.store.load's)
         self._loaded = loaded
         self._store = store
         self._view = view
@@ -158,7 +160,7 @@ class Engines:
             from kg.store.project import opened
 
             self._opened = ExitStack()
-            self._view = self._opened.enter_context(opened(say=self._say or _stderr))
+            self._view = self._opened.enter_context(opened(say=self._say or _stderr, workspace=self._workspace))
         return self._view
 
     @property

@@ -49,6 +49,9 @@ class Origin:
     default_graphs: tuple[str, ...] = ()
     timeout: float | None = None
     loaded: object | None = field(default=None, repr=False)
+    #: the local files only: the workspace whose imports and link sets the project's store follows
+    #: (None: $KG_WORKSPACE, else ./county-kg-data)
+    workspace: object | None = None
 
     def __post_init__(self) -> None:
         self.default_graphs = tuple(self.default_graphs)
@@ -68,7 +71,8 @@ class Origin:
 
             from kg.query.engines import Engines
 
-            engines = Engines(store=self.loaded) if isinstance(self.loaded, ox.Store) else Engines(self.loaded)
+            engines = (Engines(store=self.loaded) if isinstance(self.loaded, ox.Store)
+                       else Engines(self.loaded, workspace=self.workspace))
             try:
                 yield engines
             finally:

@@ -385,7 +385,10 @@ class GraphStore:
                         manifest.entries[given.graph] = entry
                 # One document: a blank node of a file is one node in its named graph and in
                 # the union (a load gives labels fresh identities per document).
-                store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+                try:
+                    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
+                except SyntaxError as exc:
+                    raise _input_error([given for given in adding], exc) from None
                 quads.unlink()
             manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
             store.flush()
@@ -574,6 +577,24 @@ def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
             line = b" ".join((subject, predicate, rest))
         out.append(line)
     return b"\n".join(out)
+
+
+def _input_error(inputs: Sequence[Input], exc: SyntaxError) -> KgError:
+    """The error of the input the store could not load, naming its file, line and column.
+    Only a plain N-Triples file reaches the load unparsed (kg.store.ntriples.dump uses it as
+    it is, for speed): each such input is parsed again to find the one at fault."""
+    from kg.store.syntax import syntax_error
+
+    for given in inputs:
+        read = given.source or given.path
+        if read.suffix.lower() != ".nt":
+            continue
+        try:
+            for _triple in ox.parse(path=str(read), format=ox.RdfFormat.N_TRIPLES):
+                pass
+        except (SyntaxError, OSError) as problem:
+            return syntax_error(read, problem)
+    return KgError(f"the store could not load its inputs: {' '.join(str(exc).split())}")
 
 
 def _write_nquads(out, path: Path, graph: str) -> None:

@@ -147,13 +147,13 @@ def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m:
 
 
 @contextmanager
-def opened(directory: Path | str | None = None, *, say: Progress, progress: Progress = lambda _m: None
-           ) -> Iterator[Reader]:
-    """The store (default: :func:`location`), brought up to date (:func:`refresh`) and open
-    for reading until the block ends (its generation held: a writer publishing meanwhile
-    does not change what this block reads)."""
+def opened(directory: Path | str | None = None, *, say: Progress, progress: Progress = lambda _m: None,
+           workspace: Path | str | None = None) -> Iterator[Reader]:
+    """The store (default: :func:`location`), brought up to date (:func:`refresh`, with the
+    default workspace or ``workspace``) and open for reading until the block ends (its
+    generation held: a writer publishing meanwhile does not change what this block reads)."""
     store = GraphStore(directory if directory is not None else location())
-    refresh(store, say=say, progress=progress)
+    refresh(store, say=say, progress=progress, workspace=workspace)
     with store.reader() as view:
         yield view
 

@@ -42,6 +42,19 @@ SYNTAXES = {
     ".owl": (ox.RdfFormat.RDF_XML, "xml", "RDF/XML"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "JSON-LD"),
 }
+def check_output_name(path: Path | str, written: str) -> None:
+    """A KgError when the output ``path``'s suffix names an RDF syntax other than the one the
+    command writes (``written``, a suffix of :data:`SYNTAXES`): `kg export --format ttl -o
+    x.nt` wrote Turtle into a file every reader then took for N-Triples and refused. A name
+    with another suffix (or none) is left as the user gave it; "-" is standard output."""
+    path = Path(path)
+    given = SYNTAXES.get(path.suffix.lower())
+    if str(path) == "-" or given is None or given[2] == SYNTAXES[written][2]:
+        return
+    raise KgError(f"{path}: the name says {given[2]}, but this writes {SYNTAXES[written][2]}: name it "
+                  f"{path.with_suffix(written).name}, or choose the format the name says")
+
+
 #: The syntaxes of datasets. The project reads a file as one graph: the triples of all the
 #: graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
 #: kg.store.ntriples), never into graphs of their own that the file's graph would not see.
@@ -202,8 +215,8 @@ def guard_xml(path: Path) -> None:
     element. Entities are refused, not expanded with a cap: 787 bytes of nested entities
     ("billion laughs") expand to gigabytes (the parser grew to 18 GB), and RDF/XML needs
     none (write the text, or use XML namespaces). The file is scanned by expat in one pass,
-    entities never expanded; a document expat finds not well-formed is left to the RDF
-    parser, whose message says what is wrong (:func:`syntax_error`)."""
+    entities never expanded; a document expat finds not well-formed (an empty file
+    included) is an RdfSyntaxError at the place expat names."""
     try:
         stat = os.stat(path)
     except OSError:
@@ -239,8 +252,21 @@ def guard_xml(path: Path) -> None:
             parser.ParseFile(stream)
     except _Refused as refused:
         raise _not_read(path, "RDF/XML", refused) from None
-    except (xml.parsers.expat.ExpatError, OSError):
-        return  # not well-formed or unreadable: the parser says so
+    except xml.parsers.expat.ExpatError as exc:
+        # Not well-formed XML is no RDF/XML, whichever parser reads it next: pyoxigraph read an
+        # empty file as an empty graph where rdflib (kg link) refused it. Said here, once for
+        # all, in pyoxigraph's words where it has some (they name the tags), else in expat's.
+        try:
+            for _triple in ox.parse(path=str(path), format=ox.RdfFormat.RDF_XML):
+                pass
+        except SyntaxError as found:
+            raise syntax_error(path, found) from None
+        except OSError:
+            pass
+        raise _located(path, "RDF/XML", xml.parsers.expat.errors.messages[exc.code], exc.lineno,
+                       exc.offset + 1) from None
+    except OSError:
+        return  # unreadable: the parser says so
     _xml_guarded[key] = None
 
 

@@ -804,6 +804,9 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in ("nt", "nq", "ttl"):
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
+    from kg.store.syntax import check_output_name
+
+    check_output_name(path, f".{fmt}")
     output = claim_file(path, force=force)
     count = 0
     size = 0
