@@ -146,7 +146,9 @@ def _leave_a_running_query(exc: SystemExit) -> None:
     import sys
     import threading
 
-    if not any(t.name == "kg-query" and t.is_alive() for t in threading.enumerate()):
+    from kg.store.persistent import ENGINE_THREADS
+
+    if not any(t.name in ENGINE_THREADS and t.is_alive() for t in threading.enumerate()):
         return
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     for stream in (sys.stdout, sys.stderr):
