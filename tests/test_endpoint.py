@@ -243,7 +243,8 @@ def test_a_query_past_its_timeout_is_stopped_and_its_process_killed(small):
     # stopped, however busy the machine is (its stop at 2 s is what the message says).
     assert time.monotonic() - started < 60
     assert _query_processes(app) == set()
-    assert set(children(os.getpid())) <= before, "the query's process lives on"
+    # killed before the answer was sent; on a busy machine it may take a moment to be gone
+    assert all(gone(pid, within=5.0) for pid in set(children(os.getpid())) - before), "the query's process lives on"
 
 
 def test_a_client_that_goes_away_stops_its_query(small):
