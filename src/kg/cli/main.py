@@ -130,15 +130,15 @@ def run() -> None:
     try:
         main()
     except SystemExit as exc:
-        _leave_a_running_query(exc)
+        _leave_a_running_engine(exc)
         raise
     finally:
         gc.freeze()
 
 
-def _leave_a_running_query(exc: SystemExit) -> None:
-    """A query stopped at its deadline or by Ctrl-C may still be evaluated by the engine in its
-    own thread (Oxigraph cannot be interrupted within a step). Finalizing the interpreter under
+def _leave_a_running_engine(exc: SystemExit) -> None:
+    """A query stopped at its deadline or by Ctrl-C, or a bulk load stopped by Ctrl-C, may still
+    run in the engine's own thread (Oxigraph cannot be interrupted within a step). Finalizing the interpreter under
     it made the engine call back into Python after Python was gone: a Rust panic printed after
     the one-line message, or a segmentation fault. The process ends here instead, its output
     flushed, without finalizing (the command's own clean-up has run on the way up)."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import paths
@@ -155,7 +155,7 @@ class Merged:
     rows: list[Row]
     decided: int = 0
     edited: int = 0
-    dropped: list[str] | None = None
+    dropped: list[str] = field(default_factory=list)
 
 
 def merge(old: list[Row], candidates: list[Candidate]) -> Merged:
@@ -166,7 +166,7 @@ def merge(old: list[Row], candidates: list[Candidate]) -> Merged:
     left out and named in ``dropped`` (the caller says so: nothing goes without a word)."""
     decided = {row.id: row for row in old if row.decision}
     undecided = {row.id: row for row in old if not row.decision}
-    merged = Merged([], decided=len(decided), dropped=[])
+    merged = Merged([], decided=len(decided))
     for candidate in candidates:
         fresh = row_of(candidate)
         kept = decided.pop(candidate.id, None)

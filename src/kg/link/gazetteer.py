@@ -675,7 +675,6 @@ def write(path: Path | None = None, *, force: bool = False) -> tuple[Path, int]:
     only if kg generated it, or with ``force``; written atomically); returns the path and the
     number of places."""
     from kg.outputs import claim_file
-
     from kg.store.syntax import check_output_name
 
     path = Path(path) if path else output_file()

@@ -89,13 +89,16 @@ def check_base(base: str | None) -> str | None:
         return None
     from urllib.parse import urlsplit
 
+    from kg import http
+
+    refusal = KgError(f"--base {base!r}: give an absolute http or https URL such as https://example.org/county-kg/")
     try:
-        parts = urlsplit(base)
-        parts.port  # noqa: B018 - a port that is no number is refused here
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise KgError(f"--base {base!r}: give an absolute http or https URL such as https://example.org/county-kg/")
+        http.check_url(base)  # an absolute http(s) URL Python can parse, its port a number
+    except KgError:
+        raise refusal from None
+    parts = urlsplit(base)
+    if parts.query or parts.fragment:
+        raise refusal
     return base if base.endswith("/") else base + "/"
 
 

@@ -5,7 +5,6 @@ their declared type, on the embedded Oxigraph store (default) or rdflib (the ref
 from __future__ import annotations
 
 import hashlib
-
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation

@@ -389,7 +389,7 @@ class GraphStore:
                     in_engine_thread(lambda target=store: target.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS),
                                      "kg-engine-load")
                 except SyntaxError as exc:
-                    raise _input_error([given for given in adding], exc) from None
+                    raise _input_error(adding, exc) from None
                 quads.unlink()
             manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
             store.flush()

@@ -179,8 +179,9 @@ def _to_ox(term):
     raise KgError(f"cannot bind {term!r}")
 
 
-def _from_ox(term):
-    """An Oxigraph term as an rdflib term, a language tag back in its registered case."""
+def rdflib_term(term):
+    """An Oxigraph term as an rdflib term, a language tag back in its registered case, a literal
+    with its lexical form as the store gives it (an xsd:string as a plain literal)."""
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -401,9 +402,9 @@ def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], lim
             return "ASK", ["ASK"], iter([(Literal(bool(answer)),)])
         if isinstance(answer, ox.QueryTriples):
             return "CONSTRUCT", ["subject", "predicate", "object"], \
-                ((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in answer)
+                ((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)) for t in answer)
         variables = [v.value for v in answer.variables]
-        return "SELECT", variables, (tuple(_from_ox(solution[v]) for v in variables) for solution in answer)
+        return "SELECT", variables, (tuple(rdflib_term(solution[v]) for v in variables) for solution in answer)
 
     describe = _oxigraph_error(bindings)
     if relay is None:
@@ -467,5 +468,5 @@ def construct_oxigraph(store: ox.Store, text: str) -> Graph:
     if not isinstance(answer, ox.QueryTriples):
         raise KgError("expected a CONSTRUCT query: its answer is a graph")
     graph = bind_prefixes(Graph())
-    graph.addN((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object), graph) for t in answer)
+    graph.addN((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), graph) for t in answer)
     return graph

@@ -42,6 +42,8 @@ SYNTAXES = {
     ".owl": (ox.RdfFormat.RDF_XML, "xml", "RDF/XML"),
     ".jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "JSON-LD"),
 }
+
+
 def check_output_name(path: Path | str, written: str) -> None:
     """A KgError when the output ``path``'s suffix names an RDF syntax other than the one the
     command writes (``written``, a suffix of :data:`SYNTAXES`): `kg export --format ttl -o

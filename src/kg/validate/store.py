@@ -29,6 +29,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import CKGSH, SH, bind_prefixes
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
+from kg.store.sparql import rdflib_term
 from kg.validate import engines as shacl_engines
 from kg.validate.partitions import (
     PendingShacl,
@@ -157,10 +158,10 @@ class StoreLabels:
         blank = ox.BlankNode(str(node))
         for quad in (*self.store.quads_for_pattern(blank, None, None, None),
                      *self.store.quads_for_pattern(None, None, blank, None)):  # (in any graph: each file its own)
-            graph.add(tuple(_rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
+            graph.add(tuple(rdflib_term(t) for t in (quad.subject, quad.predicate, quad.object)))
         if not len(graph) and self.graph is not None:
             for triple in self._cached_triples(str(node)):
-                graph.add(tuple(_rdflib_term(t) for t in triple))
+                graph.add(tuple(rdflib_term(t) for t in triple))
         return graph
 
     def _cached_triples(self, label: str) -> list:
@@ -204,17 +205,6 @@ class _Names:
 
 
 _NAMES = _Names()
-
-
-def _rdflib_term(term):
-    """A pyoxigraph term as rdflib's (language tags in registered case)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=_lang(term.language))
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
 def _lang(tag: str | None) -> str | None:
@@ -531,7 +521,7 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
     shown = record.get("shown", [])
     if (record.get("lang") == lang and len(shown) == len(rows) + len(extra)
             and all(len(entry) == 4 for entry in shown)):  # (a record of before nodes were kept as shown: looked up)
-        known = {entry: _result(entry, *shown, graph=graph) for entry, shown in zip([*rows, *extra], record["shown"])}
+        known = {entry: _result(entry, *as_shown, graph=graph) for entry, as_shown in zip([*rows, *extra], shown)}
     return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
 
 
