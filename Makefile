@@ -23,11 +23,12 @@ run: $(VENV)/.installed
 	@echo "  $(BIN)/kg source quote '水富市委'   # the evidence block for a passage"
 	@echo "  $(BIN)/kg reason                   # OWL consistency (HermiT, needs Java)"
 
-# Two processes (pytest-xdist), each test file in one of them (its servers started once).
+# Two processes (pytest-xdist), each test file in one of them (its servers started once), the
+# slowest files first and in that order (tests/conftest.py: SLOWEST_FILES).
 TEST_WORKERS ?= 2
 
 test: $(VENV)/.installed-test system-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
