@@ -9,14 +9,19 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.errors import KgError
 from kg.store.load import load, project
 from kg.namespaces import CKG, PLACE, PROG, bind_prefixes, sparql_prologue
-from kg.explore.network import (GAZETTEER_PROPERTIES, GAZETTEER_SOURCES, ID_NAMESPACE, build_view, explorable_graph,
-                                resolve_class, resolve_node, resolve_theme, select, theme_members)
+from kg.explore import network
+from kg.explore.network import (EXPLORABLE_KEY, GAZETTEER_PROPERTIES, GAZETTEER_SOURCES, ID_NAMESPACE, OUTSIDE_WHERE,
+                                build_view, explorable_graph, resolve_class, resolve_node, resolve_theme, select,
+                                theme_members)
+from kg.query.engines import record_name
 from kg.query.readers import Origin
+from kg.store.sparqltext import triples_query
 
 SMALL_TTL = """
 pol:strategy a ckg:Strategy ;
@@ -324,11 +329,12 @@ place:1102 a ckg:PrefectureLevelDivision ; rdfs:label "县"@zh-Hans ; dcterms:so
 """
 
 
-def test_a_gazetteer_place_is_explored_once_something_else_speaks_of_it(tmp_path):
+def test_a_gazetteer_place_is_explored_once_something_else_speaks_of_it(tmp_path, monkeypatch):
     data = tmp_path / "places.ttl"
     prefixes = "".join(line.replace("PREFIX", "@prefix", 1) + " .\n" for line in sparql_prologue().splitlines())
     data.write_text(prefixes + GAZETTEER_CASES, encoding="utf-8")
-    explorable = explorable_graph(Origin(loaded=load([data])))
+    loaded = load([data])
+    explorable = explorable_graph(Origin(loaded=loaded))
     subjects = {str(s).rsplit("/", 1)[-1] for s in explorable.subjects() if str(s).startswith(str(PLACE))}
     # 12: an observation points at it; 1301: a link set says more of it; 13: a place described
     # beyond the gazetteer (1301) points at it; 1201 and 1202: the history of 12 (what it
@@ -336,10 +342,25 @@ def test_a_gazetteer_place_is_explored_once_something_else_speaks_of_it(tmp_path
     # gazetteer speaks of them.
     assert subjects == {"12", "13", "1301", "1201", "1202"}
     assert (PLACE["1301"], SKOS.exactMatch, URIRef("http://www.wikidata.org/entity/Q185684")) in explorable
+    # more places kept than a VALUES block names: the whole graph read, the others dropped here
+    monkeypatch.setattr(network, "KEPT_BATCH", 2)
+    assert isomorphic(explorable_graph(Origin(loaded=loaded)), explorable)
+
+
+def test_the_project_store_keeps_the_explorable_graph_alone():
+    """The local store answers the explorable graph from one record of its generation, and
+    keeps nothing of the queries it was computed from (kg.query.engines.Engines.remembered)."""
+    explorable = explorable_graph(Origin())
+    with Origin().open() as engines:
+        kept = engines.view.record(record_name(EXPLORABLE_KEY))
+        assert kept is not None
+        assert engines.view.record(record_name(triples_query(OUTSIDE_WHERE))) is None
+    assert len(Graph().parse(data=kept, format="nt")) == len(explorable) > 1000
+    assert len(explorable_graph(Origin())) == len(explorable)
 
 
 def test_the_gazetteer_describes_its_places_only_with_the_properties_the_explorer_expects(project):
-    """If kg gazetteer starts writing another property, EXPLORABLE_WHERE must learn it (or
+    """If kg gazetteer starts writing another property, GAZETTEER_PROPERTIES must learn it (or
     every gazetteer place would count as described beyond the gazetteer and be explored)."""
     gazetteer = [name for name, path in project.files.items() if path.parent.name == "gazetteer"]
     assert gazetteer

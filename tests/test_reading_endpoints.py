@@ -1,7 +1,7 @@
 """`kg analyze`, `kg viz` and `kg link` with --endpoint, against real SPARQL endpoints holding the
 project's graph: the Oxigraph server (loaded with the N-Triples export) and `kg serve` (the
 project's own endpoint), both on loopback and always stopped. Each command's output equals its
-output over the local files, byte for byte: the graph is read with the same query either way
+output over the local files, byte for byte: the graph is read with the same queries either way
 (kg.query.readers). Virtuoso is asked the same in tests/test_virtuoso.py.
 """
 

@@ -155,11 +155,6 @@ def test_kg_query_endpoint_with_digest_credentials(server, pushed):
     assert "refused the credentials" in refused.output and len(refused.output.strip().splitlines()) == 1
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Virtuoso 7.2 does not answer the explorable graph's CONSTRUCT (kg.explore.network.EXPLORABLE_WHERE: "
-    "MINUS within MINUS, over the 8,429 places of the code history) within kg's 60 s; Oxigraph answers it "
-    "in about 4 s, and kg serve and the Oxigraph server answer it as the local store does "
-    "(tests/test_reading_endpoints.py)"))
 def test_analyze_viz_and_link_read_the_graph_on_virtuoso(server, pushed, tmp_path):
     """kg analyze, kg viz and kg link with --endpoint: the same output as over the local files
     (tests/test_reading_endpoints.py asks the Oxigraph server and kg serve the same)."""

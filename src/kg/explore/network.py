@@ -21,10 +21,13 @@ What does not become a node, and why:
   source material (articles, texts, the quotations of people an article quotes) is shown
   the same way.
 
-The graph itself is read with one CONSTRUCT query, :data:`EXPLORABLE_WHERE`, asked of the local
-store or of a SPARQL endpoint alike (kg.query.readers): everything except the national
-gazetteer's places that nothing else in the graph speaks of (thousands of places and their
-history, most of the project's triples, that would otherwise be most of every picture).
+The graph itself (:func:`explorable_graph`) is everything except the national gazetteer's places
+that nothing else in the graph speaks of (thousands of places and their history, most of the
+project's triples, that would otherwise be most of every picture). It is read with a few plain
+CONSTRUCT queries that every engine answers quickly, the same for the local store and for any
+SPARQL endpoint (kg.query.readers), and the places to keep are worked out here, in Python, from
+their answers: one rule for every origin, so the local files, kg serve, the Oxigraph server,
+Virtuoso and Jena give the same graph.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from kg.namespaces import (
     SDMX_DIMENSION,
     SDMX_MEASURE,
     SPDX,
+    bind_prefixes,
 )
 from kg.query.readers import Origin
 
@@ -70,44 +74,96 @@ GAZETTEER_PROPERTIES = (
 )
 
 
-def _explorable_where() -> str:
-    sources = ", ".join(f"<{source}>" for source in GAZETTEER_SOURCES)
-    own = ", ".join(f"<{p}>" for p in GAZETTEER_PROPERTIES)
+def _iris(terms: Iterable[URIRef]) -> str:
+    return ", ".join(f"<{term}>" for term in terms)
 
-    def marked(node: str, mark: str) -> str:
-        # each use its own variables: a variable two MINUS operands share would have to agree
-        return f"{node} dcterms:source ?{mark} . FILTER (?{mark} IN ({sources}))"
 
-    def spoken_of(node: str, n: int) -> str:
-        return f"""{{ {node} ?said{n} ?value{n} . FILTER (?said{n} NOT IN ({own})) }}
-      UNION {{ ?other{n} ?link{n} {node} . MINUS {{ {marked(f"?other{n}", f"otherMark{n}")} }} }}
-      UNION {{ ?also{n} ?link{n} {node} ; ?alsoSaid{n} ?more{n} . FILTER (?alsoSaid{n} NOT IN ({own}))
-               {marked(f"?also{n}", f"alsoMark{n}")} }}"""
-
-    # Standard SPARQL 1.1 (MINUS, UNION, IN, NOT IN, a property path), the same text on every
-    # engine. MINUS rather than FILTER NOT EXISTS: Oxigraph evaluates it as one anti-join, not
-    # a lookup per triple.
-    return f"""
+#: The triples of every resource the gazetteer does not mark: all but those of its places and
+#: area transfers (on the project, Virtuoso 7.2 and Oxigraph answer it in under a second).
+#: MINUS rather than FILTER NOT EXISTS: Oxigraph evaluates it as one anti-join, not a lookup
+#: per triple.
+OUTSIDE_WHERE = f"""
   ?s ?p ?o .
-  MINUS {{
-    # a gazetteer place ...
-    {marked("?s", "mark")}
-    MINUS {{
-      # ... is kept when something beyond the gazetteer is said of it, or a resource outside
-      # the gazetteer points at it, or a gazetteer place itself described beyond it does;
-      {spoken_of("?s", 1)}
-      # and so is the history of a place kept: the divisions it replaced or was replaced by,
-      # and theirs (水富市 530681 <- 水富县 530630 <- 水富县 532131)
-      UNION {{ ?s (dcterms:replaces|dcterms:isReplacedBy)+ ?kept .
-               {{ {spoken_of("?kept", 2)} }} }}
-    }}
-  }}
+  MINUS {{ ?s dcterms:source ?mark . FILTER (?mark IN ({_iris(GAZETTEER_SOURCES)})) }}
 """
 
+#: The gazetteer's marks, and the replacement history of every division (what it replaced and
+#: what replaced it: 水富市 530681 <- 水富县 530630 <- 水富县 532131).
+HISTORY_WHERE = f"""
+  ?s ?p ?o .
+  FILTER (?p IN (dcterms:replaces, dcterms:isReplacedBy)
+          || (?p = dcterms:source && ?o IN ({_iris(GAZETTEER_SOURCES)})))
+"""
 
-#: The graph a reader explores (the module docstring): the triples ?s ?p ?o this WHERE clause
-#: binds (kg.query.readers), in portable SPARQL 1.1.
-EXPLORABLE_WHERE = _explorable_where()
+#: The gazetteer's places something beyond the gazetteer is said of (a property other than
+#: :data:`GAZETTEER_PROPERTIES`: a curated fact, a link set's skos:exactMatch), with all
+#: their triples.
+DESCRIBED_WHERE = f"""
+  ?s dcterms:source ?mark . FILTER (?mark IN ({_iris(GAZETTEER_SOURCES)}))
+  ?s ?said ?value . FILTER (?said NOT IN ({_iris(GAZETTEER_PROPERTIES)}))
+  ?s ?p ?o .
+"""
+
+#: At most this many kept places are asked for by name, in a VALUES block (about 60 bytes a
+#: place; Virtuoso 7.2 answers 1,000 in a second or two, and refuses some thousands: "SP030:
+#: Too many arguments for standard built-in function"). With more places kept, the whole graph
+#: is read and the left-out places' triples dropped here: what that adds is the gazetteer's
+#: own triples, about 110,000 (every division since 1981), seconds more whatever the data.
+KEPT_BATCH = 1000
+
+#: What the local store keeps the explorable graph under (kg.query.readers: ``remembered``):
+#: the queries it is computed from and the version of :func:`kept_places`'s rule, which must
+#: change with the rule.
+EXPLORABLE_KEY = "\n".join(("kg.explore.network.explorable_graph, rule 2", OUTSIDE_WHERE, HISTORY_WHERE,
+                             DESCRIBED_WHERE))
+
+
+def kept_places(outside: Graph, history: Graph, described: Graph) -> set[URIRef]:
+    """The gazetteer's places a reader explores, from the answers to :data:`OUTSIDE_WHERE`,
+    :data:`HISTORY_WHERE` and :data:`DESCRIBED_WHERE`.
+
+    A node is *spoken of* when something beyond the gazetteer is said of it (a property not in
+    :data:`GAZETTEER_PROPERTIES`), a resource the gazetteer does not mark points at it, or a
+    gazetteer place so described points at it. A gazetteer place is kept when it is spoken of,
+    or when a chain of dcterms:replaces / dcterms:isReplacedBy from it (one step or more, in
+    the direction written) reaches a node spoken of: the history of a place kept. Nodes are
+    matched as terms, so the gazetteer's places are IRIs (kg gazetteer names each by its code):
+    a blank node in one answer is not the same node in another answer from an endpoint."""
+    own = frozenset(GAZETTEER_PROPERTIES)
+    marked = {s for source in GAZETTEER_SOURCES for s in history.subjects(DCTERMS.source, source)}
+    spoken_of = {o for _s, _p, o in outside}
+    spoken_of.update(s for s, p, _o in outside if p not in own)
+    spoken_of.update(described.subjects())
+    spoken_of.update(described.objects())
+    earlier: dict = defaultdict(list)  # a node -> the nodes whose replacement links point at it
+    for predicate in (DCTERMS.replaces, DCTERMS.isReplacedBy):
+        for s, o in history.subject_objects(predicate):
+            earlier[o].append(s)
+    reached, todo = set(spoken_of), list(spoken_of)
+    while todo:
+        for node in earlier.get(todo.pop(), ()):
+            if node not in reached:
+                reached.add(node)
+                todo.append(node)
+    return marked & reached
+
+
+def _explorable(reader) -> Graph:
+    outside = reader.triples(OUTSIDE_WHERE)
+    kept = kept_places(outside, reader.triples(HISTORY_WHERE), reader.triples(DESCRIBED_WHERE))
+    if not kept:
+        return outside
+    if len(kept) <= KEPT_BATCH and all(isinstance(place, URIRef) for place in kept):
+        # asked again together with the places, not added to the first answer: an endpoint's
+        # blank nodes are new in every answer, and a kept place may point at one described there
+        names = " ".join(place.n3() for place in sorted(kept))
+        return reader.triples(f"{{ {OUTSIDE_WHERE} }}\n  UNION {{ VALUES ?s {{ {names} }} ?s ?p ?o . }}")
+    everything = reader.triples("?s ?p ?o .")
+    left_out = {s for source in GAZETTEER_SOURCES for s in everything.subjects(DCTERMS.source, source)} - kept
+    graph = bind_prefixes(Graph())
+    graph.addN((s, p, o, graph) for s, p, o in everything if s not in left_out)
+    return graph
+
 
 # Resources that are never nodes: their content is folded into the entities they serve.
 EVIDENCE_CLASSES = frozenset({CKG.Quote, OA.TextQuoteSelector, OA.TextPositionSelector, TIME.Instant, SPDX.Checksum,
@@ -366,9 +422,13 @@ def build_view(graph: Graph, *, schema: bool = False) -> nx.MultiDiGraph:
 
 
 def explorable_graph(origin: Origin | None = None) -> Graph:
-    """The graph to explore, the triples :data:`EXPLORABLE_WHERE` binds at ``origin`` (default:
-    the local files, the project with its workspace). Errors of an endpoint are KgErrors."""
-    return (origin or Origin()).triples(EXPLORABLE_WHERE)
+    """The graph to explore (the module docstring) at ``origin`` (default: the local files, the
+    project with its workspace): the triples of every resource but the gazetteer's places
+    (:data:`OUTSIDE_WHERE`) and those of the places :func:`kept_places` keeps. Four queries
+    (three when no place is kept), each asked as it is of every origin; the local store keeps
+    the result beside its generation. Errors of an endpoint are KgErrors."""
+    with (origin or Origin()).open() as reader:
+        return reader.remembered(EXPLORABLE_KEY, lambda: _explorable(reader))
 
 
 def read_view(origin: Origin | None = None, *, schema: bool = False) -> nx.MultiDiGraph:

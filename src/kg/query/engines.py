@@ -122,6 +122,11 @@ def _string_value(token: str) -> str:
     return re.sub(r"\\(.)", lambda m: escapes.get(m.group(1), m.group(1)), body, flags=re.S)
 
 
+def record_name(key: str) -> str:
+    """The name of the store record a graph :meth:`Engines.remembered` under ``key`` is kept in."""
+    return f"triples-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.nt"
+
+
 class Engines:
     """Both engines over the same graph, opened lazily and kept for repeated queries: the
     project's store (kg.store.project.opened: brought up to date first, then held until
@@ -141,6 +146,7 @@ class Engines:
         self._graph = None
         self._say = say
         self._opened = None
+        self._remembering = False  # inside remembered(): what is asked on the way is not kept
 
     @property
     def loaded(self):
@@ -237,22 +243,32 @@ class Engines:
         """The triples ``?s ?p ?o`` that ``where`` binds on the Oxigraph store, as an rdflib
         graph (the interface of kg.query.readers, which an endpoint answers too). Literals as
         the store holds them: Oxigraph keeps values, so "5"^^xsd:positiveInteger comes back
-        as "5"^^xsd:integer and "1.0"^^xsd:decimal as "1"^^xsd:decimal."""
+        as "5"^^xsd:integer and "1.0"^^xsd:decimal as "1"^^xsd:decimal. On the project's
+        store the answer is :meth:`remembered` under the query's text."""
         text = triples_query(where)
         check_syntax(text, "<query>")
+        return self.remembered(text, lambda: construct_oxigraph(self.store, text))
+
+    def remembered(self, key: str, answer: Callable[[], Graph]) -> Graph:
+        """The graph ``answer()`` gives. On the project's store it is a function of the
+        generation, which never changes: kept beside it as a record named after ``key`` (a
+        hash of it), so the next kg viz, analyze or link on the same store reads it in a tenth
+        of a second instead of asking again (the explorable graph takes seconds). The answers
+        ``answer`` asks for on the way are not kept as well: only what it gives is read again."""
         view = self.view if self._loaded is None and self._store is None else None
-        if view is None:
-            return construct_oxigraph(self.store, text)
-        # The answer is a function of the generation, which never changes: kept beside it as
-        # a record, so the next kg viz, analyze or link on the same store reads it in a tenth
-        # of a second instead of asking again (the explorable graph takes seconds).
+        if view is None or self._remembering:
+            return answer()
         from kg.namespaces import bind_prefixes
 
-        name = f"triples-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}.nt"
+        name = record_name(key)
         kept = view.record(name)
         if kept is not None:
             return bind_prefixes(Graph()).parse(data=kept, format="nt")
-        graph = construct_oxigraph(self.store, text)
+        self._remembering = True
+        try:
+            graph = answer()
+        finally:
+            self._remembering = False
         try:
             view.owner.add_record(view, name, graph.serialize(format="nt", encoding="utf-8"))
         except OSError:

@@ -8,12 +8,14 @@ as an rdflib Graph, asked as ``CONSTRUCT { ?s ?p ?o } WHERE { ... }``
 (kg.store.sparqltext.triples_query). :class:`kg.query.engines.Engines` answers for the local
 files, :class:`kg.query.remote.Endpoint` for an endpoint, and also makes sure no triple was
 left out by the server's result limit (Virtuoso cuts a CONSTRUCT answer at its
-ResultSetMaxRows without saying so).
+ResultSetMaxRows without saying so). A graph computed from several such answers
+(kg.explore.network.explorable_graph) is asked for through ``remembered(key, answer)``: the
+project's store keeps it beside its generation, an endpoint is asked again each time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -30,7 +32,15 @@ DEFAULT_TIMEOUT = 60.0
 class Reader(Protocol):
     """What answers a reading command's query."""
 
-    def triples(self, where: str) -> Graph: ...
+    def triples(self, where: str) -> Graph:
+        """The triples ``?s ?p ?o`` that ``where`` binds."""
+        ...
+
+    def remembered(self, key: str, answer: Callable[[], Graph]) -> Graph:
+        """The graph ``answer()`` gives (it asks this reader), kept under ``key`` where the
+        reader can keep it (the project's store: beside its generation, which never changes,
+        so ``key`` must name everything the graph depends on besides the graph read)."""
+        ...
 
 
 @dataclass

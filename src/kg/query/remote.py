@@ -135,6 +135,11 @@ class Endpoint:
                           "section of virtuoso.ini)")
         return graph
 
+    def remembered(self, key: str, answer: Callable[[], Graph]) -> Graph:
+        """``answer()``, asked again each time (kg.query.readers: nothing is kept of an
+        endpoint's answers; its graph may change between two commands)."""
+        return answer()
+
     def _post(self, text: str, accept: str):
         form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
         return http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
