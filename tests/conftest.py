@@ -56,6 +56,26 @@ def root() -> Path:
 #: to the end (xdist's default orders files by their number of tests, and these have few),
 #: one of them ran alone for many minutes while the other process had nothing left to do.
 SLOWEST_FILES = (
+    "test_build.py",
+    "test_store_commands.py",
+    "test_import.py",
+    "test_reading_endpoints.py",
+    "test_wheel.py",
+    "test_reproducible.py",
+    "test_jena.py",
+    "test_virtuoso.py",
+    "test_history.py",
+    "test_curate.py",
+    "test_link.py",
+    "test_cli.py",
+    "test_shacl_engines.py",
+    "test_endpoint.py",
+    "test_outputs.py",
+    "test_persistent_store.py",
+    "test_ontology.py",
+    "test_catalog.py",
+    "test_federation.py",
+    "test_viz.py",
 )
 
 

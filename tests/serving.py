@@ -102,8 +102,9 @@ def app_in_thread(source, settings=None, base=None):
 
 
 def http(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str | None = None,
-         timeout: float = 30):
-    """(status, headers, body text) of a request; HTTP errors are answers too."""
+         timeout: float = 180):
+    """(status, headers, body text) of a request; HTTP errors are answers too. The wait is long:
+    these tests check answers, not speed, and a loaded machine made a first page take over 30 s."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
