@@ -175,6 +175,26 @@ def test_the_site_and_the_server_write_the_same_links_but_for_the_extension():
     assert Linker("x", True, lambda iri: False).iri(f"{ID}place/nowhere") is None
 
 
+@pytest.mark.parametrize("static", [True, False])
+def test_links_remembered_across_pages_are_those_each_page_makes(static):
+    """Linkers sharing a memo (a site's pages do) give every page the links it would make
+    alone: a link depends on the page's directory, and pages of different depths differ."""
+    described = lambda iri: not iri.endswith("nowhere")  # noqa: E731
+    memo: dict = {}
+    iris = [f"{ID}program/x", f"{ID}place/530681#transfer-1", "https://w3id.org/county-kg/ontology#Place",
+            f"{ID}place/nowhere", "http://qudt.org/vocab/unit/CCY_CNY", "urn:x"]
+    for here in ("id/place/530681", "id/program/y", "ontology", "", "classes/ckg-Program", "id/place/530602"):
+        shared, alone = Linker(here, static, described, memo=memo), Linker(here, static, described)
+        for iri in iris:
+            assert shared.iri(iri) == alone.iri(iri), (here, iri)
+        for path in ("", "classes", "id/place/530681", "article/x"):
+            assert shared.page(path, "q-1-2") == alone.page(path, "q-1-2")
+        assert shared.asset("site.css") == alone.asset("site.css")
+        assert shared.data(f"{ID}place/530681", "ttl") == alone.data(f"{ID}place/530681", "ttl")
+    assert Linker("id/place/530681", static, described, memo=memo).iri(f"{ID}program/x") == (
+        "../program/x.html" if static else "../program/x")
+
+
 # -- reading pages --------------------------------------------------------------------------------
 
 def test_documents_read_together_are_the_same_as_read_alone():
@@ -258,22 +278,53 @@ class Links(HTMLParser):
                 self.found.append(value)
 
 
-@pytest.fixture(scope="module")
-def small_site(tmp_path_factory):
-    """The static site of a small graph: the ontology, the article's description, one theme's
-    data with its quotes, the core data and the imported fixture."""
+def small_files() -> list:
+    """The ontology, the article's description, one theme's data with its quotes, the core data
+    and the imported fixture."""
     from kg import paths
-    from kg.pages.site import write_site
-    from kg.store.oxigraph import open_store
 
     from site_graph import IMPORTED
 
     data = paths.data_dir()
-    files = [paths.ontology_file(), *sorted((data / "core").glob("*.ttl")), data / "sources" / "article.ttl",
-             data / "themes" / "education.ttl", IMPORTED]
+    return [paths.ontology_file(), *sorted((data / "core").glob("*.ttl")), data / "sources" / "article.ttl",
+            data / "themes" / "education.ttl", IMPORTED]
+
+
+@pytest.fixture(scope="module")
+def small_site(tmp_path_factory):
+    """The static site of a small graph (:func:`small_files`), written by this process."""
+    from kg.pages.site import write_site
+    from kg.store.oxigraph import open_store
+
     directory = tmp_path_factory.mktemp("site") / "site"
-    result = write_site(open_store(files), directory)
+    result = write_site(open_store(small_files()), directory)
     return directory, result
+
+
+def test_the_site_written_by_worker_processes_is_the_one_written_in_this_process(small_site, tmp_path,
+                                                                                  monkeypatch):
+    """As `kg build` writes it: worker processes, each with the store opened read-only and the
+    parent's index, taking batches as they come free. Every file is the same, byte for byte."""
+    from kg.pages import site
+    from kg.store.oxigraph import open_store
+
+    directory, result = small_site
+    location = tmp_path / "store"
+    disk = ox.Store(str(location))
+    disk.extend(open_store(small_files()).quads_for_pattern(None, None, None, None))
+    disk.flush()
+    del disk
+    monkeypatch.setattr(site, "BATCH", 40)  # several batches for the two workers to share
+    written = site.write_site(ox.Store.read_only(str(location)), tmp_path / "site", location=location, workers=2)
+    assert result.pages > 2 * 40
+    assert (written.pages, written.by_class) == (result.pages, result.by_class)
+    assert sorted(p.relative_to(tmp_path / "site") for p in written.files) == sorted(
+        p.relative_to(directory) for p in result.files)
+    ours = sorted(p.relative_to(directory) for p in directory.rglob("*") if p.is_file())
+    theirs = sorted(p.relative_to(tmp_path / "site") for p in (tmp_path / "site").rglob("*") if p.is_file())
+    assert ours == theirs
+    different = [str(rel) for rel in ours if (directory / rel).read_bytes() != (tmp_path / "site" / rel).read_bytes()]
+    assert different == []
 
 
 def test_the_static_site_has_a_page_and_its_data_for_every_document(small_site):

@@ -38,6 +38,13 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 def triples(document: Document) -> list[ox.Triple]:
     """The description's triples: DESCRIBE's and the labels of what it links to, sorted, with
     blank nodes relabelled deterministically."""
+    keys = document.triple_keys
+    if keys is not None and len(keys) == len(document.triples) and _no_blank_nodes(document.triples):
+        # sorted already, by the same key: only the labels' triples to place among them
+        by_key = dict(zip(keys, document.triples))
+        for key, triple in document.keyed_label_triples():
+            by_key.setdefault(key, triple)
+        return [by_key[key] for key in sorted(by_key)]
     found = list(document.triples) + document.label_triples()
     return _canonical(found)
 

@@ -9,7 +9,7 @@ A :class:`Linker` knows where the page it renders sits and which of the two it w
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import quote
 
@@ -26,15 +26,14 @@ class Linker:
     static: bool
     described: object = None  # Callable[[str], bool]
     editor: bool = False  # the server has a SPARQL editor to link to
+    #: hrefs already made by linkers alike (the same ``static``, ``described`` and ``editor``),
+    #: by the directory of the page and the IRI: a link is the same from every page of a
+    #: directory, and a site names the same places on thousands of pages
+    memo: dict | None = field(default=None, compare=False, hash=False, repr=False)
 
     def page(self, path: str, fragment: str = "") -> str:
         """The href of the site page at ``path`` ('' for the home page)."""
-        if self.static:
-            target = (file_path(path) if path else "index") + ".html"
-        else:
-            target = path or "."
-        return _href(self._here_file(), target, not self.static and not path) + (
-            f"#{quote(fragment, safe='')}" if fragment else "")
+        return _page_href(_folder(self.here, self.static), self.static, path, fragment)
 
     def _here_file(self) -> str:
         return _here_file(self.here, self.static)
@@ -44,7 +43,7 @@ class Linker:
 
     def page_file(self, path: str) -> str:
         """The href of a file of the site (an asset, a page's .ttl) at ``path``."""
-        return quote(relative(self._here_file(), path), safe="/._~-")
+        return _file_href(_folder(self.here, self.static), path)
 
     def data(self, document: str, extension: str) -> str:
         """The href of a document's data in another format (``ttl``, ``jsonld``)."""
@@ -54,6 +53,18 @@ class Linker:
     def iri(self, iri: str) -> str | None:
         """The href for an IRI: its page when it has one, the IRI itself when it is another
         site's (http or https), None when there is nowhere to go."""
+        memo = self.memo
+        if memo is None:
+            return self._iri(iri)
+        key = (_folder(self.here, self.static), iri)
+        found = memo.get(key, _NONE)
+        if found is _NONE:
+            if len(memo) >= MEMO_LIMIT:
+                memo.clear()
+            found = memo[key] = self._iri(iri)
+        return found
+
+    def _iri(self, iri: str) -> str | None:
         document = document_of(iri)
         if document is not None:
             if self.described is not None and not self.described(iri):
@@ -62,6 +73,37 @@ class Linker:
         if iri.startswith(("http://", "https://")):
             return iri
         return None
+
+
+#: Entries a Linker memo holds at most (then it starts again): a server's pages over a large
+#: graph would otherwise keep every link of every directory.
+MEMO_LIMIT = 500_000
+_NONE = object()
+
+
+@lru_cache(maxsize=65536)
+def _folder(here: str, static: bool) -> str:
+    """The directory of the page at ``here``: what its relative links depend on."""
+    return _here_file(here, static).rpartition("/")[0]
+
+
+def _in(folder: str) -> str:
+    """A file in ``folder``: links from it are those from every page there."""
+    return f"{folder}/-" if folder else "-"
+
+
+@lru_cache(maxsize=65536)
+def _page_href(folder: str, static: bool, path: str, fragment: str) -> str:
+    if static:
+        target = (file_path(path) if path else "index") + ".html"
+    else:
+        target = path or "."
+    return _href(_in(folder), target, not static and not path) + (f"#{quote(fragment, safe='')}" if fragment else "")
+
+
+@lru_cache(maxsize=65536)
+def _file_href(folder: str, path: str) -> str:
+    return quote(relative(_in(folder), path), safe="/._~-")
 
 
 @lru_cache(maxsize=65536)

@@ -92,6 +92,7 @@ class Pages:
         self._search: str | None = None
         self._lock = Lock()
         self._names: dict = {}  # IRI -> its name (kg.pages.views.Views.name), the same on every page
+        self._links: dict = {}  # kg.pages.links.Linker.memo: every linker of these pages is alike
 
     # -- what the site has ------------------------------------------------------------------
 
@@ -112,7 +113,7 @@ class Pages:
         return {s.text_iri: s.path for s in self.sources}
 
     def linker(self, here: str) -> Linker:
-        return Linker(here, self.static, self.reader.index().described, self.editor)
+        return Linker(here, self.static, self.reader.index().described, self.editor, self._links)
 
     def documents(self) -> list[str]:
         return list(self.reader.index().documents)

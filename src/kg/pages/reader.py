@@ -127,12 +127,25 @@ class Document:
     neighbour_edges: list[tuple[str, str, str]] = field(default_factory=list)
     statements: dict[tuple[str, str, str], dict] = field(default_factory=dict)
     label_literals: dict[str, list[ox.Literal]] = field(default_factory=dict)
+    neighbour_list: list[str] | None = None  # (Reader.neighbours, once chosen)
+    #: each triple's sort key (its terms as N-Triples), when the reader made them
+    triple_keys: list[tuple[str, str, str]] | None = None
 
     def label_triples(self) -> list[ox.Triple]:
         """The labels of what the description links to (the objects of its triples), as triples."""
-        objects = {t.object.value for t in self.triples if isinstance(t.object, ox.NamedNode)}
-        return [ox.Triple(ox.NamedNode(iri), RDFS_LABEL, literal)
-                for iri in sorted(objects) for literal in self.label_literals.get(iri, ())]
+        return [triple for _key, triple in self.keyed_label_triples()]
+
+    def keyed_label_triples(self) -> list[tuple[tuple[str, str, str], ox.Triple]]:
+        """:meth:`label_triples`, each with its sort key (its terms as N-Triples)."""
+        objects = {obj.value for obj in (t.object for t in self.triples) if type(obj) is ox.NamedNode}
+        found = []
+        for iri in sorted(objects):
+            literals = self.label_literals.get(iri)
+            if literals:
+                node, subject = ox.NamedNode(iri), f"<{iri}>"
+                found += [((subject, _LABEL_KEY, str(literal)), ox.Triple(node, RDFS_LABEL, literal))
+                          for literal in literals]
+        return found
 
 
 @dataclass
@@ -214,6 +227,12 @@ class Reader:
                 self._index = self._read_index()
             return self._index
 
+    def use_index(self, index: SiteIndex) -> None:
+        """Take ``index`` as this reader's (one read from the same store by another reader,
+        e.g. in the process that started this one), rather than reading it again."""
+        with self._index_lock:
+            self._index = index
+
     def _read_index(self) -> SiteIndex:
         base = f'FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}"))'
         documents: dict[str, list[str]] = defaultdict(list)
@@ -254,20 +273,34 @@ class Reader:
             return []
         owner = {resource: doc for doc in docs for resource in doc.resources}
         self._descriptions(docs, owner)
-        types: dict[str, list[str]] = {}
+        # one pass over the triples: each term read once (pyoxigraph makes a new object per access)
+        types: dict[str, list[str]] = {resource: [] for resource in owner}
+        linked: set[str] = set()
+        predicates: set[str] = set()
+        period_objects: set[str] = set()
         for doc in docs:
-            for resource in doc.resources:
-                types[resource] = sorted(t.object.value for t in doc.triples
-                                         if t.subject == ox.NamedNode(resource) and t.predicate == RDF_TYPE
-                                         and isinstance(t.object, ox.NamedNode))
+            resources = set(doc.resources)
+            for t in doc.triples:
+                predicate, obj = t.predicate.value, t.object
+                predicates.add(predicate)
+                if type(obj) is not ox.NamedNode:
+                    continue
+                value = obj.value
+                linked.add(value)
+                if predicate == _RDF_TYPE:
+                    subject = t.subject
+                    if type(subject) is ox.NamedNode and subject.value in resources:
+                        types[subject.value].append(value)
+                elif predicate in _PERIOD_PROPERTIES:
+                    period_objects.add(value)
+        for found in types.values():
+            found.sort()
         self._incoming(docs, owner)
         quotes: dict[str, Quote] = {}
-        self.quotes_into(quotes, {t.object.value for doc in docs for t in doc.triples
-                                  if isinstance(t.object, ox.NamedNode)} | set(owner))
+        self.quotes_into(quotes, linked | set(owner))
         self._observations(docs, types)
         self._statements(docs, owner, quotes)
         own = set(owner)
-        linked = {t.object.value for doc in docs for t in doc.triples if isinstance(t.object, ox.NamedNode)}
         subjects = {s for doc in docs for groups in doc.incoming.values() for _n, found in groups.values()
                     for s in found}
         for doc in docs:
@@ -279,13 +312,10 @@ class Reader:
         literals: dict[str, list[ox.Literal]] = {}
         labels = self.labels_of(linked | subjects | own, literals)
         types.update(self._types((subjects | linked) - own))
-        predicates = {t.predicate.value for doc in docs for t in doc.triples}
         predicates |= {p for doc in docs for groups in doc.incoming.values() for p in groups}
         classes = {t for found in types.values() for t in found}
         labels.update(self.term_labels(predicates | classes))
-        periods = self.periods({o.period for doc in docs for o in doc.observations if o.period}
-                               | {t.object.value for doc in docs for t in doc.triples
-                                  if t.predicate.value in _PERIOD_PROPERTIES and isinstance(t.object, ox.NamedNode)})
+        periods = self.periods({o.period for doc in docs for o in doc.observations if o.period} | period_objects)
         for doc in docs:  # read-only dictionaries shared by the documents of one batch
             doc.labels, doc.types, doc.quotes, doc.periods = labels, types, quotes, periods
             doc.label_literals = literals
@@ -313,7 +343,9 @@ class Reader:
                     found.append(triple)
                     if isinstance(triple.object, ox.BlankNode):
                         todo.append(triple.object)
-            doc.triples = sorted(set(found), key=_triple_key)
+            by_key = {_triple_key(t): t for t in found}  # (the key names a triple: duplicates go)
+            doc.triple_keys = sorted(by_key)
+            doc.triples = [by_key[key] for key in doc.triple_keys]
 
     def _types(self, iris: set[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = defaultdict(list)
@@ -466,22 +498,25 @@ class Reader:
     def neighbours(self, document: Document) -> list[str]:
         """The page's resource and the entities it links to or is linked from (as `kg viz`
         draws them: no quotes, periods, themes or other schema nodes), at most
-        :data:`NEIGHBOUR_LIMIT`."""
-        from kg.explore.network import EVIDENCE_CLASSES, ID_NAMESPACE, SCHEMA_CLASSES
+        :data:`NEIGHBOUR_LIMIT`. Chosen once per document (its data does not change)."""
+        if document.neighbour_list is not None:
+            return document.neighbour_list
+        from kg.explore.network import ID_NAMESPACE
 
-        hidden = {str(c) for c in EVIDENCE_CLASSES | SCHEMA_CLASSES}
+        hidden = _hidden_classes()
         centre = document.resources[0]
+        node = ox.NamedNode(centre)
         linked = [t.object.value for t in document.triples
-                  if t.subject == ox.NamedNode(centre) and isinstance(t.object, ox.NamedNode)
-                  and t.predicate != RDF_TYPE]
+                  if t.subject == node and isinstance(t.object, ox.NamedNode) and t.predicate != RDF_TYPE]
         linked += [s for _n, found in document.incoming.get(centre, {}).values() for s in found]
         chosen = [centre]
         for iri in dict.fromkeys(linked):
             types = document.types.get(iri, [])
-            if iri != centre and iri.startswith(ID_NAMESPACE) and types and not (set(types) & hidden):
+            if iri != centre and iri.startswith(ID_NAMESPACE) and types and hidden.isdisjoint(types):
                 chosen.append(iri)
             if len(chosen) > NEIGHBOUR_LIMIT:
                 break
+        document.neighbour_list = chosen
         return chosen
 
     def _statements(self, docs: list[Document], owner: dict[str, Document], quotes: dict[str, Quote]) -> None:
@@ -514,7 +549,17 @@ class Reader:
 
 
 _PERIOD_PROPERTIES = frozenset({str(CKG.period), str(SDMX_DIMENSION.refPeriod)})
+_RDF_TYPE = RDF_TYPE.value
+_LABEL_KEY = str(RDFS_LABEL)
 _OBSERVATION_COLUMNS = ("obs", "indicator", "area", "period", "value", "unit", "qualifier", "reported")
+
+
+@lru_cache(maxsize=1)
+def _hidden_classes() -> frozenset[str]:
+    """The classes whose members a neighbourhood graph leaves out (as `kg viz` does)."""
+    from kg.explore.network import EVIDENCE_CLASSES, SCHEMA_CLASSES
+
+    return frozenset(str(c) for c in EVIDENCE_CLASSES | SCHEMA_CLASSES)
 
 
 def _chunks(items: list, size: int):

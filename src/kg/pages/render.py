@@ -10,7 +10,7 @@ text, never markup. Data for scripts goes through ``tojson``, which escapes ``<`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -42,10 +42,17 @@ def environment() -> Environment:
 def aria_label(text: Text, suffix: str = "") -> Markup:
     """``aria-label`` in the default language, with the other languages' labels beside it for
     the language switch (kg/pages/static/site.js) to put in place."""
+    return _aria_label(text.variants, suffix)
+
+
+@lru_cache(maxsize=4096)
+def _aria_label(variants: tuple, suffix: str) -> Markup:
+    """(made once per text: every page's frame has the same)"""
     import json
 
     from markupsafe import escape
 
+    text = Text(variants)
     labels = {lang: text.get(lang) + suffix for lang in LANGUAGES}
     return Markup(f'aria-label="{escape(labels[DEFAULT_LANGUAGE])}" '
                   f"data-aria='{escape(json.dumps(labels, ensure_ascii=False, sort_keys=True))}'")
