@@ -67,11 +67,10 @@ class Origin:
     def open(self) -> Iterator[Reader]:
         """A :class:`Reader` for this origin, closed on leaving."""
         if self.endpoint is None:
-            import pyoxigraph as ox
-
             from kg.query.engines import Engines
+            from kg.store.engine import is_store
 
-            engines = (Engines(store=self.loaded) if isinstance(self.loaded, ox.Store)
+            engines = (Engines(store=self.loaded) if is_store(self.loaded)
                        else Engines(self.loaded, workspace=self.workspace))
             try:
                 yield engines
