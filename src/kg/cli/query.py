@@ -61,6 +61,7 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     the output goes away (`kg query ... | head -3`) the query stops quietly with exit status 141."""
     from kg.query.catalog import catalog, find
     from kg.query.engines import Engines, stream_query
+    from kg.store.results import counted
     from kg.store.sparql import Limits
 
     if list_catalog:
@@ -92,7 +93,7 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
         _write(stream, fmt, engines.labeler(lang))
     if stream.truncated:
-        click.echo(f"kg query: stopped at {stream.count} rows (--limit {limit}); the answer has more "
+        click.echo(f"kg query: stopped at {counted(stream.count, 'row')} (--limit {limit}); the answer has more "
                    f"(--limit 0 shows every row)", err=True)
 
 
