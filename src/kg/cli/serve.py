@@ -53,11 +53,9 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
         click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 
     # The server stops on the signal, then raises it again (uvicorn gives it back to the
-    # handler it replaced): the program's own, so kg serve ends as any interrupted command.
-    try:
-        server.run(started=banner)
-    finally:
-        click.echo("stopped", err=True)
+    # handler it replaced): the program's own, so kg serve ends as any interrupted command,
+    # with its one line ("kg: interrupted": kg.cli.main) and nothing before it.
+    server.run(started=banner)
 
 
 @click.command()
