@@ -78,10 +78,12 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
 
         if engine:
             raise KgError("--engine chooses an embedded engine; with --endpoint the endpoint answers")
+        from kg.http import NO_LIMIT
+
         # the endpoint's client needs a finite wait: 0 ("no limit") waits a day
         click.echo(ask(endpoint, query=None if sparql_text else find(name), sparql=sparql_text,
                        params=_parse_params(params), default_graphs=default_graphs,
-                       timeout=timeout or 86_400.0, lang=lang, fmt=fmt), nl=False)
+                       timeout=timeout or NO_LIMIT, lang=lang, fmt=fmt), nl=False)
         return
     if default_graphs:
         raise KgError("--default-graph applies to --endpoint")

@@ -81,7 +81,7 @@ class Origin:
 
         # 0 ("no limit") waits a day: the HTTP client needs a finite wait
         with Endpoint(self.endpoint, default_graphs=self.default_graphs,
-                      timeout=(self.timeout or 86_400.0) if self.timeout is not None else DEFAULT_TIMEOUT) as endpoint:
+                      timeout=(self.timeout or http.NO_LIMIT) if self.timeout is not None else DEFAULT_TIMEOUT) as endpoint:
             yield endpoint
 
     def triples(self, where: str) -> Graph:
