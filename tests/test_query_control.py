@@ -45,6 +45,10 @@ def test_limit_cuts_the_answer_and_says_so():
     table = CliRunner().invoke(main, ["query", "--sparql", CROSS_JOIN, "--limit", "3"])
     assert table.exit_code == 0 and "(3 rows, more not shown)" in table.stdout
 
+    one = CliRunner().invoke(main, ["query", "--sparql", CROSS_JOIN, "--limit", "1"])
+    assert one.exit_code == 0 and "(1 row, more not shown)" in one.stdout
+    assert "stopped at 1 row (--limit 1)" in one.stderr
+
     whole = CliRunner().invoke(main, ["query", "07", "--format", "json", "--limit", "0"])
     assert whole.exit_code == 0 and json.loads(whole.stdout)["results"]["bindings"]
     assert "--limit" not in whole.stderr

@@ -75,7 +75,10 @@ class Misbehaving(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         body = self._body()
         self.server.requests.append(("PUT", self.path, self.headers.get("Authorization"), len(body)))
-        if not self._authorized():
+        if self.path.split("?")[0] == "/slow":
+            time.sleep(3)
+            self._send(201, b"", "text/plain")
+        elif not self._authorized():
             self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
         else:
             self._send(201, b"", "text/plain")
@@ -219,6 +222,9 @@ def test_unreachable(server):
 def test_slower_than_the_timeout(server):
     _httpd, url = server
     assert "did not answer within 0.5 s" in one_line_error(ask(url + "/slow", "--timeout", "0.5"))
+    # kg push waits as long as it is told, as every command reading an endpoint does
+    push = CliRunner().invoke(main, ["push", "--endpoint", url + "/slow", "--timeout", "0.5"])
+    assert "did not answer within 0.5 s" in one_line_error(push)
 
 
 def test_an_html_page_instead_of_results(server):

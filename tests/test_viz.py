@@ -276,3 +276,17 @@ def test_project_graph_marks_the_inferred_relations():
     stated = {(view.nodes[u]["curie"], k, view.nodes[v]["curie"]) for u, v, k, d in view.edges(keys=True, data=True)
               if not d["inferred"]}
     assert ("prog:party-committee-development-drive", "ckg:implements", "pol:three-economies") in stated
+
+
+def test_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
+    """`kg viz -o -` wrote a file named "-"; it writes the page to standard output, as `kg
+    export -o -` writes the graph, and `kg build -o -` (a directory) is refused in one line."""
+    monkeypatch.chdir(tmp_path)
+    shown = CliRunner().invoke(main, ["viz", "-o", "-", "--focus", "place:530681", "--depth", "1"])
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.lstrip().lower().startswith("<!doctype html") and shown.stdout.rstrip().endswith("</html>")
+    assert shown.stderr.startswith("wrote standard output: ")
+    built = CliRunner().invoke(main, ["build", "-o", "-", "--no-docs"])
+    assert built.exit_code == 2
+    assert built.output == "kg: error: '-' (standard output) cannot hold a directory; give a directory name\n"
+    assert list(tmp_path.iterdir()) == []

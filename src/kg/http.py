@@ -108,6 +108,11 @@ def check_url(url: str) -> str:
     return url
 
 
+#: The wait of "no limit" (a timeout of 0 on the command line): a day, since the HTTP client
+#: needs a finite one.
+NO_LIMIT = 86_400.0
+
+
 def client(timeout: float) -> httpx.Client:
     """An httpx client with ``timeout`` seconds for connecting and for each read and write."""
     return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)

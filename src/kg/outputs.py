@@ -301,11 +301,17 @@ class OutputFile:
 FORCE_REMEDY = "give --force to replace it, or another file name"
 
 
+#: The output name that means standard output (``kg export -o -``, ``kg viz -o -``): never a
+#: file or directory of that name, which a command that cannot write there refuses.
+STDOUT = "-"
+
+
 def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] = (),
                workspace: Path | str | None = None, remedy: str = FORCE_REMEDY) -> OutputFile:
     """Check, before any work, that kg may write the file ``path``; raises OutputRefused.
 
-    Refused: a directory; an existing regular file without the mark of the command now
+    Refused: ``-`` (:data:`STDOUT`: a command that writes there does so before it claims
+    anything); a directory; an existing regular file without the mark of the command now
     writing (:func:`marked_by`, with ``headers`` the CSV header rows kg writes there) unless
     ``force``; with or without ``force``, one of the project's own files the command did not
     write, a file the command reads, or a path another output of the command takes
@@ -313,6 +319,8 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     file). ``workspace``: the claimed workspace directory (:func:`claim_workspace`) the file
     may be in, marked when it is written.
     ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
+    if str(path) == STDOUT:
+        raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     running = _running.get()
@@ -494,7 +502,10 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     """Check, before any work, that kg may replace the directory ``path`` with a new tree;
     returns the previous tree's manifest (None: absent or empty). Raises OutputRefused for
     a file, a directory holding anything kg did not write or (``contents``: SHA-256 compared)
-    that changed since, another kind of kg directory, or a place where nothing can be created."""
+    that changed since, another kind of kg directory, or a place where nothing can be created;
+    '-' (standard output, which cannot hold a directory)."""
+    if str(path) == STDOUT:
+        raise OutputRefused("'-' (standard output) cannot hold a directory; give a directory name")
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     if not target.exists():

@@ -47,6 +47,7 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
 def extract(source: str, directory: Path | None) -> None:
     """Candidate facts of SOURCE (a registered key), each with its quote: review.csv to edit, draft.ttl to read."""
     from kg.curate.files import write_review
+    from kg.store.results import counted
 
     report = write_review(source, directory)
     counts = ", ".join(f"{n} {kind}" for kind, n in report.counts.items()) or "no candidates"
@@ -60,7 +61,7 @@ def extract(source: str, directory: Path | None) -> None:
     if report.dropped:
         click.echo(f"dropped {len(report.dropped)} undecided row(s) no longer proposed: "
                    + ", ".join(report.dropped[:5]) + (" ..." if len(report.dropped) > 5 else ""), err=True)
-    click.echo(f"wrote {report.review} ({report.rows} rows) and {report.draft}"
+    click.echo(f"wrote {report.review} ({counted(report.rows, 'row')}) and {report.draft}"
                + (f" ({report.problems} row(s) not yet complete)" if report.problems else ""))
     click.echo("next: set decision to accept or reject, fill label_en for new resources, then "
                f"kg curate accept {report.review}")

@@ -21,7 +21,8 @@ def schema_option(func):
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="HTML file to write.")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="HTML file to write ('-' for standard output).")
 @force_option
 @lang_option
 @schema_option
@@ -39,7 +40,8 @@ def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, f
 
     written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes,
                       origin=Origin(endpoint, default_graphs, timeout), force=force)
-    click.echo(f"wrote {written.path}: {written.nodes} nodes, {written.edges} edges", err=True)
+    click.echo(f"wrote {'standard output' if str(output) == '-' else written.path}: {written.nodes} nodes, "
+               f"{written.edges} edges", err=True)
 
 
 @click.group()

@@ -101,6 +101,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     from kg.build.pipeline import source_texts
+    from kg.store.results import counted
 
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
                         report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
@@ -118,7 +119,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
         click.echo(f"places: {result.places_resolved} of {result.place_rows} resolved "
                    f"({result.resolution_rate:.0%}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
-    click.echo(f"imported {result.imported} of {result.rows} rows ({result.encoding}) -> {where}")
+    click.echo(f"imported {result.imported} of {counted(result.rows, 'row')} ({result.encoding}) -> {where}")
     if replaced is not None and result.path:
         click.echo(f"this replaces the import of {replaced} (a table of the same name; give --name to keep both)")
     if result.bad_rows:

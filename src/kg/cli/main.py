@@ -137,18 +137,18 @@ def run() -> None:
 
 
 def _leave_a_running_engine(exc: SystemExit) -> None:
-    """A query stopped at its deadline or by Ctrl-C, or a bulk load stopped by Ctrl-C, may still
-    run in the engine's own thread (Oxigraph cannot be interrupted within a step). Finalizing the interpreter under
+    """A query stopped at its deadline or by Ctrl-C, or any call into the store Ctrl-C stopped
+    (a bulk load, a query of the static site: kg.store.engine), may still run in the engine's
+    own thread (Oxigraph cannot be interrupted within a step). Finalizing the interpreter under
     it made the engine call back into Python after Python was gone: a Rust panic printed after
     the one-line message, or a segmentation fault. The process ends here instead, its output
     flushed, without finalizing (the command's own clean-up has run on the way up)."""
     import os
     import sys
-    import threading
 
-    from kg.store.persistent import ENGINE_THREADS
+    from kg.store.engine import engine_running
 
-    if not any(t.name in ENGINE_THREADS and t.is_alive() for t in threading.enumerate()):
+    if not engine_running():
         return
     code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
     for stream in (sys.stdout, sys.stderr):

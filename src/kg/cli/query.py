@@ -61,6 +61,7 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     the output goes away (`kg query ... | head -3`) the query stops quietly with exit status 141."""
     from kg.query.catalog import catalog, find
     from kg.query.engines import Engines, stream_query
+    from kg.store.results import counted
     from kg.store.sparql import Limits
 
     if list_catalog:
@@ -77,10 +78,12 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
 
         if engine:
             raise KgError("--engine chooses an embedded engine; with --endpoint the endpoint answers")
+        from kg.http import NO_LIMIT
+
         # the endpoint's client needs a finite wait: 0 ("no limit") waits a day
         click.echo(ask(endpoint, query=None if sparql_text else find(name), sparql=sparql_text,
                        params=_parse_params(params), default_graphs=default_graphs,
-                       timeout=timeout or 86_400.0, lang=lang, fmt=fmt), nl=False)
+                       timeout=timeout or NO_LIMIT, lang=lang, fmt=fmt), nl=False)
         return
     if default_graphs:
         raise KgError("--default-graph applies to --endpoint")
@@ -92,7 +95,7 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
         _write(stream, fmt, engines.labeler(lang))
     if stream.truncated:
-        click.echo(f"kg query: stopped at {stream.count} rows (--limit {limit}); the answer has more "
+        click.echo(f"kg query: stopped at {counted(stream.count, 'row')} (--limit {limit}); the answer has more "
                    f"(--limit 0 shows every row)", err=True)
 
 

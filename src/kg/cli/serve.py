@@ -53,11 +53,9 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
         click.echo(f"  curl -H 'Accept: text/csv' --data-urlencode 'query={EXAMPLE_QUERY}' {server.url}/query")
 
     # The server stops on the signal, then raises it again (uvicorn gives it back to the
-    # handler it replaced): the program's own, so kg serve ends as any interrupted command.
-    try:
-        server.run(started=banner)
-    finally:
-        click.echo("stopped", err=True)
+    # handler it replaced): the program's own, so kg serve ends as any interrupted command,
+    # with its one line ("kg: interrupted": kg.cli.main) and nothing before it.
+    server.run(started=banner)
 
 
 @click.command()
@@ -65,17 +63,20 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="Named graph to replace: an IRI, <IRI> or a compact IRI with a project prefix "
                    "(default: the county-kg graph IRI).")
-def push(endpoint: str, graph_iri: str | None) -> None:
+@click.option("--timeout", type=Number(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="Stop waiting for the endpoint after this long (exit 2); 0 for no limit.")
+def push(endpoint: str, graph_iri: str | None, timeout: float) -> None:
     """Upload the graph to a SPARQL 1.1 Graph Store endpoint, replacing one named graph.
 
     Credentials are read from KG_ENDPOINT_TOKEN, or KG_ENDPOINT_USER and KG_ENDPOINT_PASSWORD.
     """
+    from kg.http import NO_LIMIT
     from kg.namespaces import read_iri
     from kg.publish.push import DEFAULT_GRAPH
     from kg.publish.push import push as run_push
     from kg.store.load import project
 
     graph = read_iri(graph_iri) if graph_iri is not None else str(DEFAULT_GRAPH)  # before the graph is loaded
-    result = run_push(project(), endpoint, graph)
+    result = run_push(project(), endpoint, graph, timeout=timeout or NO_LIMIT)
     click.echo(f"replaced <{result.graph}> at {result.endpoint}: {result.triples} triples, {result.bytes} bytes "
                f"(HTTP {result.status})")

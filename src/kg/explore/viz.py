@@ -40,7 +40,7 @@ from kg.explore.network import (
 )
 from kg.labels import LANGUAGES
 from kg.query.readers import Origin
-from kg.outputs import claim_file, generator_meta
+from kg.outputs import STDOUT, claim_file, generator_meta
 
 SEED = 20230822  # vis-network's layout seed: the same graph always gets the same layout
 VIS_VERSION = "9.1.2"
@@ -422,13 +422,17 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     """Write the graph at ``origin`` (kg.query.readers: the local files by default, or a SPARQL
     endpoint), or the rdflib ``graph`` given, cut as asked, to ``output``: claimed before the
     graph is read (kg.outputs.claim_file: an existing file is replaced only if it is a page kg
-    wrote, or with ``force``) and written atomically."""
-    target = claim_file(output, force=force)
+    wrote, or with ``force``) and written atomically; ``-``: to standard output."""
+    target = None if str(output) == STDOUT else claim_file(output, force=force)
     if graph is None:
         graph = explorable_graph(origin)
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
     title = _title(view, lang, theme=theme, focus=focus)
-    target.write_text(render_html(view, lang=lang, title=title))
+    page = render_html(view, lang=lang, title=title)
+    if target is None:
+        sys.stdout.write(page)
+    else:
+        target.write_text(page)
     return Written(Path(output), view.number_of_nodes(), view.number_of_edges())
 
 

@@ -77,11 +77,10 @@ class Origin:
     def open(self) -> Iterator[Reader]:
         """A :class:`Reader` for this origin, closed on leaving."""
         if self.endpoint is None:
-            import pyoxigraph as ox
-
             from kg.query.engines import Engines
+            from kg.store.engine import is_store
 
-            engines = (Engines(store=self.loaded) if isinstance(self.loaded, ox.Store)
+            engines = (Engines(store=self.loaded) if is_store(self.loaded)
                        else Engines(self.loaded, workspace=self.workspace))
             try:
                 yield engines
@@ -92,7 +91,7 @@ class Origin:
 
         # 0 ("no limit") waits a day: the HTTP client needs a finite wait
         with Endpoint(self.endpoint, default_graphs=self.default_graphs,
-                      timeout=(self.timeout or 86_400.0) if self.timeout is not None else DEFAULT_TIMEOUT) as endpoint:
+                      timeout=(self.timeout or http.NO_LIMIT) if self.timeout is not None else DEFAULT_TIMEOUT) as endpoint:
             yield endpoint
 
     def triples(self, where: str) -> Graph:

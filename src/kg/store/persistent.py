@@ -50,6 +50,7 @@ import pyoxigraph as ox
 from kg import __version__, outputs
 from kg.errors import KgError
 from kg.store import ntriples
+from kg.store.engine import EngineStore
 
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
@@ -240,7 +241,7 @@ class GraphStore:
                     continue
                 manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
                 try:
-                    store = ox.Store.read_only(str(generation / "oxigraph"))
+                    store = EngineStore(ox.Store.read_only(str(generation / "oxigraph")))
                 except OSError as exc:
                     raise KgError(f"{generation}: cannot open the store: {exc}") from None
                 view = Reader(self, generation, manifest, store)
@@ -359,7 +360,7 @@ class GraphStore:
                 previous = None
         if previous is not None:
             manifest.generation = number
-            old = ox.Store.read_only(str(previous / "oxigraph"))
+            old = EngineStore(ox.Store.read_only(str(previous / "oxigraph")))
             old.backup(str(location))  # hard links to the immutable table files
             del old
             adding = [*changes.added, *changes.changed]
@@ -367,7 +368,9 @@ class GraphStore:
             manifest = Manifest(generation=number)
             removing, adding = [], list(inputs)
         manifest.recipe = recipe
-        store = ox.Store(str(location))
+        # every call into it from this thread in the engine thread: Ctrl-C stops a load of a
+        # million triples at once (kg.store.engine)
+        store = EngineStore(ox.Store(str(location)))
         try:
             cached = {i.graph: self._cache(i, progress) for i in adding}
             for graph in removing:
@@ -386,8 +389,7 @@ class GraphStore:
                 # One document: a blank node of a file is one node in its named graph and in
                 # the union (a load gives labels fresh identities per document).
                 try:
-                    in_engine_thread(lambda target=store: target.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS),
-                                     "kg-engine-load")
+                    store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
                 except SyntaxError as exc:
                     raise _input_error(adding, exc) from None
                 quads.unlink()
@@ -467,13 +469,14 @@ class GraphStore:
 
 @dataclass
 class Reader:
-    """A published generation, open read-only: ``store`` (pyoxigraph, default graph = the
-    union of the named graphs) and ``manifest``."""
+    """A published generation, open read-only: ``store`` (pyoxigraph's, each call from the main
+    thread in the engine thread: kg.store.engine; default graph = the union of the named
+    graphs) and ``manifest``."""
 
     owner: GraphStore
     generation: Path
     manifest: Manifest
-    store: ox.Store
+    store: EngineStore
 
     def ntriples_path(self, graph: str) -> Path:
         """The cached N-Triples (terms as written) of one named graph."""
@@ -508,7 +511,7 @@ class Draft:
     owner: GraphStore
     generation: Path
     manifest: Manifest
-    store: ox.Store
+    store: EngineStore
     changes: Changes
     previous: Reader | None
 
@@ -578,38 +581,6 @@ def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
             line = b" ".join((subject, predicate, rest))
         out.append(line)
     return b"\n".join(out)
-
-
-#: The names of the threads an engine works in (:func:`in_engine_thread`; kg.store.sparql's
-#: query thread is "kg-query"): a program ending while one still runs ends without finalizing
-#: the interpreter under it (kg.cli.main).
-ENGINE_THREADS = ("kg-query", "kg-engine-load")
-
-
-def in_engine_thread(work: Callable[[], object], name: str) -> object:
-    """``work()`` (a call into the engine that cannot be interrupted, such as a bulk load of a
-    million triples) in a thread of its own, this thread waiting for it: Ctrl-C is then raised
-    here within a tenth of a second instead of when the call returns (13-17 s for a million
-    triples). The call's own exception is raised here; after Ctrl-C the call goes on in its
-    thread, writing into a generation that is removed and never published, until the
-    program ends."""
-    import threading
-
-    outcome: dict[str, object] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = work()
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=run, name=name, daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
 
 
 def _input_error(inputs: Sequence[Input], exc: SyntaxError) -> KgError:

@@ -201,6 +201,12 @@ def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun`` in the number's grammatical number: "1 row", "0 rows", "5 rows"
+    (a noun whose plural adds "s")."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 @dataclass
 class Results:
     """A query's answer held in memory: its variables and rows of rdflib terms."""
@@ -264,7 +270,7 @@ class Results:
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         more = ", more not shown" if self.truncated else ""
-        lines.append(f"({len(self.rows)} row{'s' if len(self.rows) != 1 else ''}{more})")
+        lines.append(f"({counted(len(self.rows), 'row')}{more})")
         return "\n".join(lines) + "\n"
 
     def to_markdown(self) -> str:

@@ -31,6 +31,7 @@ from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 
 from kg.errors import KgError, QueryError
+from kg.store.engine import answer_type, without_traceback
 from kg.store.load import language_tag
 from kg.store.results import _PREFIXES, FORMATS, NUMERIC, Results, display_width, pad  # noqa: F401 (re-exported)
 from kg.store.service import Relay
@@ -293,7 +294,7 @@ class Stream:
         except BaseException as exc:  # noqa: BLE001 - handed to the reader, who raises it
             # Without its traceback: the traceback's frames hold the engine's iterator, which
             # pyoxigraph requires to be freed on the thread that made it (this one).
-            self._put(("error", _without_traceback(exc)))
+            self._put(("error", without_traceback(exc)))
 
     # -- the reader -------------------------------------------------------------------------
 
@@ -362,16 +363,6 @@ class Stream:
         return Results(list(self.variables), rows, self.seconds, truncated=self.truncated)
 
 
-def _without_traceback(exc: BaseException) -> BaseException:
-    """``exc`` and the exceptions it chains, their tracebacks dropped."""
-    seen, current = set(), exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        current.__traceback__ = None
-        current = current.__context__ or current.__cause__
-    return exc
-
-
 def _oxigraph_error(bindings: dict[str, object]) -> Callable[[BaseException], BaseException]:
     def describe(exc: BaseException) -> BaseException:
         if isinstance(exc, KgError) or not isinstance(exc, (RuntimeError, SyntaxError, OSError, ValueError)):
@@ -398,9 +389,9 @@ def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], lim
         # (SERVICE ?endpoint inside an OPTIONAL needs it bound there).
         answer = store.query(query_text, prefixes=_PREFIXES, custom_functions=_OX_FUNCTIONS,
                              substitutions={ox.Variable(k): _to_ox(v) for k, v in substitutions.items()})
-        if isinstance(answer, ox.QueryBoolean):
+        if issubclass(answer_type(answer), ox.QueryBoolean):
             return "ASK", ["ASK"], iter([(Literal(bool(answer)),)])
-        if isinstance(answer, ox.QueryTriples):
+        if issubclass(answer_type(answer), ox.QueryTriples):
             return "CONSTRUCT", ["subject", "predicate", "object"], \
                 ((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)) for t in answer)
         variables = [v.value for v in answer.variables]
@@ -465,7 +456,7 @@ def construct_oxigraph(store: ox.Store, text: str) -> Graph:
         answer = store.query(registered_lang(text), prefixes=_PREFIXES, custom_functions=_OX_FUNCTIONS)
     except (SyntaxError, RuntimeError, OSError, ValueError) as exc:
         raise KgError(f"query failed: {' '.join(str(exc).split())}") from None
-    if not isinstance(answer, ox.QueryTriples):
+    if not issubclass(answer_type(answer), ox.QueryTriples):
         raise KgError("expected a CONSTRUCT query: its answer is a graph")
     graph = bind_prefixes(Graph())
     graph.addN((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), graph) for t in answer)

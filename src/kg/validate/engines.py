@@ -144,11 +144,9 @@ def _stable(term) -> str:
 
 
 def _is_store(data) -> bool:
-    try:
-        import pyoxigraph as ox
-    except ImportError:  # pragma: no cover - a project dependency
-        return False
-    return isinstance(data, ox.Store)
+    from kg.store.engine import is_store
+
+    return is_store(data)
 
 
 def _mixed_graph(data, ontology: Graph | None) -> Graph:
