@@ -140,11 +140,11 @@ def test_an_undeclared_prefix_is_an_error_and_absolute_iris_still_work():
     assert "unknown prefix 'thme'" in typo.output and "theme, " in typo.output and "ckg, " in typo.output
     assert "Traceback" not in typo.output and len(typo.output.strip().splitlines()) == 1
     right = runner.invoke(main, ["query", "01", "--param", "theme=theme:health", "--format", "csv"])
-    assert right.exit_code == 0 and len(right.output.splitlines()) > 1
+    assert right.exit_code == 0 and len(right.stdout.splitlines()) > 1
     full = "https://w3id.org/county-kg/id/theme/health"
     for given in (full, f"<{full}>"):
         same = runner.invoke(main, ["query", "01", "--param", f"theme={given}", "--format", "csv"])
-        assert same.exit_code == 0 and same.output == right.output, given
+        assert same.exit_code == 0 and same.stdout == right.stdout, given
     assert str(expand_iri("urn:isbn:9787010000000")) == "urn:isbn:9787010000000"
     assert str(expand_iri("HTTP://example.org/x")) == "HTTP://example.org/x"
     assert str(expand_iri("<mailto:office@shuifu.gov.cn>")) == "mailto:office@shuifu.gov.cn"
