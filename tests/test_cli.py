@@ -48,7 +48,7 @@ def test_validate_project_conforms(run):
     tests/test_shacl_engines.py)."""
     text = run("validate")
     assert text.exit_code == 0, text.output
-    warnings = int(re.search(r"Conforms: 0 violation\(s\), (\d+) warning\(s\)\.", text.output).group(1))
+    warnings = int(re.search(r"Conforms: 0 violations, (\d+) warnings?\.", text.output).group(1))
     assert warnings > 0
     as_turtle = run("validate", "--format", "turtle")
     assert as_turtle.exit_code == 0
@@ -181,6 +181,24 @@ def test_source_quote_prints_a_checked_block(run):
     assert "q:151-155 a ckg:Quote" in result.output and 'oa:exact "水富市委"@zh-Hant' in result.output
     ambiguous = run("source", "quote", "水富市")
     assert ambiguous.exit_code == 2 and "--occurrence" in ambiguous.output
+    for blank in ("", "  "):  # "" was "occurs 3045 times": a quote of nothing is refused as such
+        empty = run("source", "quote", blank)
+        assert empty.exit_code == 2 and "kg: error: an empty quote cites nothing" in empty.output, empty.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["serve", "--port", "99999"], "Invalid value for '--port': 99999 is not in the range 1<=x<=65535 "
+                                   "(see 'kg serve --help')"),
+    (["query", "--nope"], "No such option '--nope' (see 'kg query --help')"),
+    (["nope"], "No such command 'nope' (see 'kg --help')"),
+    (["export"], "Missing option '-o' / '--output' (see 'kg export --help')"),
+])
+def test_a_usage_error_is_one_line(args, message):
+    """click writes a usage error in four lines (usage, hint, blank line, error); kg writes it
+    as every other error, one line, exit code 2, naming the program kg however it started."""
+    result = CliRunner().invoke(main, args, prog_name="python -m kg")
+    assert result.exit_code == 2
+    assert result.output.splitlines() == [f"kg: error: {message}"], result.output
 
 
 def test_the_program_keeps_exit_codes_and_freezes_its_objects_at_exit(monkeypatch):

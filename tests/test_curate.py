@@ -422,7 +422,7 @@ def test_extracting_again_keeps_the_edits_of_undecided_rows(added):
     write_review(review, header, edited)
     again = run("extract", KEY)
     assert again.exit_code == 0, again.output
-    assert f"kept {len(rows)} undecided row(s) with your edits as you left them" in again.output
+    assert f"kept {len(rows)} undecided rows with your edits as you left them" in again.output
     _header, after = read_review(review)
     assert [(r["id"], r["label_en"], r["note"]) for r in after] == [(r["id"], "My English label", "MY NOTE") for r in rows]
     write_review(review, header, rows)  # as proposed: nothing to keep, nothing said

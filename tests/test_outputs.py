@@ -423,6 +423,64 @@ def test_build_refuses_a_previous_build_with_a_file_added_or_changed(place, no_w
     assert_one_line_error(*invoke("build", "-o", dist), "elsewhere")
 
 
+@pytest.mark.parametrize("args", [
+    ["build", "-o", "-"],
+    ["serve", "--store", "-"],
+    ["extract", "shuifu", "-o", "-"],
+    ["import", TABLE, "--mapping", MAPPING, "--workspace", "-"],
+    ["link", "other.ttl", "--workspace", "-"],
+], ids=lambda args: " ".join(map(str, args[:1] + args[-2:])))
+def test_standard_output_is_never_a_directory(args, place, monkeypatch, no_work):
+    """'-' means standard output; given where a directory goes it made a folder named "-"
+    (`kg serve --store -`, `kg extract -o -`, `kg import --workspace -`). Every directory an
+    output goes into is claimed through kg.outputs.refuse_standard_output: one line, exit 2,
+    nothing made. The store named by $KG_STORE is claimed the same way."""
+    monkeypatch.chdir(place)
+    before = snapshot(place)
+    assert_one_line_error(*invoke(*args), "'-' (standard output) cannot be")
+    assert snapshot(place) == before
+
+
+def test_a_store_named_standard_output_is_refused(place, monkeypatch):
+    monkeypatch.chdir(place)
+    monkeypatch.setenv("KG_STORE", "-")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("query", "01"), "'-' (standard output) cannot be a store")
+    assert snapshot(place) == before
+
+
+def test_an_interrupted_removal_of_the_previous_tree_is_finished_next_time(tmp_path, monkeypatch):
+    """Ctrl-C while the previous build's files were being removed (the new tree already in
+    place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output for good. The
+    tree set aside carries its manifest; the next build into the same place removes what that
+    manifest lists, unchanged, and nothing else."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"a.txt": "a\n", "q/b.csv": "b\n", "q/c.csv": "c\n"})
+    real = outputs._remove_listed
+
+    def stopped(directory, manifest):
+        (directory / "a.txt").unlink()  # some of it was removed, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(outputs, "_remove_listed", stopped)
+    with pytest.raises(KeyboardInterrupt):
+        previous_build(dist, {"a.txt": "new a\n"})
+    assert (dist / "a.txt").read_text(encoding="utf-8") == "new a\n"  # the new tree is in place
+    left = [p for p in tmp_path.iterdir() if p.name.startswith(".dist.old-")]
+    assert len(left) == 1 and (left[0] / outputs.MANIFEST).is_file() and (left[0] / "q" / "b.csv").is_file()
+    (left[0] / "q" / "mine.txt").write_text(MINE, encoding="utf-8")  # a file kg did not write is kept
+    (left[0] / "q" / "c.csv").write_text("edited\n", encoding="utf-8")  # so is one changed since
+    # a directory of that name kg did not set aside (no manifest) is not touched either
+    foreign = tmp_path / ".dist.old-mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text(MINE, encoding="utf-8")
+    monkeypatch.setattr(outputs, "_remove_listed", real)
+    previous_build(dist, {"a.txt": "third a\n"})
+    remaining = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert remaining == sorted([".dist.old-mine/notes.txt", "dist/" + outputs.MANIFEST, "dist/a.txt",
+                                f"{left[0].name}/q/c.csv", f"{left[0].name}/q/mine.txt"])
+
+
 def test_build_replaces_only_what_a_previous_build_wrote(place):
     """A real build over a previous one: the old build's files go, the new manifest lists
     every file written with its SHA-256; into an empty directory the tree is put in place."""

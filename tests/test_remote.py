@@ -67,7 +67,7 @@ class Misbehaving(BaseHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         self.server.requests.append(("HEAD", self.path, self.headers.get("Authorization"), 0))
-        if not self._authorized():
+        if self.path.split("?")[0] != "/slow" and not self._authorized():  # /slow: only slow to write
             self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
         else:
             self._send(200, b"", "text/plain")
@@ -104,6 +104,8 @@ class Misbehaving(BaseHTTPRequestHandler):
                        "text/html; charset=utf-8")
         elif route == "/error":
             self._send(500, b"Virtuoso 42000 Error SR186: No permission to execute procedure", "text/plain")
+        elif route == "/control":  # terminal escape sequences and a backspace in its message
+            self._send(500, b"\x1b[2J\x1b[31mbad\x1b[0m query\x08!", "text/plain")
         elif route == "/basic":
             if self._authorized():
                 self._send(200, SELECT, "application/sparql-results+json")
@@ -224,7 +226,7 @@ def test_slower_than_the_timeout(server):
     assert "did not answer within 0.5 s" in one_line_error(ask(url + "/slow", "--timeout", "0.5"))
     # kg push waits as long as it is told, as every command reading an endpoint does
     push = CliRunner().invoke(main, ["push", "--endpoint", url + "/slow", "--timeout", "0.5"])
-    assert "did not answer within 0.5 s" in one_line_error(push)
+    assert "did not answer within 0.5 s (raise --timeout for slow uploads)" in one_line_error(push)
 
 
 def test_an_html_page_instead_of_results(server):
@@ -237,6 +239,34 @@ def test_a_server_error_quotes_the_server(server):
     _httpd, url = server
     line = one_line_error(ask(url + "/error"))
     assert "HTTP 500 Internal Server Error: Virtuoso 42000 Error SR186: No permission" in line
+
+
+def test_control_characters_of_a_server_message_are_written_out(server):
+    """A server's message is printed on the user's terminal: an escape sequence that would
+    clear it or colour it is shown as text, never sent to it."""
+    _httpd, url = server
+    line = one_line_error(ask(url + "/control"))
+    assert "\x1b" not in line and "\x08" not in line
+    assert line.endswith(r"\x1b[2J\x1b[31mbad\x1b[0m query\x08!")
+
+
+def test_push_asks_the_endpoint_before_it_loads_the_graph(server, monkeypatch):
+    """`kg push --timeout 3` to a refused port failed after 27-41 s: the graph was loaded and
+    serialized first. Now an unreachable endpoint and refused credentials are reported
+    without loading anything (the load fails this test if it is reached)."""
+    import kg.store.load
+
+    def no_load(*_args, **_kwargs):
+        raise AssertionError("the graph was loaded before the endpoint answered")
+
+    monkeypatch.setattr(kg.store.load, "project", no_load)
+    _httpd, url = server
+    unreachable = CliRunner().invoke(main, ["push", "--endpoint", f"http://127.0.0.1:{free_port()}/store"])
+    assert one_line_error(unreachable).startswith("kg: error: cannot reach")
+    for env in ({"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": "wrong", "KG_ENDPOINT_TOKEN": None},
+                {"KG_ENDPOINT_USER": None, "KG_ENDPOINT_PASSWORD": None, "KG_ENDPOINT_TOKEN": None}):
+        refused = CliRunner().invoke(main, ["push", "--endpoint", url + "/store"], env=env)
+        assert "(HTTP 401" in one_line_error(refused)
 
 
 def test_credentials_missing_refused_and_accepted(server):

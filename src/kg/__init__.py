@@ -1,6 +1,7 @@
 """county-kg: an open, linked knowledge graph of county-level policies, programs and outcomes."""
 
-import logging
+from __future__ import annotations
+
 import sys
 
 __version__ = "0.1.0"
@@ -13,6 +14,9 @@ def _configure_rdflib(rdflib) -> None:
     validation would never see the ill-formed form that Oxigraph treats as an error
     (kg.validate.lexical)."""
     rdflib.NORMALIZE_LITERALS = False
+    import logging
+
+    logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralRecords())
 
 
 class _WhenRdflibIsImported:
@@ -39,18 +43,17 @@ class _WhenRdflibIsImported:
         return spec
 
 
+class _IllTypedLiteralRecords:
+    """rdflib logs every ill-typed literal it reads as a warning with a traceback; county-kg
+    reports each one as a validation result instead (kg.validate.lexical). (A logging filter,
+    installed with rdflib: importing county-kg imports nothing the ``kg`` program needs
+    before its Ctrl-C handling.)"""
+
+    def filter(self, record) -> bool:  # a logging.LogRecord
+        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
+
+
 if "rdflib" in sys.modules:
     _configure_rdflib(sys.modules["rdflib"])
 else:
     sys.meta_path.insert(0, _WhenRdflibIsImported())
-
-
-class _IllTypedLiteralRecords(logging.Filter):
-    """rdflib logs every ill-typed literal it reads as a warning with a traceback; county-kg
-    reports each one as a validation result instead (kg.validate.lexical)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
-
-
-logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralRecords())

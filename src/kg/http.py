@@ -118,9 +118,11 @@ def client(timeout: float) -> httpx.Client:
     return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
 
 
-def send(session: httpx.Client, method: str, url: str, *, endpoint: str, **kwargs) -> httpx.Response:
+def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: str = "queries",
+         **kwargs) -> httpx.Response:
     """One request, its whole body read; a transport failure becomes a one-line KgError:
-    unreachable, no answer within the timeout, an answer cut off, a connection lost."""
+    unreachable, no answer within the timeout, an answer cut off, a connection lost
+    (``slow``: what the request was, for the hint to raise --timeout: queries, uploads)."""
     try:
         return session.request(method, url, **kwargs)
     except httpx.ConnectTimeout:
@@ -128,7 +130,7 @@ def send(session: httpx.Client, method: str, url: str, *, endpoint: str, **kwarg
     except httpx.ConnectError as exc:
         raise KgError(f"cannot reach {endpoint}: {_reason(exc)}") from None
     except httpx.TimeoutException:
-        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise --timeout for slow queries)") from None
+        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise --timeout for slow {slow})") from None
     except httpx.RemoteProtocolError as exc:
         raise KgError(f"{endpoint} broke off its answer: {_reason(exc)}") from None
     except (httpx.ReadError, httpx.WriteError) as exc:
@@ -167,6 +169,9 @@ def server_message(response: httpx.Response) -> str:
         text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
         text = html.unescape(re.sub(r"<[^>]*>", " ", text))
     text = " ".join(text.split())
+    # a server's text is printed on the user's terminal: control characters (an escape
+    # sequence, a backspace) are written out, never sent to it
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS - 1] + "…"
 
 

@@ -373,6 +373,7 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     else there; the files inside are then claimed one by one (:func:`claim_file`)."""
     if kind not in WORKSPACE_DIRECTORIES:
         raise ValueError(f"unknown workspace directory {kind!r} (expected {', '.join(WORKSPACE_DIRECTORIES)})")
+    refuse_standard_output(workspace, "the workspace")
     root = Path(workspace)
     if Path(os.path.realpath(root)).exists() and not Path(os.path.realpath(root)).is_dir():
         raise OutputRefused(f"{root}: is a file, not a directory; give --workspace a directory")
@@ -498,14 +499,22 @@ def read_manifest(directory: Path, shown: Path | None = None) -> Manifest | None
     return Manifest(data["content"], dict(files), str(data.get("version", "")))
 
 
+def refuse_standard_output(path: Path | str, what: str = "a directory") -> None:
+    """Raise OutputRefused if ``path`` is ``-`` (:data:`STDOUT`): every command that takes a
+    directory (``kg build -o``, ``--workspace``, ``--store``, ``kg extract -o``) asks here, so
+    that '-' never becomes a folder named "-" (one named so is still reachable as ``./-``)."""
+    if str(path) == STDOUT:
+        raise OutputRefused(f"'-' (standard output) cannot be {what}; give a directory name "
+                            f"(./- for a directory named '-')")
+
+
 def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True) -> Manifest | None:
     """Check, before any work, that kg may replace the directory ``path`` with a new tree;
     returns the previous tree's manifest (None: absent or empty). Raises OutputRefused for
     a file, a directory holding anything kg did not write or (``contents``: SHA-256 compared)
     that changed since, another kind of kg directory, or a place where nothing can be created;
     '-' (standard output, which cannot hold a directory)."""
-    if str(path) == STDOUT:
-        raise OutputRefused("'-' (standard output) cannot hold a directory; give a directory name")
+    refuse_standard_output(path)
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     if not target.exists():
@@ -550,6 +559,7 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     shown = Path(path)
     target = Path(os.path.realpath(shown))
     claim_directory(shown, content)
+    _resume_retired(target)
     made = _make_directories(target.parent, shown)
     try:
         staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
@@ -598,7 +608,10 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
 
     old_entries = {Path(rel).parts[0] for rel in previous.files}
     new_entries = [name for name in sorted(os.listdir(staging)) if name != MANIFEST]
-    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.old-"))
+    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=_retired_prefix(target)))
+    # the previous manifest goes with the entries set aside, so that what an interrupted
+    # removal leaves is still known as kg's and is removed by the next claim (_resume_retired)
+    atomic.write_text(retired / MANIFEST, previous.to_json())
     held = {signal.SIGINT, signal.SIGTERM}
     masked = threading_main()
     if masked:
@@ -614,7 +627,39 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
         if masked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
     shutil.rmtree(staging, ignore_errors=True)  # (empty now)
-    _retire(retired, previous)
+    try:
+        _retire(retired, previous)
+    except KeyboardInterrupt:
+        # The new tree is in place; only the previous one's removal was stopped. What is left
+        # carries its manifest and goes the next time this directory is written.
+        log.warning("the new tree is in place; the previous one's files left in %s are removed by the next "
+                    "build into %s", _display(retired), _display(target))
+        raise
+
+
+def _retired_prefix(target: Path) -> str:
+    return f".{target.name}.old-"
+
+
+def _resume_retired(target: Path) -> None:
+    """Finish the removal of previous trees of ``target`` that an interrupted command set
+    aside (``.NAME.old-*`` beside it holding a build manifest): only the files that manifest
+    lists, unchanged, are removed (:func:`_retire`); a directory without one is left alone."""
+    prefix = _retired_prefix(target)
+    try:
+        entries = [entry for entry in os.scandir(target.parent)
+                   if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            manifest = read_manifest(Path(entry.path))
+        except OutputRefused:
+            continue
+        if manifest is not None and manifest.content == BUILD:
+            log.info("removing %s: a previous tree of %s, set aside by a command that was stopped",
+                     _display(Path(entry.path)), _display(target))
+            _retire(Path(entry.path), manifest)
 
 
 def threading_main() -> bool:

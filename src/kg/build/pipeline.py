@@ -28,6 +28,7 @@ from kg.sources.clean import clean_source as clean_one, load_sources
 from kg.store import project
 from kg.store.graph import StoreGraph
 from kg.store.persistent import Draft, GraphStore
+from kg.store.results import counted
 from kg.validate import store as validation
 from kg.validate.report import ValidationReport
 
@@ -138,8 +139,9 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
             report = validated.report
             if report.violations:  # warnings are reported, not refused
                 raise BuildFailed(report)
-            progress(f"  no violations ({len(report.warnings)} warning(s)"
-                     + (f"; {report.quotes_not_checked} quote(s) not checked" if report.quotes_not_checked else "")
+            progress(f"  no violations ({counted(len(report.warnings), 'warning')}"
+                     + (f"; {counted(report.quotes_not_checked, 'quote')} not checked" if report.quotes_not_checked
+                        else "")
                      + ")")
             if "summary" not in answered:
                 answers(graph)

@@ -55,14 +55,14 @@ def extract(source: str, directory: Path | None) -> None:
     if not report.counts.get("figure"):
         click.echo(f"{report.source.key}: no figures found", err=True)
     if report.kept:
-        click.echo(f"kept {report.kept} decided row(s) of the previous review")
+        click.echo(f"kept {counted(report.kept, 'decided row')} of the previous review")
     if report.edited:
-        click.echo(f"kept {report.edited} undecided row(s) with your edits as you left them")
+        click.echo(f"kept {counted(report.edited, 'undecided row')} with your edits as you left them")
     if report.dropped:
-        click.echo(f"dropped {len(report.dropped)} undecided row(s) no longer proposed: "
+        click.echo(f"dropped {counted(len(report.dropped), 'undecided row')} no longer proposed: "
                    + ", ".join(report.dropped[:5]) + (" ..." if len(report.dropped) > 5 else ""), err=True)
     click.echo(f"wrote {report.review} ({counted(report.rows, 'row')}) and {report.draft}"
-               + (f" ({report.problems} row(s) not yet complete)" if report.problems else ""))
+               + (f" ({counted(report.problems, 'row')} not yet complete)" if report.problems else ""))
     click.echo("next: set decision to accept or reject, fill label_en for new resources, then "
                f"kg curate accept {report.review}")
 

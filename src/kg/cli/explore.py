@@ -37,11 +37,12 @@ def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, f
     """Write the graph (the local files', or an endpoint's) as one interactive HTML page that works offline."""
     from kg.explore.viz import explore
     from kg.query.readers import Origin
+    from kg.store.results import counted
 
     written = explore(output, lang=lang, schema=schema, theme=theme, focus=focus, depth=depth, classes=classes,
                       origin=Origin(endpoint, default_graphs, timeout), force=force)
-    click.echo(f"wrote {'standard output' if str(output) == '-' else written.path}: {written.nodes} nodes, "
-               f"{written.edges} edges", err=True)
+    click.echo(f"wrote {'standard output' if str(output) == '-' else written.path}: {counted(written.nodes, 'node')}, "
+               f"{counted(written.edges, 'edge')}", err=True)
 
 
 @click.group()

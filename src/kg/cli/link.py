@@ -123,7 +123,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
     if replaced is not None and result.path:
         click.echo(f"this replaces the import of {replaced} (a table of the same name; give --name to keep both)")
     if result.bad_rows:
-        click.echo(f"{len(result.bad_rows)} row(s) not imported, listed in {result.report_path}:")
+        click.echo(f"{counted(len(result.bad_rows), 'row')} not imported, listed in {result.report_path}:")
         for bad in result.bad_rows[:20]:
             click.echo(f"  row {bad.row}: {bad.reason}")
         if len(result.bad_rows) > 20:

@@ -56,6 +56,32 @@ class KgGroup(click.Group):
             _settle_stdout()
             ctx.exit(EXIT_ERROR)
 
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """As click's, but a usage error (an unknown option, a value out of range) is one line,
+        ``kg: error: <what> (see 'kg COMMAND --help')``, exit code 2, like every other error:
+        click's own form is four lines (usage, hint, blank line, error). The program is always
+        called ``kg``, however it was started (``python -m kg``)."""
+        import sys
+
+        if not standalone_mode:
+            return super().main(args, "kg", complete_var, standalone_mode, **extra)
+        try:
+            returned = super().main(args, "kg", complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:  # `kg` alone: the help, as click gives it
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            click.echo(f"kg: error: {' '.join(exc.format_message().split()).rstrip('.')}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"kg: error: {' '.join(exc.format_message().split())}", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:  # Ctrl-C in a prompt of click's own
+            click.echo("kg: interrupted", err=True)
+            sys.exit(Interrupted.exit_code_of())
+        sys.exit(returned if isinstance(returned, int) else 0)
+
     def make_context(self, info_name, args, parent=None, **extra):
         # Ctrl-C while the arguments are parsed: the same line and exit code as during the
         # command (click itself would print "Aborted!" and exit 1)

@@ -76,7 +76,7 @@ def push(endpoint: str, graph_iri: str | None, timeout: float) -> None:
     from kg.publish.push import push as run_push
     from kg.store.load import project
 
-    graph = read_iri(graph_iri) if graph_iri is not None else str(DEFAULT_GRAPH)  # before the graph is loaded
-    result = run_push(project(), endpoint, graph, timeout=timeout or NO_LIMIT)
+    graph = read_iri(graph_iri) if graph_iri is not None else str(DEFAULT_GRAPH)
+    result = run_push(project, endpoint, graph, timeout=timeout or NO_LIMIT)
     click.echo(f"replaced <{result.graph}> at {result.endpoint}: {result.triples} triples, {result.bytes} bytes "
                f"(HTTP {result.status})")

@@ -27,6 +27,7 @@ from kg.curate.lexicon import curated_graph_for
 from kg.errors import KgError, Violations
 from kg.namespaces import PLACE
 from kg.sources.clean import Source, load_sources
+from kg.store.results import counted
 
 SHOWN_PROBLEMS = 8
 
@@ -155,7 +156,7 @@ def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
     if result.problems:
         shown = "\n  ".join(f"{path}:{p}" for p in result.problems[:SHOWN_PROBLEMS])
         more = f"\n  ... and {len(result.problems) - SHOWN_PROBLEMS} more" if len(result.problems) > SHOWN_PROBLEMS else ""
-        raise KgError(f"{len(result.problems)} accepted row(s) cannot become facts; nothing written:\n  {shown}{more}")
+        raise KgError(f"{counted(len(result.problems), 'accepted row')} cannot become facts; nothing written:\n  {shown}{more}")
     warnings = validate_draft(source, result)
     for row in accepted:  # the row was edited after kg described it: say what the facts now record
         now = result.assertions.get(row.id, "")

@@ -40,9 +40,11 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     """Extract the source ``key`` and write its review and draft into ``directory``
     (default: the source's folder). Raises KgError for an unknown source, a missing cleaned
     text, an existing review that is not valid, or a file kg may not replace."""
-    from kg.outputs import claim_file, generator_comment
+    from kg.outputs import claim_file, generator_comment, refuse_standard_output
 
     started = time.perf_counter()
+    if directory is not None:
+        refuse_standard_output(directory)
     source = find_source(key)
     folder = Path(directory) if directory is not None else source.curation_directory
     review_path, draft_path = folder / source.review_path.name, folder / source.draft_path.name

@@ -51,7 +51,10 @@ class StoreDirectory:
     def __init__(self, location: Path | str | None = None, refresh: bool = True, say=None) -> None:
         from kg.store.project import location as default_location
 
+        from kg.outputs import refuse_standard_output
+
         self.location = Path(location) if location is not None else default_location()
+        refuse_standard_output(self.location, "a store")  # (before the server says it opens it)
         self.refresh = refresh
         self.say = say or (lambda message: None)
         self._held = ExitStack()
@@ -86,7 +89,7 @@ class StoreDirectory:
     def describe(self) -> str:
         triples = self._view.manifest.triples if self._view is not None else 0
         graphs = len(self._view.manifest.entries) if self._view is not None else 0
-        return f"the store in {self.location} ({triples} triples in {graphs} named graphs, read-only)"
+        return f"the store in {self.location} ({triples} triples in {graphs} named graphs)"
 
     def query_store(self) -> ox.Store:
         location = self.generation / "oxigraph"

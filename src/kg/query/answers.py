@@ -17,6 +17,7 @@ def answer_catalog(store: ox.Store, directory: Path | None = None, engines=None)
 
     from kg.query.catalog import catalog
     from kg.query.engines import Engines, run_query
+    from kg.store.results import counted
 
     engines = engines or Engines(store=store)
     labels = lru_cache(maxsize=None)(engines.labeler("en"))  # the same label, looked up once
@@ -34,7 +35,7 @@ def answer_catalog(store: ox.Store, directory: Path | None = None, engines=None)
             results.labeler = labels
             page += [f"## {item.name}", "", f"**{item.summary}**", "", item.description, "",
                      "```sparql", item.text.strip(), "```", "", results.to_markdown(),
-                     f"{len(results.rows)} row(s)", ""]
+                     counted(len(results.rows), "row"), ""]
     if directory is not None:
         (directory / "queries.md").write_text("\n".join(page), encoding="utf-8")
     return answers

@@ -14,7 +14,11 @@ from kg.sources.clean import PREFIX_SUFFIX_LENGTH, Source, default_source
 
 
 def find_quote(text: str, exact: str, occurrence: int | None = None) -> int:
-    """The start offset of ``exact`` in ``text``; ambiguous matches need ``occurrence`` (1-based)."""
+    """The start offset of ``exact`` in ``text``; ambiguous matches need ``occurrence`` (1-based).
+    KgError: an empty or blank ``exact`` (it would cite nothing), not found, ambiguous, or
+    ``occurrence`` out of range."""
+    if not exact.strip():
+        raise KgError("an empty quote cites nothing; give the passage's text as it stands in the source")
     starts = [m.start() for m in re.finditer(re.escape(exact), text)]
     if not starts:
         raise KgError(f"quote not found in the cleaned text: {exact!r}")

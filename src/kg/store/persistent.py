@@ -170,6 +170,7 @@ class GraphStore:
     until :meth:`reader` or :meth:`update`."""
 
     def __init__(self, directory: Path | str):
+        outputs.refuse_standard_output(directory, "a store")  # (before anything reads or writes it)
         self.directory = Path(directory)
 
     # -- generations -------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from kg.labels import compact, label
 from kg.namespaces import CKG, CKGSH, OA, SH, bind_prefixes
 from kg.sources.clean import reference_texts
 from kg.store.load import Loaded, language_tag, load
+from kg.store.results import counted
 from kg.validate.engines import set_conforms
 
 SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
@@ -124,8 +125,9 @@ class ValidationReport:
             lines.append(f"  message:    {r.message}")
         verdict = "Does not conform" if self.violations else "Conforms"  # no violation: accepted
         unchecked = self.quotes_not_checked
-        lines.append(f"{verdict}: {len(self.violations)} violation(s), {len(self.warnings)} warning(s)"
-                     + (f", of which {unchecked} quote(s) not checked (source text not held)." if unchecked else "."))
+        lines.append(f"{verdict}: {counted(len(self.violations), 'violation')}, {counted(len(self.warnings), 'warning')}"
+                     + (f", of which {counted(unchecked, 'quote')} not checked (source text not held)." if unchecked
+                        else "."))
         return "\n".join(lines) + "\n"
 
     def to_json(self) -> str:

@@ -29,6 +29,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import CKGSH, SH, bind_prefixes
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
+from kg.store.results import counted
 from kg.store.sparql import rdflib_term
 from kg.validate import engines as shacl_engines
 from kg.validate.partitions import (
@@ -412,10 +413,10 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     focus, hierarchy = changed_focus(graph, _changed_triples(added, removed), local.inverse)
     if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
         progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
-                 if hierarchy or not local.exact else f"  {len(focus)} nodes changed: validating the whole graph")
+                 if hierarchy or not local.exact else f"  {counted(len(focus), 'node')} changed: validating the whole graph")
         return validate(graph, checks=checks, quotes=quotes, lang=lang, texts=texts, progress=progress,
                         meanwhile=meanwhile)
-    progress(f"  validating the {len(focus)} node(s) the change can affect")
+    progress(f"  validating the {counted(len(focus), 'node')} the change can affect")
     ontology = graph.ontology_ntriples()
     fresh = validate_focus(graph, sorted(focus), local=local, ontology_nt=ontology)
     blank = validate_focus(graph, None, blank=True, local=local, ontology_nt=ontology) \
