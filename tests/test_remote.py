@@ -90,8 +90,43 @@ class Misbehaving(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         form = urllib.parse.parse_qs(self._body().decode("utf-8"))
         self.server.requests.append(("POST", self.path, self.headers.get("Accept"), form))
+        self.server.credentials.append((self.headers.get("Host"), self.path, self.headers.get("Authorization")))
         route = self.path.split("?")[0]
-        if route == "/sparql":
+        if route.startswith("/moved-"):  # /moved-301/sparql: a redirect of that status to /sparql
+            status, _, rest = route[len("/moved-"):].partition("/")
+            self._send(int(status), b"", "text/plain", {"Location": "/" + rest})
+        elif route == "/elsewhere":  # the same server under another name: another origin
+            self._send(307, b"", "text/plain", {"Location": f"http://localhost:{self.server.server_address[1]}/basic"})
+        elif route == "/loop":
+            self._send(302, b"", "text/plain", {"Location": "/loop"})
+        elif route == "/drip":  # an answer sent one byte at a time, each well within any read time-out
+            try:
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(SELECT)))
+                self.end_headers()
+                for byte in SELECT:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(0.5)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True
+        elif route == "/empty":  # a default graph that holds nothing; the store's named graphs listed
+            query = form["query"][0]
+            if "GRAPH ?g" in query:
+                self._send(200, json.dumps({"head": {"vars": ["g"]}, "results": {"bindings": [
+                    {"g": {"type": "uri", "value": "https://w3id.org/county-kg/graph/county-kg"}}]}}).encode(),
+                    "application/sparql-results+json")
+            elif query.lstrip().upper().startswith("ASK") or "ASK {" in query:
+                self._send(200, json.dumps({"head": {}, "boolean": False}).encode(), "application/sparql-results+json")
+            elif "COUNT(*)" in query:
+                self._send(200, count(0), "application/sparql-results+json")
+            elif "CONSTRUCT" in query:
+                self._send(200, b"", "application/n-triples")
+            else:
+                self._send(200, json.dumps({"head": {"vars": ["s", "n"]}, "results": {"bindings": []}}).encode(),
+                           "application/sparql-results+json")
+        elif route == "/sparql":
             self._send(200, ASK_TRUE if form["query"][0].lstrip().upper().startswith("ASK") else SELECT,
                        "application/sparql-results+json; charset=utf-8")
         elif route == "/xml":
@@ -162,6 +197,7 @@ def server():
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
     httpd.daemon_threads = True
     httpd.requests = []
+    httpd.credentials = []  # (Host, path, Authorization) of every POST
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
@@ -227,6 +263,77 @@ def test_slower_than_the_timeout(server):
     # kg push waits as long as it is told, as every command reading an endpoint does
     push = CliRunner().invoke(main, ["push", "--endpoint", url + "/slow", "--timeout", "0.5"])
     assert "did not answer within 0.5 s (raise --timeout for slow uploads)" in one_line_error(push)
+
+
+def test_the_timeout_bounds_the_whole_answer(server):
+    """A server sending its answer a byte every half second was never stopped (the time-out
+    was for each read): --timeout is the whole exchange's limit, for every reading command."""
+    _httpd, url = server
+    started = time.monotonic()
+    line = one_line_error(ask(url + "/drip", "--timeout", "1"))
+    assert "did not answer within 1 s (raise --timeout for slow queries)" in line
+    assert time.monotonic() - started < 30  # the answer itself would take over two minutes
+
+
+@pytest.mark.parametrize("status", [301, 302, 307, 308])
+def test_a_redirect_keeps_the_posted_query(server, status):
+    """httpx turns a POST redirected by 301 or 302 into a GET without its body: the query was
+    lost. The query goes to the new location as it was sent."""
+    httpd, url = server
+    result = ask(url + f"/moved-{status}/sparql", "--default-graph", "https://example.org/g")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["s,n", "https://w3id.org/county-kg/id/place/530681,7"]
+    method, path, _accept, form = httpd.requests[-1]
+    assert (method, path) == ("POST", "/sparql") and form["query"][0].endswith(QUERY)
+    assert form["default-graph-uri"] == ["https://example.org/g"]
+
+
+def test_credentials_never_follow_a_redirect_to_another_origin(server):
+    httpd, url = server
+    result = ask(url + "/elsewhere", env={"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": PASSWORD})
+    port = httpd.server_address[1]
+    sent = [(host, auth) for host, path, auth in httpd.credentials[-3:] if path == "/basic"]
+    assert sent and all(auth is None for _host, auth in sent) and all(host == f"localhost:{port}" for host, _ in sent)
+    assert f"redirected to http://localhost:{port}/basic, which asks for credentials (HTTP 401" in one_line_error(result)
+
+
+def test_a_redirect_loop_is_one_line(server):
+    _httpd, url = server
+    assert "redirected more than 5 times" in one_line_error(ask(url + "/loop"))
+
+
+@pytest.mark.parametrize("value", ["https://example.org/g> <https://example.org/other", "not an iri", "zz:g"])
+def test_a_default_graph_that_is_no_iri_is_refused(server, value):
+    """Unchecked, a value holding '>' was pasted by Virtuoso into its query: another graph read."""
+    _httpd, url = server
+    before = len(_httpd.requests)
+    line = one_line_error(ask(url + "/sparql", "--default-graph", value))
+    assert line.startswith("kg: error: --default-graph: ") and len(_httpd.requests) == before
+
+
+def test_an_empty_default_graph_is_said(server, tmp_path):
+    """A mistyped --default-graph gave an empty analysis, picture or link set, exit 0, no word.
+    Reading a graph from it is an error naming the graphs there; a query's empty answer says
+    it on standard error."""
+    _httpd, url = server
+    line = one_line_error(analyze(url + "/empty", "--default-graph", "https://example.org/typo"))
+    assert ("--default-graph <https://example.org/typo>: no triples at " in line
+            and "graphs there include <https://w3id.org/county-kg/graph/county-kg>" in line)
+    result = ask(url + "/empty", "--default-graph", "https://example.org/typo")
+    assert result.exit_code == 0 and "kg: --default-graph <https://example.org/typo>: no triples at" in result.output
+
+
+def test_another_datasets_endpoint_has_its_own_timeout_and_no_credentials(server, tmp_path):
+    """`kg link OTHER-URL`: OTHER is sent no credentials by design, and its wait is
+    --other-timeout (the hint named --timeout, which is for --endpoint)."""
+    _httpd, url = server
+    ws = str(tmp_path / "ws")
+    env = {"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": PASSWORD, "KG_ENDPOINT_TOKEN": None}
+    slow = CliRunner().invoke(main, ["link", url + "/slow", "--workspace", ws, "--other-timeout", "0.5"], env=env)
+    assert "did not answer within 0.5 s (raise --other-timeout for slow queries)" in one_line_error(slow)
+    protected = CliRunner().invoke(main, ["link", url + "/basic", "--workspace", ws], env=env)
+    assert "kg sends none to another dataset's endpoint" in one_line_error(protected)
+    assert not (tmp_path / "ws" / "links").exists() or not any((tmp_path / "ws" / "links").iterdir())
 
 
 def test_an_html_page_instead_of_results(server):

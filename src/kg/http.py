@@ -114,15 +114,84 @@ NO_LIMIT = 86_400.0
 
 
 def client(timeout: float) -> httpx.Client:
-    """An httpx client with ``timeout`` seconds for connecting and for each read and write."""
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=True)
+    """An httpx client with ``timeout`` seconds for connecting and for each read and write.
+    Redirects are followed by :func:`send` (httpx would turn a POST redirected by 301 or 302
+    into a GET without its body: the query would be lost)."""
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False)
+
+
+#: Redirects followed for one request before it is given up.
+MAX_REDIRECTS = 5
+#: The redirect statuses; a request is sent again as it was, except after 303 (See Other),
+#: which asks for a GET of the new location (RFC 9110, 15.4).
+_REDIRECTS = {301, 302, 303, 307, 308}
+#: Seconds the transport's own time-out is given over the total limit, so that its more
+#: precise message ("no connection within") comes first when it applies.
+_GRACE = 0.25
 
 
 def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: str = "queries",
+         option: str = "--timeout", total: float | None = None, auth: httpx.Auth | None = None,
          **kwargs) -> httpx.Response:
     """One request, its whole body read; a transport failure becomes a one-line KgError:
-    unreachable, no answer within the timeout, an answer cut off, a connection lost
-    (``slow``: what the request was, for the hint to raise --timeout: queries, uploads)."""
+    unreachable, no answer within the timeout, an answer cut off, a connection lost. ``slow``
+    and ``option``: what the request was and the option that sets its time, for the hint
+    ("raise --timeout for slow queries").
+
+    ``total``: seconds for the whole exchange, redirects and the answer's last byte included:
+    a server that keeps sending a little at a time is stopped then (the client's own timeout
+    applies to each read). Redirects (301, 302, 307, 308) are followed with the same method
+    and body, up to :data:`MAX_REDIRECTS`; 303 becomes a GET. Credentials go only to the
+    origin (scheme, host, port) of ``url``, never to another a redirect names."""
+    if total is None:
+        return _follow(session, method, url, endpoint, slow, option, auth, kwargs)
+    import threading
+
+    outcome: dict = {}
+    done = threading.Event()
+
+    def exchange() -> None:
+        try:
+            outcome["response"] = _follow(session, method, url, endpoint, slow, option, auth, kwargs)
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    # a daemon thread: one left reading a slow answer does not keep the program from ending
+    threading.Thread(target=exchange, name="kg-http", daemon=True).start()
+    if not done.wait(total + _GRACE):
+        raise KgError(f"{endpoint} did not answer within {total:g} s (raise {option} for slow {slow})")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["response"]
+
+
+def _follow(session: httpx.Client, method: str, url: str, endpoint: str, slow: str, option: str,
+            auth: httpx.Auth | None, kwargs: dict) -> httpx.Response:
+    origin = _origin(url)
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = _request(session, method, url, endpoint, slow, option,
+                            auth=auth if _origin(url) == origin else None, **kwargs)
+        location = response.headers.get("location")
+        if response.status_code not in _REDIRECTS or not location:
+            return response
+        url = check_url(urllib.parse.urljoin(url, location))
+        if response.status_code == 303 and method != "HEAD":
+            method = "GET"
+            kwargs = {key: value for key, value in kwargs.items() if key not in ("content", "data", "files")}
+            kwargs["headers"] = {key: value for key, value in (kwargs.get("headers") or {}).items()
+                                 if key.lower() not in ("content-type", "content-length")}
+    raise KgError(f"{endpoint} redirected more than {MAX_REDIRECTS} times (last to {url})")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+
+
+def _request(session: httpx.Client, method: str, url: str, endpoint: str, slow: str, option: str,
+             **kwargs) -> httpx.Response:
     try:
         return session.request(method, url, **kwargs)
     except httpx.ConnectTimeout:
@@ -130,7 +199,7 @@ def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: s
     except httpx.ConnectError as exc:
         raise KgError(f"cannot reach {endpoint}: {_reason(exc)}") from None
     except httpx.TimeoutException:
-        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise --timeout for slow {slow})") from None
+        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise {option} for slow {slow})") from None
     except httpx.RemoteProtocolError as exc:
         raise KgError(f"{endpoint} broke off its answer: {_reason(exc)}") from None
     except (httpx.ReadError, httpx.WriteError) as exc:
@@ -141,13 +210,24 @@ def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: s
         raise KgError(f"request to {endpoint} failed: {_reason(exc)}") from None
 
 
-def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, action: str) -> str:
+def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, action: str,
+            withheld: bool = False) -> str:
     """A one-line message for a 4xx/5xx answer, quoting the server's own message.
 
-    ``action`` says what was refused ("the query", "the upload")."""
+    ``action`` says what was refused ("the query", "the upload"); ``withheld``: the
+    environment's credentials are by design not sent to this endpoint (another dataset's,
+    ``kg link OTHER``), so a request for them is answered with that, not with their names."""
     status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
     detail = server_message(response)
     if response.status_code == 401:
+        if withheld:
+            return (f"{endpoint} asks for credentials ({status}); kg sends none to another dataset's endpoint "
+                    f"({TOKEN_ENV}, {USER_ENV} and {PASSWORD_ENV} are for --endpoint): save its data to a file "
+                    f"and give that file")
+        answered = str(response.url)
+        if auth is not None and _origin(answered) != _origin(endpoint):
+            return (f"{endpoint} redirected to {answered}, which asks for credentials ({status}); kg sends them "
+                    f"only to the endpoint's own host: give that URL as the endpoint if you trust it")
         if auth is None:
             return (f"{endpoint} asks for credentials ({status}): set {USER_ENV} and {PASSWORD_ENV}, "
                     f"or {TOKEN_ENV}")

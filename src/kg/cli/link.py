@@ -10,7 +10,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import EXIT_VIOLATIONS, SCORE, endpoint_options, force_option, output_option, quiet_option
+from kg.cli.options import (EXIT_VIOLATIONS, SCORE, Number, endpoint_options, force_option, output_option,
+                            quiet_option)
 
 EXIT_PARTIAL = 3
 
@@ -144,12 +145,15 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 @click.option("--format", "fmt", default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
               help="RDF format of a file OTHER, as rdflib names it: turtle, nt, nquads, trig, xml, json-ld "
                    "(default: from its extension).")
+@click.option("--other-timeout", type=Number(min=0), default=60.0, show_default=True, metavar="SECONDS",
+              help="When OTHER is an endpoint: stop waiting for its whole answer after this long (exit 2); "
+                   "0 for no limit.")
 @workspace_option
 @force_option
 @endpoint_options
 def link(other: str, name: str | None, exact_threshold: float | None, close_threshold: float | None,
-         review_path: Path | None, fmt: str | None, workspace: Path | None, force: bool, endpoint: str | None,
-         default_graphs: tuple[str, ...], timeout: float | None) -> None:
+         review_path: Path | None, fmt: str | None, other_timeout: float, workspace: Path | None, force: bool,
+         endpoint: str | None, default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """Discover links between our places and another dataset's (an RDF file or a SPARQL endpoint URL).
     Our places are the local files', or with --endpoint those of the endpoint holding our graph.
 
@@ -160,6 +164,7 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     own named graph, and a review CSV of uncertain candidates and of every entity left
     unmatched, with the reason.
     """
+    from kg.http import NO_LIMIT
     from kg.link.discover import Thresholds, link_dataset
     from kg.query.readers import Origin
 
@@ -174,7 +179,7 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
                                  param_hint="'--close-threshold'")
     origin = Origin(endpoint, default_graphs, timeout) if endpoint or default_graphs or timeout is not None else None
     result = link_dataset(other, name=name, workspace=workspace, thresholds=thresholds, review=review_path, fmt=fmt,
-                          origin=origin, force=force)
+                          origin=origin, force=force, other_timeout=other_timeout or NO_LIMIT)
     # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
     to_review = len({item.theirs for item in result.review})
     click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "

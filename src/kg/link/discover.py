@@ -232,21 +232,28 @@ def _levels_of_code(code: str) -> frozenset:
 # --- reading the other dataset ------------------------------------------------------------
 
 
-def fetch_endpoint(url: str, timeout: float = 60) -> Graph:
+#: Seconds to wait for another dataset's endpoint (``kg link --other-timeout``).
+OTHER_TIMEOUT = 60.0
+
+
+def fetch_endpoint(url: str, timeout: float = OTHER_TIMEOUT) -> Graph:
     """The labels, types, codes and parents of a SPARQL endpoint's entities (one CONSTRUCT,
-    through kg.query.remote: its one-line errors). No credentials are sent: those in the
-    environment are for the endpoint holding our own graph (``--endpoint``), not for OTHER."""
+    through kg.query.remote: its one-line errors), the whole answer within ``timeout``
+    seconds. No credentials are sent: those in the environment are for the endpoint holding
+    our own graph (``--endpoint``), not for OTHER."""
     from kg.query.remote import Endpoint
 
     predicates = ", ".join(f"<{p}>" for p in (*LABEL_PROPERTIES, *CODE_PROPERTIES, *PARENT_PROPERTIES, RDF.type))
     where = f"?s ?p ?o . FILTER (?p IN ({predicates}) || (isLiteral(?o) && REGEX(STR(?o), \"^[0-9]{{2,12}}$\")))"
-    with Endpoint(url, timeout=timeout, credentials=False) as endpoint:
+    with Endpoint(url, timeout=timeout, credentials=False, timeout_option="--other-timeout") as endpoint:
         return endpoint.triples(where)
 
 
-def read_other(other: str, fmt: str | None = None) -> Graph:
+def read_other(other: str, fmt: str | None = None, timeout: float = OTHER_TIMEOUT) -> Graph:
+    """The other dataset: an endpoint URL (:func:`fetch_endpoint`, within ``timeout`` seconds)
+    or an RDF file (``fmt``: its rdflib format name, default from its extension)."""
     if re.match(r"^https?://", other):
-        return fetch_endpoint(other)
+        return fetch_endpoint(other, timeout)
     from kg.store.load import parse_into
 
     return parse_into(Graph(), Path(other), fmt=fmt)
@@ -653,7 +660,7 @@ def link_slug(other: str, name: str | None = None) -> str:
 def link_dataset(other: str, *, name: str | None = None, workspace: Path | None = None,
                  thresholds: Thresholds | None = None, review: Path | None = None, fmt: str | None = None,
                  loaded: Loaded | None = None, origin: Origin | None = None, today: date | None = None,
-                 force: bool = False) -> LinkResult:
+                 force: bool = False, other_timeout: float = OTHER_TIMEOUT) -> LinkResult:
     """Link ``other`` (a file or an endpoint URL) to our places and organizations: those of
     ``origin`` (kg.query.readers: an endpoint holding our graph), else of ``loaded``, else of the
     project's store; write the link set and the review file into the workspace (both claimed
@@ -670,7 +677,7 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     review_path = Path(review) if review else links_dir / f"{slug}.review.csv"
     link_output = claim_file(path, force=force, workspace=links_dir)
     review_output = claim_file(review_path, force=force, headers=[",".join(REVIEW_HEADER)], workspace=links_dir)
-    theirs = read_other(other, fmt)
+    theirs = read_other(other, fmt, other_timeout)
     entities = entities_of(theirs)
     if not entities:
         raise KgError(f"{other}: no entities to link: nothing has a label (rdfs:label, skos:prefLabel, "

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import time
 import urllib.parse
@@ -57,6 +58,8 @@ GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
 #: media type: servers such as Virtuoso still label it text/plain).
 GRAPH_TYPES = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                "text/turtle": ox.RdfFormat.TURTLE, "application/x-turtle": ox.RdfFormat.TURTLE}
+log = logging.getLogger(__name__)
+
 #: The header Virtuoso adds when its ResultSetMaxRows cut an answer short.
 MAX_ROWS_HEADER = "x-sparql-maxrows"
 DEFAULT_TIMEOUT = 60.0
@@ -78,10 +81,12 @@ class Endpoint:
     :meth:`close`."""
 
     def __init__(self, url: str, *, default_graphs: Iterable[str] = (), timeout: float = DEFAULT_TIMEOUT,
-                 credentials: bool = True):
+                 credentials: bool = True, timeout_option: str = "--timeout"):
         self.url = http.check_url(url)
-        self.default_graphs = list(default_graphs)
+        self.default_graphs = [_graph_iri(iri) for iri in default_graphs]
         self.timeout = timeout
+        self.timeout_option = timeout_option
+        self._credentials = credentials
         self._auth = http.auth_from_environment() if credentials else None
         self._session = http.client(timeout)
 
@@ -129,11 +134,34 @@ class Endpoint:
         graph, stated = self._construct(triples_query(where))
         counted = self.select(declare_prefixes(count_query(where)))
         expected = int(counted.rows[0][0]) if counted.rows and counted.rows[0][0] is not None else 0
+        if expected == 0 and self.default_graph_empty():
+            raise KgError(self.empty_default_graph())
         if stated < expected:
             raise KgError(f"{self.url} sent {stated:,} of the {expected:,} triples asked for: it cut its "
                           "answer short, at its own result limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
                           "section of virtuoso.ini)")
         return graph
+
+    def default_graph_empty(self) -> bool:
+        """Whether the graphs given as the default graph hold no triple at all (asked once): an
+        IRI mistyped or a graph not loaded, which would otherwise read as an empty answer."""
+        if not self.default_graphs:
+            return False
+        if not hasattr(self, "_empty"):
+            answer = self.select("ASK { ?s ?p ?o }")
+            self._empty = not (answer.rows and answer.rows[0][0] is not None and answer.rows[0][0].toPython())
+        return self._empty
+
+    def empty_default_graph(self) -> str:
+        given = ", ".join(f"<{iri}>" for iri in self.default_graphs)
+        try:
+            named = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g LIMIT 6")
+            graphs = [f"<{row[0]}>" for row in named.rows if row[0] is not None]
+        except KgError:  # (an endpoint may not list its graphs)
+            graphs = []
+        there = (f"; graphs there include {', '.join(graphs[:5])}" + (" ..." if len(graphs) > 5 else "")
+                 if graphs else "")
+        return f"--default-graph {given}: no triples at {self.url} (is the IRI right?){there}"
 
     def remembered(self, key: str, answer: Callable[[], Graph]) -> Graph:
         """``answer()``, asked again each time (kg.query.readers: nothing is kept of an
@@ -143,7 +171,7 @@ class Endpoint:
     def _post(self, text: str, accept: str):
         form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
         return http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
-                         content=form.encode("utf-8"),
+                         total=self.timeout, option=self.timeout_option, content=form.encode("utf-8"),
                          headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
 
     def _media(self, response, wanted: str) -> str:
@@ -152,7 +180,7 @@ class Endpoint:
         if response.status_code == 406:
             raise KgError(f"{self.url} cannot give {wanted} (HTTP 406 Not Acceptable)" + _detail(response))
         if response.status_code >= 400:
-            raise KgError(http.refusal(response, self.url, self._auth, "the query"))
+            raise KgError(http.refusal(response, self.url, self._auth, "the query", withheld=not self._credentials))
         if MAX_ROWS_HEADER in response.headers:
             limit = response.headers[MAX_ROWS_HEADER]
             raise KgError(f"{self.url} cut its answer short at its own result limit ({limit} rows; Virtuoso: "
@@ -277,8 +305,22 @@ def ask(url: str, *, query: CatalogQuery | None = None, sparql: str | None = Non
             results = run_text(sparql, endpoint)
         else:
             results = run_query(query, params, endpoint)
+        if not results.rows and endpoint.default_graph_empty():  # said, not only an empty table
+            log.warning(endpoint.empty_default_graph())
         results.labeler = endpoint.labeler(lang, results)
         return results.render(fmt)
+
+
+def _graph_iri(value: str) -> str:
+    """A --default-graph value as an absolute IRI (kg.namespaces.read_iri: ``graph:county-kg``
+    expanded); anything else is a KgError naming the option. Unchecked, a value holding ``>``
+    was pasted by Virtuoso into its own query text: another graph was read, without a word."""
+    from kg.namespaces import read_iri
+
+    try:
+        return read_iri(value)
+    except KgError as exc:
+        raise KgError(f"--default-graph: {exc}") from None
 
 
 def _detail(response) -> str:
