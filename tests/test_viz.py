@@ -288,5 +288,5 @@ def test_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
     assert shown.stderr.startswith("wrote standard output: ")
     built = CliRunner().invoke(main, ["build", "-o", "-", "--no-docs"])
     assert built.exit_code == 2
-    assert built.output == "kg: error: '-' (standard output) cannot hold a directory; give a directory name\n"
+    assert built.output == "kg: error: '-' (standard output) cannot be a directory; give a directory name (./- for a directory named '-')\n"
     assert list(tmp_path.iterdir()) == []
