@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 
 from rdflib import BNode, Dataset, Graph
-from rdflib.compare import to_canonical_graph
 from rdflib.plugins.serializers.trig import TrigSerializer
 
 from kg import outputs
 from kg.errors import KgError
+from kg.store.blanknodes import canonical_blank_triples
 from kg.namespaces import GRAPH, PREFIXES, bind_prefixes
 from kg.publish.literals import as_written
 from kg.store.load import Loaded
@@ -37,7 +37,7 @@ def canonical_blank_nodes(graph: Graph, scope: str = "") -> Graph:
 
     rdflib labels blank nodes at random when it parses, and its serializers order and name
     them by label. Only the triples that hold a blank node (a few hundred here) are
-    canonicalised (rdflib.compare.to_canonical_graph). ``scope`` (a named graph's name)
+    canonicalised (kg.store.blanknodes). ``scope`` (a named graph's name)
     makes labels unique across the graphs of one TriG document."""
     blank = [t for t in graph if isinstance(t[0], BNode) or isinstance(t[2], BNode)]
     if not blank:
@@ -48,7 +48,7 @@ def canonical_blank_nodes(graph: Graph, scope: str = "") -> Graph:
         graph.remove(triple)
         sub.add(triple)
     relabel = (lambda node: BNode(prefix + node) if isinstance(node, BNode) else node) if prefix else (lambda n: n)
-    for s, p, o in to_canonical_graph(sub):
+    for s, p, o in canonical_blank_triples(sub):
         graph.add((relabel(s), p, relabel(o)))
     return graph
 

@@ -102,10 +102,11 @@ def _lines_with(text: bytes, needle: bytes) -> set[bytes]:
 def canonical(text: bytes, path: Path | None = None) -> bytes | None:
     """Sorted, de-duplicated N-Triples with canonical blank-node labels, byte for byte what
     ``kg export --format nt`` writes for the same files. Works on bytes (UTF-8 sorts as code
-    points do); the few triples with blank nodes are canonicalised by rdflib. Writes to
+    points do); the few triples with blank nodes are canonicalised (kg.store.blanknodes). Writes to
     ``path`` if given, else returns the bytes."""
     from rdflib import Graph
-    from rdflib.compare import to_canonical_graph
+
+    from kg.store.blanknodes import canonical_blank_triples
 
     lines = set(text.split(b"\n"))
     lines.discard(b"")
@@ -116,7 +117,10 @@ def canonical(text: bytes, path: Path | None = None) -> bytes | None:
     del lines
     if blank:
         sub = Graph().parse(data=b"\n".join(blank).decode("utf-8"), format="nt")
-        canon = to_canonical_graph(sub).serialize(format="nt", encoding="utf-8")
+        canonical = Graph()
+        for triple in canonical_blank_triples(sub):
+            canonical.add(triple)
+        canon = canonical.serialize(format="nt", encoding="utf-8")
         plain_lines += [_as_written(line) for line in canon.split(b"\n") if line.strip()]
     plain_lines.sort()
     if path is None:
