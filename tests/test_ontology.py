@@ -338,6 +338,23 @@ def test_prepare_for_hermit_rewrites() -> None:
     assert not prep.ill_typed
 
 
+def test_a_decimal_beyond_a_double_is_left_out_and_said() -> None:
+    """`kg import` of a value 1e400 wrote a valid 401-digit xsd:decimal; `kg reason` then ended
+    in "HermiT failed: ... MalformedLiteralException: Literal "inf"": owlready2 hands HermiT
+    decimals as doubles. Such a value is left out of the reasoner's input, and the summary says
+    which, instead of a Java error."""
+    huge = "1" + "0" * 400
+    data = Graph()
+    data.add((URIRef("http://x/o"), URIRef("http://x/v"), Literal(huge, datatype=XSD.decimal)))
+    data.add((URIRef("http://x/o"), URIRef("http://x/w"), Literal("5.8", datatype=XSD.decimal)))
+    prep = prepare_for_hermit(data)
+    assert (URIRef("http://x/o"), URIRef("http://x/v"), None) not in prep.graph
+    assert (URIRef("http://x/o"), URIRef("http://x/w"), Literal("5.8", datatype=XSD.decimal)) in prep.graph
+    assert len(prep.beyond_double) == 1 and "<http://x/o> <http://x/v> 100000000000...(401 characters)" in \
+        prep.beyond_double[0]
+    assert "1 xsd:decimal value beyond a double's range not checked" in prep.summary()
+
+
 def test_ill_typed_literal_is_inconsistent(ontology: Graph) -> None:
     graph = Graph() + ontology
     graph.add((URIRef("http://x/c"), CKG.position, Literal("first", datatype=XSD.integer)))
