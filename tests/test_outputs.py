@@ -512,6 +512,45 @@ def test_an_empty_directory_or_the_current_one_is_filled_in_place(tmp_path, monk
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
+@pytest.fixture
+def mount_point(tmp_path):
+    """A function mounting a small tmpfs on an empty directory under ``tmp_path`` (``ro``:
+    read-only), unmounted afterwards; the test is skipped where nothing can be mounted."""
+    mounted = []
+
+    def mount(name: str, ro: bool = False) -> Path:
+        where = tmp_path / name
+        where.mkdir()
+        options = ["-o", "ro,size=1m"] if ro else ["-o", "size=1m"]
+        if subprocess.run(["mount", "-t", "tmpfs", *options, "tmpfs", str(where)], capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", str(where)], check=False)
+
+
+def test_a_mount_point_is_filled_and_replaced_on_its_own_file_system(tmp_path, mount_point):
+    """`kg build -o MNT` into an empty mount point failed after the whole build with "Invalid
+    cross-device link" (the tree was staged beside it, on another file system), leaving what
+    it had moved: it is staged inside the mount point, and so is a previous tree set aside."""
+    mnt = mount_point("mnt")
+    for text in ("first\n", "second\n"):
+        with outputs.replaced_directory(mnt) as staging:
+            (staging / "q").mkdir()
+            (staging / "q" / "a.txt").write_text(text, encoding="utf-8")
+        assert sorted(str(p.relative_to(mnt)) for p in mnt.rglob("*")) == [outputs.MANIFEST, "q", "q/a.txt"]
+        assert (mnt / "q" / "a.txt").read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnt"]
+
+
+def test_a_read_only_mount_point_is_refused_before_any_work(tmp_path, mount_point, no_work):
+    ro = mount_point("ro", ro=True)
+    assert_one_line_error(*invoke("build", "-o", ro), str(ro), "cannot write", "Read-only file system")
+
+
 def test_a_file_appearing_during_the_build_is_never_removed(tmp_path):
     """The claim is checked again when the new tree is put in place."""
     dist = tmp_path / "dist"

@@ -439,16 +439,18 @@ class Manifest:
         """The manifest of every file under ``directory``."""
         return cls(content, {rel: _sha256(directory / rel) for rel in _files(directory)})
 
-    def differences(self, directory: Path, contents: bool = True) -> tuple[list[str], list[str]]:
+    def differences(self, directory: Path, contents: bool = True,
+                    staging: Path | None = None) -> tuple[list[str], list[str]]:
         """(entries kg did not write, files changed since kg wrote them) under ``directory``;
-        without ``contents`` only the names are compared (no file is read)."""
+        without ``contents`` only the names are compared (no file is read). ``staging``: a
+        staging directory inside ``directory``, left out (see :func:`claim_directory`)."""
         foreign, changed = [], []
         folders = self.folders()
         for root, dirs, names in os.walk(directory):
             base = Path(root)
             for name in list(dirs):
                 rel = (base / name).relative_to(directory).as_posix()
-                if base == directory and is_store(base / name):
+                if base == directory and _kg_entry(base / name, directory, staging):
                     dirs.remove(name)  # a store inside the output: kg's own, kept by its writer
                     continue
                 if (base / name).is_symlink() or rel not in folders:  # kg makes folders only for its files
@@ -467,6 +469,23 @@ class Manifest:
     def folders(self) -> set[str]:
         """The directories kg made for the files it lists (relative POSIX paths)."""
         return {parent.as_posix() for rel in self.files for parent in Path(rel).parents if parent != Path(".")}
+
+
+def _kg_entry(path: Path, target: Path, staging: Path | None) -> bool:
+    """Whether the top-level entry ``path`` of the output directory ``target`` is kg's own
+    and no part of its tree: a store kg made, the staging directory of the running command,
+    or a previous tree an interrupted command set aside there (its build manifest in it)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    if staging is not None and path == staging:
+        return True
+    if path.name.startswith(_retired_prefix(target)):
+        try:
+            manifest = read_manifest(path)
+        except OutputRefused:
+            return False
+        return manifest is not None and manifest.content == BUILD
+    return is_store(path)
 
 
 def is_store(directory: Path) -> bool:
@@ -508,12 +527,16 @@ def refuse_standard_output(path: Path | str, what: str = "a directory") -> None:
                             f"(./- for a directory named '-')")
 
 
-def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True) -> Manifest | None:
+def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True,
+                    staging: Path | None = None) -> Manifest | None:
     """Check, before any work, that kg may replace the directory ``path`` with a new tree;
     returns the previous tree's manifest (None: absent or empty). Raises OutputRefused for
     a file, a directory holding anything kg did not write or (``contents``: SHA-256 compared)
     that changed since, another kind of kg directory, or a place where nothing can be created;
-    '-' (standard output, which cannot hold a directory)."""
+    '-' (standard output, which cannot hold a directory). ``staging``: the staging directory
+    :func:`replaced_directory` made inside ``path`` (not counted as an entry of it); previous
+    trees set aside inside it by an interrupted command (:func:`_resume_retired`) are kg's
+    own and not counted either."""
     refuse_standard_output(path)
     shown = Path(path)
     target = Path(os.path.realpath(shown))
@@ -524,9 +547,9 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     if not target.is_dir():
         raise OutputRefused(f"{shown}: is a file, not a directory; give a new or empty directory, "
                             f"or one kg wrote before")
-    _probe(target.parent, shown)
+    _probe(target, shown)  # the new tree's entries are renamed into it (it may be a read-only mount point)
     _note_claim(target, shown, False)
-    if not any(not (entry.is_dir(follow_symlinks=False) and is_store(Path(entry.path))) for entry in os.scandir(target)):
+    if not any(not _kg_entry(Path(entry.path), target, staging) for entry in os.scandir(target)):
         return None  # empty, or holding only a store kg made
     manifest = read_manifest(target, shown)
     if manifest is None:
@@ -535,7 +558,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     if manifest.content != content:
         raise OutputRefused(f"{shown}: is a county-kg {manifest.content}, not a {content} output; "
                             f"give another directory")
-    foreign, changed = manifest.differences(target, contents)
+    foreign, changed = manifest.differences(target, contents, staging)
     if foreign:
         raise OutputRefused(f"{shown}: kg did not write {_some(foreign)} there; move what is yours out of it, "
                             f"or give another directory")
@@ -555,14 +578,19 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     by entry (each file or folder at the top renamed aside, the new one renamed in: a store
     inside the directory stays, see :func:`_replace_entries`), then only the files its
     manifest lists are removed; an empty directory is filled in place (it may be the current
-    directory or a mount point). Nothing kg did not write is ever removed."""
+    directory or a mount point). Nothing kg did not write is ever removed.
+
+    Every rename stays on one file system: the staging directory (and the previous tree set
+    aside) is made inside an existing ``path`` when it is filled in place or sits on another
+    file system than its folder (a mount point), else beside it."""
     shown = Path(path)
     target = Path(os.path.realpath(shown))
-    claim_directory(shown, content)
+    previous = claim_directory(shown, content)
     _resume_retired(target)
     made = _make_directories(target.parent, shown)
+    inside = target.is_dir() and (previous is None or _other_device(target))
     try:
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+        staging = Path(tempfile.mkdtemp(dir=target if inside else target.parent, prefix=f".{target.name}.new-"))
         os.chmod(staging, 0o777 & ~atomic.umask())  # mkdtemp makes it 0700
     except OSError as exc:
         _remove_empty(made)
@@ -578,11 +606,20 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
         raise
 
 
+def _other_device(directory: Path) -> bool:
+    """Whether ``directory`` is on another file system than its folder (a mount point):
+    nothing can be renamed between the two."""
+    try:
+        return directory.stat().st_dev != directory.parent.stat().st_dev
+    except OSError:
+        return False
+
+
 def _put_in_place(staging: Path, target: Path, shown: Path, content: str) -> None:
     # The claim is checked again, every file's SHA-256 compared with the manifest, since someone
     # may have put files into ``target`` or edited one while the work ran: then nothing is
     # replaced and the new tree is dropped (the claim's refusal says what changed).
-    now = claim_directory(shown, content)
+    now = claim_directory(shown, content, staging=staging)
     try:
         if not target.exists():
             os.replace(staging, target)
@@ -608,7 +645,8 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
 
     old_entries = {Path(rel).parts[0] for rel in previous.files}
     new_entries = [name for name in sorted(os.listdir(staging)) if name != MANIFEST]
-    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=_retired_prefix(target)))
+    # set aside where the staging tree is: on the target's own file system
+    retired = Path(tempfile.mkdtemp(dir=staging.parent, prefix=_retired_prefix(target)))
     # the previous manifest goes with the entries set aside, so that what an interrupted
     # removal leaves is still known as kg's and is removed by the next claim (_resume_retired)
     atomic.write_text(retired / MANIFEST, previous.to_json())
@@ -646,11 +684,13 @@ def _resume_retired(target: Path) -> None:
     aside (``.NAME.old-*`` beside it holding a build manifest): only the files that manifest
     lists, unchanged, are removed (:func:`_retire`); a directory without one is left alone."""
     prefix = _retired_prefix(target)
-    try:
-        entries = [entry for entry in os.scandir(target.parent)
-                   if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
-    except OSError:
-        return
+    entries = []
+    for folder in (target.parent, target):  # beside it, or inside it (a mount point)
+        try:
+            entries += [entry for entry in os.scandir(folder)
+                        if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            pass
     for entry in entries:
         try:
             manifest = read_manifest(Path(entry.path))
