@@ -449,23 +449,48 @@ def test_a_store_named_standard_output_is_refused(place, monkeypatch):
     assert snapshot(place) == before
 
 
-def test_an_interrupted_removal_of_the_previous_tree_is_finished_next_time(tmp_path, monkeypatch):
+def test_an_interrupted_removal_of_the_previous_tree_is_finished(tmp_path, monkeypatch):
     """Ctrl-C while the previous build's files were being removed (the new tree already in
-    place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output for good. The
-    tree set aside carries its manifest; the next build into the same place removes what that
-    manifest lists, unchanged, and nothing else."""
+    place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output: the removal is
+    finished, then the interrupt goes on. Only what the previous manifest lists, unchanged,
+    is removed: a file kg did not write stays (and so does the folder holding it)."""
     dist = tmp_path / "dist"
     previous_build(dist, {"a.txt": "a\n", "q/b.csv": "b\n", "q/c.csv": "c\n"})
     real = outputs._remove_listed
+    attempts = []
 
     def stopped(directory, manifest):
-        (directory / "a.txt").unlink()  # some of it was removed, then Ctrl-C
-        raise KeyboardInterrupt
+        attempts.append(directory)
+        if len(attempts) == 1:
+            (directory / "a.txt").unlink()  # some of it was removed, then Ctrl-C
+            (directory / "q" / "mine.txt").write_text(MINE, encoding="utf-8")  # (appeared meanwhile)
+            raise KeyboardInterrupt
+        real(directory, manifest)
 
     monkeypatch.setattr(outputs, "_remove_listed", stopped)
     with pytest.raises(KeyboardInterrupt):
         previous_build(dist, {"a.txt": "new a\n"})
     assert (dist / "a.txt").read_text(encoding="utf-8") == "new a\n"  # the new tree is in place
+    assert len(attempts) == 2
+    remaining = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert remaining == sorted(["dist/" + outputs.MANIFEST, "dist/a.txt", f"{attempts[0].name}/q/mine.txt"])
+
+
+def test_a_removal_a_killed_process_left_is_finished_next_time(tmp_path, monkeypatch):
+    """A process killed while it removed the previous tree (no chance to finish) leaves it set
+    aside with its manifest; the next build into the same place removes what that manifest
+    lists, unchanged, and nothing else."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"a.txt": "a\n", "q/b.csv": "b\n", "q/c.csv": "c\n"})
+    real = outputs._remove_listed
+
+    def killed(directory, manifest):
+        (directory / "a.txt").unlink()  # some of it was removed, then the process was gone
+        raise SystemExit(137)
+
+    monkeypatch.setattr(outputs, "_remove_listed", killed)
+    with pytest.raises(SystemExit):
+        previous_build(dist, {"a.txt": "new a\n"})
     left = [p for p in tmp_path.iterdir() if p.name.startswith(".dist.old-")]
     assert len(left) == 1 and (left[0] / outputs.MANIFEST).is_file() and (left[0] / "q" / "b.csv").is_file()
     (left[0] / "q" / "mine.txt").write_text(MINE, encoding="utf-8")  # a file kg did not write is kept

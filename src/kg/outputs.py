@@ -668,10 +668,16 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
     try:
         _retire(retired, previous)
     except KeyboardInterrupt:
-        # The new tree is in place; only the previous one's removal was stopped. What is left
-        # carries its manifest and goes the next time this directory is written.
-        log.warning("the new tree is in place; the previous one's files left in %s are removed by the next "
-                    "build into %s", _display(retired), _display(target))
+        # The new tree is in place; only the previous one's removal was stopped: it is finished
+        # before the interrupt goes on (the kg program ignores a second signal, kg.cli.signals),
+        # so nothing is left behind. A process killed meanwhile leaves a tree that carries its
+        # manifest and goes the next time this directory is written (_resume_retired).
+        try:
+            _retire(retired, previous)
+        finally:
+            if retired.exists():
+                log.warning("the new tree is in place; the previous one's files left in %s are removed by the "
+                            "next build into %s", _display(retired), _display(target))
         raise
 
 
