@@ -36,6 +36,7 @@ MINE = "my own notes: kg must not touch them\n"
 def snapshot(directory: Path) -> dict[str, str]:
     """Every entry under ``directory`` (hidden ones and .git included) with its SHA-256 ("dir" for directories)."""
     return {str(p.relative_to(directory)): "dir" if p.is_dir() and not p.is_symlink()
+            else f"-> {os.readlink(p)}" if p.is_symlink() and not p.exists()
             else hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.rglob("*"))}
 
 
@@ -106,6 +107,29 @@ def test_a_file_kg_did_not_write_is_refused_before_any_work(command, place, no_w
     code, output = invoke(*FILE_COMMANDS[command](mine, place / "ws", place))
     assert_one_line_error(code, output, "mine.txt", "generator mark", "--force")
     assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place, no_work):
+    """`ln -s /nonexistent/x dangling.ttl; kg export -o dangling.ttl` said "wrote" and made
+    /nonexistent at the file system's root: a link to nothing is refused before any work,
+    and no folder is made along it (as the output itself or as a folder on its way)."""
+    (place / "dangling.ttl").symlink_to(place / "nowhere" / "x")
+    (place / "out").symlink_to(place / "elsewhere")
+    before = snapshot(place)
+    args = FILE_COMMANDS[command]
+    assert_one_line_error(*invoke(*args(place / "dangling.ttl", place / "ws", place)),
+                          "dangling.ttl: a symbolic link to", "whose folder does not exist")
+    assert_one_line_error(*invoke(*args(place / "out" / "x.ttl", place / "ws", place)),
+                          "out is a symbolic link to", "which does not exist")
+    assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
+
+
+def test_build_into_a_dangling_link_is_refused(place, no_work):
+    (place / "dist").symlink_to(place / "nowhere" / "dist")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("build", "-o", place / "dist"), "dist: a symbolic link to", "which does not exist")
+    assert snapshot(place) == before and not (place / "nowhere").exists()
 
 
 @pytest.mark.parametrize("command", FILE_COMMANDS)

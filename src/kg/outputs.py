@@ -322,6 +322,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     if str(path) == STDOUT:
         raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
     shown = Path(path)
+    _refuse_dangling_links(shown, is_file=True)
     target = Path(os.path.realpath(shown))
     running = _running.get()
     name = running.name if running is not None else None
@@ -378,6 +379,7 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     if Path(os.path.realpath(root)).exists() and not Path(os.path.realpath(root)).is_dir():
         raise OutputRefused(f"{root}: is a file, not a directory; give --workspace a directory")
     shown = root / kind
+    _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
         _probe(target, shown)
@@ -539,6 +541,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     own and not counted either."""
     refuse_standard_output(path)
     shown = Path(path)
+    _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
         _probe(target.parent, shown)
@@ -809,6 +812,29 @@ def _probe(directory: Path, shown: Path) -> None:
                             f"({exc.strerror or exc})") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _refuse_dangling_links(shown: Path, *, is_file: bool) -> None:
+    """OutputRefused if ``shown`` goes through a symbolic link to nothing (a dangling link):
+    kg never makes directories along a link's target (``x.ttl -> /nonexistent/x`` made
+    /nonexistent). A file that is a link to a missing file in an existing folder is written
+    through, as any link is; a directory is never made at a link's target."""
+    prefix = Path(os.path.abspath(shown))
+    chain = [prefix, *prefix.parents]
+    for item in reversed(chain):  # from the root down
+        if os.path.exists(item):
+            continue
+        if not os.path.islink(item):
+            return  # a plain missing folder or file: kg makes it where it is named
+        pointed = os.readlink(item)
+        if item == prefix and is_file:
+            if os.path.isdir(os.path.dirname(os.path.realpath(item))):
+                return
+            raise OutputRefused(f"{shown}: a symbolic link to {pointed}, whose folder does not exist; "
+                                f"give another file name, or make that folder first")
+        where = "" if item == prefix else f"{_display(item)} is "
+        raise OutputRefused(f"{shown}: {where}a symbolic link to {pointed}, which does not exist; "
+                            f"give another name, or make the link's target first")
 
 
 def _make_directories(directory: Path, shown: Path) -> list[Path]:
