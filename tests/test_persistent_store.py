@@ -249,3 +249,36 @@ def test_an_input_read_from_its_source_is_changed_when_the_source_differs(tmp_pa
     with store.reader() as view:
         assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "replaced" }}') == 1
         assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "one" }}') == 0
+
+
+def test_a_current_that_is_no_generation_name_is_repaired_by_the_next_writer(tmp_path, files):
+    """`printf '\x00\xff' > STORE/CURRENT` gave a 72-line UnicodeDecodeError traceback: bytes
+    that are no name are no published generation, as a bogus name is, and the next writer
+    publishes one again."""
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(*files))
+    (tmp_path / "store" / "CURRENT").write_bytes(b"\x00\xff")
+    assert store.manifest() is None and store.changes(inputs_of(*files)).rebuild
+    store.update(inputs_of(*files))
+    with store.reader() as view:
+        assert count(view.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 0
+
+
+def test_a_store_whose_files_are_damaged_is_one_error_naming_it(tmp_path, files):
+    """Overwritten table files gave `RuntimeError: Corruption: Sst file size mismatch` with
+    a traceback: one KgError naming the store's directory and how to make it anew."""
+    from kg.errors import KgError
+
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    tables = list((tmp_path / "store" / f"gen-{manifest.generation:06d}" / "oxigraph").glob("*.sst"))
+    assert tables
+    for table in tables:
+        table.write_bytes(b"garbage")
+    with pytest.raises(KgError, match=r"store: the store's files cannot be opened \(Corruption.*remove .*kg build"):
+        with store.reader():
+            pass
+    a, b, c = files
+    b.write_text(b.read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
+    with pytest.raises(KgError, match="the store's files cannot be opened"):  # a writer reads it too
+        store.update(inputs_of(*files))

@@ -178,8 +178,8 @@ class GraphStore:
     def _current_name(self) -> str | None:
         try:
             name = (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, ValueError):  # (ValueError: bytes that are no text, a damaged file)
+            return None  # no published generation: the next writer makes one and points CURRENT at it
         return name if _GENERATION.match(name) and (self.directory / name / "manifest.json").is_file() else None
 
     def manifest(self) -> Manifest | None:
@@ -241,10 +241,7 @@ class GraphStore:
                 if not (generation / "manifest.json").is_file():
                     continue
                 manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
-                try:
-                    store = EngineStore(ox.Store.read_only(str(generation / "oxigraph")))
-                except OSError as exc:
-                    raise KgError(f"{generation}: cannot open the store: {exc}") from None
+                store = self._open(generation, read_only=True)
                 view = Reader(self, generation, manifest, store)
                 try:
                     yield view
@@ -254,6 +251,21 @@ class GraphStore:
             finally:
                 handle.close()
         raise KgError(f"{self.directory}: the store keeps changing; try again")
+
+    def _open(self, generation: Path, *, read_only: bool = False) -> EngineStore:
+        """The Oxigraph store of ``generation`` opened (read-only: a published one). KgError
+        naming the store's directory when the engine cannot open its files (damaged,
+        truncated, overwritten: RocksDB says "Corruption"): the store is kg's own copy of the
+        project's files and workspace, so it can be removed and made again."""
+        location = str(generation / "oxigraph")
+        try:
+            return EngineStore(ox.Store.read_only(location) if read_only else ox.Store(location))
+        except (OSError, RuntimeError) as exc:
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 160 else reason[:157] + "..."
+            raise KgError(f"{self.directory}: the store's files cannot be opened ({reason}); the store is kg's "
+                          f"own copy of the project's files and workspace: remove {self.directory} and run "
+                          f"`kg build` (or the command again) to make it anew") from None
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -361,7 +373,7 @@ class GraphStore:
                 previous = None
         if previous is not None:
             manifest.generation = number
-            old = EngineStore(ox.Store.read_only(str(previous / "oxigraph")))
+            old = self._open(previous, read_only=True)
             old.backup(str(location))  # hard links to the immutable table files
             del old
             adding = [*changes.added, *changes.changed]
@@ -371,7 +383,7 @@ class GraphStore:
         manifest.recipe = recipe
         # every call into it from this thread in the engine thread: Ctrl-C stops a load of a
         # million triples at once (kg.store.engine)
-        store = EngineStore(ox.Store(str(location)))
+        store = self._open(generation)
         try:
             cached = {i.graph: self._cache(i, progress) for i in adding}
             for graph in removing:
