@@ -282,3 +282,50 @@ def test_a_store_whose_files_are_damaged_is_one_error_naming_it(tmp_path, files)
     b.write_text(b.read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
     with pytest.raises(KgError, match="the store's files cannot be opened"):  # a writer reads it too
         store.update(inputs_of(*files))
+
+
+@pytest.fixture
+def read_only_media(tmp_path):
+    """A function making a tmpfs under ``tmp_path`` and, after ``fill(place)``, remounting it
+    read-only; unmounted afterwards. Skipped where nothing can be mounted."""
+    mounted = []
+
+    def make(fill) -> Path:
+        place = tmp_path / "media"
+        place.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
+                          capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(place)
+        fill(place)
+        subprocess.run(["mount", "-o", "remount,ro", str(place)], check=True)
+        return place
+
+    yield make
+    for place in mounted:
+        subprocess.run(["umount", "--lazy", str(place)], check=False)  # (lazy: a failed test may hold a file open)
+
+
+def test_a_current_store_on_read_only_media_is_read(files, read_only_media):
+    """An up-to-date store on read-only media could not be queried ("gen-000023/.readers: the
+    file system is read-only"): a reader takes its shared lock on the file opened for reading;
+    a writer is refused naming the store's directory, not a temporary file."""
+    from kg.errors import KgError
+
+    def fill(place: Path) -> None:
+        GraphStore(place / "store").update(inputs_of(*files))
+        (place / "empty").mkdir()
+
+    media = read_only_media(fill)
+    store = GraphStore(media / "store")
+    assert store.changes(inputs_of(*files)).current
+    with store.reader() as view:
+        assert count(view.store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == sum(
+            e.triples for e in view.manifest.entries.values()) > 0
+    files[0].write_text(files[0].read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
+    with pytest.raises(KgError) as refused:
+        store.update(inputs_of(*files))
+    assert str(refused.value).startswith(f"{media / 'store'}: the store cannot be written there (")
+    assert "KG_STORE" in str(refused.value) and ".tmp" not in str(refused.value)
+    with pytest.raises(KgError, match=r"media/empty: the store cannot be written there \(Read-only file system\)"):
+        GraphStore(media / "empty").update(inputs_of(*files))

@@ -55,6 +55,8 @@ from kg.store.engine import EngineStore
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
 STORE_FORMAT = 1
+#: The environment variable naming the store's directory (kg.store.project.location).
+STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 #: A graph at least this large is removed from the default graph by rebuilding the default graph
@@ -233,7 +235,7 @@ class GraphStore:
                 raise KgError(f"{self.directory}: no store (run `kg build`)")
             generation = self.directory / name
             try:
-                handle = open(generation / ".readers", "a+b")
+                handle = _readers_file(generation)
             except FileNotFoundError:
                 continue  # removed between reading CURRENT and locking it: read CURRENT again
             try:
@@ -287,11 +289,18 @@ class GraphStore:
                           f"for the store (kg writes only into a store it made)")
         if self.directory.exists() and not self.directory.is_dir():
             raise KgError(f"{self.directory}: is a file, not a store directory")
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if not (self.directory / outputs.MANIFEST).is_file():
-            # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)
-            _write_atomic(self.directory / outputs.MANIFEST, outputs.Manifest(outputs.STORE).to_json().encode("utf-8"))
-        with open(self.directory / ".lock", "a+b") as handle:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if not (self.directory / outputs.MANIFEST).is_file():
+                # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)
+                _write_atomic(self.directory / outputs.MANIFEST,
+                              outputs.Manifest(outputs.STORE).to_json().encode("utf-8"))
+            handle = open(self.directory / ".lock", "a+b")
+        except OSError as exc:
+            # named as the store's directory, not as the temporary file that could not be made
+            raise KgError(f"{self.directory}: the store cannot be written there ({exc.strerror or exc}); "
+                          f"set {STORE_ENV} to a writable directory for the store") from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -555,6 +564,18 @@ def _same_file(entry: Entry, path: Path) -> bool:
     if stat.st_mtime_ns == entry.mtime_ns:
         return True
     return sha256_of(path) == entry.sha256
+
+
+def _readers_file(generation: Path):
+    """The generation's ``.readers`` file, open for a shared lock. On read-only media (a store
+    copied to a DVD, a read-only mount) it is opened for reading: a lock needs no write
+    access, and there no writer can remove the generation anyway."""
+    try:
+        return open(generation / ".readers", "a+b")
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        return open(generation / ".readers", "rb")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
