@@ -125,6 +125,25 @@ def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place,
     assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
 
 
+@pytest.mark.parametrize("args", [["build", "-o", ""], ["export", "--format", "ttl", "-o", ""]],
+                         ids=lambda args: str(args[0]))
+def test_an_empty_name_is_never_the_current_directory(args, place, monkeypatch, no_work):
+    """`kg build -o ''` and `kg export -o ''` took the empty name for '.': an empty name is
+    refused by the claim itself, one line, nothing touched."""
+    monkeypatch.chdir(place)
+    before = snapshot(place)
+    assert_one_line_error(*invoke(*args), "an empty name ('') is not an output")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("name", ["v.ttl", "v.NT", "v.jsonld"])
+def test_viz_refuses_a_name_of_an_rdf_syntax(name, place, no_work):
+    """`kg viz -o v.ttl` wrote an HTML page into a file every reader took for Turtle."""
+    before = snapshot(place)
+    assert_one_line_error(*invoke("viz", "-o", place / name), "but this writes an HTML page", "v.html")
+    assert snapshot(place) == before
+
+
 def test_build_into_a_dangling_link_is_refused(place, no_work):
     (place / "dist").symlink_to(place / "nowhere" / "dist")
     before = snapshot(place)

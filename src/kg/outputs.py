@@ -321,6 +321,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
     if str(path) == STDOUT:
         raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
+    refuse_empty(path, "a file name")
     shown = Path(path)
     _refuse_dangling_links(shown, is_file=True)
     target = Path(os.path.realpath(shown))
@@ -375,6 +376,7 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     if kind not in WORKSPACE_DIRECTORIES:
         raise ValueError(f"unknown workspace directory {kind!r} (expected {', '.join(WORKSPACE_DIRECTORIES)})")
     refuse_standard_output(workspace, "the workspace")
+    refuse_empty(workspace, "a workspace directory")
     root = Path(workspace)
     if Path(os.path.realpath(root)).exists() and not Path(os.path.realpath(root)).is_dir():
         raise OutputRefused(f"{root}: is a file, not a directory; give --workspace a directory")
@@ -529,6 +531,13 @@ def refuse_standard_output(path: Path | str, what: str = "a directory") -> None:
                             f"(./- for a directory named '-')")
 
 
+def refuse_empty(path: Path | str, what: str) -> None:
+    """Raise OutputRefused if ``path`` is empty (``-o ''``): it must never be taken for the
+    current directory (Path('') is '.'), so each claim asks here before it makes a Path."""
+    if isinstance(path, str) and not path.strip():
+        raise OutputRefused(f"an empty name ({path!r}) is not an output; give {what}")
+
+
 def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True,
                     staging: Path | None = None) -> Manifest | None:
     """Check, before any work, that kg may replace the directory ``path`` with a new tree;
@@ -540,6 +549,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     trees set aside inside it by an interrupted command (:func:`_resume_retired`) are kg's
     own and not counted either."""
     refuse_standard_output(path)
+    refuse_empty(path, "a directory")
     shown = Path(path)
     _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
@@ -586,9 +596,9 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     Every rename stays on one file system: the staging directory (and the previous tree set
     aside) is made inside an existing ``path`` when it is filled in place or sits on another
     file system than its folder (a mount point), else beside it."""
+    previous = claim_directory(path, content)  # (the name as given: Path('') would be '.')
     shown = Path(path)
     target = Path(os.path.realpath(shown))
-    previous = claim_directory(shown, content)
     _resume_retired(target)
     made = _make_directories(target.parent, shown)
     inside = target.is_dir() and (previous is None or _other_device(target))

@@ -86,11 +86,11 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     (or interrupted) build into a directory that did not exist leaves none: the store it made
     there is removed, then the directory and the folders made for it."""
     started = time.perf_counter()
-    output = Path(output)
+    named, output = output, Path(output)  # (the claim is given the name: Path('') would be '.')
     seconds: dict[str, float] = {}
-    fresh = _missing_folders(output)  # made by this build: removed again if it fails
+    fresh = _missing_folders(output) if str(named) else []  # made by this build: removed again if it fails
     try:
-        return _build(output, seconds, started, progress=progress, docs=docs, add=add, data=data, store=store,
+        return _build(named, output, seconds, started, progress=progress, docs=docs, add=add, data=data, store=store,
                       texts=texts, workers=workers, site=site)
     except BaseException:
         if fresh:
@@ -123,10 +123,10 @@ def _remove_made(made: list[Path], location: Path) -> None:
             return
 
 
-def _build(output: Path, seconds: dict[str, float], started: float, *, progress: Progress, docs: bool,
+def _build(named: Path | str, output: Path, seconds: dict[str, float], started: float, *, progress: Progress, docs: bool,
            add: Sequence[Path | str], data: Sequence[Path | str] | None, store: Path | str | None,
            texts: Mapping[str, str] | None, workers: int, site: bool) -> BuildResult:
-    with outputs.replaced_directory(output) as staging:
+    with outputs.replaced_directory(named) as staging:
         mark = time.perf_counter()
         progress("cleaning sources")
         clean_sources(progress)
