@@ -114,13 +114,14 @@ def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place,
     """`ln -s /nonexistent/x dangling.ttl; kg export -o dangling.ttl` said "wrote" and made
     /nonexistent at the file system's root: a link to nothing is refused before any work,
     and no folder is made along it (as the output itself or as a folder on its way)."""
-    (place / "dangling.ttl").symlink_to(place / "nowhere" / "x")
+    name = "dangling.html" if command == "viz" else "dangling.ttl"
+    (place / name).symlink_to(place / "nowhere" / "x")
     (place / "out").symlink_to(place / "elsewhere")
     before = snapshot(place)
     args = FILE_COMMANDS[command]
-    assert_one_line_error(*invoke(*args(place / "dangling.ttl", place / "ws", place)),
-                          "dangling.ttl: a symbolic link to", "whose folder does not exist")
-    assert_one_line_error(*invoke(*args(place / "out" / "x.ttl", place / "ws", place)),
+    assert_one_line_error(*invoke(*args(place / name, place / "ws", place)),
+                          f"{name}: a symbolic link to", "whose folder does not exist")
+    assert_one_line_error(*invoke(*args(place / "out" / name, place / "ws", place)),
                           "out is a symbolic link to", "which does not exist")
     assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
 

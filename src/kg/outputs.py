@@ -6,8 +6,10 @@ writes through what it was given:
 - A directory (``kg build -o DIR``, :func:`replaced_directory`) is taken only if it is absent,
   empty, or a previous build: it holds kg's manifest (:data:`MANIFEST`, naming the tool, its
   version and every file it wrote with its SHA-256) and nothing else, every file unchanged.
-  The new tree is written into a staging directory beside it and put in place when the work
-  succeeded; of the old tree only the files the manifest lists are removed.
+  The new tree is written into a staging directory and put in place when the work
+  succeeded, by renames on one file system (the staging directory sits beside it, or inside
+  it when it is filled in place or is a mount point); of the old tree only the files the
+  manifest lists are removed, and a removal stopped by Ctrl-C is finished first.
 - The workspace's directories (``county-kg-data/imports``, ``links``: :func:`claim_workspace`)
   are taken only if absent, empty, marked by a workspace manifest, or holding only files
   that carry kg's mark (a workspace of county-kg 0.1.0, which wrote no manifest).
@@ -23,8 +25,9 @@ writes through what it was given:
   under (``kg import --report ws --workspace ws``).
 
 Each claim also proves the place writable by creating a temporary file or directory there,
-so a read-only folder, ``/proc/x`` or a path below a file is refused at once, not after
-minutes of work. A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
+so a read-only folder or mount point, ``/proc/x`` or a path below a file is refused at once,
+not after minutes of work; so are an empty name (never taken for the current directory) and
+a path through a symbolic link to nothing (kg never makes folders along a link's target). A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
 A previous build is compared with its manifest again, file by file (SHA-256), just before it
 is replaced, so an edit made while the build ran is refused, not lost.
 """

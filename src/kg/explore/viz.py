@@ -424,8 +424,8 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     endpoint), or the rdflib ``graph`` given, cut as asked, to ``output``: claimed before the
     graph is read (kg.outputs.claim_file: an existing file is replaced only if it is a page kg
     wrote, or with ``force``) and written atomically; ``-``: to standard output."""
-    check_page_name(output)
     target = None if str(output) == STDOUT else claim_file(output, force=force)
+    check_page_name(output)  # (after the claim, whose refusals say more: a file kg did not write)
     if graph is None:
         graph = explorable_graph(origin)
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
