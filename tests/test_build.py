@@ -91,6 +91,24 @@ def test_syntax_error_stops_the_build_and_keeps_dist(tmp_path, project_copy):
     assert tree_digest(out) == before
 
 
+def test_a_failed_first_build_leaves_no_directory_behind(tmp_path, monkeypatch):
+    """`kg build -o b3 --add bad.ttl` left b3/store/{cache,.lock,manifest}: a directory the
+    user never had. The store the build made there goes, then the folders it made; a
+    directory that was there before keeps its store."""
+    monkeypatch.delenv("KG_STORE", raising=False)  # the store in the output, as by default
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    out = tmp_path / "new" / "b3"
+    result = CliRunner().invoke(main, ["build", "-o", str(out), "--quiet", "--add", str(bad)])
+    assert result.exit_code == 2 and "bad.ttl:1:1" in result.output, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    result = CliRunner().invoke(main, ["build", "-o", str(kept), "--quiet", "--add", str(bad)])
+    assert result.exit_code == 2, result.output
+    assert [p.name for p in kept.iterdir()] == ["store"]  # (the next build reuses it)
+
+
 def test_violation_stops_the_build_and_keeps_dist(tmp_path, project_copy):
     out = tmp_path / "dist"
     assert build(out, "--no-docs", "--no-site").exit_code == 0

@@ -36,6 +36,7 @@ MINE = "my own notes: kg must not touch them\n"
 def snapshot(directory: Path) -> dict[str, str]:
     """Every entry under ``directory`` (hidden ones and .git included) with its SHA-256 ("dir" for directories)."""
     return {str(p.relative_to(directory)): "dir" if p.is_dir() and not p.is_symlink()
+            else f"-> {os.readlink(p)}" if p.is_symlink() and not p.exists()
             else hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.rglob("*"))}
 
 
@@ -106,6 +107,49 @@ def test_a_file_kg_did_not_write_is_refused_before_any_work(command, place, no_w
     code, output = invoke(*FILE_COMMANDS[command](mine, place / "ws", place))
     assert_one_line_error(code, output, "mine.txt", "generator mark", "--force")
     assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("command", FILE_COMMANDS)
+def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place, no_work):
+    """`ln -s /nonexistent/x dangling.ttl; kg export -o dangling.ttl` said "wrote" and made
+    /nonexistent at the file system's root: a link to nothing is refused before any work,
+    and no folder is made along it (as the output itself or as a folder on its way)."""
+    name = "dangling.html" if command == "viz" else "dangling.ttl"
+    (place / name).symlink_to(place / "nowhere" / "x")
+    (place / "out").symlink_to(place / "elsewhere")
+    before = snapshot(place)
+    args = FILE_COMMANDS[command]
+    assert_one_line_error(*invoke(*args(place / name, place / "ws", place)),
+                          f"{name}: a symbolic link to", "whose folder does not exist")
+    assert_one_line_error(*invoke(*args(place / "out" / name, place / "ws", place)),
+                          "out is a symbolic link to", "which does not exist")
+    assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
+
+
+@pytest.mark.parametrize("args", [["build", "-o", ""], ["export", "--format", "ttl", "-o", ""]],
+                         ids=lambda args: str(args[0]))
+def test_an_empty_name_is_never_the_current_directory(args, place, monkeypatch, no_work):
+    """`kg build -o ''` and `kg export -o ''` took the empty name for '.': an empty name is
+    refused by the claim itself, one line, nothing touched."""
+    monkeypatch.chdir(place)
+    before = snapshot(place)
+    assert_one_line_error(*invoke(*args), "an empty name ('') is not an output")
+    assert snapshot(place) == before
+
+
+@pytest.mark.parametrize("name", ["v.ttl", "v.NT", "v.jsonld"])
+def test_viz_refuses_a_name_of_an_rdf_syntax(name, place, no_work):
+    """`kg viz -o v.ttl` wrote an HTML page into a file every reader took for Turtle."""
+    before = snapshot(place)
+    assert_one_line_error(*invoke("viz", "-o", place / name), "but this writes an HTML page", "v.html")
+    assert snapshot(place) == before
+
+
+def test_build_into_a_dangling_link_is_refused(place, no_work):
+    (place / "dist").symlink_to(place / "nowhere" / "dist")
+    before = snapshot(place)
+    assert_one_line_error(*invoke("build", "-o", place / "dist"), "dist: a symbolic link to", "which does not exist")
+    assert snapshot(place) == before and not (place / "nowhere").exists()
 
 
 @pytest.mark.parametrize("command", FILE_COMMANDS)
@@ -449,23 +493,48 @@ def test_a_store_named_standard_output_is_refused(place, monkeypatch):
     assert snapshot(place) == before
 
 
-def test_an_interrupted_removal_of_the_previous_tree_is_finished_next_time(tmp_path, monkeypatch):
+def test_an_interrupted_removal_of_the_previous_tree_is_finished(tmp_path, monkeypatch):
     """Ctrl-C while the previous build's files were being removed (the new tree already in
-    place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output for good. The
-    tree set aside carries its manifest; the next build into the same place removes what that
-    manifest lists, unchanged, and nothing else."""
+    place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output: the removal is
+    finished, then the interrupt goes on. Only what the previous manifest lists, unchanged,
+    is removed: a file kg did not write stays (and so does the folder holding it)."""
     dist = tmp_path / "dist"
     previous_build(dist, {"a.txt": "a\n", "q/b.csv": "b\n", "q/c.csv": "c\n"})
     real = outputs._remove_listed
+    attempts = []
 
     def stopped(directory, manifest):
-        (directory / "a.txt").unlink()  # some of it was removed, then Ctrl-C
-        raise KeyboardInterrupt
+        attempts.append(directory)
+        if len(attempts) == 1:
+            (directory / "a.txt").unlink()  # some of it was removed, then Ctrl-C
+            (directory / "q" / "mine.txt").write_text(MINE, encoding="utf-8")  # (appeared meanwhile)
+            raise KeyboardInterrupt
+        real(directory, manifest)
 
     monkeypatch.setattr(outputs, "_remove_listed", stopped)
     with pytest.raises(KeyboardInterrupt):
         previous_build(dist, {"a.txt": "new a\n"})
     assert (dist / "a.txt").read_text(encoding="utf-8") == "new a\n"  # the new tree is in place
+    assert len(attempts) == 2
+    remaining = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert remaining == sorted(["dist/" + outputs.MANIFEST, "dist/a.txt", f"{attempts[0].name}/q/mine.txt"])
+
+
+def test_a_removal_a_killed_process_left_is_finished_next_time(tmp_path, monkeypatch):
+    """A process killed while it removed the previous tree (no chance to finish) leaves it set
+    aside with its manifest; the next build into the same place removes what that manifest
+    lists, unchanged, and nothing else."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"a.txt": "a\n", "q/b.csv": "b\n", "q/c.csv": "c\n"})
+    real = outputs._remove_listed
+
+    def killed(directory, manifest):
+        (directory / "a.txt").unlink()  # some of it was removed, then the process was gone
+        raise SystemExit(137)
+
+    monkeypatch.setattr(outputs, "_remove_listed", killed)
+    with pytest.raises(SystemExit):
+        previous_build(dist, {"a.txt": "new a\n"})
     left = [p for p in tmp_path.iterdir() if p.name.startswith(".dist.old-")]
     assert len(left) == 1 and (left[0] / outputs.MANIFEST).is_file() and (left[0] / "q" / "b.csv").is_file()
     (left[0] / "q" / "mine.txt").write_text(MINE, encoding="utf-8")  # a file kg did not write is kept
@@ -510,6 +579,45 @@ def test_an_empty_directory_or_the_current_one_is_filled_in_place(tmp_path, monk
         assert sorted(str(p.relative_to(empty)) for p in empty.rglob("*")) == [outputs.MANIFEST, "queries",
                                                                               f"queries/{name}"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
+
+
+@pytest.fixture
+def mount_point(tmp_path):
+    """A function mounting a small tmpfs on an empty directory under ``tmp_path`` (``ro``:
+    read-only), unmounted afterwards; the test is skipped where nothing can be mounted."""
+    mounted = []
+
+    def mount(name: str, ro: bool = False) -> Path:
+        where = tmp_path / name
+        where.mkdir()
+        options = ["-o", "ro,size=1m"] if ro else ["-o", "size=1m"]
+        if subprocess.run(["mount", "-t", "tmpfs", *options, "tmpfs", str(where)], capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(where)
+        return where
+
+    yield mount
+    for where in reversed(mounted):
+        subprocess.run(["umount", "--lazy", str(where)], check=False)  # (lazy: a failed test may hold a file open)
+
+
+def test_a_mount_point_is_filled_and_replaced_on_its_own_file_system(tmp_path, mount_point):
+    """`kg build -o MNT` into an empty mount point failed after the whole build with "Invalid
+    cross-device link" (the tree was staged beside it, on another file system), leaving what
+    it had moved: it is staged inside the mount point, and so is a previous tree set aside."""
+    mnt = mount_point("mnt")
+    for text in ("first\n", "second\n"):
+        with outputs.replaced_directory(mnt) as staging:
+            (staging / "q").mkdir()
+            (staging / "q" / "a.txt").write_text(text, encoding="utf-8")
+        assert sorted(str(p.relative_to(mnt)) for p in mnt.rglob("*")) == [outputs.MANIFEST, "q", "q/a.txt"]
+        assert (mnt / "q" / "a.txt").read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mnt"]
+
+
+def test_a_read_only_mount_point_is_refused_before_any_work(tmp_path, mount_point, no_work):
+    ro = mount_point("ro", ro=True)
+    assert_one_line_error(*invoke("build", "-o", ro), str(ro), "cannot write", "Read-only file system")
 
 
 def test_a_file_appearing_during_the_build_is_never_removed(tmp_path):

@@ -249,3 +249,83 @@ def test_an_input_read_from_its_source_is_changed_when_the_source_differs(tmp_pa
     with store.reader() as view:
         assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "replaced" }}') == 1
         assert count(view.store, f'SELECT (COUNT(*) AS ?n) WHERE {{ <{EX}x> <{EX}p> "one" }}') == 0
+
+
+def test_a_current_that_is_no_generation_name_is_repaired_by_the_next_writer(tmp_path, files):
+    """`printf '\x00\xff' > STORE/CURRENT` gave a 72-line UnicodeDecodeError traceback: bytes
+    that are no name are no published generation, as a bogus name is, and the next writer
+    publishes one again."""
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(*files))
+    (tmp_path / "store" / "CURRENT").write_bytes(b"\x00\xff")
+    assert store.manifest() is None and store.changes(inputs_of(*files)).rebuild
+    store.update(inputs_of(*files))
+    with store.reader() as view:
+        assert count(view.store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 0
+
+
+def test_a_store_whose_files_are_damaged_is_one_error_naming_it(tmp_path, files):
+    """Overwritten table files gave `RuntimeError: Corruption: Sst file size mismatch` with
+    a traceback: one KgError naming the store's directory and how to make it anew."""
+    from kg.errors import KgError
+
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    tables = list((tmp_path / "store" / f"gen-{manifest.generation:06d}" / "oxigraph").glob("*.sst"))
+    assert tables
+    for table in tables:
+        table.write_bytes(b"garbage")
+    with pytest.raises(KgError, match=r"store: the store's files cannot be opened \(Corruption.*remove .*kg build"):
+        with store.reader():
+            pass
+    a, b, c = files
+    b.write_text(b.read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
+    with pytest.raises(KgError, match="the store's files cannot be opened"):  # a writer reads it too
+        store.update(inputs_of(*files))
+
+
+@pytest.fixture
+def read_only_media(tmp_path):
+    """A function making a tmpfs under ``tmp_path`` and, after ``fill(place)``, remounting it
+    read-only; unmounted afterwards. Skipped where nothing can be mounted."""
+    mounted = []
+
+    def make(fill) -> Path:
+        place = tmp_path / "media"
+        place.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(place)],
+                          capture_output=True).returncode:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(place)
+        fill(place)
+        subprocess.run(["mount", "-o", "remount,ro", str(place)], check=True)
+        return place
+
+    yield make
+    for place in mounted:
+        subprocess.run(["umount", "--lazy", str(place)], check=False)  # (lazy: a failed test may hold a file open)
+
+
+def test_a_current_store_on_read_only_media_is_read(files, read_only_media):
+    """An up-to-date store on read-only media could not be queried ("gen-000023/.readers: the
+    file system is read-only"): a reader takes its shared lock on the file opened for reading;
+    a writer is refused naming the store's directory, not a temporary file."""
+    from kg.errors import KgError
+
+    def fill(place: Path) -> None:
+        GraphStore(place / "store").update(inputs_of(*files))
+        (place / "empty").mkdir()
+
+    media = read_only_media(fill)
+    store = GraphStore(media / "store")
+    assert store.changes(inputs_of(*files)).current
+    with store.reader() as view:
+        assert count(view.store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == sum(
+            e.triples for e in view.manifest.entries.values()) > 0
+    files[0].write_text(files[0].read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
+    with pytest.raises(KgError) as refused:
+        store.update(inputs_of(*files))
+    assert str(refused.value).startswith(f"{media / 'store'}: the store cannot be written there (")
+    assert "KG_STORE" in str(refused.value) and ".tmp" not in str(refused.value)
+    with pytest.raises(KgError, match=r"media/empty: the store cannot be written there \(Read-only file system\)"):
+        GraphStore(media / "empty").update(inputs_of(*files))

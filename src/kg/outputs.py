@@ -6,8 +6,10 @@ writes through what it was given:
 - A directory (``kg build -o DIR``, :func:`replaced_directory`) is taken only if it is absent,
   empty, or a previous build: it holds kg's manifest (:data:`MANIFEST`, naming the tool, its
   version and every file it wrote with its SHA-256) and nothing else, every file unchanged.
-  The new tree is written into a staging directory beside it and put in place when the work
-  succeeded; of the old tree only the files the manifest lists are removed.
+  The new tree is written into a staging directory and put in place when the work
+  succeeded, by renames on one file system (the staging directory sits beside it, or inside
+  it when it is filled in place or is a mount point); of the old tree only the files the
+  manifest lists are removed, and a removal stopped by Ctrl-C is finished first.
 - The workspace's directories (``county-kg-data/imports``, ``links``: :func:`claim_workspace`)
   are taken only if absent, empty, marked by a workspace manifest, or holding only files
   that carry kg's mark (a workspace of county-kg 0.1.0, which wrote no manifest).
@@ -23,8 +25,9 @@ writes through what it was given:
   under (``kg import --report ws --workspace ws``).
 
 Each claim also proves the place writable by creating a temporary file or directory there,
-so a read-only folder, ``/proc/x`` or a path below a file is refused at once, not after
-minutes of work. A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
+so a read-only folder or mount point, ``/proc/x`` or a path below a file is refused at once,
+not after minutes of work; so are an empty name (never taken for the current directory) and
+a path through a symbolic link to nothing (kg never makes folders along a link's target). A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
 A previous build is compared with its manifest again, file by file (SHA-256), just before it
 is replaced, so an edit made while the build ran is refused, not lost.
 """
@@ -321,7 +324,9 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
     if str(path) == STDOUT:
         raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
+    refuse_empty(path, "a file name")
     shown = Path(path)
+    _refuse_dangling_links(shown, is_file=True)
     target = Path(os.path.realpath(shown))
     running = _running.get()
     name = running.name if running is not None else None
@@ -374,10 +379,12 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     if kind not in WORKSPACE_DIRECTORIES:
         raise ValueError(f"unknown workspace directory {kind!r} (expected {', '.join(WORKSPACE_DIRECTORIES)})")
     refuse_standard_output(workspace, "the workspace")
+    refuse_empty(workspace, "a workspace directory")
     root = Path(workspace)
     if Path(os.path.realpath(root)).exists() and not Path(os.path.realpath(root)).is_dir():
         raise OutputRefused(f"{root}: is a file, not a directory; give --workspace a directory")
     shown = root / kind
+    _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
         _probe(target, shown)
@@ -439,16 +446,18 @@ class Manifest:
         """The manifest of every file under ``directory``."""
         return cls(content, {rel: _sha256(directory / rel) for rel in _files(directory)})
 
-    def differences(self, directory: Path, contents: bool = True) -> tuple[list[str], list[str]]:
+    def differences(self, directory: Path, contents: bool = True,
+                    staging: Path | None = None) -> tuple[list[str], list[str]]:
         """(entries kg did not write, files changed since kg wrote them) under ``directory``;
-        without ``contents`` only the names are compared (no file is read)."""
+        without ``contents`` only the names are compared (no file is read). ``staging``: a
+        staging directory inside ``directory``, left out (see :func:`claim_directory`)."""
         foreign, changed = [], []
         folders = self.folders()
         for root, dirs, names in os.walk(directory):
             base = Path(root)
             for name in list(dirs):
                 rel = (base / name).relative_to(directory).as_posix()
-                if base == directory and is_store(base / name):
+                if base == directory and _kg_entry(base / name, directory, staging):
                     dirs.remove(name)  # a store inside the output: kg's own, kept by its writer
                     continue
                 if (base / name).is_symlink() or rel not in folders:  # kg makes folders only for its files
@@ -467,6 +476,23 @@ class Manifest:
     def folders(self) -> set[str]:
         """The directories kg made for the files it lists (relative POSIX paths)."""
         return {parent.as_posix() for rel in self.files for parent in Path(rel).parents if parent != Path(".")}
+
+
+def _kg_entry(path: Path, target: Path, staging: Path | None) -> bool:
+    """Whether the top-level entry ``path`` of the output directory ``target`` is kg's own
+    and no part of its tree: a store kg made, the staging directory of the running command,
+    or a previous tree an interrupted command set aside there (its build manifest in it)."""
+    if path.is_symlink() or not path.is_dir():
+        return False
+    if staging is not None and path == staging:
+        return True
+    if path.name.startswith(_retired_prefix(target)):
+        try:
+            manifest = read_manifest(path)
+        except OutputRefused:
+            return False
+        return manifest is not None and manifest.content == BUILD
+    return is_store(path)
 
 
 def is_store(directory: Path) -> bool:
@@ -508,14 +534,27 @@ def refuse_standard_output(path: Path | str, what: str = "a directory") -> None:
                             f"(./- for a directory named '-')")
 
 
-def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True) -> Manifest | None:
+def refuse_empty(path: Path | str, what: str) -> None:
+    """Raise OutputRefused if ``path`` is empty (``-o ''``): it must never be taken for the
+    current directory (Path('') is '.'), so each claim asks here before it makes a Path."""
+    if isinstance(path, str) and not path.strip():
+        raise OutputRefused(f"an empty name ({path!r}) is not an output; give {what}")
+
+
+def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True,
+                    staging: Path | None = None) -> Manifest | None:
     """Check, before any work, that kg may replace the directory ``path`` with a new tree;
     returns the previous tree's manifest (None: absent or empty). Raises OutputRefused for
     a file, a directory holding anything kg did not write or (``contents``: SHA-256 compared)
     that changed since, another kind of kg directory, or a place where nothing can be created;
-    '-' (standard output, which cannot hold a directory)."""
+    '-' (standard output, which cannot hold a directory). ``staging``: the staging directory
+    :func:`replaced_directory` made inside ``path`` (not counted as an entry of it); previous
+    trees set aside inside it by an interrupted command (:func:`_resume_retired`) are kg's
+    own and not counted either."""
     refuse_standard_output(path)
+    refuse_empty(path, "a directory")
     shown = Path(path)
+    _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
         _probe(target.parent, shown)
@@ -524,9 +563,9 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     if not target.is_dir():
         raise OutputRefused(f"{shown}: is a file, not a directory; give a new or empty directory, "
                             f"or one kg wrote before")
-    _probe(target.parent, shown)
+    _probe(target, shown)  # the new tree's entries are renamed into it (it may be a read-only mount point)
     _note_claim(target, shown, False)
-    if not any(not (entry.is_dir(follow_symlinks=False) and is_store(Path(entry.path))) for entry in os.scandir(target)):
+    if not any(not _kg_entry(Path(entry.path), target, staging) for entry in os.scandir(target)):
         return None  # empty, or holding only a store kg made
     manifest = read_manifest(target, shown)
     if manifest is None:
@@ -535,7 +574,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     if manifest.content != content:
         raise OutputRefused(f"{shown}: is a county-kg {manifest.content}, not a {content} output; "
                             f"give another directory")
-    foreign, changed = manifest.differences(target, contents)
+    foreign, changed = manifest.differences(target, contents, staging)
     if foreign:
         raise OutputRefused(f"{shown}: kg did not write {_some(foreign)} there; move what is yours out of it, "
                             f"or give another directory")
@@ -555,14 +594,19 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     by entry (each file or folder at the top renamed aside, the new one renamed in: a store
     inside the directory stays, see :func:`_replace_entries`), then only the files its
     manifest lists are removed; an empty directory is filled in place (it may be the current
-    directory or a mount point). Nothing kg did not write is ever removed."""
+    directory or a mount point). Nothing kg did not write is ever removed.
+
+    Every rename stays on one file system: the staging directory (and the previous tree set
+    aside) is made inside an existing ``path`` when it is filled in place or sits on another
+    file system than its folder (a mount point), else beside it."""
+    previous = claim_directory(path, content)  # (the name as given: Path('') would be '.')
     shown = Path(path)
     target = Path(os.path.realpath(shown))
-    claim_directory(shown, content)
     _resume_retired(target)
     made = _make_directories(target.parent, shown)
+    inside = target.is_dir() and (previous is None or _other_device(target))
     try:
-        staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.new-"))
+        staging = Path(tempfile.mkdtemp(dir=target if inside else target.parent, prefix=f".{target.name}.new-"))
         os.chmod(staging, 0o777 & ~atomic.umask())  # mkdtemp makes it 0700
     except OSError as exc:
         _remove_empty(made)
@@ -578,11 +622,20 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
         raise
 
 
+def _other_device(directory: Path) -> bool:
+    """Whether ``directory`` is on another file system than its folder (a mount point):
+    nothing can be renamed between the two."""
+    try:
+        return directory.stat().st_dev != directory.parent.stat().st_dev
+    except OSError:
+        return False
+
+
 def _put_in_place(staging: Path, target: Path, shown: Path, content: str) -> None:
     # The claim is checked again, every file's SHA-256 compared with the manifest, since someone
     # may have put files into ``target`` or edited one while the work ran: then nothing is
     # replaced and the new tree is dropped (the claim's refusal says what changed).
-    now = claim_directory(shown, content)
+    now = claim_directory(shown, content, staging=staging)
     try:
         if not target.exists():
             os.replace(staging, target)
@@ -608,7 +661,8 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
 
     old_entries = {Path(rel).parts[0] for rel in previous.files}
     new_entries = [name for name in sorted(os.listdir(staging)) if name != MANIFEST]
-    retired = Path(tempfile.mkdtemp(dir=target.parent, prefix=_retired_prefix(target)))
+    # set aside where the staging tree is: on the target's own file system
+    retired = Path(tempfile.mkdtemp(dir=staging.parent, prefix=_retired_prefix(target)))
     # the previous manifest goes with the entries set aside, so that what an interrupted
     # removal leaves is still known as kg's and is removed by the next claim (_resume_retired)
     atomic.write_text(retired / MANIFEST, previous.to_json())
@@ -630,10 +684,16 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
     try:
         _retire(retired, previous)
     except KeyboardInterrupt:
-        # The new tree is in place; only the previous one's removal was stopped. What is left
-        # carries its manifest and goes the next time this directory is written.
-        log.warning("the new tree is in place; the previous one's files left in %s are removed by the next "
-                    "build into %s", _display(retired), _display(target))
+        # The new tree is in place; only the previous one's removal was stopped: it is finished
+        # before the interrupt goes on (the kg program ignores a second signal, kg.cli.signals),
+        # so nothing is left behind. A process killed meanwhile leaves a tree that carries its
+        # manifest and goes the next time this directory is written (_resume_retired).
+        try:
+            _retire(retired, previous)
+        finally:
+            if retired.exists():
+                log.warning("the new tree is in place; the previous one's files left in %s are removed by the "
+                            "next build into %s", _display(retired), _display(target))
         raise
 
 
@@ -646,11 +706,13 @@ def _resume_retired(target: Path) -> None:
     aside (``.NAME.old-*`` beside it holding a build manifest): only the files that manifest
     lists, unchanged, are removed (:func:`_retire`); a directory without one is left alone."""
     prefix = _retired_prefix(target)
-    try:
-        entries = [entry for entry in os.scandir(target.parent)
-                   if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
-    except OSError:
-        return
+    entries = []
+    for folder in (target.parent, target):  # beside it, or inside it (a mount point)
+        try:
+            entries += [entry for entry in os.scandir(folder)
+                        if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False)]
+        except OSError:
+            pass
     for entry in entries:
         try:
             manifest = read_manifest(Path(entry.path))
@@ -763,6 +825,29 @@ def _probe(directory: Path, shown: Path) -> None:
                             f"({exc.strerror or exc})") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _refuse_dangling_links(shown: Path, *, is_file: bool) -> None:
+    """OutputRefused if ``shown`` goes through a symbolic link to nothing (a dangling link):
+    kg never makes directories along a link's target (``x.ttl -> /nonexistent/x`` made
+    /nonexistent). A file that is a link to a missing file in an existing folder is written
+    through, as any link is; a directory is never made at a link's target."""
+    prefix = Path(os.path.abspath(shown))
+    chain = [prefix, *prefix.parents]
+    for item in reversed(chain):  # from the root down
+        if os.path.exists(item):
+            continue
+        if not os.path.islink(item):
+            return  # a plain missing folder or file: kg makes it where it is named
+        pointed = os.readlink(item)
+        if item == prefix and is_file:
+            if os.path.isdir(os.path.dirname(os.path.realpath(item))):
+                return
+            raise OutputRefused(f"{shown}: a symbolic link to {pointed}, whose folder does not exist; "
+                                f"give another file name, or make that folder first")
+        where = "" if item == prefix else f"{_display(item)} is "
+        raise OutputRefused(f"{shown}: {where}a symbolic link to {pointed}, which does not exist; "
+                            f"give another name, or make the link's target first")
 
 
 def _make_directories(directory: Path, shown: Path) -> list[Path]:

@@ -16,6 +16,7 @@ generation recorded beside it: the next build, and ``kg validate``, reuse it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,11 +82,51 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     static site (``site/``, kg.pages.site) from the store's generation just validated.
 
     Raises BuildFailed (with the report) when the graph has violations, KgError for an
-    input that cannot be read (file, line and column) or an output kg may not write."""
+    input that cannot be read (file, line and column) or an output kg may not write. A failed
+    (or interrupted) build into a directory that did not exist leaves none: the store it made
+    there is removed, then the directory and the folders made for it."""
     started = time.perf_counter()
-    output = Path(output)
+    named, output = output, Path(output)  # (the claim is given the name: Path('') would be '.')
     seconds: dict[str, float] = {}
-    with outputs.replaced_directory(output) as staging:
+    fresh = _missing_folders(output) if str(named) else []  # made by this build: removed again if it fails
+    try:
+        return _build(named, output, seconds, started, progress=progress, docs=docs, add=add, data=data, store=store,
+                      texts=texts, workers=workers, site=site)
+    except BaseException:
+        if fresh:
+            _remove_made(fresh, Path(store) if store is not None else project.location(output))
+        raise
+
+
+def _missing_folders(output: Path) -> list[Path]:
+    """``output`` and those of its folders that do not exist yet (the nearest first)."""
+    missing, item = [], output.absolute()
+    while not os.path.lexists(item) and item != item.parent:
+        missing.append(item)
+        item = item.parent
+    return missing
+
+
+def _remove_made(made: list[Path], location: Path) -> None:
+    """After a failed build into a directory this build made (``made``: it and its new
+    folders, the nearest first): the store it made there, then each of those folders that is
+    empty. Nothing else: a folder holding anything else stays."""
+    import shutil
+
+    inside = location.absolute()
+    if inside.parent == made[0] and outputs.is_store(inside):
+        shutil.rmtree(inside, ignore_errors=True)  # made in this run: the directory was not there before
+    for folder in made:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _build(named: Path | str, output: Path, seconds: dict[str, float], started: float, *, progress: Progress, docs: bool,
+           add: Sequence[Path | str], data: Sequence[Path | str] | None, store: Path | str | None,
+           texts: Mapping[str, str] | None, workers: int, site: bool) -> BuildResult:
+    with outputs.replaced_directory(named) as staging:
         mark = time.perf_counter()
         progress("cleaning sources")
         clean_sources(progress)

@@ -40,6 +40,7 @@ from kg.explore.network import (
 )
 from kg.labels import LANGUAGES
 from kg.query.readers import Origin
+from kg.errors import KgError
 from kg.outputs import STDOUT, claim_file, generator_meta
 
 SEED = 20230822  # vis-network's layout seed: the same graph always gets the same layout
@@ -424,6 +425,7 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     graph is read (kg.outputs.claim_file: an existing file is replaced only if it is a page kg
     wrote, or with ``force``) and written atomically; ``-``: to standard output."""
     target = None if str(output) == STDOUT else claim_file(output, force=force)
+    check_page_name(output)  # (after the claim, whose refusals say more: a file kg did not write)
     if graph is None:
         graph = explorable_graph(origin)
     view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
@@ -434,6 +436,21 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     else:
         target.write_text(page)
     return Written(Path(output), view.number_of_nodes(), view.number_of_edges())
+
+
+def check_page_name(path: Path | str) -> None:
+    """A KgError when the page's name ends in a suffix naming an RDF syntax (``kg viz -o
+    v.ttl`` wrote HTML into a file every reader then took for Turtle), as ``kg export`` refuses
+    a suffix naming another syntax (kg.store.syntax.check_output_name). .html, .htm, any
+    other suffix or none, and '-' (standard output) are taken."""
+    from kg.store.syntax import SYNTAXES
+
+    name = Path(path)
+    given = SYNTAXES.get(name.suffix.lower())
+    if str(path) == STDOUT or given is None:
+        return
+    raise KgError(f"{path}: the name says {given[2]}, but this writes an HTML page: name it "
+                  f"{name.with_suffix('.html').name}")
 
 
 def _title(view: nx.MultiDiGraph, lang: str, *, theme: str | None = None, focus: str | None = None) -> str:

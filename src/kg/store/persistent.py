@@ -55,6 +55,8 @@ from kg.store.engine import EngineStore
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
 STORE_FORMAT = 1
+#: The environment variable naming the store's directory (kg.store.project.location).
+STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 #: A graph at least this large is removed from the default graph by rebuilding the default graph
@@ -178,8 +180,8 @@ class GraphStore:
     def _current_name(self) -> str | None:
         try:
             name = (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            return None
+        except (FileNotFoundError, ValueError):  # (ValueError: bytes that are no text, a damaged file)
+            return None  # no published generation: the next writer makes one and points CURRENT at it
         return name if _GENERATION.match(name) and (self.directory / name / "manifest.json").is_file() else None
 
     def manifest(self) -> Manifest | None:
@@ -233,7 +235,7 @@ class GraphStore:
                 raise KgError(f"{self.directory}: no store (run `kg build`)")
             generation = self.directory / name
             try:
-                handle = open(generation / ".readers", "a+b")
+                handle = _readers_file(generation)
             except FileNotFoundError:
                 continue  # removed between reading CURRENT and locking it: read CURRENT again
             try:
@@ -241,10 +243,7 @@ class GraphStore:
                 if not (generation / "manifest.json").is_file():
                     continue
                 manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
-                try:
-                    store = EngineStore(ox.Store.read_only(str(generation / "oxigraph")))
-                except OSError as exc:
-                    raise KgError(f"{generation}: cannot open the store: {exc}") from None
+                store = self._open(generation, read_only=True)
                 view = Reader(self, generation, manifest, store)
                 try:
                     yield view
@@ -254,6 +253,21 @@ class GraphStore:
             finally:
                 handle.close()
         raise KgError(f"{self.directory}: the store keeps changing; try again")
+
+    def _open(self, generation: Path, *, read_only: bool = False) -> EngineStore:
+        """The Oxigraph store of ``generation`` opened (read-only: a published one). KgError
+        naming the store's directory when the engine cannot open its files (damaged,
+        truncated, overwritten: RocksDB says "Corruption"): the store is kg's own copy of the
+        project's files and workspace, so it can be removed and made again."""
+        location = str(generation / "oxigraph")
+        try:
+            return EngineStore(ox.Store.read_only(location) if read_only else ox.Store(location))
+        except (OSError, RuntimeError) as exc:
+            reason = " ".join(str(exc).split())
+            reason = reason if len(reason) <= 160 else reason[:157] + "..."
+            raise KgError(f"{self.directory}: the store's files cannot be opened ({reason}); the store is kg's "
+                          f"own copy of the project's files and workspace: remove {self.directory} and run "
+                          f"`kg build` (or the command again) to make it anew") from None
 
     # -- writing -----------------------------------------------------------------------------
 
@@ -275,11 +289,18 @@ class GraphStore:
                           f"for the store (kg writes only into a store it made)")
         if self.directory.exists() and not self.directory.is_dir():
             raise KgError(f"{self.directory}: is a file, not a store directory")
-        self.directory.mkdir(parents=True, exist_ok=True)
-        if not (self.directory / outputs.MANIFEST).is_file():
-            # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)
-            _write_atomic(self.directory / outputs.MANIFEST, outputs.Manifest(outputs.STORE).to_json().encode("utf-8"))
-        with open(self.directory / ".lock", "a+b") as handle:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            if not (self.directory / outputs.MANIFEST).is_file():
+                # kg's mark: a build output holding the store knows it as kg's own (kg.outputs)
+                _write_atomic(self.directory / outputs.MANIFEST,
+                              outputs.Manifest(outputs.STORE).to_json().encode("utf-8"))
+            handle = open(self.directory / ".lock", "a+b")
+        except OSError as exc:
+            # named as the store's directory, not as the temporary file that could not be made
+            raise KgError(f"{self.directory}: the store cannot be written there ({exc.strerror or exc}); "
+                          f"set {STORE_ENV} to a writable directory for the store") from None
+        with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -361,7 +382,7 @@ class GraphStore:
                 previous = None
         if previous is not None:
             manifest.generation = number
-            old = EngineStore(ox.Store.read_only(str(previous / "oxigraph")))
+            old = self._open(previous, read_only=True)
             old.backup(str(location))  # hard links to the immutable table files
             del old
             adding = [*changes.added, *changes.changed]
@@ -371,7 +392,7 @@ class GraphStore:
         manifest.recipe = recipe
         # every call into it from this thread in the engine thread: Ctrl-C stops a load of a
         # million triples at once (kg.store.engine)
-        store = EngineStore(ox.Store(str(location)))
+        store = self._open(generation)
         try:
             cached = {i.graph: self._cache(i, progress) for i in adding}
             for graph in removing:
@@ -543,6 +564,18 @@ def _same_file(entry: Entry, path: Path) -> bool:
     if stat.st_mtime_ns == entry.mtime_ns:
         return True
     return sha256_of(path) == entry.sha256
+
+
+def _readers_file(generation: Path):
+    """The generation's ``.readers`` file, open for a shared lock. On read-only media (a store
+    copied to a DVD, a read-only mount) it is opened for reading: a lock needs no write
+    access, and there no writer can remove the generation anyway."""
+    try:
+        return open(generation / ".readers", "a+b")
+    except OSError as exc:
+        if exc.errno not in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise
+        return open(generation / ".readers", "rb")
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

@@ -26,10 +26,11 @@ from kg.store.load import (
     workspace_files,
     workspace_graph_name,
 )
+from kg.store import persistent
 from kg.store.persistent import Changes, GraphStore, Input, Reader
 from kg.store.syntax import rdf_file
 
-STORE_ENV = "KG_STORE"
+STORE_ENV = persistent.STORE_ENV
 Progress = Callable[[str], None]
 
 
@@ -110,7 +111,10 @@ def record_workspace(store: GraphStore, workspace: Path | str | None) -> None:
     if store.directory.is_dir() and str(followed_workspace(store) or "") != used:
         from kg.store.persistent import _write_atomic
 
-        _write_atomic(store.directory / WORKSPACE_RECORD, (used + "\n").encode("utf-8"))
+        try:
+            _write_atomic(store.directory / WORKSPACE_RECORD, (used + "\n").encode("utf-8"))
+        except OSError:
+            pass  # a store on read-only media: the note is for a later update, which cannot happen there
 
 
 def workspace_note(store: GraphStore, changes: Changes, workspace: Path | str | None) -> str:
