@@ -25,8 +25,9 @@ from rdflib.namespace import XSD
 from kg.errors import KgError
 from kg.namespaces import PREFIXES
 
-#: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV; csv is the
-#: canonical CSV of the expected answers (numbers normalised, blank nodes anonymous).
+#: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV, csv SPARQL CSV
+#: (lexical forms as the engine gives them, blank nodes by label); the expected answers of the
+#: catalog are the canonical CSV (:meth:`Results.to_csv`: numbers normalised, blank nodes anonymous).
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 #: Formats written row by row as the rows come.
 STREAMED = ("csv", "tsv", "json")
@@ -139,13 +140,14 @@ def write_tsv(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
     return count
 
 
-def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonical: bool = True) -> int:
-    """CSV with CRLF line ends. ``canonical``: the terms' canonical text (:func:`lexical`), as
-    the catalog's expected answers hold them; otherwise SPARQL 1.1 CSV (lexical forms as
-    stored, blank nodes by label)."""
+def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonical: bool = False) -> int:
+    """SPARQL 1.1 CSV with CRLF line ends: each term as :func:`plain` writes it (lexical forms
+    as the engine gives them, blank nodes by label, so that two blank nodes stay two).
+    ``canonical``: the terms' canonical text (:func:`lexical`) instead, as the catalog's
+    expected answers hold them."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
-    text = lexical if canonical else _plain
+    text = lexical if canonical else plain
     count = 0
     for row in rows:
         writer.writerow([text(t) for t in row])
@@ -153,7 +155,10 @@ def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonic
     return count
 
 
-def _plain(term) -> str:
+def plain(term) -> str:
+    """A term as SPARQL 1.1 CSV writes it (section 4): an IRI or literal by its text (a
+    literal's lexical form as the engine gives it), a blank node as ``_:`` and its label,
+    which is the same for the same node throughout one answer; "" for an unbound variable."""
     if term is None:
         return ""
     if isinstance(term, BNode):
@@ -239,6 +244,7 @@ class Results:
     lexical = staticmethod(lexical)
 
     def canonical(self) -> list[tuple[str, ...]]:
+        """The rows in their canonical text (:func:`lexical`), to compare answers with."""
         return [tuple(lexical(t) for t in row) for row in self.rows]
 
     def display(self, term) -> str:
@@ -250,14 +256,16 @@ class Results:
                 if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
                     return f"{prefix}:{str(term)[len(ns):]}"
             return f"<{term}>"
-        return lexical(term)
+        return plain(term)
 
-    def to_csv(self, delimiter: str = ",") -> str:
+    def to_csv(self, delimiter: str = ",", *, canonical: bool = True) -> str:
+        """The canonical CSV of the catalog's expected answers (numbers normalised, blank
+        nodes anonymous: :func:`lexical`); ``canonical=False``: SPARQL 1.1 CSV, for people."""
         import io
 
         out = io.StringIO()
         if delimiter == ",":
-            write_csv(self.variables, self.rows, out)
+            write_csv(self.variables, self.rows, out, canonical=canonical)
         else:
             writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
             writer.writerow(self.variables)
@@ -300,8 +308,8 @@ class Results:
         return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:
-        renderers = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "json": self.to_json,
-                     "markdown": self.to_markdown}
+        renderers = {"table": self.to_table, "csv": lambda: self.to_csv(canonical=False), "tsv": self.to_tsv,
+                     "json": self.to_json, "markdown": self.to_markdown}
         if fmt not in renderers:
             raise KgError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
         return renderers[fmt]()
