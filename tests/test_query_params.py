@@ -67,3 +67,16 @@ def test_typed_parameters_in_their_lexical_space_are_bound(typed):
                          "--format", "csv")
     assert code == 0, output
     assert output.splitlines()[1] == "2024-02-29,-0.5,7", output  # (Oxigraph gives values in canonical form)
+
+
+def test_a_name_that_is_a_file_or_a_directory_is_said_to_be_one(tmp_path):
+    """`kg query notes.txt` and `kg query mine` (a directory) said "no catalog query named"."""
+    notes = tmp_path / "my notes.txt"
+    notes.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    message = one_error(*query(str(notes)))
+    assert f"{notes} is a file" in message and ".rq" in message and f"--sparql \"$(cat '{notes}')\"" in message
+    assert "no catalog query named" not in message
+    message = one_error(*query(str(tmp_path)))
+    assert f"{tmp_path} is a directory" in message and "no catalog query named" not in message
+    missing = str(tmp_path / "nothing-here")
+    assert f"no catalog query named {missing!r}" in one_error(*query(missing))
