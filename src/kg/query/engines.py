@@ -243,7 +243,10 @@ class Engines:
         try:
             if engine == "oxigraph":
                 return stream_oxigraph(self.store, text, bindings, limits, relay)
-            return stream_rdflib(self.graph, text, bindings, limits, relay)
+            # The graph is read into rdflib by the query's worker, within the query's timeout (it
+            # takes seconds); the project's store is opened (and brought up to date) here first.
+            _ = self.view
+            return stream_rdflib(lambda: self.graph, text, bindings, limits, relay)
         except BaseException:
             if relay is not None:
                 relay.close()
