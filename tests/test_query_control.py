@@ -166,3 +166,26 @@ def test_a_query_stopped_at_its_deadline_ends_with_its_one_line():
         assert process.returncode == 2, error
         assert error.decode().splitlines() == ["kg: error: the query was stopped after 0.01 s (raise the limit "
                                                "with --timeout SECONDS, 0 for none)"], error.decode()
+
+
+def test_the_timeout_covers_reading_the_graph_into_rdflib(monkeypatch):
+    """`--engine rdflib --timeout 2` stopped after 6 s: the project's graph was read into
+    rdflib (seconds: 8 s here for 120,000 triples) before the query's clock started."""
+    import pyoxigraph as ox
+    import pytest
+    from rdflib import Dataset
+
+    from kg.query.engines import Engines
+    from kg.store.sparql import Limits, QueryTimeout
+
+    def slow_graph(_self):
+        end = time.monotonic() + 3
+        while time.monotonic() < end:  # a parser at work, holding the GIL between switches
+            pass
+        return Dataset()
+
+    monkeypatch.setattr(Engines, "graph", property(slow_graph))
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        Engines(store=ox.Store()).run("ASK {}", {}, "rdflib", limits=Limits(timeout=0.5))
+    assert time.monotonic() - started < 1.5

@@ -171,6 +171,34 @@ def test_relative_iris_without_a_base_are_errors_at_every_size(tmp_path, monkeyp
             parse_file(path)
 
 
+@pytest.mark.parametrize("document, written", [
+    ('{"@context": {"ex": "http://example.org/"}, "@id": "rel", "ex:b": "x"}', "rel"),
+    ('{"@context": {"ex": "http://example.org/"},\n "@id": "ex:a",\n "ex:b": {"@id": "../other"}}', "../other"),
+    ('{"@context": {"ex": "http://example.org/"}, "@id": "ex:a", "@type": "Thing"}', "Thing"),
+])
+def test_a_relative_iri_in_json_ld_is_refused_by_every_reader(tmp_path, document, written):
+    """`kg validate relid.jsonld` said Conforms and `kg build --add` loaded nothing: pyoxigraph
+    drops a node with a relative @id, rdflib resolved it against the file's location."""
+    path = tmp_path / "relid.jsonld"
+    path.write_text(document, encoding="utf-8")
+    at = document.index(f'"{written}"')
+    place = f"{document.count(chr(10), 0, at) + 1}:{at - document.rfind(chr(10), 0, at)}"  # the string's opening quote
+    message = f"{path}:{place}: JSON-LD: the IRI \"{written}\" is relative and there is no base to resolve it against"
+    for read in (lambda: parse_file(path), lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
+        with pytest.raises(KgError) as raised:
+            read()
+        assert str(raised.value).startswith(message), raised.value
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2 and result.stderr.splitlines() == [f"kg: error: {raised.value}"], result.output
+
+
+def test_json_ld_with_a_base_or_absolute_iris_is_read(tmp_path):
+    path = tmp_path / "based.jsonld"
+    path.write_text('{"@context": {"@base": "http://example.org/", "ex": "http://example.org/"}, "@id": "rel", '
+                    '"ex:b": {"@id": "ex:c"}}', encoding="utf-8")
+    assert {str(s) for s in parse_file(path).subjects()} == {"http://example.org/rel"}
+
+
 # -- every message, for many broken files --------------------------------------------------
 
 _SYNTAX = {".ttl": "Turtle", ".nt": "N-Triples", ".nq": "N-Quads", ".trig": "TriG", ".rdf": "RDF/XML",

@@ -10,11 +10,16 @@ from kg.cli.options import EXIT_CLOSED_OUTPUT, Number, lang_option  # noqa: F401
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
-    params = {}
+    """The ``--param NAME=VALUE`` options as a dict. A parameter binds one term, so a name
+    given twice is a KgError naming it (the last value would silently win)."""
+    params: dict[str, str] = {}
     for value in values:
         name, sep, text = value.partition("=")
         if not sep or not name:
             raise KgError(f"--param expects name=value, got {value!r}")
+        if name in params:
+            raise KgError(f"--param {name} is given twice ({params[name]!r} and {text!r}); a parameter "
+                          f"takes one value: run the query once for each")
         params[name] = text
     return params
 

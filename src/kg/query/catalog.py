@@ -88,7 +88,9 @@ def catalog(directory: Path | None = None) -> list[CatalogQuery]:
 
 
 def find(name_or_path: str) -> CatalogQuery:
-    """A catalog question by name (``07-designations`` or ``07``) or any ``.rq`` file path."""
+    """A catalog question by name (``07-designations`` or ``07``) or any ``.rq`` file path.
+    KgError when there is none; a NAME that is an existing file or directory (not a .rq file)
+    is said to be one, rather than an unknown catalog name."""
     candidate = Path(name_or_path)
     if candidate.suffix == ".rq" and candidate.exists():
         return parse_query_file(candidate)
@@ -97,4 +99,13 @@ def find(name_or_path: str) -> CatalogQuery:
         return matches[0]
     if candidate.suffix == ".rq":
         raise KgError(f"{candidate}: no such query file")
+    if candidate.is_dir():
+        raise KgError(f"{candidate} is a directory; give a catalog query's name or number (`kg query --list`), "
+                      f"a FILE.rq, or --sparql TEXT")
+    if candidate.exists():
+        import shlex
+
+        raise KgError(f"{candidate} is a file, and a query file is read when its name ends in .rq; give a catalog "
+                      f"query's name or number, a FILE.rq, or --sparql TEXT (this file's text: "
+                      f"--sparql \"$(cat {shlex.quote(str(candidate))})\")")
     raise KgError(f"no catalog query named {name_or_path!r}; `kg query --list` shows the catalog")

@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from decimal import Decimal, InvalidOperation
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -37,23 +36,34 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+#: The XSD datatype of each typed parameter (kg.query.catalog.PARAM_TYPES).
+PARAM_DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date}
+
+
 def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None):
     """A parameter value as an RDF term of the declared type; a compact IRI is expanded with
-    ``prefixes`` (the query's own PREFIX declarations over the project's: :func:`bind_parameters`)."""
+    ``prefixes`` (the query's own PREFIX declarations over the project's: :func:`bind_parameters`).
+
+    A typed value (:data:`PARAM_DATATYPES`) must be in its datatype's lexical space (XSD 1.1
+    Part 2, checked by kg.validate.lexical, as literals in query texts and data are):
+    2023-02-30 is no xsd:date, NaN no xsd:decimal, 1_000 no xsd:integer. It is bound as
+    written. KgError naming the parameter, the value and the datatype otherwise."""
+    datatype = PARAM_DATATYPES.get(param.type)
+    if datatype is not None:
+        from kg.validate.lexical import ill_formed
+
+        reason = ill_formed(value, str(datatype))
+        if reason is not None:
+            raise KgError(f"parameter {param.name}={value!r}: {reason}")
+        return Literal(value, datatype=datatype, normalize=False)
     try:
         if param.type == "iri":
             return expand_iri(value, prefixes)
-        if param.type == "integer":
-            return Literal(int(value), datatype=XSD.integer)
-        if param.type == "decimal":
-            return Literal(Decimal(value), datatype=XSD.decimal)
-        if param.type == "date":
-            return Literal(value, datatype=XSD.date, normalize=False) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _bad(value)
         if param.type == "lang-string":
             text, _, lang = value.rpartition("@")
             return Literal(text, lang=lang) if text and lang else _bad(value)
         return Literal(value)
-    except (ValueError, InvalidOperation, KgError) as exc:
+    except (ValueError, KgError) as exc:
         raise KgError(f"parameter {param.name}: {exc if isinstance(exc, KgError) else f'not a valid {param.type}: {value!r}'}") from None
 
 
@@ -233,7 +243,10 @@ class Engines:
         try:
             if engine == "oxigraph":
                 return stream_oxigraph(self.store, text, bindings, limits, relay)
-            return stream_rdflib(self.graph, text, bindings, limits, relay)
+            # The graph is read into rdflib by the query's worker, within the query's timeout (it
+            # takes seconds); the project's store is opened (and brought up to date) here first.
+            _ = self.view
+            return stream_rdflib(lambda: self.graph, text, bindings, limits, relay)
         except BaseException:
             if relay is not None:
                 relay.close()

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from typing import TextIO
 from xml.sax.saxutils import XMLGenerator
 
@@ -25,8 +25,9 @@ from rdflib.namespace import XSD
 from kg.errors import KgError
 from kg.namespaces import PREFIXES
 
-#: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV; csv is the
-#: canonical CSV of the expected answers (numbers normalised, blank nodes anonymous).
+#: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV, csv SPARQL CSV
+#: (lexical forms as the engine gives them, blank nodes by label); the expected answers of the
+#: catalog are the canonical CSV (:meth:`Results.to_csv`: numbers normalised, blank nodes anonymous).
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 #: Formats written row by row as the rows come.
 STREAMED = ("csv", "tsv", "json")
@@ -40,19 +41,36 @@ Row = tuple
 
 
 def lexical(term) -> str:
-    """The canonical text of a term, the same on both engines: numbers normalised
-    (1.50 -> 1.5, 1E3 -> 1000), blank nodes as ``_:b`` (their labels are engine-specific)."""
+    """The canonical text of a term, the same on both engines, as the catalog's expected
+    answers hold it: numbers normalised exactly (1.50 -> 1.5, 1E3 -> 1000, every digit kept
+    however many: :func:`canonical_number`), blank nodes as ``_:b`` (their labels are
+    engine-specific). Not for people: it makes distinct blank nodes look the same."""
     if term is None:
         return ""
     if isinstance(term, Literal) and term.datatype in NUMERIC:
-        try:
-            value = Decimal(str(term))
-        except InvalidOperation:
-            return str(term)
-        return format(value.normalize(), "f")
+        return canonical_number(str(term))
     if isinstance(term, BNode):
         return "_:b"
     return str(term)
+
+
+def canonical_number(text: str) -> str:
+    """A numeric literal's lexical form in positional notation without trailing zeros
+    ("1.50" -> "1.5", "1E3" -> "1000", "-0.0" -> "-0"), exactly: every significant digit is
+    kept (Decimal's default context rounds to 28 digits, a float to 17). The special values
+    of xsd:double and xsd:float in their XSD lexical form: INF, -INF, NaN (XSD 1.1 Part 2,
+    3.3.5). A text that is no number is returned as it is."""
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return text
+    if value.is_nan():
+        return "NaN"
+    if value.is_infinite():
+        return "-INF" if value < 0 else "INF"
+    digits = len(value.as_tuple().digits)
+    exact = Context(prec=max(1, digits), Emax=MAX_EMAX, Emin=MIN_EMIN)  # wide enough to round nothing
+    return format(value.normalize(exact), "f")
 
 
 # -- SPARQL 1.1 Query Results formats ----------------------------------------------------------
@@ -122,13 +140,14 @@ def write_tsv(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
     return count
 
 
-def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonical: bool = True) -> int:
-    """CSV with CRLF line ends. ``canonical``: the terms' canonical text (:func:`lexical`), as
-    the catalog's expected answers hold them; otherwise SPARQL 1.1 CSV (lexical forms as
-    stored, blank nodes by label)."""
+def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonical: bool = False) -> int:
+    """SPARQL 1.1 CSV with CRLF line ends: each term as :func:`plain` writes it (lexical forms
+    as the engine gives them, blank nodes by label, so that two blank nodes stay two).
+    ``canonical``: the terms' canonical text (:func:`lexical`) instead, as the catalog's
+    expected answers hold them."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(variables)
-    text = lexical if canonical else _plain
+    text = lexical if canonical else plain
     count = 0
     for row in rows:
         writer.writerow([text(t) for t in row])
@@ -136,7 +155,10 @@ def write_csv(variables: list[str], rows: Iterable[Row], out: TextIO, *, canonic
     return count
 
 
-def _plain(term) -> str:
+def plain(term) -> str:
+    """A term as SPARQL 1.1 CSV writes it (section 4): an IRI or literal by its text (a
+    literal's lexical form as the engine gives it), a blank node as ``_:`` and its label,
+    which is the same for the same node throughout one answer; "" for an unbound variable."""
     if term is None:
         return ""
     if isinstance(term, BNode):
@@ -222,6 +244,7 @@ class Results:
     lexical = staticmethod(lexical)
 
     def canonical(self) -> list[tuple[str, ...]]:
+        """The rows in their canonical text (:func:`lexical`), to compare answers with."""
         return [tuple(lexical(t) for t in row) for row in self.rows]
 
     def display(self, term) -> str:
@@ -233,14 +256,16 @@ class Results:
                 if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
                     return f"{prefix}:{str(term)[len(ns):]}"
             return f"<{term}>"
-        return lexical(term)
+        return plain(term)
 
-    def to_csv(self, delimiter: str = ",") -> str:
+    def to_csv(self, delimiter: str = ",", *, canonical: bool = True) -> str:
+        """The canonical CSV of the catalog's expected answers (numbers normalised, blank
+        nodes anonymous: :func:`lexical`); ``canonical=False``: SPARQL 1.1 CSV, for people."""
         import io
 
         out = io.StringIO()
         if delimiter == ",":
-            write_csv(self.variables, self.rows, out)
+            write_csv(self.variables, self.rows, out, canonical=canonical)
         else:
             writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
             writer.writerow(self.variables)
@@ -283,8 +308,8 @@ class Results:
         return "\n".join(lines) + "\n"
 
     def render(self, fmt: str) -> str:
-        renderers = {"table": self.to_table, "csv": self.to_csv, "tsv": self.to_tsv, "json": self.to_json,
-                     "markdown": self.to_markdown}
+        renderers = {"table": self.to_table, "csv": lambda: self.to_csv(canonical=False), "tsv": self.to_tsv,
+                     "json": self.to_json, "markdown": self.to_markdown}
         if fmt not in renderers:
             raise KgError(f"unknown result format {fmt!r} (expected {', '.join(FORMATS)})")
         return renderers[fmt]()

@@ -104,9 +104,12 @@ def starts_with_bom(path: Path) -> bool:
 def oxigraph_input(path: Path) -> dict:
     """The keyword arguments for pyoxigraph's ``parse`` or ``Store.load`` to read ``path``:
     the path itself, or the file's bytes after a byte order mark. An RDF/XML file is first
-    scanned (:func:`guard_xml`): every parse of a file the user names comes here."""
+    scanned (:func:`guard_xml`), a JSON-LD file searched for relative IRIs
+    (:func:`guard_relative_iris`): every parse of a file the user names comes here."""
     if Path(path).suffix.lower() in (".rdf", ".owl"):
         guard_xml(path)
+    elif Path(path).suffix.lower() == ".jsonld":
+        guard_relative_iris(path)
     if starts_with_bom(path):
         return {"input": Path(path).read_bytes()[len(BOM):]}
     return {"path": str(path)}
@@ -206,6 +209,66 @@ class _Refused(Exception):
     def __init__(self, line: int, column: int, what: str):
         super().__init__(what)
         self.line, self.column, self.what = line, column, what
+
+
+#: The base a JSON-LD file is read against to find its relative IRIs: a name no IRI of the
+#: data holds (.invalid is reserved, RFC 2606).
+_RELATIVE_BASE = "http://relative-iri.invalid/"
+
+
+def guard_relative_iris(path: Path) -> None:
+    """A KgError naming ``path``, the place and the first relative IRI of a JSON-LD document
+    that has one (an ``@id`` or ``@type`` such as "rel", with no scheme and no ``@base``), as
+    Turtle, N-Quads and RDF/XML are refused by their parser: there is no base to resolve it
+    against. A JSON-LD processor instead drops such a node (JSON-LD 1.1 Processing
+    Algorithms: pyoxigraph leaves it out silently) or resolves it against where the file
+    happens to lie (rdflib: file:///...). So the document is read once against a base no data
+    holds (:data:`_RELATIVE_BASE`): an IRI that ends up on it was relative."""
+    base = _RELATIVE_BASE
+    try:
+        quads = ox.parse(path=str(path), format=ox.RdfFormat.JSON_LD, base_iri=base) if not starts_with_bom(path) \
+            else ox.parse(Path(path).read_bytes()[len(BOM):], format=ox.RdfFormat.JSON_LD, base_iri=base)
+        for quad in quads:
+            for term in (quad.subject, quad.predicate, quad.object, quad.graph_name,
+                         quad.object.datatype if isinstance(quad.object, ox.Literal) else None):
+                if isinstance(term, ox.NamedNode) and term.value.startswith(base):
+                    written, place = _written_as(path, term.value)
+                    raise KgError(f"{path}{place}: JSON-LD: the IRI {json.dumps(written, ensure_ascii=False)} is "
+                                  f"relative and there is no base to resolve it against: write it in full "
+                                  f"(\"https://example.org/a\"), as a compact IRI of a prefix in @context, or give "
+                                  f"the context an @base")
+    except (SyntaxError, OSError):
+        return  # (the parse that follows reports it)
+
+
+def _written_as(path: Path, resolved: str) -> tuple[str, str]:
+    """The string of the JSON-LD document at ``path`` that resolves to ``resolved`` against
+    :data:`_RELATIVE_BASE`, and ":LINE:COLUMN" of its first occurrence ("" if not found)."""
+    from urllib.parse import urljoin
+
+    text = Path(path).read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(key)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str) and not found and urljoin(_RELATIVE_BASE, node) == resolved:
+            found.append(node)
+
+    try:
+        walk(json.loads(text))
+    except (ValueError, RecursionError):
+        pass
+    written = found[0] if found else resolved[len(_RELATIVE_BASE):]
+    at = text.find(json.dumps(written, ensure_ascii=False))
+    if at < 0:
+        return written, ""
+    return written, f":{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
 
 
 _xml_guarded: dict[tuple[str, int, int], None] = {}  # (real path, size, mtime) of files that passed
