@@ -256,7 +256,7 @@ def test_every_printed_count_is_a_sparql_count(built, project):
         "quotes": _count(data, "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a ckg:Quote }"),
     }
     assert expected["observations"] == 29
-    line = re.search(r"Built .*/: (\d+) triples, (\d+) resources, (\d+) observations, (\d+) quotes", printed)
+    line = re.search(r"Built .*/: (\d+) data triples, (\d+) resources, (\d+) observations, (\d+) quotes", printed)
     assert line, printed
     assert dict(zip(expected, map(int, line.groups()))) == expected
 
@@ -278,7 +278,7 @@ def test_every_printed_count_is_a_sparql_count(built, project):
     assert sorted(row["observations"] for row in summary["observationsByThemeAndPeriod"]) == sorted(by_theme.values())
 
     markdown = (out / "summary.md").read_text(encoding="utf-8")
-    for label, key in (("triples", "triples"), ("described resources", "resources"),
+    for label, key in (("data triples (the ontology's left out)", "triples"), ("described resources", "resources"),
                        ("observations", "observations"), ("quotes", "quotes")):
         assert f"- {label}: {expected[key]}\n" in markdown
     assert f"{expected['observations']} observations in all" in markdown

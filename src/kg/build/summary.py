@@ -133,7 +133,7 @@ class Summary:
         }, ensure_ascii=False, indent=2) + "\n"
 
     def to_markdown(self) -> str:
-        lines = ["# county-kg build summary", "", f"- triples: {self.triples}",
+        lines = ["# county-kg build summary", "", f"- data triples (the ontology's left out): {self.triples}",
                  f"- described resources: {self.subjects}", f"- observations: {self.observations}",
                  f"- quotes: {self.quotes}", "",
                  "## Entities by class", "", "| class | count |", "| --- | ---: |"]

@@ -33,7 +33,8 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
         click.echo(f"kg: build stopped: {failed}; the files in {output}/ were left unchanged", err=True)
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
-    click.echo(f"Built {result.output}/: {s.triples} triples, {s.subjects} resources, "
+    # the data's triples: the exports hold the ontology's too (the summary counts the data)
+    click.echo(f"Built {result.output}/: {s.triples} data triples, {s.subjects} resources, "
                f"{s.observations} observations, {s.quotes} quotes "
                f"({result.total:.1f} s; validation: {result.validation}; store: {result.store}).")
     for path in result.files:
