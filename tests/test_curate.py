@@ -97,7 +97,9 @@ def test_a_new_document_from_file_to_the_catalog(added, project_copy, tmp_path):
 
     result = run("extract", KEY)
     assert result.exit_code == 0, result.output
-    assert "figure" in result.output and "wrote" in result.output
+    assert "wrote" in result.output
+    # each kind counted in its number (a policy, two places), never "2 place" or "1 paragraphs"
+    assert ": 4 figures, 1 recognition, 2 places, 1 organization, 1 policy, 2 indicators in " in result.output
     review = folder / "review.csv"
     header, rows = read_review(review)
     figures = {r["text"]: r for r in rows if r["kind"] == "figure"}
@@ -223,6 +225,7 @@ def test_a_document_in_big5_is_read_with_its_encoding(project_copy, tmp_path):
     document.write_bytes("鹽津縣上半年生產總值45.6億元。\n".encode("big5"))
     result = run("source", "add", str(document), "--key", "big5-doc", "--encoding", "big5", "--date", "2023-09-15")
     assert result.exit_code == 0, result.output
+    assert "(zh-Hant): 1 paragraph, 18 characters;" in result.output
     folder = project_copy / "data" / "sources" / "big5-doc"
     assert (folder / "big5-doc.zh-Hant.txt").read_text(encoding="utf-8") == "鹽津縣上半年生產總值45.6億元。\n"
     assert (folder / "raw" / "doc.txt").read_bytes() == document.read_bytes()

@@ -275,8 +275,8 @@ def test_cli_link_counts_are_distinct_entities(tmp_path):
     other.serialize(path, format="turtle")
     result = CliRunner().invoke(main, ["link", str(path), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
-    printed = re.search(r"(\d+) entities in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
-                        r"\((\d+) candidates\), (\d+) unmatched", result.output)
+    printed = re.search(r"(\d+) entit(?:y|ies) in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
+                        r"\((\d+) candidates?\), (\d+) unmatched", result.output)
     assert printed, result.output
     entities, exact, close, review, candidates, unmatched = map(int, printed.groups())
 

@@ -40,6 +40,7 @@ def workspace_option(func):
 def gazetteer(output: str, check: bool, force: bool) -> None:
     """Build the national gazetteer (places for every division code) from data/reference/admin-divisions/."""
     from kg.link.gazetteer import is_up_to_date, output_file, write
+    from kg.words import counted
 
     path = Path(output) if output else output_file()
     if check:
@@ -47,7 +48,7 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
         click.echo(f"{path}: {'up to date' if fresh else 'out of date: run `kg gazetteer`'}")
         sys.exit(0 if fresh else EXIT_VIOLATIONS)
     written, places = write(path, force=force)
-    click.echo(f"wrote {written}: {places} places")
+    click.echo(f"wrote {written}: {counted(places, 'place')}")
 
 
 @click.command("import", epilog="Exit status: 0 every row imported; 3 partial import (some rows could not be "
@@ -102,7 +103,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     from kg.build.pipeline import source_texts
-    from kg.store.results import counted
+    from kg.words import counted
 
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
                         report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
@@ -167,6 +168,7 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     from kg.http import NO_LIMIT
     from kg.link.discover import Thresholds, link_dataset
     from kg.query.readers import Origin
+    from kg.words import counted
 
     thresholds = Thresholds.default()
     if exact_threshold is not None:
@@ -182,8 +184,8 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
                           origin=origin, force=force, other_timeout=other_timeout or NO_LIMIT)
     # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
     to_review = len({item.theirs for item in result.review})
-    click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
-               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
+    click.echo(f"{counted(len(result.entities), 'entity')} in {other}: {result.count('exact')} exactMatch, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({counted(len(result.review), 'candidate')}), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 

@@ -59,6 +59,7 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
+from kg.words import counted, word
 from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
@@ -129,7 +130,7 @@ class ImportMapping:
         _check_mapping_shape(path, data)
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
-            raise KgError(f"{path}: unknown column field(s) {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
+            raise KgError(f"{path}: unknown column {word(len(unknown), 'field')} {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
         return cls({k: str(v) for k, v in data.get("columns", {}).items()},
                    {k: str(v) for k, v in data.get("defaults", {}).items()},
                    {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in data.get("indicators", {}).items()})
@@ -239,7 +240,7 @@ class ImportRefused(KgError):
     """The import graph does not conform to the shapes; nothing was written."""
 
     def __init__(self, report):
-        super().__init__(f"the imported graph does not conform: {len(report.violations)} violation(s); nothing written")
+        super().__init__(f"the imported graph does not conform: {counted(len(report.violations), 'violation')}; nothing written")
         self.report = report
 
 

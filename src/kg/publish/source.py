@@ -24,6 +24,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.words import counted
 
 
 class DataSource(Protocol):
@@ -89,7 +90,7 @@ class StoreDirectory:
     def describe(self) -> str:
         triples = self._view.manifest.triples if self._view is not None else 0
         graphs = len(self._view.manifest.entries) if self._view is not None else 0
-        return f"the store in {self.location} ({triples} triples in {graphs} named graphs)"
+        return f"the store in {self.location} ({counted(triples, 'triple')} in {counted(graphs, 'named graph')})"
 
     def query_store(self) -> ox.Store:
         location = self.generation / "oxigraph"
