@@ -11,3 +11,10 @@ def test_counts_spell_the_plural_the_noun_takes():
     assert counted(15, "unconnected node") == "15 unconnected nodes"
     assert plural("recognition") == "recognitions" and plural("analysis") == "analyses"
     assert word(1, "column") == "column" and word(2, "named graph") == "named graphs"
+
+
+def test_a_rate_of_nothing_is_no_percentage():
+    from kg.words import rate
+
+    assert rate(0, 0) == "n/a" and rate(3, 0, 0) == "n/a"
+    assert rate(1, 8) == "12.5%" and rate(2, 3, 0) == "67%"

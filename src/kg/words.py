@@ -42,3 +42,9 @@ def word(number: int, noun: str) -> str:
     """``noun`` alone in the grammatical number of ``number`` (for a list that follows it:
     "missing column a", "missing columns a, b")."""
     return noun if number == 1 else plural(noun)
+
+
+def rate(part: int, whole: int, digits: int = 1) -> str:
+    """``part`` of ``whole`` as a percentage with ``digits`` decimals ("87.5%"), or "n/a" when
+    ``whole`` is 0: a share of nothing is no rate (not 100 %, not 0 %)."""
+    return f"{part / whole:.{digits}%}" if whole else "n/a"

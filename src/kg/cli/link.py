@@ -103,7 +103,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     from kg.build.pipeline import source_texts
-    from kg.words import counted
+    from kg.words import counted, rate
 
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
                         report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
@@ -119,7 +119,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
     if not quiet:
         methods = ", ".join(f"{method} {n}" for method, n in sorted(result.methods.items()))
         click.echo(f"places: {result.places_resolved} of {result.place_rows} resolved "
-                   f"({result.resolution_rate:.0%}; {methods})", err=True)
+                   f"({rate(result.places_resolved, result.place_rows, 0)}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
     click.echo(f"imported {result.imported} of {counted(result.rows, 'row')} ({result.encoding}) -> {where}")
     if replaced is not None and result.path:
