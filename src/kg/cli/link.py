@@ -5,6 +5,7 @@ Thin: each command parses its options, calls one library function and prints a s
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -45,7 +46,8 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
     path = Path(output) if output else output_file()
     if check:
         fresh = is_up_to_date(path)
-        click.echo(f"{path}: {'up to date' if fresh else 'out of date: run `kg gazetteer`'}")
+        again = "kg gazetteer" + (f" -o {shlex.quote(output)}" if output else "")
+        click.echo(f"{path}: {'up to date' if fresh else f'out of date: run `{again}`'}")
         sys.exit(0 if fresh else EXIT_VIOLATIONS)
     written, places = write(path, force=force)
     click.echo(f"wrote {written}: {counted(places, 'place')}")
