@@ -761,9 +761,16 @@ def _compact_term(term: str, namespaces: list[tuple[str, str]]) -> str:
 def turtle(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path | str] | None = None
            ) -> Iterator[str]:
     """The same graph as Turtle text chunks (prefixed names, one block per subject)."""
+    yield from (chunk for chunk, _count in _turtle_chunks(counties, seed, violations, base=base))
+
+
+def _turtle_chunks(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path | str] | None = None
+                   ) -> Iterator[tuple[str, int]]:
+    """:func:`turtle`'s chunks, each with the number of triples it states (0 for the header):
+    counted from the triples, since the text's " .\n" also ends @prefix lines and literals."""
     namespaces = sorted(TURTLE_PREFIXES.items(), key=lambda item: -len(item[1]))
-    yield "# Synthetic county graph written by `kg synth` (county-kg); see kg.synth.\n"
-    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in TURTLE_PREFIXES.items())
+    yield "# Synthetic county graph written by `kg synth` (county-kg); see kg.synth.\n", 0
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in TURTLE_PREFIXES.items()), 0
     for _name, block in triples(counties, seed, violations, base=base):
         lines = ["\n"]
         subject = None
@@ -779,12 +786,13 @@ def turtle(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path
                 lines.append(f" ;\n    {pp} {oo}")
         if subject is not None:
             lines.append(" .\n")
-        yield "".join(lines)
+        yield "".join(lines), len(block)
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
+    #: statements written: triples (quads in N-Quads), counted from the graph, not the text
     triples: int
     counties: int
     bytes: int
@@ -812,9 +820,9 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     size = 0
     with output.open("w", encoding="utf-8", newline="\n") as handle:
         if fmt == "ttl":
-            for chunk in turtle(counties, seed, violations, base=base):
+            for chunk, stated in _turtle_chunks(counties, seed, violations, base=base):
                 handle.write(chunk)
-                count += chunk.count(" .\n") + chunk.count(" ;\n")
+                count += stated
         else:
             buffer: list[str] = []
             for line in synthesize(counties, seed, violations, graphs=fmt == "nq", base=base):
