@@ -201,7 +201,7 @@ def test_a_review_edited_into_an_invalid_state_names_the_row_and_writes_nothing(
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", (), "not a text file"),
     (b"", (), "the document is empty"),
     ("來源:某網\n鹽津縣上半年生產總值45.6億元。\n".encode("big5"), (), "not utf-8 text"),
-    (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown encoding 'klingon'"),
+    (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown or unusable text encoding 'klingon'"),
     (DOCUMENT.encode("utf-8"), ("--place", "不存在縣"), "no place named"),
     (DOCUMENT.encode("utf-8"), ("--date", "2023-09-16"), "contradicts the date the document's header states"),
     ("大关县经济运行情况\n2023-07-25 来源：大关县人民政府\n大关县今年生产总值45.6亿元。\n".encode("utf-8"),

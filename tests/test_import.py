@@ -720,7 +720,14 @@ def test_table_level_errors_name_the_file_and_say_what_failed(tmp_path, base):
     undecodable.write_bytes("地区,指标,年份,数值\n".encode("utf-8") + b"\xff\xfe\n")
     with pytest.raises(KgError) as error:
         Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding="utf-8").run(write=False)
-    assert str(error.value).startswith(f"{undecodable}: cannot decode the table as utf-8")
+    assert str(error.value) == (f"{undecodable}: line 2: not utf-8 text (byte 0xff at offset 28); give the "
+                                "table's encoding (for example utf-8, gb18030, big5)")
+    # a codec that is no text encoding is named as such, not with Python's advice to call codecs.decode()
+    for name in ("rot13", "klingon"):
+        with pytest.raises(KgError) as error:
+            Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding=name).run(write=False)
+        assert str(error.value) == (f"{undecodable}: unknown or unusable text encoding {name!r} (for example "
+                                    "utf-8, gb18030, big5)")
     with pytest.raises(PeriodParseError, match=r"^month 13 is not a month of the year \(1-12\)$"):
         parse_period("2023年13月")
     assert parse_code("530,681") == "530681" and parse_code("5,306") == "5306"

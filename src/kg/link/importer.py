@@ -250,10 +250,13 @@ class ImportRefused(KgError):
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     """Bytes -> (text, encoding name): UTF-8 with or without BOM, else GB18030."""
     if encoding != "auto":
+        paths.text_encoding(encoding)
         try:
             return data.decode(encoding).lstrip("\ufeff"), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise KgError(f"cannot decode the table as {encoding}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise KgError(f"line {line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                          f"give the table's encoding ({paths.ENCODING_EXAMPLES})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     try:

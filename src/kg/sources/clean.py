@@ -653,9 +653,11 @@ def decode_raw(data: bytes, encoding: str, name: str) -> str:
         offset = data.index(b"\x00")
         raise KgError(f"{name}: not a text file (a NUL byte at offset {offset}): give a plain-text file")
     try:
+        paths.text_encoding(encoding)
+    except KgError as exc:
+        raise KgError(f"{name}: {exc}") from None
+    try:
         return data.decode(encoding)
-    except LookupError:
-        raise KgError(f"{name}: unknown encoding {encoding!r} (for example utf-8, gb18030, big5)") from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise KgError(f"{name}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
