@@ -129,3 +129,12 @@ def test_the_printed_count_is_what_the_file_holds(tmp_path):
         held[suffix] = len(store)
         assert f"wrote {target}: {held[suffix]} triples, 3 counties, " in result.output, result.output
     assert held[".ttl"] == held[".nt"]
+
+
+def test_an_existing_directory_as_output_is_named_as_one(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    result = CliRunner().invoke(main, ["synth", "--counties", "1", "-o", str(mine)])
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {mine}: is a directory; give a file name (e.g. {mine / 'synthetic.nt'})\n"
+    assert list(mine.iterdir()) == []

@@ -809,6 +809,8 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     marked it, which Turtle carries and plain N-Triples/N-Quads cannot, or with ``force``) and
     streamed into a temporary file renamed into place when complete."""
     path = Path(path)
+    if path.is_dir():  # checked first: "choose a format" would send the user the wrong way
+        raise KgError(f"{path}: is a directory; give a file name (e.g. {path / 'synthetic.nt'})")
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in ("nt", "nq", "ttl"):
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
