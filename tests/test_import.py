@@ -225,6 +225,17 @@ def test_duplicate_rows_are_reported(tmp_path, base):
     assert result.bad_rows[0].row == 3 and "conflicts with row 2" in result.bad_rows[0].reason
 
 
+def test_a_cell_that_does_not_print_is_quoted_readably(tmp_path, base):
+    # a NUL in a value cell was reported as Python writes it: cannot read '1\x002': '\x002' ...
+    table = tmp_path / "nul.csv"
+    table.write_text("地区,指标,年份,数值\n水富市,地区生产总值,2022,101.2亿元\n水富市,地方财政收入,2022,1\x002\n",
+                     encoding="utf-8")
+    result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1 and result.bad_rows[0].row == 3
+    assert result.bad_rows[0].reason == ("cannot read '1<U+0000>2': '<U+0000>2' after the number is neither a "
+                                         "magnitude nor a unit")
+
+
 def test_a_second_figure_for_the_same_key_is_a_duplicate_or_a_conflict(tmp_path, base):
     """Two rows of one indicator, place and period: the same figure is a duplicate, two
     figures a conflict naming both rows and both values (as across imports)."""

@@ -48,3 +48,12 @@ def rate(part: int, whole: int, digits: int = 1) -> str:
     """``part`` of ``whole`` as a percentage with ``digits`` decimals ("87.5%"), or "n/a" when
     ``whole`` is 0: a share of nothing is no rate (not 100 %, not 0 %)."""
     return f"{part / whole:.{digits}%}" if whole else "n/a"
+
+
+def quoted(text: str) -> str:
+    """``text`` as a message quotes what the user wrote: in single quotes, as written (no
+    backslash doubled, no change of quotes as Python's repr makes), and each character that
+    does not print (a NUL byte, a control character, a zero-width space) as its code point,
+    <U+0000>, so that the message shows where it is and stays on one line."""
+    shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in str(text))
+    return f"'{shown}'"

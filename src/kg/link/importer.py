@@ -59,7 +59,7 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
-from kg.words import counted, word
+from kg.words import counted, quoted, word
 from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
@@ -300,7 +300,7 @@ def _garbled(text: str) -> str | None:
         # an accented letter and the ASCII letter after it read as one character of GBK's
         # extension, never of GB 2312 (whose bytes are both above 0xA0): "A股B股" is no sign
         if any(not _in_gb2312(ch) for ch in between.group(0)[1:-1]):
-            return f"Chinese characters in the middle of a Latin word ({between.group(0)!r})"
+            return f"Chinese characters in the middle of a Latin word ({quoted(between.group(0))})"
     return None
 
 
@@ -836,7 +836,7 @@ class Importer:
                 bad.append(BadRow(number, "value" if "unit" not in str(exc) else "unit", str(exc), row))
                 continue
             if value.unit is None:
-                bad.append(BadRow(number, "unit", f"no unit: {value_text!r} has none and the table gives none "
+                bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
                                                   f"(add a unit column or --default-unit)", row))
                 continue
             written_unit = cell(row, "unit") or named.unit
@@ -1323,7 +1323,7 @@ def _second_row_reason(first: _Row, second: _Row) -> str:
     when it gives the same figure, else a conflict naming both rows and both values as written
     (the rule of the conflicting-observation check, queries/checks/)."""
     if _conflicting(first, second):
-        return (f"conflicts with row {first.number}: {second.reported!r} here, {first.reported!r} in row "
+        return (f"conflicts with row {first.number}: {quoted(second.reported)} here, {quoted(first.reported)} in row "
                 f"{first.number} (imported), for the same indicator, place and period")
     return f"duplicate of row {first.number}: the same indicator, place, period and value"
 
