@@ -94,17 +94,17 @@ def auth_from_environment() -> httpx.Auth | None:
     return ChallengeAuth(user, password)
 
 
-def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL, else a KgError (also for a URL Python's
-    parser refuses, such as an unclosed IPv6 address ``http://[::1`` or a port that is no
-    number)."""
+def check_url(url: str, what: str = "endpoint URL") -> str:
+    """``url`` if it is an absolute http(s) URL, else a KgError "not an http(s) ``what``"
+    (also for a URL Python's parser refuses, such as an unclosed IPv6 address ``http://[::1``
+    or a port that is no number)."""
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - parsed here so that a bad port is this error, not a later one
     except ValueError as exc:
-        raise KgError(f"not an http(s) endpoint URL: {url!r} ({exc})") from None
+        raise KgError(f"not an http(s) {what}: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise KgError(f"not an http(s) endpoint URL: {url!r}")
+        raise KgError(f"not an http(s) {what}: {url!r}")
     return url
 
 
