@@ -138,3 +138,8 @@ def test_an_existing_directory_as_output_is_named_as_one(tmp_path):
     assert result.exit_code == 2
     assert result.output == f"kg: error: {mine}: is a directory; give a file name (e.g. {mine / 'synthetic.nt'})\n"
     assert list(mine.iterdir()) == []
+
+
+def test_too_many_violations_are_counted_in_words():
+    with pytest.raises(KgError, match=r"^at most 11 violations fit in 1 county \(11 kinds each\)$"):
+        list(synth.synthesize(1, 1, 1000, base=[]))

@@ -41,7 +41,7 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
         click.echo(f"  {path}")
     if result.site_pages:
         index = (result.output / "site" / "index.html").resolve()
-        click.echo(f"Site: {result.site_pages} pages; open {index.as_uri()}")
+        click.echo(f"Site: {counted(result.site_pages, 'page')}; open {index.as_uri()}")
 
 
 

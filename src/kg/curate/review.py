@@ -30,7 +30,7 @@ from pathlib import Path
 from kg import paths
 from kg.curate.extract import Candidate
 from kg.errors import KgError
-from kg.words import word
+from kg.words import counted, word
 
 COLUMNS = ("id", "decision", "kind", "text", "quote", "start", "end", "class", "iri", "link", "label_zh", "label_en",
            "indicator", "indicator_iri", "value", "unit", "qualifier", "period", "place", "theme", "level", "issuer",
@@ -110,7 +110,7 @@ def read(path: Path | str) -> list[Row]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                raise KgError(f"{path}:{line}: broken row: {len(cells)} cells, expected {len(header)} "
+                raise KgError(f"{path}:{line}: broken row: {counted(len(cells), 'cell')}, expected {len(header)} "
                               f"(a comma or quote out of place?)")
             row = Row({c: v.strip() if c not in ("quote",) else v for c, v in zip(header, cells)}, line)
             row.cells["decision"] = row.decision.lower()

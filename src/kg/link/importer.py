@@ -780,7 +780,7 @@ class Importer:
                         leave=False)
         for number, row in numbered:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-                bad.append(BadRow(number, "", f"{len(row)} cells but the header has {len(header)}", row))
+                bad.append(BadRow(number, "", f"{counted(len(row), 'cell')} but the header has {len(header)}", row))
                 continue
             if len(row) < used:
                 missing = [header[i] for i in sorted(columns.values()) if i >= len(row)]

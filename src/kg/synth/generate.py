@@ -45,6 +45,7 @@ from pathlib import Path
 from kg import paths
 from kg.errors import KgError
 from kg.outputs import claim_file
+from kg.words import counted
 
 BASE = "https://w3id.org/county-kg/"
 ID = BASE + "id/"
@@ -404,7 +405,7 @@ def _plan(chosen: list[Division], violations: int, known: ProjectContext) -> dic
     chosen = [c for c in chosen if place(c.code)[1:-1] not in observed]
     limit = len(chosen) * len(_KIND_NAMES)
     if violations > limit:
-        raise KgError(f"at most {limit} violations fit in {len(chosen)} counties ({len(_KIND_NAMES)} kinds each)")
+        raise KgError(f"at most {counted(limit, 'violation')} fit in {counted(len(chosen), 'county')} ({len(_KIND_NAMES)} kinds each)")
     plan: dict[str, list[str]] = {}
     for i in range(violations):
         county = chosen[i % len(chosen)]
