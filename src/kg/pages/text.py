@@ -166,7 +166,7 @@ UI: dict[str, dict[str, str]] = {
     "coverage": {"zh-Hans": "引文覆盖", "zh-Hant": "引文覆蓋", "en": "Coverage"},
     "coverage_text": {"zh-Hans": "{quotes} 段引文覆盖全文 {characters} 字中的 {covered} 字（{share}）",
                       "zh-Hant": "{quotes} 段引文覆蓋全文 {characters} 字中的 {covered} 字（{share}）",
-                      "en": "{quotes} quotes cover {covered} of the text's {characters} characters ({share})"},
+                      "en": "{covered} of the text's {characters_counted} quoted ({share}) by {quotes_counted}"},
     "traditional": {"zh-Hans": "繁体原文", "zh-Hant": "繁體原文", "en": "Traditional (as quoted)"},
     "simplified": {"zh-Hans": "简体", "zh-Hant": "簡體", "en": "Simplified"},
     "both": {"zh-Hans": "对照", "zh-Hant": "對照", "en": "Side by side"},
