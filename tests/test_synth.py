@@ -143,3 +143,17 @@ def test_an_existing_directory_as_output_is_named_as_one(tmp_path):
 def test_too_many_violations_are_counted_in_words():
     with pytest.raises(KgError, match=r"^at most 11 violations fit in 1 county \(11 kinds each\)$"):
         list(synth.synthesize(1, 1, 1000, base=[]))
+
+
+def test_a_system_error_while_writing_is_one_line_in_words(tmp_path, monkeypatch):
+    import errno
+
+    from kg.synth import generate
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(generate, "write", full)
+    result = CliRunner().invoke(main, ["synth", "--counties", "1", "-o", str(tmp_path / "s.nt")])
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {tmp_path / 's.nt'}: no space left on the device\n", result.output

@@ -97,7 +97,10 @@ class StoreDirectory:
         try:
             return ox.Store.read_only(str(location))
         except OSError as exc:
-            raise KgError(f"{location}: cannot open the store: {exc}") from None
+            from kg.http import os_reason
+
+            # pyoxigraph's OSError text may carry Python's "[Errno N]": kg prints the words only
+            raise KgError(f"{location}: cannot open the store: {os_reason(str(exc))}") from None
 
     def page_store(self) -> ox.Store:
         # One handle for every page, in the server process. A query process forked later
