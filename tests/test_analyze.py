@@ -101,6 +101,8 @@ def test_path_is_shortest_and_names_each_edge(small):
     assert [(s.predicate, s.forward) for s in found.steps[1:]] == [("ckg:jurisdiction", True),
                                                                    ("sdmx-dimension:refArea", False)]
     assert found.sentence("en") == "city government —jurisdiction→ Shuifu ←Reference Area— observation one"
+    assert "\n(2 edges)\n" in found.to_table("en")
+    assert "\n(1 edge)\n" in analyze.path("agent:gov", "place:530681", small).to_table("en")
 
 
 def test_path_can_avoid_a_hub(small):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -97,7 +98,9 @@ def test_a_new_document_from_file_to_the_catalog(added, project_copy, tmp_path):
 
     result = run("extract", KEY)
     assert result.exit_code == 0, result.output
-    assert "figure" in result.output and "wrote" in result.output
+    assert "wrote" in result.output
+    # each kind counted in its number (a policy, two places), never "2 place" or "1 paragraphs"
+    assert ": 4 figures, 1 recognition, 2 places, 1 organization, 1 policy, 2 indicators in " in result.output
     review = folder / "review.csv"
     header, rows = read_review(review)
     figures = {r["text"]: r for r in rows if r["kind"] == "figure"}
@@ -199,8 +202,10 @@ def test_a_review_edited_into_an_invalid_state_names_the_row_and_writes_nothing(
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", (), "not a text file"),
     (b"", (), "the document is empty"),
     ("來源:某網\n鹽津縣上半年生產總值45.6億元。\n".encode("big5"), (), "not utf-8 text"),
-    (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown encoding 'klingon'"),
+    (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown or unusable text encoding 'klingon'"),
     (DOCUMENT.encode("utf-8"), ("--place", "不存在縣"), "no place named"),
+    (DOCUMENT.encode("utf-8"), ("--url", "notaurl"), "--url: not an http(s) URL: 'notaurl'"),
+    (DOCUMENT.encode("utf-8"), ("--url", "ftp://example.org/a"), "--url: not an http(s) URL: 'ftp://example.org/a'"),
     (DOCUMENT.encode("utf-8"), ("--date", "2023-09-16"), "contradicts the date the document's header states"),
     ("大关县经济运行情况\n2023-07-25 来源：大关县人民政府\n大关县今年生产总值45.6亿元。\n".encode("utf-8"),
      ("--date", "2024-01-01"), "contradicts the date the document's header states"),
@@ -223,9 +228,23 @@ def test_a_document_in_big5_is_read_with_its_encoding(project_copy, tmp_path):
     document.write_bytes("鹽津縣上半年生產總值45.6億元。\n".encode("big5"))
     result = run("source", "add", str(document), "--key", "big5-doc", "--encoding", "big5", "--date", "2023-09-15")
     assert result.exit_code == 0, result.output
+    assert "(zh-Hant): 1 paragraph, 18 characters;" in result.output
     folder = project_copy / "data" / "sources" / "big5-doc"
     assert (folder / "big5-doc.zh-Hant.txt").read_text(encoding="utf-8") == "鹽津縣上半年生產總值45.6億元。\n"
     assert (folder / "raw" / "doc.txt").read_bytes() == document.read_bytes()
+
+
+def test_the_encoding_recorded_is_the_one_the_file_was_read_with(project_copy, tmp_path):
+    # a byte order mark decides how the file is read: sources.toml said utf-8 for a UTF-16 file
+    document = tmp_path / "doc.txt"
+    document.write_bytes("鹽津縣上半年生產總值45.6億元。\n".encode("utf-16"))
+    result = run("source", "add", str(document), "--key", "utf16-doc", "--date", "2023-09-15")
+    assert result.exit_code == 0, result.output
+    registry = tomllib.loads((project_copy / "data" / "sources" / "sources.toml").read_text(encoding="utf-8"))
+    assert registry["utf16-doc"]["encoding"] == "utf-16"
+    assert run("source", "clean", "--source", "utf16-doc").exit_code == 0
+    folder = project_copy / "data" / "sources" / "utf16-doc"
+    assert (folder / "utf16-doc.zh-Hant.txt").read_text(encoding="utf-8") == "鹽津縣上半年生產總值45.6億元。\n"
 
 
 def test_a_document_with_no_figures_says_so(project_copy, tmp_path):

@@ -135,10 +135,15 @@ def test_check_port_free_raises_for_a_listener():
     blocker.bind(("127.0.0.1", 0))
     blocker.listen()
     try:
-        with pytest.raises(KgError, match="cannot listen"):
+        with pytest.raises(KgError, match=r"cannot listen on .*: address already in use \(is another server running"):
             check_port_free("127.0.0.1", blocker.getsockname()[1])
     finally:
         blocker.close()
+    # an unknown host is no taken port: the hint to choose another port would mislead
+    with pytest.raises(KgError) as error:
+        check_port_free("notahost.invalid", free_port())
+    assert "the address 'notahost.invalid' cannot be used" in str(error.value)
+    assert "--port" not in str(error.value) and "Name or service" not in str(error.value)
 
 
 # -- the protocol's details, on a small store ------------------------------------------------------
@@ -372,7 +377,30 @@ def test_push_sends_credentials_from_the_environment_only(monkeypatch):
 def test_push_to_an_unreachable_endpoint_fails_clearly():
     result = CliRunner().invoke(main, ["push", "--endpoint", f"http://127.0.0.1:{free_port()}/store"])
     assert result.exit_code == 2
-    assert "cannot reach" in result.output
+    # the system's words, not Python's: no "[Errno 111] Connection refused"
+    assert result.output.endswith(": connection refused\n") and "Errno" not in result.output, result.output
+
+
+def test_a_refusal_quotes_only_what_the_server_adds_to_its_status():
+    import http.server
+
+    import httpx
+
+    from kg.http import refusal
+
+    # Python's http.server answering a PUT: its page restates the status three times over
+    page = http.server.BaseHTTPRequestHandler.error_message_format % {
+        "code": 501, "message": "Unsupported method ('PUT')",
+        "explain": "Server does not support this operation"}
+    request = httpx.Request("PUT", "http://127.0.0.1:9/store")
+    answer = httpx.Response(501, headers={"Content-Type": "text/html;charset=utf-8"}, content=page.encode(),
+                            request=request, extensions={"reason_phrase": b"Unsupported method ('PUT')"})
+    assert refusal(answer, "http://127.0.0.1:9/store", None, "the upload") == (
+        "http://127.0.0.1:9/store failed on the upload: HTTP 501 Unsupported method ('PUT'): "
+        "Error code explanation: 501 - Server does not support this operation.")
+    said = httpx.Response(400, text="Parse error\nline 3: unexpected '}'", request=request)
+    assert refusal(said, "http://x/store", None, "the upload").endswith(
+        "refused the upload: HTTP 400 Bad Request: Parse error line 3: unexpected '}'")
 
 
 def test_push_to_a_refusing_endpoint_fails_clearly(tmp_path):

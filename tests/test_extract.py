@@ -200,3 +200,12 @@ def test_the_extractor_proposes_only_themes_of_the_graph():
     assert _theme("全縣國土面積", themes) == "" and _theme("常住人口", themes) == ""
     assert _theme("接待遊客", themes) == "theme:tourism"
     assert _theme("接待遊客", frozenset()) == ""  # a theme the graph lacks is never proposed
+
+
+def test_a_rate_of_nothing_is_printed_as_not_applicable():
+    from kg.curate.evaluate import Score
+
+    assert Score("recognitions", gold=0, found=0, matched=0).line() == \
+        "recognitions: recall n/a (0/0), precision n/a (0/0)"
+    assert Score("figures", gold=8, found=0, matched=0).line() == "figures: recall 0.0% (0/8), precision n/a (0/0)"
+    assert Score("places", gold=4, found=5, matched=4).line() == "places: recall 100.0% (4/4), precision 80.0% (4/5)"

@@ -43,7 +43,15 @@ def test_cli_check_and_write(tmp_path):
     assert (tmp_path / "places.ttl").read_text(encoding="utf-8") == gazetteer.output_file().read_text(encoding="utf-8")
     stale = tmp_path / "stale.ttl"
     stale.write_text("# old\n", encoding="utf-8")
-    assert runner.invoke(main, ["gazetteer", "--check", "-o", str(stale)]).exit_code == 1
+    outdated = runner.invoke(main, ["gazetteer", "--check", "-o", str(stale)])
+    # the way out names the file it was given, not the default one
+    assert outdated.exit_code == 1 and f"out of date: run `kg gazetteer -o {stale}`" in outdated.output
+    # a file that is not there is no out-of-date file: one line, exit 2
+    missing = runner.invoke(main, ["gazetteer", "--check", "-o", str(tmp_path / "nope.ttl")])
+    assert missing.exit_code == 2 and missing.output == f"kg: error: {tmp_path / 'nope.ttl'}: no such file\n", missing.output
+    binary = tmp_path / "binary.ttl"
+    binary.write_bytes(b"\xff\xfe\x00x")
+    assert runner.invoke(main, ["gazetteer", "--check", "-o", str(binary)]).exit_code == 1
 
 
 def test_every_division_is_a_place(places):

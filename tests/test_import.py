@@ -225,6 +225,17 @@ def test_duplicate_rows_are_reported(tmp_path, base):
     assert result.bad_rows[0].row == 3 and "conflicts with row 2" in result.bad_rows[0].reason
 
 
+def test_a_cell_that_does_not_print_is_quoted_readably(tmp_path, base):
+    # a NUL in a value cell was reported as Python writes it: cannot read '1\x002': '\x002' ...
+    table = tmp_path / "nul.csv"
+    table.write_text("地区,指标,年份,数值\n水富市,地区生产总值,2022,101.2亿元\n水富市,地方财政收入,2022,1\x002\n",
+                     encoding="utf-8")
+    result, _ = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1 and result.bad_rows[0].row == 3
+    assert result.bad_rows[0].reason == ("cannot read '1<U+0000>2': '<U+0000>2' after the number is neither a "
+                                         "magnitude nor a unit")
+
+
 def test_a_second_figure_for_the_same_key_is_a_duplicate_or_a_conflict(tmp_path, base):
     """Two rows of one indicator, place and period: the same figure is a duplicate, two
     figures a conflict naming both rows and both values (as across imports)."""
@@ -720,7 +731,14 @@ def test_table_level_errors_name_the_file_and_say_what_failed(tmp_path, base):
     undecodable.write_bytes("地区,指标,年份,数值\n".encode("utf-8") + b"\xff\xfe\n")
     with pytest.raises(KgError) as error:
         Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding="utf-8").run(write=False)
-    assert str(error.value).startswith(f"{undecodable}: cannot decode the table as utf-8")
+    assert str(error.value) == (f"{undecodable}: line 2: not utf-8 text (byte 0xff at offset 28); give the "
+                                "table's encoding (for example utf-8, gb18030, big5)")
+    # a codec that is no text encoding is named as such, not with Python's advice to call codecs.decode()
+    for name in ("rot13", "klingon"):
+        with pytest.raises(KgError) as error:
+            Importer(undecodable, workspace=tmp_path, now=NOW, base=base, encoding=name).run(write=False)
+        assert str(error.value) == (f"{undecodable}: unknown or unusable text encoding {name!r} (for example "
+                                    "utf-8, gb18030, big5)")
     with pytest.raises(PeriodParseError, match=r"^month 13 is not a month of the year \(1-12\)$"):
         parse_period("2023年13月")
     assert parse_code("530,681") == "530681" and parse_code("5,306") == "5306"

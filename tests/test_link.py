@@ -258,6 +258,13 @@ def test_cli_link_unreachable_endpoint_is_an_error(tmp_path):
     assert result.exit_code == 2 and "cannot reach" in result.output
 
 
+def test_cli_link_refuses_a_url_of_another_scheme_as_given(tmp_path):
+    # read as a path, ftp://x/y became "ftp:/x/y: no such file"
+    result = CliRunner().invoke(main, ["link", "ftp://x/y", "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2 and result.output == "kg: error: 'ftp://x/y': OTHER must be a file or an http(s) URL\n"
+    assert not (tmp_path / "ws").exists()
+
+
 def test_cli_link_counts_are_distinct_entities(tmp_path):
     """Each count `kg link` prints is of distinct entities, as SPARQL counts them in the link set
     and the review file: an ambiguous 朝陽區 (two candidates) is one entity to review, and the
@@ -275,8 +282,8 @@ def test_cli_link_counts_are_distinct_entities(tmp_path):
     other.serialize(path, format="turtle")
     result = CliRunner().invoke(main, ["link", str(path), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 0, result.output
-    printed = re.search(r"(\d+) entities in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
-                        r"\((\d+) candidates\), (\d+) unmatched", result.output)
+    printed = re.search(r"(\d+) entit(?:y|ies) in .*: (\d+) exactMatch, (\d+) closeMatch, (\d+) to review "
+                        r"\((\d+) candidates?\), (\d+) unmatched", result.output)
     assert printed, result.output
     entities, exact, close, review, candidates, unmatched = map(int, printed.groups())
 

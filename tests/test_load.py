@@ -101,7 +101,7 @@ def test_the_named_graphs_of_a_dataset_file_are_said_to_be_read_as_one(tmp_path,
                     'ex:g2 { ex:a ex:p "2" . }\n', encoding="utf-8")
     plain = tmp_path / "plain.nq"
     plain.write_text('<http://example.org/a> <http://example.org/p> "0" .\n', encoding="utf-8")
-    note = (f"{trig}: its named graph(s) <http://example.org/g1>, <http://example.org/g2> are read as one graph, "
+    note = (f"{trig}: its named graphs <http://example.org/g1>, <http://example.org/g2> are read as one graph, "
             f"the file's (kg keeps one named graph per file)")
     for read in (lambda path: parse_into(Graph(), path), lambda path: load_file(ox.Store(), path),
                  lambda path: ntriples.dump([path])):

@@ -493,6 +493,17 @@ def test_a_store_named_standard_output_is_refused(place, monkeypatch):
     assert snapshot(place) == before
 
 
+@pytest.mark.parametrize("args", [["query", "01"], ["import", TABLE, "--mapping", MAPPING]],
+                         ids=lambda args: args[0])
+def test_a_workspace_named_standard_output_is_refused(args, place, monkeypatch):
+    # --workspace - was refused while KG_WORKSPACE=- was taken for a directory named "-"
+    monkeypatch.chdir(place)
+    monkeypatch.setenv("KG_WORKSPACE", "-")
+    before = snapshot(place)
+    assert_one_line_error(*invoke(*args), "'-' (standard output) cannot be the workspace ($KG_WORKSPACE)")
+    assert snapshot(place) == before
+
+
 def test_an_interrupted_removal_of_the_previous_tree_is_finished(tmp_path, monkeypatch):
     """Ctrl-C while the previous build's files were being removed (the new tree already in
     place) left `.dist.old-XXXX/` (195 MB, 23,531 files) beside the output: the removal is

@@ -446,3 +446,11 @@ def test_an_inferred_relation_is_marked_with_its_reason_at_both_ends():
         assert '<span class="status inferred">' in html and reason in html, document
         assert "Relations marked inferred were added by curation" in html
     assert "status inferred" not in pages.resource(f"{ID}agent/evil")
+
+
+def test_an_article_page_counts_its_quotes_in_words():
+    html = Pages(project_store(), static=True).article("article/shuifu-2023-08-22")
+    line = re.search(r"(\d+) of the text(?:'|&#39;)s (\d+) characters quoted \((\d+)%\) by (\d+) quotes?<", html)
+    assert line, html[:2000]
+    covered, characters, share, quotes = map(int, line.groups())
+    assert share == round(100 * covered / characters) and quotes > 1 and f"by {quotes} quotes<" in html

@@ -114,3 +114,46 @@ def test_cli_synth(tmp_path):
     assert "label-missing" in result.output
     stdout = CliRunner().invoke(main, ["synth", "--counties", "1", "--base", "none", "-o", "-"])
     assert stdout.exit_code == 0 and stdout.output.count(" .\n") > 300
+
+
+def test_the_printed_count_is_what_the_file_holds(tmp_path):
+    # Turtle's @prefix lines end in " ." too: the count came from the text and said 1107 for 1080
+    held = {}
+    for suffix, syntax in ((".ttl", ox.RdfFormat.TURTLE), (".nt", ox.RdfFormat.N_TRIPLES),
+                           (".nq", ox.RdfFormat.N_QUADS)):
+        target = tmp_path / f"s{suffix}"
+        result = CliRunner().invoke(main, ["synth", "--counties", "3", "--base", "none", "-o", str(target)])
+        assert result.exit_code == 0, result.output
+        store = ox.Store()
+        store.load(path=str(target), format=syntax)
+        held[suffix] = len(store)
+        assert f"wrote {target}: {held[suffix]} triples, 3 counties, " in result.output, result.output
+    assert held[".ttl"] == held[".nt"]
+
+
+def test_an_existing_directory_as_output_is_named_as_one(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    result = CliRunner().invoke(main, ["synth", "--counties", "1", "-o", str(mine)])
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {mine}: is a directory; give a file name (e.g. {mine / 'synthetic.nt'})\n"
+    assert list(mine.iterdir()) == []
+
+
+def test_too_many_violations_are_counted_in_words():
+    with pytest.raises(KgError, match=r"^at most 11 violations fit in 1 county \(11 kinds each\)$"):
+        list(synth.synthesize(1, 1, 1000, base=[]))
+
+
+def test_a_system_error_while_writing_is_one_line_in_words(tmp_path, monkeypatch):
+    import errno
+
+    from kg.synth import generate
+
+    def full(*_args, **_kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(generate, "write", full)
+    result = CliRunner().invoke(main, ["synth", "--counties", "1", "-o", str(tmp_path / "s.nt")])
+    assert result.exit_code == 2
+    assert result.output == f"kg: error: {tmp_path / 's.nt'}: no space left on the device\n", result.output

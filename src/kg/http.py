@@ -94,17 +94,17 @@ def auth_from_environment() -> httpx.Auth | None:
     return ChallengeAuth(user, password)
 
 
-def check_url(url: str) -> str:
-    """``url`` if it is an absolute http(s) URL, else a KgError (also for a URL Python's
-    parser refuses, such as an unclosed IPv6 address ``http://[::1`` or a port that is no
-    number)."""
+def check_url(url: str, what: str = "endpoint URL") -> str:
+    """``url`` if it is an absolute http(s) URL, else a KgError "not an http(s) ``what``"
+    (also for a URL Python's parser refuses, such as an unclosed IPv6 address ``http://[::1``
+    or a port that is no number)."""
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - parsed here so that a bad port is this error, not a later one
     except ValueError as exc:
-        raise KgError(f"not an http(s) endpoint URL: {url!r} ({exc})") from None
+        raise KgError(f"not an http(s) {what}: {url!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise KgError(f"not an http(s) endpoint URL: {url!r}")
+        raise KgError(f"not an http(s) {what}: {url!r}")
     return url
 
 
@@ -218,7 +218,7 @@ def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, ac
     environment's credentials are by design not sent to this endpoint (another dataset's,
     ``kg link OTHER``), so a request for them is answered with that, not with their names."""
     status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
-    detail = server_message(response)
+    detail = server_message(response, status_line=False)
     if response.status_code == 401:
         if withheld:
             return (f"{endpoint} asks for credentials ({status}); kg sends none to another dataset's endpoint "
@@ -238,21 +238,51 @@ def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, ac
     return f"{endpoint} {verb} {action}: {status}{hint}" + (f": {detail}" if detail else "")
 
 
-def server_message(response: httpx.Response) -> str:
+def server_message(response: httpx.Response, status_line: bool = True) -> str:
     """The first :data:`MESSAGE_CHARS` characters of an answer's text, tags and runs of
-    white space removed (servers explain errors in HTML pages as often as in plain text)."""
+    white space removed (servers explain errors in HTML pages as often as in plain text).
+    ``status_line=False``: without the parts that only repeat the answer's status line
+    (:func:`beyond_status`)."""
     try:
         text = response.text
     except (httpx.ResponseNotRead, UnicodeDecodeError):
         return ""
     if "html" in response.headers.get("content-type", "").lower() or text.lstrip().startswith("<"):
         text = re.sub(r"(?is)<(script|style)\b.*?</\1>", " ", text)
+        # a block (title, heading, paragraph) ends a part, for beyond_status
+        text = re.sub(r"(?i)</?(?:title|h[1-6]|p|div|li|tr|br|pre|body|head)\b[^>]*>", "\n", text)
         text = html.unescape(re.sub(r"<[^>]*>", " ", text))
-    text = " ".join(text.split())
+    parts = [" ".join(part.split()) for part in text.splitlines()]
+    parts = [part for part in parts if part]
+    if not status_line:
+        parts = beyond_status(parts, response.status_code, response.reason_phrase)
+    text = " ".join(parts)
     # a server's text is printed on the user's terminal: control characters (an escape
     # sequence, a backspace) are written out, never sent to it
     text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS - 1] + "…"
+
+
+#: Words an error page uses to restate its status line ("Error response", "Error code: 501",
+#: "Message: Not Implemented"): a part of the page made only of these and the status says nothing new.
+_STATUS_WORDS = re.compile(r"(?i)\b(?:http|error|errors|response|code|status|message|explanation)\b")
+
+
+def beyond_status(parts: list[str], status: int, reason: str = "") -> list[str]:
+    """The ``parts`` (blocks or lines of an answer) that tell more than its status line
+    (``status`` and its ``reason`` phrase), each once. Python's http.server answers a PUT with
+    "Error response", "Error response", "Error code: 501", "Message: Unsupported method ('PUT').",
+    "Error code explanation: 501 - Server does not support this operation.", of which only the
+    last says more than "HTTP 501 Unsupported method ('PUT')"."""
+    kept: list[str] = []
+    for part in parts:
+        rest = part.replace(str(status), " ")
+        if reason:
+            rest = re.sub(re.escape(reason), " ", rest, flags=re.IGNORECASE)
+        rest = re.sub(r"[\W_]+", " ", _STATUS_WORDS.sub(" ", rest)).strip()
+        if rest and part not in kept:
+            kept.append(part)
+    return kept
 
 
 def _seconds(session: httpx.Client) -> str:
@@ -261,5 +291,11 @@ def _seconds(session: httpx.Client) -> str:
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
+    return os_reason(str(exc) or type(exc).__name__)
+
+
+def os_reason(text: str) -> str:
+    """An operating system's error text as kg prints it: without Python's "[Errno 111] " and in
+    lower case ("connection refused"), on one line."""
+    text = " ".join(re.sub(r"\[Errno -?\d+\]\s*", "", str(text)).split())
+    return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text

@@ -127,3 +127,23 @@ def input_text(path: Path | str, what: str = "file") -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise KgError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the {what} as UTF-8") from None
+
+
+#: Encodings named in the messages that ask for one.
+ENCODING_EXAMPLES = "for example utf-8, gb18030, big5"
+
+
+def text_encoding(name: str) -> str:
+    """``name`` if Python knows it as a text encoding (a codec that turns bytes into str); a
+    KgError otherwise, for an unknown name and for a codec that is no text encoding (rot13,
+    base64, zlib: Python's own message points at codecs.decode(), which a user of kg cannot call)."""
+    import codecs
+
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        info = None
+    # _is_text_encoding is how str.decode itself tells rot13 from utf-8 (CPython's codecs module)
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise KgError(f"unknown or unusable text encoding {name!r} ({ENCODING_EXAMPLES})")
+    return name

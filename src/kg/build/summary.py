@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 
 from kg.labels import compact, label
 from kg.namespaces import CKG
+from kg.words import counted
 from kg.store.graph import StoreGraph
 from kg.store.oxigraph import store_from_graph
 from kg.validate.store import StoreLabels
@@ -139,7 +140,7 @@ class Summary:
                  "## Entities by class", "", "| class | count |", "| --- | ---: |"]
         lines += [f"| {cls} | {n} |" for cls, n in self.by_class.items()]
         lines += ["", "## Observations by theme and period", "",
-                  f"{self.observations} observations in all; one whose indicator has several themes is "
+                  f"{counted(self.observations, 'observation')} in all; one whose indicator has several themes is "
                   "listed under each of them.", "",
                   "| theme | period | observations |", "| --- | --- | ---: |"]
         lines += [f"| {t} | {p} | {n} |" for t, p, n in self.observations_by_theme_period]

@@ -25,6 +25,7 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
     and the next build loads and validates only what changed."""
     from kg.build.outcome import BuildFailed
     from kg.build.pipeline import build as run_build
+    from kg.words import counted
 
     try:
         result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, site=not no_site)
@@ -34,14 +35,14 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
     # the data's triples: the exports hold the ontology's too (the summary counts the data)
-    click.echo(f"Built {result.output}/: {s.triples} data triples, {s.subjects} resources, "
-               f"{s.observations} observations, {s.quotes} quotes "
+    click.echo(f"Built {result.output}/: {counted(s.triples, 'data triple')}, {counted(s.subjects, 'resource')}, "
+               f"{counted(s.observations, 'observation')}, {counted(s.quotes, 'quote')} "
                f"({result.total:.1f} s; validation: {result.validation}; store: {result.store}).")
     for path in result.files:
         click.echo(f"  {path}")
     if result.site_pages:
         index = (result.output / "site" / "index.html").resolve()
-        click.echo(f"Site: {result.site_pages} pages; open {index.as_uri()}")
+        click.echo(f"Site: {counted(result.site_pages, 'page')}; open {index.as_uri()}")
 
 
 
@@ -52,7 +53,8 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
 def export_command(fmt: str, output: str, force: bool) -> None:
     """Write the merged graph (ontology and data) to a file, or to stdout with '-o -'."""
     from kg.publish.export import export
+    from kg.words import counted
 
     size = export(fmt, output, force=force)
     if output != "-":
-        click.echo(f"wrote {output} ({size} bytes)", err=True)
+        click.echo(f"wrote {output} ({counted(size, 'byte')})", err=True)

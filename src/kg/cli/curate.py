@@ -26,6 +26,7 @@ import click
 def source_add(file: Path, publisher, date_text, url, title, place, key, encoding, language) -> None:
     """Register FILE as a source: clean it and describe it under data/sources/KEY/."""
     from kg.curate.documents import add_document
+    from kg.words import counted
 
     report = add_document(file, publisher=publisher, date_text=date_text, url=url, title=title, place=place,
                           key=key, encoding=encoding, language=language)
@@ -33,10 +34,10 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
     for note in report.notes:
         click.echo(f"warning: {note}", err=True)
     known = lambda value: value if value else "unknown"  # noqa: E731
-    click.echo(f"added {source.key} ({source.language}): {len(article.paragraphs)} paragraphs, "
-               f"{len(article.text)} characters; date {known(source.issued)}; publisher {known(source.publisher)}; "
+    click.echo(f"added {source.key} ({source.language}): {counted(len(article.paragraphs), 'paragraph')}, "
+               f"{counted(len(article.text), 'character')}; date {known(source.issued)}; publisher {known(source.publisher)}; "
                f"place {known(source.place)}")
-    click.echo(f"wrote {report.folder}/ ({len(report.written)} files) and its entry in sources.toml")
+    click.echo(f"wrote {report.folder}/ ({counted(len(report.written), 'file')}) and its entry in sources.toml")
     click.echo(f"next: kg extract {source.key}")
 
 
@@ -47,10 +48,10 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
 def extract(source: str, directory: Path | None) -> None:
     """Candidate facts of SOURCE (a registered key), each with its quote: review.csv to edit, draft.ttl to read."""
     from kg.curate.files import write_review
-    from kg.store.results import counted
+    from kg.words import counted
 
     report = write_review(source, directory)
-    counts = ", ".join(f"{n} {kind}" for kind, n in report.counts.items()) or "no candidates"
+    counts = ", ".join(counted(n, kind) for kind, n in report.counts.items()) or "no candidates"
     click.echo(f"{report.source.key}: {counts} in {report.seconds:.1f} s")
     if not report.counts.get("figure"):
         click.echo(f"{report.source.key}: no figures found", err=True)
@@ -78,13 +79,14 @@ def curate() -> None:
 def curate_accept(review: Path, source_key: str | None) -> None:
     """Write the accepted rows of REVIEW as the source's facts.ttl, validated first."""
     from kg.curate.accept import accept
+    from kg.words import counted
 
     report = accept(review, source_key=source_key)
     click.echo(f"{report.source.key}: {report.accepted} accepted, {report.rejected} rejected, "
                f"{report.undecided} undecided")
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
-    click.echo(f"wrote {report.facts} ({report.triples} triples)")
+    click.echo(f"wrote {report.facts} ({counted(report.triples, 'triple')})")
 
 
 @curate.command("evaluate")

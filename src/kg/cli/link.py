@@ -5,6 +5,7 @@ Thin: each command parses its options, calls one library function and prints a s
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -40,14 +41,16 @@ def workspace_option(func):
 def gazetteer(output: str, check: bool, force: bool) -> None:
     """Build the national gazetteer (places for every division code) from data/reference/admin-divisions/."""
     from kg.link.gazetteer import is_up_to_date, output_file, write
+    from kg.words import counted
 
     path = Path(output) if output else output_file()
     if check:
         fresh = is_up_to_date(path)
-        click.echo(f"{path}: {'up to date' if fresh else 'out of date: run `kg gazetteer`'}")
+        again = "kg gazetteer" + (f" -o {shlex.quote(output)}" if output else "")
+        click.echo(f"{path}: {'up to date' if fresh else f'out of date: run `{again}`'}")
         sys.exit(0 if fresh else EXIT_VIOLATIONS)
     written, places = write(path, force=force)
-    click.echo(f"wrote {written}: {places} places")
+    click.echo(f"wrote {written}: {counted(places, 'place')}")
 
 
 @click.command("import", epilog="Exit status: 0 every row imported; 3 partial import (some rows could not be "
@@ -102,7 +105,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                "unit": unit_col, "source": source_col}
     defaults = {"indicator": default_indicator, "period": default_period, "unit": default_unit, "theme": theme}
     from kg.build.pipeline import source_texts
-    from kg.store.results import counted
+    from kg.words import counted, rate
 
     importer = Importer(table, mapping=base.merged(columns, defaults), name=name, workspace=workspace,
                         report=report_path, encoding=encoding, as_of=as_of, force=force, quiet=quiet,
@@ -118,7 +121,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
     if not quiet:
         methods = ", ".join(f"{method} {n}" for method, n in sorted(result.methods.items()))
         click.echo(f"places: {result.places_resolved} of {result.place_rows} resolved "
-                   f"({result.resolution_rate:.0%}; {methods})", err=True)
+                   f"({rate(result.places_resolved, result.place_rows, 0)}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
     click.echo(f"imported {result.imported} of {counted(result.rows, 'row')} ({result.encoding}) -> {where}")
     if replaced is not None and result.path:
@@ -167,6 +170,7 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     from kg.http import NO_LIMIT
     from kg.link.discover import Thresholds, link_dataset
     from kg.query.readers import Origin
+    from kg.words import counted
 
     thresholds = Thresholds.default()
     if exact_threshold is not None:
@@ -182,8 +186,8 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
                           origin=origin, force=force, other_timeout=other_timeout or NO_LIMIT)
     # Entities, each counted once: an ambiguous name gives one review candidate per entity it may be.
     to_review = len({item.theirs for item in result.review})
-    click.echo(f"{len(result.entities)} entities in {other}: {result.count('exact')} exactMatch, "
-               f"{result.count('close')} closeMatch, {to_review} to review ({len(result.review)} candidates), "
+    click.echo(f"{counted(len(result.entities), 'entity')} in {other}: {result.count('exact')} exactMatch, "
+               f"{result.count('close')} closeMatch, {to_review} to review ({counted(len(result.review), 'candidate')}), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
 

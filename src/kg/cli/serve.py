@@ -75,8 +75,9 @@ def push(endpoint: str, graph_iri: str | None, timeout: float) -> None:
     from kg.publish.push import DEFAULT_GRAPH
     from kg.publish.push import push as run_push
     from kg.store.load import project
+    from kg.words import counted
 
     graph = read_iri(graph_iri) if graph_iri is not None else str(DEFAULT_GRAPH)
     result = run_push(project, endpoint, graph, timeout=timeout or NO_LIMIT)
-    click.echo(f"replaced <{result.graph}> at {result.endpoint}: {result.triples} triples, {result.bytes} bytes "
+    click.echo(f"replaced <{result.graph}> at {result.endpoint}: {counted(result.triples, 'triple')}, {counted(result.bytes, 'byte')} "
                f"(HTTP {result.status})")

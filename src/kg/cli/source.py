@@ -18,12 +18,13 @@ def source() -> None:
 def source_clean(key: str | None) -> None:
     """Clean the raw documents into the Traditional and Simplified texts the graph quotes."""
     from kg.sources.clean import clean_sources
+    from kg.words import counted
 
     for report in clean_sources(key):
         article = report.article
         published = article.published.isoformat() if article.published else "an unknown date"
         click.echo(f"{report.source.key}: published {published} by {article.publisher or 'an unknown publisher'}; "
-                   f"{len(article.paragraphs)} paragraphs, {len(article.text)} characters; "
+                   f"{counted(len(article.paragraphs), 'paragraph')}, {counted(len(article.text), 'character')}; "
                    f"text: {', '.join(article.authors) or '-'}; photos: {', '.join(article.photographers) or '-'}")
         for repair in report.source.repairs:
             click.echo(f"repaired: {repair.damaged} -> {repair.repaired} ({repair.reason})")

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from kg.cli.options import force_option
-from kg.errors import KgError
+from kg.words import counted
 
 
 @click.command()
@@ -50,9 +50,11 @@ def synth(counties: int, seed: int, violations: int, output: str, fmt: str | Non
         try:
             written = synthetic.write(Path(output), counties, seed, violations, fmt, base=files, force=force)
         except OSError as exc:
-            raise KgError(f"{output}: {exc}") from None
-        click.echo(f"wrote {written.path}: {written.triples} triples, {written.counties} counties, "
-                   f"{written.bytes} bytes (seed {seed}, {violations} injected violation(s))", err=True)
+            from kg.paths import os_error
+
+            raise os_error(exc, output) from None  # the system's words, no "[Errno 13]"
+        click.echo(f"wrote {written.path}: {counted(written.triples, 'triple')}, {counted(written.counties, 'county')}, "
+                   f"{counted(written.bytes, 'byte')} (seed {seed}, {counted(violations, 'injected violation')})", err=True)
     if list_violations:
         for item in synthetic.planned_violations(counties, seed, violations, base=files):
             click.echo(f"{item.kind}\t{item.focus}\t{item.path or '-'}\t{item.component}", err=True)

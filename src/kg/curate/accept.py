@@ -27,7 +27,7 @@ from kg.curate.lexicon import curated_graph_for
 from kg.errors import KgError, Violations
 from kg.namespaces import PLACE
 from kg.sources.clean import Source, load_sources
-from kg.store.results import counted
+from kg.words import counted
 
 SHOWN_PROBLEMS = 8
 
@@ -131,7 +131,7 @@ def validate_draft(source: Source, result: Draft) -> list[str]:
     if problems:
         shown = "\n  ".join(problems[:SHOWN_PROBLEMS])
         more = f"\n  ... and {len(problems) - SHOWN_PROBLEMS} more" if len(problems) > SHOWN_PROBLEMS else ""
-        raise Violations(f"the accepted rows do not validate ({len(problems)} violation(s)); nothing written:\n  {shown}{more}")
+        raise Violations(f"the accepted rows do not validate ({counted(len(problems), 'violation')}); nothing written:\n  {shown}{more}")
     return warnings
 
 

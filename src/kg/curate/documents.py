@@ -27,7 +27,7 @@ from kg import atomic, paths
 from kg.errors import KgError
 from kg.namespaces import SRC
 from kg.sources.clean import (KEY, LANGUAGES, CleanArticle, Source, clean, clean_texts, convert, decode_raw,
-                              detect_language, load_sources, other_language, toml_string)
+                              detect_language, raw_encoding, load_sources, other_language, toml_string)
 
 
 @dataclass
@@ -115,11 +115,19 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
     with no body; a key already registered; a place the gazetteer does not resolve; a date
     that is not one or that contradicts the header's; a script it cannot tell."""
     file = paths.input_file(file, "document")
+    if url is not None:
+        from kg.http import check_url
+
+        try:
+            check_url(url, "URL")
+        except KgError as exc:
+            raise KgError(f"--url: {exc}") from None
     name = str(file)
     data = file.read_bytes()
     if not data.strip():
         raise KgError(f"{name}: the document is empty")
     text = decode_raw(data, encoding or "utf-8", name)
+    encoding = raw_encoding(data, encoding or "utf-8")  # recorded as read: a byte order mark decides
     article = clean(text, name=name)
     key = _key(file, key)
     directory = paths.sources_dir()
@@ -155,7 +163,7 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
         labels={language: label, other_language(language): convert(label, other_language(language)),
                 "en": f"document {key}"},
         language=language, timezone="+08:00", agents=_publisher(publisher), folder=key,
-        description_file="source.ttl", kind="document", encoding=encoding or "utf-8", publisher=publisher,
+        description_file="source.ttl", kind="document", encoding=encoding, publisher=publisher,
         issued=issued.isoformat() if issued is not None else None, url=url, title=title, place=_place(place))
     staging = Path(tempfile.mkdtemp(dir=directory, prefix=f".{key}.", suffix=".tmp"))
     try:

@@ -67,8 +67,11 @@ class Score:
         return self.matched / self.found if self.found else 1.0
 
     def line(self) -> str:
-        return (f"{self.kind}: recall {self.recall:.1%} ({self.matched}/{self.gold}), "
-                f"precision {self.precision:.1%} ({self.matched}/{self.found})")
+        from kg.words import rate
+
+        # a rate of nothing (no gold fact, nothing found) is "n/a", not 100 %
+        return (f"{self.kind}: recall {rate(self.matched, self.gold)} ({self.matched}/{self.gold}), "
+                f"precision {rate(self.matched, self.found)} ({self.matched}/{self.found})")
 
 
 @dataclass

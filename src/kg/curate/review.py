@@ -30,6 +30,7 @@ from pathlib import Path
 from kg import paths
 from kg.curate.extract import Candidate
 from kg.errors import KgError
+from kg.words import counted, word
 
 COLUMNS = ("id", "decision", "kind", "text", "quote", "start", "end", "class", "iri", "link", "label_zh", "label_en",
            "indicator", "indicator_iri", "value", "unit", "qualifier", "period", "place", "theme", "level", "issuer",
@@ -99,7 +100,7 @@ def read(path: Path | str) -> list[Row]:
         raise KgError(f"{path}:1: {exc}") from None
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise KgError(f"{path}:1: not a review table: missing column(s) {', '.join(missing)}")
+        raise KgError(f"{path}:1: not a review table: missing {word(len(missing), 'column')} {', '.join(missing)}")
     rows: list[Row] = []
     seen: dict[str, int] = {}
     line = 1
@@ -109,7 +110,7 @@ def read(path: Path | str) -> list[Row]:
             if not any(cell.strip() for cell in cells):
                 continue
             if len(cells) != len(header):
-                raise KgError(f"{path}:{line}: broken row: {len(cells)} cells, expected {len(header)} "
+                raise KgError(f"{path}:{line}: broken row: {counted(len(cells), 'cell')}, expected {len(header)} "
                               f"(a comma or quote out of place?)")
             row = Row({c: v.strip() if c not in ("quote",) else v for c, v in zip(header, cells)}, line)
             row.cells["decision"] = row.decision.lower()

@@ -19,6 +19,7 @@ from kg.errors import KgError
 from kg.explore.network import read_view, resolve_node
 from kg.query.readers import Origin
 from kg.store.sparql import display_width, pad
+from kg.words import counted
 
 METRICS = ("pagerank", "betweenness", "degree")
 COMMUNITY_METHODS = ("louvain", "greedy")
@@ -143,7 +144,7 @@ class Ranking(_Rendered):
                  f"{c.pagerank:.4f}", f"{c.betweenness:.4f}", str(c.degree)]
                 for i, c in enumerate(self.rows, 1)]
         return table(["#", "entity", "class", "pagerank", "betweenness", "degree"], body) + \
-            f"({len(self.rows)} of {self.view.number_of_nodes()} nodes, by {self.by})\n"
+            f"({len(self.rows)} of {counted(self.view.number_of_nodes(), 'node')}, by {self.by})\n"
 
     def to_json(self, lang: str = "en") -> str:
         return _dump({"by": self.by, "nodes": self.view.number_of_nodes(), "ranking": [
@@ -184,7 +185,7 @@ class Communities(_Rendered):
                  "; ".join(_name(self.view, node, lang) for node in group[:4]) + (" ..." if len(group) > 4 else "")]
                 for i, group in enumerate(self.groups, 1)]
         return table(["#", "size", "main themes", "most central members"], rows) + \
-            f"({len(self.groups)} communities by {self.method}, {len(self.singletons)} unconnected node(s) left out)\n"
+            f"({counted(len(self.groups), 'community')} by {self.method}, {counted(len(self.singletons), 'unconnected node')} left out)\n"
 
     def to_json(self, lang: str = "en") -> str:
         return _dump({"method": self.method, "communities": [
@@ -250,7 +251,7 @@ class ExplanationPath(_Rendered):
         rows = [[str(i), self._via(i, lang), _name(self.view, step.node, lang), _class_name(self.view, step.node, lang),
                  self.view.nodes[step.node]["curie"]] for i, step in enumerate(self.steps)]
         return table(["#", "via", "entity", "class", "id"], rows) + \
-            f"({len(self.steps) - 1} edge(s))\n{self.sentence(lang)}\n"
+            f"({counted(len(self.steps) - 1, 'edge')})\n{self.sentence(lang)}\n"
 
     def to_json(self, lang: str = "en") -> str:
         steps = []
@@ -334,8 +335,8 @@ class Coverage(_Rendered):
     )
 
     def to_table(self, lang: str = "en") -> str:
-        out = [f"{self.programs} programs, {self.results} results, {self.observations} observations, "
-               f"{self.view.number_of_nodes()} entities", ""]
+        out = [f"{counted(self.programs, 'program')}, {counted(self.results, 'result')}, "
+               f"{counted(self.observations, 'observation')}, {counted(self.view.number_of_nodes(), 'entity')}", ""]
         for attribute, title in self.SECTIONS:
             nodes = getattr(self, attribute)
             out.append(f"{title}: {len(nodes)}")

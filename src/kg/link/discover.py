@@ -666,6 +666,9 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     project's store; write the link set and the review file into the workspace (both claimed
     before any work: kg.outputs; ``force`` replaces files kg cannot tell it wrote), and, when
     our graph is the project's store, into the store as its own named graph."""
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", other) and not re.match(r"^https?://", other):
+        # ftp://x/y read as a path would be reported as "ftp:/x/y: no such file"
+        raise KgError(f"{other!r}: OTHER must be a file or an http(s) URL")
     if not re.match(r"^https?://", other):  # a file: known as this command's input, never one of its outputs
         from kg.store.syntax import rdf_file
 

@@ -686,7 +686,13 @@ def write(path: Path | None = None, *, force: bool = False) -> tuple[Path, int]:
 
 
 def is_up_to_date(path: Path | None = None) -> bool:
-    path = Path(path) if path else output_file()
-    if path.exists():
-        paths.input_file(path)  # a directory is a mistake, not an out-of-date file
-    return path.is_file() and path.read_text(encoding="utf-8") == generate()
+    """Whether the gazetteer file ``path`` (default :func:`output_file`) holds, byte for byte,
+    what :func:`generate` writes now. A KgError (exit 2) for a path that is no readable file
+    (missing, a directory, unreadable: kg.paths.input_file): a file that is not there is not
+    an out-of-date one."""
+    path = paths.input_file(Path(path) if path else output_file())
+    try:
+        # bytes, not text: a file that is not UTF-8 is simply not what kg gazetteer writes
+        return path.read_bytes() == generate().encode("utf-8")
+    except OSError as exc:
+        raise paths.os_error(exc, path) from None

@@ -46,6 +46,7 @@ from pathlib import Path
 
 from kg import paths
 from kg.errors import KgError
+from kg.words import counted
 
 #: the first year the code history covers: a record starting then was in use by that year's end
 FIRST_YEAR = 1981
@@ -133,7 +134,7 @@ def _read(path: Path) -> list[Record]:
             raise KgError(f"{path}:1: not the code history's header ({','.join(COLUMNS)})")
         for number, row in enumerate(reader, start=2):
             if len(row) != len(COLUMNS):
-                raise KgError(f"{path}:{number}: {len(row)} cells, the header has {len(COLUMNS)}")
+                raise KgError(f"{path}:{number}: {counted(len(row), 'cell')}, the header has {len(COLUMNS)}")
             code, province, prefecture, name, level, status, start, end, successors = (c.strip() for c in row)
             if not re.fullmatch(r"[1-9]\d{5}", code) or level not in LEVEL_NAMES or status not in STATUS_NAMES:
                 raise KgError(f"{path}:{number}: cannot read code {code!r}, level {level!r} or status {status!r}")

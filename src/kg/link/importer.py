@@ -59,6 +59,7 @@ from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
+from kg.words import counted, quoted, word
 from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
@@ -129,7 +130,7 @@ class ImportMapping:
         _check_mapping_shape(path, data)
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
-            raise KgError(f"{path}: unknown column field(s) {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
+            raise KgError(f"{path}: unknown column {word(len(unknown), 'field')} {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
         return cls({k: str(v) for k, v in data.get("columns", {}).items()},
                    {k: str(v) for k, v in data.get("defaults", {}).items()},
                    {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in data.get("indicators", {}).items()})
@@ -239,7 +240,7 @@ class ImportRefused(KgError):
     """The import graph does not conform to the shapes; nothing was written."""
 
     def __init__(self, report):
-        super().__init__(f"the imported graph does not conform: {len(report.violations)} violation(s); nothing written")
+        super().__init__(f"the imported graph does not conform: {counted(len(report.violations), 'violation')}; nothing written")
         self.report = report
 
 
@@ -249,10 +250,13 @@ class ImportRefused(KgError):
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
     """Bytes -> (text, encoding name): UTF-8 with or without BOM, else GB18030."""
     if encoding != "auto":
+        paths.text_encoding(encoding)
         try:
             return data.decode(encoding).lstrip("\ufeff"), encoding
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise KgError(f"cannot decode the table as {encoding}: {exc}") from None
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise KgError(f"line {line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+                          f"give the table's encoding ({paths.ENCODING_EXAMPLES})") from None
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf-8-sig"
     try:
@@ -296,7 +300,7 @@ def _garbled(text: str) -> str | None:
         # an accented letter and the ASCII letter after it read as one character of GBK's
         # extension, never of GB 2312 (whose bytes are both above 0xA0): "A股B股" is no sign
         if any(not _in_gb2312(ch) for ch in between.group(0)[1:-1]):
-            return f"Chinese characters in the middle of a Latin word ({between.group(0)!r})"
+            return f"Chinese characters in the middle of a Latin word ({quoted(between.group(0))})"
     return None
 
 
@@ -776,7 +780,7 @@ class Importer:
                         leave=False)
         for number, row in numbered:
             if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-                bad.append(BadRow(number, "", f"{len(row)} cells but the header has {len(header)}", row))
+                bad.append(BadRow(number, "", f"{counted(len(row), 'cell')} but the header has {len(header)}", row))
                 continue
             if len(row) < used:
                 missing = [header[i] for i in sorted(columns.values()) if i >= len(row)]
@@ -832,7 +836,7 @@ class Importer:
                 bad.append(BadRow(number, "value" if "unit" not in str(exc) else "unit", str(exc), row))
                 continue
             if value.unit is None:
-                bad.append(BadRow(number, "unit", f"no unit: {value_text!r} has none and the table gives none "
+                bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
                                                   f"(add a unit column or --default-unit)", row))
                 continue
             written_unit = cell(row, "unit") or named.unit
@@ -1319,7 +1323,7 @@ def _second_row_reason(first: _Row, second: _Row) -> str:
     when it gives the same figure, else a conflict naming both rows and both values as written
     (the rule of the conflicting-observation check, queries/checks/)."""
     if _conflicting(first, second):
-        return (f"conflicts with row {first.number}: {second.reported!r} here, {first.reported!r} in row "
+        return (f"conflicts with row {first.number}: {quoted(second.reported)} here, {quoted(first.reported)} in row "
                 f"{first.number} (imported), for the same indicator, place and period")
     return f"duplicate of row {first.number}: the same indicator, place, period and value"
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from kg.errors import KgError
 from kg.link.gazetteer import to_simplified
 from kg.link.text import fold_width
+from kg.words import quoted
 
 # Any dash people type between two months or years: hyphen-minus, hyphen, non-breaking hyphen,
 # figure dash, en dash, em dash, horizontal bar, hyphen bullet, small em dash, wave dash,
@@ -140,13 +141,13 @@ def parse_period(text: str) -> PeriodSpec:
         return years_period(first, last, number)
     match = re.fullmatch(r"(\d{4})(.*)", compact)
     if not match or not 1949 <= int(match.group(1)) <= 2100:
-        raise PeriodParseError(f"cannot read the period {raw!r} ({EXPECTED})")
+        raise PeriodParseError(f"cannot read the period {quoted(raw)} ({EXPECTED})")
     year, rest = int(match.group(1)), match.group(2)
     span = re.fullmatch(DASH + r"(\d{4})年?度?", rest)
     if span:
         last = int(span.group(1))
         if not year < last <= 2100:
-            raise PeriodParseError(f"cannot read the period {raw!r}: {year}-{last} is not a range of years")
+            raise PeriodParseError(f"cannot read the period {quoted(raw)}: {year}-{last} is not a range of years")
         return years_period(year, last)
     rest = re.sub(r"^年度?", "", rest).removeprefix("-") if not rest.startswith(("年末", "年底")) else rest
     if not rest:
@@ -167,4 +168,4 @@ def parse_period(text: str) -> PeriodSpec:
         first = int(months.group(1))
         last = int(months.group(2)) if months.group(2) else first
         return month_period(year, first, last)
-    raise PeriodParseError(f"cannot read the period {raw!r} ({EXPECTED})")
+    raise PeriodParseError(f"cannot read the period {quoted(raw)} ({EXPECTED})")

@@ -48,6 +48,7 @@ from kg.link.gazetteer import (
     to_traditional,
 )
 from kg.link.text import fold_width
+from kg.words import quoted
 
 TOWNSHIP_SUFFIXES = ("镇", "乡", "街道", "农场", "苏木")
 _COUNTRY_PREFIX = re.compile(r"^(?:CHN|CN|PRC|China)(?=[\s\-_:/.]|\d)[\s\-_:/.]*", re.IGNORECASE)
@@ -221,7 +222,7 @@ class PlaceResolver:
         if digits is not None:
             return self._resolve_code(raw, digits, parents, level, year, name)
         if re.fullmatch(r"[\d\s\-_./·]+", stripped):
-            return Unresolved(raw, f"{stripped!r} is not a division code (2, 4, 6, 9 or 12 digits)")
+            return Unresolved(raw, f"{quoted(stripped)} is not a division code (2, 4, 6, 9 or 12 digits)")
         return self._resolve_name(raw, stripped, parents, level, year)
 
     # -- by code ------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ class PlaceResolver:
     def _resolve_code(self, raw, digits, parents, level, year, name) -> Resolved | Unresolved:
         found = self.by_code(digits, year)
         if not found:
-            return Unresolved(raw, f"unknown division code {digits!r}" + ("" if len(digits) != 6 else
+            return Unresolved(raw, f"unknown division code {quoted(digits)}" + ("" if len(digits) != 6 else
                                    " (not in the codes of 1981-2024)"))
         if level:
             found = [d for d in found if d.level == level] or found
@@ -260,7 +261,7 @@ class PlaceResolver:
         by_name = self._resolve_name(name, given, parents, level, year)
         if isinstance(by_name, Resolved) and by_name.division.key == result.division.key:
             return None
-        return (f"the code names {describe(record)}, but the name is {name.strip()!r}"
+        return (f"the code names {describe(record)}, but the name is {quoted(name.strip())}"
                 + (f" ({by_name.division.code} {by_name.division.name})" if isinstance(by_name, Resolved) else ""))
 
     # -- by name ------------------------------------------------------------------------------
@@ -286,7 +287,7 @@ class PlaceResolver:
         name = normalise_name(stripped)
         full, short = self._candidates(name, level)
         if not full and not short:
-            return Unresolved(raw, f"no place named {stripped!r}" + (f" at {level} level" if level else ""))
+            return Unresolved(raw, f"no place named {quoted(stripped)}" + (f" at {level} level" if level else ""))
         constraints = self._constraints(parents, year)
         if isinstance(constraints, Unresolved):
             return Unresolved(raw, constraints.reason, constraints.candidates, "parent", constraints.text)
@@ -299,7 +300,7 @@ class PlaceResolver:
             if not full and not short:
                 named = ", ".join(p.strip() for p in parents if p and p.strip())
                 elsewhere = "; ".join(f"{describe(d)} in {self._path(d)}" for d in _distinct(every)[:6])
-                return Unresolved(raw, f"no place named {stripped!r} in {named}"
+                return Unresolved(raw, f"no place named {quoted(stripped)} in {named}"
                                        + (f" in {year}" if year else "") + f" (places of that name: {elsewhere})",
                                   tuple(every), "parent")
             if len(_distinct(every)) > len(_distinct(full + short)):
@@ -315,7 +316,7 @@ class PlaceResolver:
         if short_now:
             if full_near and _places(self.gazetteer, full_near) != _places(self.gazetteer, short_now):
                 return self._ambiguous(raw, stripped, full_near + short_now, year,
-                                       f"{stripped!r} was {', '.join(describe(d) for d in full_near)}, "
+                                       f"{quoted(stripped)} was {', '.join(describe(d) for d in full_near)}, "
                                        f"but in {year if year else 'today'} "
                                        f"{', '.join(describe(d) for d in short_now)} has that name without its suffix")
             if full_near:
@@ -359,7 +360,7 @@ class PlaceResolver:
                    why: str | None = None) -> Unresolved:
         found = _distinct(found)
         listing = "; ".join(f"{describe(d)} ({self._path(d)})" for d in found[:8])
-        reason = why or f"{len(found)} places named {text!r}" + (f" in {year}" if year else "")
+        reason = why or f"{len(found)} places named {quoted(text)}" + (f" in {year}" if year else "")
         return Unresolved(raw, f"ambiguous: {reason}: {listing}; give the province or prefecture"
                                + ("" if year else " or the year"), tuple(found), "ambiguous")
 
@@ -385,14 +386,14 @@ class PlaceResolver:
             if digits is not None:
                 found = self.by_code(digits, year)
                 if not found:
-                    return Unresolved(text, f"unknown parent division code {digits!r}")
+                    return Unresolved(text, f"unknown parent division code {quoted(digits)}")
                 tiers = [found]
             else:
                 full, short = self._candidates(normalise_name(text), None)
                 full, short = ([d for d in group if d.level in ("province", "prefecture", "county")]
                                for group in (full, short))
                 if not full and not short:
-                    return Unresolved(text, f"unknown parent place {text!r}")
+                    return Unresolved(text, f"unknown parent place {quoted(text)}")
                 # the full name before the name without suffix (吉林市 is the city, not 吉林省)
                 tiers = _by_distance(full or short, year)
             constraints.append([self._with_current(group) for group in tiers])

@@ -41,6 +41,7 @@ from rdflib import URIRef
 from kg.errors import KgError
 from kg.link.text import fold_width
 from kg.namespaces import CKG, CUNIT, UNIT
+from kg.words import quoted
 
 EXACT, LOWER, UPPER, APPROX = CKG.Exact, CKG.LowerBound, CKG.UpperBound, CKG.Approximate
 
@@ -244,11 +245,11 @@ def parse_unit(text: str) -> tuple[URIRef, Decimal]:
     body = _normalise(text or "")
     rest, unit = _split_unit(body)
     if unit is None:
-        raise ValueParseError(f"unknown unit {text!r}")
+        raise ValueParseError(f"unknown unit {quoted(text)}")
     multiplier = Decimal(1)
     for ch in rest:
         if ch not in MAGNITUDES:
-            raise ValueParseError(f"unknown unit {text!r}: {rest!r} is not a magnitude (十 百 千 万 亿)")
+            raise ValueParseError(f"unknown unit {quoted(text)}: {quoted(rest)} is not a magnitude (十 百 千 万 亿)")
         multiplier *= MAGNITUDES[ch]
     return unit[0], unit[1] * multiplier
 
@@ -263,10 +264,10 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     reported = str(text).strip()
     body = _normalise(reported)
     if body in MISSING_MARKS:
-        raise MissingValue(f"no value: {reported!r} marks a missing or confidential figure")
+        raise MissingValue(f"no value: {quoted(reported)} marks a missing or confidential figure")
     body, footnotes = strip_footnotes(body)
     if not body or body in MISSING_MARKS:
-        raise MissingValue(f"no value: {reported!r} marks a missing or confidential figure")
+        raise MissingValue(f"no value: {quoted(reported)} marks a missing or confidential figure")
     negative = body.startswith(("负", "負"))
     if negative:
         body = body[1:]
@@ -282,7 +283,7 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
         try:
             number = Decimal(match.group(0).replace(",", ""))
         except InvalidOperation:
-            raise ValueParseError(f"not a number: {reported!r}") from None
+            raise ValueParseError(f"not a number: {quoted(reported)}") from None
         rest = body[match.end():]
     else:
         # a Chinese numeral: the longest prefix that reads as one (三千五百万 -> 三千五百 + 万)
@@ -296,10 +297,10 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
             if body and all(ch in MAGNITUDES for ch in body):
                 number, rest = Decimal(1), body  # 百亿: one hundred-hundred-million
             else:
-                raise ValueParseError(f"not a number: {reported!r}")
+                raise ValueParseError(f"not a number: {quoted(reported)}")
     if negative:
         if number < 0 or body.startswith(("+", "-")):
-            raise ValueParseError(f"cannot read {reported!r}: two signs")
+            raise ValueParseError(f"cannot read {quoted(reported)}: two signs")
         number = -number
     rest, qualifier3 = _strip_qualifiers(rest) if rest else (rest, EXACT)
     if qualifier3 != EXACT:
@@ -307,7 +308,7 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     multiplier = Decimal(1)
     for ch in rest:
         if ch not in MAGNITUDES:
-            raise ValueParseError(f"cannot read {reported!r}: {rest!r} after the number is neither a magnitude nor a unit")
+            raise ValueParseError(f"cannot read {quoted(reported)}: {quoted(rest)} after the number is neither a magnitude nor a unit")
         multiplier *= MAGNITUDES[ch]
     unit_iri = None
     given = parse_unit(default_unit) if default_unit else None
@@ -316,14 +317,14 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
         multiplier *= factor
         if given is not None and given[0] != unit_iri:
             # 12亿元 in a 万人 column, 12% in a 亿元 one: which is meant cannot be told
-            raise ValueParseError(f"{reported!r} is in {_unit_name(unit_iri)} but the unit given for it, "
-                                  f"{default_unit!r}, is {_unit_name(given[0])}; correct the cell or the unit")
+            raise ValueParseError(f"{quoted(reported)} is in {_unit_name(unit_iri)} but the unit given for it, "
+                                  f"{quoted(default_unit)}, is {_unit_name(given[0])}; correct the cell or the unit")
     elif given is not None:
         unit_iri, factor = given
         if rest and factor != 1:
             # 12.76亿 in a 亿元 column: read as 12.76 亿 亿元 it would be 10^16 times the number
-            raise ValueParseError(f"{reported!r} has a magnitude ({rest}) and so has the unit given for it, "
-                                  f"{default_unit!r}: both would multiply the number; write the number alone "
+            raise ValueParseError(f"{quoted(reported)} has a magnitude ({rest}) and so has the unit given for it, "
+                                  f"{quoted(default_unit)}: both would multiply the number; write the number alone "
                                   f"({match.group(0) if match else rest}) or the whole unit in the cell")
         multiplier *= factor
     with localcontext() as exact:  # every digit as written: Decimal's default context keeps 28

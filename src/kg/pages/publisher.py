@@ -22,6 +22,7 @@ from kg.pages.reader import Quote, Reader, iri_list
 from kg.pages.render import Site, render
 from kg.pages.text import LANGUAGES, Text, ui
 from kg.pages.views import Views
+from kg.words import counted, rate
 
 #: Rows of a catalog answer shown on the catalog page.
 CATALOG_ROWS = 200
@@ -225,7 +226,10 @@ class Pages:
         hant, hans = paragraphs(source.hant, "hant"), paragraphs(source.hans, "hans")
         covered = articles.coverage(source.reference, anchors)
         coverage_text = ui("coverage_text", quotes=covered.quotes, covered=covered.covered,
-                           characters=covered.characters, share=f"{covered.share:.0%}")
+                           characters=covered.characters, share=rate(covered.covered, covered.characters, 0),
+                           # English counts in their noun's number ("1 quote"); Chinese has no plural
+                           quotes_counted=counted(covered.quotes, "quote"),
+                           characters_counted=counted(covered.characters, "character"))
         data = self._facts_data(linker, anchors, facts)
         index = self.reader.index()
         title = Text.of(index.labels.get(source.article_iri), source.key)

@@ -15,6 +15,7 @@ Bound to loopback unless ``public``; updates and the Graph Store Protocol are re
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import ipaddress
 import logging
@@ -78,9 +79,20 @@ def check_port_free(host: str, port: int) -> None:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, port))
+        except socket.gaierror:
+            # an unknown host name: no other port would help
+            raise KgError(f"cannot listen on {host}:{port}: the address {host!r} cannot be used (no such host "
+                          f"name or address here); give --bind an address of this machine") from None
         except OSError as exc:
-            raise KgError(f"cannot listen on {host}:{port}: {exc.strerror or exc} "
-                          f"(is another server running? choose another port with --port)") from None
+            from kg.http import os_reason
+
+            reason = os_reason(exc.strerror or str(exc))
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                # the port is taken (or reserved): another one may do
+                raise KgError(f"cannot listen on {host}:{port}: {reason} "
+                              f"(is another server running? choose another port with --port)") from None
+            raise KgError(f"cannot listen on {host}:{port}: {reason}: the address cannot be used; give --bind "
+                          f"an address of this machine") from None
 
 
 def check_base(base: str | None) -> str | None:

@@ -24,6 +24,7 @@ from typing import Protocol
 import pyoxigraph as ox
 
 from kg.errors import KgError
+from kg.words import counted
 
 
 class DataSource(Protocol):
@@ -89,14 +90,17 @@ class StoreDirectory:
     def describe(self) -> str:
         triples = self._view.manifest.triples if self._view is not None else 0
         graphs = len(self._view.manifest.entries) if self._view is not None else 0
-        return f"the store in {self.location} ({triples} triples in {graphs} named graphs)"
+        return f"the store in {self.location} ({counted(triples, 'triple')} in {counted(graphs, 'named graph')})"
 
     def query_store(self) -> ox.Store:
         location = self.generation / "oxigraph"
         try:
             return ox.Store.read_only(str(location))
         except OSError as exc:
-            raise KgError(f"{location}: cannot open the store: {exc}") from None
+            from kg.http import os_reason
+
+            # pyoxigraph's OSError text may carry Python's "[Errno N]": kg prints the words only
+            raise KgError(f"{location}: cannot open the store: {os_reason(str(exc))}") from None
 
     def page_store(self) -> ox.Store:
         # One handle for every page, in the server process. A query process forked later

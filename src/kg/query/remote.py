@@ -38,6 +38,7 @@ from rdflib.query import Result, ResultException
 
 from kg.query.catalog import CatalogQuery
 from kg.errors import KgError
+from kg.words import counted
 from kg.labels import LANGUAGES
 from kg.namespaces import PREFIXES, bind_prefixes
 from kg.query.engines import bind_parameters
@@ -238,7 +239,7 @@ def parse_results(body: bytes, fmt: str, url: str = "the endpoint") -> Results:
             AttributeError) as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise KgError(f"{url} sent incomplete or malformed SPARQL results {fmt.upper()} "
-                      f"({len(body)} bytes): {reason}") from None
+                      f"({counted(len(body), 'byte')}): {reason}") from None
 
 
 def parse_graph(body: bytes, fmt: ox.RdfFormat, url: str = "the endpoint") -> tuple[Graph, int]:
@@ -252,7 +253,7 @@ def parse_graph(body: bytes, fmt: ox.RdfFormat, url: str = "the endpoint") -> tu
     except SyntaxError as exc:
         reason = " ".join(str(exc).split())
         raise KgError(f"{url} sent a malformed or incomplete graph ({fmt.name}, "
-                      f"{len(body)} bytes): {reason}") from None
+                      f"{counted(len(body), 'byte')}): {reason}") from None
 
 
 def declare_prefixes(text: str) -> str:

@@ -641,21 +641,34 @@ def describe(source: Source, article: CleanArticle, raw_bytes: bytes) -> Graph:
     return g
 
 
+def raw_encoding(data: bytes, encoding: str) -> str:
+    """The encoding :func:`decode_raw` reads ``data`` with: that of its byte order mark
+    (utf-16 for FF FE or FE FF, utf-8 for EF BB BF), else ``encoding``. What a source
+    records, so that its entry in sources.toml says how its raw file was read."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    return encoding
+
+
 def decode_raw(data: bytes, encoding: str, name: str) -> str:
     """The text of a raw file: ``data`` decoded with ``encoding`` (a byte order mark of
-    UTF-8 or UTF-16 is honoured whatever ``encoding`` says). Raises KgError naming the file
-    and line for bytes that are not text (a NUL byte) or not in that encoding."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif data.startswith(b"\xef\xbb\xbf"):
-        encoding, data = "utf-8", data[3:]
-    elif b"\x00" in data[:65536]:
+    UTF-8 or UTF-16 is honoured whatever ``encoding`` says: :func:`raw_encoding`). Raises
+    KgError naming the file and line for bytes that are not text (a NUL byte) or not in that
+    encoding."""
+    encoding = raw_encoding(data, encoding)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:65536]:
         offset = data.index(b"\x00")
         raise KgError(f"{name}: not a text file (a NUL byte at offset {offset}): give a plain-text file")
     try:
+        paths.text_encoding(encoding)
+    except KgError as exc:
+        raise KgError(f"{name}: {exc}") from None
+    try:
         return data.decode(encoding)
-    except LookupError:
-        raise KgError(f"{name}: unknown encoding {encoding!r} (for example utf-8, gb18030, big5)") from None
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise KgError(f"{name}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
@@ -726,6 +739,6 @@ def toml_string(value: str) -> str:
 
 __all__ = [
     "CleanArticle", "CleanReport", "Source", "clean", "clean_source", "clean_sources", "clean_texts", "cleaned_text", "convert",
-    "decode_raw", "default_source", "describe", "detect_language", "find_source", "is_credit", "is_pinyin",
+    "decode_raw", "raw_encoding", "default_source", "describe", "detect_language", "find_source", "is_credit", "is_pinyin",
     "load_sources", "strip_pinyin", "to_simplified", "to_traditional", "toml_string",
 ]

@@ -171,8 +171,15 @@ WORKSPACE_KINDS = {"imports": "import", "links": "links"}
 
 
 def default_workspace() -> Path:
-    """Where `kg import` and `kg link` keep their graphs: $KG_WORKSPACE, else ./county-kg-data."""
-    return Path(os.environ.get(WORKSPACE_ENV) or Path.cwd() / WORKSPACE_DEFAULT)
+    """Where `kg import` and `kg link` keep their graphs: $KG_WORKSPACE, else ./county-kg-data.
+    Raises OutputRefused for KG_WORKSPACE=- (standard output holds no directory), as for
+    ``--workspace -`` (kg.outputs.refuse_standard_output)."""
+    from kg.outputs import refuse_standard_output
+
+    value = os.environ.get(WORKSPACE_ENV)
+    if value:
+        refuse_standard_output(value, f"the workspace (${WORKSPACE_ENV})")
+    return Path(value or Path.cwd() / WORKSPACE_DEFAULT)
 
 
 def workspace_files(workspace: Path) -> list[Path]:

@@ -192,7 +192,9 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
         if isinstance(reason, TimeoutError):  # the socket's timeout is the call's deadline, met first
             answer.failure = f"no answer within {timeout:g} s"
         else:
-            answer.failure = f"cannot reach it: {getattr(reason, 'strerror', None) or reason}"
+            from kg.http import os_reason
+
+            answer.failure = f"cannot reach it: {os_reason(getattr(reason, 'strerror', None) or reason)}"
 
 
 class _LimitedRedirects(urllib.request.HTTPRedirectHandler):

@@ -139,12 +139,14 @@ def note_graphs_read_as_one(path: Path, names) -> None:
     file's one graph (:data:`QUAD_SUFFIXES`): `kg build --add x.trig` merged them without a word."""
     import logging
 
+    from kg.words import word
+
     names = sorted({str(name) for name in names})
     if names and Path(path).resolve() not in _NOTED:
         _NOTED.add(Path(path).resolve())  # once a file, however many times a command reads it
         shown = ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        logging.getLogger("kg.store").warning("%s: its named graph(s) %s are read as one graph, the file's (kg keeps "
-                                              "one named graph per file)", path, shown)
+        logging.getLogger("kg.store").warning("%s: its %s %s are read as one graph, the file's (kg keeps "
+                                              "one named graph per file)", path, word(len(names), "named graph"), shown)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:

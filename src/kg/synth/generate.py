@@ -45,6 +45,7 @@ from pathlib import Path
 from kg import paths
 from kg.errors import KgError
 from kg.outputs import claim_file
+from kg.words import counted
 
 BASE = "https://w3id.org/county-kg/"
 ID = BASE + "id/"
@@ -404,7 +405,7 @@ def _plan(chosen: list[Division], violations: int, known: ProjectContext) -> dic
     chosen = [c for c in chosen if place(c.code)[1:-1] not in observed]
     limit = len(chosen) * len(_KIND_NAMES)
     if violations > limit:
-        raise KgError(f"at most {limit} violations fit in {len(chosen)} counties ({len(_KIND_NAMES)} kinds each)")
+        raise KgError(f"at most {counted(limit, 'violation')} fit in {counted(len(chosen), 'county')} ({len(_KIND_NAMES)} kinds each)")
     plan: dict[str, list[str]] = {}
     for i in range(violations):
         county = chosen[i % len(chosen)]
@@ -761,9 +762,16 @@ def _compact_term(term: str, namespaces: list[tuple[str, str]]) -> str:
 def turtle(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path | str] | None = None
            ) -> Iterator[str]:
     """The same graph as Turtle text chunks (prefixed names, one block per subject)."""
+    yield from (chunk for chunk, _count in _turtle_chunks(counties, seed, violations, base=base))
+
+
+def _turtle_chunks(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path | str] | None = None
+                   ) -> Iterator[tuple[str, int]]:
+    """:func:`turtle`'s chunks, each with the number of triples it states (0 for the header):
+    counted from the triples, since the text's " .\n" also ends @prefix lines and literals."""
     namespaces = sorted(TURTLE_PREFIXES.items(), key=lambda item: -len(item[1]))
-    yield "# Synthetic county graph written by `kg synth` (county-kg); see kg.synth.\n"
-    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in TURTLE_PREFIXES.items())
+    yield "# Synthetic county graph written by `kg synth` (county-kg); see kg.synth.\n", 0
+    yield "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in TURTLE_PREFIXES.items()), 0
     for _name, block in triples(counties, seed, violations, base=base):
         lines = ["\n"]
         subject = None
@@ -779,12 +787,13 @@ def turtle(counties: int, seed: int, violations: int = 0, *, base: Iterable[Path
                 lines.append(f" ;\n    {pp} {oo}")
         if subject is not None:
             lines.append(" .\n")
-        yield "".join(lines)
+        yield "".join(lines), len(block)
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
+    #: statements written: triples (quads in N-Quads), counted from the graph, not the text
     triples: int
     counties: int
     bytes: int
@@ -801,6 +810,8 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     marked it, which Turtle carries and plain N-Triples/N-Quads cannot, or with ``force``) and
     streamed into a temporary file renamed into place when complete."""
     path = Path(path)
+    if path.is_dir():  # checked first: "choose a format" would send the user the wrong way
+        raise KgError(f"{path}: is a directory; give a file name (e.g. {path / 'synthetic.nt'})")
     fmt = fmt or FORMATS.get(path.suffix.lower())
     if fmt not in ("nt", "nq", "ttl"):
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
@@ -812,9 +823,9 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     size = 0
     with output.open("w", encoding="utf-8", newline="\n") as handle:
         if fmt == "ttl":
-            for chunk in turtle(counties, seed, violations, base=base):
+            for chunk, stated in _turtle_chunks(counties, seed, violations, base=base):
                 handle.write(chunk)
-                count += chunk.count(" .\n") + chunk.count(" ;\n")
+                count += stated
         else:
             buffer: list[str] = []
             for line in synthesize(counties, seed, violations, graphs=fmt == "nq", base=base):

@@ -34,6 +34,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg.errors import KgError
+from kg.words import counted
 from kg.namespaces import SH
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.validate import engines as shacl_engines
@@ -98,7 +99,7 @@ def locality(shapes: Graph) -> Locality:
         inv = shapes.value(path, SH.inversePath)
         if inv is not None:
             if not isinstance(inv, URIRef) or depth > 0:
-                problems.append(f"inverse path {inv} read {depth} steps from the focus node")
+                problems.append(f"inverse path {inv} read {counted(depth, 'step')} from the focus node")
                 return None
             inverse.add(str(inv))
             return 1
@@ -490,7 +491,7 @@ def start_shacl(graph: StoreGraph, *, partition_size: int = 2_500, workers: int 
         return ShaclResult(run.conforms, run.rows, run.report, 1, time.perf_counter() - started)
     parts = partitions(dump, local.inverse, partition_size, _hierarchy_nt(graph), local.deep)
     del dump
-    progress(f"  {len(parts)} partitions, {workers} at a time")
+    progress(f"  {counted(len(parts), 'partition')}, {workers} at a time")
     return PendingShacl(graph, parts, workers, started, marks)
 
 

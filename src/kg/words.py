@@ -1,0 +1,59 @@
+"""A number and the noun it counts, in the noun's grammatical number, for every message kg prints.
+
+kg.store.results.counted spells the regular plural ("row" -> "rows"); :func:`counted` here also
+spells the English plurals that do not just add "s" ("policy" -> "policies", "match" ->
+"matches"), so that no message falls back on "noun(s)".
+"""
+
+from __future__ import annotations
+
+from kg.store.results import counted as _regular
+
+#: Plurals no rule below gives (kept short: only nouns kg prints).
+IRREGULAR = {"person": "people", "child": "children", "analysis": "analyses"}
+
+
+def plural(noun: str) -> str:
+    """The English plural of ``noun`` (its last word for a phrase: "undecided row" -> "undecided rows").
+
+    Rules: a consonant + "y" becomes "ies" (policy, entity, county, community); a noun in
+    s, x, z, ch or sh adds "es" (match, box); the nouns in :data:`IRREGULAR` are looked up;
+    every other noun adds "s"."""
+    head, _, last = noun.rpartition(" ")
+    prefix = f"{head} " if head else ""
+    if last in IRREGULAR:
+        return prefix + IRREGULAR[last]
+    if len(last) > 1 and last.endswith("y") and last[-2] not in "aeiou":
+        return f"{prefix}{last[:-1]}ies"
+    if last.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{prefix}{last}es"
+    return _regular(2, noun).split(" ", 1)[1]
+
+
+def counted(number: int, noun: str) -> str:
+    """``number`` and ``noun`` in the number's grammatical number: "1 policy", "0 policies",
+    "2 rows" (kg.store.results.counted for the nouns whose plural adds "s", :func:`plural` else)."""
+    if number == 1:
+        return _regular(number, noun)
+    return f"{number} {plural(noun)}"
+
+
+def word(number: int, noun: str) -> str:
+    """``noun`` alone in the grammatical number of ``number`` (for a list that follows it:
+    "missing column a", "missing columns a, b")."""
+    return noun if number == 1 else plural(noun)
+
+
+def rate(part: int, whole: int, digits: int = 1) -> str:
+    """``part`` of ``whole`` as a percentage with ``digits`` decimals ("87.5%"), or "n/a" when
+    ``whole`` is 0: a share of nothing is no rate (not 100 %, not 0 %)."""
+    return f"{part / whole:.{digits}%}" if whole else "n/a"
+
+
+def quoted(text: str) -> str:
+    """``text`` as a message quotes what the user wrote: in single quotes, as written (no
+    backslash doubled, no change of quotes as Python's repr makes), and each character that
+    does not print (a NUL byte, a control character, a zero-width space) as its code point,
+    <U+0000>, so that the message shows where it is and stays on one line."""
+    shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in str(text))
+    return f"'{shown}'"
