@@ -1,13 +1,12 @@
 """A number and the noun it counts, in the noun's grammatical number, for every message kg prints.
 
-kg.store.results.counted spells the regular plural ("row" -> "rows"); :func:`counted` here also
-spells the English plurals that do not just add "s" ("policy" -> "policies", "match" ->
-"matches"), so that no message falls back on "noun(s)".
+:func:`counted` spells the regular plural ("row" -> "rows") and the English plurals that do not
+just add "s" ("policy" -> "policies", "match" -> "matches"), so that no message falls back on
+"noun(s)". The one helper for counts: kg.store.results.counted is this one. Imports nothing of
+kg's, so every module may use it.
 """
 
 from __future__ import annotations
-
-from kg.store.results import counted as _regular
 
 #: Plurals no rule below gives (kept short: only nouns kg prints).
 IRREGULAR = {"person": "people", "child": "children", "analysis": "analyses"}
@@ -27,15 +26,13 @@ def plural(noun: str) -> str:
         return f"{prefix}{last[:-1]}ies"
     if last.endswith(("s", "x", "z", "ch", "sh")):
         return f"{prefix}{last}es"
-    return _regular(2, noun).split(" ", 1)[1]
+    return f"{noun}s"
 
 
 def counted(number: int, noun: str) -> str:
     """``number`` and ``noun`` in the number's grammatical number: "1 policy", "0 policies",
-    "2 rows" (kg.store.results.counted for the nouns whose plural adds "s", :func:`plural` else)."""
-    if number == 1:
-        return _regular(number, noun)
-    return f"{number} {plural(noun)}"
+    "2 rows" (:func:`plural`)."""
+    return f"{number} {noun if number == 1 else plural(noun)}"
 
 
 def word(number: int, noun: str) -> str:

@@ -58,7 +58,7 @@ def clean_sources(progress: Progress = _quiet) -> None:
         # installed (read-only) package with up-to-date texts is never written to.
         report = clean_one(src)
         if report.written:
-            progress(f"  cleaned {src.key}: wrote {len(report.written)} file(s)")
+            progress(f"  cleaned {src.key}: wrote {counted(len(report.written), 'file')}")
 
 
 def source_texts() -> Mapping[str, str]:

@@ -58,7 +58,10 @@ def push(loaded: Loaded | Callable[[], Loaded], endpoint: str, graph: str = str(
     url = graph_url(endpoint, graph)
     auth = http.auth_from_environment()
     with http.client(timeout) as session:
-        first = http.send(session, "HEAD", url, endpoint=endpoint, auth=auth, slow="uploads")
+        # the connection is not used again: a server may answer HEAD with a body (the Oxigraph
+        # server does for a graph not there yet), which would be read as the PUT's answer
+        first = http.send(session, "HEAD", url, endpoint=endpoint, auth=auth, slow="uploads",
+                          headers={"Connection": "close"})
         if first.status_code == 401:
             raise KgError(http.refusal(first, endpoint, auth, "the upload"))
         if isinstance(auth, http.ChallengeAuth):

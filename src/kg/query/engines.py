@@ -17,6 +17,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import BARE_SCHEMES, read_iri  # noqa: F401 (BARE_SCHEMES re-exported)
 from kg.query.catalog import CatalogQuery, Param
 from kg.store.service import relay_services
+from kg.words import word
 from kg.store.sparql import (_PREFIXES, Limits, Results, Stream, check_syntax, construct_oxigraph, stream_oxigraph,
                              stream_rdflib)
 from kg.store.sparqltext import prologue, significant, triples_query
@@ -81,7 +82,7 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
     unknown = set(given) - set(declared)
     if unknown:
         known = ", ".join(declared) or "none"
-        raise KgError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query declares: {known}")
+        raise KgError(f"unknown {word(len(unknown), 'parameter')} {', '.join(sorted(unknown))}; this query declares: {known}")
     for name, param in declared.items():
         value = given.get(name, param.default)
         if value is None:

@@ -51,6 +51,7 @@ from kg import __version__, outputs
 from kg.errors import KgError
 from kg.store import ntriples
 from kg.store.engine import EngineStore
+from kg.words import counted
 
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
@@ -401,7 +402,8 @@ class GraphStore:
                 store.remove_graph(ox.NamedNode(graph))
                 del manifest.entries[graph]
             if adding:
-                progress(f"  loading {len(adding)} graph(s), {sum(e.triples for e, _ in cached.values())} triples")
+                progress(f"  loading {counted(len(adding), 'graph')}, "
+                         f"{counted(sum(e.triples for e, _ in cached.values()), 'triple')}")
                 quads = generation / ".load.nq"
                 with open(quads, "wb") as out:
                     for given in adding:

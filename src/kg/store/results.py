@@ -24,6 +24,7 @@ from rdflib.namespace import XSD
 
 from kg.errors import KgError
 from kg.namespaces import PREFIXES
+from kg.words import counted  # noqa: F401 (the one helper for counts, used here and re-exported)
 
 #: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV, csv SPARQL CSV
 #: (lexical forms as the engine gives them, blank nodes by label); the expected answers of the
@@ -221,12 +222,6 @@ def display_width(text: str) -> int:
 
 def pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
-
-
-def counted(number: int, noun: str) -> str:
-    """``number`` and ``noun`` in the number's grammatical number: "1 row", "0 rows", "5 rows"
-    (a noun whose plural adds "s")."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass
