@@ -52,9 +52,10 @@ def test_a_missing_file_is_refused_in_one_line(tmp_path, command):
     assert not (tmp_path / "ws").exists()
 
 
-def test_gazetteer_check_of_a_missing_file_says_out_of_date(tmp_path):
+def test_gazetteer_check_of_a_missing_file_says_no_such_file(tmp_path):
+    """A missing file is no file to check (exit 2), not an out-of-date one (exit 1)."""
     result = CliRunner().invoke(main, ["gazetteer", "--check", "-o", str(tmp_path / "places.ttl")])
-    assert result.exit_code == 1 and "out of date" in result.output
+    assert result.exit_code == 2 and "no such file" in result.output and len(result.output.splitlines()) == 1
 
 
 def test_a_workspace_that_is_a_file_is_an_error(tmp_path, monkeypatch):
