@@ -5,20 +5,8 @@ directory rather than a catalog question."""
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from kg.cli import main
-
-
-def query(*args: str):
-    result = CliRunner().invoke(main, ["query", *args], catch_exceptions=False)
-    return result.exit_code, result.output
-
-
-def one_error(code: int, output: str) -> str:
-    assert code == 2, output
-    assert output.startswith("kg: error: ") and output.count("\n") == 1, output
-    return output
+from test_query_refusals import one_error, query  # (the same runner and one-line check)
 
 
 def test_a_parameter_given_twice_is_refused():

@@ -88,6 +88,7 @@ class Endpoint:
         self.timeout = timeout
         self.timeout_option = timeout_option
         self._credentials = credentials
+        self._empty: bool | None = None  # whether the default graph holds nothing (asked once, when needed)
         self._auth = http.auth_from_environment() if credentials else None
         self._session = http.client(timeout)
 
@@ -148,7 +149,7 @@ class Endpoint:
         IRI mistyped or a graph not loaded, which would otherwise read as an empty answer."""
         if not self.default_graphs:
             return False
-        if not hasattr(self, "_empty"):
+        if self._empty is None:
             answer = self.select("ASK { ?s ?p ?o }")
             self._empty = not (answer.rows and answer.rows[0][0] is not None and answer.rows[0][0].toPython())
         return self._empty
