@@ -460,3 +460,21 @@ def test_a_value_that_is_no_finite_number_is_refused_by_row(added):
         assert result.exit_code == 2, result.output
         assert f"{value!r} is not a finite number" in result.output, result.output
         assert not (added / "facts.ttl").exists()
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"], ids=["CRLF", "CR only", "LF"])
+def test_a_review_saved_with_any_line_ending_is_read(tmp_path, ending):
+    """A review edited in Excel and saved as "CSV (Macintosh)" ends its lines with CR alone:
+    read like the others (it was a "broken row"); a line break inside a quoted cell is data."""
+    from kg.curate import review
+
+    cells = dict.fromkeys(review.COLUMNS, "")
+    first = {**cells, "id": "figure-0-3", "decision": "accept", "quote": "水富\n市", "start": "0", "end": "3"}
+    second = {**cells, "id": "figure-5-9", "decision": "reject", "start": "5", "end": "9"}
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator=ending, quoting=csv.QUOTE_ALL).writerows([review.COLUMNS, *(row.values() for row in (first, second))])
+    path = tmp_path / "review.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+    rows = review.read(path)
+    assert [(row.id, row.decision, row["quote"], row.line) for row in rows] == \
+        [("figure-0-3", "accept", "水富\n市", 3), ("figure-5-9", "reject", "", 4)]

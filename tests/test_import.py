@@ -371,23 +371,35 @@ def test_cross_county_questions_on_the_imported_table(imported, monkeypatch):
 TABLE_ROWS = ["地区,指标,年份,数值", "水富市,地区生产总值,2021,90亿元", "绥江县,地区生产总值,2021,60.3亿元"]
 
 
-@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR only"])
-def test_line_endings(tmp_path, base, ending):
-    """Old Mac / Excel "CSV (Macintosh)" tables end lines with CR alone: read like the others."""
+@pytest.mark.parametrize("endings, bom", [(["\n"] * 3, False), (["\r\n"] * 3, False), (["\r"] * 3, False),
+                                          (["\r"] * 3, True), (["\r\n", "\r", "\r\n"], False),
+                                          (["\n", "\r", "\r"], True)],
+                         ids=["LF", "CRLF", "CR only", "BOM and CR only", "CRLF and one CR", "BOM, LF and CRs"])
+def test_line_endings(tmp_path, base, endings, bom):
+    """Old Mac / Excel "CSV (Macintosh)" tables end lines with CR alone, and a table edited in
+    several programs mixes endings: every CR, LF and CRLF ends a row (a row ending in a bare CR
+    among CRLF rows was merged with the next into one unreadable row)."""
     table = tmp_path / "endings.csv"
-    table.write_bytes((ending.join(TABLE_ROWS) + ending).encode("utf-8"))
+    text = "".join(row + ending for row, ending in zip(TABLE_ROWS, endings))
+    table.write_bytes(b"\xef\xbb\xbf" * bom + text.encode("utf-8"))
     result, _g = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
     assert (result.rows, result.imported, result.bad_rows) == (2, 2, [])
+    assert read_table(text) == [row.split(",") for row in TABLE_ROWS]
 
 
-def test_a_stray_cr_in_a_cell_makes_its_row_a_report_row(tmp_path):
+def test_a_cr_outside_quotes_ends_its_row_and_inside_quotes_is_data():
+    """Universal newlines, as the csv module reads a file opened with newline="": a CR in an
+    unquoted cell ends the row there (the two halves are then short rows, reported as such);
+    a CR, LF or CRLF inside a quoted cell is part of the cell."""
     text = "地区,指标,年份,数值\n水富市,地区生产\r总值,2021,90亿元\n绥江县,地区生产总值,2021,60.3亿元\n"
     rows = read_rows(text)
-    assert [number for number, _row in rows.rows] == [1, 3]
-    (bad,) = rows.unreadable
-    assert bad.row == 2 and "a line break (CR) inside a cell that is not quoted" in bad.reason
-    quoted = read_rows('地区,指标\n"水富\r市",GDP\n')  # inside quotes a CR is part of the cell
-    assert quoted.rows[1][1] == ["水富\r市", "GDP"] and not quoted.unreadable
+    assert rows.rows == [(1, ["地区", "指标", "年份", "数值"]), (2, ["水富市", "地区生产"]),
+                         (3, ["总值", "2021", "90亿元"]), (4, ["绥江县", "地区生产总值", "2021", "60.3亿元"])]
+    assert not rows.unreadable
+    for ending in ("\r", "\n", "\r\n"):
+        quoted = read_rows(f'地区,指标\r\n"水富{ending}市",GDP\r\n绥江县,GDP\r')
+        assert [row for _n, row in quoted.rows] == [["地区", "指标"], [f"水富{ending}市", "GDP"], ["绥江县", "GDP"]]
+        assert not quoted.unreadable
 
 
 def test_a_cell_over_the_field_limit_is_reported(tmp_path):
@@ -408,9 +420,10 @@ def test_cli_unreadable_rows_are_a_partial_import_not_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
-    assert "imported 1 of 3 rows" in result.output
-    assert "row 3: cannot read the row (line 3): a line break (CR) inside a cell" in result.output
-    assert f"row 4: cell 5 has {MAX_CELL + 5} characters" in result.output
+    assert "imported 1 of 4 rows" in result.output
+    assert "row 3: too few cells: 2, but the header has 5" in result.output  # the CR ended the row
+    assert "row 4: too few cells: 4, but the header has 5" in result.output
+    assert f"row 5: cell 5 has {MAX_CELL + 5} characters" in result.output
 
 
 def test_cli_a_table_with_only_a_header_has_no_data_rows(tmp_path):

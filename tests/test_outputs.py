@@ -126,15 +126,71 @@ def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place,
     assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
 
 
-@pytest.mark.parametrize("args", [["build", "-o", ""], ["export", "--format", "ttl", "-o", ""]],
-                         ids=lambda args: str(args[0]))
-def test_an_empty_name_is_never_the_current_directory(args, place, monkeypatch, no_work):
-    """`kg build -o ''` and `kg export -o ''` took the empty name for '.': an empty name is
-    refused by the claim itself, one line, nothing touched."""
+#: Every option and argument that names a file or directory, given '' (``here``: a directory
+#: holding the other dataset): (arguments, what the message asks for instead).
+EMPTY_NAMES = {
+    "build -o": (lambda here: ["build", "-o", ""], "is not an output; give a directory"),
+    "build --add": (lambda here: ["build", "--add", ""], "names nothing; give an RDF file"),
+    "export -o": (lambda here: ["export", "--format", "ttl", "-o", ""], "is not an output; give a file name"),
+    "viz -o": (lambda here: ["viz", "-o", ""], "is not an output; give a file name"),
+    "gazetteer -o": (lambda here: ["gazetteer", "-o", ""], "is not an output; give a file name"),
+    "gazetteer --check -o": (lambda here: ["gazetteer", "--check", "-o", ""], "is not an output; give a file name"),
+    "synth -o": (lambda here: ["synth", "--counties", "2", "-o", ""], "is not an output; give a file name"),
+    "import TABLE": (lambda here: ["import", ""], "names nothing; give a table"),
+    "import --mapping": (lambda here: ["import", TABLE, "--mapping", ""], "names nothing; give a mapping file"),
+    "import --workspace": (lambda here: ["import", TABLE, "--mapping", MAPPING, "--workspace", ""],
+                           "is not an output; give a workspace directory"),
+    "import --report": (lambda here: ["import", TABLE, "--mapping", MAPPING, "--report", ""],
+                        "is not an output; give a file name"),
+    "link OTHER": (lambda here: ["link", ""], "names nothing; give an RDF file or an endpoint URL"),
+    "link --workspace": (lambda here: ["link", here / "other.ttl", "--workspace", ""],
+                         "is not an output; give a workspace directory"),
+    "link --review": (lambda here: ["link", here / "other.ttl", "--review", ""], "is not an output; give a file name"),
+    "serve --store": (lambda here: ["serve", "--store", ""], "names nothing; give a store directory"),
+    "validate FILES": (lambda here: ["validate", ""], "names nothing; give an RDF file"),
+    "source add FILE": (lambda here: ["source", "add", ""], "names nothing; give a document file"),
+    "extract -o": (lambda here: ["extract", "shuifu-2023-08-22", "-o", ""], "is not an output; give a directory"),
+    "curate accept REVIEW": (lambda here: ["curate", "accept", ""], "names nothing; give a review table"),
+}
+
+
+@pytest.mark.parametrize("name", EMPTY_NAMES)
+def test_an_empty_name_is_never_the_current_directory_nor_not_given(name, place, monkeypatch, no_work):
+    """`kg build -o ''` took the empty name for '.', `kg gazetteer -o ''` for "not given" (it
+    wrote the project's gazetteer) and `kg import --workspace ''` for the current directory:
+    every path option (kg.cli.options.PathParam) refuses it, one line, exit 2, nothing touched."""
     monkeypatch.chdir(place)
     before = snapshot(place)
-    assert_one_line_error(*invoke(*args), "an empty name ('') is not an output")
+    args, message = EMPTY_NAMES[name]
+    assert_one_line_error(*invoke(*args(place)), f"kg: error: an empty name ('') {message}")
     assert snapshot(place) == before
+
+
+def test_every_path_option_refuses_an_empty_name():
+    """No option or argument of any command takes a path with click's own Path type (which
+    reads '' as '.'): each is a PathParam or an RdfFile, and :data:`EMPTY_NAMES` tries them."""
+    import click
+
+    from kg.cli.options import PathParam, RdfFile
+
+    def walk(command, path):
+        if isinstance(command, click.Group):
+            for name, sub in command.commands.items():
+                yield from walk(sub, [*path, name])
+        else:
+            yield path, command
+
+    found = set()
+    for path, command in walk(main, []):
+        for param in command.params:
+            assert not (isinstance(param.type, click.Path) and not isinstance(param.type, PathParam)), (path, param.name)
+            if isinstance(param.type, (PathParam, RdfFile)):
+                flag = max(param.opts, key=len) if isinstance(param, click.Option) else param.name.upper()
+                found.add(" ".join([*path, flag]))
+    tried = {" ".join(w for w in name.split() if not w.startswith("--check")) for name in EMPTY_NAMES}
+    aliases = {"build --output": "build -o", "export --output": "export -o", "viz --output": "viz -o",
+               "gazetteer --output": "gazetteer -o", "synth --output": "synth -o", "extract --output": "extract -o"}
+    assert {aliases.get(name, name) for name in found} <= tried, sorted(found)
 
 
 @pytest.mark.parametrize("name", ["v.ttl", "v.NT", "v.jsonld"])

@@ -5,6 +5,7 @@ half-way leaving the store as it was."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -282,6 +283,77 @@ def test_a_store_whose_files_are_damaged_is_one_error_naming_it(tmp_path, files)
     b.write_text(b.read_text(encoding="utf-8") + f"<{EX}new> <{EX}p> \"new\" .\n", encoding="utf-8")
     with pytest.raises(KgError, match="the store's files cannot be opened"):  # a writer reads it too
         store.update(inputs_of(*files))
+
+
+def test_every_opening_of_a_damaged_store_is_one_error_naming_it(tmp_path, files, monkeypatch):
+    """kg serve's query processes and the site's writer processes opened a generation's files
+    themselves: a damaged store was `RuntimeError: Corruption` with a traceback there (and the
+    site's pool started its failing workers again for ever). Both open it as GraphStore does
+    (kg.store.persistent.open_engine)."""
+    from kg.errors import KgError
+    from kg.pages import site
+    from kg.publish.source import StoreDirectory
+
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    served = StoreDirectory(tmp_path / "store", refresh=False)
+    served.open()  # (the server opens the store before it is damaged; its query processes after)
+    engine = tmp_path / "store" / f"gen-{manifest.generation:06d}" / "oxigraph"
+    for table in engine.glob("*.sst"):
+        table.write_bytes(b"garbage")
+    message = rf"^{tmp_path / 'store'}: the store's files cannot be opened \(Corruption.*remove .*kg build"
+    for opening in (served.query_store, served.page_store):
+        with pytest.raises(KgError, match=message):
+            opening()
+    served.close()
+    monkeypatch.setattr(signal, "signal", lambda *_args: None)  # (a worker ignores Ctrl-C; this process must not)
+    monkeypatch.setattr(site, "_WORKER_PAGES", None)
+    site._start_worker(str(engine), None, None, str(tmp_path / "site"))
+    reply = site._write_share(["http://example.org/x"])
+    assert list(reply) == ["error"] and re.match(message, reply["error"]), reply
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "1"], ["query", "--sparql", "ASK {}"], ["viz", "-o"]],
+                         ids=lambda command: command[0])
+def test_commands_on_a_damaged_store_say_one_line(command, private_store, tmp_path, monkeypatch):
+    """The project's store, its engine files overwritten: every command that reads it says so in
+    one line naming it, exit 2 (kg serve binds no port first: port 1 would be refused)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    damaged = tmp_path / "store"
+    shutil.copytree(private_store, damaged, ignore=shutil.ignore_patterns(".lock", "readers"))
+    for table in damaged.glob("gen-*/oxigraph/*.sst"):
+        table.write_bytes(b"garbage")
+    monkeypatch.setenv("KG_STORE", str(damaged))
+    result = CliRunner().invoke(main, command + [str(tmp_path / "x.html")] * (command[0] == "viz"))
+    lines = [line for line in result.stderr.splitlines() if not line.startswith("opening the store")]
+    assert result.exit_code == 2 and len(lines) == 1, result.output
+    assert lines[0].startswith(f"kg: error: {damaged}: the store's files cannot be opened"), result.output
+
+
+def test_no_module_opens_a_store_on_disk_but_through_open_engine():
+    """The kind of fault above: an on-disk Oxigraph store opened anywhere else than
+    kg.store.persistent.open_engine escapes its one-line error. In-memory stores (``ox.Store()``)
+    are free."""
+    import ast
+
+    import kg
+
+    package = Path(kg.__file__).parent
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+                name = ast.unparse(node.func)
+                opens = name.endswith(("Store.read_only", "Store.secondary")) or (name.endswith("Store")
+                                                                                 and (node.args or node.keywords))
+                if opens:
+                    found.append(f"{path.relative_to(package)}:{node.lineno}: {ast.unparse(node)}")
+    assert [entry.split(":")[0] for entry in found] == ["store/persistent.py"] * 2, found  # (open_engine's two)
 
 
 @pytest.fixture

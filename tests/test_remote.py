@@ -350,11 +350,12 @@ def test_a_server_error_quotes_the_server(server):
 
 def test_control_characters_of_a_server_message_are_written_out(server):
     """A server's message is printed on the user's terminal: an escape sequence that would
-    clear it or colour it is shown as text, never sent to it."""
+    clear it or colour it is shown as text, never sent to it; written out as every message
+    writes such characters (kg.words.printable), not in Python's \\x1b."""
     _httpd, url = server
     line = one_line_error(ask(url + "/control"))
     assert "\x1b" not in line and "\x08" not in line
-    assert line.endswith(r"\x1b[2J\x1b[31mbad\x1b[0m query\x08!")
+    assert line.endswith("<U+001B>[2J<U+001B>[31mbad<U+001B>[0m query<U+0008>!")
 
 
 def test_push_asks_the_endpoint_before_it_loads_the_graph(server, monkeypatch):

@@ -183,13 +183,65 @@ def test_a_relative_iri_in_json_ld_is_refused_by_every_reader(tmp_path, document
     path.write_text(document, encoding="utf-8")
     at = document.index(f'"{written}"')
     place = f"{document.count(chr(10), 0, at) + 1}:{at - document.rfind(chr(10), 0, at)}"  # the string's opening quote
-    message = f"{path}:{place}: JSON-LD: the IRI \"{written}\" is relative and there is no base to resolve it against"
+    message = f"{path}:{place}: JSON-LD syntax error: the IRI \"{written}\" is relative and there is no base to " \
+              f"resolve it against"
     for read in (lambda: parse_file(path), lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
         with pytest.raises(KgError) as raised:
             read()
         assert str(raised.value).startswith(message), raised.value
     result = CliRunner().invoke(main, ["validate", str(path)])
-    assert result.exit_code == 2 and result.stderr.splitlines() == [f"kg: error: {raised.value}"], result.output
+    assert result.exit_code == 2 and result.stderr.splitlines() == shown(raised.value), result.output
+
+
+_EX = '{"@context": {"ex": "http://example.org/"},\n "@id": "ex:a",\n '
+
+
+@pytest.mark.parametrize("document, written, what", [
+    (_EX + '"ex:b": "kept",\n "colour": "red"}', "colour",
+     'the key "colour" of the node <http://example.org/a> expands to no IRI'),
+    (_EX + '"ex:b": {"size": 3}}', "size", 'the key "size" expands to no IRI'),
+    ('[{"@context": {"ex": "http://example.org/"}, "@id": "ex:a", "colour": "red"}]', "colour",
+     'the key "colour" of the node <http://example.org/a> expands to no IRI'),
+    (_EX + '"@colour": "red"}', "@colour", 'the key "@colour" is no JSON-LD keyword'),
+    (_EX + '"ex:b": {"@id": "undeclared:x"}}', "undeclared:x",
+     "the prefix 'undeclared' of \"undeclared:x\" is not declared in the @context (declared: ex)"),
+    (_EX + '"@type": "undeclared:T"}', "undeclared:T", "the prefix 'undeclared' of \"undeclared:T\""),
+    (_EX + '"undeclared:p": 1}', "undeclared:p", "the prefix 'undeclared' of \"undeclared:p\""),
+    (_EX + '"ex:b": {"@id": "ex:c d"}}', "ex:c d", '"ex:c d" makes <http://example.org/c d>, which is no valid'),
+    ('{"@context": {"ex": "http://example.org/", "@vocab": "http://example.org/v/"},\n "@id": "ex:a",\n "my key": 1}',
+     "my key", '"my key" makes <http://example.org/v/my key>, which is no valid'),
+])
+def test_what_json_ld_would_drop_or_change_silently_is_refused_by_every_reader(tmp_path, document, written, what):
+    """A key no @context defines, an unknown keyword, an IRI with a space: the JSON-LD
+    algorithm drops them without a word (`kg validate` said Conforms of a file whose
+    properties were gone); "undeclared:x" became an IRI of the scheme "undeclared:"."""
+    path = tmp_path / "dropped.jsonld"
+    path.write_text(document, encoding="utf-8")
+    at = re.search(re.escape(f'"{written}"') + (r"\s*:" if what.startswith("the key") else ""), document).start()
+    place = f"{document.count(chr(10), 0, at) + 1}:{at - document.rfind(chr(10), 0, at)}"
+    for read in (lambda: parse_file(path), lambda: ntriples.dump([path]), lambda: oxigraph.load_file(ox.Store(), path)):
+        with pytest.raises(RdfSyntaxError) as raised:
+            read()
+        first, line, caret = shown(raised.value)
+        assert first.startswith(f"{path}:{place}: JSON-LD syntax error: {what}"), first
+        assert line == "    " + document.splitlines()[int(place.split(":")[0]) - 1] and line[len(caret) - 1] == '"'
+    for command in (["validate", str(path)],
+                    ["build", "-q", "--no-docs", "--no-site", "--add", str(path), "-o", str(tmp_path / "out")]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2 and result.stderr.splitlines() == shown(raised.value), result.output
+    # read under another name, with rdflib's format name (`kg link --format json-ld`)
+    other = path.rename(tmp_path / "dropped.json")
+    with pytest.raises(KgError, match=re.escape(what)):
+        load.parse_into(load.Graph(), other, "json-ld")
+
+
+def test_json_ld_with_every_key_defined_is_read(tmp_path):
+    path = tmp_path / "defined.jsonld"
+    path.write_text('{"@context": {"ex": "http://example.org/", "colour": "ex:colour", "@vocab": "http://example.org/v/"},'
+                    ' "@id": "ex:a", "colour": "red", "size": 3, "ex:b": {"@id": "mailto:a@example.org"}}',
+                    encoding="utf-8")
+    assert {str(p) for p in parse_file(path).predicates()} == {"http://example.org/colour",
+                                                               "http://example.org/v/size", "http://example.org/b"}
 
 
 def test_json_ld_with_a_base_or_absolute_iris_is_read(tmp_path):

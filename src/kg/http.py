@@ -23,6 +23,7 @@ from collections.abc import Generator
 import httpx
 
 from kg.errors import KgError
+from kg.words import printable
 
 TOKEN_ENV = "KG_ENDPOINT_TOKEN"
 USER_ENV = "KG_ENDPOINT_USER"
@@ -259,7 +260,7 @@ def server_message(response: httpx.Response, status_line: bool = True) -> str:
     text = " ".join(parts)
     # a server's text is printed on the user's terminal: control characters (an escape
     # sequence, a backspace) are written out, never sent to it
-    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+    text = printable(text)
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS - 1] + "…"
 
 

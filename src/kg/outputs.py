@@ -534,11 +534,15 @@ def refuse_standard_output(path: Path | str, what: str = "a directory") -> None:
                             f"(./- for a directory named '-')")
 
 
-def refuse_empty(path: Path | str, what: str) -> None:
+def refuse_empty(path: Path | str, what: str, *, output: bool = True) -> None:
     """Raise OutputRefused if ``path`` is empty (``-o ''``): it must never be taken for the
-    current directory (Path('') is '.'), so each claim asks here before it makes a Path."""
+    current directory (Path('') is '.'), so each claim asks here before it makes a Path, and
+    so does every path option of the command line (kg.cli.options.PathParam; ``output``
+    False: an input, refused as a KgError that names no output)."""
     if isinstance(path, str) and not path.strip():
-        raise OutputRefused(f"an empty name ({path!r}) is not an output; give {what}")
+        if output:
+            raise OutputRefused(f"an empty name ({path!r}) is not an output; give {what}")
+        raise KgError(f"an empty name ({path!r}) names nothing; give {what}")
 
 
 def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = True,

@@ -47,10 +47,18 @@ def rate(part: int, whole: int, digits: int = 1) -> str:
     return f"{part / whole:.{digits}%}" if whole else "n/a"
 
 
+def printable(text: str) -> str:
+    """``text`` as a message shows what it did not write (what the user wrote, what a server
+    answered): as written, each character that does not print (a NUL byte, a control
+    character such as the escape that starts a terminal's sequences, a zero-width space, a
+    line break) as its code point, <U+001B>, so that the message shows where it is, stays on
+    one line and sends nothing to the terminal. The one way kg writes such characters out
+    (:func:`quoted`, kg.http.server_message)."""
+    return "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in str(text))
+
+
 def quoted(text: str) -> str:
     """``text`` as a message quotes what the user wrote: in single quotes, as written (no
-    backslash doubled, no change of quotes as Python's repr makes), and each character that
-    does not print (a NUL byte, a control character, a zero-width space) as its code point,
-    <U+0000>, so that the message shows where it is and stays on one line."""
-    shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in str(text))
-    return f"'{shown}'"
+    backslash doubled, no change of quotes as Python's repr makes), characters that do not
+    print as their code points (:func:`printable`)."""
+    return f"'{printable(text)}'"

@@ -11,7 +11,7 @@ from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, ou
 
 @click.command()
 @output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
-                                         "the build succeeds).")
+                                         "the build succeeds).", what="a directory")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
 @click.option("--no-site", is_flag=True, help="Skip the static site (site/: a page per resource, the article view).")
 @click.option("--add", "add", multiple=True, type=RdfFile(),

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import click
 
+from kg.cli.options import PathParam
+
 
 @click.command("add")
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=PathParam("a document file", output=False, path_type=Path))
 @click.option("--publisher", metavar="NAME", help="Who published it (default: the header's 来源, if any).")
 @click.option("--date", "date_text", metavar="DATE", help="Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM "
                                                           "(default: the header's, if any).")
@@ -43,7 +45,7 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
 
 @click.command("extract")
 @click.argument("source")
-@click.option("-o", "--output", "directory", type=click.Path(path_type=Path), default=None,
+@click.option("-o", "--output", "directory", type=PathParam("a directory", path_type=Path), default=None,
               help="Directory for review.csv and draft.ttl (default: the source's folder).")
 def extract(source: str, directory: Path | None) -> None:
     """Candidate facts of SOURCE (a registered key), each with its quote: review.csv to edit, draft.ttl to read."""
@@ -74,7 +76,7 @@ def curate() -> None:
 
 
 @curate.command("accept")
-@click.argument("review", type=click.Path(path_type=Path))
+@click.argument("review", type=PathParam("a review table", output=False, path_type=Path))
 @click.option("--source", "source_key", metavar="KEY", help="The source the review is of (default: the one whose folder holds it).")
 def curate_accept(review: Path, source_key: str | None) -> None:
     """Write the accepted rows of REVIEW as the source's facts.ttl, validated first."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import endpoint_options, force_option, lang_option
+from kg.cli.options import PathParam, endpoint_options, force_option, lang_option
 
 
 def format_option(func):
@@ -21,7 +21,7 @@ def schema_option(func):
 
 
 @click.command()
-@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+@click.option("-o", "--output", required=True, type=PathParam("a file name", path_type=Path),
               help="HTML file to write ('-' for standard output).")
 @force_option
 @lang_option

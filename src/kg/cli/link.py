@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import (EXIT_VIOLATIONS, SCORE, Number, endpoint_options, force_option, output_option,
+from kg.cli.options import (EXIT_VIOLATIONS, SCORE, Number, PathParam, endpoint_options, force_option, output_option,
                             quiet_option)
 
 EXIT_PARTIAL = 3
@@ -30,7 +30,7 @@ def _rdf_format(value: str | None) -> str | None:
 
 
 def workspace_option(func):
-    return click.option("--workspace", type=click.Path(path_type=Path), default=None,
+    return click.option("--workspace", type=PathParam("a workspace directory", path_type=Path), default=None,
                         help="Directory for imports and link sets (default: $KG_WORKSPACE, else ./county-kg-data).")(func)
 
 
@@ -38,15 +38,15 @@ def workspace_option(func):
 @output_option(default="", help_text="File to write (default: data/gazetteer/places.ttl in the project).")
 @click.option("--check", is_flag=True, help="Only check that the file is up to date with the division codes (exit 1 if not).")
 @force_option
-def gazetteer(output: str, check: bool, force: bool) -> None:
+def gazetteer(output: str | None, check: bool, force: bool) -> None:
     """Build the national gazetteer (places for every division code) from data/reference/admin-divisions/."""
     from kg.link.gazetteer import is_up_to_date, output_file, write
     from kg.words import counted
 
-    path = Path(output) if output else output_file()
+    path = Path(output) if output is not None else output_file()
     if check:
         fresh = is_up_to_date(path)
-        again = "kg gazetteer" + (f" -o {shlex.quote(output)}" if output else "")
+        again = "kg gazetteer" + (f" -o {shlex.quote(output)}" if output is not None else "")
         click.echo(f"{path}: {'up to date' if fresh else f'out of date: run `{again}`'}")
         sys.exit(0 if fresh else EXIT_VIOLATIONS)
     written, places = write(path, force=force)
@@ -56,8 +56,8 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
 @click.command("import", epilog="Exit status: 0 every row imported; 3 partial import (some rows could not be "
                                 "read: see the report file); 1 the imported graph does not conform to the "
                                 "shapes (nothing written); 2 error, or no row could be imported.")
-@click.argument("table", type=click.Path(path_type=Path))
-@click.option("--mapping", type=click.Path(path_type=Path), default=None,
+@click.argument("table", type=PathParam("a table", output=False, path_type=Path))
+@click.option("--mapping", type=PathParam("a mapping file", output=False, path_type=Path), default=None,
               help="TOML file naming the columns, defaults and indicator meanings (see kg.importer).")
 @click.option("--place", "place_col", metavar="COLUMN", help="Column with the place (a code or a name).")
 @click.option("--place-code", "place_code_col", metavar="COLUMN", help="Column with the place's division code.")
@@ -78,7 +78,7 @@ def gazetteer(output: str, check: bool, force: bool) -> None:
               help="Year whose division codes and names the whole table uses (default: each row's period).")
 @click.option("--encoding", default="auto", show_default=True,
               help="Encoding of the table: auto (UTF-8 with or without BOM, else GB18030) or a Python codec name.")
-@click.option("--report", "report_path", type=click.Path(path_type=Path), default=None,
+@click.option("--report", "report_path", type=PathParam("a file name", path_type=Path), default=None,
               help="Where to write the report of unreadable rows (default: beside the import, NAME.report.csv).")
 @workspace_option
 @force_option
@@ -136,14 +136,14 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 
 
 @click.command("link")
-@click.argument("other")
+@click.argument("other", type=PathParam("an RDF file or an endpoint URL", output=False))
 @click.option("--name", metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
 @click.option("--exact-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:exactMatch (default 0.95).")
 @click.option("--close-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:closeMatch (default 0.85); lower scores above the "
                    "review threshold go to the review file only.")
-@click.option("--review", "review_path", type=click.Path(path_type=Path), default=None,
+@click.option("--review", "review_path", type=PathParam("a file name", path_type=Path), default=None,
               help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
 @click.option("--format", "fmt", default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
               help="RDF format of a file OTHER, as rdflib names it: turtle, nt, nquads, trig, xml, json-ld "

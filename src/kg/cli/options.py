@@ -101,13 +101,40 @@ def quiet_stdout() -> None:
 
 
 
-def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output)."):
-    """-o/--output: required when there is no ``default``. No default is passed then at all:
-    click 8.3 and later take an explicit ``default=None`` for a value, and a required option
-    left out reached the command as None."""
+class PathParam(click.Path):
+    """The type of every option and argument that names a file or directory. An empty name
+    ('') is refused at the command line, one line and exit 2 (kg.outputs.refuse_empty),
+    before any work: click's Path takes it for '.', and an option whose default was '' took
+    it for "not given" (`kg gazetteer -o ''` wrote the project's gazetteer, `kg import
+    --workspace ''` used the current directory). ``what``: what to give instead, for the
+    message ("a directory", "a table"); ``output``: whether the path is written.
+    ``path_type``: str (default) or Path, as click.Path."""
+
+    def __init__(self, what: str = "a file name", *, output: bool = True, path_type: type = str, **kwargs):
+        super().__init__(path_type=path_type, **kwargs)
+        self.what, self.output = what, output
+
+    def convert(self, value, param, ctx):
+        from kg.outputs import refuse_empty
+
+        if isinstance(value, str):
+            refuse_empty(value, self.what, output=self.output)
+        return super().convert(value, param, ctx)
+
+
+def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output).",
+                  what: str = "a file name"):
+    """-o/--output (a str, :class:`PathParam`: '' refused): required when there is no
+    ``default``. No default is passed then at all: click 8.3 and later take an explicit
+    ``default=None`` for a value, and a required option left out reached the command as None.
+    ``default`` "" (or any empty name) is no default: the option is then optional and None
+    when left out (the command says in ``help_text`` what it writes then)."""
+    kind = PathParam(what)
     if default is None:
-        return click.option("-o", "--output", required=True, help=help_text)
-    return click.option("-o", "--output", default=default, show_default=True, help=help_text)
+        return click.option("-o", "--output", type=kind, required=True, help=help_text)
+    if not default:
+        return click.option("-o", "--output", type=kind, default=None, help=help_text)
+    return click.option("-o", "--output", type=kind, default=default, show_default=True, help=help_text)
 
 
 
@@ -145,8 +172,11 @@ class RdfFile(click.ParamType):
     name = "file"
 
     def convert(self, value, param, ctx):
+        from kg.outputs import refuse_empty
         from kg.store.syntax import rdf_file
 
+        if isinstance(value, str):
+            refuse_empty(value, "an RDF file", output=False)
         return rdf_file(value)
 
 

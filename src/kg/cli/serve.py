@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Number
+from kg.cli.options import Number, PathParam
 
 
 
@@ -14,7 +14,7 @@ from kg.cli.options import Number
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
-@click.option("--store", "store_dir", type=click.Path(path_type=Path), default=None,
+@click.option("--store", "store_dir", type=PathParam("a store directory", output=False, path_type=Path), default=None,
               help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
                    "with the project's files and workspace on start.")
 @click.option("--timeout", type=Number(min=0), default=30.0, show_default=True, metavar="SECONDS",

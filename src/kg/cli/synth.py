@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import force_option
+from kg.cli.options import PathParam, force_option
 from kg.words import counted
 
 
@@ -19,7 +19,7 @@ from kg.words import counted
               help="Random seed (any integer): the same seed gives the same graph.")
 @click.option("--violations", type=click.IntRange(min=0), default=0, show_default=True,
               help="Inject this many known SHACL violations, of different kinds (see kg.synth.VIOLATION_KINDS).")
-@click.option("-o", "--output", required=True, help="File to write (.nt, .nq: one named graph per county, .ttl); '-' for stdout.")
+@click.option("-o", "--output", required=True, type=PathParam(), help="File to write (.nt, .nq: one named graph per county, .ttl); '-' for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["nt", "nq", "ttl"]), default=None,
               help="Output format (default: from the file extension; nt for stdout).")
 @click.option("--base", type=click.Choice(["project", "curated", "none"]), default="project", show_default=True,

@@ -91,7 +91,7 @@ def read(path: Path | str) -> list[Row]:
     a review table (its header), a broken row (a different number of cells), an unknown
     decision, a duplicated id, offsets that are not numbers."""
     text = paths.input_text(path, "review table").lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))  # universal newlines: a table saved with CR alone reads
     try:
         header = next(reader)
     except StopIteration:

@@ -351,16 +351,17 @@ def _excerpt(text: str, limit: int = 200) -> str:
 def read_rows(text: str) -> TableRows:
     """Read a CSV or tab-separated table (the delimiter the first line uses more of).
 
-    Line endings: LF and CRLF, and CR alone (old Mac / Excel "CSV (Macintosh)") when the text
-    has no LF. A CR inside an unquoted cell of an LF or CRLF table, a NUL, or a cell longer than
-    :data:`MAX_CELL` characters makes its row unreadable: it is listed in ``unreadable`` with
-    the reason and the rest of the table is read; never an exception."""
+    Line endings are universal newlines, as Python's csv module reads a file opened with
+    ``newline=""``: LF, CRLF and CR alone (old Mac / Excel "CSV (Macintosh)") each end a row
+    outside quotes, whichever the other rows use (a table saved with CRLF and one row ending
+    in a bare CR had that row merged with the next); inside a quoted cell a line break is
+    part of the cell. A quote never closed, a NUL, or a cell longer than :data:`MAX_CELL`
+    characters makes its row unreadable: it is listed in ``unreadable`` with the reason and
+    the rest of the table is read; never an exception. Line numbers count every line end."""
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    # LF (or CRLF) tables end rows at LF only, so a stray CR in a cell is an error for its row;
-    # a table without any LF ends its rows at CR.
-    stream = io.StringIO(text, newline="" if "\n" not in text else "\n")
-    lines = text.split("\n") if "\n" in text else text.split("\r")
+    stream = io.StringIO(text, newline="")
+    lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]  # split as the reader splits
     rows: list[tuple[int, list[str]]] = []
     unreadable: list[BadRow] = []
     previous_limit = csv.field_size_limit()
@@ -383,7 +384,7 @@ def read_rows(text: str) -> TableRows:
                     # first to the end is one unreadable row each, so none drops out of the counts
                     start = line_before + 1
                     for at in range(start, len(lines) + 1):
-                        line = lines[at - 1].rstrip("\r")
+                        line = lines[at - 1]
                         if not line.strip() and at != start:
                             continue
                         number += 1
@@ -393,14 +394,12 @@ def read_rows(text: str) -> TableRows:
                     break
                 number += 1
                 line = lines[reader.line_num - 1] if 0 < reader.line_num <= len(lines) else ""
-                if "new-line" in why:
-                    why = "a line break (CR) inside a cell that is not quoted"
-                elif "NUL" in why:
+                if "NUL" in why:
                     why = "a NUL character"
                 elif "expected after" in why or "delimiter" in why:
                     why = "a quote (\") inside a cell that is not closed where the cell ends (double it: \"\")"
                 unreadable.append(BadRow(number, "", f"cannot read the row (line {reader.line_num}): {why}",
-                                         [_excerpt(line.rstrip("\r"))]))
+                                         [_excerpt(line)]))
                 if reader.line_num == line_before:
                     break  # no progress: stop rather than loop
                 continue

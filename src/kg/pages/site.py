@@ -219,22 +219,38 @@ class Writers:
         self.pool = None
 
 
-#: The pages of a worker process (:func:`_start_worker`), the site's directory and the
-#: directories it has made there.
+#: The pages of a worker process (opened by its first batch, :func:`_worker_pages`), what
+#: they are made from (:func:`_start_worker`), the site's directory and the directories it
+#: has made there.
 _WORKER_PAGES: Pages | None = None
+_WORKER_START: tuple | None = None
 _WORKER_DIRECTORY: Path | None = None
 _WORKER_MADE: set[str] = set()
 
 
 def _start_worker(location: str, sources: list[ArticleSource] | None, index, directory: str) -> None:
     """A worker's start: Ctrl-C is left to the parent, which terminates the pool (the
-    terminal sends it to every process of the group); the store opened read-only; ``index``
-    (kg.pages.reader.SiteIndex) the parent's, so that it is not read again."""
-    global _WORKER_PAGES, _WORKER_DIRECTORY
+    terminal sends it to every process of the group); ``index`` (kg.pages.reader.SiteIndex)
+    the parent's, so that it is not read again. The store is opened by the first batch, not
+    here: an error in a pool's initializer is a traceback, and the pool starts the worker
+    again, for ever."""
+    global _WORKER_START, _WORKER_DIRECTORY
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_PAGES = Pages(ox.Store.read_only(location), static=True, sources=sources)
-    _WORKER_PAGES.reader.use_index(index)
+    _WORKER_START = (location, sources, index)
     _WORKER_DIRECTORY = Path(directory)
+
+
+def _worker_pages() -> Pages:
+    """The worker's pages, on the store opened read-only (kg.store.persistent.open_engine: a
+    damaged store is a KgError naming it)."""
+    global _WORKER_PAGES
+    if _WORKER_PAGES is None:
+        from kg.store.persistent import open_engine
+
+        location, sources, index = _WORKER_START
+        _WORKER_PAGES = Pages(open_engine(location), static=True, sources=sources)
+        _WORKER_PAGES.reader.use_index(index)
+    return _WORKER_PAGES
 
 
 def _write_share(batch: list[str]) -> dict:
@@ -242,6 +258,6 @@ def _write_share(batch: list[str]) -> dict:
     from kg.errors import KgError
 
     try:
-        return {"ok": _write_batch(_WORKER_PAGES, _WORKER_DIRECTORY, batch, _WORKER_MADE)}
+        return {"ok": _write_batch(_worker_pages(), _WORKER_DIRECTORY, batch, _WORKER_MADE)}
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which says it
         return {"error": str(exc) if isinstance(exc, KgError) else f"{type(exc).__name__}: {exc}"}

@@ -93,14 +93,9 @@ class StoreDirectory:
         return f"the store in {self.location} ({counted(triples, 'triple')} in {counted(graphs, 'named graph')})"
 
     def query_store(self) -> ox.Store:
-        location = self.generation / "oxigraph"
-        try:
-            return ox.Store.read_only(str(location))
-        except OSError as exc:
-            from kg.http import os_reason
+        from kg.store.persistent import open_engine
 
-            # pyoxigraph's OSError text may carry Python's "[Errno N]": kg prints the words only
-            raise KgError(f"{location}: cannot open the store: {os_reason(str(exc))}") from None
+        return open_engine(self.generation / "oxigraph")  # (a damaged store: one line naming it)
 
     def page_store(self) -> ox.Store:
         # One handle for every page, in the server process. A query process forked later

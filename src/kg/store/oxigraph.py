@@ -37,9 +37,10 @@ def load_file(store: ox.Store, path: Path) -> None:
         raise syntax_error(path, exc) from None
 
 
-def open_store(files: list[Path] | None = None, location: Path | None = None) -> ox.Store:
-    """An Oxigraph store (in memory unless ``location``) holding the ontology and data files."""
-    store = ox.Store(str(location)) if location else ox.Store()
+def open_store(files: list[Path] | None = None) -> ox.Store:
+    """An in-memory Oxigraph store holding the ontology and data files (a store on disk is a
+    store directory's, kg.store.persistent)."""
+    store = ox.Store()
     for path in files if files is not None else [*ontology_files(), *data_files()]:
         load_file(store, Path(path))
     return store

@@ -65,6 +65,26 @@ _GENERATION = re.compile(r"^gen-(\d{6})$")
 REBUILD_DEFAULT_ABOVE = 50_000
 
 
+def open_engine(location: Path | str, *, read_only: bool = True) -> ox.Store:
+    """The Oxigraph store of a generation, ``location`` being its ``oxigraph`` directory
+    (STORE/gen-NNNNNN/oxigraph), opened read-only unless ``read_only`` is False. Every opening
+    of a store directory's engine files comes here (GraphStore, kg serve's query processes,
+    the site's writer processes), so that a damaged store is one line whoever opens it: a
+    KgError naming the store's directory when the engine cannot open its files (damaged,
+    truncated, overwritten: RocksDB says "Corruption"; removed meanwhile), saying that the
+    store is kg's own copy of the project's files and workspace, to be removed and made again."""
+    location = Path(location)
+    directory = location.parent.parent  # STORE, of STORE/gen-NNNNNN/oxigraph
+    try:
+        return ox.Store.read_only(str(location)) if read_only else ox.Store(str(location))
+    except (OSError, RuntimeError) as exc:
+        reason = " ".join(re.sub(r"\[Errno -?\d+\]\s*", "", str(exc)).split())  # (Python's "[Errno 2]": words only)
+        reason = reason if len(reason) <= 160 else reason[:157] + "..."
+        raise KgError(f"{directory}: the store's files cannot be opened ({reason}); the store is kg's "
+                      f"own copy of the project's files and workspace: remove {directory} and run "
+                      f"`kg build` (or the command again) to make it anew") from None
+
+
 def _quiet(_message: str) -> None:
     pass
 
@@ -256,19 +276,9 @@ class GraphStore:
         raise KgError(f"{self.directory}: the store keeps changing; try again")
 
     def _open(self, generation: Path, *, read_only: bool = False) -> EngineStore:
-        """The Oxigraph store of ``generation`` opened (read-only: a published one). KgError
-        naming the store's directory when the engine cannot open its files (damaged,
-        truncated, overwritten: RocksDB says "Corruption"): the store is kg's own copy of the
-        project's files and workspace, so it can be removed and made again."""
-        location = str(generation / "oxigraph")
-        try:
-            return EngineStore(ox.Store.read_only(location) if read_only else ox.Store(location))
-        except (OSError, RuntimeError) as exc:
-            reason = " ".join(str(exc).split())
-            reason = reason if len(reason) <= 160 else reason[:157] + "..."
-            raise KgError(f"{self.directory}: the store's files cannot be opened ({reason}); the store is kg's "
-                          f"own copy of the project's files and workspace: remove {self.directory} and run "
-                          f"`kg build` (or the command again) to make it anew") from None
+        """The Oxigraph store of ``generation`` opened (read-only: a published one), by
+        :func:`open_engine`."""
+        return EngineStore(open_engine(generation / "oxigraph", read_only=read_only))
 
     # -- writing -----------------------------------------------------------------------------
 

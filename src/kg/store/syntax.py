@@ -101,15 +101,17 @@ def starts_with_bom(path: Path) -> bool:
         return stream.read(len(BOM)) == BOM
 
 
-def oxigraph_input(path: Path) -> dict:
+def oxigraph_input(path: Path, fmt: str | None = None) -> dict:
     """The keyword arguments for pyoxigraph's ``parse`` or ``Store.load`` to read ``path``:
     the path itself, or the file's bytes after a byte order mark. An RDF/XML file is first
-    scanned (:func:`guard_xml`), a JSON-LD file searched for relative IRIs
-    (:func:`guard_relative_iris`): every parse of a file the user names comes here."""
-    if Path(path).suffix.lower() in (".rdf", ".owl"):
+    scanned (:func:`guard_xml`), a JSON-LD file for what a JSON-LD reader would drop or
+    change without a word (:func:`guard_json_ld`): every parse of a file the user names
+    comes here."""
+    name = _syntax(path, fmt)[2]  # (rdflib's format name ``fmt`` when given, as `kg link --format`)
+    if name == "RDF/XML":
         guard_xml(path)
-    elif Path(path).suffix.lower() == ".jsonld":
-        guard_relative_iris(path)
+    elif name == "JSON-LD":
+        guard_json_ld(path)
     if starts_with_bom(path):
         return {"input": Path(path).read_bytes()[len(BOM):]}
     return {"path": str(path)}
@@ -218,37 +220,178 @@ class _Refused(Exception):
 _RELATIVE_BASE = "http://relative-iri.invalid/"
 
 
-def guard_relative_iris(path: Path) -> None:
-    """A KgError naming ``path``, the place and the first relative IRI of a JSON-LD document
-    that has one (an ``@id`` or ``@type`` such as "rel", with no scheme and no ``@base``), as
-    Turtle, N-Quads and RDF/XML are refused by their parser: there is no base to resolve it
-    against. A JSON-LD processor instead drops such a node (JSON-LD 1.1 Processing
-    Algorithms: pyoxigraph leaves it out silently) or resolves it against where the file
-    happens to lie (rdflib: file:///...). So the document is read once against a base no data
-    holds (:data:`_RELATIVE_BASE`): an IRI that ends up on it was relative."""
+#: The IRI schemes a JSON-LD file may write an IRI in without declaring them: the bare ones
+#: of the command line (kg.namespaces.BARE_SCHEMES) and other registered schemes that name
+#: things in linked data (RFC 3986 / IANA). ``"ex:a"`` with ``ex`` not in the @context is
+#: read as an absolute IRI of a scheme ``ex:`` (JSON-LD 1.1 IRI Expansion): it is refused
+#: as an undeclared prefix unless its scheme is one of these.
+JSON_LD_SCHEMES = ("http", "https", "urn", "mailto", "tag", "file", "ftp", "data", "did", "info", "geo", "tel")
+#: The keywords of JSON-LD 1.1 (section 1.7); any other key of the form "@name" is ignored by
+#: a processor, without a word (Expansion Algorithm, step 13.4).
+JSON_LD_KEYWORDS = frozenset({"@base", "@container", "@context", "@direction", "@graph", "@id", "@import",
+                              "@included", "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix",
+                              "@propagate", "@protected", "@reverse", "@set", "@type", "@value", "@version",
+                              "@vocab"})
+#: Characters no IRI holds (RFC 3987), besides controls
+_NOT_IN_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`\x7f]")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def guard_json_ld(path: Path) -> None:
+    """An RdfSyntaxError naming ``path``, the place (line and column of the string as
+    written, the line shown with a caret) and what a JSON-LD processor would silently drop or
+    change in the document, for the first of:
+
+    - a relative IRI (an ``@id`` or ``@type`` such as "rel", with no scheme and no
+      ``@base``), refused as Turtle, N-Quads and RDF/XML are by their parser: a processor
+      drops the node (pyoxigraph) or resolves it against where the file happens to lie
+      (rdflib: file:///...);
+    - a key that expands to no IRI: no term of the @context, no compact IRI, no absolute IRI
+      and no @vocab. JSON-LD 1.1 (Expansion Algorithm, 13.4) drops it and its value;
+    - a key of the form of a keyword that is none (``"@foo"``): ignored (same step);
+    - an IRI that is not valid (a space in it: pyoxigraph drops the node, rdflib keeps it);
+    - an IRI ``prefix:local`` whose prefix the @context does not declare and whose scheme is
+      none of :data:`JSON_LD_SCHEMES`: read as an absolute IRI of scheme ``prefix:``.
+
+    The document is read once by pyoxigraph in its lenient mode, which keeps what the strict
+    one drops (a key "foo" comes out as the predicate <foo>), against a base no data holds
+    (:data:`_RELATIVE_BASE`: an IRI that ends up on it was relative). A document that does
+    not parse is left to the parse that follows (it reports the error)."""
     base = _RELATIVE_BASE
+    iris: dict[str, None] = {}  # every IRI of the graph, in the order met
+    keys: dict[str, ox.NamedNode | ox.BlankNode] = {}  # every predicate -> its first subject
     try:
-        quads = ox.parse(path=str(path), format=ox.RdfFormat.JSON_LD, base_iri=base) if not starts_with_bom(path) \
-            else ox.parse(Path(path).read_bytes()[len(BOM):], format=ox.RdfFormat.JSON_LD, base_iri=base)
-        for quad in quads:
-            for term in (quad.subject, quad.predicate, quad.object, quad.graph_name,
+        data = Path(path).read_bytes()
+        data = data[len(BOM):] if data.startswith(BOM) else data
+        for quad in ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base, lenient=True):
+            keys.setdefault(quad.predicate.value, quad.subject)
+            for term in (quad.subject, quad.object, quad.graph_name,
                          quad.object.datatype if isinstance(quad.object, ox.Literal) else None):
-                if isinstance(term, ox.NamedNode) and term.value.startswith(base):
-                    written, place = _written_as(path, term.value)
-                    raise KgError(f"{path}{place}: JSON-LD: the IRI {json.dumps(written, ensure_ascii=False)} is "
-                                  f"relative and there is no base to resolve it against: write it in full "
-                                  f"(\"https://example.org/a\"), as a compact IRI of a prefix in @context, or give "
-                                  f"the context an @base")
-    except (SyntaxError, OSError):
-        return  # (the parse that follows reports it)
+                if isinstance(term, ox.NamedNode):
+                    iris[term.value] = None
+        document = json.loads(data.decode("utf-8"))
+    except (SyntaxError, OSError, ValueError, RecursionError):
+        return
+    text = data.decode("utf-8")
+    iris.update(dict.fromkeys(keys))
+
+    def refused(at: int, what: str) -> RdfSyntaxError:
+        line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
+        return RdfSyntaxError(path, "JSON-LD", what, *_on_a_line(path, line, column))
+
+    # relative IRIs first: "@type": "Thing" is one, not an undefined term
+    for iri in iris:
+        if iri.startswith(base):
+            written = _written_as(document, iri)
+            raise refused(_string_at(text, written),
+                          f"the IRI {json.dumps(written, ensure_ascii=False)} is relative and there is no base to "
+                          f"resolve it against: write it in full (\"https://example.org/a\"), as a compact IRI of a "
+                          f"prefix in @context, or give the context an @base")
+    for key, subject in keys.items():
+        if not _SCHEME.match(key):
+            node = f" of the node <{subject.value}>" if isinstance(subject, ox.NamedNode) else ""
+            raise refused(_key_at(text, key),
+                          f"the key {json.dumps(key, ensure_ascii=False)}{node} expands to no IRI (no term of the "
+                          f"@context, no compact IRI of a declared prefix, no absolute IRI, no @vocab), so a JSON-LD "
+                          f"reader drops it and its value: define it in the @context, or write the property's IRI")
+    for key in _keys(document):
+        if key.startswith("@") and key not in JSON_LD_KEYWORDS:
+            raise refused(_key_at(text, key),
+                          f"the key {json.dumps(key, ensure_ascii=False)} is no JSON-LD keyword, so a JSON-LD reader "
+                          f"ignores it and its value (a key that starts with @ must be one of the keywords, @id, "
+                          f"@type, @value, @graph, ...)")
+    for iri in iris:
+        scheme = _SCHEME.match(iri)
+        if scheme is None or _NOT_IN_IRI.search(iri):
+            written = _written_for(document, iri)
+            raise refused(_string_at(text, written),
+                          f"{json.dumps(written, ensure_ascii=False)} makes <{iri}>, which is no valid absolute IRI "
+                          f"(an IRI has a scheme, and no space, quote, angle bracket or control character): a "
+                          f"JSON-LD reader drops it or keeps it as it likes")
+        if scheme.group(1).lower() not in JSON_LD_SCHEMES:
+            known = ", ".join(sorted(_declared_prefixes(document))) or "none"
+            raise refused(_string_at(text, iri),
+                          f"the prefix {scheme.group(1)!r} of {json.dumps(iri, ensure_ascii=False)} is not declared "
+                          f"in the @context (declared: {known}), so it would be read as an IRI of the scheme "
+                          f"{scheme.group(1) + ':'!r}: declare the prefix, or write the IRI in full")
 
 
-def _written_as(path: Path, resolved: str) -> tuple[str, str]:
-    """The string of the JSON-LD document at ``path`` that resolves to ``resolved`` against
-    :data:`_RELATIVE_BASE`, and ":LINE:COLUMN" of its first occurrence ("" if not found)."""
+def _keys(node):
+    """Every key of the JSON ``node``'s objects, in document order, outside its @context."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "@context":
+                yield key
+                yield from _keys(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _keys(value)
+
+
+def _declared_prefixes(document) -> set[str]:
+    """The terms of the document's @context(s) that may serve as prefixes: those whose IRI
+    ends in a gen-delim character, or declared with "@prefix": true (JSON-LD 1.1, 4.4)."""
+    found: set[str] = set()
+
+    def walk(node, in_context: bool) -> None:
+        if isinstance(node, list):
+            for value in node:
+                walk(value, in_context)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if in_context and not key.startswith("@"):
+                    iri = value.get("@id") if isinstance(value, dict) else value
+                    if isinstance(iri, str) and (iri.endswith(("/", "#", ":", "?", "[", "]", "@"))
+                                                 or isinstance(value, dict) and value.get("@prefix") is True):
+                        found.add(key)
+                walk(value, in_context or key == "@context")
+
+    walk(document, False)
+    return found
+
+
+def _written_for(document, iri: str) -> str:
+    """The string of the JSON ``document`` (a key or a value) that expands to ``iri``: the
+    first that is ``iri``, or whose local part (after the prefix) ends it; else ``iri``."""
+    strings: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                strings.append(key)
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+        elif isinstance(node, str):
+            strings.append(node)
+
+    walk(document)
+    for string in strings:
+        if string == iri or iri.endswith(string.partition(":")[2] or string) and _NOT_IN_IRI.search(string):
+            return string
+    return iri
+
+
+def _string_at(text: str, string: str) -> int:
+    """Where the JSON string ``string`` first occurs in ``text`` as a value (not followed by
+    ":", as a key is), else as a key; -1 if nowhere."""
+    quoted = re.escape(json.dumps(string, ensure_ascii=False))
+    found = re.search(quoted + r"(?!\s*:)", text) or re.search(quoted, text)
+    return found.start() if found else -1
+
+
+def _key_at(text: str, key: str) -> int:
+    """Where ``key`` first occurs in ``text`` as a key of a JSON object; -1 if nowhere."""
+    found = re.search(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:", text)
+    return found.start() if found else -1
+
+
+def _written_as(document, resolved: str) -> str:
+    """The string of the JSON ``document`` that resolves to ``resolved`` against
+    :data:`_RELATIVE_BASE` (else the end of ``resolved`` after that base)."""
     from urllib.parse import urljoin
 
-    text = Path(path).read_bytes().decode("utf-8", errors="replace").lstrip("\ufeff")
     found: list[str] = []
 
     def walk(node) -> None:
@@ -262,15 +405,8 @@ def _written_as(path: Path, resolved: str) -> tuple[str, str]:
         elif isinstance(node, str) and not found and urljoin(_RELATIVE_BASE, node) == resolved:
             found.append(node)
 
-    try:
-        walk(json.loads(text))
-    except (ValueError, RecursionError):
-        pass
-    written = found[0] if found else resolved[len(_RELATIVE_BASE):]
-    at = text.find(json.dumps(written, ensure_ascii=False))
-    if at < 0:
-        return written, ""
-    return written, f":{text.count(chr(10), 0, at) + 1}:{at - text.rfind(chr(10), 0, at)}"
+    walk(document)
+    return found[0] if found else resolved[len(_RELATIVE_BASE):]
 
 
 _xml_guarded: dict[tuple[str, int, int], None] = {}  # (real path, size, mtime) of files that passed
@@ -384,7 +520,7 @@ def check(path: Path, fmt: str | None = None) -> None:
     if oxigraph_format is None:
         return
     try:
-        collections.deque(ox.parse(**oxigraph_input(path), format=oxigraph_format), maxlen=0)
+        collections.deque(ox.parse(**oxigraph_input(path, fmt), format=oxigraph_format), maxlen=0)
         guard_nesting(path, name)
     except SyntaxError as exc:
         raise syntax_error(path, exc, fmt) from None
