@@ -454,3 +454,53 @@ def test_an_article_page_counts_its_quotes_in_words():
     assert line, html[:2000]
     covered, characters, share, quotes = map(int, line.groups())
     assert share == round(100 * covered / characters) and quotes > 1 and f"by {quotes} quotes<" in html
+
+
+_STOPPED_SITE = """
+import os, sys
+from pathlib import Path
+
+
+def stopped(self):
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":  # the workers are spawned: they import this file again
+    import pyoxigraph as ox
+    sys.path.insert(0, sys.argv[1])
+    from test_pages import small_files
+    from kg.pages import site
+    from kg.pages.publisher import Pages
+    from kg.store.oxigraph import open_store
+
+    location = Path(sys.argv[2]) / "store"
+    disk = ox.Store(str(location))
+    disk.extend(open_store(small_files()).quads_for_pattern(None, None, None, None))
+    disk.flush()
+    del disk
+    site.BATCH = 40
+    Pages.search_index = stopped  # Ctrl-C in the parent's own work, while the workers write
+    try:
+        site.write_site(ox.Store.read_only(str(location)), Path(sys.argv[2]) / "site", location=location,
+                        workers=2)
+    except KeyboardInterrupt:
+        sys.stderr.write("kg: interrupted\\n")
+        sys.stderr.flush()
+        os._exit(130)  # as kg.cli.main ends a command stopped while the engine runs: no finalizing
+"""
+
+
+def test_a_site_stopped_while_its_workers_write_leaves_no_semaphores(tmp_path):
+    """Ctrl-C while the worker processes write the pages: the pool is stopped and its
+    semaphores released, so multiprocessing's resource tracker (which outlives the process and
+    shares its standard error) has nothing to warn about after "kg: interrupted"."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = tmp_path / "stopped.py"
+    script.write_text(_STOPPED_SITE, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script), str(Path(__file__).parent), str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 130, done.stderr
+    assert done.stderr.strip() == "kg: interrupted"

@@ -17,6 +17,7 @@ writing (kg.pages.article.AnchorError).
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import time
@@ -216,7 +217,12 @@ class Writers:
         else:  # still running: stopped (Ctrl-C, or something failed)
             self.pool.terminate()
         self.pool.join()
-        self.pool = None
+        # The pool's queues hold semaphores, released when the pool is collected: collected
+        # now, since a command stopped while the engine still runs ends without finalizing
+        # (kg.cli.main), and the semaphores left then made multiprocessing's resource tracker
+        # print "There appear to be N leaked semaphore objects" after "kg: interrupted".
+        self.pool = self.pending = None
+        gc.collect()
 
 
 #: The pages of a worker process (opened by its first batch, :func:`_worker_pages`), what
