@@ -378,6 +378,56 @@ def nested(name: str, depth: int) -> str:
             + ("}\n" if name == "trig" else ""))
 
 
+PROTEGE = ('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n    <!ENTITY owl "http://www.w3.org/2002/07/owl#" >\n'
+           '    <!ENTITY ex "http://example.org/" >\n]>\n'
+           '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+           'xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">\n'
+           '  <rdf:Description rdf:about="&ex;a">\n    <rdf:type rdf:resource="&owl;Class"/>\n'
+           '    <rdfs:label>A &amp; B, &ex;</rdfs:label>\n  </rdf:Description>\n</rdf:RDF>\n')
+
+
+@pytest.mark.parametrize("size", ["small", "large"])
+def test_xml_entities_for_namespaces_are_read_as_ontology_editors_write_them(tmp_path, monkeypatch, size):
+    """Protege declares an entity per namespace in every RDF/XML file it saves: read, with
+    every use expanded, by each reader."""
+    if size == "large":
+        monkeypatch.setattr(load, "LARGE_FILE_BYTES", 0)
+    path = tmp_path / "protege.owl.rdf"
+    path.write_text(PROTEGE, encoding="utf-8")
+    expected = {"<http://example.org/a> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+                "<http://www.w3.org/2002/07/owl#Class> .",
+                '<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> "A & B, http://example.org/" .'}
+    assert set(ntriples.dump([path]).decode("utf-8").splitlines()) == expected
+    assert len(parse_file(path)) == 2
+    store = ox.Store()
+    oxigraph.load_file(store, path)
+    assert len(store) == 2
+
+
+@pytest.mark.parametrize("declaration, why", [
+    ('<!ENTITY % p "x">', "the document declares the XML parameter entity 'p'"),
+    ('<!ENTITY e SYSTEM "file:///etc/passwd">', "the document declares the XML external entity 'e'"),
+    ('<!ENTITY e "' + "x" * 2049 + '">', "the XML entity 'e' stands for over 2048 characters"),
+])
+def test_xml_entities_that_could_stand_for_more_are_refused(tmp_path, declaration, why):
+    path = tmp_path / "e.rdf"
+    path.write_text(PROTEGE.replace('<!ENTITY ex "http://example.org/" >', declaration), encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as raised:
+        ntriples.dump([path])
+    assert f"RDF/XML not read: {why}" in str(raised.value).splitlines()[0]
+
+
+def test_xml_entity_uses_adding_more_than_the_limit_are_refused(tmp_path, monkeypatch):
+    from kg.store import syntax
+
+    monkeypatch.setattr(syntax, "MAX_ENTITY_EXPANSION", 1000)
+    path = tmp_path / "many.rdf"
+    path.write_text(PROTEGE.replace("A &amp; B, &ex;", "&ex;" * 400), encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as raised:
+        ntriples.dump([path])
+    assert "the uses of the XML entity" in str(raised.value).splitlines()[0]
+
+
 @pytest.mark.parametrize("size", ["small", "large"])
 def test_xml_entities_are_refused_not_expanded(tmp_path, monkeypatch, size):
     """787 bytes of nested entities ("billion laughs") grew `kg validate` to 18 GB."""
@@ -389,9 +439,9 @@ def test_xml_entities_are_refused_not_expanded(tmp_path, monkeypatch, size):
         with pytest.raises(RdfSyntaxError) as raised:
             read()
         first = str(raised.value).splitlines()[0]
-        assert first == (f"{path}:3:15: RDF/XML not read: the document declares the XML entity 'lol'; entities "
-                         f"are not expanded, since a few of them can stand for gigabytes of text: write the text "
-                         f"out instead")
+        assert first == (f"{path}:4:16: RDF/XML not read: the XML entity 'lol1' refers to other entities; entities "
+                         f"are read only when they stand for a short text of their own, since nested ones can stand "
+                         f"for gigabytes: write the text out instead")
 
 
 def test_kg_validate_refuses_entities_at_once_within_little_memory(tmp_path):
@@ -405,7 +455,7 @@ def test_kg_validate_refuses_entities_at_once_within_little_memory(tmp_path):
     done = subprocess.run([str(Path(sys.executable).with_name("kg")), "validate", str(path)], capture_output=True,
                           text=True, timeout=60, preexec_fn=limit)
     assert done.returncode == 2, done.stderr
-    assert "RDF/XML not read: the document declares the XML entity 'lol'" in done.stderr
+    assert "RDF/XML not read: the XML entity 'lol1' refers to other entities" in done.stderr
 
 
 @pytest.mark.parametrize("name", ["ttl", "trig", "jsonld", "rdf"])

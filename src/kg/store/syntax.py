@@ -413,13 +413,18 @@ _xml_guarded: dict[tuple[str, int, int], None] = {}  # (real path, size, mtime) 
 
 
 def guard_xml(path: Path) -> None:
-    """Refuse, before any RDF parser reads it, an RDF/XML file that declares XML entities or
-    nests elements deeper than :data:`MAX_XML_DEPTH`: an RdfNotRead at the declaration or the
-    element. Entities are refused, not expanded with a cap: 787 bytes of nested entities
-    ("billion laughs") expand to gigabytes (the parser grew to 18 GB), and RDF/XML needs
-    none (write the text, or use XML namespaces). The file is scanned by expat in one pass,
-    entities never expanded; a document expat finds not well-formed (an empty file
-    included) is an RdfSyntaxError at the place expat names."""
+    """Refuse, before any RDF parser reads it, an RDF/XML file whose XML entities could stand
+    for far more text than the file holds, or that nests elements deeper than
+    :data:`MAX_XML_DEPTH`: an RdfNotRead at the declaration or the element. 787 bytes of
+    nested entities ("billion laughs") expand to gigabytes (the parser grew to 18 GB). What
+    is read: internal general entities whose text holds no reference (``&`` or ``%``) and at
+    most :data:`MAX_ENTITY_TEXT` characters, as ontology editors write them for namespaces
+    (Protege: ``<!ENTITY owl "http://www.w3.org/2002/07/owl#">``), as long as all their uses
+    together add at most :data:`MAX_ENTITY_EXPANSION` bytes beyond the file's own size
+    (without nesting, the expansion is the sum of each use's text: counted before any parser
+    expands it). Parameter and external entities are refused. The file is scanned by expat
+    in one pass, entities never expanded; a document expat finds not well-formed (an empty
+    file included) is an RdfSyntaxError at the place expat names."""
     try:
         stat = os.stat(path)
     except OSError:
@@ -430,10 +435,20 @@ def guard_xml(path: Path) -> None:
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
 
-    def entity(name, is_parameter, *_rest):
-        raise _Refused(parser.CurrentLineNumber, parser.CurrentColumnNumber + 1,
-                       f"the document declares the XML entity {name!r}; entities are not expanded, since a few of "
-                       f"them can stand for gigabytes of text: write the text out instead")
+    declared: dict[str, tuple[int, int, int]] = {}  # name: (length of its text, line, column)
+
+    def entity(name, is_parameter, value, *_rest):
+        where = (parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
+        if is_parameter or value is None:
+            kind = "parameter entity" if is_parameter else "external entity"
+            raise _Refused(*where, f"the document declares the XML {kind} {name!r}; only entities that stand "
+                                   f"for a short text are read: write the text out instead")
+        if "&" in value or "%" in value or len(value) > MAX_ENTITY_TEXT:
+            raise _Refused(*where, f"the XML entity {name!r} " + (
+                "refers to other entities" if "&" in value or "%" in value else f"stands for over {MAX_ENTITY_TEXT} "
+                "characters") + "; entities are read only when they stand for a short text of their own, since "
+                "nested ones can stand for gigabytes: write the text out instead")
+        declared[name] = (len(value.encode("utf-8")), *where)
 
     def start(_name, _attributes):
         nonlocal depth
@@ -470,7 +485,34 @@ def guard_xml(path: Path) -> None:
                        exc.offset + 1) from None
     except OSError:
         return  # unreadable: the parser says so
+    if declared:
+        _check_entity_uses(path, declared, stat.st_size)
     _xml_guarded[key] = None
+
+
+#: The longest text an XML entity of an RDF/XML file may stand for (characters): namespace
+#: IRIs, the use ontology editors make of them, are under a hundred.
+MAX_ENTITY_TEXT = 2048
+#: How much the uses of a file's entities may add to it, beyond its own size (bytes).
+MAX_ENTITY_EXPANSION = 16 << 20
+
+
+def _check_entity_uses(path: Path, declared: dict[str, tuple[int, int, int]], size: int) -> None:
+    """Refuse an RDF/XML file whose entity references (``&name;`` for the entities it
+    declares, with the length of their text) would add more than the file's size plus
+    :data:`MAX_ENTITY_EXPANSION` bytes. References are counted in the file's text (UTF-8,
+    or UTF-16 when it starts with that byte-order mark)."""
+    with open(path, "rb") as stream:
+        data = stream.read()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
+    added = 0
+    for name, (length, line, column) in declared.items():
+        added += data.count(b"&" + name.encode("utf-8") + b";") * length
+        if added > size + MAX_ENTITY_EXPANSION:
+            raise _not_read(path, "RDF/XML", _Refused(
+                line, column, f"the uses of the XML entity {name!r} and the others declared would add over "
+                f"{(size + MAX_ENTITY_EXPANSION) >> 20} MB of text to the file: write the text out instead"))
 
 
 #: What a nesting scan needs to see in Turtle and TriG: strings and IRIs (skipped whole, so a
