@@ -401,3 +401,78 @@ def test_a_current_store_on_read_only_media_is_read(files, read_only_media):
     assert "KG_STORE" in str(refused.value) and ".tmp" not in str(refused.value)
     with pytest.raises(KgError, match=r"media/empty: the store cannot be written there \(Read-only file system\)"):
         GraphStore(media / "empty").update(inputs_of(*files))
+
+
+def _damage(store_dir: Path, entry, how: str) -> Path:
+    cache = store_dir / "cache" / f"{entry.sha256}.nt"
+    data = cache.read_bytes()
+    if how == "truncated mid-line":
+        cache.write_bytes(data[:len(data) // 2 + 3])
+    elif how == "a line appended":
+        cache.write_bytes(data + f"<{EX}intruder> <{EX}p> \"not in any file\" .\n".encode())
+    elif how == "same size, other bytes":
+        cache.write_bytes(data.replace(b"one", b"eno"))
+    elif how == "removed":
+        cache.unlink()
+    elif how == "cache directory removed":
+        import shutil
+
+        shutil.rmtree(store_dir / "cache")
+    return cache
+
+
+def _without_blank_labels(text: bytes) -> list[bytes]:
+    """The lines of an N-Triples text sorted, blank-node labels blanked (a cache file written
+    anew gives a file's anonymous blank nodes other labels)."""
+    return sorted(re.sub(rb"_:\S+", b"_:", line) for line in text.splitlines())
+
+
+DAMAGES = ["truncated mid-line", "a line appended", "same size, other bytes", "removed", "cache directory removed"]
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_damaged_cache_file_is_made_again_by_the_next_update(tmp_path, files, how):
+    """`head -n 10000 cache/<sha>.nt > x && cat x > cache/<sha>.nt` made `kg export` write
+    19,173 of 119,931 triples and `kg validate` blame the project's files, exit 0 or 1: the
+    manifest records each cache file's SHA-256, and an unchanged input whose cache file no
+    longer matches it is changed (as a damaged CURRENT makes the store again)."""
+    store = GraphStore(tmp_path / "store")
+    given = inputs_of(*files)
+    manifest, _changes = store.update(given)
+    with store.reader() as view:
+        before = view.ntriples()
+    entry = manifest.entries[f"{EX}graph/a"]
+    _damage(tmp_path / "store", entry, how)
+    changes = store.changes(given)
+    damaged = [f"{EX}graph/a"] if how != "cache directory removed" else sorted(i.graph for i in given)
+    assert sorted(changes.damaged) == damaged and not changes.current
+    assert "damaged cache of: a.ttl" in changes.describe()
+    store.update(given)
+    assert store.changes(given).current
+    with store.reader() as view:
+        assert _without_blank_labels(view.ntriples()) == _without_blank_labels(before)
+
+
+@pytest.mark.parametrize("how", DAMAGES)
+def test_a_cache_file_damaged_under_a_reader_is_one_error_naming_it(tmp_path, files, how):
+    """Every read of a cache file (the exports, validation, the rdflib engine, the summary:
+    Reader.ntriples_path, StoreGraph) checks it against the manifest: what is left of a
+    damaged file is never read as the graph."""
+    from kg.errors import KgError
+    from kg.store.graph import StoreGraph
+    from kg.store.persistent import CacheDamaged
+
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    cache = _damage(tmp_path / "store", manifest.entries[f"{EX}graph/a"], how)
+    what = "is missing" if "removed" in how else "does not match its checksum"
+    message = (rf"^the store at {re.escape(str(tmp_path / 'store'))} is damaged \(cache file "
+               rf"{re.escape(str(cache))} {what}\): remove {re.escape(str(cache))} and run the command again")
+    with store.reader() as view:
+        for reading in (lambda: view.ntriples(), lambda: view.ntriples_path(f"{EX}graph/a"),
+                        lambda: StoreGraph.of(view)):
+            with pytest.raises(CacheDamaged, match=message) as refused:
+                reading()
+            assert isinstance(refused.value, KgError) and refused.value.exit_code == 2
+        if how != "cache directory removed":
+            assert view.ntriples([f"{EX}graph/b"])  # the intact ones are read

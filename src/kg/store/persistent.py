@@ -7,7 +7,9 @@ Layout of a store directory (``dist/store`` by default)::
     gen-000007/manifest.json   what it was built from (see :class:`Manifest`)
     gen-000007/.readers     locked shared by every process reading this generation
     gen-000007/records/     results about that generation (its validation report, SHACL rows)
-    cache/<sha256>.nt       each input file as N-Triples with its terms as written
+    cache/<sha256>.nt       each input file as N-Triples with its terms as written, named by the
+                            SHA-256 of the input file; the manifest holds the SHA-256 of the
+                            cache file itself, checked by every read (see :class:`CacheDamaged`)
     .lock                   locked by the one process writing a new generation
     .county-kg-manifest.json   kg's mark (kg.outputs): a build output holding the store keeps it
 
@@ -55,7 +57,7 @@ from kg.words import counted
 
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: each entry records the SHA-256 of its cache file
 #: The environment variable naming the store's directory (kg.store.project.location).
 STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
@@ -105,7 +107,8 @@ class Input:
 @dataclass
 class Entry:
     """What the store holds of one input: its file (path, size, modification time and
-    SHA-256 of the bytes) and the number of triples in its named graph."""
+    SHA-256 of the bytes), the number of triples in its named graph, and the SHA-256 of its
+    cache file (``cache/<sha256>.nt``), which every read of that file checks."""
 
     graph: str
     path: str
@@ -114,6 +117,7 @@ class Entry:
     size: int
     mtime_ns: int
     triples: int
+    cache_sha256: str
 
 
 @dataclass
@@ -161,6 +165,9 @@ class Changes:
     added: list[Input] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[Input] = field(default_factory=list)
+    #: the graphs among ``changed`` whose input is unchanged but whose cache file is damaged or
+    #: missing (:meth:`GraphStore.cache_intact`): made again from the input
+    damaged: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -172,7 +179,8 @@ class Changes:
             return self.reason
         parts = []
         for label, items in (("new", [i.path.name for i in self.added]),
-                             ("changed", [i.path.name for i in self.changed]),
+                             ("changed", [i.path.name for i in self.changed if i.graph not in self.damaged]),
+                             ("damaged cache of", [i.path.name for i in self.changed if i.graph in self.damaged]),
                              ("removed", [g.rsplit("/", 1)[-1] for g in self.removed])):
             if items:
                 shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
@@ -186,6 +194,42 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class CacheDamaged(KgError):
+    """A cache file of the store that does not hold what its manifest says (truncated,
+    appended to, overwritten) or is missing: ``FILE`` names it, ``directory`` the store.
+    The store is kg's own copy of the inputs, so the way out is to let kg make the file
+    again; :meth:`GraphStore.changes` does that itself when a command brings the store up to
+    date, so this is raised only for damage met afterwards (or a store kg cannot write)."""
+
+    def __init__(self, directory: Path, path: Path, what: str):
+        self.directory, self.path = directory, path
+        super().__init__(f"the store at {directory} is damaged (cache file {path} {what}): remove {path} "
+                         f"and run the command again (or `kg build`): kg makes it anew from its input")
+
+
+#: (path, size, modification time, inode) -> SHA-256 of cache files this process has read:
+#: a command that checks the cache in :meth:`GraphStore.changes` and then reads it hashes
+#: each file once; a file written to since has another size or time, and is hashed again.
+_CHECKED: dict[tuple, str] = {}
+
+
+def _cache_digest(path: Path) -> str | None:
+    """The SHA-256 of the file ``path`` (None when there is no such file), remembered per
+    state of the file (:data:`_CHECKED`)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    found = _CHECKED.get(key)
+    if found is None:
+        try:
+            found = _CHECKED[key] = sha256_of(path)
+        except OSError:
+            return None
+    return found
 
 
 class GraphStore:
@@ -218,14 +262,32 @@ class GraphStore:
         return manifest if manifest.format == STORE_FORMAT else None
 
     def cache_path(self, sha256: str) -> Path:
+        """Where the cache file of an input whose bytes have SHA-256 ``sha256`` is (unchecked:
+        read it through :meth:`cache_file`)."""
         return self.directory / "cache" / f"{sha256}.nt"
+
+    def cache_intact(self, entry: Entry) -> bool:
+        """Whether ``entry``'s cache file is there and holds what the manifest says (its
+        SHA-256: 16 MB of the project's cache take ~0.03 s, once a process)."""
+        return _cache_digest(self.cache_path(entry.sha256)) == entry.cache_sha256
+
+    def cache_file(self, entry: Entry) -> Path:
+        """``entry``'s cache file, checked (:meth:`cache_intact`): every read of a cache file
+        comes here, so a damaged one is a :class:`CacheDamaged` naming it, never an answer
+        from what is left of it. Raises CacheDamaged."""
+        path = self.cache_path(entry.sha256)
+        if not self.cache_intact(entry):
+            what = "is missing" if not path.is_file() else "does not match its checksum"
+            raise CacheDamaged(self.directory, path, what)
+        return path
 
     # -- what is stale -----------------------------------------------------------------------
 
     def changes(self, inputs: Sequence[Input]) -> Changes:
         """Compare the published generation with ``inputs``. A file whose size and
         modification time equal the manifest's is taken as unchanged without reading it;
-        otherwise its SHA-256 decides."""
+        otherwise its SHA-256 decides. An unchanged input whose cache file is damaged or
+        missing is changed too (and listed in ``damaged``): the update makes its cache anew."""
         manifest = self.manifest()
         if manifest is None:
             exists = (self.directory / "CURRENT").exists()
@@ -241,6 +303,10 @@ class GraphStore:
             elif (entry.path != str(given.path.resolve()) or entry.role != given.role
                   or not _same_file(entry, given.source or given.path)):  # an import's new bytes are its source
                 found.changed.append(given)
+            elif not self.cache_intact(entry):
+                # made again from its input, as a damaged CURRENT or manifest makes the store again
+                found.changed.append(given)
+                found.damaged.append(graph)
         found.removed = sorted(g for g in manifest.entries if g not in wanted)
         return found
 
@@ -405,7 +471,8 @@ class GraphStore:
         # million triples at once (kg.store.engine)
         store = self._open(generation)
         try:
-            cached = {i.graph: self._cache(i, progress) for i in adding}
+            known = self._cache_digests()
+            cached = {i.graph: self._cache(i, progress, known) for i in adding}
             for graph in removing:
                 progress(f"  removing {graph}")
                 _remove_from_default(store, graph)
@@ -445,21 +512,39 @@ class GraphStore:
         (generation / ".readers").touch()
         return manifest
 
-    def _cache(self, given: Input, progress: Progress) -> tuple[Entry, Path]:
+    def _cache_digests(self) -> dict[str, str]:
+        """Input SHA-256 -> cache file SHA-256, as the manifests of every generation in the
+        directory record them (a reader may hold one that is no longer published)."""
+        known: dict[str, str] = {}
+        for path in sorted(self.directory.iterdir()):
+            if _GENERATION.match(path.name):
+                try:
+                    manifest = Manifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
+                except (OSError, ValueError, TypeError, KeyError):
+                    continue
+                known.update((e.sha256, e.cache_sha256) for e in manifest.entries.values())
+        return known
+
+    def _cache(self, given: Input, progress: Progress, known: dict[str, str]) -> tuple[Entry, Path]:
         """The input's N-Triples (terms as written, blank-node labels unique to the file) in
-        the cache, written once per content."""
+        the cache, written once per content. ``known``: input SHA-256 -> cache SHA-256
+        (:meth:`_cache_digests`); a cache file is used again only when it matches, else
+        (damaged, missing, or of no generation) it is written anew. (Written anew, the labels
+        of a file's anonymous blank nodes differ: pyoxigraph's parser makes them up.)"""
         read = given.source or given.path
         stat = read.stat()
         digest = sha256_of(read)
         path = self.cache_path(digest)
-        if not path.is_file():
+        cache_digest = _cache_digest(path)
+        if cache_digest is None or cache_digest != known.get(digest):
             progress(f"  reading {given.path}")
             text = ntriples.dump([read])
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
+            cache_digest = hashlib.sha256(text).hexdigest()
         triples = _count_lines(path)
         return Entry(given.graph, str(given.path.resolve()), given.role, digest, stat.st_size, stat.st_mtime_ns,
-                     triples), path
+                     triples, cache_digest), path
 
     def _publish(self, generation: Path) -> None:
         _write_atomic(self.directory / "CURRENT", (generation.name + "\n").encode("utf-8"))
@@ -513,8 +598,9 @@ class Reader:
     store: EngineStore
 
     def ntriples_path(self, graph: str) -> Path:
-        """The cached N-Triples (terms as written) of one named graph."""
-        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+        """The cached N-Triples (terms as written) of one named graph, checked
+        (:meth:`GraphStore.cache_file`; raises CacheDamaged)."""
+        return self.owner.cache_file(self.manifest.entries[graph])
 
     def ntriples(self, graphs: Sequence[str] | None = None) -> bytes:
         """The N-Triples of the given named graphs (default: all, in graph order), joined."""
@@ -550,7 +636,8 @@ class Draft:
     previous: Reader | None
 
     def ntriples_path(self, graph: str) -> Path:
-        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+        """As :meth:`Reader.ntriples_path`."""
+        return self.owner.cache_file(self.manifest.entries[graph])
 
     def write_record(self, name: str, data: bytes) -> None:
         """A file of results published with the generation (read with :meth:`Reader.record`)."""
