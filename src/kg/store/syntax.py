@@ -57,10 +57,11 @@ def check_output_name(path: Path | str, written: str) -> None:
                   f"{path.with_suffix(written).name}, or choose the format the name says")
 
 
-#: The syntaxes of datasets. The project reads a file as one graph: the triples of all the
-#: graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
+#: The syntaxes of datasets: those that can name graphs (N-Quads, TriG, JSON-LD: pyoxigraph's
+#: ``RdfFormat.supports_datasets``). The project reads a file as one graph: the triples of all
+#: the graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
 #: kg.store.ntriples), never into graphs of their own that the file's graph would not see.
-QUAD_SUFFIXES = (".nq", ".trig")
+QUAD_SUFFIXES = tuple(suffix for suffix, (found, _name, _syntax) in SYNTAXES.items() if found.supports_datasets)
 #: rdflib's format names (``kg link --format``) -> the suffix of the same syntax
 _RDFLIB_NAMES = {"turtle": ".ttl", "ttl": ".ttl", "nt": ".nt", "ntriples": ".nt", "nt11": ".nt",
                  "nquads": ".nq", "trig": ".trig", "xml": ".rdf", "application/rdf+xml": ".rdf",
@@ -118,7 +119,10 @@ def oxigraph_input(path: Path, fmt: str | None = None) -> dict:
 
 
 def holds_quads(path: Path, fmt: str | None = None) -> bool:
-    """Whether ``path`` (or rdflib format ``fmt``) is a dataset syntax (N-Quads, TriG)."""
+    """Whether ``path`` (or rdflib format ``fmt``) is in a dataset syntax (:data:`QUAD_SUFFIXES`:
+    N-Quads, TriG, JSON-LD), whose graphs a read of it as one graph must merge: a JSON-LD
+    document with an "@id" beside its "@graph" ended in "ValueError: The N-Triples format
+    does not support named graphs"."""
     suffix = _RDFLIB_NAMES.get(fmt.lower(), "") if fmt else Path(path).suffix.lower()
     return suffix in QUAD_SUFFIXES
 
@@ -128,7 +132,9 @@ def triples_of(quads, names: set):
     than the default one that they were in (for :func:`note_graphs_read_as_one`)."""
     for quad in quads:
         if quad.graph_name != ox.DefaultGraph():
-            names.add(quad.graph_name.value)
+            # (a graph a blank node names, as a JSON-LD "@graph" without "@id" makes: by its label)
+            names.add(quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode)
+                      else f"_:{quad.graph_name.value}")
         yield quad.triple
 
 
@@ -143,12 +149,15 @@ def note_graphs_read_as_one(path: Path, names) -> None:
 
     from kg.words import word
 
-    names = sorted({str(name) for name in names})
+    # (a blank node naming a graph, rdflib's or pyoxigraph's, by its label)
+    names = sorted({f"_:{name}" if type(name).__name__ in ("BNode", "BlankNode") else str(name) for name in names})
     if names and Path(path).resolve() not in _NOTED:
         _NOTED.add(Path(path).resolve())  # once a file, however many times a command reads it
-        shown = ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        logging.getLogger("kg.store").warning("%s: its %s %s are read as one graph, the file's (kg keeps "
-                                              "one named graph per file)", path, word(len(names), "named graph"), shown)
+        shown = ", ".join(name if name.startswith("_:") else f"<{name}>" for name in names[:3]) + (
+            f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logging.getLogger("kg.store").warning("%s: its %s %s %s read as one graph, the file's (kg keeps one named "
+                                              "graph per file)", path, word(len(names), "named graph"), shown,
+                                              "is" if len(names) == 1 else "are")
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
