@@ -160,3 +160,32 @@ def test_the_named_graphs_of_a_json_ld_file_are_read_as_one_as_trigs_are(tmp_pat
             assert len(notes) == 1 and notes[0].startswith(f"{path}: its named graph {named}"), notes
     result = CliRunner().invoke(main, ["validate", str(path)])
     assert result.exit_code == 0 and "Conforms" in result.output, result.output
+
+
+@pytest.mark.parametrize("name, text", [("empty.ttl", ""), ("prefixes.ttl", "@prefix ex: <http://ex.org/> .\n"),
+                                        ("string.jsonld", '"just a string"\n'), ("empty.nt", ""),
+                                        ("comment.nt", "# nothing\n")])
+def test_a_file_that_gives_no_triple_is_said(tmp_path, caplog, name, text):
+    """A file holding only a JSON string, an empty .ttl: `kg validate` said "Conforms" without
+    noting that nothing was read. A warning naming the file (an empty file is valid RDF: no
+    error, the exit status unchanged), from each reader."""
+    import logging
+
+    from rdflib import Graph
+
+    from kg.store import ntriples, syntax
+    from kg.store.load import parse_into
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for read in (lambda: parse_into(Graph(), path), lambda: ntriples.dump([path])):
+        syntax._EMPTY.clear()
+        with caplog.at_level(logging.WARNING, logger="kg.store"):
+            caplog.clear()
+            read()
+        assert [r.getMessage() for r in caplog.records if r.name == "kg.store"] == [
+            f"{path}: no triples read (the file states no triple)"]
+    syntax._EMPTY.clear()
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0 and "Conforms" in result.output, result.output
+    assert f"kg: {path}: no triples read" in result.stderr, result.output

@@ -38,14 +38,18 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
     ``fmt``); the triples of every graph of an N-Quads or TriG file go into ``graph`` (see
     kg.store.syntax.QUAD_SUFFIXES). A file that is missing, a directory or unreadable is a
     KgError naming it; a syntax error is a :class:`kg.store.syntax.RdfSyntaxError` with its
-    line, column and the offending line, the same whichever parser met it."""
+    line, column and the offending line, the same whichever parser met it. A file that gives
+    an empty ``graph`` no triple is said (kg.store.syntax.note_nothing_read)."""
     path = syntax.rdf_file(path)
     large = path.stat().st_size >= LARGE_FILE_BYTES
+    empty_before = not len(graph)
     try:
         if fmt is None and large and path.suffix.lower() in OXIGRAPH_SUFFIXES:
             parse_with_oxigraph(graph, path)
         else:
             syntax.check(path, fmt)
+            if syntax.json_ld_scalar(path, fmt):
+                return _nothing_read(graph, path)  # (rdflib's parser fails on it: "cannot access local variable")
             # rdflib puts a dataset's quads into graphs of their own: read them aside
             target = Dataset() if syntax.holds_quads(path, fmt) else graph
             if syntax.starts_with_bom(path):
@@ -60,6 +64,13 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error
         raise syntax.syntax_error(path, exc, fmt) from None
+    if empty_before and not len(graph):
+        syntax.note_nothing_read(path)
+    return graph
+
+
+def _nothing_read(graph: Graph, path: Path) -> Graph:
+    syntax.note_nothing_read(path)
     return graph
 
 

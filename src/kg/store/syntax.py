@@ -160,6 +160,35 @@ def note_graphs_read_as_one(path: Path, names) -> None:
                                               "is" if len(names) == 1 else "are")
 
 
+def json_ld_scalar(path: Path, fmt: str | None = None) -> bool:
+    """Whether ``path`` (or rdflib format ``fmt``) is JSON-LD whose document is a JSON
+    string, number, boolean or null: a JSON-LD processor drops such a free-floating value and
+    reads no triple (JSON-LD 1.1 Processing Algorithms, the Expansion Algorithm: a
+    scalar outside any property expands to null)."""
+    if _syntax(path, fmt)[2] != "JSON-LD":
+        return False
+    try:
+        data = Path(path).read_bytes()
+        document = json.loads(data[len(BOM):] if data.startswith(BOM) else data)
+    except (OSError, ValueError, RecursionError):
+        return False  # (the parser reports it)
+    return not isinstance(document, (dict, list))
+
+
+def note_nothing_read(path: Path) -> None:
+    """Say (kg's log, on the terminal by default) that reading ``path`` gave no triple: a
+    file holding only a JSON string, only prefixes or nothing at all was taken as an empty
+    graph without a word ("Conforms"). A warning, not an error: an empty file is valid RDF."""
+    import logging
+
+    if Path(path).resolve() not in _EMPTY:
+        _EMPTY.add(Path(path).resolve())  # once a file, however many times a command reads it
+        logging.getLogger("kg.store").warning("%s: no triples read (the file states no triple)", path)
+
+
+_EMPTY: set[Path] = set()
+
+
 def rdf_format(path: Path) -> ox.RdfFormat:
     """pyoxigraph's format for ``path``, by its suffix; a KgError for an unknown suffix."""
     return _syntax(path)[0]
@@ -260,7 +289,9 @@ def guard_json_ld(path: Path) -> None:
     - a key of the form of a keyword that is none (``"@foo"``): ignored (same step);
     - an IRI that is not valid (a space in it: pyoxigraph drops the node, rdflib keeps it);
     - an IRI ``prefix:local`` whose prefix the @context does not declare and whose scheme is
-      none of :data:`JSON_LD_SCHEMES`: read as an absolute IRI of scheme ``prefix:``.
+      none of :data:`JSON_LD_SCHEMES`: read as an absolute IRI of scheme ``prefix:``;
+    - a language tag (``"@language"``, of a value or of the @context) that is no BCP 47 tag
+      (RFC 5646's syntax, as pyoxigraph checks it): a processor drops the value.
 
     The document is read once by pyoxigraph in its lenient mode, which keeps what the strict
     one drops (a key "foo" comes out as the predicate <foo>), against a base no data holds
@@ -269,11 +300,14 @@ def guard_json_ld(path: Path) -> None:
     base = _RELATIVE_BASE
     iris: dict[str, None] = {}  # every IRI of the graph, in the order met
     keys: dict[str, ox.NamedNode | ox.BlankNode] = {}  # every predicate -> its first subject
+    languages: dict[str, None] = {}  # every language tag, in the order met
     try:
         data = Path(path).read_bytes()
         data = data[len(BOM):] if data.startswith(BOM) else data
         for quad in ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base, lenient=True):
             keys.setdefault(quad.predicate.value, quad.subject)
+            if isinstance(quad.object, ox.Literal) and quad.object.language:
+                languages[quad.object.language] = None
             for term in (quad.subject, quad.object, quad.graph_name,
                          quad.object.datatype if isinstance(quad.object, ox.Literal) else None):
                 if isinstance(term, ox.NamedNode):
@@ -323,6 +357,14 @@ def guard_json_ld(path: Path) -> None:
                           f"the prefix {scheme.group(1)!r} of {json.dumps(iri, ensure_ascii=False)} is not declared "
                           f"in the @context (declared: {known}), so it would be read as an IRI of the scheme "
                           f"{scheme.group(1) + ':'!r}: declare the prefix, or write the IRI in full")
+    for tag in languages:
+        try:
+            ox.Literal("", language=tag)  # (pyoxigraph's check of a tag, BCP 47's syntax: what its strict reader keeps)
+        except ValueError:
+            raise refused(_string_at(text, tag),
+                          f"{json.dumps(tag, ensure_ascii=False)} is no language tag (BCP 47: subtags of letters "
+                          f"and digits, each at most 8, joined by hyphens), so a JSON-LD reader drops the value: "
+                          f"write a tag such as \"en\" or \"zh-Hans\"") from None
 
 
 def _keys(node):
