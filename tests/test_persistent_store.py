@@ -476,3 +476,28 @@ def test_a_cache_file_damaged_under_a_reader_is_one_error_naming_it(tmp_path, fi
             assert isinstance(refused.value, KgError) and refused.value.exit_code == 2
         if how != "cache directory removed":
             assert view.ntriples([f"{EX}graph/b"])  # the intact ones are read
+
+
+def test_a_cache_file_damaged_with_its_size_and_time_kept_is_refused_and_made_again_once_removed(tmp_path, files):
+    """The store is compared with its inputs by the size and time of its cache files (as of
+    its input files), so bytes changed with both kept pass there; every read checks the
+    SHA-256, and the way out its message gives (remove the file) makes it again."""
+    from kg.store.persistent import CacheDamaged
+
+    store = GraphStore(tmp_path / "store")
+    given = inputs_of(*files)
+    manifest, _changes = store.update(given)
+    cache = tmp_path / "store" / "cache" / f"{manifest.entries[f'{EX}graph/a'].sha256}.nt"
+    with store.reader() as view:
+        intact = view.ntriples()  # (read once before: what this process remembers of it is no answer after)
+    before = cache.stat()
+    cache.write_bytes(cache.read_bytes().replace(b"one", b"eno"))
+    os.utime(cache, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert store.changes(given).current
+    with store.reader() as view, pytest.raises(CacheDamaged, match=f"remove {re.escape(str(cache))} and run"):
+        view.ntriples()
+    cache.unlink()
+    assert store.changes(given).damaged == [f"{EX}graph/a"]
+    store.update(given)
+    with store.reader() as view:
+        assert _without_blank_labels(view.ntriples()) == _without_blank_labels(intact)
