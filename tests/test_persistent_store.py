@@ -501,3 +501,18 @@ def test_a_cache_file_damaged_with_its_size_and_time_kept_is_refused_and_made_ag
     store.update(given)
     with store.reader() as view:
         assert _without_blank_labels(view.ntriples()) == _without_blank_labels(intact)
+
+
+def test_a_load_the_store_refuses_names_the_input_not_its_own_load_file(tmp_path, files):
+    """`kg validate 'my data.ttl'` said "the store could not load its inputs: Parser error at
+    line 3201 ... (.load.nq, line 3201)": the line of the store's own load file is mapped back
+    to the input whose triples it holds (here a graph name no IRI, as a file name was)."""
+    from kg.errors import KgError
+
+    a, b, c = files
+    given = [Input(a, f"{EX}graph/a", "data"), Input(b, f"{EX}graph/b and more", "data"), Input(c, f"{EX}c", "data")]
+    with pytest.raises(KgError) as refused:
+        GraphStore(tmp_path / "store").update(given)
+    message = str(refused.value)
+    assert message.startswith(f"{b}: the store could not load the triples read from this file ("), message
+    assert ".load.nq" not in message and "line" not in message, message
