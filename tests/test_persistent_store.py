@@ -203,6 +203,23 @@ def test_a_second_writer_waits_for_the_first(tmp_path, files):
         assert count(view.store, 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p "blank in c" }') == 0
 
 
+def test_the_same_file_always_gives_the_same_cache_file(tmp_path, files):
+    """A file's cache file is named by the file's SHA-256, and every manifest records its
+    own SHA-256: the parser's random labels of anonymous blank nodes ([ ], collections) are
+    numbered, so a cache file written again (damaged, removed) is the same bytes."""
+    from kg.store.persistent import sha256_of
+
+    a, _b, _c = files
+    digests = []
+    for run in range(2):
+        store = GraphStore(tmp_path / f"store{run}")
+        manifest, _changes = store.update(inputs_of(a))
+        entry = manifest.entries[f"{EX}graph/a"]
+        digests.append(entry.cache_sha256)
+        assert sha256_of(store.cache_path(entry.sha256)) == entry.cache_sha256
+    assert digests[0] == digests[1]
+
+
 def test_the_cache_keeps_terms_as_written(tmp_path):
     source = write(tmp_path / "typed.ttl", f"""\
         @prefix ex: <{EX}> .
@@ -421,12 +438,6 @@ def _damage(store_dir: Path, entry, how: str) -> Path:
     return cache
 
 
-def _without_blank_labels(text: bytes) -> list[bytes]:
-    """The lines of an N-Triples text sorted, blank-node labels blanked (a cache file written
-    anew gives a file's anonymous blank nodes other labels)."""
-    return sorted(re.sub(rb"_:\S+", b"_:", line) for line in text.splitlines())
-
-
 DAMAGES = ["truncated mid-line", "a line appended", "same size, other bytes", "removed", "cache directory removed"]
 
 
@@ -447,10 +458,12 @@ def test_a_damaged_cache_file_is_made_again_by_the_next_update(tmp_path, files, 
     damaged = [f"{EX}graph/a"] if how != "cache directory removed" else sorted(i.graph for i in given)
     assert sorted(changes.damaged) == damaged and not changes.current
     assert "damaged cache of: a.ttl" in changes.describe()
-    store.update(given)
+    # the same bytes as before (a.ttl's anonymous blank node included): a validation of the
+    # change reads the previous generation's cache of the graph it replaces, and finds it intact
+    store.update(given, before_publish=lambda draft: draft.previous.ntriples_path(f"{EX}graph/a"))
     assert store.changes(given).current
     with store.reader() as view:
-        assert _without_blank_labels(view.ntriples()) == _without_blank_labels(before)
+        assert view.ntriples() == before
 
 
 @pytest.mark.parametrize("how", DAMAGES)
@@ -500,7 +513,7 @@ def test_a_cache_file_damaged_with_its_size_and_time_kept_is_refused_and_made_ag
     assert store.changes(given).damaged == [f"{EX}graph/a"]
     store.update(given)
     with store.reader() as view:
-        assert _without_blank_labels(view.ntriples()) == _without_blank_labels(intact)
+        assert view.ntriples() == intact
 
 
 def test_a_load_the_store_refuses_names_the_input_not_its_own_load_file(tmp_path, files):
@@ -516,3 +529,18 @@ def test_a_load_the_store_refuses_names_the_input_not_its_own_load_file(tmp_path
     message = str(refused.value)
     assert message.startswith(f"{b}: the store could not load the triples read from this file ("), message
     assert ".load.nq" not in message and "line" not in message, message
+
+
+def test_made_up_blank_node_labels_are_numbered_whatever_their_length():
+    """pyoxigraph writes its random 128-bit labels without leading zeros: one in sixteen has
+    fewer than 32 digits (a cache file written again differed then). A file's own labels
+    are kept."""
+    from kg.store.persistent import _unique_blank_nodes
+
+    text = (b"_:abc <http://e.org/p> _:b2ecdfb1091370902e21b297916fb989 .\n"
+            b"_:b2ecdfb1091370902e21b297916fb989 <http://e.org/p> _:2ecdfb1091370902e21b297916fb98 .\n"
+            b"_:2ecdfb1091370902e21b297916fb98 <http://e.org/p> \"x\" .")
+    assert _unique_blank_nodes(text, "0123456789ab") == (
+        b"_:0123456789abxabc <http://e.org/p> _:0123456789abx-1 .\n"
+        b"_:0123456789abx-1 <http://e.org/p> _:0123456789abx-2 .\n"
+        b"_:0123456789abx-2 <http://e.org/p> \"x\" .")

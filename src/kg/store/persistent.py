@@ -552,8 +552,8 @@ class GraphStore:
         """The input's N-Triples (terms as written, blank-node labels unique to the file) in
         the cache, written once per content. ``known``: input SHA-256 -> cache SHA-256
         (:meth:`_cache_digests`); a cache file is used again only when it matches, else
-        (damaged, missing, or of no generation) it is written anew. (Written anew, the labels
-        of a file's anonymous blank nodes differ: pyoxigraph's parser makes them up.)"""
+        (damaged, missing, or of no generation) it is written anew, the same bytes as before
+        (:func:`_unique_blank_nodes`), so generations that use it still find it intact."""
         read = given.source or given.path
         stat = read.stat()
         digest = sha256_of(read)
@@ -721,23 +721,41 @@ def _count_lines(path: Path) -> int:
 
 def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
     """Prefix every blank-node label with the file's digest, so labels of two files never
-    meet (``kg synth`` writes ``_:b1`` in every file) and the same file always gives the same
-    labels. N-Triples as pyoxigraph writes it: subject, predicate and object separated by
-    single spaces, and neither a subject nor a predicate holds a space."""
+    meet (``kg synth`` writes ``_:b1`` in every file), and number those the parser made up,
+    so the same file always gives the same labels. N-Triples as pyoxigraph writes it:
+    subject, predicate and object separated by single spaces, and neither a subject nor a
+    predicate holds a space."""
     if b"_:" not in text:
         return text
     marker = b"_:" + prefix.encode("ascii") + b"x"
+    made: dict[bytes, bytes] = {}
+
+    def label(term: bytes) -> bytes:
+        name = term[2:]
+        if _MADE_UP.fullmatch(name):
+            # the parser's random label of an anonymous node ([ ], a collection): numbered in
+            # the order met, so that the same file always gives the same cache file (its
+            # checksum is in every manifest that uses it); "-" starts no label a file writes
+            name = made.setdefault(name, b"-%d" % (len(made) + 1))
+        return marker + name
+
     out = []
     for line in text.split(b"\n"):
         if b"_:" in line:
             subject, predicate, rest = line.split(b" ", 2)
             if subject.startswith(b"_:"):
-                subject = marker + subject[2:]
+                subject = label(subject)
             if rest.startswith(b"_:"):
-                rest = marker + rest[2:]
+                term, space, tail = rest.partition(b" ")
+                rest = label(term) + space + tail
             line = b" ".join((subject, predicate, rest))
         out.append(line)
     return b"\n".join(out)
+
+
+#: pyoxigraph's label of a blank node a file does not name: 128 random bits in hex, without
+#: leading zeros (1 label in 16 has 31 digits or fewer; fewer than 16: one in 2**64)
+_MADE_UP = re.compile(rb"[0-9a-f]{16,32}")
 
 
 def _input_error(inputs: Sequence[Input], exc: SyntaxError, lines: Sequence[tuple[int, Input]] = ()) -> KgError:
