@@ -57,7 +57,7 @@ from kg.words import counted
 
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
-STORE_FORMAT = 2  # 2: each entry records the SHA-256 of its cache file
+STORE_FORMAT = 2  # 2: each entry records the SHA-256 of its cache file; made-up blank labels numbered
 #: The environment variable naming the store's directory (kg.store.project.location).
 STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
@@ -203,7 +203,7 @@ def sha256_of(path: Path) -> str:
 
 class CacheDamaged(KgError):
     """A cache file of the store that does not hold what its manifest says (truncated,
-    appended to, overwritten) or is missing: ``FILE`` names it, ``directory`` the store.
+    appended to, overwritten) or is missing: ``path`` names it, ``directory`` the store.
     The store is kg's own copy of the inputs, so the way out is to let kg make the file
     again; :meth:`GraphStore.changes` does that itself when a command brings the store up to
     date, so this is raised only for damage met afterwards (or a store kg cannot write)."""
