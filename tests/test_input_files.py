@@ -77,3 +77,31 @@ def test_a_file_that_is_not_utf8_names_its_line(tmp_path, command):
     what = WHAT[command]
     assert (result.exit_code, result.stderr) == (
         2, f"kg: error: {given}:3: not UTF-8 text (byte 0xe9); save the {what} as UTF-8\n")
+
+
+STRANGE_NAMES = ["my data", "a>b", "x#y", "100%", "p%20q", "水富 县", "tab\tand\"quote", "ctl\x1b"]
+
+
+def test_a_file_name_becomes_a_valid_iri_of_its_own():
+    """`kg validate 'my data.ttl'` said "the store could not load its inputs: ... Invalid IRI
+    code point ' ' (.load.nq, line 3201)": a file's name became its graph's IRI unencoded.
+    Every name gives a valid IRI (RFC 3987: what a path does not hold is percent-encoded,
+    letters of any script kept), and two names never the same one."""
+    import pyoxigraph as ox
+
+    from kg.store.load import graph_name, iri_path
+
+    names = [str(graph_name(f"/elsewhere/{name}.ttl")) for name in STRANGE_NAMES]
+    assert len(set(names)) == len(names)
+    for name in names:
+        ox.NamedNode(name)  # (raises ValueError for an invalid IRI)
+    assert [iri_path(n) for n in ("my data", "a>b", "x#y", "100%", "p%20q", "水富 县")] == [
+        "my%20data", "a%3Eb", "x%23y", "100%25", "p%2520q", "水富%20县"]
+    assert iri_path("data/gazetteer/places") == "data/gazetteer/places"  # the project's names are unchanged
+
+
+def test_a_valid_file_with_spaces_and_brackets_in_its_name_is_validated(tmp_path):
+    given = tmp_path / "my data>#%水.ttl"
+    given.write_text('@prefix ex: <http://example.org/> .\nex:a ex:p "x" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(given)])
+    assert result.exit_code == 0 and "Conforms" in result.output, result.output

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 
+from kg.cli import main
 from kg.errors import KgError
 from kg.store.load import graph_name, parse_file
 
@@ -113,3 +115,77 @@ def test_the_named_graphs_of_a_dataset_file_are_said_to_be_read_as_one(tmp_path,
             read(plain)
         assert [r.getMessage() for r in caplog.records if r.name == "kg.store"] == [note]
     assert len(parse_into(Graph(), trig)) == 3
+
+
+JSON_LD_GRAPHS = {
+    "named": ('{"@context":{"ex":"http://ex.org/"},"@id":"http://ex.org/G1",'
+              '"@graph":[{"@id":"ex:n1","ex:p":"x"}]}', "<http://ex.org/G1> is"),
+    "graph container": ('{"@context":{"ex":"http://ex.org/","ex:g":{"@container":"@graph"}},'
+                        '"@id":"ex:a","ex:g":{"@id":"ex:n1","ex:p":"x"}}', "_:"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(JSON_LD_GRAPHS))
+def test_the_named_graphs_of_a_json_ld_file_are_read_as_one_as_trigs_are(tmp_path, caplog, kind):
+    """`kg validate ng.jsonld` (an "@id" beside "@graph", or a "@container": "@graph" value)
+    ended in "ValueError: The N-Triples format does not support named graphs", exit 1:
+    JSON-LD is a dataset syntax as TriG and N-Quads are (kg.store.syntax.QUAD_SUFFIXES, from
+    pyoxigraph's RdfFormat.supports_datasets), read by each reader as the file's one graph,
+    said once."""
+    import logging
+
+    import pyoxigraph as ox
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.store import ntriples, syntax
+    from kg.store.load import parse_into
+    from kg.store.oxigraph import load_file
+
+    document, named = JSON_LD_GRAPHS[kind]
+    path = tmp_path / "ng.jsonld"
+    path.write_text(document, encoding="utf-8")
+    fact = (URIRef("http://ex.org/n1"), URIRef("http://ex.org/p"), Literal("x"))
+    rdflib_read = lambda p: parse_into(Graph(), p)  # noqa: E731
+    for read in (rdflib_read, lambda p: load_file(ox.Store(), p), lambda p: ntriples.dump([p])):
+        getattr(syntax, "_NOTED", set()).clear()
+        with caplog.at_level(logging.WARNING, logger="kg.store"):
+            caplog.clear()
+            got = read(path)
+        notes = [r.getMessage() for r in caplog.records if r.name == "kg.store"]
+        if isinstance(got, bytes):
+            assert b'<http://ex.org/n1> <http://ex.org/p> "x" .' in got
+        elif isinstance(got, Graph):
+            assert fact in got
+        if read is not rdflib_read or kind == "named":  # (rdflib reads a graph container into the default graph)
+            assert len(notes) == 1 and notes[0].startswith(f"{path}: its named graph {named}"), notes
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0 and "Conforms" in result.output, result.output
+
+
+@pytest.mark.parametrize("name, text", [("empty.ttl", ""), ("prefixes.ttl", "@prefix ex: <http://ex.org/> .\n"),
+                                        ("string.jsonld", '"just a string"\n'), ("empty.nt", ""),
+                                        ("comment.nt", "# nothing\n")])
+def test_a_file_that_gives_no_triple_is_said(tmp_path, caplog, name, text):
+    """A file holding only a JSON string, an empty .ttl: `kg validate` said "Conforms" without
+    noting that nothing was read. A warning naming the file (an empty file is valid RDF: no
+    error, the exit status unchanged), from each reader."""
+    import logging
+
+    from rdflib import Graph
+
+    from kg.store import ntriples, syntax
+    from kg.store.load import parse_into
+
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    for read in (lambda: parse_into(Graph(), path), lambda: ntriples.dump([path])):
+        syntax._EMPTY.clear()
+        with caplog.at_level(logging.WARNING, logger="kg.store"):
+            caplog.clear()
+            read()
+        assert [r.getMessage() for r in caplog.records if r.name == "kg.store"] == [
+            f"{path}: no triples read (the file states no triple)"]
+    syntax._EMPTY.clear()
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 0 and "Conforms" in result.output, result.output
+    assert f"kg: {path}: no triples read" in result.stderr, result.output

@@ -210,6 +210,10 @@ _EX = '{"@context": {"ex": "http://example.org/"},\n "@id": "ex:a",\n '
     (_EX + '"ex:b": {"@id": "ex:c d"}}', "ex:c d", '"ex:c d" makes <http://example.org/c d>, which is no valid'),
     ('{"@context": {"ex": "http://example.org/", "@vocab": "http://example.org/v/"},\n "@id": "ex:a",\n "my key": 1}',
      "my key", '"my key" makes <http://example.org/v/my key>, which is no valid'),
+    (_EX + '"ex:p": {"@value": "x", "@language": "not a tag!"}}', "not a tag!",
+     '"not a tag!" is no language tag (BCP 47'),
+    ('{"@context": {"ex": "http://example.org/", "@language": "english language"},\n "@id": "ex:a",\n "ex:p": "x"}',
+     "english language", '"english language" is no language tag'),
 ])
 def test_what_json_ld_would_drop_or_change_silently_is_refused_by_every_reader(tmp_path, document, written, what):
     """A key no @context defines, an unknown keyword, an IRI with a space: the JSON-LD

@@ -43,7 +43,8 @@ class StoreGraph:
     def of(cls, view) -> StoreGraph:
         """The graph of a ``kg.store.persistent`` Reader or Draft."""
         entries = view.manifest.ordered()
-        return cls(view.store, entries, {e.graph: view.owner.cache_path(e.sha256) for e in entries},
+        # (each cache file checked against the manifest: kg.store.persistent.GraphStore.cache_file)
+        return cls(view.store, entries, {e.graph: view.ntriples_path(e.graph) for e in entries},
                    view.manifest.triples)
 
     # -- files --------------------------------------------------------------------------------

@@ -38,14 +38,18 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
     ``fmt``); the triples of every graph of an N-Quads or TriG file go into ``graph`` (see
     kg.store.syntax.QUAD_SUFFIXES). A file that is missing, a directory or unreadable is a
     KgError naming it; a syntax error is a :class:`kg.store.syntax.RdfSyntaxError` with its
-    line, column and the offending line, the same whichever parser met it."""
+    line, column and the offending line, the same whichever parser met it. A file that gives
+    an empty ``graph`` no triple is said (kg.store.syntax.note_nothing_read)."""
     path = syntax.rdf_file(path)
     large = path.stat().st_size >= LARGE_FILE_BYTES
+    empty_before = not len(graph)
     try:
         if fmt is None and large and path.suffix.lower() in OXIGRAPH_SUFFIXES:
             parse_with_oxigraph(graph, path)
         else:
             syntax.check(path, fmt)
+            if syntax.json_ld_scalar(path, fmt):
+                return _nothing_read(graph, path)  # (rdflib's parser fails on it: "cannot access local variable")
             # rdflib puts a dataset's quads into graphs of their own: read them aside
             target = Dataset() if syntax.holds_quads(path, fmt) else graph
             if syntax.starts_with_bom(path):
@@ -60,6 +64,13 @@ def parse_into(graph: Graph, path: Path, fmt: str | None = None) -> Graph:
         raise
     except Exception as exc:  # noqa: BLE001 - any parser failure is the file's, told as a syntax error
         raise syntax.syntax_error(path, exc, fmt) from None
+    if empty_before and not len(graph):
+        syntax.note_nothing_read(path)
+    return graph
+
+
+def _nothing_read(graph: Graph, path: Path) -> Graph:
+    syntax.note_nothing_read(path)
     return graph
 
 
@@ -152,14 +163,39 @@ def data_files() -> list[Path]:
     ]
 
 
+#: RFC 3987's ucschar: the characters beyond ASCII an IRI's path holds as they are
+_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF),
+            *((plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 14)), (0xE1000, 0xEFFFD))
+#: ASCII an IRI's path segment holds as it is (RFC 3987 ipchar: unreserved, sub-delims, ":", "@")
+_PATH_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
+
+
+def iri_path(text: str) -> str:
+    """``text`` (a file's path, segments separated by "/") as the path of an IRI (RFC 3987):
+    every character an IRI's path does not hold as it is percent-encoded as its UTF-8 bytes
+    (a space as %20, ">" as %3E, "#" as %23, "%" as %25); letters of any script are kept,
+    as an IRI holds them (data/水富.ttl -> .../data/水富). The same text always gives the same
+    IRI, and two texts never the same one."""
+    out = []
+    for char in text:
+        code = ord(char)
+        if char in _PATH_ASCII or char == "/" or any(low <= code <= high for low, high in _UCSCHAR):
+            out.append(char)
+        else:
+            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
+    return "".join(out)
+
+
 def graph_name(path: Path) -> URIRef:
-    """The named graph a file is loaded into: stable, derived from its place in the project."""
+    """The named graph a file is loaded into: stable, derived from its place in the project
+    (a file outside it: from its name), as an IRI path (:func:`iri_path`: `kg validate 'my
+    data.ttl'` made the graph <.../file/my data>, which no store loads)."""
     path = Path(path).resolve()
     try:
         relative = path.relative_to(paths.root().resolve())
     except ValueError:
-        return GRAPH["file/" + path.stem]
-    return GRAPH[str(relative.with_suffix("")).replace("\\", "/")]
+        return GRAPH["file/" + iri_path(path.stem)]
+    return GRAPH[iri_path(str(relative.with_suffix("")).replace("\\", "/"))]
 
 
 # -- the workspace: imported tables and link sets, outside the project's own files ----------
@@ -196,7 +232,7 @@ def workspace_graph_name(path: Path) -> URIRef:
     kind = WORKSPACE_KINDS.get(path.parent.name)
     if kind is None:
         raise KgError(f"{path}: not in a workspace's imports/ or links/ directory")
-    return GRAPH[f"{kind}/{path.stem}"]
+    return GRAPH[f"{kind}/{iri_path(path.stem)}"]
 
 
 def _workspace_for(data, workspace) -> Path | None:

@@ -15,8 +15,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.labels import LANGUAGES
-from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, oxigraph_input, rdf_file, rdf_format,
-                             syntax_error, triples_of)
+from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, note_nothing_read, oxigraph_input, rdf_file,
+                             rdf_format, syntax_error, triples_of)
 
 __all__ = ["rdf_format", "plain", "dump", "canonical"]
 
@@ -46,13 +46,16 @@ def plain(body: bytes) -> bool:
 def dump(files: Sequence[Path]) -> bytes:
     """Every file as N-Triples with its terms as written. Plain N-Triples files (as kg synth
     writes them) are used as they are; other files go through pyoxigraph's parser and
-    serializer, which keep terms unchanged but for the case of language tags, restored here."""
+    serializer, which keep terms unchanged but for the case of language tags, restored here.
+    A file that gives no triple is said (kg.store.syntax.note_nothing_read)."""
     parts = []
     for path in files:
         path = rdf_file(path)
         if path.suffix.lower() == ".nt":
             body = path.read_bytes()
             if plain(body):
+                if not body:
+                    note_nothing_read(path)
                 parts.append(body if body.endswith(b"\n") or not body else body + b"\n")
                 continue
         try:
@@ -64,6 +67,8 @@ def dump(files: Sequence[Path]) -> bytes:
             note_graphs_read_as_one(path, names)
         except (SyntaxError, OSError) as exc:
             raise syntax_error(path, exc) from None
+        if not text.strip():
+            note_nothing_read(path)
         parts.append(b"\n".join(_as_written(line) for line in text.split(b"\n")))
     return b"".join(parts)
 

@@ -7,7 +7,9 @@ Layout of a store directory (``dist/store`` by default)::
     gen-000007/manifest.json   what it was built from (see :class:`Manifest`)
     gen-000007/.readers     locked shared by every process reading this generation
     gen-000007/records/     results about that generation (its validation report, SHACL rows)
-    cache/<sha256>.nt       each input file as N-Triples with its terms as written
+    cache/<sha256>.nt       each input file as N-Triples with its terms as written, named by the
+                            SHA-256 of the input file; the manifest holds the SHA-256 of the
+                            cache file itself, checked by every read (see :class:`CacheDamaged`)
     .lock                   locked by the one process writing a new generation
     .county-kg-manifest.json   kg's mark (kg.outputs): a build output holding the store keeps it
 
@@ -55,7 +57,7 @@ from kg.words import counted
 
 #: Bumped when the layout or the meaning of a generation changes: a store of another format is
 #: rebuilt from its inputs.
-STORE_FORMAT = 1
+STORE_FORMAT = 2  # 2: each entry records the SHA-256 of its cache file; made-up blank labels numbered
 #: The environment variable naming the store's directory (kg.store.project.location).
 STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
@@ -105,7 +107,8 @@ class Input:
 @dataclass
 class Entry:
     """What the store holds of one input: its file (path, size, modification time and
-    SHA-256 of the bytes) and the number of triples in its named graph."""
+    SHA-256 of the bytes), the number of triples in its named graph, and the SHA-256 of its
+    cache file (``cache/<sha256>.nt``), which every read of that file checks."""
 
     graph: str
     path: str
@@ -114,6 +117,12 @@ class Entry:
     size: int
     mtime_ns: int
     triples: int
+    cache_sha256: str
+    #: the cache file's size and modification time when this generation was written: a
+    #: cache file that still has them is taken as intact when the store is compared with its
+    #: inputs (as an input file is), without reading it (:meth:`GraphStore.changes`)
+    cache_size: int = -1
+    cache_mtime_ns: int = -1
 
 
 @dataclass
@@ -161,6 +170,9 @@ class Changes:
     added: list[Input] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     changed: list[Input] = field(default_factory=list)
+    #: the graphs among ``changed`` whose input is unchanged but whose cache file is damaged or
+    #: missing (:meth:`GraphStore.cache_intact`): made again from the input
+    damaged: list[str] = field(default_factory=list)
 
     @property
     def current(self) -> bool:
@@ -172,7 +184,8 @@ class Changes:
             return self.reason
         parts = []
         for label, items in (("new", [i.path.name for i in self.added]),
-                             ("changed", [i.path.name for i in self.changed]),
+                             ("changed", [i.path.name for i in self.changed if i.graph not in self.damaged]),
+                             ("damaged cache of", [i.path.name for i in self.changed if i.graph in self.damaged]),
                              ("removed", [g.rsplit("/", 1)[-1] for g in self.removed])):
             if items:
                 shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more" if len(items) > 3 else "")
@@ -186,6 +199,43 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+class CacheDamaged(KgError):
+    """A cache file of the store that does not hold what its manifest says (truncated,
+    appended to, overwritten) or is missing: ``path`` names it, ``directory`` the store.
+    The store is kg's own copy of the inputs, so the way out is to let kg make the file
+    again; :meth:`GraphStore.changes` does that itself when a command brings the store up to
+    date, so this is raised only for damage met afterwards (or a store kg cannot write)."""
+
+    def __init__(self, directory: Path, path: Path, what: str):
+        self.directory, self.path = directory, path
+        super().__init__(f"the store at {directory} is damaged (cache file {path} {what}): remove {path} "
+                         f"and run the command again (or `kg build`): kg makes it anew from its input")
+
+
+#: (path, size, modification and change times, inode) -> SHA-256 of cache files this process
+#: has read: a command that checks the cache in :meth:`GraphStore.changes` and then reads it
+#: hashes each file once; a file written to since has another change time (which no one can
+#: set back), and is hashed again.
+_CHECKED: dict[tuple, str] = {}
+
+
+def _cache_digest(path: Path) -> str | None:
+    """The SHA-256 of the file ``path`` (None when there is no such file), remembered per
+    state of the file (:data:`_CHECKED`)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    key = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+    found = _CHECKED.get(key)
+    if found is None:
+        try:
+            found = _CHECKED[key] = sha256_of(path)
+        except OSError:
+            return None
+    return found
 
 
 class GraphStore:
@@ -218,14 +268,48 @@ class GraphStore:
         return manifest if manifest.format == STORE_FORMAT else None
 
     def cache_path(self, sha256: str) -> Path:
+        """Where the cache file of an input whose bytes have SHA-256 ``sha256`` is (unchecked:
+        read it through :meth:`cache_file`)."""
         return self.directory / "cache" / f"{sha256}.nt"
+
+    def cache_intact(self, entry: Entry) -> bool:
+        """Whether ``entry``'s cache file is there and holds what the manifest says (its
+        SHA-256: the project's 17 MB of cache take ~0.06 s, once a process)."""
+        return _cache_digest(self.cache_path(entry.sha256)) == entry.cache_sha256
+
+    def _cache_unchanged(self, entry: Entry) -> bool:
+        """Whether ``entry``'s cache file is there with the size and modification time it had
+        when the generation was written (else: :meth:`cache_intact`). Truncating, appending
+        to, overwriting or removing the file changes them. Hashing instead would cost every
+        command, even one that reads no cache file, ~0.05 s for the project's 17 MB (about 140
+        bytes a triple: some 0.4 s at a million triples)."""
+        try:
+            stat = self.cache_path(entry.sha256).stat()
+        except OSError:
+            return False
+        if (stat.st_size, stat.st_mtime_ns) == (entry.cache_size, entry.cache_mtime_ns):
+            return True
+        return self.cache_intact(entry)
+
+    def cache_file(self, entry: Entry) -> Path:
+        """``entry``'s cache file, checked (:meth:`cache_intact`): every read of a cache file
+        comes here, so a damaged one is a :class:`CacheDamaged` naming it, never an answer
+        from what is left of it. Raises CacheDamaged."""
+        path = self.cache_path(entry.sha256)
+        if not self.cache_intact(entry):
+            what = "is missing" if not path.is_file() else "does not match its checksum"
+            raise CacheDamaged(self.directory, path, what)
+        return path
 
     # -- what is stale -----------------------------------------------------------------------
 
     def changes(self, inputs: Sequence[Input]) -> Changes:
         """Compare the published generation with ``inputs``. A file whose size and
         modification time equal the manifest's is taken as unchanged without reading it;
-        otherwise its SHA-256 decides."""
+        otherwise its SHA-256 decides. An unchanged input whose cache file is damaged or
+        missing is changed too (and listed in ``damaged``): the update makes its cache anew.
+        A cache file is judged as an input is: by its size and time, else by its SHA-256; a
+        read checks the SHA-256 always (:meth:`cache_file`)."""
         manifest = self.manifest()
         if manifest is None:
             exists = (self.directory / "CURRENT").exists()
@@ -241,6 +325,10 @@ class GraphStore:
             elif (entry.path != str(given.path.resolve()) or entry.role != given.role
                   or not _same_file(entry, given.source or given.path)):  # an import's new bytes are its source
                 found.changed.append(given)
+            elif not self._cache_unchanged(entry):
+                # made again from its input, as a damaged CURRENT or manifest makes the store again
+                found.changed.append(given)
+                found.damaged.append(graph)
         found.removed = sorted(g for g in manifest.entries if g not in wanted)
         return found
 
@@ -405,7 +493,8 @@ class GraphStore:
         # million triples at once (kg.store.engine)
         store = self._open(generation)
         try:
-            cached = {i.graph: self._cache(i, progress) for i in adding}
+            known = self._cache_digests()
+            cached = {i.graph: self._cache(i, progress, known) for i in adding}
             for graph in removing:
                 progress(f"  removing {graph}")
                 _remove_from_default(store, graph)
@@ -415,17 +504,18 @@ class GraphStore:
                 progress(f"  loading {counted(len(adding), 'graph')}, "
                          f"{counted(sum(e.triples for e, _ in cached.values()), 'triple')}")
                 quads = generation / ".load.nq"
+                lines: list[tuple[int, Input]] = []  # (the last line of the load an input wrote, the input)
                 with open(quads, "wb") as out:
                     for given in adding:
                         entry, path = cached[given.graph]
-                        _write_nquads(out, path, given.graph)
+                        lines.append(((lines[-1][0] if lines else 0) + _write_nquads(out, path, given.graph), given))
                         manifest.entries[given.graph] = entry
                 # One document: a blank node of a file is one node in its named graph and in
                 # the union (a load gives labels fresh identities per document).
                 try:
                     store.bulk_load(path=str(quads), format=ox.RdfFormat.N_QUADS)
                 except SyntaxError as exc:
-                    raise _input_error(adding, exc) from None
+                    raise _input_error(adding, exc, lines) from None
                 quads.unlink()
             manifest.triples = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value)
             store.flush()
@@ -445,21 +535,40 @@ class GraphStore:
         (generation / ".readers").touch()
         return manifest
 
-    def _cache(self, given: Input, progress: Progress) -> tuple[Entry, Path]:
+    def _cache_digests(self) -> dict[str, str]:
+        """Input SHA-256 -> cache file SHA-256, as the manifests of every generation in the
+        directory record them (a reader may hold one that is no longer published)."""
+        known: dict[str, str] = {}
+        for path in sorted(self.directory.iterdir()):
+            if _GENERATION.match(path.name):
+                try:
+                    manifest = Manifest.from_json((path / "manifest.json").read_text(encoding="utf-8"))
+                except (OSError, ValueError, TypeError, KeyError):
+                    continue
+                known.update((e.sha256, e.cache_sha256) for e in manifest.entries.values())
+        return known
+
+    def _cache(self, given: Input, progress: Progress, known: dict[str, str]) -> tuple[Entry, Path]:
         """The input's N-Triples (terms as written, blank-node labels unique to the file) in
-        the cache, written once per content."""
+        the cache, written once per content. ``known``: input SHA-256 -> cache SHA-256
+        (:meth:`_cache_digests`); a cache file is used again only when it matches, else
+        (damaged, missing, or of no generation) it is written anew, the same bytes as before
+        (:func:`_unique_blank_nodes`), so generations that use it still find it intact."""
         read = given.source or given.path
         stat = read.stat()
         digest = sha256_of(read)
         path = self.cache_path(digest)
-        if not path.is_file():
+        cache_digest = _cache_digest(path)
+        if cache_digest is None or cache_digest != known.get(digest):
             progress(f"  reading {given.path}")
             text = ntriples.dump([read])
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
+            cache_digest = hashlib.sha256(text).hexdigest()
         triples = _count_lines(path)
+        cache = path.stat()
         return Entry(given.graph, str(given.path.resolve()), given.role, digest, stat.st_size, stat.st_mtime_ns,
-                     triples), path
+                     triples, cache_digest, cache.st_size, cache.st_mtime_ns), path
 
     def _publish(self, generation: Path) -> None:
         _write_atomic(self.directory / "CURRENT", (generation.name + "\n").encode("utf-8"))
@@ -513,8 +622,9 @@ class Reader:
     store: EngineStore
 
     def ntriples_path(self, graph: str) -> Path:
-        """The cached N-Triples (terms as written) of one named graph."""
-        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+        """The cached N-Triples (terms as written) of one named graph, checked
+        (:meth:`GraphStore.cache_file`; raises CacheDamaged)."""
+        return self.owner.cache_file(self.manifest.entries[graph])
 
     def ntriples(self, graphs: Sequence[str] | None = None) -> bytes:
         """The N-Triples of the given named graphs (default: all, in graph order), joined."""
@@ -550,7 +660,8 @@ class Draft:
     previous: Reader | None
 
     def ntriples_path(self, graph: str) -> Path:
-        return self.owner.cache_path(self.manifest.entries[graph].sha256)
+        """As :meth:`Reader.ntriples_path`."""
+        return self.owner.cache_file(self.manifest.entries[graph])
 
     def write_record(self, name: str, data: bytes) -> None:
         """A file of results published with the generation (read with :meth:`Reader.record`)."""
@@ -610,30 +721,51 @@ def _count_lines(path: Path) -> int:
 
 def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
     """Prefix every blank-node label with the file's digest, so labels of two files never
-    meet (``kg synth`` writes ``_:b1`` in every file) and the same file always gives the same
-    labels. N-Triples as pyoxigraph writes it: subject, predicate and object separated by
-    single spaces, and neither a subject nor a predicate holds a space."""
+    meet (``kg synth`` writes ``_:b1`` in every file), and number those the parser made up,
+    so the same file always gives the same labels. N-Triples as pyoxigraph writes it:
+    subject, predicate and object separated by single spaces, and neither a subject nor a
+    predicate holds a space."""
     if b"_:" not in text:
         return text
     marker = b"_:" + prefix.encode("ascii") + b"x"
+    made: dict[bytes, bytes] = {}
+
+    def label(term: bytes) -> bytes:
+        name = term[2:]
+        if _MADE_UP.fullmatch(name):
+            # the parser's random label of an anonymous node ([ ], a collection): numbered in
+            # the order met, so that the same file always gives the same cache file (its
+            # checksum is in every manifest that uses it); "-" starts no label a file writes
+            name = made.setdefault(name, b"-%d" % (len(made) + 1))
+        return marker + name
+
     out = []
     for line in text.split(b"\n"):
         if b"_:" in line:
             subject, predicate, rest = line.split(b" ", 2)
             if subject.startswith(b"_:"):
-                subject = marker + subject[2:]
+                subject = label(subject)
             if rest.startswith(b"_:"):
-                rest = marker + rest[2:]
+                term, space, tail = rest.partition(b" ")
+                rest = label(term) + space + tail
             line = b" ".join((subject, predicate, rest))
         out.append(line)
     return b"\n".join(out)
 
 
-def _input_error(inputs: Sequence[Input], exc: SyntaxError) -> KgError:
+#: pyoxigraph's label of a blank node a file does not name: 128 random bits in hex, without
+#: leading zeros (1 label in 16 has 31 digits or fewer; fewer than 16: one in 2**64)
+_MADE_UP = re.compile(rb"[0-9a-f]{16,32}")
+
+
+def _input_error(inputs: Sequence[Input], exc: SyntaxError, lines: Sequence[tuple[int, Input]] = ()) -> KgError:
     """The error of the input the store could not load, naming its file, line and column.
     Only a plain N-Triples file reaches the load unparsed (kg.store.ntriples.dump uses it as
-    it is, for speed): each such input is parsed again to find the one at fault."""
-    from kg.store.syntax import syntax_error
+    it is, for speed): each such input is parsed again to find the one at fault. Otherwise
+    the input whose triples the load's line ``exc.lineno`` holds (``lines``: the last line
+    of the load each input wrote), never the store's own load file (`kg validate 'my
+    data.ttl'` said "... (.load.nq, line 3201)")."""
+    from kg.store.syntax import _plain, _rewrite, syntax_error
 
     for given in inputs:
         read = given.source or given.path
@@ -644,19 +776,28 @@ def _input_error(inputs: Sequence[Input], exc: SyntaxError) -> KgError:
                 pass
         except (SyntaxError, OSError) as problem:
             return syntax_error(read, problem)
-    return KgError(f"the store could not load its inputs: {' '.join(str(exc).split())}")
+    what = re.sub(r"^(?:Parser|Syntax) error (?:at|between) line .*?: |\s*\([^()]*line \d+\)$", "", str(exc))
+    what = _plain(_rewrite(what, "", None, None))  # (in the words of every syntax error)
+    for last, given in lines:
+        if exc.lineno is not None and exc.lineno <= last:
+            return KgError(f"{given.source or given.path}: the store could not load the triples read from this "
+                           f"file ({what})")
+    return KgError(f"the store could not load its inputs ({what})")
 
 
 def _write_nquads(out, path: Path, graph: str) -> None:
     """Each triple of a cached N-Triples file twice, as N-Quads: in its named graph and in the
     default graph (the union; Oxigraph keeps a quad once, so a triple two files state is
-    there once)."""
+    there once). Returns the number of lines written."""
     suffix = f" <{graph}> .\n".encode("utf-8")
+    written = 0
     with open(path, "rb") as handle:
         for line in handle:
             if line.endswith(b" .\n"):
                 out.write(line[:-3] + suffix)
                 out.write(line)
+                written += 2
+    return written
 
 
 def _remove_from_default(store: ox.Store, graph: str) -> None:

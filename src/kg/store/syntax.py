@@ -57,10 +57,11 @@ def check_output_name(path: Path | str, written: str) -> None:
                   f"{path.with_suffix(written).name}, or choose the format the name says")
 
 
-#: The syntaxes of datasets. The project reads a file as one graph: the triples of all the
-#: graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
+#: The syntaxes of datasets: those that can name graphs (N-Quads, TriG, JSON-LD: pyoxigraph's
+#: ``RdfFormat.supports_datasets``). The project reads a file as one graph: the triples of all
+#: the graphs a dataset file names go into the file's graph (kg.store.load, kg.store.oxigraph,
 #: kg.store.ntriples), never into graphs of their own that the file's graph would not see.
-QUAD_SUFFIXES = (".nq", ".trig")
+QUAD_SUFFIXES = tuple(suffix for suffix, (found, _name, _syntax) in SYNTAXES.items() if found.supports_datasets)
 #: rdflib's format names (``kg link --format``) -> the suffix of the same syntax
 _RDFLIB_NAMES = {"turtle": ".ttl", "ttl": ".ttl", "nt": ".nt", "ntriples": ".nt", "nt11": ".nt",
                  "nquads": ".nq", "trig": ".trig", "xml": ".rdf", "application/rdf+xml": ".rdf",
@@ -118,7 +119,10 @@ def oxigraph_input(path: Path, fmt: str | None = None) -> dict:
 
 
 def holds_quads(path: Path, fmt: str | None = None) -> bool:
-    """Whether ``path`` (or rdflib format ``fmt``) is a dataset syntax (N-Quads, TriG)."""
+    """Whether ``path`` (or rdflib format ``fmt``) is in a dataset syntax (:data:`QUAD_SUFFIXES`:
+    N-Quads, TriG, JSON-LD), whose graphs a read of it as one graph must merge: a JSON-LD
+    document with an "@id" beside its "@graph" ended in "ValueError: The N-Triples format
+    does not support named graphs"."""
     suffix = _RDFLIB_NAMES.get(fmt.lower(), "") if fmt else Path(path).suffix.lower()
     return suffix in QUAD_SUFFIXES
 
@@ -128,7 +132,9 @@ def triples_of(quads, names: set):
     than the default one that they were in (for :func:`note_graphs_read_as_one`)."""
     for quad in quads:
         if quad.graph_name != ox.DefaultGraph():
-            names.add(quad.graph_name.value)
+            # (a graph a blank node names, as a JSON-LD "@graph" without "@id" makes: by its label)
+            names.add(quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode)
+                      else f"_:{quad.graph_name.value}")
         yield quad.triple
 
 
@@ -143,12 +149,44 @@ def note_graphs_read_as_one(path: Path, names) -> None:
 
     from kg.words import word
 
-    names = sorted({str(name) for name in names})
+    # (a blank node naming a graph, rdflib's or pyoxigraph's, by its label)
+    names = sorted({f"_:{name}" if type(name).__name__ in ("BNode", "BlankNode") else str(name) for name in names})
     if names and Path(path).resolve() not in _NOTED:
         _NOTED.add(Path(path).resolve())  # once a file, however many times a command reads it
-        shown = ", ".join(f"<{name}>" for name in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-        logging.getLogger("kg.store").warning("%s: its %s %s are read as one graph, the file's (kg keeps "
-                                              "one named graph per file)", path, word(len(names), "named graph"), shown)
+        shown = ", ".join(name if name.startswith("_:") else f"<{name}>" for name in names[:3]) + (
+            f" and {len(names) - 3} more" if len(names) > 3 else "")
+        logging.getLogger("kg.store").warning("%s: its %s %s %s read as one graph, the file's (kg keeps one named "
+                                              "graph per file)", path, word(len(names), "named graph"), shown,
+                                              "is" if len(names) == 1 else "are")
+
+
+def json_ld_scalar(path: Path, fmt: str | None = None) -> bool:
+    """Whether ``path`` (or rdflib format ``fmt``) is JSON-LD whose document is a JSON
+    string, number, boolean or null: a JSON-LD processor drops such a free-floating value and
+    reads no triple (JSON-LD 1.1 Processing Algorithms, the Expansion Algorithm: a
+    scalar outside any property expands to null)."""
+    if _syntax(path, fmt)[2] != "JSON-LD":
+        return False
+    try:
+        data = Path(path).read_bytes()
+        document = json.loads(data[len(BOM):] if data.startswith(BOM) else data)
+    except (OSError, ValueError, RecursionError):
+        return False  # (the parser reports it)
+    return not isinstance(document, (dict, list))
+
+
+def note_nothing_read(path: Path) -> None:
+    """Say (kg's log, on the terminal by default) that reading ``path`` gave no triple: a
+    file holding only a JSON string, only prefixes or nothing at all was taken as an empty
+    graph without a word ("Conforms"). A warning, not an error: an empty file is valid RDF."""
+    import logging
+
+    if Path(path).resolve() not in _EMPTY:
+        _EMPTY.add(Path(path).resolve())  # once a file, however many times a command reads it
+        logging.getLogger("kg.store").warning("%s: no triples read (the file states no triple)", path)
+
+
+_EMPTY: set[Path] = set()
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
@@ -251,7 +289,9 @@ def guard_json_ld(path: Path) -> None:
     - a key of the form of a keyword that is none (``"@foo"``): ignored (same step);
     - an IRI that is not valid (a space in it: pyoxigraph drops the node, rdflib keeps it);
     - an IRI ``prefix:local`` whose prefix the @context does not declare and whose scheme is
-      none of :data:`JSON_LD_SCHEMES`: read as an absolute IRI of scheme ``prefix:``.
+      none of :data:`JSON_LD_SCHEMES`: read as an absolute IRI of scheme ``prefix:``;
+    - a language tag (``"@language"``, of a value or of the @context) that is no BCP 47 tag
+      (RFC 5646's syntax, as pyoxigraph checks it): a processor drops the value.
 
     The document is read once by pyoxigraph in its lenient mode, which keeps what the strict
     one drops (a key "foo" comes out as the predicate <foo>), against a base no data holds
@@ -260,11 +300,14 @@ def guard_json_ld(path: Path) -> None:
     base = _RELATIVE_BASE
     iris: dict[str, None] = {}  # every IRI of the graph, in the order met
     keys: dict[str, ox.NamedNode | ox.BlankNode] = {}  # every predicate -> its first subject
+    languages: dict[str, None] = {}  # every language tag, in the order met
     try:
         data = Path(path).read_bytes()
         data = data[len(BOM):] if data.startswith(BOM) else data
         for quad in ox.parse(data, format=ox.RdfFormat.JSON_LD, base_iri=base, lenient=True):
             keys.setdefault(quad.predicate.value, quad.subject)
+            if isinstance(quad.object, ox.Literal) and quad.object.language:
+                languages[quad.object.language] = None
             for term in (quad.subject, quad.object, quad.graph_name,
                          quad.object.datatype if isinstance(quad.object, ox.Literal) else None):
                 if isinstance(term, ox.NamedNode):
@@ -314,6 +357,14 @@ def guard_json_ld(path: Path) -> None:
                           f"the prefix {scheme.group(1)!r} of {json.dumps(iri, ensure_ascii=False)} is not declared "
                           f"in the @context (declared: {known}), so it would be read as an IRI of the scheme "
                           f"{scheme.group(1) + ':'!r}: declare the prefix, or write the IRI in full")
+    for tag in languages:
+        try:
+            ox.Literal("", language=tag)  # (pyoxigraph's check of a tag, BCP 47's syntax: what its strict reader keeps)
+        except ValueError:
+            raise refused(_string_at(text, tag),
+                          f"{json.dumps(tag, ensure_ascii=False)} is no language tag (BCP 47: subtags of letters "
+                          f"and digits, each at most 8, joined by hyphens), so a JSON-LD reader drops the value: "
+                          f"write a tag such as \"en\" or \"zh-Hans\"") from None
 
 
 def _keys(node):
