@@ -60,6 +60,7 @@ from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
 from kg.words import counted, quoted, word
+from kg.store.representable import unrepresentable
 from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
@@ -834,6 +835,11 @@ class Importer:
             except ValueParseError as exc:
                 bad.append(BadRow(number, "value" if "unit" not in str(exc) else "unit", str(exc), row))
                 continue
+            beyond = unrepresentable(value.lexical, str(XSD.decimal))
+            if beyond is not None:  # the store's engine would leave it out of every sum and comparison
+                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {value.lexical} in base units, "
+                                                   f"{beyond}", row))
+                continue
             if value.unit is None:
                 bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
                                                   f"(add a unit column or --default-unit)", row))
@@ -1300,7 +1306,8 @@ def checked_literals(triples):
     raises :class:`IllFormedLiteral` at the first typed literal whose lexical form is not one of
     :data:`LEXICAL_FORMS`, before it is passed on."""
     for subject, predicate, obj in triples:
-        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and not LEXICAL_FORMS[obj.datatype].match(str(obj)):
+        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and (
+                not LEXICAL_FORMS[obj.datatype].match(str(obj)) or unrepresentable(str(obj), str(obj.datatype))):
             raise IllFormedLiteral(f"{subject} {predicate}: {str(obj)!r} is not a valid {obj.datatype.split('#')[-1]}; "
                                    f"nothing written")
         yield subject, predicate, obj
