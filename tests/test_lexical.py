@@ -253,3 +253,26 @@ def test_an_unrepresentable_value_is_named_with_why():
     assert text.startswith('"1000000000000000000000"^^xsd:decimal is beyond what the store') and "drop out of sums" in text
     assert lexical.unrepresentable("9" * 100_000, str(XSD.integer))  # decided without converting it
     assert lexical.unrepresentable("abc", str(XSD.decimal)) is None  # ill-formed: ill_formed's to say
+
+
+ODD_FORMS = ['"5.8e8"^^xsd:decimal', '"\\uFF11\\uFF12"^^xsd:integer', '"inf"^^xsd:double', '"TRUE"^^xsd:boolean',
+             '" 12 "^^xsd:integer', '"+500"^^xsd:byte', '"1\\"2\\n3"^^xsd:integer', '"1.5E"^^xsd:double',
+             '"1000000000000000000000"^^xsd:decimal', '"0.1234567890123456789"^^xsd:decimal',
+             '"12.50e0"^^xsd:decimal', '"- 1"^^xsd:float', '"2023-02-30"^^xsd:date', '"yes"^^xsd:boolean']
+
+
+def test_the_turtle_report_writes_each_value_as_the_data_has_it(tmp_path):
+    """`kg validate --format turtle` wrote "5.8e8"^^xsd:decimal as 5.8e8 (an xsd:double, valid),
+    "１２"^^xsd:integer as a bare １２ (not Turtle), "inf" as "INF", "TRUE" as true: parsed back,
+    every sh:value of the report is the data's literal, lexical form and datatype."""
+    data = tmp_path / "odd.ttl"
+    data.write_text(f"@prefix xsd: <{XSD}> .\n" + "".join(
+        f"<https://example.org/odd/{i}> <https://example.org/odd#p> {form} .\n" for i, form in enumerate(ODD_FORMS)),
+        encoding="utf-8")
+    given = {(str(s), o) for s, _p, o in Graph().parse(data, format="turtle")}
+    report = validate_files([data], checks=False, quotes=False)
+    parsed = Graph().parse(data=report.to_turtle(), format="turtle")
+    values = {(str(parsed.value(r, SH.focusNode)), parsed.value(r, SH.value)) for r in parsed.subjects(SH.value, None)}
+    assert values == given
+    assert all(str(o) == str(value) and o.datatype == value.datatype
+               for (_s, o), (_t, value) in zip(sorted(given), sorted(values)))
