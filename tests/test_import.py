@@ -795,3 +795,33 @@ def test_footnote_marks_on_place_names_and_periods(tmp_path, base):
     assert {str(m) for m in g.objects(observation(g, "530626", period="2022"), CKG.footnoteMark)} == {"*", "①"}
     (bad,) = result.bad_rows
     assert bad.column == "place" and "'不存在县②'" in bad.reason and "不存在县2" not in bad.reason
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--default-unit", "nonsense unit", "Invalid value for '--default-unit': unknown unit 'nonsense unit'"),
+    ("--default-unit", "x万元", "Invalid value for '--default-unit': unknown unit 'x万元': 'x万' is not a magnitude"),
+    ("--default-period", "2023-02-30", "Invalid value for '--default-period': cannot read the period '2023-02-30'"),
+])
+def test_cli_default_options_are_checked_before_any_row(tmp_path, option, value, message):
+    """--default-unit 'nonsense unit' was reported on every row as "'nonsenseuni' is not a
+    magnitude" (the t of "unit" read as tonnes), exit 3; --default-period 2023-02-30 likewise.
+    Each is read by the parser the rows use, before the table: one line, exit 2, nothing written."""
+    table = tmp_path / "z.csv"
+    table.write_text("地区,指标,数值\n水富市,地区生产总值,12\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(table), "--default-period", "2022", "--default-unit", "亿元",
+                                       option, value, "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and result.output.count("\n") == 1, result.output
+    assert not (tmp_path / "ws").exists()
+
+
+
+def test_a_mapping_files_defaults_are_checked_before_any_row(tmp_path):
+    table = tmp_path / "z.csv"
+    table.write_text("地区,指标,数值\n水富市,地区生产总值,12\n", encoding="utf-8")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[defaults]\nperiod = "2022"\nunit = "nonsense unit"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(table), "--mapping", str(mapping), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2, result.output
+    assert f"{mapping}: [defaults] unit = 'nonsense unit': unknown unit 'nonsense unit'" in result.output, result.output
+    assert not (tmp_path / "ws").exists()

@@ -61,7 +61,7 @@ from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
 from kg.words import counted, quoted, word
 from kg.store.representable import unrepresentable
-from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
+from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
     CKG,
@@ -132,6 +132,10 @@ class ImportMapping:
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
             raise KgError(f"{path}: unknown column {word(len(unknown), 'field')} {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
+        for name, value in data.get("defaults", {}).items():
+            problem = default_problem(name, str(value))
+            if problem is not None:
+                raise KgError(f"{path}: [defaults] {name} = {str(value)!r}: {problem}")
         return cls({k: str(v) for k, v in data.get("columns", {}).items()},
                    {k: str(v) for k, v in data.get("defaults", {}).items()},
                    {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in data.get("indicators", {}).items()})
@@ -140,6 +144,21 @@ class ImportMapping:
         """This mapping with flags on top (a flag wins over the file)."""
         return ImportMapping({**self.columns, **{k: v for k, v in columns.items() if v}},
                              {**self.defaults, **{k: v for k, v in defaults.items() if v}}, dict(self.indicators))
+
+
+def default_problem(name: str, value: str) -> str | None:
+    """Why ``value`` cannot be the default ``name`` of every row (``unit``, ``period``): the
+    message of the parser the rows' cells go through (kg.link.values.parse_unit,
+    kg.link.periods.parse_period); None when it can, or for another default. Checked before any
+    row is read, so that a bad default is one error, not one per row."""
+    try:
+        if name == "unit":
+            parse_unit(value)
+        elif name == "period":
+            parse_period(value)
+    except (ValueParseError, PeriodParseError) as exc:
+        return str(exc)
+    return None
 
 
 #: The shape of a mapping file: [columns] and [defaults] map names to text; [indicators] maps
