@@ -449,17 +449,36 @@ def test_extracting_again_keeps_the_edits_of_undecided_rows(added):
 
 
 def test_a_value_that_is_no_finite_number_is_refused_by_row(added):
+    """NaN, an exponent (4.56e9 was written as obsValue 4560000000.0, exit 0) or a number the
+    store cannot compute with is refused naming the row; a value edited so that it is no longer
+    what the quote's figure reads as is accepted with a warning naming both."""
     assert run("extract", KEY).exit_code == 0
     review = added / "review.csv"
     header, rows = read_review(review)
-    for value in ("NaN", "Infinity", "-inf"):
+    (row_id,) = [r["id"] for r in rows if r["text"] == "45.6億元"]
+    for value, message in (("NaN", "'NaN' is not a finite number"), ("Infinity", "'Infinity' is not a finite number"),
+                           ("-inf", "'-inf' is not a finite number"),
+                           ("4.56e9", "'4.56e9' is no xsd:decimal value in base units: not in the lexical space of "
+                                      "xsd:decimal"),
+                           ("0.1234567890123456789", "beyond what the store's engine (Oxigraph) computes with")):
         broken = [dict(r) for r in rows]
         decide(broken, **{"45.6億元": {"decision": "accept", "value": value}})
         write_review(review, header, broken)
         result = run("curate", "accept", str(review))
         assert result.exit_code == 2, result.output
-        assert f"{value!r} is not a finite number" in result.output, result.output
+        assert message in result.output and row_id in result.output, result.output
         assert not (added / "facts.ttl").exists()
+    edited = [dict(r) for r in rows]
+    decide(edited, **{"45.6億元": {"decision": "accept", "value": "580000000.0"}})
+    write_review(review, header, edited)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0, result.output
+    assert (f"row {row_id}: value 580000000.0 is not what the reported figure '45.6億元' reads as (4560000000.0)"
+            in result.output), result.output
+    decide(edited, **{"45.6億元": {"decision": "accept", "value": "4560000000.00"}})  # the same number: no warning
+    write_review(review, header, edited)
+    result = run("curate", "accept", str(review))
+    assert result.exit_code == 0 and "is not what the reported figure" not in result.output, result.output
 
 
 @pytest.mark.parametrize("ending", ["\r\n", "\r", "\n"], ids=["CRLF", "CR only", "LF"])

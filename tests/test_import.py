@@ -225,6 +225,23 @@ def test_duplicate_rows_are_reported(tmp_path, base):
     assert result.bad_rows[0].row == 3 and "conflicts with row 2" in result.bad_rows[0].reason
 
 
+def test_a_value_the_store_cannot_represent_is_a_bad_row(tmp_path, base):
+    """1e21 yuan and 19 fractional digits were imported (exit 0) and then dropped out of SUM and
+    MAX on the default engine (Oxigraph's decimals are i128 / 10^18): a row of the report."""
+    table = tmp_path / "huge.csv"
+    table.write_text("地区,指标,年份,数值,单位\n水富市,地区生产总值,2022,101.2,亿元\n"
+                     "盐津县,地区生产总值,2022,1000000000000000000000,元\n"
+                     "昭阳区,地区生产总值,2022,0.1234567890123456789,元\n"
+                     "绥江县,地区生产总值,2022,2000000000000,亿元\n", encoding="utf-8")
+    result, graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 1 and [b.row for b in result.bad_rows] == [3, 4, 5]
+    assert all(b.column == "value" and "beyond what the store's engine (Oxigraph) computes with" in b.reason
+               for b in result.bad_rows)
+    assert "more than 18 fractional digits" in result.bad_rows[1].reason
+    assert "'2000000000000' is 200000000000000000000.0 in base units" in result.bad_rows[2].reason  # after 亿
+    assert {str(v) for v in graph.objects(None, SDMX_MEASURE.obsValue)} == {"10120000000.0"}
+
+
 def test_a_cell_that_does_not_print_is_quoted_readably(tmp_path, base):
     # a NUL in a value cell was reported as Python writes it: cannot read '1\x002': '\x002' ...
     table = tmp_path / "nul.csv"
@@ -778,3 +795,33 @@ def test_footnote_marks_on_place_names_and_periods(tmp_path, base):
     assert {str(m) for m in g.objects(observation(g, "530626", period="2022"), CKG.footnoteMark)} == {"*", "①"}
     (bad,) = result.bad_rows
     assert bad.column == "place" and "'不存在县②'" in bad.reason and "不存在县2" not in bad.reason
+
+
+@pytest.mark.parametrize("option, value, message", [
+    ("--default-unit", "nonsense unit", "Invalid value for '--default-unit': unknown unit 'nonsense unit'"),
+    ("--default-unit", "x万元", "Invalid value for '--default-unit': unknown unit 'x万元': 'x万' is not a magnitude"),
+    ("--default-period", "2023-02-30", "Invalid value for '--default-period': cannot read the period '2023-02-30'"),
+])
+def test_cli_default_options_are_checked_before_any_row(tmp_path, option, value, message):
+    """--default-unit 'nonsense unit' was reported on every row as "'nonsenseuni' is not a
+    magnitude" (the t of "unit" read as tonnes), exit 3; --default-period 2023-02-30 likewise.
+    Each is read by the parser the rows use, before the table: one line, exit 2, nothing written."""
+    table = tmp_path / "z.csv"
+    table.write_text("地区,指标,数值\n水富市,地区生产总值,12\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(table), "--default-period", "2022", "--default-unit", "亿元",
+                                       option, value, "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2, result.output
+    assert message in result.output and result.output.count("\n") == 1, result.output
+    assert not (tmp_path / "ws").exists()
+
+
+
+def test_a_mapping_files_defaults_are_checked_before_any_row(tmp_path):
+    table = tmp_path / "z.csv"
+    table.write_text("地区,指标,数值\n水富市,地区生产总值,12\n", encoding="utf-8")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[defaults]\nperiod = "2022"\nunit = "nonsense unit"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(table), "--mapping", str(mapping), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 2, result.output
+    assert f"{mapping}: [defaults] unit = 'nonsense unit': unknown unit 'nonsense unit'" in result.output, result.output
+    assert not (tmp_path / "ws").exists()

@@ -113,10 +113,14 @@ def test_the_report_names_node_value_and_shape():
     assert 'value:      "5.8e8"^^xsd:decimal' in text
     assert lexical.MARK not in text and lexical.MARK not in report.to_json() and lexical.MARK not in report.to_turtle()
     unconstrained = [r for r in report.violations if r.component == "ckgsh:LexicalFormCheck"]
-    assert {r.value for r in unconstrained} == {'"1,234.5"^^xsd:decimal', '" 12.5"^^xsd:decimal',
-                                               '"１２"^^xsd:decimal', '"INF"^^xsd:decimal', '"."^^xsd:decimal'}
+    beyond = {'"170141183460469231731.687303715884105728"^^xsd:decimal', '"1000000000000000000000"^^xsd:decimal',
+              '"0.1234567890123456789"^^xsd:decimal'}
+    assert {r.value for r in unconstrained} - beyond == {'"1,234.5"^^xsd:decimal', '" 12.5"^^xsd:decimal',
+                                                        '"１２"^^xsd:decimal', '"INF"^^xsd:decimal', '"."^^xsd:decimal'}
     assert all("is ill-formed, not in the lexical space of xsd:decimal" in r.message and "XSD 1.1 Part 2" in r.message
-               for r in unconstrained)
+               for r in unconstrained if r.value not in beyond)
+    assert {r.value for r in unconstrained if "beyond what the store's engine (Oxigraph) computes with" in r.message
+            and "drop out of sums" in r.message} == beyond
 
 
 def test_the_literal_is_read_as_written():
@@ -212,3 +216,63 @@ def test_exports_keep_every_form_as_written(family):
                 if isinstance(q.object, ox.Literal) and not q.object.language and isinstance(q.subject, ox.NamedNode)}
         missing = {w for w in written if w[0].startswith("http") and w not in read}
         assert not missing, (fmt, sorted(missing)[:5])
+
+
+# -- representable in the store (kg.validate.lexical.unrepresentable) ----------------------------
+
+BOUNDARY = [  # (lexical form, datatype): on each side of Oxigraph's limits
+    ("170141183460469231731.687303715884105727", "decimal"), ("170141183460469231731.687303715884105728", "decimal"),
+    ("-170141183460469231731.687303715884105728", "decimal"), ("-170141183460469231731.687303715884105729", "decimal"),
+    ("170141183460469231732", "decimal"), ("1000000000000000000000", "decimal"),
+    ("0.123456789012345678", "decimal"), ("0.1234567890123456789", "decimal"), ("0.12345678901234567800000", "decimal"),
+    ("0.0000000000000000001", "decimal"), ("-0000000000000000000000000001.5", "decimal"), ("1" + "0" * 400, "decimal"),
+    ("9223372036854775807", "integer"), ("9223372036854775808", "integer"), ("-9223372036854775808", "integer"),
+    ("-9223372036854775809", "integer"), ("+0009223372036854775807", "integer"), ("18446744073709551615", "unsignedLong"),
+    ("9223372036854775808", "nonNegativeInteger"), ("123456789012345678901234567890", "integer"),
+]
+
+
+@pytest.mark.parametrize("text,datatype", BOUNDARY)
+def test_representable_is_what_the_store_computes_with(text, datatype):
+    """The rule is checked against the engine itself: a value is representable exactly when
+    Oxigraph can add 0 to it (an unrepresentable one is an error there: the sum is unbound)."""
+    import pyoxigraph as ox
+
+    iri = str(XSD) + datatype
+    (row,) = ox.Store().query(f'SELECT (?x + 0 AS ?y) WHERE {{ BIND("{text}"^^<{iri}> AS ?x) }}')
+    assert lexical.ill_formed(text, iri) is None
+    assert (lexical.unrepresentable(text, iri) is None) == (row["y"] is not None), text
+    assert (lexical.fault(text, iri) is None) == (row["y"] is not None)
+
+
+def test_an_unrepresentable_value_is_named_with_why():
+    reason = lexical.unrepresentable("0.1234567890123456789", str(XSD.decimal))
+    assert reason.startswith(lexical.UNREPRESENTABLE) and "more than 18 fractional digits (19)" in reason
+    text = lexical.message(Literal("1000000000000000000000", datatype=XSD.decimal, normalize=False),
+                           lexical.unrepresentable("1000000000000000000000", str(XSD.decimal)))
+    assert text.startswith('"1000000000000000000000"^^xsd:decimal is beyond what the store') and "drop out of sums" in text
+    assert lexical.unrepresentable("9" * 100_000, str(XSD.integer))  # decided without converting it
+    assert lexical.unrepresentable("abc", str(XSD.decimal)) is None  # ill-formed: ill_formed's to say
+
+
+ODD_FORMS = ['"5.8e8"^^xsd:decimal', '"\\uFF11\\uFF12"^^xsd:integer', '"inf"^^xsd:double', '"TRUE"^^xsd:boolean',
+             '" 12 "^^xsd:integer', '"+500"^^xsd:byte', '"1\\"2\\n3"^^xsd:integer', '"1.5E"^^xsd:double',
+             '"1000000000000000000000"^^xsd:decimal', '"0.1234567890123456789"^^xsd:decimal',
+             '"12.50e0"^^xsd:decimal', '"- 1"^^xsd:float', '"2023-02-30"^^xsd:date', '"yes"^^xsd:boolean']
+
+
+def test_the_turtle_report_writes_each_value_as_the_data_has_it(tmp_path):
+    """`kg validate --format turtle` wrote "5.8e8"^^xsd:decimal as 5.8e8 (an xsd:double, valid),
+    "１２"^^xsd:integer as a bare １２ (not Turtle), "inf" as "INF", "TRUE" as true: parsed back,
+    every sh:value of the report is the data's literal, lexical form and datatype."""
+    data = tmp_path / "odd.ttl"
+    data.write_text(f"@prefix xsd: <{XSD}> .\n" + "".join(
+        f"<https://example.org/odd/{i}> <https://example.org/odd#p> {form} .\n" for i, form in enumerate(ODD_FORMS)),
+        encoding="utf-8")
+    given = {(str(s), o) for s, _p, o in Graph().parse(data, format="turtle")}
+    report = validate_files([data], checks=False, quotes=False)
+    parsed = Graph().parse(data=report.to_turtle(), format="turtle")
+    values = {(str(parsed.value(r, SH.focusNode)), parsed.value(r, SH.value)) for r in parsed.subjects(SH.value, None)}
+    assert values == given
+    assert all(str(o) == str(value) and o.datatype == value.datatype
+               for (_s, o), (_t, value) in zip(sorted(given), sorted(values)))

@@ -350,9 +350,9 @@ def test_a_decimal_beyond_a_double_is_left_out_and_said() -> None:
     prep = prepare_for_hermit(data)
     assert (URIRef("http://x/o"), URIRef("http://x/v"), None) not in prep.graph
     assert (URIRef("http://x/o"), URIRef("http://x/w"), Literal("5.8", datatype=XSD.decimal)) in prep.graph
-    assert len(prep.beyond_double) == 1 and "<http://x/o> <http://x/v> 100000000000...(401 characters)" in \
-        prep.beyond_double[0]
-    assert "1 xsd:decimal value beyond a double's range not checked" in prep.summary()
+    assert len(prep.unrepresentable) == 1 and "<http://x/o> <http://x/v> 100000000000...(401 characters)" in \
+        prep.unrepresentable[0]
+    assert "1 number beyond what the store computes with not checked" in prep.summary()
 
 
 def test_ill_typed_literal_is_inconsistent(ontology: Graph) -> None:

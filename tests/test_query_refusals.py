@@ -41,6 +41,16 @@ def test_an_ill_formed_literal_in_a_query_is_refused_on_both_engines(engine, lit
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_a_literal_the_store_cannot_represent_is_refused_on_both_engines(engine):
+    """"123456789012345678901234567890"^^xsd:integer + 1 was unbound on Oxigraph (its integers
+    are 64-bit) and computed by rdflib (kg.validate.lexical.unrepresentable)."""
+    code, output = query("--engine", engine, "--sparql",
+                         f'{XSD}SELECT ?y WHERE {{ BIND("123456789012345678901234567890"^^xsd:integer + 1 AS ?y) }}')
+    message = one_error(code, output)
+    assert "xsd:integer is beyond what the store's engine (Oxigraph) computes with" in message, message
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_well_formed_literals_and_lookalikes_run(engine):
     text = (f'{XSD}SELECT ?y ?z WHERE {{ BIND("58"^^xsd:decimal + 1 AS ?y) '
             f'BIND("\\"5.8e8\\"^^xsd:decimal" AS ?z) }}')  # an ill-formed literal inside a string is text

@@ -241,3 +241,10 @@ def test_every_digit_is_kept():
     assert parse_value(nines, "元").value == Decimal(nines)
     assert decimal_lexical(parse_value(nines + ".5", "万元").value) == nines + "5000.0"
     assert decimal_lexical(Decimal("1" + "0" * 60 + ".25")) == "1" + "0" * 60 + ".25"
+
+
+def test_a_latin_unit_is_a_word_of_its_own():
+    assert parse_unit("t") == (UNIT.TONNE, 1) and parse_value("12t").unit == UNIT.TONNE
+    assert parse_value("3.2万kwh").value == 32000
+    with pytest.raises(ValueParseError, match="^unknown unit 'nonsense unit'$"):
+        parse_unit("nonsense unit")

@@ -29,6 +29,20 @@ def _rdf_format(value: str | None) -> str | None:
     return value.lower()
 
 
+def _default(_ctx, param, value: str | None) -> str | None:
+    """--default-unit, --default-period: read by the parser the rows' cells use
+    (kg.link.importer.default_problem) before any row is read; a usage error naming the value
+    otherwise."""
+    if value is None:
+        return None
+    from kg.link.importer import default_problem
+
+    problem = default_problem(param.name.removeprefix("default_"), value)
+    if problem is not None:
+        raise click.BadParameter(f"{problem}.")
+    return value
+
+
 def workspace_option(func):
     return click.option("--workspace", type=PathParam("a workspace directory", path_type=Path), default=None,
                         help="Directory for imports and link sets (default: $KG_WORKSPACE, else ./county-kg-data).")(func)
@@ -70,8 +84,9 @@ def gazetteer(output: str | None, check: bool, force: bool) -> None:
 @click.option("--unit", "unit_col", metavar="COLUMN", help="Column with the unit (亿元, 万人次) of values written without one.")
 @click.option("--source", "source_col", metavar="COLUMN", help="Column with a citation for each row.")
 @click.option("--default-indicator", metavar="NAME", help="Indicator of every row without one.")
-@click.option("--default-period", metavar="PERIOD", help="Period of every row without one.")
-@click.option("--default-unit", metavar="UNIT", help="Unit of values written without one and without a unit cell.")
+@click.option("--default-period", metavar="PERIOD", callback=_default, help="Period of every row without one.")
+@click.option("--default-unit", metavar="UNIT", callback=_default,
+              help="Unit of values written without one and without a unit cell.")
 @click.option("--theme", metavar="THEME", help="Theme of indicators the import mints (default: economy).")
 @click.option("--name", metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
 @click.option("--as-of", "as_of", type=click.IntRange(1949, 2100), default=None, metavar="YEAR",

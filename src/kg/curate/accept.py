@@ -157,7 +157,7 @@ def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
         shown = "\n  ".join(f"{path}:{p}" for p in result.problems[:SHOWN_PROBLEMS])
         more = f"\n  ... and {len(result.problems) - SHOWN_PROBLEMS} more" if len(result.problems) > SHOWN_PROBLEMS else ""
         raise KgError(f"{counted(len(result.problems), 'accepted row')} cannot become facts; nothing written:\n  {shown}{more}")
-    warnings = validate_draft(source, result)
+    warnings = validate_draft(source, result) + result.warnings
     for row in accepted:  # the row was edited after kg described it: say what the facts now record
         now = result.assertions.get(row.id, "")
         if row["assertion"] != now:

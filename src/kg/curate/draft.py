@@ -42,6 +42,7 @@ from kg.curate.timex import period_from_slug
 from kg.errors import KgError
 from kg.link.periods import PeriodSpec
 from kg.link.values import decimal_lexical
+from kg.validate.lexical import UNREPRESENTABLE, fault
 from kg.namespaces import (CKG, IND, INSTANT, OA, OBS, PERIOD, PREFIXES, QB, RES, SCHEMA, SDMX_ATTRIBUTE,
                            SDMX_DIMENSION, SDMX_MEASURE, STMT, bind_prefixes)
 from kg.sources.clean import PREFIX_SUFFIX_LENGTH, Source, convert, other_language, to_traditional
@@ -71,6 +72,8 @@ class Draft:
     rows_of: dict[URIRef, str] = field(default_factory=dict)
     #: row id -> the review's ``assertion`` cell: each cited relation the row writes, stated or inferred
     assertions: dict[str, str] = field(default_factory=dict)
+    #: what the rows say that the facts do not check: an edited value its reported figure contradicts
+    warnings: list[str] = field(default_factory=list)
 
 
 class _RowError(Exception):
@@ -197,6 +200,20 @@ class Drafter:
             raise _RowError(column, f"empty: {why}")
         return value
 
+    def check_reported(self, row: Row, value: Decimal) -> None:
+        """Warn (:attr:`Draft.warnings`) when a figure row's value is not what its ``text`` (the
+        figure as the quote writes it, kept as ``ckg:reportedValue``) reads as, by the reader
+        kg extract used (kg.curate.numbers.find_figures): the value was edited after
+        extraction, and the facts would record one number beside a quote saying another. A
+        text that does not read as exactly one figure is not compared."""
+        from kg.curate.numbers import find_figures
+
+        figures, _skipped = find_figures(row["text"])
+        if len(figures) == 1 and figures[0].value != value:
+            self.draft.warnings.append(
+                f"row {row.id}: value {row['value'].strip()} is not what the reported figure {row['text']!r} reads as "
+                f"({decimal_lexical(figures[0].value)}); the facts record {decimal_lexical(value)} beside that quote")
+
     def iri_of(self, row: Row, default_namespace: str) -> URIRef:
         if row["iri"]:
             return expand(row["iri"], "iri")
@@ -210,12 +227,20 @@ class Drafter:
         if not self.exists(place):
             raise _RowError("place", f"{row['place']} is not a place of the graph or the gazetteer")
         period = self.period(row)
+        written = self.required(row, "value", "the value in base units")
         try:
-            value = Decimal(self.required(row, "value", "the value in base units"))
+            value = Decimal(written)
         except InvalidOperation:
             raise _RowError("value", f"{row['value']!r} is not a number") from None
         if not value.is_finite():  # Decimal reads NaN and Infinity, which no xsd:decimal is
             raise _RowError("value", f"{row['value']!r} is not a finite number")
+        # Decimal also reads 5.8e8, " 12" and full-width digits: the cell must be an xsd:decimal
+        # the store computes with (the rule kg validate applies to the data), not rewritten silently
+        reason = fault(written, str(XSD.decimal))
+        if reason is not None:
+            raise _RowError("value", f"{written!r} is no xsd:decimal value in base units: {reason}"
+                                     + ("" if reason.startswith(UNREPRESENTABLE) else f" (write {decimal_lexical(value)})"))
+        self.check_reported(row, value)
         unit = expand(row["unit"], "unit")
         if (unit, RDF.type, None) not in self.known:
             raise _RowError("unit", f"{row['unit']} is not a unit of the graph (data/core/units.ttl, data/linking/units.ttl)")

@@ -60,7 +60,8 @@ from kg.link.indicators import indicator_name
 from kg.link.periods import PeriodParseError, PeriodSpec, parse_period
 from kg.link.resolve import PlaceResolver, Resolved
 from kg.words import counted, quoted, word
-from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_value,
+from kg.store.representable import unrepresentable
+from kg.link.values import (MissingValue, ValueParseError, decimal_lexical, detect_script, parse_unit, parse_value,
                             strip_footnotes)
 from kg.namespaces import (
     CKG,
@@ -131,6 +132,10 @@ class ImportMapping:
         unknown = set(data.get("columns", {})) - set(FIELDS)
         if unknown:
             raise KgError(f"{path}: unknown column {word(len(unknown), 'field')} {', '.join(sorted(unknown))} (known: {', '.join(FIELDS)})")
+        for name, value in data.get("defaults", {}).items():
+            problem = default_problem(name, str(value))
+            if problem is not None:
+                raise KgError(f"{path}: [defaults] {name} = {str(value)!r}: {problem}")
         return cls({k: str(v) for k, v in data.get("columns", {}).items()},
                    {k: str(v) for k, v in data.get("defaults", {}).items()},
                    {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in data.get("indicators", {}).items()})
@@ -139,6 +144,21 @@ class ImportMapping:
         """This mapping with flags on top (a flag wins over the file)."""
         return ImportMapping({**self.columns, **{k: v for k, v in columns.items() if v}},
                              {**self.defaults, **{k: v for k, v in defaults.items() if v}}, dict(self.indicators))
+
+
+def default_problem(name: str, value: str) -> str | None:
+    """Why ``value`` cannot be the default ``name`` of every row (``unit``, ``period``): the
+    message of the parser the rows' cells go through (kg.link.values.parse_unit,
+    kg.link.periods.parse_period); None when it can, or for another default. Checked before any
+    row is read, so that a bad default is one error, not one per row."""
+    try:
+        if name == "unit":
+            parse_unit(value)
+        elif name == "period":
+            parse_period(value)
+    except (ValueParseError, PeriodParseError) as exc:
+        return str(exc)
+    return None
 
 
 #: The shape of a mapping file: [columns] and [defaults] map names to text; [indicators] maps
@@ -834,6 +854,11 @@ class Importer:
             except ValueParseError as exc:
                 bad.append(BadRow(number, "value" if "unit" not in str(exc) else "unit", str(exc), row))
                 continue
+            beyond = unrepresentable(value.lexical, str(XSD.decimal))
+            if beyond is not None:  # the store's engine would leave it out of every sum and comparison
+                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {value.lexical} in base units, "
+                                                   f"{beyond}", row))
+                continue
             if value.unit is None:
                 bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
                                                   f"(add a unit column or --default-unit)", row))
@@ -1300,7 +1325,8 @@ def checked_literals(triples):
     raises :class:`IllFormedLiteral` at the first typed literal whose lexical form is not one of
     :data:`LEXICAL_FORMS`, before it is passed on."""
     for subject, predicate, obj in triples:
-        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and not LEXICAL_FORMS[obj.datatype].match(str(obj)):
+        if isinstance(obj, Literal) and obj.datatype in LEXICAL_FORMS and (
+                not LEXICAL_FORMS[obj.datatype].match(str(obj)) or unrepresentable(str(obj), str(obj.datatype))):
             raise IllFormedLiteral(f"{subject} {predicate}: {str(obj)!r} is not a valid {obj.datatype.split('#')[-1]}; "
                                    f"nothing written")
         yield subject, predicate, obj

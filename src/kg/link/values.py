@@ -234,7 +234,10 @@ def _split_unit(text: str) -> tuple[str, tuple[URIRef, Decimal] | None]:
     lowered = text.lower()
     for word in _UNIT_WORDS:
         if lowered.endswith(word.lower()):
-            return text[: len(text) - len(word)], UNITS[word]
+            rest = text[: len(text) - len(word)]
+            if word[:1].isascii() and word[:1].isalpha() and rest[-1:].isascii() and rest[-1:].isalpha():
+                continue  # a Latin unit (t, kg, m) ends a word only as a word: "unit" is not a tonne
+            return rest, UNITS[word]
     return text, None
 
 

@@ -47,13 +47,15 @@ def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None)
 
     A typed value (:data:`PARAM_DATATYPES`) must be in its datatype's lexical space (XSD 1.1
     Part 2, checked by kg.validate.lexical, as literals in query texts and data are):
-    2023-02-30 is no xsd:date, NaN no xsd:decimal, 1_000 no xsd:integer. It is bound as
-    written. KgError naming the parameter, the value and the datatype otherwise."""
+    2023-02-30 is no xsd:date, NaN no xsd:decimal, 1_000 no xsd:integer; and representable
+    in the store (kg.validate.lexical.unrepresentable: 0.0000000000000000000001, 1e21 written
+    out, are errors to the default engine). It is bound as written. KgError naming the
+    parameter, the value and the datatype otherwise."""
     datatype = PARAM_DATATYPES.get(param.type)
     if datatype is not None:
-        from kg.validate.lexical import ill_formed
+        from kg.validate.lexical import fault
 
-        reason = ill_formed(value, str(datatype))
+        reason = fault(value, str(datatype))
         if reason is not None:
             raise KgError(f"parameter {param.name}={value!r}: {reason}")
         return Literal(value, datatype=datatype, normalize=False)
@@ -93,12 +95,12 @@ def bind_parameters(query: CatalogQuery | None, given: dict[str, str]) -> dict[s
 
 def check_literals(text: str, name: str) -> None:
     """Refuse a query whose text writes a typed literal outside its datatype's lexical space
-    (kg.validate.lexical: ``"5.8e8"^^xsd:decimal``, ``"abc"^^xsd:integer``), with its line and
-    column. The engines read such a literal differently: Oxigraph as an error (a BIND of
-    it + 1 is unbound), rdflib through its Python conversion (580000001; "abc" sent it into
+    (kg.validate.lexical: ``"5.8e8"^^xsd:decimal``, ``"abc"^^xsd:integer``) or beyond what the
+    store represents (kg.validate.lexical.unrepresentable), with its line and column. The
+    engines read such a literal differently: Oxigraph as an error (a BIND of it + 1 is unbound), rdflib through its Python conversion (580000001; "abc" sent it into
     infinite recursion); the same query must give one answer, or none. The data is held to
     the same rule when it is validated."""
-    from kg.validate.lexical import XSD_NS, ill_formed
+    from kg.validate.lexical import UNREPRESENTABLE, XSD_NS, fault
 
     prefixes = {**_PREFIXES, **prologue(text)[0]}
     found = significant(text)
@@ -116,11 +118,14 @@ def check_literals(text: str, name: str) -> None:
         else:
             continue
         lexical = _string_value(token.text)
-        reason = ill_formed(lexical, iri)
+        reason = fault(lexical, iri)
         if reason is not None:
             line = text.count("\n", 0, token.start) + 1
             column = token.start - text.rfind("\n", 0, token.start)
             written = f"{token.text}^^" + ("xsd:" + iri[len(XSD_NS):] if iri.startswith(XSD_NS) else f"<{iri}>")
+            if reason.startswith(UNREPRESENTABLE):
+                raise QueryError(f"{name}:{line}:{column}: {written} is {reason} (an error there, while "
+                                 f"rdflib computes with it), so the query is not run")
             raise QueryError(f"{name}:{line}:{column}: {written} is ill-formed, {reason} (XSD 1.1 Part 2): the "
                           f"engines would disagree on it (Oxigraph takes it for an error, rdflib converts it), so "
                           f"the query is not run; write a valid lexical form")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.labels import LANGUAGES
+from kg.store.representable import unrepresentable
 from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, note_nothing_read, oxigraph_input, rdf_file,
                              rdf_format, syntax_error, triples_of)
 
@@ -73,6 +74,7 @@ def dump(files: Sequence[Path]) -> bytes:
     return b"".join(parts)
 
 
+_XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 _BLANK_OBJECT = re.compile(rb" _:[A-Za-z0-9_\-.]+ \.$")
 _DECIMAL = re.compile(rb'"(-?[0-9]+)"(\^\^<http://www\.w3\.org/2001/XMLSchema#decimal> \.)$')
 _TAGS = [(f'"@{tag.lower()} .'.encode(), f'"@{tag} .'.encode()) for tag in LANGUAGES if tag.lower() != tag]
@@ -83,7 +85,9 @@ def _as_written(line: bytes) -> bytes:
     language tags (BCP 47 ignores case). Write the project's tags (zh-Hans, zh-Hant), and
     integral xsd:decimal values as the curated files and the rdflib export do (``"29.0"``)."""
     if line.endswith(b"#decimal> ."):
-        return _DECIMAL.sub(rb'"\1.0"\2', line)
+        # (a decimal the store cannot represent is kept as written: kg.validate.lexical.unrepresentable)
+        return _DECIMAL.sub(lambda m: m.group(0) if len(m.group(1)) > 18 and unrepresentable(
+            m.group(1).decode(), _XSD_DECIMAL) else b'"' + m.group(1) + b'.0"' + m.group(2), line)
     for lower, proper in _TAGS:
         if line.endswith(lower):
             return line[: -len(lower)] + proper

@@ -51,6 +51,11 @@ import all go through it):
    ill-formed literal that no result names with its subject as focus node: a literal on a
    predicate no shape constrains is still reported.
 
+The same marking applies to a well-formed number the store's engine cannot represent
+(kg.store.representable: an xsd:decimal beyond about +-1.7e20 or with more than 18 fractional
+digits, an xsd:integer beyond 64 bits): :func:`fault` is either rule, and such a value is a
+violation naming the node and the value like an ill-formed one.
+
 Known limit: pySHACL (the reference engine, not the default) reads a well-formed value its
 Python converter cannot ("2023-01-01T24:00:00", years before 1 or after 9999) as ill-typed
 and reports it on a shape with sh:datatype; pyshacl-turbo does not.
@@ -66,6 +71,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from kg.namespaces import CKGSH, SH
+from kg.store.representable import UNREPRESENTABLE, unrepresentable  # noqa: F401 (part of this module's API)
 
 XSD_NS = str(XSD)
 #: The datatype an ill-formed literal of datatype D carries while an engine validates it: MARK + D.
@@ -206,14 +212,21 @@ def ill_formed(lexical: str, datatype: str) -> str | None:
     return None
 
 
+def fault(lexical: str, datatype: str) -> str | None:
+    """Why a literal of ``lexical`` and XSD ``datatype`` cannot be computed with: ill-formed
+    (:func:`ill_formed`) or not representable in the store (:func:`unrepresentable`); None
+    when it can. The one rule validation, import and query parameters apply to typed values."""
+    return ill_formed(lexical, datatype) or unrepresentable(lexical, datatype)
+
+
 def literal_ill_formed(term) -> str | None:
-    """:func:`ill_formed` for an rdflib or pyoxigraph literal (None for anything else)."""
+    """:func:`fault` for an rdflib or pyoxigraph literal (None for anything else)."""
     if isinstance(term, Literal):
-        return None if term.datatype is None else ill_formed(str(term), str(term.datatype))
+        return None if term.datatype is None else fault(str(term), str(term.datatype))
     datatype = getattr(term, "datatype", None)
     if datatype is None or getattr(term, "language", None):
         return None
-    return ill_formed(term.value, datatype.value)
+    return fault(term.value, datatype.value)
 
 
 # -- marking the data, restoring the report -------------------------------------------------
@@ -336,6 +349,9 @@ def message(literal: Literal, reason: str) -> str:
     """The message of a ``ckgsh:LexicalFormCheck`` result."""
     datatype = str(literal.datatype)
     name = "xsd:" + datatype[len(XSD_NS):] if datatype.startswith(XSD_NS) else datatype
+    if reason.startswith(UNREPRESENTABLE):
+        return (f"{_quoted(str(literal))}^^{name} is {reason}; SPARQL arithmetic and comparisons on it are errors "
+                f"there, so it would drop out of sums, maxima and filters.")
     return (f"{_quoted(str(literal))}^^{name} is ill-formed, {reason} (XSD 1.1 Part 2); SPARQL engines "
             f"treat it as an error in arithmetic and comparisons.")
 
@@ -352,7 +368,7 @@ def mark_graph(*graphs: Graph, flag: bool = False) -> tuple[Graph | None, Marks]
     for graph in graphs:
         for subject, predicate, obj in graph:
             if isinstance(obj, Literal) and obj.datatype is not None and str(obj.datatype) in CHECKED:
-                reason = ill_formed(str(obj), str(obj.datatype))
+                reason = fault(str(obj), str(obj.datatype))
                 if reason is not None:
                     items.append(Mark(subject, predicate, obj, reason))
     if not items:
@@ -379,7 +395,7 @@ def mark_store(store):
     found = []
     for row in store.query(query):
         obj = row["o"]
-        reason = ill_formed(obj.value, obj.datatype.value)
+        reason = fault(obj.value, obj.datatype.value)
         if reason is not None:
             found.append((row["s"], row["p"], obj, reason))
     if not found:
@@ -409,6 +425,8 @@ _QUICK = {name: True if name in _WITH_DAY or name in ("gMonthDay", *INTEGER_BOUN
 _QUICK_BYTES = {name.encode(): True if check is True else re.compile(PATTERNS[name].encode()).fullmatch
                 for name, check in _QUICK.items()}
 
+#: The datatypes whose production alone does not decide (:func:`unrepresentable`) past 18 characters.
+_BOUNDED = ("decimal", "integer", b"decimal", b"integer")
 _XSD_SUFFIX = '"^^<' + XSD_NS
 _TYPED = re.compile(re.escape(_XSD_SUFFIX) + r"([A-Za-z]+)>")
 _TYPED_BYTES = re.compile(re.escape(_XSD_SUFFIX.encode()) + rb"([A-Za-z]+)>")
@@ -437,10 +455,10 @@ def mark_ntriples(text: str | bytes) -> tuple[str | bytes, Marks]:
         lexical = text[opening + 1:close]
         escaped = text[opening - 1:opening] == backslash or text[close - 1:close] == backslash or backslash in lexical
         if not escaped:
-            if check is not True and check(lexical):  # the production alone decides: well-formed
-                continue
+            if check is not True and check(lexical) and (len(lexical) <= 18 or name not in _BOUNDED):
+                continue  # the production alone decides: well-formed, and a short number is representable
             as_text = lexical.decode("utf-8", "replace") if is_bytes else lexical
-            if ill_formed(as_text, XSD_NS + (name.decode() if is_bytes else name)) is None:
+            if fault(as_text, XSD_NS + (name.decode() if is_bytes else name)) is None:
                 continue
         start = text.rfind(newline, 0, close) + 1
         end = text.find(newline, close)

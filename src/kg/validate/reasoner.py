@@ -58,6 +58,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg.errors import KgError
 from kg.store.results import counted
+from kg.store.representable import unrepresentable
 
 # The OWL 2 datatype map (OWL 2 Structural Specification, section 4), which is exactly what
 # HermiT supports, plus rdfs:Literal (the universal data range).
@@ -127,9 +128,11 @@ class Preparation:
     widened_datatypes: Counter[str] = field(default_factory=Counter)
     translated_lang_string: int = 0
     ill_typed: list[str] = field(default_factory=list)
-    #: decimals beyond a double's range, left out (owlready2 hands HermiT every xsd:decimal as
-    #: a Python float: 1e400 became "inf", which HermiT refuses as a malformed decimal)
-    beyond_double: list[str] = field(default_factory=list)
+    #: numbers not representable in the store (kg.validate.lexical.unrepresentable; validation
+    #: reports each as a violation), left out: among them every decimal beyond a double's range,
+    #: which owlready2 hands HermiT as a Python float (1e400 became "inf", which HermiT refuses
+    #: as a malformed decimal)
+    unrepresentable: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         parts = []
@@ -143,26 +146,14 @@ class Preparation:
             parts.append("literals of unsupported datatypes dropped: " + _counts(self.dropped_literals))
         if self.translated_lang_string:
             parts.append(f"rdf:langString in axioms translated x{self.translated_lang_string}")
-        if self.beyond_double:
-            shown = "; ".join(self.beyond_double[:3]) + (" ..." if len(self.beyond_double) > 3 else "")
-            parts.append(f"{counted(len(self.beyond_double), 'xsd:decimal value')} beyond a double's range not "
-                         f"checked (the reasoner's loader reads decimals as doubles): {shown}")
+        if self.unrepresentable:
+            shown = "; ".join(self.unrepresentable[:3]) + (" ..." if len(self.unrepresentable) > 3 else "")
+            parts.append(f"{counted(len(self.unrepresentable), 'number')} beyond what the store computes with not "
+                         f"checked (validation reports them; the reasoner's loader reads decimals as doubles): {shown}")
         if self.widened_datatypes:
             parts.append("unsupported datatypes in axioms widened to rdfs:Literal: "
                          + _counts(self.widened_datatypes))
         return "; ".join(parts) if parts else "no pre-processing needed"
-
-
-def _beyond_double(lexical: str) -> bool:
-    """Whether the decimal written ``lexical`` is too large for a double (it would become
-    infinity)."""
-    import math
-    from decimal import Decimal, InvalidOperation
-
-    try:
-        return math.isinf(float(Decimal(lexical)))
-    except (InvalidOperation, ValueError, OverflowError):
-        return False
 
 
 def _short(lexical: str, shown: int = 24) -> str:
@@ -242,8 +233,8 @@ def prepare_for_hermit(graph: Graph) -> Preparation:
                 continue
             if o.ill_typed:
                 prep.ill_typed.append(f"{o.n3(graph.namespace_manager)} on {s.n3(graph.namespace_manager)}")
-            elif o.datatype == XSD.decimal and _beyond_double(str(o)):
-                prep.beyond_double.append(f"{s.n3(graph.namespace_manager)} "
+            elif unrepresentable(str(o), str(o.datatype)):
+                prep.unrepresentable.append(f"{s.n3(graph.namespace_manager)} "
                                           f"{p.n3(graph.namespace_manager)} {_short(str(o))}")
                 continue
             out.add((s, p, o))

@@ -12,6 +12,7 @@ Three layers, each the cheapest tool for its job:
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -138,7 +139,14 @@ class ValidationReport:
         ) + "\n"
 
     def to_turtle(self) -> str:
-        return self.shacl_graph.serialize(format="turtle")
+        """The report graph in Turtle, every literal exactly as the data has it (:class:`AsWritten`):
+        parsed back, each sh:value is the literal of the data, lexical form and datatype."""
+        graph = Graph()
+        for prefix, namespace in self.shacl_graph.namespaces():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        for s, p, o in self.shacl_graph:
+            graph.add((s, p, AsWritten.of(o) if isinstance(o, Literal) else o))
+        return graph.serialize(format="turtle")
 
     def render(self, fmt: str) -> str:
         renderers = {"text": self.to_text, "json": self.to_json, "turtle": self.to_turtle}
@@ -166,6 +174,45 @@ def value_text(graph: Graph, value) -> str | None:
 
 
 _TURTLE_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+#: The Turtle short forms (Turtle 1.1, productions INTEGER, DECIMAL, DOUBLE and BooleanLiteral):
+#: a literal is written short only when its lexical form is one of these, which Turtle reads
+#: back as the same lexical form and datatype.
+_SHORT_FORMS = {
+    XSD.integer: re.compile(r"[+-]?[0-9]+"),
+    XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+"),
+    XSD.double: re.compile(r"[+-]?(?:[0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+"),
+    XSD.boolean: re.compile(r"true|false"),
+}
+
+
+class AsWritten(Literal):
+    """A literal that rdflib's Turtle serializer writes exactly as it is: the short form only
+    when Turtle reads it back unchanged (:data:`_SHORT_FORMS`), else "lexical"^^datatype.
+    rdflib's own writer decides the short form by its Python conversion and writes that value:
+    "5.8e8"^^xsd:decimal came out as 5.8e8 (an xsd:double, valid), "１２"^^xsd:integer as a bare
+    １２ (not Turtle), "inf"^^xsd:double as "INF", "TRUE"^^xsd:boolean as true."""
+
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, literal: Literal) -> AsWritten:
+        """``literal`` (lexical form, language, datatype) as an :class:`AsWritten`."""
+        made = cls(str(literal), lang=literal.language, datatype=literal.datatype, normalize=False)
+        return made
+
+    def _literal_n3(self, use_plain: bool = False, qname_callback=None) -> str:
+        lexical = str(self)
+        short = _SHORT_FORMS.get(self.datatype)
+        if use_plain and short is not None and short.fullmatch(lexical):
+            return lexical
+        text = '"' + lexical.translate(_TURTLE_ESCAPES) + '"'
+        if self.language:
+            return f"{text}@{language_tag(self.language)}"
+        if self.datatype is None or self.datatype == XSD.string:
+            return text
+        name = qname_callback(self.datatype) if qname_callback else None
+        return f"{text}^^{name or '<' + str(self.datatype) + '>'}"
 
 
 # -- the three layers -------------------------------------------------------------------
