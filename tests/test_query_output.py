@@ -41,7 +41,7 @@ def answer(engine: str, fmt: str, text: str) -> str:
 
     from kg.store.results import STREAMED, write_rows
 
-    stream = small_engines().stream(text, {}, engine)
+    stream = small_engines().stream(text, {}, engine, rdflib_terms=False)  # (as kg query asks)
     if fmt in STREAMED:
         out = io.StringIO()
         write_rows(fmt, stream.variables, stream, out)
@@ -105,3 +105,102 @@ def test_the_expected_answers_keep_blank_nodes_anonymous():
     results = Results(["a"], [(BNode("x1"),), (BNode("x2"),)])
     assert results.to_csv() == "a\r\n_:b\r\n_:b\r\n"
     assert results.render("csv") == "a\r\n_:x1\r\n_:x2\r\n"
+
+
+# -- the answer written from pyoxigraph's terms, without rdflib -------------------------------
+
+FORMATS = ("csv", "tsv", "json", "xml", "table", "markdown", "canonical")
+
+
+def written(variables: list[str], rows: list[tuple], fmt: str, labeler) -> str:
+    """Rows in ``fmt``, by the writers every output of kg query and kg serve uses."""
+    import io
+
+    from kg.store.results import Results, write_rows, write_xml
+
+    if fmt in ("csv", "tsv", "json", "xml"):
+        out = io.StringIO()
+        (write_xml if fmt == "xml" else lambda v, r, o: write_rows(fmt, v, r, o))(variables, rows, out)
+        return out.getvalue()
+    results = Results(variables, rows, labeler=labeler)
+    return results.to_csv() if fmt == "canonical" else results.render(fmt)
+
+
+#: Labels in every language and case of tag, besides the catalog's (mostly English) answers.
+LABELS = 'SELECT ?s ?l WHERE { ?s rdfs:label ?l FILTER(lang(?l) != "en") } ORDER BY ?s ?l LIMIT 60'
+
+
+def test_every_catalog_answer_is_written_the_same_from_either_kind_of_term():
+    """kg query writes pyoxigraph's terms as the engine gives them (language tags lower-cased,
+    xsd:string explicit), never converting them to rdflib's: every catalog question's answer,
+    in every format, is byte for byte what the same rows as rdflib terms give."""
+    from kg.query.catalog import catalog
+    from kg.query.engines import Engines, bind_parameters
+
+    engines = Engines()
+    try:
+        labeler = engines.labeler("en")
+        questions = [(item.name, item.text, bind_parameters(item, {})) for item in catalog()] + [("labels", LABELS, {})]
+        for name, text, bindings in questions:
+            stream = engines.stream(text, bindings, rdflib_terms=False)
+            variables, native = list(stream.variables), stream.results().rows
+            converted = engines.stream(text, bindings, rdflib_terms=True).results().rows
+            for fmt in FORMATS:
+                assert written(variables, native, fmt, labeler) == written(variables, converted, fmt, labeler), \
+                    (name, fmt)
+        assert '"xml:lang": "zh-Hans"' in written(variables, native, "json", labeler)
+    finally:
+        engines.close()
+
+
+def test_a_graph_answer_is_written_the_same_from_either_kind_of_term():
+    """N-Triples and Turtle (kg serve's CONSTRUCT answers), ASK in JSON and XML."""
+    import io
+
+    from kg.query.engines import Engines
+    from kg.store.results import boolean, write_ntriples, write_turtle
+
+    text = ('CONSTRUCT { ?s rdfs:label ?l ; ckg:divisionCode ?c } WHERE { ?s rdfs:label ?l '
+            'OPTIONAL { ?s ckg:divisionCode ?c } FILTER(lang(?l) = "zh-Hans") } LIMIT 40')
+    engines = Engines()
+    try:
+        for write in (write_ntriples, write_turtle):
+            out = {}
+            for kind in (False, True):
+                buffer = io.StringIO()
+                write(engines.stream(text, {}, rdflib_terms=kind), buffer)
+                out[kind] = buffer.getvalue()
+            assert out[False] == out[True] and "@zh-Hans" in out[False], write.__name__
+        for ask, truth in (("ASK { ?s rdfs:label ?l }", True), ("ASK { ?s rdfs:label 42 }", False)):
+            assert [boolean(next(iter(engines.stream(ask, {}, rdflib_terms=kind)))[0]) for kind in (False, True)] \
+                == [truth, truth]
+    finally:
+        engines.close()
+
+
+def imported_modules(*args: str) -> tuple[str, set[str]]:
+    """The output of ``kg query ARGS`` in a process of its own, and every module it imported
+    (python -X importtime names each on standard error as it is imported)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "kg", "query", *args], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    modules = {line.rsplit("|", 1)[1].strip() for line in done.stderr.splitlines()
+               if line.startswith("import time:") and line.count("|") == 2}
+    return done.stdout, modules
+
+
+@pytest.mark.parametrize("args", [("11", "--format", "csv"), ("11", "--format", "table"),
+                                  ("--sparql", "ASK { ?s ?p ?o }", "--format", "json")])
+def test_a_question_asked_of_the_store_never_imports_rdflib(args):
+    """`kg query 11` took five times as long as opening the store and asking it: a third of a
+    second went on importing rdflib (and importlib.metadata, urllib.request through it) to
+    convert every answer term to rdflib's and back. The default engine's answer is written
+    from pyoxigraph's terms; rdflib is for --engine rdflib and for building graphs."""
+    output, modules = imported_modules(*args)
+    assert output.strip(), "the question must answer something"
+    assert "pyoxigraph" in modules and "kg.store.results" in modules, sorted(modules)  # (the listing is real)
+    assert not {m for m in modules if m == "rdflib" or m.startswith("rdflib.")}, sorted(modules)
+    assert "urllib.request" not in modules

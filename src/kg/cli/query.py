@@ -96,7 +96,7 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     limits = Limits(timeout=timeout or None, limit=limit or None, service_timeout=service_timeout)
     engines = Engines()
     stream = stream_query(None if sparql_text else find(name), _parse_params(params), text=sparql_text,
-                          engine=engine, engines=engines, limits=limits)
+                          engine=engine, engines=engines, limits=limits, rdflib_terms=False)
     with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
         _write(stream, fmt, engines.labeler(lang))
     if stream.truncated:
@@ -109,7 +109,7 @@ def _write(stream, fmt: str, labeler) -> None:
     the engine is still working on the next row; a table or Markdown once every row is in."""
     import sys
 
-    from kg.store.results import STREAMED, write_boolean_json, write_rows
+    from kg.store.results import STREAMED, boolean, write_boolean_json, write_rows
     from kg.store.sparql import graph_answer
 
     if stream.form == "CONSTRUCT":
@@ -118,7 +118,7 @@ def _write(stream, fmt: str, labeler) -> None:
     if fmt in STREAMED:
         stream.on_idle = out.flush
         if stream.form == "ASK" and fmt == "json":
-            write_boolean_json(bool(next(iter(stream))[0]), out)
+            write_boolean_json(boolean(next(iter(stream))[0]), out)
         else:
             write_rows(fmt, stream.variables, stream, out)
         out.flush()

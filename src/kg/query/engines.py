@@ -1,5 +1,8 @@
 """Ask the graph: catalog questions and ad-hoc SPARQL, with parameters turned into RDF terms of
 their declared type, on the embedded Oxigraph store (default) or rdflib (the reference).
+
+rdflib is imported only where it is used (the rdflib engine, graphs answered as rdflib
+graphs): a question asked of the store, its answer written out, never imports it.
 """
 
 from __future__ import annotations
@@ -8,13 +11,13 @@ import hashlib
 import re
 from collections.abc import Callable, Mapping
 
+from typing import TYPE_CHECKING
+
 import pyoxigraph as ox
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS, XSD
 
 from kg.errors import KgError, QueryError
-from kg.labels import LANGUAGES
-from kg.namespaces import BARE_SCHEMES, read_iri  # noqa: F401 (BARE_SCHEMES re-exported)
+from kg.languages import LANGUAGES
+from kg.prefixes import BARE_SCHEMES, RDFS_LABEL, XSD_NS, read_iri  # noqa: F401 (BARE_SCHEMES re-exported)
 from kg.query.catalog import CatalogQuery, Param
 from kg.store.service import relay_services
 from kg.words import word
@@ -22,12 +25,17 @@ from kg.store.sparql import (_PREFIXES, Limits, Results, Stream, check_syntax, c
                              stream_rdflib)
 from kg.store.sparqltext import prologue, significant, triples_query
 
+if TYPE_CHECKING:
+    from rdflib import Graph, URIRef
+
 ENGINES = ("oxigraph", "rdflib")
 
 
 def expand_iri(value: str, prefixes: Mapping[str, str] | None = None) -> URIRef:
-    """A parameter value as an IRI (kg.namespaces.read_iri): ``<IRI>``, a bare http(s) or urn
-    IRI, or a compact IRI with one of ``prefixes`` (default: the project's). KgError else."""
+    """A parameter value as an rdflib IRI (kg.prefixes.read_iri): ``<IRI>``, a bare http(s) or
+    urn IRI, or a compact IRI with one of ``prefixes`` (default: the project's). KgError else."""
+    from rdflib import URIRef
+
     return URIRef(read_iri(value, _PREFIXES if prefixes is None else prefixes))
 
 
@@ -37,13 +45,14 @@ def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-#: The XSD datatype of each typed parameter (kg.query.catalog.PARAM_TYPES).
-PARAM_DATATYPES = {"integer": XSD.integer, "decimal": XSD.decimal, "date": XSD.date}
+#: The XSD datatype (IRI) of each typed parameter (kg.query.catalog.PARAM_TYPES).
+PARAM_DATATYPES = {"integer": XSD_NS + "integer", "decimal": XSD_NS + "decimal", "date": XSD_NS + "date"}
 
 
-def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None):
-    """A parameter value as an RDF term of the declared type; a compact IRI is expanded with
-    ``prefixes`` (the query's own PREFIX declarations over the project's: :func:`bind_parameters`).
+def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None) -> ox.NamedNode | ox.Literal:
+    """A parameter value as an RDF term of the declared type (a pyoxigraph term, which either
+    engine is given: kg.store.sparql); a compact IRI is expanded with ``prefixes`` (the
+    query's own PREFIX declarations over the project's: :func:`bind_parameters`).
 
     A typed value (:data:`PARAM_DATATYPES`) must be in its datatype's lexical space (XSD 1.1
     Part 2, checked by kg.validate.lexical, as literals in query texts and data are):
@@ -53,19 +62,19 @@ def to_term(param: Param, value: str, prefixes: Mapping[str, str] | None = None)
     parameter, the value and the datatype otherwise."""
     datatype = PARAM_DATATYPES.get(param.type)
     if datatype is not None:
-        from kg.validate.lexical import fault
+        from kg.validate.xsd import fault
 
         reason = fault(value, str(datatype))
         if reason is not None:
             raise KgError(f"parameter {param.name}={value!r}: {reason}")
-        return Literal(value, datatype=datatype, normalize=False)
+        return ox.Literal(value, datatype=ox.NamedNode(datatype))
     try:
         if param.type == "iri":
-            return expand_iri(value, prefixes)
+            return ox.NamedNode(read_iri(value, _PREFIXES if prefixes is None else prefixes))
         if param.type == "lang-string":
             text, _, lang = value.rpartition("@")
-            return Literal(text, lang=lang) if text and lang else _bad(value)
-        return Literal(value)
+            return ox.Literal(text, language=lang) if text and lang else _bad(value)
+        return ox.Literal(value)
     except (ValueError, KgError) as exc:
         raise KgError(f"parameter {param.name}: {exc if isinstance(exc, KgError) else f'not a valid {param.type}: {value!r}'}") from None
 
@@ -100,7 +109,8 @@ def check_literals(text: str, name: str) -> None:
     engines read such a literal differently: Oxigraph as an error (a BIND of it + 1 is unbound), rdflib through its Python conversion (580000001; "abc" sent it into
     infinite recursion); the same query must give one answer, or none. The data is held to
     the same rule when it is validated."""
-    from kg.validate.lexical import UNREPRESENTABLE, XSD_NS, fault
+    from kg.store.representable import UNREPRESENTABLE
+    from kg.validate.xsd import XSD_NS, fault
 
     prefixes = {**_PREFIXES, **prologue(text)[0]}
     found = significant(text)
@@ -198,7 +208,7 @@ class Engines:
     @property
     def graph(self) -> Graph:
         if self._graph is None:
-            from rdflib import Dataset
+            from rdflib import Dataset, URIRef
 
             dataset = Dataset(default_union=True)
             if self.view is not None:
@@ -223,13 +233,14 @@ class Engines:
             self._opened = None
             self._view = self._store = None
 
-    def labeler(self, lang: str) -> Callable[[URIRef], str | None]:
-        """Labels for displaying IRIs, looked up by pattern in the store (no query text)."""
-        label_predicate = ox.NamedNode(str(RDFS.label))
+    def labeler(self, lang: str) -> Callable[[str], str | None]:
+        """Labels for displaying IRIs (given as text), looked up by pattern in the store (no
+        query text)."""
+        label_predicate = ox.NamedNode(RDFS_LABEL)
         # Oxigraph normalises language tags to lower case.
         preference = [tag.lower() for tag in (lang, *(l for l in LANGUAGES if l != lang))]
 
-        def lookup(iri: URIRef) -> str | None:
+        def lookup(iri: str) -> str | None:
             found = {(q.object.language or "").lower(): q.object.value
                      for q in self.store.quads_for_pattern(ox.NamedNode(str(iri)), label_predicate, None, None)
                      if isinstance(q.object, ox.Literal)}
@@ -238,9 +249,11 @@ class Engines:
         return lookup
 
     def stream(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>",
-               limits: Limits | None = None) -> Stream:
+               limits: Limits | None = None, *, rdflib_terms: bool = True) -> Stream:
         """Start a query; its answer row by row (kg.store.sparql.Stream), within ``limits``.
-        SERVICE calls go through a relay that gives each call ``limits.service_timeout``."""
+        SERVICE calls go through a relay that gives each call ``limits.service_timeout``.
+        ``rdflib_terms`` False: on Oxigraph the rows hold pyoxigraph's terms, for writing out
+        (kg.store.results), and rdflib is not imported (kg.store.sparql.stream_oxigraph)."""
         check_syntax(text, name)
         check_literals(text, name)
         if engine not in ENGINES:
@@ -248,7 +261,7 @@ class Engines:
         relay = relay_services(text, (limits or Limits()).service_timeout)
         try:
             if engine == "oxigraph":
-                return stream_oxigraph(self.store, text, bindings, limits, relay)
+                return stream_oxigraph(self.store, text, bindings, limits, relay, rdflib_terms=rdflib_terms)
             # The graph is read into rdflib by the query's worker, within the query's timeout (it
             # takes seconds); the project's store is opened (and brought up to date) here first.
             _ = self.view
@@ -280,6 +293,8 @@ class Engines:
         from kg.namespaces import bind_prefixes
 
         name = record_name(key)
+        from rdflib import Graph
+
         kept = view.record(name)
         if kept is not None:
             return bind_prefixes(Graph()).parse(data=kept, format="nt")
@@ -320,9 +335,12 @@ def run_text(text: str, *, engine: str = "oxigraph", engines: Engines | None = N
 
 
 def stream_query(query: CatalogQuery | None, params: dict[str, str] | None = None, *, text: str | None = None,
-                 engine: str = "oxigraph", engines: Engines | None = None, limits: Limits | None = None) -> Stream:
-    """A catalog query (parameters bound) or ad-hoc ``text``, started; its answer row by row."""
+                 engine: str = "oxigraph", engines: Engines | None = None, limits: Limits | None = None,
+                 rdflib_terms: bool = True) -> Stream:
+    """A catalog query (parameters bound) or ad-hoc ``text``, started; its answer row by row
+    (``rdflib_terms``: as for :meth:`Engines.stream`)."""
     engines = engines or Engines()
     if query is not None:
-        return engines.stream(query.text, bind_parameters(query, params or {}), engine, str(query.path), limits)
-    return engines.stream(text or "", {}, engine, "<--sparql>", limits)
+        return engines.stream(query.text, bind_parameters(query, params or {}), engine, str(query.path), limits,
+                              rdflib_terms=rdflib_terms)
+    return engines.stream(text or "", {}, engine, "<--sparql>", limits, rdflib_terms=rdflib_terms)

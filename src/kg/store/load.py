@@ -7,7 +7,6 @@ point back to it.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -18,10 +17,13 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCTERMS, XSD
 
-from kg import paths
 from kg.errors import KgError
-from kg.namespaces import GRAPH, bind_prefixes
+from kg.languages import language_tag  # noqa: F401 (re-exported)
+from kg.namespaces import bind_prefixes
 from kg.store import syntax
+from kg.store.files import (WORKSPACE_DEFAULT, WORKSPACE_ENV, WORKSPACE_KINDS,  # noqa: F401 (re-exported)
+                            _workspace_for, data_files, default_workspace, graph_iri, iri_path, one_graph_per_file,
+                            ontology_files, shape_files, workspace_files, workspace_graph_iri)
 
 rdf_format = syntax.rdflib_format
 
@@ -121,131 +123,18 @@ def add_parsed(graph: Graph, stream, fmt: ox.RdfFormat) -> int:
     return parsed
 
 
-def language_tag(tag: str) -> str:
-    """A BCP 47 tag in its conventional case (RFC 5646, 2.1.1): zh-hans -> zh-Hans,
-    en-gb -> en-GB; from an extension or private-use singleton on, everything stays lower case."""
-    first, *rest = tag.lower().split("-")
-    parts, verbatim = [first], len(first) == 1
-    for part in rest:
-        verbatim = verbatim or len(part) == 1
-        if not verbatim and part.isalpha() and len(part) in (2, 4):
-            part = part.upper() if len(part) == 2 else part.title()
-        parts.append(part)
-    return "-".join(parts)
-
-
 def parse_file(path: Path) -> Graph:
     return parse_into(bind_prefixes(Graph()), path)
 
 
-def ontology_files() -> list[Path]:
-    return [paths.ontology_file()]
-
-
-def shape_files() -> list[Path]:
-    return sorted(paths.shapes_dir().glob("*.ttl"))
-
-
-def data_files() -> list[Path]:
-    """The curated data, in a stable order: shared resources, the gazetteer (generated from the
-    division codes by `kg gazetteer`) and the units imported tables use, the sources'
-    descriptions (the first article's in data/sources/, each added document's in its folder),
-    the themes, then the facts accepted from added documents' reviews (``facts.ttl``)."""
-    data = paths.data_dir()
-    return [
-        *sorted((data / "core").glob("*.ttl")),
-        *sorted((data / "gazetteer").glob("*.ttl")),
-        *sorted((data / "linking").glob("*.ttl")),
-        *sorted((data / "sources").glob("*.ttl")),
-        *sorted((data / "sources").glob("*/source.ttl")),
-        *sorted((data / "themes").glob("*.ttl")),
-        *sorted((data / "sources").glob("*/facts.ttl")),
-    ]
-
-
-#: RFC 3987's ucschar: the characters beyond ASCII an IRI's path holds as they are
-_UCSCHAR = ((0xA0, 0xD7FF), (0xF900, 0xFDCF), (0xFDF0, 0xFFEF),
-            *((plane << 16, (plane << 16) + 0xFFFD) for plane in range(1, 14)), (0xE1000, 0xEFFFD))
-#: ASCII an IRI's path segment holds as it is (RFC 3987 ipchar: unreserved, sub-delims, ":", "@")
-_PATH_ASCII = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@")
-
-
-def iri_path(text: str) -> str:
-    """``text`` (a file's path, segments separated by "/") as the path of an IRI (RFC 3987):
-    every character an IRI's path does not hold as it is percent-encoded as its UTF-8 bytes
-    (a space as %20, ">" as %3E, "#" as %23, "%" as %25); letters of any script are kept,
-    as an IRI holds them (data/水富.ttl -> .../data/水富). The same text always gives the same
-    IRI, and two texts never the same one."""
-    out = []
-    for char in text:
-        code = ord(char)
-        if char in _PATH_ASCII or char == "/" or any(low <= code <= high for low, high in _UCSCHAR):
-            out.append(char)
-        else:
-            out.append("".join(f"%{byte:02X}" for byte in char.encode("utf-8", "surrogatepass")))
-    return "".join(out)
-
-
 def graph_name(path: Path) -> URIRef:
-    """The named graph a file is loaded into: stable, derived from its place in the project
-    (a file outside it: from its name), as an IRI path (:func:`iri_path`: `kg validate 'my
-    data.ttl'` made the graph <.../file/my data>, which no store loads)."""
-    path = Path(path).resolve()
-    try:
-        relative = path.relative_to(paths.root().resolve())
-    except ValueError:
-        return GRAPH["file/" + iri_path(path.stem)]
-    return GRAPH[iri_path(str(relative.with_suffix("")).replace("\\", "/"))]
-
-
-# -- the workspace: imported tables and link sets, outside the project's own files ----------
-
-WORKSPACE_ENV = "KG_WORKSPACE"
-WORKSPACE_DEFAULT = "county-kg-data"
-#: workspace subdirectory -> named-graph path segment (imports/x.ttl -> graph/import/x)
-WORKSPACE_KINDS = {"imports": "import", "links": "links"}
-
-
-def default_workspace() -> Path:
-    """Where `kg import` and `kg link` keep their graphs: $KG_WORKSPACE, else ./county-kg-data.
-    Raises OutputRefused for KG_WORKSPACE=- (standard output holds no directory), as for
-    ``--workspace -`` (kg.outputs.refuse_standard_output)."""
-    from kg.outputs import refuse_standard_output
-
-    value = os.environ.get(WORKSPACE_ENV)
-    if value:
-        refuse_standard_output(value, f"the workspace (${WORKSPACE_ENV})")
-    return Path(value or Path.cwd() / WORKSPACE_DEFAULT)
-
-
-def workspace_files(workspace: Path) -> list[Path]:
-    """The workspace's graphs: one Turtle file per import and per link set, in a stable order
-    (a hidden file is none: an import being written, see kg.link.importer)."""
-    workspace = Path(workspace)
-    return [path for kind in WORKSPACE_KINDS for path in sorted((workspace / kind).glob("*.ttl"))
-            if not path.name.startswith(".")]
+    """The named graph a file is loaded into (kg.store.files.graph_iri), as an rdflib IRI."""
+    return URIRef(graph_iri(path))
 
 
 def workspace_graph_name(path: Path) -> URIRef:
-    """imports/<slug>.ttl -> graph/import/<slug>; links/<slug>.ttl -> graph/links/<slug>."""
-    path = Path(path)
-    kind = WORKSPACE_KINDS.get(path.parent.name)
-    if kind is None:
-        raise KgError(f"{path}: not in a workspace's imports/ or links/ directory")
-    return GRAPH[f"{kind}/{iri_path(path.stem)}"]
-
-
-def _workspace_for(data, workspace) -> Path | None:
-    if workspace is False:
-        return None
-    if workspace is None or workspace is True:
-        if data is not None and workspace is None:
-            return None  # explicit data files: the workspace only when asked for
-        workspace = default_workspace()
-    workspace = Path(workspace)
-    if workspace.exists() and not workspace.is_dir():
-        raise KgError(f"{workspace}: the workspace is not a directory (see --workspace and ${WORKSPACE_ENV})")
-    return workspace if workspace.is_dir() else None
+    """The named graph of a workspace's import or link set (kg.store.files.workspace_graph_iri)."""
+    return URIRef(workspace_graph_iri(path))
 
 
 @dataclass
@@ -313,17 +202,6 @@ class Loaded:
             if (node, None, None) in graph:
                 found.append(path)
         return found
-
-
-def one_graph_per_file(name: URIRef | str, path: Path, registry: dict) -> None:
-    """A KgError when ``path`` would go to the named graph ``name`` that another file of the
-    same load already went to (``registry``: name -> file). A file outside the project is
-    named by its file name (:func:`graph_name`): `--add a/x.ttl --add b/x.ttl` merged the two
-    into one graph <.../graph/file/x> without a word."""
-    other = registry.get(name)
-    if other is not None and Path(other).resolve() != Path(path).resolve():
-        raise KgError(f"{path}: would be the named graph <{name}>, as {other} is (a file outside the project "
-                      f"is named by its file name): rename one of them")
 
 
 def _load_files(dataset: Dataset, files: Iterable[Path], target: Graph, registry: dict[URIRef, Path],

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.labels import LANGUAGES
+from kg.languages import LANGUAGES
 from kg.store.representable import unrepresentable
 from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, note_nothing_read, oxigraph_input, rdf_file,
                              rdf_format, syntax_error, triples_of)

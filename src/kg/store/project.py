@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from kg.store.load import (
+from kg.store.files import (
     _workspace_for,
     data_files,
-    graph_name,
+    graph_iri,
     one_graph_per_file,
     ontology_files,
     workspace_files,
-    workspace_graph_name,
+    workspace_graph_iri,
 )
 from kg.store import persistent
 from kg.store.persistent import Changes, GraphStore, Input, Reader
@@ -50,13 +50,13 @@ def inputs(data: Sequence[Path | str] | None = None, add: Sequence[Path | str] =
 
     Raises KgError for a file that is missing or unreadable, or two files that would be the
     same named graph."""
-    given: list[Input] = [Input(Path(p), str(graph_name(p)), "ontology") for p in ontology_files()]
+    given: list[Input] = [Input(Path(p), graph_iri(p), "ontology") for p in ontology_files()]
     base = data_files() if data is None else [Path(p) for p in data]
-    given += [Input(rdf_file(p), str(graph_name(p)), "data") for p in base]
-    given += [Input(rdf_file(p), str(graph_name(p)), "added") for p in add]
+    given += [Input(rdf_file(p), graph_iri(p), "data") for p in base]
+    given += [Input(rdf_file(p), graph_iri(p), "added") for p in add]
     space = _workspace_for(data, workspace)
     if space is not None:
-        given += [Input(p, str(workspace_graph_name(p)), "workspace") for p in workspace_files(space)]
+        given += [Input(p, workspace_graph_iri(p), "workspace") for p in workspace_files(space)]
     seen: dict[str, Path] = {}
     for item in given:
         one_graph_per_file(item.graph, item.path, seen)
@@ -105,7 +105,7 @@ def followed_workspace(store: GraphStore) -> Path | None:
 
 
 def record_workspace(store: GraphStore, workspace: Path | str | None) -> None:
-    from kg.store.load import default_workspace
+    from kg.store.files import default_workspace
 
     used = str(Path(workspace if workspace is not None else default_workspace()).resolve())
     if store.directory.is_dir() and str(followed_workspace(store) or "") != used:
@@ -121,7 +121,7 @@ def workspace_note(store: GraphStore, changes: Changes, workspace: Path | str | 
     """Which workspace the update follows, said when imports or link sets leave the store or
     the store held another workspace's: a command without --workspace reads $KG_WORKSPACE,
     else ./county-kg-data."""
-    from kg.store.load import WORKSPACE_ENV, default_workspace
+    from kg.store.files import WORKSPACE_ENV, default_workspace
 
     used = Path(workspace if workspace is not None else default_workspace()).resolve()
     before = followed_workspace(store)

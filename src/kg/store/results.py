@@ -1,10 +1,13 @@
 """Query results written out: the SPARQL 1.1 results formats (JSON, XML, CSV, TSV), the
 canonical CSV the catalog's expected answers use, a table and Markdown for people.
 
-Every writer takes the variables and an iterable of rows of rdflib terms, and writes each row
-as it comes (the table and Markdown need every row first, for the column widths). Terms reach
-here with their language tags in registered case (kg.store.sparql restores what Oxigraph
-lower-cases), so every format writes ``zh-Hans``, never ``zh-hans``.
+Every writer takes the variables and an iterable of rows of terms, and writes each row as it
+comes (the table and Markdown need every row first, for the column widths). A term is an
+rdflib term or a pyoxigraph term, as the engine gave it (None: unbound), and is read through
+one small protocol, :func:`term_parts`: its kind, lexical value, datatype and language tag.
+The language tag is read in registered case (kg.languages.language_tag: Oxigraph lower-cases
+tags), so every format writes ``zh-Hans``, never ``zh-hans``, whichever engine answered.
+rdflib is not imported here: an answer of pyoxigraph terms is written without it.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal, InvalidOperation
 from typing import TextIO
-from xml.sax.saxutils import XMLGenerator
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import XSD
+from typing import NamedTuple
+
+import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.namespaces import PREFIXES
+from kg.languages import language_tag
+from kg.prefixes import PREFIX_IRIS, XSD_NS, XSD_STRING
 from kg.words import counted  # noqa: F401 (the one helper for counts, used here and re-exported)
 
 #: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV, csv SPARQL CSV
@@ -33,12 +37,84 @@ FORMATS = ("table", "csv", "tsv", "json", "markdown")
 #: Formats written row by row as the rows come.
 STREAMED = ("csv", "tsv", "json")
 
-NUMERIC = {XSD.integer, XSD.decimal, XSD.double, XSD.float, XSD.int, XSD.long, XSD.nonNegativeInteger,
-           XSD.positiveInteger, XSD.short, XSD.byte}
+#: The numeric datatypes (IRIs) whose values :func:`lexical` writes in canonical form.
+NUMERIC = frozenset(XSD_NS + name for name in ("integer", "decimal", "double", "float", "int", "long",
+                                                "nonNegativeInteger", "positiveInteger", "short", "byte"))
+#: Datatypes whose special values rdflib's Turtle writer spells INF and NaN (:func:`turtle_term`).
+_INF_NAN = frozenset(XSD_NS + name for name in ("double", "float", "decimal"))
 
-_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+_PREFIXES = dict(PREFIX_IRIS)
 
 Row = tuple
+
+
+class Term(NamedTuple):
+    """A term as the writers read it. ``kind``: "uri", "bnode" or "literal"; ``value``: the IRI,
+    the blank node's label or the literal's lexical form; ``datatype``: a literal's datatype
+    IRI, None for a language-tagged literal and for a simple literal (an engine's xsd:string
+    answer is a simple literal; rdflib's own parse of an explicit ``^^xsd:string`` keeps it);
+    ``language``: a literal's language tag in registered case, else None."""
+
+    kind: str
+    value: str
+    datatype: str | None = None
+    language: str | None = None
+
+
+def term_parts(term) -> Term:
+    """A pyoxigraph or rdflib term as a :class:`Term`. An RDF-star triple term is a KgError
+    (kg shows none). rdflib's term classes are looked at only for a term that is none of
+    pyoxigraph's, which rdflib then made: importing it costs nothing more."""
+    if isinstance(term, ox.Literal):
+        language = term.language
+        if language:
+            return Term("literal", term.value, None, language_tag(language))
+        datatype = term.datatype.value
+        return Term("literal", term.value, None if datatype == XSD_STRING else datatype)
+    if isinstance(term, ox.NamedNode):
+        return Term("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Triple):
+        raise KgError("the query returned an RDF-star triple term, which kg does not show")
+    from rdflib.term import BNode, Literal, URIRef
+
+    if isinstance(term, URIRef):
+        return Term("uri", str(term))
+    if isinstance(term, BNode):
+        return Term("bnode", str(term))
+    if isinstance(term, Literal):
+        return Term("literal", str(term), None if term.language or term.datatype is None else str(term.datatype),
+                    term.language or None)
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def rdflib_term(term):
+    """A pyoxigraph term as an rdflib term (:func:`term_parts`: its language tag in registered
+    case, its lexical form as the store gives it, an xsd:string as a simple literal). None,
+    and a term that is rdflib's already, are given back as they are."""
+    if term is None or not isinstance(term, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
+        return term
+    from rdflib import BNode, Literal, URIRef
+
+    kind, value, datatype, language = term_parts(term)
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    return Literal(value, datatype=None if datatype is None else URIRef(datatype), normalize=False)
+
+
+def is_iri(term) -> bool:
+    """``term`` (pyoxigraph or rdflib, or None) is an IRI."""
+    return term is not None and term_parts(term).kind == "uri"
+
+
+def boolean(term) -> bool:
+    """The truth of an xsd:boolean literal (an ASK answer's): "true" or "1" is true."""
+    return term is not None and term_parts(term).value in ("true", "1")
 
 
 def lexical(term) -> str:
@@ -48,11 +124,12 @@ def lexical(term) -> str:
     engine-specific). Not for people: it makes distinct blank nodes look the same."""
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype in NUMERIC:
-        return canonical_number(str(term))
-    if isinstance(term, BNode):
+    kind, value, datatype, _language = term_parts(term)
+    if datatype in NUMERIC:
+        return canonical_number(value)
+    if kind == "bnode":
         return "_:b"
-    return str(term)
+    return value
 
 
 def canonical_number(text: str) -> str:
@@ -78,15 +155,14 @@ def canonical_number(text: str) -> str:
 
 def json_term(term) -> dict:
     """A term as a SPARQL JSON results binding value."""
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    result = {"type": "literal", "value": str(term)}
-    if term.language:
-        result["xml:lang"] = term.language
-    elif term.datatype and term.datatype != XSD.string:
-        result["datatype"] = str(term.datatype)
+    kind, value, datatype, language = term_parts(term)
+    if kind != "literal":
+        return {"type": kind, "value": value}
+    result = {"type": "literal", "value": value}
+    if language:
+        result["xml:lang"] = language
+    elif datatype and datatype != XSD_STRING:
+        result["datatype"] = datatype
     return result
 
 
@@ -94,20 +170,34 @@ def turtle_term(term) -> str:
     """A term as SPARQL TSV writes it: Turtle syntax, IRIs in <>, strings quoted. A literal
     holding a newline, carriage return or tab is written in one line, those characters
     escaped (SPARQL 1.1 TSV, 3.2: a row is one line, its terms separated by tabs), never in
-    Turtle's long \"\"\"...\"\"\" form that rdflib chooses for it."""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = str(term)
-    if any(c in text for c in "\n\r\t"):
-        quoted = '"' + text.translate(_ONE_LINE) + '"'
-        if term.language:
-            return f"{quoted}@{term.language}"
-        if term.datatype is not None:
-            return f"{quoted}^^<{term.datatype}>"
+    Turtle's long \"\"\"...\"\"\" form that rdflib chooses for it. Otherwise as rdflib's
+    ``Literal.n3()`` writes it (backslash and quote escaped; an infinite or NaN xsd:double,
+    float or decimal written "inf" or "nan" spelled INF and NaN), whichever engine answered."""
+    kind, text, datatype, language = term_parts(term)
+    if kind == "uri":
+        return f"<{text}>"
+    if kind == "bnode":
+        return f"_:{text}"
+    quoted = '"' + text.translate(_ONE_LINE) + '"'
+    if datatype in _INF_NAN and not any(c in text for c in "\n\r\t"):
+        quoted = _special_value(text, quoted)
+    if language:
+        return f"{quoted}@{language}"
+    if datatype is not None:
+        return f"{quoted}^^<{datatype}>"
+    return quoted
+
+
+def _special_value(text: str, quoted: str) -> str:
+    try:
+        value = float(text)
+    except ValueError:
         return quoted
-    return term.n3()
+    if value != value:
+        return quoted.replace("nan", "NaN")
+    if value in (float("inf"), float("-inf")):
+        return quoted.replace("inf", "INF").replace("Infinity", "INF")
+    return quoted
 
 
 _ONE_LINE = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -162,13 +252,14 @@ def plain(term) -> str:
     which is the same for the same node throughout one answer; "" for an unbound variable."""
     if term is None:
         return ""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
+    kind, value, _datatype, _language = term_parts(term)
+    return f"_:{value}" if kind == "bnode" else value
 
 
 def write_xml(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
     """SPARQL Query Results XML Format, written as each row comes."""
+    from xml.sax.saxutils import XMLGenerator  # (imports urllib.request: only for this format)
+
     xml = XMLGenerator(out, encoding="utf-8", short_empty_elements=True)
     xml.startDocument()
     xml.startElement("sparql", {"xmlns": "http://www.w3.org/2005/sparql-results#"})
@@ -185,18 +276,17 @@ def write_xml(variables: list[str], rows: Iterable[Row], out: TextIO) -> int:
             if term is None:
                 continue
             xml.startElement("binding", {"name": name})
-            if isinstance(term, URIRef):
-                kind, attributes = "uri", {}
-            elif isinstance(term, BNode):
-                kind, attributes = "bnode", {}
-            elif term.language:
-                kind, attributes = "literal", {"xml:lang": term.language}
-            elif term.datatype and term.datatype != XSD.string:
-                kind, attributes = "literal", {"datatype": str(term.datatype)}
+            kind, value, datatype, language = term_parts(term)
+            if kind != "literal":
+                attributes = {}
+            elif language:
+                attributes = {"xml:lang": language}
+            elif datatype and datatype != XSD_STRING:
+                attributes = {"datatype": datatype}
             else:
-                kind, attributes = "literal", {}
+                attributes = {}
             xml.startElement(kind, attributes)
-            xml.characters(str(term))
+            xml.characters(value)
             xml.endElement(kind)
             xml.endElement("binding")
         xml.endElement("result")
@@ -226,7 +316,8 @@ def pad(text: str, width: int) -> str:
 
 @dataclass
 class Results:
-    """A query's answer held in memory: its variables and rows of rdflib terms."""
+    """A query's answer held in memory: its variables and rows of terms (rdflib's or
+    pyoxigraph's: :func:`term_parts`). ``labeler``: an IRI (text) -> its label, or None."""
 
     variables: list[str]
     rows: list[tuple]
@@ -234,7 +325,7 @@ class Results:
     #: rows were cut at a row limit; more exist
     truncated: bool = False
 
-    labeler: Callable[[URIRef], str | None] | None = None
+    labeler: Callable[[str], str | None] | None = None
 
     lexical = staticmethod(lexical)
 
@@ -243,15 +334,17 @@ class Results:
         return [tuple(lexical(t) for t in row) for row in self.rows]
 
     def display(self, term) -> str:
-        if isinstance(term, URIRef):
-            name = self.labeler(term) if self.labeler else None
-            if name:
-                return name
-            for prefix, ns in _PREFIXES.items():
-                if str(term).startswith(ns) and re.fullmatch(r"[\w.\-]*", str(term)[len(ns):]):
-                    return f"{prefix}:{str(term)[len(ns):]}"
-            return f"<{term}>"
-        return plain(term)
+        """A term for people: an IRI by its label (:attr:`labeler`), else compact, else in <>."""
+        if not is_iri(term):
+            return plain(term)
+        iri = term_parts(term).value
+        name = self.labeler(iri) if self.labeler else None
+        if name:
+            return name
+        for prefix, ns in _PREFIXES.items():
+            if iri.startswith(ns) and re.fullmatch(r"[\w.\-]*", iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        return f"<{iri}>"
 
     def to_csv(self, delimiter: str = ",", *, canonical: bool = True) -> str:
         """The canonical CSV of the catalog's expected answers (numbers normalised, blank
@@ -328,21 +421,20 @@ def ntriples_term(term) -> str:
     """A term in N-Triples syntax (valid Turtle too), escaped by pyoxigraph's canonical
     N-Triples writer, its language tag in registered case (the tag is what follows the last
     '@': a tag holds none)."""
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return str(ox.NamedNode(str(term)))
-    if isinstance(term, BNode):
-        return str(ox.BlankNode(str(term)))
-    if term.language:
-        text = str(ox.Literal(str(term), language=term.language))
-        return text[:text.rindex("@") + 1] + term.language
-    return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string))))
+    kind, value, datatype, language = term_parts(term)
+    if kind == "uri":
+        return str(ox.NamedNode(value))
+    if kind == "bnode":
+        return str(ox.BlankNode(value))
+    if language:
+        text = str(ox.Literal(value, language=language))
+        return text[:text.rindex("@") + 1] + language
+    return str(ox.Literal(value, datatype=ox.NamedNode(datatype or XSD_STRING)))
 
 
 def _turtle_name(term, namespaces: list[tuple[str, str]]) -> str:
-    if isinstance(term, URIRef):
-        text = str(term)
+    if is_iri(term):
+        text = term_parts(term).value
         for prefix, ns in namespaces:
             if text.startswith(ns) and _LOCAL_NAME.match(text[len(ns):]):
                 return f"{prefix}:{text[len(ns):]}"
@@ -388,7 +480,7 @@ def write_jsonld(triples: Iterable[Row], out: TextIO) -> int:
     for prefix, ns in _PREFIXES.items():
         graph.bind(prefix, ns)
     for triple in triples:
-        graph.add(triple)
+        graph.add(tuple(rdflib_term(t) for t in triple))
     out.write(graph.serialize(format="json-ld", context=dict(_PREFIXES), ensure_ascii=False))
     out.write("\n")
     return len(graph)

@@ -26,23 +26,23 @@ from __future__ import annotations
 
 import secrets
 import threading
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-from rdflib import URIRef
+from functools import cache
+from typing import TYPE_CHECKING
 
 from kg.errors import KgError, QueryError
-from kg.namespaces import PREFIXES
+from kg.prefixes import PREFIX_IRIS
 from kg.store.sparqltext import replace_spans, service_calls
+
+if TYPE_CHECKING:  # (the HTTP modules are imported when a query has a SERVICE call: most have none)
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 #: Seconds a SERVICE call may take, from request to the last byte of the answer.
 SERVICE_TIMEOUT = 10.0
 #: Redirects the relay follows for one call.
 REDIRECTS = 5
 _FORWARDED_HEADERS = ("Content-Type", "Accept")
-_PREFIXES = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
+_PREFIXES = PREFIX_IRIS
 
 
 @dataclass
@@ -65,6 +65,8 @@ class Relay:
     _token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
     def start(self) -> Relay:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
         relay = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -99,9 +101,9 @@ class Relay:
         variable is bound in ``bindings`` to an IRI, replaced by its relay URL."""
         spans = []
         for call in service_calls(text, _PREFIXES):
-            endpoint = call.iri if call.var is None else bindings.get(call.var)
-            if isinstance(endpoint, (str, URIRef)):  # (any scheme: the relay refuses all but http and https)
-                spans.append((call.start, call.end, f"<{self.url_for(str(endpoint))}>"))
+            endpoint = call.iri if call.var is None else _bound_iri(bindings.get(call.var))
+            if endpoint is not None:  # (any scheme: the relay refuses all but http and https)
+                spans.append((call.start, call.end, f"<{self.url_for(endpoint)}>"))
         return replace_spans(text, spans)
 
     def describe(self, exc: BaseException) -> BaseException:
@@ -171,13 +173,22 @@ class Relay:
             pass  # the engine went away (its query was stopped)
 
 
-class _NoProxy(urllib.request.ProxyHandler):
-    def __init__(self):
-        super().__init__({})  # straight to the endpoint, as the engines themselves connect
+def _bound_iri(value) -> str | None:
+    """The IRI a parameter is bound to (an rdflib IRI, which is a str, or a pyoxigraph
+    NamedNode), or None when it is bound to no IRI."""
+    if isinstance(value, str):
+        return str(value)
+    from pyoxigraph import NamedNode
+
+    return value.value if isinstance(value, NamedNode) else None
 
 
 def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: float, answer: _Answer) -> None:
-    opener = urllib.request.build_opener(_NoProxy(), _LimitedRedirects())
+    import urllib.error
+    import urllib.request
+
+    no_proxy, limited_redirects = _handlers()
+    opener = urllib.request.build_opener(no_proxy(), limited_redirects())
     request = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -197,18 +208,30 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
             answer.failure = f"cannot reach it: {os_reason(getattr(reason, 'strerror', None) or reason)}"
 
 
-class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
-    max_redirections = REDIRECTS
+@cache
+def _handlers():
+    """urllib's handlers for a relayed call: no proxy, and redirects limited to http(s)."""
+    import urllib.error
+    import urllib.request
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        # 307/308 keep the method and body; urllib turns only GET/HEAD into a redirect, so a
-        # POSTed SERVICE query is re-sent as it was.
-        if not newurl.lower().startswith(("http://", "https://")):  # (urllib would follow one to ftp:)
-            raise urllib.error.HTTPError(newurl, code, "redirected to an endpoint that is not http: or https:",
-                                         headers, fp)
-        if code in (307, 308) and req.get_method() == "POST":
-            return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    class NoProxy(urllib.request.ProxyHandler):
+        def __init__(self):
+            super().__init__({})  # straight to the endpoint, as the engines themselves connect
+
+    class LimitedRedirects(urllib.request.HTTPRedirectHandler):
+        max_redirections = REDIRECTS
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):
+            # 307/308 keep the method and body; urllib turns only GET/HEAD into a redirect, so a
+            # POSTed SERVICE query is re-sent as it was.
+            if not newurl.lower().startswith(("http://", "https://")):  # (urllib would follow one to ftp:)
+                raise urllib.error.HTTPError(newurl, code, "redirected to an endpoint that is not http: or https:",
+                                             headers, fp)
+            if code in (307, 308) and req.get_method() == "POST":
+                return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
+            return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+    return NoProxy, LimitedRedirects
 
 
 def relay_services(text: str, timeout: float | None) -> Relay | None:

@@ -9,7 +9,7 @@ opening the WHERE clause (where Oxigraph's plan starts) and SEP-0007 substitutio
 Language tags. BCP 47 tags are case-insensitive (RFC 5646, 2.1.1) and RDF 1.1 Concepts (3.3)
 lets a store lower-case them, which Oxigraph does: its ``lang()`` answers "zh-hans" where
 rdflib answers the tag as written ("zh-Hans"), so ``FILTER(lang(?l) = "zh-Hans")`` found
-nothing on Oxigraph. Here both engines answer the registered case (kg.store.load.language_tag):
+nothing on Oxigraph. Here both engines answer the registered case (kg.languages.language_tag):
 each LANG call is renamed, at the token level, to a function that returns it
 (:data:`LANG_FUNCTION`, given to Oxigraph as a custom function and registered with rdflib),
 and every term an engine returns carries its tag in that case. LANGMATCHES compares ranges
@@ -25,18 +25,22 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import XSD
 
 from kg.errors import KgError, QueryError
+from kg.languages import language_tag
+from kg.prefixes import XSD_STRING
 from kg.store.engine import answer_type, without_traceback
-from kg.store.load import language_tag
-from kg.store.results import _PREFIXES, FORMATS, NUMERIC, Results, display_width, pad  # noqa: F401 (re-exported)
-from kg.store.service import Relay
+from kg.store.results import (_PREFIXES, FORMATS, NUMERIC, Results, display_width, pad,  # noqa: F401 (re-exported)
+                              rdflib_term)
 from kg.store.sparqltext import rename_calls, significant, undeclared_prefixes, where_group
-from kg.store.tags import registered_term
+
+if TYPE_CHECKING:  # (rdflib is imported where it is used: the Oxigraph path runs without it)
+    from rdflib import Graph
+
+    from kg.store.service import Relay
 
 __all__ = ["FORMATS", "NUMERIC", "Limits", "QueryTimeout", "Results", "Stream", "check_syntax", "display_width",
            "pad", "run_oxigraph", "run_rdflib", "stream_oxigraph", "stream_rdflib", "where_group", "with_values"]
@@ -149,6 +153,8 @@ def _ox_lang(term):
 
 
 def _rdflib_lang(term):
+    from rdflib import Literal
+
     if isinstance(term, Literal):
         return Literal(language_tag(term.language) if term.language else "")
     from rdflib.plugins.sparql.sparql import SPARQLError
@@ -160,6 +166,7 @@ def rdflib_sparql():
     """rdflib's SPARQL engine, with :data:`LANG_FUNCTION` registered: imported only when the
     reference engine is asked (its parser alone takes half a second to import, which every
     `kg query` on Oxigraph would otherwise pay)."""
+    from rdflib import URIRef
     from rdflib.plugins.sparql import prepareQuery
     from rdflib.plugins.sparql.operators import register_custom_function
 
@@ -171,30 +178,26 @@ _OX_FUNCTIONS = {ox.NamedNode(LANG_FUNCTION): _ox_lang}
 
 
 def _to_ox(term):
+    """A bound value (a pyoxigraph term, or an rdflib IRI or literal) as a pyoxigraph term."""
+    if isinstance(term, (ox.NamedNode, ox.Literal)):
+        return term
+    from rdflib import Literal, URIRef
+
     if isinstance(term, URIRef):
         return ox.NamedNode(str(term))
     if isinstance(term, Literal):
         if term.language:
             return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string)))
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD_STRING)))
     raise KgError(f"cannot bind {term!r}")
 
 
-def rdflib_term(term):
-    """An Oxigraph term as an rdflib term, a language tag back in its registered case, a literal
-    with its lexical form as the store gives it (an xsd:string as a plain literal)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+def _native(term):
+    """A pyoxigraph term as the engine gives it (read through kg.store.results.term_parts, which
+    restores its language tag's case); an RDF-star triple term is refused as rdflib_term does."""
     if isinstance(term, ox.Triple):
         raise KgError("the query returned an RDF-star triple term, which kg does not show")
-    if term.language:
-        return Literal(term.value, lang=language_tag(term.language))
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype == str(XSD.string) else URIRef(datatype), normalize=False)
+    return term
 
 
 def with_values(text: str, bindings: dict[str, object]) -> str:
@@ -373,12 +376,16 @@ def _oxigraph_error(bindings: dict[str, object]) -> Callable[[BaseException], Ba
 
 
 def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], limits: Limits | None = None,
-                    relay: Relay | None = None) -> Stream:
+                    relay: Relay | None = None, *, rdflib_terms: bool = True) -> Stream:
     """Start ``text`` on the store, parameters bound; the answer as a :class:`Stream`.
 
     ``relay``: SERVICE calls go through it, with a deadline per call (kg.store.service);
-    None leaves them as written. The stream closes it."""
+    None leaves them as written. The stream closes it. ``rdflib_terms``: the rows hold rdflib
+    terms (:func:`rdflib_term`), for code that computes with them; False: pyoxigraph's terms
+    as the engine gives them (their language tags lower-cased: read them through
+    kg.store.results.term_parts, as every writer does), and rdflib is not imported."""
     substitutions = dict(bindings)
+    term = rdflib_term if rdflib_terms else _native
     query_text = registered_lang(with_values(text, bindings))
     if relay is not None:
         query_text = relay.rewrite(query_text, bindings)
@@ -390,12 +397,12 @@ def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], lim
         answer = store.query(query_text, prefixes=_PREFIXES, custom_functions=_OX_FUNCTIONS,
                              substitutions={ox.Variable(k): _to_ox(v) for k, v in substitutions.items()})
         if issubclass(answer_type(answer), ox.QueryBoolean):
-            return "ASK", ["ASK"], iter([(Literal(bool(answer)),)])
+            return "ASK", ["ASK"], iter([(term(ox.Literal(bool(answer))),)])
         if issubclass(answer_type(answer), ox.QueryTriples):
             return "CONSTRUCT", ["subject", "predicate", "object"], \
-                ((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object)) for t in answer)
+                ((term(t.subject), term(t.predicate), term(t.object)) for t in answer)
         variables = [v.value for v in answer.variables]
-        return "SELECT", variables, (tuple(rdflib_term(solution[v]) for v in variables) for solution in answer)
+        return "SELECT", variables, (tuple(term(solution[v]) for v in variables) for solution in answer)
 
     describe = _oxigraph_error(bindings)
     if relay is None:
@@ -416,8 +423,13 @@ def stream_rdflib(graph: Graph | Callable[[], Graph], text: str, bindings: dict[
         query_text = relay.rewrite(query_text, bindings)
 
     def start():
+        from rdflib import Graph, Literal, Variable
+
+        from kg.store.tags import registered_term
+
         prepared = rdflib_sparql()(query_text, initNs=_PREFIXES)
-        result = (graph if isinstance(graph, Graph) else graph()).query(prepared, initBindings={Variable(k): v for k, v in bindings.items()})
+        result = (graph if isinstance(graph, Graph) else graph()).query(
+            prepared, initBindings={Variable(k): rdflib_term(v) for k, v in bindings.items()})
         if result.type == "ASK":
             return "ASK", ["ASK"], iter([(Literal(bool(result.askAnswer)),)])
         if result.type in ("CONSTRUCT", "DESCRIBE"):
@@ -455,6 +467,8 @@ def construct_oxigraph(store: ox.Store, text: str) -> Graph:
     Run in this thread rather than as a :class:`Stream`: the graph is wanted whole, and handing
     its triples one by one through a thread queue costs more than the query (about 0.5 ms a
     triple). A query that is not a CONSTRUCT (or DESCRIBE) is a KgError."""
+    from rdflib import Graph
+
     from kg.namespaces import bind_prefixes
 
     try:
