@@ -16,7 +16,10 @@ XSD = "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>\n"
 
 
 def query(*args: str):
-    result = CliRunner().invoke(main, ["query", *args], catch_exceptions=False)
+    # no time limit unless the test sets one: reading the project into rdflib is counted in
+    # --timeout (30 s by default), and took longer than that on a loaded machine
+    limit = [] if "--timeout" in args else ["--timeout", "0"]
+    result = CliRunner().invoke(main, ["query", *limit, *args], catch_exceptions=False)
     return result.exit_code, result.output
 
 
