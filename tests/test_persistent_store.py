@@ -544,3 +544,46 @@ def test_made_up_blank_node_labels_are_numbered_whatever_their_length():
         b"_:0123456789abxabc <http://e.org/p> _:0123456789abx-1 .\n"
         b"_:0123456789abx-1 <http://e.org/p> _:0123456789abx-2 .\n"
         b"_:0123456789abx-2 <http://e.org/p> \"x\" .")
+
+
+def test_values_the_engine_cannot_compute_with_are_said_when_the_store_takes_them(tmp_path, files):
+    """An ill-formed or out-of-range number or date loaded into the store drops out of sums,
+    comparisons and filters (kg query answered without a word): the update names it."""
+    from kg.store.project import uncomputable_note
+
+    bad = write(tmp_path / "bad.ttl", f"""\
+        @prefix ex: <{EX}> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        ex:a ex:v "5.8e8"^^xsd:decimal , "12.5"^^xsd:decimal , "2023-02-28"^^xsd:date .
+        ex:b ex:v "1000000000000000000000"^^xsd:decimal , "2023-02-30"^^xsd:date , "yes"^^xsd:boolean .
+        """)
+    store = GraphStore(tmp_path / "store")
+    store.update(inputs_of(files[0], bad))
+    with store.reader() as view:
+        assert uncomputable_note(view, inputs_of(files[0])) is None
+        note = uncomputable_note(view, inputs_of(bad))
+    assert note.startswith("kg: warning: 4 values in the data the store cannot compute with")
+    assert str(bad) in note and "`kg validate` names each" in note and "\n" not in note
+
+
+def test_a_reading_command_warns_of_such_values_in_what_it_brings_into_the_store(private_store, tmp_path, monkeypatch):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    store = tmp_path / "store"
+    shutil.copytree(private_store, store)
+    monkeypatch.setenv("KG_STORE", str(store))
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    imports = tmp_path / "ws" / "imports"
+    imports.mkdir(parents=True)
+    write(imports / "t.ttl", """\
+        <https://example.org/o> <http://purl.org/linked-data/sdmx/2009/measure#obsValue>
+            "5.8e8"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+        """)
+    done = CliRunner().invoke(main, ["query", "19", "--format", "csv"])
+    assert done.exit_code == 0, done.output
+    warnings = [line for line in done.stderr.splitlines() if line.startswith("kg: warning: ")]
+    assert len(warnings) == 1 and '"5.8e8"^^<http://www.w3.org/2001/XMLSchema#decimal>' in warnings[0]
+    assert str(imports / "t.ttl") in warnings[0]

@@ -146,8 +146,51 @@ def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m:
         say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it"
             + workspace_note(store, changes, workspace))
         _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
+        new = [given_input for given_input in changes.added + changes.changed]
+        if new:
+            with store.reader() as view:
+                warning = uncomputable_note(view, new)
+            if warning:
+                say(warning)
     record_workspace(store, workspace)
     return changes
+
+
+#: The values the store's engine cannot compute with, found by the engine itself: a number it
+#: cannot add 0 to, a date or year whose year it cannot read, a boolean it cannot negate
+#: (ill-formed, such as "5.8e8"^^xsd:decimal, or beyond its range, such as a decimal of 1e21).
+#: SPARQL leaves such a value out of sums, comparisons and filters without a word.
+_UNCOMPUTABLE = """PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+SELECT ?g ?s ?p ?o WHERE {
+  VALUES ?g { %s }
+  GRAPH ?g { ?s ?p ?o }
+  FILTER (isLiteral(?o))
+  BIND (datatype(?o) AS ?d)
+  BIND (IF(?d IN (xsd:decimal, xsd:integer, xsd:double, xsd:float, xsd:long, xsd:int, xsd:short, xsd:byte,
+                  xsd:nonNegativeInteger, xsd:positiveInteger, xsd:nonPositiveInteger, xsd:negativeInteger,
+                  xsd:unsignedLong, xsd:unsignedInt, xsd:unsignedShort, xsd:unsignedByte), ?o + 0,
+        IF(?d IN (xsd:date, xsd:dateTime, xsd:dateTimeStamp, xsd:gYear, xsd:gYearMonth), YEAR(?o),
+        IF(?d = xsd:boolean, !?o || ?o, 1))) AS ?n)
+  FILTER (!BOUND(?n))
+} LIMIT 1001"""
+
+
+def uncomputable_note(view: Reader, inputs: Sequence[Input]) -> str | None:
+    """A one-line warning when the graphs of ``inputs`` (just loaded into ``view``) hold values
+    the store's engine cannot compute with (:data:`_UNCOMPUTABLE`), naming the first with its
+    file; None when they hold none. The store keeps them as written: ``kg validate`` reports
+    each as a violation, and a reading command says this much before it answers."""
+    files = {given.graph: given.path for given in inputs}
+    graphs = " ".join(f"<{graph}>" for graph in files)
+    found = list(view.store.query(_UNCOMPUTABLE % graphs))
+    if not found:
+        return None
+    first = found[0]
+    count = f"{len(found) - 1}+" if len(found) > 1000 else str(len(found))
+    return (f"kg: warning: {count} value{'' if len(found) == 1 else 's'} in the data the store cannot compute with "
+            f"(ill-formed, or beyond its range), first {first['o']} of {first['s']} {first['p']} in "
+            f"{files.get(first['g'].value, first['g'].value)}: sums, comparisons and filters leave "
+            f"{'it' if len(found) == 1 else 'them'} out; `kg validate` names each")
 
 
 @contextmanager
