@@ -239,3 +239,47 @@ SELECT ?o ?neighbour WHERE {{
         urllib.request.urlopen(request, timeout=30)
     assert error.value.code == 500
     assert error.value.read().decode().strip() == f"SERVICE <{silent_endpoint}>: no answer within 5 s"
+
+
+@pytest.fixture(scope="module")
+def malformed_endpoint():
+    """An endpoint that answers every query 200 with a body no SPARQL results parser reads."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Malformed(BaseHTTPRequestHandler):
+        def _answer(self):
+            body = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": '
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer  # noqa: N815 (http.server's naming)
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Malformed)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_silent_service_answering_malformed_results_leaves_the_neighbour_empty(malformed_endpoint):
+    """SERVICE SILENT over an endpoint that answers a cut JSON document: the query failed with
+    "Parser error at line 1 ..." (not naming the endpoint) where a hanging one gave no rows."""
+    result = CliRunner().invoke(main, ["query", "25", "--param", f"endpoint={malformed_endpoint}", "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 1 and rows[0]["neighbour"] == "" and rows[0]["value"] == "10000000000"
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_service_answering_malformed_results_is_a_one_line_error_naming_it(malformed_endpoint, engine):
+    query = f"SELECT * WHERE {{ SERVICE <{malformed_endpoint}> {{ ?s ?p ?o }} }}"
+    result = CliRunner().invoke(main, ["query", "--sparql", query, "--engine", engine, "--timeout", "0"])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: SERVICE <{malformed_endpoint}>: answered malformed SPARQL results JSON")
+    assert result.output.count("\n") == 1

@@ -158,6 +158,14 @@ class Relay:
             reason = answer.failure or f"no answer within {self.timeout:g} s"
             self.failures.setdefault(endpoint, reason)
             answer = _Answer(504, body=(reason + "\n").encode())
+        else:
+            reason = _malformed(answer)
+            if reason is not None:
+                # a failed call like the others: the engines failed the whole query on a body
+                # they could not parse, SERVICE SILENT included ("Parser error at line 1 ...",
+                # the endpoint not named), where SILENT means the empty solution
+                self.failures.setdefault(endpoint, reason)
+                answer = _Answer(502, body=(reason + "\n").encode())
         self._reply(request, answer)
 
     @staticmethod
@@ -206,6 +214,35 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
             from kg.http import os_reason
 
             answer.failure = f"cannot reach it: {os_reason(getattr(reason, 'strerror', None) or reason)}"
+
+
+def _malformed(answer: _Answer) -> str | None:
+    """Why a 2xx answer to a SERVICE call is no SPARQL results document (JSON or XML, the
+    formats the engines ask for: SPARQL 1.1 Query Results JSON Format, section 3; XML Format,
+    section 2), or None when it is one or is of another type (left to the engine)."""
+    kind = answer.content_type.split(";")[0].strip().lower()
+    if kind in ("application/sparql-results+json", "application/json"):
+        import json
+
+        try:
+            document = json.loads(answer.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return f"answered malformed SPARQL results JSON ({exc})"
+        if not isinstance(document, dict) or not isinstance(document.get("head"), dict):
+            return "answered SPARQL results JSON without a head"
+        results = document.get("results")
+        if "boolean" not in document and not (isinstance(results, dict) and isinstance(results.get("bindings"), list)):
+            return "answered SPARQL results JSON with neither results.bindings nor a boolean"
+    elif kind in ("application/sparql-results+xml", "application/xml", "text/xml"):
+        import xml.parsers.expat
+
+        parser = xml.parsers.expat.ParserCreate()
+        parser.EntityDeclHandler = lambda *_args: (_ for _ in ()).throw(ValueError("declares an XML entity"))
+        try:
+            parser.Parse(answer.body, True)
+        except (xml.parsers.expat.ExpatError, ValueError) as exc:
+            return f"answered malformed SPARQL results XML ({exc})"
+    return None
 
 
 @cache
