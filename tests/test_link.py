@@ -478,3 +478,32 @@ def test_the_store_follows_the_workspace_given(tmp_path):
     runs = [CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")]) for _ in range(2)]
     assert [r.exit_code for r in runs] == [0, 0], runs[-1].output
     assert "not current" not in runs[1].output, runs[1].output
+
+
+def test_every_candidate_is_counted_and_conflicting_codes_go_to_review(tmp_path):
+    """A blank node, an empty label and two codes naming different divisions: each entity is
+    counted and linked, reviewed or listed unmatched with its reason; nothing dropped, no
+    code picked in silence."""
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+        '@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+        'ex:a rdfs:label "水富市"@zh ; dcterms:identifier "530681" .\n'
+        'ex:d rdfs:label "" .\n'
+        'ex:f dcterms:identifier "530681", "530623" .\n'
+        '_:x rdfs:label "昭通市" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "4 entities in" in result.output, result.output
+    assert "1 exactMatch, 0 closeMatch, 1 to review (2 candidates), 2 unmatched" in result.output, result.output
+    rows = list(csv.DictReader((tmp_path / "ws" / "links" / "other.review.csv").open(encoding="utf-8-sig")))
+    by_iri: dict = {}
+    for row in rows:
+        by_iri.setdefault(row["their_iri"], []).append(row)
+    reviewed = by_iri.pop("http://ex.org/f")
+    assert sorted(r["our_iri"].rsplit("/", 1)[1] for r in reviewed) == ["530623", "530681"]
+    assert all("conflicting division codes 530623 and 530681" in r["method"] for r in reviewed), reviewed
+    assert by_iri.pop("http://ex.org/d")[0]["method"] == "unmatched: empty label (and no division code)"
+    ((blank_iri, (blank,)),) = by_iri.items()
+    assert blank_iri.startswith("_:") and blank["their_label"] == "昭通市"
+    assert blank["method"].startswith("unmatched: a blank node: cannot be linked by IRI"), blank
