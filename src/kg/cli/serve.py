@@ -18,7 +18,8 @@ from kg.cli.options import Number, PathParam
               help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
                    "with the project's files and workspace on start.")
 @click.option("--timeout", type=Number(min=0), default=30.0, show_default=True, metavar="SECONDS",
-              help="Stop each query after this long (HTTP 503); 0 for no limit.")
+              help="Stop each query after this long (HTTP 503; an answer already begun ends unfinished, "
+                   "and its Query-Time-Limit header lets a client say why); 0 for no limit.")
 @click.option("--service-timeout", type=Number(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
 @click.option("--base", default=None, metavar="URL",
