@@ -171,7 +171,7 @@ def test_link_set_graph_has_score_method_and_date(linked):
 
 
 def test_review_file_lists_uncertain_candidates(linked):
-    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8-sig")))
     assert rows, "the decoy station and near-misses should be offered for review"
     assert set(rows[0]) == {"their_iri", "their_label", "our_iri", "our_label", "score", "method"}
     assert all(float(r["score"]) < 1.0 or "differ" in r["method"] or "ambiguous" in r["method"] for r in rows)
@@ -294,7 +294,7 @@ def test_cli_link_counts_are_distinct_entities(tmp_path):
     assert entities == count(other, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s rdfs:label ?l }") == 3
     assert exact == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:exactMatch ?t }") == 1
     assert close == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:closeMatch ?t }")
-    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     to_check = [r for r in rows if not r["method"].startswith("unmatched: ")]
     assert (review, candidates) == (len({r["their_iri"] for r in to_check}), len(to_check)) == (2, 3)
@@ -369,7 +369,7 @@ def test_a_county_level_city_is_county_level(our_linker):
 
 
 def test_every_unmatched_entity_is_listed_with_its_reason(linked):
-    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8-sig")))
     unmatched = {r["their_iri"].rsplit("/", 1)[1]: r["method"] for r in rows if r["method"].startswith("unmatched: ")}
     linked_or_reviewed = {str(l.theirs) for l in linked.links} | {str(l.theirs) for l in linked.review}
     every = {str(EX[key]) for key in RECORDS}

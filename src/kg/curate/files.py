@@ -64,7 +64,7 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     for row in rows:
         if not row.decision:  # a decided row keeps the account the reviewer accepted or rejected
             row.cells["assertion"] = result.assertions.get(row.id, "")
-    review_file.write_bytes(b"\xef\xbb\xbf" + review_table.to_csv(rows).encode("utf-8"))
+    review_file.write_bytes(review_table.to_csv(rows).encode("utf-8"))
     draft_file.write_text(to_turtle(result, header))
     counts: dict[str, int] = {}
     for candidate in extraction.candidates:

@@ -44,9 +44,7 @@ annotation (``owl:annotatedSource/Property/Target``) with ``sssom:confidence``,
 from __future__ import annotations
 
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 import urllib.parse
@@ -676,14 +674,13 @@ def write_review(path: Path | OutputFile, review: list[Link], unmatched: list[Un
     then every unmatched entity with an empty our_iri, score 0 and ``unmatched: <reason>`` as
     its method."""
     output = path if isinstance(path, OutputFile) else claim_file(path, headers=[",".join(REVIEW_HEADER)])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_HEADER)
-    for item in sorted(review, key=lambda l: (str(l.theirs), -l.score, str(l.ours))):
-        writer.writerow([_named(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method])
-    for item in sorted(unmatched, key=lambda u: str(u.theirs)):
-        writer.writerow([_named(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"])
-    output.write_text(out.getvalue(), permissions=0o644)
+    from kg.spreadsheet import table_text
+
+    rows = [[_named(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method]
+            for item in sorted(review, key=lambda l: (str(l.theirs), -l.score, str(l.ours)))]
+    rows += [[_named(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"]
+             for item in sorted(unmatched, key=lambda u: str(u.theirs))]
+    output.write_text(table_text(REVIEW_HEADER, rows), permissions=0o644)
 
 
 def link_slug(other: str, name: str | None = None) -> str:

@@ -1220,14 +1220,16 @@ class Importer:
                 claim_file(self.report_path, force=self.force, headers=header, workspace=imports))
 
     def _write_report(self, bad: list[BadRow], output: OutputFile) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(REPORT_HEADER)
-        for item in bad:
-            raw = io.StringIO()
-            csv.writer(raw, lineterminator="").writerow(item.raw)
-            writer.writerow([item.row, item.column, item.reason, raw.getvalue()])
-        output.write_text(out.getvalue(), permissions=0o644)
+        """The report, for a spreadsheet (kg.spreadsheet: byte order mark, no cell run as a formula)."""
+        from kg.spreadsheet import table_text
+
+        def rows():
+            for item in bad:
+                raw = io.StringIO()
+                csv.writer(raw, lineterminator="").writerow(item.raw)
+                yield [item.row, item.column, item.reason, raw.getvalue()]
+
+        output.write_text(table_text(REPORT_HEADER, rows()), permissions=0o644)
 
     # -- validation --------------------------------------------------------------------------
 
