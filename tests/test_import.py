@@ -793,3 +793,14 @@ def test_the_report_opens_in_a_spreadsheet_without_garbling_or_formulas(tmp_path
     assert data.startswith(b"\xef\xbb\xbfrow,")
     (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert row["raw"] == "'=1+2,地区生产总值,2022,1"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_table_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, base, codec):
+    """Excel's "Unicode Text" is UTF-16 with a byte order mark: it was "neither UTF-8 nor GB18030"."""
+    table = tmp_path / "unicode.csv"
+    text = "地区,指标,年份,数值\n水富市,地区生产总值,2022,101.2亿元\n"
+    table.write_bytes(("\ufeff" + text).encode(codec) if codec.endswith("-be") else text.encode(codec))
+    result, _ = Importer(table, workspace=tmp_path / "ws", now=NOW, base=base).run(write=False)
+    assert result.imported == 1 and not result.bad_rows
+    assert result.encoding == ("utf-32" if codec == "utf-32" else "utf-16")

@@ -22,8 +22,9 @@ def source_clean(key: str | None) -> None:
 
     for report in clean_sources(key):
         article = report.article
-        published = article.published.isoformat() if article.published else "an unknown date"
-        click.echo(f"{report.source.key}: published {published} by {article.publisher or 'an unknown publisher'}; "
+        publisher, published = report.source.publication(article)
+        click.echo(f"{report.source.key}: published {published.isoformat() if published else 'an unknown date'} "
+                   f"by {publisher or 'an unknown publisher'}; "
                    f"{counted(len(article.paragraphs), 'paragraph')}, {counted(len(article.text), 'character')}; "
                    f"text: {', '.join(article.authors) or '-'}; photos: {', '.join(article.photographers) or '-'}")
         for repair in report.source.repairs:

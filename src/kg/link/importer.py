@@ -248,7 +248,8 @@ class ImportRefused(KgError):
 
 
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
-    """Bytes -> (text, encoding name): UTF-8 with or without BOM, else GB18030."""
+    """Bytes -> (text, encoding name): the encoding a byte order mark announces (UTF-8, UTF-16
+    as Excel's "Unicode Text" writes, UTF-32: kg.paths.bom_encoding), else UTF-8, else GB18030."""
     if encoding != "auto":
         paths.text_encoding(encoding)
         try:
@@ -257,8 +258,13 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
             line = data.count(b"\n", 0, exc.start) + 1
             raise KgError(f"line {line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                           f"give the table's encoding ({paths.ENCODING_EXAMPLES})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    marked = paths.bom_encoding(data)
+    if marked is not None:
+        try:
+            return data.decode(marked), marked
+        except UnicodeDecodeError as exc:
+            raise KgError(f"the table begins with a {marked.removesuffix('-sig').upper()} byte order mark but is "
+                          f"not {marked.removesuffix('-sig').upper()} text after it (byte {exc.start}); give --encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
