@@ -310,7 +310,8 @@ STDOUT = "-"
 
 
 def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] = (),
-               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY) -> OutputFile:
+               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY,
+               makes: Path | str | None = None) -> OutputFile:
     """Check, before any work, that kg may write the file ``path``; raises OutputRefused.
 
     Refused: ``-`` (:data:`STDOUT`: a command that writes there does so before it claims
@@ -321,7 +322,10 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     (:func:`command`); a place where no file can be created (read-only, ``/proc``, below a
     file). ``workspace``: the claimed workspace directory (:func:`claim_workspace`) the file
     may be in, marked when it is written.
-    ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
+    ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out).
+    A missing folder on the way is refused (:func:`_refuse_missing_folder`) unless kg makes
+    it: the claimed ``workspace``, a directory the command claimed, or ``makes`` (the output
+    directory the command writes the file into, whose own parent must exist)."""
     if str(path) == STDOUT:
         raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
     refuse_empty(path, "a file name")
@@ -332,6 +336,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     name = running.name if running is not None else None
     if target.is_dir():
         raise OutputRefused(f"{shown}: is a directory; give a file name")
+    _refuse_missing_folder(target, shown, workspace if workspace is not None else makes)
     _may_replace(target, shown, force, tuple(headers), name, remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
@@ -386,6 +391,7 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     shown = root / kind
     _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
+    _refuse_missing_folder(Path(os.path.realpath(root)), root)  # the workspace itself kg makes, not its parent
     if not target.exists():
         _probe(target, shown)
         _note_claim(target, shown, False)
@@ -561,6 +567,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
+        _refuse_missing_folder(target, shown)
         _probe(target.parent, shown)
         _note_claim(target, shown, False)
         return None
@@ -807,6 +814,31 @@ def _existing_ancestor(path: Path, shown: Path) -> Path:
     if not ancestor.is_dir():
         raise OutputRefused(f"{shown}: cannot write: {_display(ancestor)} is a file, not a directory")
     return ancestor
+
+
+def _refuse_missing_folder(target: Path, shown: Path, makes: Path | str | None = None) -> None:
+    """OutputRefused ("no such directory") if the folder ``target`` (a real path) goes into does
+    not exist, unless kg makes it: it lies within ``makes`` (a directory the command writes
+    into and makes, such as its workspace), whose own parent must exist, or within a directory
+    the running command claimed (:func:`command`). `kg export -o /nonexist/x.ttl` made
+    /nonexist: a mistyped folder is the user's to fix, not kg's to create."""
+    parent = target.parent
+    if parent.exists():
+        return
+    if makes is not None:
+        made = Path(os.path.realpath(makes))
+        if target.is_relative_to(made):
+            if made.exists() or made.parent.exists():
+                return
+            parent = made  # (its missing parent is reported below)
+    running = _running.get()
+    if running is not None and any(not is_file and target.is_relative_to(claimed)
+                                   for claimed, _shown, is_file in running.claims):
+        return
+    missing = parent
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    raise OutputRefused(f"{shown}: no such directory: {_display(missing)} (make it first, or give another place)")
 
 
 def _display(path: Path) -> str:

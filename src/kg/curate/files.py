@@ -49,8 +49,9 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     folder = Path(directory) if directory is not None else source.curation_directory
     review_path, draft_path = folder / source.review_path.name, folder / source.draft_path.name
     remedy = "move it away, or give another directory with -o"  # kg extract has no --force
-    review_file = claim_file(review_path, headers=(review_table.HEADER,), remedy=remedy)
-    draft_file = claim_file(draft_path, remedy=remedy)
+    # the folder (-o DIR, or the source's curation folder) kg makes; its parent must exist
+    review_file = claim_file(review_path, headers=(review_table.HEADER,), remedy=remedy, makes=folder)
+    draft_file = claim_file(draft_path, remedy=remedy, makes=folder)
     old = review_table.read(review_path) if review_path.exists() else []
     extraction = extract(source)
     merged = review_table.merge(old, extraction.candidates)
