@@ -6,12 +6,12 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Number, PathParam
+from kg.cli.options import Whole, URL, Number, PathParam
 
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--port", type=Whole(1, 65535), default=7878, show_default=True)
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
 @click.option("--store", "store_dir", type=PathParam("a store directory", output=False, path_type=Path), default=None,
@@ -60,7 +60,7 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
 
 
 @click.command()
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
+@click.option("--endpoint", type=URL, required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="Named graph to replace: an IRI, <IRI> or a compact IRI with a project prefix "
                    "(default: the county-kg graph IRI).")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.options import Whole
+
 
 
 @click.group()
@@ -37,7 +39,7 @@ def source_clean(key: str | None) -> None:
 
 @source.command("quote")
 @click.argument("text")
-@click.option("--occurrence", type=click.IntRange(min=1), default=None,
+@click.option("--occurrence", type=Whole(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
 @click.option("--source", "key", metavar="KEY", default=None, help="The source to quote (default: the first article).")
 def source_quote(text: str, occurrence: int | None, key: str | None) -> None:
