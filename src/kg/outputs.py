@@ -336,7 +336,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     name = running.name if running is not None else None
     if target.is_dir():
         raise OutputRefused(f"{shown}: is a directory; give a file name")
-    _refuse_missing_folder(target, shown, workspace if workspace is not None else makes)
+    _refuse_missing_folder(target, shown, makes, workspace)
     _may_replace(target, shown, force, tuple(headers), name, remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
@@ -816,14 +816,18 @@ def _existing_ancestor(path: Path, shown: Path) -> Path:
     return ancestor
 
 
-def _refuse_missing_folder(target: Path, shown: Path, makes: Path | str | None = None) -> None:
+def _refuse_missing_folder(target: Path, shown: Path, makes: Path | str | None = None,
+                           workspace: Path | str | None = None) -> None:
     """OutputRefused ("no such directory") if the folder ``target`` (a real path) goes into does
-    not exist, unless kg makes it: it lies within ``makes`` (a directory the command writes
-    into and makes, such as its workspace), whose own parent must exist, or within a directory
-    the running command claimed (:func:`command`). `kg export -o /nonexist/x.ttl` made
-    /nonexist: a mistyped folder is the user's to fix, not kg's to create."""
+    not exist, unless kg makes it: it lies within the claimed ``workspace`` (whose root
+    :func:`claim_workspace` checked), within ``makes`` (a directory the command writes into
+    and makes, whose own parent must exist), or within a directory the running command claimed
+    (:func:`command`). `kg export -o /nonexist/x.ttl` made /nonexist: a mistyped folder is the
+    user's to fix, not kg's to create."""
     parent = target.parent
     if parent.exists():
+        return
+    if workspace is not None and target.is_relative_to(os.path.realpath(workspace)):
         return
     if makes is not None:
         made = Path(os.path.realpath(makes))
