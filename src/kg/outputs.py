@@ -26,7 +26,8 @@ writes through what it was given:
 
 Each claim also proves the place writable by creating a temporary file or directory there,
 so a read-only folder or mount point, ``/proc/x`` or a path below a file is refused at once,
-not after minutes of work; so are an empty name (never taken for the current directory) and
+not after minutes of work; so is a folder on the way that is not there (kg makes only its own:
+the workspace, a directory the command writes); so are an empty name (never taken for the current directory) and
 a path through a symbolic link to nothing (kg never makes folders along a link's target). A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
 A previous build is compared with its manifest again, file by file (SHA-256), just before it
 is replaced, so an edit made while the build ran is refused, not lost.
@@ -878,7 +879,7 @@ def _refuse_dangling_links(shown: Path, *, is_file: bool) -> None:
         if os.path.exists(item):
             continue
         if not os.path.islink(item):
-            return  # a plain missing folder or file: kg makes it where it is named
+            return  # a plain missing folder or file: _refuse_missing_folder judges it
         pointed = os.readlink(item)
         if item == prefix and is_file:
             if os.path.isdir(os.path.dirname(os.path.realpath(item))):
