@@ -201,7 +201,7 @@ def test_a_review_edited_into_an_invalid_state_names_the_row_and_writes_nothing(
 @pytest.mark.parametrize(("content", "options", "message"), [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", (), "not a text file"),
     (b"", (), "the document is empty"),
-    ("來源:某網\n鹽津縣上半年生產總值45.6億元。\n".encode("big5"), (), "not utf-8 text"),
+    ("來源:某網\n鹽津縣上半年生產總值45.6億元。\n".encode("big5"), (), "give the file's encoding with --encoding"),
     (DOCUMENT.encode("utf-8"), ("--encoding", "klingon"), "unknown or unusable text encoding 'klingon'"),
     (DOCUMENT.encode("utf-8"), ("--place", "不存在縣"), "no place named"),
     (DOCUMENT.encode("utf-8"), ("--url", "notaurl"), "--url: not an http(s) URL: 'notaurl'"),
@@ -242,7 +242,10 @@ def test_the_encoding_recorded_is_the_one_the_file_was_read_with(project_copy, t
     assert result.exit_code == 0, result.output
     registry = tomllib.loads((project_copy / "data" / "sources" / "sources.toml").read_text(encoding="utf-8"))
     assert registry["utf16-doc"]["encoding"] == "utf-16"
-    assert run("source", "clean", "--source", "utf16-doc").exit_code == 0
+    cleaned = run("source", "clean", "--source", "utf16-doc")
+    assert cleaned.exit_code == 0
+    # the date given to kg source add is the one source.ttl states, and the one said here
+    assert cleaned.output.startswith("utf16-doc: published 2023-09-15 by an unknown publisher;"), cleaned.output
     folder = project_copy / "data" / "sources" / "utf16-doc"
     assert (folder / "utf16-doc.zh-Hant.txt").read_text(encoding="utf-8") == "鹽津縣上半年生產總值45.6億元。\n"
 

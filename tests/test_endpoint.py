@@ -435,3 +435,19 @@ def test_store_directory_is_the_project_store_not_added_to(tmp_path):
         StoreDirectory(foreign).open()
     assert sorted(p.name for p in foreign.iterdir()) == ["notes.txt"]
     assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_a_query_stopped_by_the_servers_limit_after_its_answer_began_says_so(small):
+    """Past its time limit with rows already sent, the server cannot change its status: it
+    tells its limit before the answer (Query-Time-Limit), and the client says the server
+    stopped the query there, not only that the answer broke off."""
+    url, _ = small
+    # DISTINCT over a cross join: its few distinct rows come at once, then nothing, for hours
+    query = "SELECT DISTINCT ?s0 WHERE { " + " . ".join(f"?s{i} ?p{i} ?o{i}" for i in range(12)) + " }"
+    status, headers, _body = get(url, "ASK { ?s ?p ?o }")
+    assert status == 200 and headers.get("Query-Time-Limit") == "2"
+    result = CliRunner().invoke(main, ["query", "--endpoint", f"{url}/query", "--sparql", query, "--format", "csv"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (f"kg: error: {url}/query stopped the query at its time limit of 2 s, after it "
+                                     "had begun its answer: the answer is incomplete (ask for fewer rows, or raise "
+                                     "the server's limit: kg serve --timeout)"), result.output

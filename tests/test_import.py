@@ -15,6 +15,7 @@ reported value tagged with the table's own script (@zh-Hans or @zh-Hant), as the
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 from datetime import datetime, timezone
 from pathlib import Path
@@ -80,7 +81,7 @@ def test_bad_rows_are_reported_with_reason_and_row_number(imported):
     assert reasons[19][0] == "place" and "no place named '不存在县'" in reasons[19][1]
     assert reasons[20][0] == "value" and "not a number: '待核实'" in reasons[20][1]
     assert reasons[21][0] == "period" and "no period given" in reasons[21][1]
-    with result.report_path.open(encoding="utf-8", newline="") as handle:
+    with result.report_path.open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [int(r["row"]) for r in rows] == [17, 19, 20, 21]
     raw_lines = TABLE.read_text(encoding="utf-8").splitlines()
@@ -825,3 +826,28 @@ def test_a_mapping_files_defaults_are_checked_before_any_row(tmp_path):
     assert result.exit_code == 2, result.output
     assert f"{mapping}: [defaults] unit = 'nonsense unit': unknown unit 'nonsense unit'" in result.output, result.output
     assert not (tmp_path / "ws").exists()
+
+
+def test_the_report_opens_in_a_spreadsheet_without_garbling_or_formulas(tmp_path, base):
+    """The report is for Excel: a byte order mark (else Chinese shows garbled) and a cell that
+    begins as a formula (CSV injection) written with a single quote in front."""
+    table = tmp_path / "formula.csv"
+    table.write_text("地区,指标,年份,数值\n水富市,地区生产总值,2022,101.2亿元\n=1+2,地区生产总值,2022,1\n",
+                     encoding="utf-8")
+    result, _ = Importer(table, workspace=tmp_path / "ws", now=NOW, base=base).run()
+    assert result.bad_rows[0].row == 3
+    data = result.report_path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfrow,")
+    (row,) = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert row["raw"] == "'=1+2,地区生产总值,2022,1"
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_table_with_a_utf16_or_utf32_byte_order_mark_is_read(tmp_path, base, codec):
+    """Excel's "Unicode Text" is UTF-16 with a byte order mark: it was "neither UTF-8 nor GB18030"."""
+    table = tmp_path / "unicode.csv"
+    text = "地区,指标,年份,数值\n水富市,地区生产总值,2022,101.2亿元\n"
+    table.write_bytes(("\ufeff" + text).encode(codec) if codec.endswith("-be") else text.encode(codec))
+    result, _ = Importer(table, workspace=tmp_path / "ws", now=NOW, base=base).run(write=False)
+    assert result.imported == 1 and not result.bad_rows
+    assert result.encoding == ("utf-32" if codec == "utf-32" else "utf-16")

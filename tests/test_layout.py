@@ -10,7 +10,7 @@ import kg
 
 PACKAGE = Path(kg.__file__).resolve().parent
 BASE = {"kg", "kg.errors", "kg.paths", "kg.namespaces", "kg.labels", "kg.atomic", "kg.http", "kg.outputs",
-        "kg.languages", "kg.words", "kg.prefixes"}
+        "kg.languages", "kg.words", "kg.prefixes", "kg.spreadsheet"}
 PROGRAM = "kg.__main__"  # `python -m kg`: above everything
 #: The pipeline's steps in the order data flows through them; a step may import the base
 #: modules and any step before it.

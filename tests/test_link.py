@@ -171,7 +171,7 @@ def test_link_set_graph_has_score_method_and_date(linked):
 
 
 def test_review_file_lists_uncertain_candidates(linked):
-    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8-sig")))
     assert rows, "the decoy station and near-misses should be offered for review"
     assert set(rows[0]) == {"their_iri", "their_label", "our_iri", "our_label", "score", "method"}
     assert all(float(r["score"]) < 1.0 or "differ" in r["method"] or "ambiguous" in r["method"] for r in rows)
@@ -294,7 +294,7 @@ def test_cli_link_counts_are_distinct_entities(tmp_path):
     assert entities == count(other, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s rdfs:label ?l }") == 3
     assert exact == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:exactMatch ?t }") == 1
     assert close == count(links, "SELECT (COUNT(DISTINCT ?t) AS ?n) WHERE { ?o skos:closeMatch ?t }")
-    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8") as handle:
+    with (tmp_path / "ws" / "links" / "ambiguous.review.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     to_check = [r for r in rows if not r["method"].startswith("unmatched: ")]
     assert (review, candidates) == (len({r["their_iri"] for r in to_check}), len(to_check)) == (2, 3)
@@ -369,7 +369,7 @@ def test_a_county_level_city_is_county_level(our_linker):
 
 
 def test_every_unmatched_entity_is_listed_with_its_reason(linked):
-    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8")))
+    rows = list(csv.DictReader(linked.review_path.open(encoding="utf-8-sig")))
     unmatched = {r["their_iri"].rsplit("/", 1)[1]: r["method"] for r in rows if r["method"].startswith("unmatched: ")}
     linked_or_reviewed = {str(l.theirs) for l in linked.links} | {str(l.theirs) for l in linked.review}
     every = {str(EX[key]) for key in RECORDS}
@@ -478,3 +478,32 @@ def test_the_store_follows_the_workspace_given(tmp_path):
     runs = [CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")]) for _ in range(2)]
     assert [r.exit_code for r in runs] == [0, 0], runs[-1].output
     assert "not current" not in runs[1].output, runs[1].output
+
+
+def test_every_candidate_is_counted_and_conflicting_codes_go_to_review(tmp_path):
+    """A blank node, an empty label and two codes naming different divisions: each entity is
+    counted and linked, reviewed or listed unmatched with its reason; nothing dropped, no
+    code picked in silence."""
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+        '@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+        'ex:a rdfs:label "水富市"@zh ; dcterms:identifier "530681" .\n'
+        'ex:d rdfs:label "" .\n'
+        'ex:f dcterms:identifier "530681", "530623" .\n'
+        '_:x rdfs:label "昭通市" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "4 entities in" in result.output, result.output
+    assert "1 exactMatch, 0 closeMatch, 1 to review (2 candidates), 2 unmatched" in result.output, result.output
+    rows = list(csv.DictReader((tmp_path / "ws" / "links" / "other.review.csv").open(encoding="utf-8-sig")))
+    by_iri: dict = {}
+    for row in rows:
+        by_iri.setdefault(row["their_iri"], []).append(row)
+    reviewed = by_iri.pop("http://ex.org/f")
+    assert sorted(r["our_iri"].rsplit("/", 1)[1] for r in reviewed) == ["530623", "530681"]
+    assert all("conflicting division codes 530623 and 530681" in r["method"] for r in reviewed), reviewed
+    assert by_iri.pop("http://ex.org/d")[0]["method"] == "unmatched: empty label (and no division code)"
+    ((blank_iri, (blank,)),) = by_iri.items()
+    assert blank_iri.startswith("_:") and blank["their_label"] == "昭通市"
+    assert blank["method"].startswith("unmatched: a blank node: cannot be linked by IRI"), blank

@@ -126,6 +126,22 @@ def test_a_dangling_link_is_refused_and_nothing_is_made_along_it(command, place,
     assert snapshot(place) == before and not (place / "nowhere").exists() and not (place / "elsewhere").exists()
 
 
+@pytest.mark.parametrize("command", [*FILE_COMMANDS, "build -o", "--workspace"])
+def test_a_missing_folder_is_refused_not_made(command, place, no_work):
+    """`kg export -o /nonexist/x.ttl` made /nonexist: a folder a user names that is not there
+    is an error naming it; kg makes only folders of its own (a workspace, inside it)."""
+    before = snapshot(place)
+    missing = place / "nonexist"
+    if command == "build -o":
+        args = ["build", "-o", missing / "dist"]
+    elif command == "--workspace":
+        args = ["link", place / "other.ttl", "--workspace", missing / "ws"]
+    else:
+        args = FILE_COMMANDS[command](missing / ("x.html" if command == "viz" else "x.ttl"), place / "ws", place)
+    assert_one_line_error(*invoke(*args), f"no such directory: {missing}")
+    assert snapshot(place) == before and not missing.exists()
+
+
 #: Every option and argument that names a file or directory, given '' (``here``: a directory
 #: holding the other dataset): (arguments, what the message asks for instead).
 EMPTY_NAMES = {

@@ -38,6 +38,36 @@ def count(n: int) -> bytes:
         {"n": {"type": "literal", "datatype": "http://www.w3.org/2001/XMLSchema#integer", "value": str(n)}}]}}).encode()
 
 
+def _one(term: dict) -> bytes:
+    return json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": [{"x": term}]}}).encode()
+
+
+#: Answers that are not SPARQL 1.1 results, and what kg must say of each.
+MALFORMED = {
+    "triple": _one({"type": "triple", "value": {}}),
+    "bogus": _one({"type": "bogus", "value": "x"}),
+    "not-an-iri": _one({"type": "uri", "value": "not an iri"}),
+    "boolean-string": json.dumps({"head": {}, "boolean": "yes"}).encode(),
+    "no-head": json.dumps({"results": {"bindings": []}}).encode(),
+    "no-value": _one({"type": "literal"}),
+    "bindings-string": json.dumps({"head": {"vars": ["x"]}, "results": {"bindings": ["x"]}}).encode(),
+    "xml-triple": (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="x"/></head>'
+                   b'<results><result><binding name="x"><triple/></binding></result></results></sparql>'),
+    "xml-boolean": (b'<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/><boolean>yes</boolean>'
+                    b'</sparql>'),
+}
+SAID = {
+    "triple": "row 1, ?x: an RDF-star triple term",
+    "bogus": 'row 1, ?x: unknown term type "bogus" (SPARQL 1.1 has uri, literal, bnode)',
+    "not-an-iri": 'row 1, ?x: "not an iri" is not an absolute IRI',
+    "boolean-string": '"boolean" is "yes", not true or false',
+    "no-head": 'no "head" object',
+    "no-value": 'row 1, ?x: a literal term without a string "value"',
+    "bindings-string": "row 1 is not a JSON object",
+    "xml-triple": "row 1, ?x: an RDF-star triple term",
+    "xml-boolean": "<boolean> is 'yes', not true or false",
+}
+
 USER, PASSWORD = "analyst", "s3cret"
 QUERY = "SELECT ?s ?n WHERE { ?s ckg:divisionCode ?n }"
 
@@ -164,6 +194,10 @@ class Misbehaving(BaseHTTPRequestHandler):
             self._send(200, SELECT, "application/sparql-results+json", {"X-SPARQL-MaxRows": "1"})
         elif route == "/notacceptable":
             self._send(406, b"only text/turtle here", "text/plain")
+        elif route.startswith("/answer/"):  # /answer/NAME: the body of MALFORMED[NAME], as JSON or XML
+            body = MALFORMED[route[len("/answer/"):]]
+            self._send(200, body, "application/sparql-results+xml" if body.startswith(b"<") else
+                       "application/sparql-results+json")
         elif route == "/csv":
             self._send(200, b"s,n\r\nx,7\r\n", "text/csv")
         elif route.startswith("/graph"):
@@ -392,6 +426,17 @@ def test_an_answer_cut_off(server, route):
     _httpd, url = server
     line = one_line_error(ask(url + route))
     assert "broke off its answer" in line or "incomplete or malformed SPARQL results JSON" in line
+
+
+@pytest.mark.parametrize("name", sorted(MALFORMED))
+def test_results_not_in_the_format_are_said_in_words(server, name):
+    """A term type SPARQL 1.1 does not define, a boolean that is a string, a uri that is no IRI,
+    a missing head: one line naming the endpoint and what is wrong where, never Python's words."""
+    _httpd, url = server
+    line = one_line_error(ask(f"{url}/answer/{name}"))
+    kind = "XML" if name.startswith("xml") else "JSON"
+    assert f"{url}/answer/{name} sent incomplete or malformed SPARQL results {kind}" in line, line
+    assert SAID[name] in line and "Error" not in line and "object has" not in line, line
 
 
 def test_an_answer_the_server_cut_at_its_row_limit(server):

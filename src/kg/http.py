@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import time
 import urllib.parse
 from collections.abc import Generator
 
@@ -118,7 +119,45 @@ def client(timeout: float) -> httpx.Client:
     """An httpx client with ``timeout`` seconds for connecting and for each read and write.
     Redirects are followed by :func:`send` (httpx would turn a POST redirected by 301 or 302
     into a GET without its body: the query would be lost)."""
-    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False)
+    return httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False,
+                        event_hooks={"request": [_sent], "response": [_headed]})
+
+
+#: The response header by which ``kg serve`` tells its clients its time limit for a query, in
+#: seconds. Past the limit with its answer begun, the server can no longer change the status it
+#: sent (and HTTP/1.1 trailers reach no common client): it ends the response unfinished, and
+#: a client that knows the limit says why the answer broke off (:func:`_broken_off`).
+TIME_LIMIT_HEADER = "Query-Time-Limit"
+
+
+def _sent(request: httpx.Request) -> None:
+    request.extensions["kg_sent"] = time.monotonic()
+
+
+def _headed(response: httpx.Response) -> None:
+    """Remember, on the request, the time limit the server declared (before its body is read:
+    a body that breaks off leaves no response to ask)."""
+    response.request.extensions["kg_time_limit"] = response.headers.get(TIME_LIMIT_HEADER)
+
+
+def _broken_off(endpoint: str, exc: httpx.RemoteProtocolError) -> str:
+    """What to say of an answer that broke off: if the server declared a time limit and that
+    long has passed since the request was sent, the server stopped the query at its limit;
+    otherwise the transport's reason."""
+    try:
+        request = exc.request
+    except RuntimeError:  # (an error raised without a request)
+        request = None
+    extensions = request.extensions if request is not None else {}
+    limit, sent = extensions.get("kg_time_limit"), extensions.get("kg_sent")
+    try:
+        seconds = float(limit) if limit is not None else None
+    except ValueError:
+        seconds = None
+    if seconds is not None and sent is not None and time.monotonic() - sent >= seconds:
+        return (f"{endpoint} stopped the query at its time limit of {seconds:g} s, after it had begun its answer: "
+                "the answer is incomplete (ask for fewer rows, or raise the server's limit: kg serve --timeout)")
+    return f"{endpoint} broke off its answer: {_reason(exc)}"
 
 
 #: Redirects followed for one request before it is given up.
@@ -202,7 +241,7 @@ def _request(session: httpx.Client, method: str, url: str, endpoint: str, slow: 
     except httpx.TimeoutException:
         raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise {option} for slow {slow})") from None
     except httpx.RemoteProtocolError as exc:
-        raise KgError(f"{endpoint} broke off its answer: {_reason(exc)}") from None
+        raise KgError(_broken_off(endpoint, exc)) from None
     except (httpx.ReadError, httpx.WriteError) as exc:
         raise KgError(f"lost the connection to {endpoint}: {_reason(exc)}") from None
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:

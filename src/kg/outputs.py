@@ -26,7 +26,8 @@ writes through what it was given:
 
 Each claim also proves the place writable by creating a temporary file or directory there,
 so a read-only folder or mount point, ``/proc/x`` or a path below a file is refused at once,
-not after minutes of work; so are an empty name (never taken for the current directory) and
+not after minutes of work; so is a folder on the way that is not there (kg makes only its own:
+the workspace, a directory the command writes); so are an empty name (never taken for the current directory) and
 a path through a symbolic link to nothing (kg never makes folders along a link's target). A refusal is an :class:`OutputRefused`: a KgError, so one line and exit 2.
 A previous build is compared with its manifest again, file by file (SHA-256), just before it
 is replaced, so an edit made while the build ran is refused, not lost.
@@ -310,7 +311,8 @@ STDOUT = "-"
 
 
 def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] = (),
-               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY) -> OutputFile:
+               workspace: Path | str | None = None, remedy: str = FORCE_REMEDY,
+               makes: Path | str | None = None) -> OutputFile:
     """Check, before any work, that kg may write the file ``path``; raises OutputRefused.
 
     Refused: ``-`` (:data:`STDOUT`: a command that writes there does so before it claims
@@ -321,7 +323,10 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     (:func:`command`); a place where no file can be created (read-only, ``/proc``, below a
     file). ``workspace``: the claimed workspace directory (:func:`claim_workspace`) the file
     may be in, marked when it is written.
-    ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out)."""
+    ``remedy``: what a refusal suggests (a command without ``--force`` says its own way out).
+    A missing folder on the way is refused (:func:`_refuse_missing_folder`) unless kg makes
+    it: the claimed ``workspace``, a directory the command claimed, or ``makes`` (the output
+    directory the command writes the file into, whose own parent must exist)."""
     if str(path) == STDOUT:
         raise OutputRefused("'-' (standard output) is not an output of this command; give a file name")
     refuse_empty(path, "a file name")
@@ -332,6 +337,7 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     name = running.name if running is not None else None
     if target.is_dir():
         raise OutputRefused(f"{shown}: is a directory; give a file name")
+    _refuse_missing_folder(target, shown, makes, workspace)
     _may_replace(target, shown, force, tuple(headers), name, remedy)
     if target.is_file() or not target.exists():  # (a device or a pipe is written into as it is)
         _probe(target.parent, shown)
@@ -386,6 +392,7 @@ def claim_workspace(workspace: Path | str, kind: str, headers: Sequence[str] = (
     shown = root / kind
     _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
+    _refuse_missing_folder(Path(os.path.realpath(root)), root)  # the workspace itself kg makes, not its parent
     if not target.exists():
         _probe(target, shown)
         _note_claim(target, shown, False)
@@ -561,6 +568,7 @@ def claim_directory(path: Path | str, content: str = BUILD, *, contents: bool = 
     _refuse_dangling_links(shown, is_file=False)
     target = Path(os.path.realpath(shown))
     if not target.exists():
+        _refuse_missing_folder(target, shown)
         _probe(target.parent, shown)
         _note_claim(target, shown, False)
         return None
@@ -809,6 +817,35 @@ def _existing_ancestor(path: Path, shown: Path) -> Path:
     return ancestor
 
 
+def _refuse_missing_folder(target: Path, shown: Path, makes: Path | str | None = None,
+                           workspace: Path | str | None = None) -> None:
+    """OutputRefused ("no such directory") if the folder ``target`` (a real path) goes into does
+    not exist, unless kg makes it: it lies within the claimed ``workspace`` (whose root
+    :func:`claim_workspace` checked), within ``makes`` (a directory the command writes into
+    and makes, whose own parent must exist), or within a directory the running command claimed
+    (:func:`command`). `kg export -o /nonexist/x.ttl` made /nonexist: a mistyped folder is the
+    user's to fix, not kg's to create."""
+    parent = target.parent
+    if parent.exists():
+        return
+    if workspace is not None and target.is_relative_to(os.path.realpath(workspace)):
+        return
+    if makes is not None:
+        made = Path(os.path.realpath(makes))
+        if target.is_relative_to(made):
+            if made.exists() or made.parent.exists():
+                return
+            parent = made  # (its missing parent is reported below)
+    running = _running.get()
+    if running is not None and any(not is_file and target.is_relative_to(claimed)
+                                   for claimed, _shown, is_file in running.claims):
+        return
+    missing = parent
+    while not missing.parent.exists() and missing.parent != missing:
+        missing = missing.parent
+    raise OutputRefused(f"{shown}: no such directory: {_display(missing)} (make it first, or give another place)")
+
+
 def _display(path: Path) -> str:
     """``path`` as the user would write it: relative to the current directory if below it."""
     try:
@@ -842,7 +879,7 @@ def _refuse_dangling_links(shown: Path, *, is_file: bool) -> None:
         if os.path.exists(item):
             continue
         if not os.path.islink(item):
-            return  # a plain missing folder or file: kg makes it where it is named
+            return  # a plain missing folder or file: _refuse_missing_folder judges it
         pointed = os.readlink(item)
         if item == prefix and is_file:
             if os.path.isdir(os.path.dirname(os.path.realpath(item))):

@@ -129,6 +129,19 @@ def input_text(path: Path | str, what: str = "file") -> str:
         raise KgError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the {what} as UTF-8") from None
 
 
+#: Byte order marks and the codec each announces, UTF-32 before UTF-16 (FF FE 00 00 begins with
+#: FF FE). Python's "utf-16" and "utf-32" codecs read the mark and take it off.
+BYTE_ORDER_MARKS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xef\xbb\xbf", "utf-8-sig"),
+                    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def bom_encoding(data: bytes) -> str | None:
+    """The encoding ``data``'s byte order mark announces (utf-8-sig, utf-16 or utf-32, each a
+    codec that takes the mark off), or None without one. A table Excel saves as "Unicode Text"
+    is UTF-16 with a mark."""
+    return next((codec for mark, codec in BYTE_ORDER_MARKS if data.startswith(mark)), None)
+
+
 #: Encodings named in the messages that ask for one.
 ENCODING_EXAMPLES = "for example utf-8, gb18030, big5"
 

@@ -9,20 +9,20 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import PathParam
+from kg.cli.options import Given, PathParam
 
 
 @click.command("add")
 @click.argument("file", type=PathParam("a document file", output=False, path_type=Path))
-@click.option("--publisher", metavar="NAME", help="Who published it (default: the header's 来源, if any).")
+@click.option("--publisher", type=Given("a publisher"), metavar="NAME", help="Who published it (default: the header's 来源, if any).")
 @click.option("--date", "date_text", metavar="DATE", help="Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM "
                                                           "(default: the header's, if any).")
-@click.option("--url", metavar="URL", help="Where it was published.")
-@click.option("--title", metavar="TITLE", help="Its title (its label in the graph; default: the line above "
+@click.option("--url", type=Given("a URL"), metavar="URL", help="Where it was published.")
+@click.option("--title", type=Given("a title"), metavar="TITLE", help="Its title (its label in the graph; default: the line above "
                                                "the header, if any).")
-@click.option("--place", metavar="PLACE", help="The place it is about: a division code, a name or an IRI "
+@click.option("--place", type=Given("a place"), metavar="PLACE", help="The place it is about: a division code, a name or an IRI "
                                                "(the default place of its figures).")
-@click.option("--key", metavar="KEY", help="Its key in the registry (default: from the file name).")
+@click.option("--key", type=Given("a key"), metavar="KEY", help="Its key in the registry (default: from the file name).")
 @click.option("--encoding", metavar="ENCODING", help="The file's encoding when not UTF-8 (gb18030, big5, ...).")
 @click.option("--language", type=click.Choice(["zh-Hant", "zh-Hans"]), help="Its script (default: told from the text).")
 def source_add(file: Path, publisher, date_text, url, title, place, key, encoding, language) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import PathParam, endpoint_options, force_option, lang_option
+from kg.cli.options import Whole, Given, PathParam, endpoint_options, force_option, lang_option
 
 
 def format_option(func):
@@ -26,10 +26,10 @@ def schema_option(func):
 @force_option
 @lang_option
 @schema_option
-@click.option("--theme", help="Only this theme's entities and their neighbours (theme:industry, industry or a label).")
-@click.option("--focus", metavar="NODE", help="Only the nodes near NODE (IRI, compact IRI or exact label).")
-@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How near, with --focus: edges away.")
-@click.option("--class", "classes", multiple=True, metavar="CLASS",
+@click.option("--theme", type=Given("a theme"), help="Only this theme's entities and their neighbours (theme:industry, industry or a label).")
+@click.option("--focus", type=Given("a node"), metavar="NODE", help="Only the nodes near NODE (IRI, compact IRI or exact label).")
+@click.option("--depth", type=Whole(min=0), default=1, show_default=True, help="How near, with --focus: edges away.")
+@click.option("--class", "classes", type=Given("a class"), multiple=True, metavar="CLASS",
               help="Only members of CLASS, subclasses included (ckg:Result, Program or a label); repeatable.")
 @endpoint_options
 def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
@@ -54,7 +54,7 @@ def analyze() -> None:
 
 @analyze.command("rank")
 @click.option("--by", type=click.Choice(["pagerank", "betweenness", "degree"]), default="pagerank", show_default=True)
-@click.option("--top", type=click.IntRange(min=0), default=10, show_default=True, help="How many (0: all).")
+@click.option("--top", type=Whole(min=0), default=10, show_default=True, help="How many (0: all).")
 @schema_option
 @format_option
 @lang_option

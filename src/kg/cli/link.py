@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import (EXIT_VIOLATIONS, SCORE, Number, PathParam, endpoint_options, force_option, output_option,
+from kg.cli.options import (Whole, EXIT_VIOLATIONS, SCORE, Given, Number, PathParam, endpoint_options, force_option, output_option,
                             quiet_option)
 
 EXIT_PARTIAL = 3
@@ -88,8 +88,8 @@ def gazetteer(output: str | None, check: bool, force: bool) -> None:
 @click.option("--default-unit", metavar="UNIT", callback=_default,
               help="Unit of values written without one and without a unit cell.")
 @click.option("--theme", metavar="THEME", help="Theme of indicators the import mints (default: economy).")
-@click.option("--name", metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
-@click.option("--as-of", "as_of", type=click.IntRange(1949, 2100), default=None, metavar="YEAR",
+@click.option("--name", type=Given("a name"), metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
+@click.option("--as-of", "as_of", type=Whole(1949, 2100), default=None, metavar="YEAR",
               help="Year whose division codes and names the whole table uses (default: each row's period).")
 @click.option("--encoding", default="auto", show_default=True,
               help="Encoding of the table: auto (UTF-8 with or without BOM, else GB18030) or a Python codec name.")
@@ -152,7 +152,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
 
 @click.command("link")
 @click.argument("other", type=PathParam("an RDF file or an endpoint URL", output=False))
-@click.option("--name", metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
+@click.option("--name", type=Given("a name"), metavar="NAME", help="Name of the link set (default: from OTHER); the same name replaces.")
 @click.option("--exact-threshold", type=SCORE, default=None,
               help="Label score from which a match is skos:exactMatch (default 0.95).")
 @click.option("--close-threshold", type=SCORE, default=None,

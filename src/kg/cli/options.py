@@ -38,6 +38,22 @@ class Number(click.FloatRange):
         return number
 
 
+class Whole(click.IntRange):
+    """A whole-number option of every command (a count, a limit, a depth, a port, a year)
+    within the range, else a usage error (exit 2) that says so: click's own message for
+    ``--limit 1e3`` was "'1e3' is not a valid integer range"."""
+
+    name = "whole number"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            try:
+                int(value.strip())
+            except ValueError:
+                self.fail(f"{value!r} is not a whole number (digits only, such as 1000)", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 #: A score or threshold: a number from 0 to 1 (an option outside it is a usage error, exit 2).
 SCORE = Number(0.0, 1.0)
 
@@ -122,6 +138,27 @@ class PathParam(click.Path):
         return super().convert(value, param, ctx)
 
 
+class Given(click.ParamType):
+    """The type of a string option for which an empty value means nothing (an endpoint URL, a
+    node, a name): '' is refused at the command line, one line and exit 2, where it was taken
+    for "not given" (`kg query 01 --endpoint ''` asked the local graph, `kg viz --focus ''` drew
+    the whole graph, `kg import --name ''` named the import after its file). ``what``: what
+    to give instead, for the message ("a URL", "a node")."""
+
+    name = "text"
+
+    def __init__(self, what: str):
+        self.what = what
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail(f"an empty value ({value!r}) means nothing here; give {self.what}", param, ctx)
+        return value
+
+
+URL = Given("a URL")
+
+
 def output_option(default: str | None = None, help_text: str = "Output file ('-' for standard output).",
                   what: str = "a file name"):
     """-o/--output (a str, :class:`PathParam`: '' refused): required when there is no
@@ -189,6 +226,6 @@ def endpoint_options(func):
                              "0 for no limit.  [default: 60]")(func)
     func = click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
                         help="With --endpoint: a graph the queries read as their default graph (repeatable).")(func)
-    return click.option("--endpoint", metavar="URL", default=None,
+    return click.option("--endpoint", type=URL, metavar="URL", default=None,
                         help="Read the graph from this SPARQL 1.1 Protocol endpoint instead of the local files "
                              "(credentials as for kg push).")(func)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from kg.errors import KgError
-from kg.cli.options import EXIT_CLOSED_OUTPUT, Number, lang_option  # noqa: F401 (the exit code of a closed output)
+from kg.cli.options import Whole, EXIT_CLOSED_OUTPUT, URL, Given, Number, lang_option  # noqa: F401 (the exit code of a closed output)
 
 
 def _parse_params(values: tuple[str, ...]) -> dict[str, str]:
@@ -34,7 +34,7 @@ DEFAULT_SERVICE_TIMEOUT = 10.0
 
 @click.command()
 @click.argument("name", required=False)
-@click.option("--sparql", "sparql_text", help="Run this SPARQL text instead of a catalog query.")
+@click.option("--sparql", "sparql_text", type=Given("a SPARQL query"), help="Run this SPARQL text instead of a catalog query.")
 @click.option("--list", "list_catalog", is_flag=True, help="List the catalog with summaries.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help="Bind a declared parameter (as an RDF term of its declared type).")
@@ -43,14 +43,14 @@ DEFAULT_SERVICE_TIMEOUT = 10.0
               "written row by row as the answer comes.")
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default=None,
               help="The embedded engine that answers.  [default: oxigraph]")
-@click.option("--endpoint", metavar="URL", default=None,
+@click.option("--endpoint", type=URL, metavar="URL", default=None,
               help="Ask this SPARQL 1.1 Protocol endpoint instead of the local files (credentials as for kg push).")
 @click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
               help="With --endpoint: a graph the query reads as its default graph (repeatable).")
 @click.option("--timeout", type=Number(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query (or stop waiting for the endpoint) after this long (exit 2); "
               "0 for no limit.")
-@click.option("--limit", type=click.IntRange(min=0), default=DEFAULT_LIMIT, show_default=True, metavar="N",
+@click.option("--limit", type=Whole(min=0), default=DEFAULT_LIMIT, show_default=True, metavar="N",
               help="Show at most N rows (saying so on standard error if there are more); 0 for no limit.")
 @click.option("--service-timeout", type=Number(min=0, min_open=True), default=DEFAULT_SERVICE_TIMEOUT,
               show_default=True, metavar="SECONDS",
@@ -70,6 +70,12 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     from kg.store.sparql import Limits
 
     if list_catalog:
+        given = [option for option, value in (("NAME", name), ("--sparql", sparql_text), ("--param", params),
+                                               ("--endpoint", endpoint), ("--default-graph", default_graphs))
+                 if value]
+        if given:  # (they were ignored without a word)
+            raise KgError(f"--list lists the catalog and asks no query: leave out {', '.join(given)}, or leave "
+                          f"out --list")
         for item in catalog():
             parameters = "".join(f" [--param {p.name}=<{p.type}>]" for p in item.params)
             click.echo(f"{item.name}{parameters}\n    {item.summary}")

@@ -6,19 +6,20 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Number, PathParam
+from kg.cli.options import Whole, URL, Number, PathParam
 
 
 
 @click.command()
-@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--port", type=Whole(1, 65535), default=7878, show_default=True)
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
 @click.option("--store", "store_dir", type=PathParam("a store directory", output=False, path_type=Path), default=None,
               help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
                    "with the project's files and workspace on start.")
 @click.option("--timeout", type=Number(min=0), default=30.0, show_default=True, metavar="SECONDS",
-              help="Stop each query after this long (HTTP 503); 0 for no limit.")
+              help="Stop each query after this long (HTTP 503; an answer already begun ends unfinished, "
+                   "and its Query-Time-Limit header lets a client say why); 0 for no limit.")
 @click.option("--service-timeout", type=Number(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
 @click.option("--base", default=None, metavar="URL",
@@ -59,7 +60,7 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
 
 
 @click.command()
-@click.option("--endpoint", required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
+@click.option("--endpoint", type=URL, required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
 @click.option("--graph", "graph_iri", default=None, metavar="IRI",
               help="Named graph to replace: an IRI, <IRI> or a compact IRI with a project prefix "
                    "(default: the county-kg graph IRI).")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.options import Whole
+
 
 
 @click.group()
@@ -22,8 +24,9 @@ def source_clean(key: str | None) -> None:
 
     for report in clean_sources(key):
         article = report.article
-        published = article.published.isoformat() if article.published else "an unknown date"
-        click.echo(f"{report.source.key}: published {published} by {article.publisher or 'an unknown publisher'}; "
+        publisher, published = report.source.publication(article)
+        click.echo(f"{report.source.key}: published {published.isoformat() if published else 'an unknown date'} "
+                   f"by {publisher or 'an unknown publisher'}; "
                    f"{counted(len(article.paragraphs), 'paragraph')}, {counted(len(article.text), 'character')}; "
                    f"text: {', '.join(article.authors) or '-'}; photos: {', '.join(article.photographers) or '-'}")
         for repair in report.source.repairs:
@@ -36,7 +39,7 @@ def source_clean(key: str | None) -> None:
 
 @source.command("quote")
 @click.argument("text")
-@click.option("--occurrence", type=click.IntRange(min=1), default=None,
+@click.option("--occurrence", type=Whole(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
 @click.option("--source", "key", metavar="KEY", default=None, help="The source to quote (default: the first article).")
 def source_quote(text: str, occurrence: int | None, key: str | None) -> None:

@@ -7,17 +7,17 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import PathParam, force_option
+from kg.cli.options import Whole, PathParam, force_option
 from kg.words import counted
 
 
 @click.command()
-@click.option("--counties", type=click.IntRange(min=1), default=2978, show_default=True,
+@click.option("--counties", type=Whole(min=1), default=2978, show_default=True,
               help="How many county-level divisions (spread over the country; 2978 = all of them, ~1M triples; "
                    "more is a usage error).")
 @click.option("--seed", type=int, default=42, show_default=True,
               help="Random seed (any integer): the same seed gives the same graph.")
-@click.option("--violations", type=click.IntRange(min=0), default=0, show_default=True,
+@click.option("--violations", type=Whole(min=0), default=0, show_default=True,
               help="Inject this many known SHACL violations, of different kinds (see kg.synth.VIOLATION_KINDS).")
 @click.option("-o", "--output", required=True, type=PathParam(), help="File to write (.nt, .nq: one named graph per county, .ttl); '-' for stdout.")
 @click.option("--format", "fmt", type=click.Choice(["nt", "nq", "ttl"]), default=None,

@@ -145,7 +145,8 @@ def accept(path: Path | str, *, source_key: str | None = None) -> AcceptReport:
     path = Path(path)
     rows = review_table.read(path)
     source = source_of_review(path, source_key)
-    facts = claim_file(source.facts_path, remedy="move it away: kg curate accept writes the source's facts only there")
+    facts = claim_file(source.facts_path, remedy="move it away: kg curate accept writes the source's facts only there",
+                       makes=source.curation_directory)
     text = source.text_path.read_text(encoding="utf-8")
     review_table.check_quotes(rows, text, path)
     accepted = [row for row in rows if row.decision == "accept"]

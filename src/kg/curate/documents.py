@@ -126,7 +126,7 @@ def add_document(file: Path | str, *, publisher: str | None = None, date_text: s
     data = file.read_bytes()
     if not data.strip():
         raise KgError(f"{name}: the document is empty")
-    text = decode_raw(data, encoding or "utf-8", name)
+    text = decode_raw(data, encoding or "utf-8", name, "with --encoding")
     encoding = raw_encoding(data, encoding or "utf-8")  # recorded as read: a byte order mark decides
     article = clean(text, name=name)
     key = _key(file, key)

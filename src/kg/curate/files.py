@@ -49,8 +49,9 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     folder = Path(directory) if directory is not None else source.curation_directory
     review_path, draft_path = folder / source.review_path.name, folder / source.draft_path.name
     remedy = "move it away, or give another directory with -o"  # kg extract has no --force
-    review_file = claim_file(review_path, headers=(review_table.HEADER,), remedy=remedy)
-    draft_file = claim_file(draft_path, remedy=remedy)
+    # the folder (-o DIR, or the source's curation folder) kg makes; its parent must exist
+    review_file = claim_file(review_path, headers=(review_table.HEADER,), remedy=remedy, makes=folder)
+    draft_file = claim_file(draft_path, remedy=remedy, makes=folder)
     old = review_table.read(review_path) if review_path.exists() else []
     extraction = extract(source)
     merged = review_table.merge(old, extraction.candidates)
@@ -64,7 +65,7 @@ def write_review(key: str, directory: Path | str | None = None) -> ExtractReport
     for row in rows:
         if not row.decision:  # a decided row keeps the account the reviewer accepted or rejected
             row.cells["assertion"] = result.assertions.get(row.id, "")
-    review_file.write_bytes(b"\xef\xbb\xbf" + review_table.to_csv(rows).encode("utf-8"))
+    review_file.write_bytes(review_table.to_csv(rows).encode("utf-8"))
     draft_file.write_text(to_turtle(result, header))
     counts: dict[str, int] = {}
     for candidate in extraction.candidates:

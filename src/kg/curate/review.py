@@ -70,26 +70,26 @@ def row_of(candidate: Candidate) -> Row:
 
 
 def to_csv(rows: list[Row]) -> str:
-    """The table as CSV text (without the byte order mark, which :func:`write` adds)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([row[c] for c in COLUMNS])
-    return buffer.getvalue()
+    """The table as CSV text for a spreadsheet (kg.spreadsheet: the byte order mark, no cell
+    a spreadsheet would run as a formula)."""
+    from kg.spreadsheet import table_text
+
+    return table_text(COLUMNS, ([row[c] for c in COLUMNS] for row in rows))
 
 
 def write(path: Path, rows: list[Row]) -> None:
     """Write the table to ``path`` (all or nothing); refuses a file kg did not write."""
     from kg.outputs import claim_file
 
-    claim_file(path, headers=(HEADER,)).write_bytes(b"\xef\xbb\xbf" + to_csv(rows).encode("utf-8"))
+    claim_file(path, headers=(HEADER,)).write_bytes(to_csv(rows).encode("utf-8"))
 
 
 def read(path: Path | str) -> list[Row]:
     """Read a review table. Raises KgError naming the file and line for: a file that is not
     a review table (its header), a broken row (a different number of cells), an unknown
     decision, a duplicated id, offsets that are not numbers."""
+    from kg.spreadsheet import cell_read
+
     text = paths.input_text(path, "review table").lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""))  # universal newlines: a table saved with CR alone reads
     try:
@@ -112,6 +112,7 @@ def read(path: Path | str) -> list[Row]:
             if len(cells) != len(header):
                 raise KgError(f"{path}:{line}: broken row: {counted(len(cells), 'cell')}, expected {len(header)} "
                               f"(a comma or quote out of place?)")
+            cells = [cell_read(cell) for cell in cells]  # the quote kg put before a formula-like start, off
             row = Row({c: v.strip() if c not in ("quote",) else v for c, v in zip(header, cells)}, line)
             row.cells["decision"] = row.decision.lower()
             where = f"{path}:{line} (row {row.id or '?'})"

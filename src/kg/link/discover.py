@@ -44,9 +44,7 @@ annotation (``owl:annotatedSource/Property/Target``) with ``sssom:confidence``,
 from __future__ import annotations
 
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 import urllib.parse
@@ -54,7 +52,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.outputs import OutputFile, claim_file, claim_workspace
@@ -125,6 +123,7 @@ class Entity:
     parent: URIRef | str | None = None
     kind: str | None = None               # 'place', 'organization', or None (unknown)
     levels: frozenset = frozenset()       # the levels a place can be; empty: any
+    unlinkable: str | None = None         # why it cannot be linked at all (a blank node, an empty label)
 
 
 @dataclass
@@ -153,7 +152,7 @@ class Link:
 class Unmatched:
     """An entity of the other dataset left without a link or a review candidate, and why."""
 
-    theirs: URIRef
+    theirs: URIRef | BNode
     label: str
     reason: str
 
@@ -291,19 +290,31 @@ def _code_of(value) -> str | None:
 def entities_of(graph: Graph) -> list[Entity]:
     """The records of another dataset to link: every IRI with a label (LABEL_PROPERTIES) or a
     division code in any form (a record with a code and no label is linked by its code, never
-    left out), with its codes, parent, kind and levels."""
-    entities: dict[URIRef, Entity] = {}
+    left out), with its codes, parent, kind and levels.
+
+    Every subject that has a label property or a code property is a candidate and comes back,
+    so that each is counted and either linked, reviewed or listed unmatched: a blank node (a
+    link needs an IRI to point at) and an IRI whose only labels are empty (and that has no
+    code) come back with ``unlinkable`` saying why."""
+    entities: dict[URIRef | BNode, Entity] = {}
     for predicate in LABEL_PROPERTIES:
         for subject in graph.subjects(predicate):
-            if isinstance(subject, URIRef) and subject not in entities:
+            if isinstance(subject, (URIRef, BNode)) and subject not in entities:
                 labels = labels_in_order(graph, subject, LABEL_PROPERTIES)
-                if labels:
+                if labels or isinstance(subject, BNode):
                     entities[subject] = Entity(subject, labels)
-    codes_only = {subject for subject, predicate, value in graph
-                  if isinstance(subject, URIRef) and subject not in entities and _is_code_property(predicate)
+    candidates = {subject for subject, predicate, value in graph
+                  if isinstance(subject, (URIRef, BNode)) and subject not in entities and _is_code_property(predicate)
                   and _code_of(value) is not None}
-    for subject in sorted(codes_only, key=str):  # a record with a code and no label: linked by its code
+    for subject in sorted(candidates, key=str):  # a record with a code and no label: linked by its code
         entities[subject] = Entity(subject)
+    for predicate in LABEL_PROPERTIES:  # labelled, but every label empty, and no code either
+        for subject in graph.subjects(predicate):
+            if isinstance(subject, URIRef) and subject not in entities:
+                entities[subject] = Entity(subject, unlinkable="empty label (and no division code)")
+    for entity in entities.values():
+        if isinstance(entity.iri, BNode):
+            entity.unlinkable = ("a blank node: cannot be linked by IRI (give the record an IRI to link it)")
     for entity in entities.values():
         parents = []
         for predicate, value in graph.predicate_objects(entity.iri):
@@ -489,6 +500,9 @@ class Linker:
             return n
 
         for entity in sorted(entities, key=lambda e: (not e.codes, depth(e), str(e.iri))):
+            if entity.unlinkable:
+                unmatched.append(Unmatched(entity.iri, entity.labels[0] if entity.labels else "", entity.unlinkable))
+                continue
             parent = parent_codes = None
             if isinstance(entity.parent, URIRef) and entity.parent in links:
                 parent = links[entity.parent].ours
@@ -512,6 +526,10 @@ class Linker:
         return sorted(links.values(), key=lambda l: (str(l.ours), str(l.theirs))), review, unmatched
 
     def _by_code(self, entity: Entity, why: list[str]) -> list[Link] | None:
+        """The link by division code: the entity's first code that is one of ours decides,
+        unless another of its codes names a different division of ours -- then both go to
+        review, each naming the other, never one picked in silence."""
+        decided: list[tuple[str, Link]] = []
         for code in entity.codes:
             candidates = [o for form in code_forms(code) for o in self.by_code.get(form, [])]
             if not candidates:
@@ -523,11 +541,28 @@ class Linker:
             (score, _how), ours = scored[0]
             our_label = next((l for l in ours.labels if is_chinese(l)), ours.labels[0] if ours.labels else "")
             if entity.labels and score < 0.5:
-                return [Link(ours.iri, entity.iri, "review", 0.5, f"division code {code}, but the labels differ "
-                                                                    f"({label} / {our_label})", label, our_label)]
+                decided.append((code, Link(ours.iri, entity.iri, "review", 0.5, f"division code {code}, but the labels "
+                                                                               f"differ ({label} / {our_label})",
+                                           label, our_label)))
+                continue
             held = f" (held by {len(candidates)} divisions over time; the name decides)" if len(candidates) > 1 else ""
-            return [Link(ours.iri, entity.iri, "exact", 1.0, f"division code {code} = {ours.code}{held}", label, our_label)]
-        return None
+            decided.append((code, Link(ours.iri, entity.iri, "exact", 1.0, f"division code {code} = {ours.code}{held}",
+                                       label, our_label)))
+        if not decided:
+            return None
+        targets = {item.ours for _code, item in decided}
+        if len(targets) == 1:
+            return [decided[0][1]]
+        codes = " and ".join(code for code, _item in decided)
+        seen: set = set()
+        conflicting = []
+        for code, item in decided:
+            if item.ours not in seen:
+                seen.add(item.ours)
+                conflicting.append(Link(item.ours, entity.iri, "review", 0.5,
+                                        f"conflicting division codes {codes}: {code} is {item.our_label or item.ours}",
+                                        item.their_label, item.our_label))
+        return conflicting
 
     def _by_label(self, entity: Entity, parent: URIRef | None, parent_codes: set[str] | None,
                   why: list[str]) -> list[Link] | None:
@@ -626,6 +661,11 @@ def link_graph(result_links: list[Link], slug: str, other: str, today: date) -> 
     return g
 
 
+def _named(node) -> str:
+    """An entity as the review file names it: its IRI, or ``_:id`` for a blank node."""
+    return node.n3() if isinstance(node, BNode) else str(node)
+
+
 REVIEW_HEADER = ("their_iri", "their_label", "our_iri", "our_label", "score", "method")
 
 
@@ -634,14 +674,13 @@ def write_review(path: Path | OutputFile, review: list[Link], unmatched: list[Un
     then every unmatched entity with an empty our_iri, score 0 and ``unmatched: <reason>`` as
     its method."""
     output = path if isinstance(path, OutputFile) else claim_file(path, headers=[",".join(REVIEW_HEADER)])
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_HEADER)
-    for item in sorted(review, key=lambda l: (str(l.theirs), -l.score, str(l.ours))):
-        writer.writerow([str(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method])
-    for item in sorted(unmatched, key=lambda u: str(u.theirs)):
-        writer.writerow([str(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"])
-    output.write_text(out.getvalue(), permissions=0o644)
+    from kg.spreadsheet import table_text
+
+    rows = [[_named(item.theirs), item.their_label, str(item.ours), item.our_label, f"{item.score:.3f}", item.method]
+            for item in sorted(review, key=lambda l: (str(l.theirs), -l.score, str(l.ours)))]
+    rows += [[_named(item.theirs), item.label, "", "", "0.000", f"unmatched: {item.reason}"]
+             for item in sorted(unmatched, key=lambda u: str(u.theirs))]
+    output.write_text(table_text(REVIEW_HEADER, rows), permissions=0o644)
 
 
 def link_slug(other: str, name: str | None = None) -> str:

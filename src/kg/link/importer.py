@@ -268,7 +268,8 @@ class ImportRefused(KgError):
 
 
 def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
-    """Bytes -> (text, encoding name): UTF-8 with or without BOM, else GB18030."""
+    """Bytes -> (text, encoding name): the encoding a byte order mark announces (UTF-8, UTF-16
+    as Excel's "Unicode Text" writes, UTF-32: kg.paths.bom_encoding), else UTF-8, else GB18030."""
     if encoding != "auto":
         paths.text_encoding(encoding)
         try:
@@ -277,8 +278,13 @@ def decode(data: bytes, encoding: str = "auto") -> tuple[str, str]:
             line = data.count(b"\n", 0, exc.start) + 1
             raise KgError(f"line {line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
                           f"give the table's encoding ({paths.ENCODING_EXAMPLES})") from None
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
+    marked = paths.bom_encoding(data)
+    if marked is not None:
+        try:
+            return data.decode(marked), marked
+        except UnicodeDecodeError as exc:
+            raise KgError(f"the table begins with a {marked.removesuffix('-sig').upper()} byte order mark but is "
+                          f"not {marked.removesuffix('-sig').upper()} text after it (byte {exc.start}); give --encoding") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -1245,14 +1251,16 @@ class Importer:
                 claim_file(self.report_path, force=self.force, headers=header, workspace=imports))
 
     def _write_report(self, bad: list[BadRow], output: OutputFile) -> None:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(REPORT_HEADER)
-        for item in bad:
-            raw = io.StringIO()
-            csv.writer(raw, lineterminator="").writerow(item.raw)
-            writer.writerow([item.row, item.column, item.reason, raw.getvalue()])
-        output.write_text(out.getvalue(), permissions=0o644)
+        """The report, for a spreadsheet (kg.spreadsheet: byte order mark, no cell run as a formula)."""
+        from kg.spreadsheet import table_text
+
+        def rows():
+            for item in bad:
+                raw = io.StringIO()
+                csv.writer(raw, lineterminator="").writerow(item.raw)
+                yield [item.row, item.column, item.reason, raw.getvalue()]
+
+        output.write_text(table_text(REPORT_HEADER, rows()), permissions=0o644)
 
     # -- validation --------------------------------------------------------------------------
 

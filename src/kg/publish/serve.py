@@ -157,6 +157,7 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
     from starlette.staticfiles import StaticFiles
     from starlette.templating import Jinja2Templates
 
+    from kg.http import TIME_LIMIT_HEADER
     from kg.publish import isolate
     from kg.publish.protocol import ProtocolError, Request, answer, query_from
 
@@ -238,7 +239,10 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
         media = header["type"]
         if media.startswith("text/") or media.endswith(("json", "xml")):
             media += "; charset=utf-8"
-        return StreamingResponse(stream(), media_type=media)
+        # The limit, told before the answer: past it, the answer can only end unfinished (the
+        # status is sent), and a client that knows the limit can say why (kg.http).
+        limit = {TIME_LIMIT_HEADER: f"{settings.timeout:g}"} if settings.timeout else None
+        return StreamingResponse(stream(), media_type=media, headers=limit)
 
     async def read_only(request):
         return text(403, "this endpoint is read-only: updates and the Graph Store Protocol are refused")

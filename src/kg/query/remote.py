@@ -20,13 +20,10 @@ results, a format the server cannot give (406, or another content type), an answ
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import re
 import time
 import urllib.parse
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 
 from pyparsing import ParseException
@@ -34,7 +31,6 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 from rdflib.plugins.sparql.parser import parseQuery
-from rdflib.query import Result, ResultException
 
 from kg.query.catalog import CatalogQuery
 from kg.errors import KgError
@@ -228,19 +224,19 @@ class Endpoint:
 
 
 def parse_results(body: bytes, fmt: str, url: str = "the endpoint") -> Results:
-    """SPARQL Query Results JSON or XML (``fmt``) as :class:`Results` (rdflib's parsers); a
-    body cut off or not in the format is a KgError saying so."""
+    """SPARQL Query Results JSON or XML (``fmt``) as :class:`Results`, checked against the
+    format (kg.query.resultsformat); a body cut off or not in the format is a KgError naming
+    ``url`` and saying what is wrong where."""
+    from kg.query.resultsformat import MalformedResults, read_json, read_xml
+
     try:
-        parsed = Result.parse(io.BytesIO(body), format=fmt)
-        if parsed.type == "ASK":
-            return Results(["ASK"], [(Literal(bool(parsed.askAnswer)),)])
-        variables = [str(v) for v in parsed.vars or []]
-        return Results(variables, [tuple(row[i] for i in range(len(variables))) for row in parsed])
-    except (json.JSONDecodeError, ElementTree.ParseError, ResultException, KeyError, TypeError, ValueError,
-            AttributeError) as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        variables, rows, boolean = (read_json if fmt == "json" else read_xml)(body)
+    except MalformedResults as exc:
         raise KgError(f"{url} sent incomplete or malformed SPARQL results {fmt.upper()} "
-                      f"({counted(len(body), 'byte')}): {reason}") from None
+                      f"({counted(len(body), 'byte')}): {exc}") from None
+    if boolean is not None:
+        return Results(["ASK"], [(Literal(boolean),)])
+    return Results(variables, rows)
 
 
 def parse_graph(body: bytes, fmt: ox.RdfFormat, url: str = "the endpoint") -> tuple[Graph, int]:

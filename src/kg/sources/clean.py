@@ -478,6 +478,13 @@ class Source:
             return None
         return datetime.fromisoformat(self.issued) if "T" in self.issued else date.fromisoformat(self.issued)
 
+    def publication(self, article: CleanArticle) -> tuple[str | None, datetime | date | None]:
+        """(publisher, publication date) as the description states them: the registry's
+        (``kg source add --publisher/--date``) first, else what the document's header says;
+        None where neither says. The one place both are decided, for the graph and for what
+        ``kg source clean`` prints."""
+        return self.publisher or article.publisher, self.issued_value() or article.published
+
 
 KEY = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -567,8 +574,7 @@ def describe(source: Source, article: CleanArticle, raw_bytes: bytes) -> Graph:
     g.add((a, RDF.type, PROV.Entity))
     for lang, label in source.labels.items():
         g.add((a, RDFS.label, Literal(label, lang=lang)))
-    publisher = source.publisher or article.publisher
-    published = source.issued_value() or article.published
+    publisher, published = source.publication(article)
     if news and (publisher is None or published is None):
         raise KgError(f"{source.raw_path}: a news article needs its publisher and date; the header states "
                       f"{'neither' if publisher is None and published is None else 'no date' if published is None else 'no publisher'}")
@@ -643,24 +649,21 @@ def describe(source: Source, article: CleanArticle, raw_bytes: bytes) -> Graph:
 
 def raw_encoding(data: bytes, encoding: str) -> str:
     """The encoding :func:`decode_raw` reads ``data`` with: that of its byte order mark
-    (utf-16 for FF FE or FE FF, utf-8 for EF BB BF), else ``encoding``. What a source
+    (kg.paths.bom_encoding: utf-32, utf-16 or utf-8), else ``encoding``. What a source
     records, so that its entry in sources.toml says how its raw file was read."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8"
-    return encoding
+    marked = paths.bom_encoding(data)
+    return encoding if marked is None else marked.removesuffix("-sig")
 
 
-def decode_raw(data: bytes, encoding: str, name: str) -> str:
+def decode_raw(data: bytes, encoding: str, name: str, where: str = "as encoding = in its sources.toml entry") -> str:
     """The text of a raw file: ``data`` decoded with ``encoding`` (a byte order mark of
     UTF-8 or UTF-16 is honoured whatever ``encoding`` says: :func:`raw_encoding`). Raises
     KgError naming the file and line for bytes that are not text (a NUL byte) or not in that
-    encoding."""
+    encoding, and ``where`` the encoding is given (the option, or the registry's field)."""
     encoding = raw_encoding(data, encoding)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
-    elif not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:65536]:
+    elif paths.bom_encoding(data) is None and b"\x00" in data[:65536]:
         offset = data.index(b"\x00")
         raise KgError(f"{name}: not a text file (a NUL byte at offset {offset}): give a plain-text file")
     try:
@@ -672,7 +675,7 @@ def decode_raw(data: bytes, encoding: str, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise KgError(f"{name}:{line}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                      f"give the file's encoding (for example gb18030 or big5)") from None
+                      f"give the file's encoding {where} (for example gb18030 or big5)") from None
 
 
 @dataclass(frozen=True)

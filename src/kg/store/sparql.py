@@ -59,7 +59,13 @@ def check_syntax(text: str, name: str) -> None:
     graph and never changes it. Oxigraph's parser pinpoints the offending token (pyparsing,
     under rdflib, reports where the enclosing rule began), so it is asked first, on an empty
     store; a query with SERVICE is left to rdflib's parser, since executing it would call the
-    remote endpoint."""
+    remote endpoint. A text of nothing but spaces and comments is "the query is empty" (the
+    parser's own word was "unexpected text here", with no text there)."""
+    words = significant(text)
+    if not words or all(t.text.upper() in ("PREFIX", "BASE") or t.text.endswith(":") or t.kind == "iri"
+                        for t in words):
+        what = "only prefix declarations" if words else "only comments" if text.strip() else "no text"
+        raise QueryError(f"{name}: the query is empty ({what}): write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
     first = next((t for t in significant(text) if t.kind == "word" and t.text.upper() not in ("PREFIX", "BASE")
                   and not t.text.endswith(":")), None)
     if first is not None and first.text.upper() in UPDATE_OPERATIONS:

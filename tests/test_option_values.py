@@ -1,0 +1,56 @@
+"""Option values that mean nothing are refused at the command line, one line and exit 2: an
+empty string where it was taken for "not given", a whole number written otherwise, options
+that a command would ignore, an empty query."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+
+def run(*args) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def one_line_error(code: int, output: str) -> str:
+    assert code == 2, output
+    assert output.startswith("kg: error: ") and output.count("\n") == 1 and "Traceback" not in output, output
+    return output
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["query", "01", "--endpoint", ""], "--endpoint"),
+    (["analyze", "rank", "--endpoint", ""], "--endpoint"),
+    (["viz", "-o", "{tmp}/x.html", "--focus", ""], "--focus"),
+    (["viz", "-o", "{tmp}/x.html", "--theme", " "], "--theme"),
+    (["import", "{tmp}/t.csv", "--name", ""], "--name"),
+    (["link", "{tmp}/t.csv", "--name", ""], "--name"),
+    (["query", "--sparql", ""], "--sparql"),
+    (["push", "--endpoint", ""], "--endpoint"),
+])
+def test_an_empty_value_is_refused_not_taken_for_not_given(tmp_path, args, option):
+    (tmp_path / "t.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    line = one_line_error(*run(*[a.replace("{tmp}", str(tmp_path)) for a in args]))
+    assert f"'{option}'" in line and "an empty value" in line and "means nothing here" in line, line
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_list_refuses_what_it_would_ignore():
+    line = one_line_error(*run("query", "--list", "--sparql", "SELECT * WHERE { ?s ?p ?o }"))
+    assert "--list lists the catalog and asks no query: leave out --sparql" in line
+
+
+def test_a_whole_number_option_says_what_it_wants():
+    line = one_line_error(*run("query", "01", "--limit", "1e3"))
+    assert "'1e3' is not a whole number (digits only, such as 1000)" in line, line
+
+
+@pytest.mark.parametrize("text", ["", "# nothing but a comment\n", "PREFIX ex: <http://example.org/>\n"])
+def test_an_empty_query_is_said_to_be_empty(tmp_path, text):
+    query = tmp_path / "empty.rq"
+    query.write_text(text, encoding="utf-8")
+    line = one_line_error(*run("query", query))
+    assert f"{query}: the query is empty" in line, line
