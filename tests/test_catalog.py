@@ -187,3 +187,19 @@ def test_table_aligns_chinese_by_display_width():
         return display_width(line[:line.rindex(text)])
 
     assert column(lines[2], "1") == column(lines[3], "22") == column(lines[0], "n") == 10
+
+
+def test_a_value_with_line_breaks_or_markup_keeps_the_table_and_the_markdown_whole():
+    """A label with a line break split the table's row in two; Markdown passed an imported
+    label's HTML through as an element."""
+    from rdflib import Literal
+
+    from kg.store.sparql import Results
+
+    answer = Results(["label", "n"], [(Literal("水富\n市\t港"), Literal(1)), (Literal("<img src=x onerror=alert(1)> | a"), Literal(2))])
+    table = answer.to_table().splitlines()
+    assert len(table) == 5 and table[2].startswith("水富<U+000A>市<U+0009>港")
+    markdown = answer.to_markdown().splitlines()
+    assert len(markdown) == 4
+    assert markdown[3] == "| &lt;img src=x onerror=alert(1)&gt; \\| a | 2 |"
+    assert "<img" not in answer.to_markdown()

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 from kg.errors import KgError
 from kg.languages import language_tag
 from kg.prefixes import PREFIX_IRIS, XSD_NS, XSD_STRING
-from kg.words import counted  # noqa: F401 (the one helper for counts, used here and re-exported)
+from kg.words import counted, printable  # noqa: F401 (counted: the one helper for counts, used here and re-exported)
 
 #: kg query's formats: json is SPARQL 1.1 Query Results JSON, tsv SPARQL TSV, csv SPARQL CSV
 #: (lexical forms as the engine gives them, blank nodes by label); the expected answers of the
@@ -375,7 +375,9 @@ class Results:
         return out.getvalue()
 
     def to_table(self) -> str:
-        cells = [self.variables] + [[self.display(t) for t in row] for row in self.rows]
+        # a value's line break or tab would break the table's rows and columns: written out
+        # as code points, as every message writes what does not print (kg.words.printable)
+        cells = [self.variables] + [[printable(self.display(t)) for t in row] for row in self.rows]
         widths = [max(display_width(row[i]) for row in cells) for i in range(len(self.variables))]
         lines = []
         for n, row in enumerate(cells):
@@ -388,7 +390,10 @@ class Results:
 
     def to_markdown(self) -> str:
         def cell(text: str) -> str:
-            return text.replace("|", "\\|").replace("\n", " ")
+            # a label is text, never markup: Markdown passes HTML through (an imported label
+            # <img onerror=...> became an element), so & < > are written as entities
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            return printable(text.replace("\r\n", " ").replace("\n", " ")).replace("|", "\\|")
 
         lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
         for row in self.rows:
