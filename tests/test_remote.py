@@ -95,10 +95,21 @@ class Misbehaving(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):  # a client that stopped waiting (/slow)
             self.close_connection = True
 
+    def _moved(self) -> bool:
+        """/moved-STATUS/REST: a redirect of that status to /REST, the query string dropped."""
+        route = self.path.split("?")[0]
+        if not route.startswith("/moved-"):
+            return False
+        status, _, rest = route[len("/moved-"):].partition("/")
+        self._send(int(status), b"", "text/plain", {"Location": "/" + rest})
+        return True
+
     def do_HEAD(self) -> None:
         self.server.requests.append(("HEAD", self.path, self.headers.get("Authorization"), 0))
         if self.path.split("?")[0] != "/slow" and not self._authorized():  # /slow: only slow to write
             self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
+        elif self._moved():
+            pass
         else:
             self._send(200, b"", "text/plain")
 
@@ -110,6 +121,12 @@ class Misbehaving(BaseHTTPRequestHandler):
             self._send(201, b"", "text/plain")
         elif not self._authorized():
             self._send(401, b"", "text/plain", {"WWW-Authenticate": 'Basic realm="store"'})
+        elif self._moved():
+            pass
+        elif self.path.split("?")[0] == "/see-other":  # the graph kept, but a GET asked for
+            self._send(303, b"", "text/plain", {"Location": "/store?" + self.path.partition("?")[2]})
+        elif self.path.split("?")[0] == "/portal":  # a login page that answers everything with 200
+            self._send(200, b"<html><head><title>Sign in - Data Portal</title></head></html>", "text/html")
         else:
             self._send(201, b"", "text/plain")
 
@@ -117,9 +134,13 @@ class Misbehaving(BaseHTTPRequestHandler):
         expected = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
         return self.headers.get("Authorization") == expected
 
-    def do_POST(self) -> None:
-        form = urllib.parse.parse_qs(self._body().decode("utf-8"))
-        self.server.requests.append(("POST", self.path, self.headers.get("Accept"), form))
+    def do_GET(self) -> None:  # the SPARQL 1.1 Protocol's query via GET: the query in the URL
+        self.do_POST(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query), "GET")
+
+    def do_POST(self, form: dict | None = None, method: str = "POST") -> None:
+        form = urllib.parse.parse_qs(self._body().decode("utf-8")) if form is None else form
+        self.server.requests.append((method, self.path.split("?")[0] if method == "GET" else self.path,
+                                     self.headers.get("Accept"), form))
         self.server.credentials.append((self.headers.get("Host"), self.path, self.headers.get("Authorization")))
         route = self.path.split("?")[0]
         if route.startswith("/moved-"):  # /moved-301/sparql: a redirect of that status to /sparql
@@ -127,6 +148,12 @@ class Misbehaving(BaseHTTPRequestHandler):
             self._send(int(status), b"", "text/plain", {"Location": "/" + rest})
         elif route == "/elsewhere":  # the same server under another name: another origin
             self._send(307, b"", "text/plain", {"Location": f"http://localhost:{self.server.server_address[1]}/basic"})
+        elif route == "/to-ftp":
+            self._send(302, b"", "text/plain", {"Location": "ftp://x/y"})
+        elif route == "/to-secret":
+            self._send(302, b"", "text/plain", {"Location": "http://u:sekret@127.0.0.1:1/sparql"})
+        elif route == "/nowhere":  # a redirect without a Location
+            self._send(302, b"", "text/plain")
         elif route == "/loop":
             self._send(302, b"", "text/plain", {"Location": "/loop"})
         elif route == "/drip":  # an answer sent one byte at a time, each well within any read time-out
@@ -383,7 +410,8 @@ def test_slower_than_the_timeout(server):
     assert "did not answer within 0.5 s" in one_line_error(ask(url + "/slow", "--timeout", "0.5"))
     # kg push waits as long as it is told, as every command reading an endpoint does
     push = CliRunner().invoke(main, ["push", "--endpoint", url + "/slow", "--timeout", "0.5"])
-    assert "did not answer within 0.5 s (raise --timeout for slow uploads)" in one_line_error(push)
+    line = one_line_error(push)
+    assert "did not answer within 0.5 s (raise --timeout for slow uploads) (is this the Graph Store Protocol URL?" in line
 
 
 def test_the_timeout_bounds_the_whole_answer(server):
@@ -435,6 +463,79 @@ def test_a_redirect_keeps_the_posted_query(server, status):
     method, path, _accept, form = httpd.requests[-1]
     assert (method, path) == ("POST", "/sparql") and form["query"][0].endswith(QUERY)
     assert form["default-graph-uri"] == ["https://example.org/g"]
+
+
+def test_a_303_sends_the_query_in_the_url(server):
+    """After a 303 (See Other) kg sent a GET without the query (Virtuoso answered 406): the
+    query and its default graphs now go in the new URL, the Protocol's query via GET."""
+    httpd, url = server
+    result = ask(url + "/moved-303/sparql", "--default-graph", "https://example.org/g")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["s,n", "https://w3id.org/county-kg/id/place/530681,7"]
+    method, path, _accept, form = httpd.requests[-1]
+    assert (method, path) == ("GET", "/sparql") and form["query"][0].endswith(QUERY)
+    assert form["default-graph-uri"] == ["https://example.org/g"]
+
+
+@pytest.mark.parametrize("route, said", [
+    ("/to-ftp", "redirected (HTTP 302 Found) to a URL kg does not follow: not an http(s) URL: 'ftp://x/y'"),
+    ("/nowhere", "answered HTTP 302 Found, a redirect, without a Location to follow"),
+    ("/to-secret", "redirected (HTTP 302 Found) to a URL kg does not follow: the URL http://***@127.0.0.1:1/sparql "
+                   "holds a user name or password")])
+def test_a_redirect_kg_cannot_follow_says_so(server, route, said):
+    _httpd, url = server
+    line = one_line_error(ask(url + route))
+    assert said in line and "sekret" not in line
+
+
+ENV = {"KG_ENDPOINT_USER": USER, "KG_ENDPOINT_PASSWORD": PASSWORD, "KG_ENDPOINT_TOKEN": None}
+
+
+def test_push_refuses_a_redirect_that_loses_the_graph(server, monkeypatch):
+    """A redirect to a URL without ?graph= was followed and the upload reported as replacing
+    the graph; now it is refused before the graph is loaded or anything uploaded."""
+    import kg.store.load
+
+    monkeypatch.setattr(kg.store.load, "project", lambda *a, **k: pytest.fail("the graph was loaded"))
+    httpd, url = server
+    before = len(httpd.requests)
+    line = one_line_error(CliRunner().invoke(main, ["push", "--endpoint", url + "/moved-307/gsp"], env=ENV))
+    assert f"redirected the upload to {url}/gsp, which does not name the graph" in line and "kg sent nothing" in line
+    assert not [r for r in httpd.requests[before:] if r[0] == "PUT"]
+
+
+def test_push_redirected_by_303_is_refused(server, project):
+    """A 303 turned the PUT into a GET, reported as a refusal of the upload (HTTP 405)."""
+    _httpd, url = server
+    line = one_line_error(CliRunner().invoke(main, ["push", "--endpoint", url + "/see-other"], env=ENV))
+    assert "redirected the PUT with HTTP 303 See Other to " in line and "kg does not send it as a GET" in line
+
+
+def test_push_answered_by_an_html_page_is_warned_about(server, project):
+    _httpd, url = server
+    result = CliRunner().invoke(main, ["push", "--endpoint", url + "/portal"], env=ENV)
+    assert result.exit_code == 0, result.output
+    assert "answered the upload with an HTML page (HTTP 200: Sign in - Data Portal)" in result.stderr
+
+
+@pytest.mark.parametrize("command", [["query", "20", "--endpoint", "{url}"], ["analyze", "rank", "--endpoint", "{url}"],
+                                     ["viz", "-o", "{tmp}/v.html", "--endpoint", "{url}"], ["link", "{url}"],
+                                     ["link", "{tmp}/other.ttl", "--endpoint", "{url}"], ["push", "--endpoint", "{url}"]])
+def test_credentials_in_an_endpoint_url_are_refused_unechoed(command, tmp_path):
+    """`--endpoint http://u:p@host/` sent Basic credentials from the URL, and every error
+    repeated the password; credentials come from the environment only."""
+    url = "http://u:sekret@127.0.0.1:1/sparql"
+    args = [a.format(tmp=tmp_path, url=url) for a in command]
+    (tmp_path / "other.ttl").write_text('<urn:x:a> <http://www.w3.org/2000/01/rdf-schema#label> "水富市" .\n')
+    line = one_line_error(CliRunner().invoke(main, [*args, "--workspace", str(tmp_path / "ws")] if args[0] == "link"
+                                             else args))
+    assert "holds a user name or password" in line and "KG_ENDPOINT_USER" in line and "sekret" not in line
+
+
+def test_a_token_a_header_cannot_carry_is_not_echoed(server):
+    _httpd, url = server
+    line = one_line_error(ask(url + "/sparql", env={"KG_ENDPOINT_TOKEN": "abc\nsecret-part"}))
+    assert "KG_ENDPOINT_TOKEN holds characters a header cannot carry" in line and "secret-part" not in line
 
 
 def test_credentials_never_follow_a_redirect_to_another_origin(server):
