@@ -1,8 +1,13 @@
 """A SPARQL 1.1 Protocol client: the catalog, ad-hoc queries and graphs asked of any endpoint.
 
 ``kg query --endpoint URL`` sends the query by POST (form-encoded, so long queries fit),
-asks for SPARQL Query Results JSON (or XML), and turns the answer into the same
-:class:`kg.query.Results` the embedded engines give, so every output format works alike.
+asks for SPARQL Query Results JSON (or XML), and reads the answer as it comes
+(:meth:`Endpoint.stream`: ijson for JSON, the standard library's pull parser for XML) into the
+same :class:`kg.store.sparql.Stream` of rows the embedded engines give, so every output format,
+``--limit`` (the connection closed there) and ``--timeout`` (the whole answer, its last row
+included) work alike, and memory holds a few rows whatever the answer's size. JSON stays the
+first choice because every endpoint gives it; TSV, which some do not, would need a parser of
+its Turtle terms of our own.
 A CONSTRUCT query (:meth:`Endpoint.construct`, and :meth:`Endpoint.triples`, through which
 ``kg analyze``, ``kg viz`` and ``kg link`` read their graph: kg.query.readers) asks for
 N-Triples or Turtle and gives an rdflib graph, language tags in registered case.
@@ -11,6 +16,9 @@ Parameters are bound as the embedded engines bind them: a VALUES block opening t
 clause, each value an RDF term written by pyoxigraph's serializer (:func:`kg.query.with_values`),
 never pasted text. Project prefixes a query uses without declaring them are declared in front
 of it (the embedded engines know them; a remote endpoint does not).
+
+A SPARQL update is refused before anything is sent, as locally (kg never changes a graph),
+and so is a query on a ``--default-graph`` that holds nothing.
 
 Every failure is one KgError line: unreachable, no answer within the timeout, HTTP 4xx/5xx
 (with the server's own message), refused or missing credentials, an HTML page instead of
