@@ -125,6 +125,8 @@ class Misbehaving(BaseHTTPRequestHandler):
             pass
         elif self.path.split("?")[0] == "/see-other":  # the graph kept, but a GET asked for
             self._send(303, b"", "text/plain", {"Location": "/store?" + self.path.partition("?")[2]})
+        elif self.path.split("?")[0] == "/empty-html":  # as Virtuoso answers: no page, labelled text/html
+            self._send(201, b"", "text/html; charset=UTF-8")
         elif self.path.split("?")[0] == "/portal":  # a login page that answers everything with 200
             self._send(200, b"<html><head><title>Sign in - Data Portal</title></head></html>", "text/html")
         else:
@@ -516,6 +518,8 @@ def test_push_answered_by_an_html_page_is_warned_about(server, project):
     result = CliRunner().invoke(main, ["push", "--endpoint", url + "/portal"], env=ENV)
     assert result.exit_code == 0, result.output
     assert "answered the upload with an HTML page (HTTP 200: Sign in - Data Portal)" in result.stderr
+    virtuoso = CliRunner().invoke(main, ["push", "--endpoint", url + "/empty-html"], env=ENV)
+    assert virtuoso.exit_code == 0 and virtuoso.stderr == "", virtuoso.output
 
 
 @pytest.mark.parametrize("command", [["query", "20", "--endpoint", "{url}"], ["analyze", "rank", "--endpoint", "{url}"],

@@ -93,7 +93,8 @@ def push(loaded: Loaded | Callable[[], Loaded], endpoint: str, graph: str = str(
     if response.status_code >= 400:
         raise KgError(http.refusal(response, endpoint, auth, "the upload"))
     _graph_kept(response, endpoint, graph, "the graph went there without its name: check what that server holds")
-    if "html" in response.headers.get("content-type", "").lower():
+    # the page itself, not its content type: Virtuoso labels its empty answer to a PUT text/html
+    if re.match(rb"\s*<(!doctype\s+html|html)\b", response.content[:200], re.IGNORECASE):
         title = re.search(r"(?is)<title[^>]*>(.*?)</title>", response.text)
         shown = f": {' '.join(title.group(1).split())[:120]}" if title else ""
         log.warning(f"{endpoint} answered the upload with an HTML page (HTTP {response.status_code}{shown}); a Graph "
