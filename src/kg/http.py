@@ -19,7 +19,8 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 
 import httpx
 
@@ -87,7 +88,12 @@ def auth_from_environment() -> httpx.Auth | None:
     Raises KgError when only one of user and password is set."""
     token = os.environ.get(TOKEN_ENV)
     if token:
-        return BearerAuth(token)
+        # a header carries visible ASCII and spaces only (RFC 9110, 5.5); the token itself is
+        # never printed: it is a secret
+        if not all(" " <= ch <= "~" for ch in token.strip()):
+            raise KgError(f"{TOKEN_ENV} holds characters a header cannot carry (a line break, a control "
+                          "character or a non-ASCII letter): set it to the token alone")
+        return BearerAuth(token.strip())
     user, password = os.environ.get(USER_ENV), os.environ.get(PASSWORD_ENV)
     if user is None and password is None:
         return None
@@ -99,15 +105,29 @@ def auth_from_environment() -> httpx.Auth | None:
 def check_url(url: str, what: str = "endpoint URL") -> str:
     """``url`` if it is an absolute http(s) URL, else a KgError "not an http(s) ``what``"
     (also for a URL Python's parser refuses, such as an unclosed IPv6 address ``http://[::1``
-    or a port that is no number)."""
+    or a port that is no number).
+
+    A URL holding user information (``http://user:password@host/``) is a KgError too, which
+    names the environment variables to use and never repeats the password: credentials never
+    come from the command line (module docstring), and a URL is printed in every message."""
+    shown = redacted(url)
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 - parsed here so that a bad port is this error, not a later one
     except ValueError as exc:
-        raise KgError(f"not an http(s) {what}: {url!r} ({exc})") from None
+        raise KgError(f"not an http(s) {what}: {shown!r} ({exc})") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise KgError(f"not an http(s) {what}: {url!r}")
+        raise KgError(f"not an http(s) {what}: {shown!r}")
+    if "@" in parts.netloc:
+        raise KgError(f"the {what} {shown} holds a user name or password: kg takes credentials from the "
+                      f"environment only ({USER_ENV} and {PASSWORD_ENV}, or {TOKEN_ENV}); give the URL without them")
     return url
+
+
+def redacted(url: str) -> str:
+    """``url`` with the user information before ``@`` in its authority (``user:password@``)
+    written as ``***@``, for messages."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@", r"\1***@", url)
 
 
 #: The wait of "no limit" (a timeout of 0 on the command line): a day, since the HTTP client
@@ -172,19 +192,19 @@ _GRACE = 0.25
 
 def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: str = "queries",
          option: str = "--timeout", total: float | None = None, auth: httpx.Auth | None = None,
-         **kwargs) -> httpx.Response:
+         hint: str = "", **kwargs) -> httpx.Response:
     """One request, its whole body read; a transport failure becomes a one-line KgError:
     unreachable, no answer within the timeout, an answer cut off, a connection lost. ``slow``
     and ``option``: what the request was and the option that sets its time, for the hint
-    ("raise --timeout for slow queries").
+    ("raise --timeout for slow queries"); ``hint``: said after a time-out as well (what else
+    may be wrong, e.g. the URL).
 
     ``total``: seconds for the whole exchange, redirects and the answer's last byte included:
     a server that keeps sending a little at a time is stopped then (the client's own timeout
-    applies to each read). Redirects (301, 302, 307, 308) are followed with the same method
-    and body, up to :data:`MAX_REDIRECTS`; 303 becomes a GET. Credentials go only to the
-    origin (scheme, host, port) of ``url``, never to another a redirect names."""
+    applies to each read). Redirects are followed as :func:`follow` says."""
     if total is None:
-        return _follow(session, method, url, endpoint, slow, option, auth, kwargs)
+        return follow(session, method, url, endpoint=endpoint, slow=slow, option=option, auth=auth, hint=hint,
+                      **kwargs)
     import threading
 
     outcome: dict = {}
@@ -192,7 +212,8 @@ def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: s
 
     def exchange() -> None:
         try:
-            outcome["response"] = _follow(session, method, url, endpoint, slow, option, auth, kwargs)
+            outcome["response"] = follow(session, method, url, endpoint=endpoint, slow=slow, option=option,
+                                         auth=auth, hint=hint, **kwargs)
         except BaseException as exc:  # handed to the waiting thread
             outcome["error"] = exc
         finally:
@@ -201,28 +222,60 @@ def send(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: s
     # a daemon thread: one left reading a slow answer does not keep the program from ending
     threading.Thread(target=exchange, name="kg-http", daemon=True).start()
     if not done.wait(total + _GRACE):
-        raise KgError(f"{endpoint} did not answer within {total:g} s (raise {option} for slow {slow})")
+        raise KgError(f"{endpoint} did not answer within {total:g} s (raise {option} for slow {slow}){hint}")
     if "error" in outcome:
         raise outcome["error"]
     return outcome["response"]
 
 
-def _follow(session: httpx.Client, method: str, url: str, endpoint: str, slow: str, option: str,
-            auth: httpx.Auth | None, kwargs: dict) -> httpx.Response:
+def follow(session: httpx.Client, method: str, url: str, *, endpoint: str, slow: str = "queries",
+           option: str = "--timeout", auth: httpx.Auth | None = None, stream: bool = False, hint: str = "",
+           **kwargs) -> httpx.Response:
+    """The final response to a request, redirects followed; ``stream``: its body not yet read
+    (read it with :func:`transport_errors` around, then close it), else read whole.
+
+    Redirects (301, 302, 307, 308) are followed with the same method and body, up to
+    :data:`MAX_REDIRECTS`. A 303 (See Other) asks for a GET of the new location (RFC 9110,
+    15.4.4): a form-encoded body (a SPARQL query) then goes in the new URL's query string,
+    as the SPARQL 1.1 Protocol's query via GET, so the query is kept; any other body (an
+    upload) would be lost, so it is a KgError saying the server redirected it. A redirect
+    without a Location, or to a URL that is not http(s), is a KgError saying so. Credentials
+    go only to the origin (scheme, host, port) of ``url``, never to another a redirect names."""
     origin = _origin(url)
     for _hop in range(MAX_REDIRECTS + 1):
-        response = _request(session, method, url, endpoint, slow, option,
+        response = _request(session, method, url, endpoint, slow, option, hint, stream=stream,
                             auth=auth if _origin(url) == origin else None, **kwargs)
-        location = response.headers.get("location")
-        if response.status_code not in _REDIRECTS or not location:
+        if response.status_code not in _REDIRECTS:
             return response
-        url = check_url(urllib.parse.urljoin(url, location))
-        if response.status_code == 303 and method != "HEAD":
+        if stream:  # a redirect's body is a few bytes at most: read, then let the connection go
+            with transport_errors(session, endpoint, slow, option, hint):
+                response.read()
+            response.close()
+        location = response.headers.get("location")
+        status = f"HTTP {response.status_code} {response.reason_phrase}".rstrip()
+        if not location:
+            raise KgError(f"{endpoint} answered {status}, a redirect, without a Location to follow")
+        target = urllib.parse.urljoin(url, location)
+        try:
+            target = check_url(target, "URL")
+        except KgError as exc:
+            raise KgError(f"{endpoint} redirected ({status}) to a URL kg does not follow: {exc}") from None
+        if response.status_code == 303 and method not in ("GET", "HEAD"):
+            headers = kwargs.get("headers") or {}
+            form = next((value for key, value in headers.items() if key.lower() == "content-type"), "")
+            if form.split(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+                raise KgError(f"{endpoint} redirected the {method} with {status} to {redacted(target)}, which asks "
+                              f"for a GET there: kg does not send it as a GET (is this the right URL?)")
+            parts = urllib.parse.urlsplit(target)
+            body = kwargs.get("content") or b""
+            body = body.decode("utf-8") if isinstance(body, bytes) else str(body)
+            target = urllib.parse.urlunsplit(parts._replace(query="&".join(p for p in (parts.query, body) if p)))
             method = "GET"
             kwargs = {key: value for key, value in kwargs.items() if key not in ("content", "data", "files")}
-            kwargs["headers"] = {key: value for key, value in (kwargs.get("headers") or {}).items()
+            kwargs["headers"] = {key: value for key, value in headers.items()
                                  if key.lower() not in ("content-type", "content-length")}
-    raise KgError(f"{endpoint} redirected more than {MAX_REDIRECTS} times (last to {url})")
+        url = target
+    raise KgError(f"{endpoint} redirected more than {MAX_REDIRECTS} times (last to {redacted(url)})")
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -230,16 +283,21 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port or {"http": 80, "https": 443}.get(parts.scheme)
 
 
-def _request(session: httpx.Client, method: str, url: str, endpoint: str, slow: str, option: str,
-             **kwargs) -> httpx.Response:
+@contextmanager
+def transport_errors(session: httpx.Client, endpoint: str, slow: str = "queries", option: str = "--timeout",
+                     hint: str = "") -> Iterator[None]:
+    """Within it, httpx's transport errors (sending a request, or reading a streamed answer)
+    become one-line KgErrors naming ``endpoint``: unreachable, no answer within the client's
+    timeout (``option`` raises it for ``slow`` requests; ``hint`` said after), cut off, lost."""
     try:
-        return session.request(method, url, **kwargs)
+        yield
     except httpx.ConnectTimeout:
         raise KgError(f"cannot reach {endpoint}: no connection within {_seconds(session)}") from None
     except httpx.ConnectError as exc:
         raise KgError(f"cannot reach {endpoint}: {_reason(exc)}") from None
     except httpx.TimeoutException:
-        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise {option} for slow {slow})") from None
+        raise KgError(f"{endpoint} did not answer within {_seconds(session)} (raise {option} for slow {slow})"
+                      f"{hint}") from None
     except httpx.RemoteProtocolError as exc:
         raise KgError(_broken_off(endpoint, exc)) from None
     except (httpx.ReadError, httpx.WriteError) as exc:
@@ -248,6 +306,13 @@ def _request(session: httpx.Client, method: str, url: str, endpoint: str, slow: 
         raise KgError(f"not an http(s) endpoint URL: {endpoint!r} ({exc})") from None
     except httpx.HTTPError as exc:
         raise KgError(f"request to {endpoint} failed: {_reason(exc)}") from None
+
+
+def _request(session: httpx.Client, method: str, url: str, endpoint: str, slow: str, option: str, hint: str,
+             *, stream: bool = False, auth: httpx.Auth | None = None, **kwargs) -> httpx.Response:
+    with transport_errors(session, endpoint, slow, option, hint):
+        request = session.build_request(method, url, **kwargs)
+        return session.send(request, auth=auth, stream=stream)
 
 
 def refusal(response: httpx.Response, endpoint: str, auth: httpx.Auth | None, action: str,

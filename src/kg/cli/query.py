@@ -66,7 +66,6 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     the output goes away (`kg query ... | head -3`) the query stops quietly with exit status 141."""
     from kg.query.catalog import catalog, find
     from kg.query.engines import Engines, stream_query
-    from kg.store.results import counted
     from kg.store.sparql import Limits
 
     if list_catalog:
@@ -85,16 +84,22 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     if sparql_text and params:
         raise KgError("--param applies to catalog queries, which declare their parameters")
     if endpoint:
-        from kg.query.remote import ask
+        from kg.http import NO_LIMIT
+        from kg.query.remote import Endpoint, start_query, start_text
 
         if engine:
             raise KgError("--engine chooses an embedded engine; with --endpoint the endpoint answers")
-        from kg.http import NO_LIMIT
-
-        # the endpoint's client needs a finite wait: 0 ("no limit") waits a day
-        click.echo(ask(endpoint, query=None if sparql_text else find(name), sparql=sparql_text,
-                       params=_parse_params(params), default_graphs=default_graphs,
-                       timeout=timeout or NO_LIMIT, lang=lang, fmt=fmt), nl=False)
+        item = None if sparql_text else find(name)
+        parsed = _parse_params(params)
+        # the endpoint's client needs a finite wait for each read: 0 ("no limit") waits a day;
+        # the stream's own deadline is the whole answer's
+        limits = Limits(timeout=timeout or None, limit=limit or None)
+        with Endpoint(endpoint, default_graphs=default_graphs, timeout=timeout or NO_LIMIT) as remote:
+            stream = (start_text(sparql_text, remote, limits, fmt) if sparql_text
+                      else start_query(item, parsed, remote, limits))
+            with stream:  # (a closed output: the answer stops, and kg exits 141: kg.cli.main)
+                _write(stream, fmt, lambda results: remote.labeler(lang, results))
+        _said_limit(stream, limit)
         return
     if default_graphs:
         raise KgError("--default-graph applies to --endpoint")
@@ -104,7 +109,14 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     stream = stream_query(None if sparql_text else find(name), _parse_params(params), text=sparql_text,
                           engine=engine, engines=engines, limits=limits, rdflib_terms=False)
     with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
-        _write(stream, fmt, engines.labeler(lang))
+        _write(stream, fmt, lambda _results: engines.labeler(lang))
+    _said_limit(stream, limit)
+
+
+def _said_limit(stream, limit: int) -> None:
+    """On standard error, when the answer had more rows than --limit."""
+    from kg.store.results import counted
+
     if stream.truncated:
         click.echo(f"kg query: stopped at {counted(stream.count, 'row')} (--limit {limit}); the answer has more "
                    f"(--limit 0 shows every row)", err=True)
@@ -112,7 +124,8 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
 
 def _write(stream, fmt: str, labeler) -> None:
     """The answer in ``fmt`` on standard output: csv, tsv and json row by row, flushed whenever
-    the engine is still working on the next row; a table or Markdown once every row is in."""
+    the engine (or endpoint) is still working on the next row; a table or Markdown once every
+    row is in. ``labeler``: the labels of a table's IRIs, given its Results."""
     import sys
 
     from kg.store.results import STREAMED, boolean, write_boolean_json, write_rows
@@ -130,5 +143,5 @@ def _write(stream, fmt: str, labeler) -> None:
         out.flush()
         return
     results = stream.results()
-    results.labeler = labeler
+    results.labeler = labeler(results)
     click.echo(results.render(fmt), nl=False)

@@ -1,8 +1,13 @@
 """A SPARQL 1.1 Protocol client: the catalog, ad-hoc queries and graphs asked of any endpoint.
 
 ``kg query --endpoint URL`` sends the query by POST (form-encoded, so long queries fit),
-asks for SPARQL Query Results JSON (or XML), and turns the answer into the same
-:class:`kg.query.Results` the embedded engines give, so every output format works alike.
+asks for SPARQL Query Results JSON (or XML), and reads the answer as it comes
+(:meth:`Endpoint.stream`: ijson for JSON, the standard library's pull parser for XML) into the
+same :class:`kg.store.sparql.Stream` of rows the embedded engines give, so every output format,
+``--limit`` (the connection closed there) and ``--timeout`` (the whole answer, its last row
+included) work alike, and memory holds a few rows whatever the answer's size. JSON stays the
+first choice because every endpoint gives it; TSV, which some do not, would need a parser of
+its Turtle terms of our own.
 A CONSTRUCT query (:meth:`Endpoint.construct`, and :meth:`Endpoint.triples`, through which
 ``kg analyze``, ``kg viz`` and ``kg link`` read their graph: kg.query.readers) asks for
 N-Triples or Turtle and gives an rdflib graph, language tags in registered case.
@@ -11,6 +16,9 @@ Parameters are bound as the embedded engines bind them: a VALUES block opening t
 clause, each value an RDF term written by pyoxigraph's serializer (:func:`kg.query.with_values`),
 never pasted text. Project prefixes a query uses without declaring them are declared in front
 of it (the embedded engines know them; a remote endpoint does not).
+
+A SPARQL update is refused before anything is sent, as locally (kg never changes a graph),
+and so is a query on a ``--default-graph`` that holds nothing.
 
 Every failure is one KgError line: unreachable, no answer within the timeout, HTTP 4xx/5xx
 (with the server's own message), refused or missing credentials, an HTML page instead of
@@ -22,7 +30,6 @@ from __future__ import annotations
 
 import logging
 import re
-import time
 import urllib.parse
 from collections.abc import Callable, Iterable
 
@@ -39,7 +46,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import PREFIXES, bind_prefixes
 from kg.query.engines import bind_parameters
 from kg.store.load import add_parsed
-from kg.store.sparql import Results, with_values
+from kg.store.sparql import Limits, Results, Stream, with_values
 from kg.store.sparqltext import count_query, triples_query
 from kg import http
 
@@ -98,19 +105,93 @@ class Endpoint:
         self._session.close()
 
     def select(self, text: str) -> Results:
-        """The answer to a SELECT or ASK query (``text`` as it is sent) as :class:`Results`;
-        ``seconds`` is the time from sending the request to the parsed answer."""
-        started = time.perf_counter()
-        response = self._post(text, ACCEPT)
-        media = self._media(response, "SPARQL results as JSON or XML")
-        if media in JSON_TYPES:
-            results = parse_results(response.content, "json", self.url)
-        elif media in XML_TYPES:
-            results = parse_results(response.content, "xml", self.url)
-        else:
-            raise self._unexpected(response, media, "SPARQL results JSON or XML")
-        results.seconds = time.perf_counter() - started
-        return results
+        """The answer to a SELECT or ASK query (``text`` as it is sent) as :class:`Results`,
+        every row in memory, within the endpoint's timeout for the whole answer; ``seconds``
+        is the time from sending the request to the last row read."""
+        return self.stream(text).results()
+
+    def stream(self, text: str, limits: Limits | None = None) -> Stream:
+        """A SELECT or ASK query (``text`` as it is sent) started; its answer read as it comes
+        (kg.query.resultsformat.stream_results) and handed over row by row
+        (kg.store.sparql.Stream), so memory holds a few rows whatever the answer's size.
+        ``limits.timeout`` bounds the whole exchange, from the request to the last row
+        (None: the endpoint's own timeout; a Limits without one: none); ``limits.limit`` stops
+        reading there and marks the answer truncated, as locally. Closing the stream closes
+        the connection: nothing more is downloaded.
+
+        Refused before anything is sent: a SPARQL update (kg never changes a graph), and a
+        query on a ``default_graphs`` that holds nothing (:meth:`require_default_graph`)."""
+        from kg.store.sparql import refuse_update
+
+        refuse_update(text, "<--sparql>")
+        self.require_default_graph()
+        limits = limits if limits is not None else Limits(timeout=self.timeout)
+        opened: dict = {}
+
+        def start():
+            response = self._open(text, ACCEPT)
+            opened["response"] = response
+            media = self._media(response, "SPARQL results as JSON or XML")
+            if media in JSON_TYPES:
+                fmt = "json"
+            elif media in XML_TYPES:
+                fmt = "xml"
+            else:
+                raise self._unexpected(response, media, "SPARQL results JSON or XML", _beginning(self, response))
+            variables, boolean, rows = self._read(response, fmt)
+            opened["head"] = True
+            if boolean is not None:
+                return "ASK", ["ASK"], iter([(Literal(boolean),)])
+            return "SELECT", variables, rows
+
+        def close() -> None:
+            response = opened.get("response")
+            if response is not None:
+                try:
+                    response.close()
+                except Exception:  # noqa: BLE001 - the worker may be reading it; it stops either way
+                    pass
+
+        def too_long() -> KgError:
+            seconds = limits.timeout
+            if opened.get("head"):
+                return KgError(f"{self.url} did not finish its answer within {seconds:g} s "
+                               f"(raise {self.timeout_option} for slow queries)")
+            return KgError(f"{self.url} did not answer within {seconds:g} s (raise {self.timeout_option} for slow queries)")
+
+        return Stream(start, limits, on_close=close, timeout_error=too_long)
+
+    def _read(self, response, fmt: str):
+        """The streamed body of ``response`` as stream_results gives it; transport errors and
+        malformed results as one-line KgErrors naming the endpoint, from the rows too."""
+        from kg.query.resultsformat import MalformedResults, stream_results
+
+        read = [0]
+
+        def chunks():
+            with http.transport_errors(self._session, self.url, option=self.timeout_option):
+                for chunk in response.iter_bytes():
+                    read[0] += len(chunk)
+                    yield chunk
+
+        def malformed(exc: MalformedResults) -> KgError:
+            return KgError(f"{self.url} sent incomplete or malformed SPARQL results {fmt.upper()} "
+                           f"(after {counted(read[0], 'byte')}): {exc}")
+
+        try:
+            variables, boolean, rows = stream_results(chunks(), fmt)
+        except MalformedResults as exc:
+            raise malformed(exc) from None
+
+        def checked():
+            try:
+                yield from rows
+            except MalformedResults as exc:
+                raise malformed(exc) from None
+            finally:
+                response.close()
+
+        return variables, boolean, checked()
 
     def construct(self, text: str) -> Graph:
         """The graph a CONSTRUCT (or DESCRIBE) query answers, as an rdflib graph with the
@@ -118,7 +199,12 @@ class Endpoint:
         return self._construct(text)[0]
 
     def _construct(self, text: str) -> tuple[Graph, int]:
-        response = self._post(declare_prefixes(text), GRAPH_ACCEPT)
+        from kg.store.sparql import refuse_update
+
+        text = declare_prefixes(text)
+        refuse_update(text, "<query>")
+        self.require_default_graph()
+        response = self._post(text, GRAPH_ACCEPT)
         media = self._media(response, "a graph as N-Triples or Turtle")
         if media not in GRAPH_TYPES:
             raise self._unexpected(response, media, "N-Triples or Turtle")
@@ -132,23 +218,23 @@ class Endpoint:
         graph, stated = self._construct(triples_query(where))
         counted = self.select(declare_prefixes(count_query(where)))
         expected = int(counted.rows[0][0]) if counted.rows and counted.rows[0][0] is not None else 0
-        if expected == 0 and self.default_graph_empty():
-            raise KgError(self.empty_default_graph())
         if stated < expected:
             raise KgError(f"{self.url} sent {stated:,} of the {expected:,} triples asked for: it cut its "
                           "answer short, at its own result limit (Virtuoso: ResultSetMaxRows in the [SPARQL] "
                           "section of virtuoso.ini)")
         return graph
 
-    def default_graph_empty(self) -> bool:
-        """Whether the graphs given as the default graph hold no triple at all (asked once): an
-        IRI mistyped or a graph not loaded, which would otherwise read as an empty answer."""
-        if not self.default_graphs:
-            return False
-        if self._empty is None:
-            answer = self.select("ASK { ?s ?p ?o }")
-            self._empty = not (answer.rows and answer.rows[0][0] is not None and answer.rows[0][0].toPython())
-        return self._empty
+    def require_default_graph(self) -> None:
+        """A KgError (:meth:`empty_default_graph`) if the graphs given as the default graph
+        hold no triple at all: an IRI mistyped or a graph not loaded, which would otherwise
+        read as an empty answer (the README: exit 2). Asked once, before the first query."""
+        if not self.default_graphs or self._empty is not None:
+            return
+        self._empty = False  # (the questions asked on the way are not checked again)
+        answer = self.select("ASK { ?s ?p ?o }")
+        if not (answer.rows and answer.rows[0][0] is not None and answer.rows[0][0].toPython()):
+            self._empty = True
+            raise KgError(self.empty_default_graph())
 
     def empty_default_graph(self) -> str:
         given = ", ".join(f"<{iri}>" for iri in self.default_graphs)
@@ -166,15 +252,28 @@ class Endpoint:
         endpoint's answers; its graph may change between two commands)."""
         return answer()
 
-    def _post(self, text: str, accept: str):
+    def _form(self, text: str) -> tuple[bytes, dict[str, str]]:
         form = urllib.parse.urlencode([("query", text)] + [("default-graph-uri", iri) for iri in self.default_graphs])
+        return form.encode("utf-8"), {"Content-Type": "application/x-www-form-urlencoded"}
+
+    def _post(self, text: str, accept: str):
+        body, headers = self._form(text)
         return http.send(self._session, "POST", self.url, endpoint=self.url, auth=self._auth,
-                         total=self.timeout, option=self.timeout_option, content=form.encode("utf-8"),
-                         headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"})
+                         total=self.timeout, option=self.timeout_option, content=body,
+                         headers={"Accept": accept, **headers})
+
+    def _open(self, text: str, accept: str):
+        """The response to ``text`` POSTed, redirects followed, its body not yet read."""
+        body, headers = self._form(text)
+        return http.follow(self._session, "POST", self.url, endpoint=self.url, auth=self._auth, stream=True,
+                           option=self.timeout_option, content=body, headers={"Accept": accept, **headers})
 
     def _media(self, response, wanted: str) -> str:
         """The media type of a successful answer; a refusal, or an answer the server cut at its
-        own row limit, is a KgError."""
+        own row limit, is a KgError (a streamed answer's body is read for the message)."""
+        if response.status_code >= 400 and not response.is_closed:
+            with http.transport_errors(self._session, self.url, option=self.timeout_option):
+                response.read()
         if response.status_code == 406:
             raise KgError(f"{self.url} cannot give {wanted} (HTTP 406 Not Acceptable)" + _detail(response))
         if response.status_code >= 400:
@@ -185,10 +284,13 @@ class Endpoint:
                           "ResultSetMaxRows in the [SPARQL] section of virtuoso.ini)")
         return response.headers.get("content-type", "").split(";")[0].strip().lower()
 
-    def _unexpected(self, response, media: str, wanted: str) -> KgError:
+    def _unexpected(self, response, media: str, wanted: str, body: bytes | None = None) -> KgError:
+        """The error for an answer in a format not asked for; ``body``: its beginning (a
+        streamed answer), else its whole content."""
+        content = response.content if body is None else body
         if media in ("text/html", "application/xhtml+xml") or re.match(rb"\s*<(!doctype\s+html|html)\b",
-                                                                       response.content[:200], re.IGNORECASE):
-            title = re.search(rb"(?is)<title[^>]*>(.*?)</title>", response.content)
+                                                                       content[:200], re.IGNORECASE):
+            title = re.search(rb"(?is)<title[^>]*>(.*?)</title>", content)
             shown = " ".join(title.group(1).decode("utf-8", "replace").split()) if title else http.server_message(response)
             return KgError(f"{self.url} answered with an HTML page, not {wanted} (is it the query URL?)"
                            + (f": {shown[:120]}" if shown else ""))
@@ -270,14 +372,24 @@ def query_form(text: str) -> str:
         return "SELECT"  # perhaps an engine's extension: the endpoint judges it
 
 
-def run_text(text: str, endpoint: Endpoint) -> Results:
-    """An ad-hoc SELECT or ASK query. The endpoint's own parser judges it (it may accept its
-    engine's extensions, such as Virtuoso's ``bif:`` functions) and explains a syntax error."""
+def run_text(text: str, endpoint: Endpoint, fmt: str = "table") -> Results:
+    """An ad-hoc SELECT or ASK query's whole answer (:func:`start_text`)."""
+    return start_text(text, endpoint, fmt=fmt).results()
+
+
+def start_text(text: str, endpoint: Endpoint, limits: Limits | None = None, fmt: str = "table") -> Stream:
+    """An ad-hoc SELECT or ASK query started (:meth:`Endpoint.stream`). The endpoint's own
+    parser judges it (it may accept its engine's extensions, such as Virtuoso's ``bif:``
+    functions) and explains a syntax error; a CONSTRUCT or DESCRIBE is refused here as locally
+    (kg.store.sparql.graph_answer, naming ``fmt``), an update by the endpoint's stream."""
+    from kg.store.sparql import refuse_update
+
+    refuse_update(text, "<--sparql>")
     if query_form(text) not in ("SELECT", "ASK"):
         from kg.store.sparql import graph_answer
 
-        raise KgError(graph_answer())
-    return endpoint.select(declare_prefixes(text))
+        raise KgError(graph_answer(fmt))
+    return endpoint.stream(declare_prefixes(text), limits)
 
 
 def bound_text(query: CatalogQuery, params: dict[str, str] | None = None) -> str:
@@ -288,23 +400,28 @@ def bound_text(query: CatalogQuery, params: dict[str, str] | None = None) -> str
 
 def run_query(query: CatalogQuery, params: dict[str, str] | None, endpoint: Endpoint) -> Results:
     """A catalog question asked of ``endpoint``, its parameters bound as RDF terms."""
-    return endpoint.select(declare_prefixes(bound_text(query, params)))
+    return start_query(query, params, endpoint).results()
+
+
+def start_query(query: CatalogQuery, params: dict[str, str] | None, endpoint: Endpoint,
+                limits: Limits | None = None) -> Stream:
+    """A catalog question started on ``endpoint``, its parameters bound as RDF terms."""
+    return endpoint.stream(declare_prefixes(bound_text(query, params)), limits)
 
 
 def ask(url: str, *, query: CatalogQuery | None = None, sparql: str | None = None,
         params: dict[str, str] | None = None, default_graphs: Iterable[str] = (),
         timeout: float = DEFAULT_TIMEOUT, lang: str = "en", fmt: str = "table") -> str:
-    """``kg query --endpoint``: a catalog question (``query``, with ``params``) or an ad-hoc
-    ``sparql`` text asked of ``url``, rendered in ``fmt`` with labels in ``lang``."""
+    """A catalog question (``query``, with ``params``) or an ad-hoc ``sparql`` text asked of
+    ``url``, its whole answer rendered in ``fmt`` with labels in ``lang``. (``kg query
+    --endpoint`` writes the answer as it comes instead: kg.cli.query.)"""
     with Endpoint(url, default_graphs=default_graphs, timeout=timeout) as endpoint:
         if sparql is not None:
             if params:
                 raise KgError("--param applies to catalog queries, which declare their parameters")
-            results = run_text(sparql, endpoint)
+            results = run_text(sparql, endpoint, fmt)
         else:
             results = run_query(query, params, endpoint)
-        if not results.rows and endpoint.default_graph_empty():  # said, not only an empty table
-            log.warning(endpoint.empty_default_graph())
         results.labeler = endpoint.labeler(lang, results)
         return results.render(fmt)
 
@@ -319,6 +436,22 @@ def _graph_iri(value: str) -> str:
         return read_iri(value)
     except KgError as exc:
         raise KgError(f"--default-graph: {exc}") from None
+
+
+#: Bytes of an answer in a format not asked for that are read to say what it is.
+_BEGINNING = 65_536
+
+
+def _beginning(endpoint: Endpoint, response) -> bytes:
+    """The first :data:`_BEGINNING` bytes or so of a streamed answer; the connection closed."""
+    read = b""
+    with http.transport_errors(endpoint._session, endpoint.url, option=endpoint.timeout_option):
+        for chunk in response.iter_bytes():
+            read += chunk
+            if len(read) >= _BEGINNING:
+                break
+    response.close()
+    return read
 
 
 def _detail(response) -> str:

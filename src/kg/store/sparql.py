@@ -52,6 +52,17 @@ _OX_POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.S)
 UPDATE_OPERATIONS = ("INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH")
 
 
+def refuse_update(text: str, name: str) -> None:
+    """A QueryError if ``text`` is a SPARQL update (it starts with one of
+    :data:`UPDATE_OPERATIONS`): kg reads the graph and never changes it, whichever engine or
+    endpoint would run the text."""
+    first = next((t for t in significant(text) if t.kind == "word" and t.text.upper() not in ("PREFIX", "BASE")
+                  and not t.text.endswith(":")), None)
+    if first is not None and first.text.upper() in UPDATE_OPERATIONS:
+        raise QueryError(f"{name}:{_place(text, first.start)}: a SPARQL update ({first.text.upper()}) is refused: kg "
+                      f"reads the graph and never changes it (edit the data files, or add a table with kg import)")
+
+
 def check_syntax(text: str, name: str) -> None:
     """Raise a KgError naming the line and column of a SPARQL syntax error, in plain words.
 
@@ -66,12 +77,7 @@ def check_syntax(text: str, name: str) -> None:
                         for t in words):
         what = "only prefix declarations" if words else "only comments" if text.strip() else "no text"
         raise QueryError(f"{name}: the query is empty ({what}): write a SELECT, ASK, CONSTRUCT or DESCRIBE query")
-    first = next((t for t in significant(text) if t.kind == "word" and t.text.upper() not in ("PREFIX", "BASE")
-                  and not t.text.endswith(":")), None)
-    if first is not None and first.text.upper() in UPDATE_OPERATIONS:
-        line = text.count("\n", 0, first.start) + 1
-        raise QueryError(f"{name}:{_place(text, first.start)}: a SPARQL update ({first.text.upper()}) is refused: kg "
-                      f"reads the graph and never changes it (edit the data files, or add a table with kg import)")
+    refuse_update(text, name)
     for token in undeclared_prefixes(text, _PREFIXES)[:1]:
         raise QueryError(f"{name}:{_place(text, token.start)}: SPARQL syntax error: "
                       f"{_undeclared(token.text.split(':', 1)[0])}")
@@ -260,8 +266,11 @@ class Stream:
 
     def __init__(self, start: Callable[[], tuple[str, list[str], Iterator[tuple]]], limits: Limits | None = None,
                  describe_error: Callable[[BaseException], BaseException] | None = None,
-                 on_close: Callable[[], None] | None = None):
+                 on_close: Callable[[], None] | None = None,
+                 timeout_error: Callable[[], KgError] | None = None):
         self._on_close = on_close
+        #: the error past ``limits.timeout`` (None: "the query was stopped after ...")
+        self._timeout_error = timeout_error
         #: called when the reader would wait for the engine
         self.on_idle: Callable[[], None] | None = None
         self.limits = limits or Limits()
@@ -314,6 +323,8 @@ class Stream:
                 remaining = self._deadline - time.monotonic()
                 if remaining <= 0:
                     self.close()
+                    if self._timeout_error is not None:
+                        raise self._timeout_error()
                     raise QueryTimeout(f"the query was stopped after {self.limits.timeout:g} s "
                                        f"(raise the limit with --timeout SECONDS, 0 for none)")
                 wait = min(wait, remaining)
