@@ -98,7 +98,10 @@ def test_a_failed_first_build_leaves_no_directory_behind(tmp_path, monkeypatch):
     monkeypatch.delenv("KG_STORE", raising=False)  # the store in the output, as by default
     bad = tmp_path / "bad.ttl"
     bad.write_text("<a> <b> .\n", encoding="utf-8")
-    out = tmp_path / "new" / "b3"
+    missing = tmp_path / "new" / "b3"  # a folder on the way that is not there: refused before any work
+    result = CliRunner().invoke(main, ["build", "-o", str(missing), "--quiet", "--add", str(bad)])
+    assert result.exit_code == 2 and f"no such directory: {tmp_path / 'new'}" in result.output, result.output
+    out = tmp_path / "b3"
     result = CliRunner().invoke(main, ["build", "-o", str(out), "--quiet", "--add", str(bad)])
     assert result.exit_code == 2 and "bad.ttl:1:1" in result.output, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]

@@ -119,7 +119,7 @@ def test_push_expands_a_compact_graph_iri(monkeypatch, project):
 
     def send(_session, method, url, **_options):
         sent.append((method, url))
-        return httpx.Response(201)
+        return httpx.Response(201, request=httpx.Request(method, url))
 
     monkeypatch.setattr(kg.store.load, "project", lambda: project)
     monkeypatch.setattr(kg.publish.push.http, "send", send)
