@@ -283,3 +283,17 @@ def test_a_service_answering_malformed_results_is_a_one_line_error_naming_it(mal
     assert result.exit_code == 2, result.output
     assert result.output.startswith(f"kg: error: SERVICE <{malformed_endpoint}>: answered malformed SPARQL results JSON")
     assert result.output.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [
+    ["--sparql", "SELECT * WHERE { SERVICE <http://u:secretpw@127.0.0.1:9/query> { ?s ?p ?o } }"],
+    ["--sparql", "SELECT * WHERE { SERVICE SILENT <http://u:secretpw@127.0.0.1:9/query> { ?s ?p ?o } }"],
+    ["25", "--param", "endpoint=http://u:secretpw@127.0.0.1:9/query"],
+])
+def test_a_service_iri_with_credentials_is_refused_without_showing_them(args):
+    """It was called with the password in the URL, and question 25 printed it in its answer."""
+    result = CliRunner().invoke(main, ["query", *args, "--format", "csv", "--timeout", "0"])
+    assert result.exit_code == 2, result.output
+    assert "secretpw" not in result.output
+    assert result.output == ("kg: error: SERVICE <http://***@127.0.0.1:9/query>: the endpoint IRI holds a user name or "
+                             "password: kg takes credentials from the environment only; give the IRI without them\n")

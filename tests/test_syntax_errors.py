@@ -507,3 +507,19 @@ def test_a_plain_n_triples_file_with_an_error_is_reported_by_line(tmp_path):
         assert (f"{path}:2:47: N-Triples syntax error: the object of a triple must be an IRI, a blank node or a "
                 f"literal") in result.stderr.splitlines(), result.output
         assert "Traceback" not in result.output
+
+
+def test_json_ld_nested_ten_thousand_deep_is_refused_not_a_crash(tmp_path):
+    """kg validate and kg link of it ended in a segmentation fault (exit 139, no message):
+    pyoxigraph's JSON-LD reader recursed once per level before the nesting was checked. Run
+    as the program, since a crash would take the test's own process with it."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "deep.jsonld"
+    path.write_text(nested("jsonld", 10_000), encoding="utf-8")
+    kg = str(Path(sys.executable).with_name("kg"))
+    for args in (["validate", str(path)], ["link", str(path), "--workspace", str(tmp_path / "ws")]):
+        done = subprocess.run([kg, *args], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert done.returncode == 2, (args, done.returncode, done.stderr)
+        assert done.stderr.startswith(f"{path}:1:") and "JSON-LD not read" in done.stderr.splitlines()[0], done.stderr

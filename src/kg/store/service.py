@@ -102,6 +102,8 @@ class Relay:
         spans = []
         for call in service_calls(text, _PREFIXES):
             endpoint = call.iri if call.var is None else _bound_iri(bindings.get(call.var))
+            if endpoint is not None and call.var is not None:
+                _refuse_credentials(endpoint)  # (an IRI written in the text: relay_services)
             if endpoint is not None:  # (any scheme: the relay refuses all but http and https)
                 spans.append((call.start, call.end, f"<{self.url_for(endpoint)}>"))
         return replace_spans(text, spans)
@@ -179,6 +181,17 @@ class Relay:
             request.wfile.write(answer.body)
         except OSError:
             pass  # the engine went away (its query was stopped)
+
+
+def _refuse_credentials(endpoint: str) -> None:
+    """A QueryError for a SERVICE endpoint holding a user name or password: as for --endpoint
+    (kg.http.check_url), credentials never come from the command line or a query's text, and
+    the IRI is printed in messages and answers (written here as ``***@``)."""
+    from kg.http import redacted
+
+    if redacted(endpoint) != endpoint:
+        raise QueryError(f"SERVICE <{redacted(endpoint)}>: the endpoint IRI holds a user name or password: kg "
+                         f"takes credentials from the environment only; give the IRI without them")
 
 
 def _bound_iri(value) -> str | None:
@@ -281,6 +294,8 @@ def relay_services(text: str, timeout: float | None) -> Relay | None:
     if not calls:
         return None
     for call in calls:
+        if call.iri is not None:
+            _refuse_credentials(call.iri)
         if call.iri is not None and not call.silent and not call.iri.lower().startswith(("http://", "https://")):
             raise QueryError(f"SERVICE <{call.iri}>: only http: and https: SPARQL endpoints can be called")
     return Relay(SERVICE_TIMEOUT if timeout is None else timeout).start()

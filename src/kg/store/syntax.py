@@ -112,6 +112,9 @@ def oxigraph_input(path: Path, fmt: str | None = None) -> dict:
     if name == "RDF/XML":
         guard_xml(path)
     elif name == "JSON-LD":
+        # nesting first: pyoxigraph's JSON-LD reader (guard_json_ld's own parse) recurses once
+        # per level and crashed the process at 10,000 nested objects (a segmentation fault)
+        guard_nesting(path, "JSON-LD")
         guard_json_ld(path)
     if starts_with_bom(path):
         return {"input": Path(path).read_bytes()[len(BOM):]}
