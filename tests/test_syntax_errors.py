@@ -523,3 +523,28 @@ def test_json_ld_nested_ten_thousand_deep_is_refused_not_a_crash(tmp_path):
         done = subprocess.run([kg, *args], capture_output=True, text=True, timeout=300, cwd=tmp_path)
         assert done.returncode == 2, (args, done.returncode, done.stderr)
         assert done.stderr.startswith(f"{path}:1:") and "JSON-LD not read" in done.stderr.splitlines()[0], done.stderr
+
+
+@pytest.mark.parametrize("name, text, what", [
+    ("dir.ttl", '@prefix ex: <http://ex.org/> .\nex:a ex:p "x"@ar--rtl .\n', "a literal with a base direction"),
+    ("dir.nt", '<http://ex.org/a> <http://ex.org/p> "x"@ar--rtl .\n', "a literal with a base direction"),
+    ("triple.ttl", "@prefix ex: <http://ex.org/> .\nex:b ex:q <<( ex:b ex:c ex:d )>> .\n", "a triple term"),
+])
+def test_rdf_1_2_is_refused_in_one_line_not_a_traceback(tmp_path, name, text, what):
+    """pyoxigraph read RDF 1.2, the SHACL engine's parser did not: kg validate and kg build
+    --add ended in a traceback ("Literal base direction are only allowed in RDF 1.2"), exit 1."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"kg: error: {path}: RDF 1.2 not read: {what}") and result.output.count("\n") == 1
+
+
+def test_an_empty_json_ld_language_is_refused_not_dropped(tmp_path):
+    """"@language": "" dropped its value without a word ("Conforms")."""
+    path = tmp_path / "el.jsonld"
+    path.write_text('{"@context": {"ex": "http://ex.org/"}, "@id": "ex:n1", "ex:q": "keep", '
+                    '"ex:p": {"@value": "x", "@language": ""}}', encoding="utf-8")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith(f"{path}:1:") and '"" is no language tag' in result.output.splitlines()[0]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
 from kg.languages import LANGUAGES
 from kg.store.representable import unrepresentable
 from kg.store.syntax import (BOM, holds_quads, note_graphs_read_as_one, note_nothing_read, oxigraph_input, rdf_file,
@@ -35,6 +36,8 @@ def plain(body: bytes) -> bool:
         body += b"\n"
     if b"\t" in body or b"\r" in body or body.startswith((b"#", BOM)) or b"_:" in body:
         return False
+    if b"<<" in body or b"--ltr " in body or b"--rtl " in body:
+        return False  # RDF 1.2 perhaps (a triple term, a base direction): parsed, and refused there
     if b"\\" in body and (b"\\u" in body or b"\\U" in body):
         return False
     # Every line ends with " ." (so there is no empty line and no line of another shape)
@@ -64,7 +67,7 @@ def dump(files: Sequence[Path]) -> bytes:
             names: set = set()
             if holds_quads(path):  # a file is one graph (kg.store.syntax.QUAD_SUFFIXES)
                 parsed = triples_of(parsed, names)
-            text = ox.serialize(parsed, None, ox.RdfFormat.N_TRIPLES)
+            text = ox.serialize(_rdf_11(parsed, path), None, ox.RdfFormat.N_TRIPLES)
             note_graphs_read_as_one(path, names)
         except (SyntaxError, OSError) as exc:
             raise syntax_error(path, exc) from None
@@ -72,6 +75,21 @@ def dump(files: Sequence[Path]) -> bytes:
             note_nothing_read(path)
         parts.append(b"\n".join(_as_written(line) for line in text.split(b"\n")))
     return b"".join(parts)
+
+
+def _rdf_11(triples, path: Path):
+    """``triples`` as they come, refusing RDF 1.2 (a KgError naming ``path``): pyoxigraph
+    reads triple terms and literals with a base direction, which the SHACL engines and rdflib
+    do not (validation failed with a traceback from its parser). The project's data is RDF 1.1."""
+    for triple in triples:
+        obj = triple.object
+        if isinstance(obj, ox.Triple) or isinstance(triple.subject, ox.Triple):
+            raise KgError(f"{path}: RDF 1.2 not read: a triple term ({triple}); county-kg reads RDF 1.1 "
+                          f"(write the statement with rdf:Statement instead)")
+        if isinstance(obj, ox.Literal) and getattr(obj, "direction", None):
+            raise KgError(f"{path}: RDF 1.2 not read: a literal with a base direction ({obj}); county-kg reads "
+                          f"RDF 1.1 (give the language tag alone)")
+        yield triple
 
 
 _XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"

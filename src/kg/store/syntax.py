@@ -360,14 +360,34 @@ def guard_json_ld(path: Path) -> None:
                           f"the prefix {scheme.group(1)!r} of {json.dumps(iri, ensure_ascii=False)} is not declared "
                           f"in the @context (declared: {known}), so it would be read as an IRI of the scheme "
                           f"{scheme.group(1) + ':'!r}: declare the prefix, or write the IRI in full")
+    # and every "@language" the document writes (an empty one gave no tag to the reader above,
+    # and the value was dropped without a word)
+    languages.update(dict.fromkeys(_language_values(document)))
     for tag in languages:
+        if tag is None:
+            continue  # ("@language": null resets the default language)
         try:
+            if not isinstance(tag, str) or not tag:
+                raise ValueError(tag)
             ox.Literal("", language=tag)  # (pyoxigraph's check of a tag, BCP 47's syntax: what its strict reader keeps)
         except ValueError:
             raise refused(_string_at(text, tag),
                           f"{json.dumps(tag, ensure_ascii=False)} is no language tag (BCP 47: subtags of letters "
                           f"and digits, each at most 8, joined by hyphens), so a JSON-LD reader drops the value: "
                           f"write a tag such as \"en\" or \"zh-Hans\"") from None
+
+
+def _language_values(node):
+    """Every value of an "@language" key in the JSON ``node``, its @contexts included."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@language":
+                yield value if value is None or isinstance(value, str) else json.dumps(value)
+            else:
+                yield from _language_values(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _language_values(value)
 
 
 def _keys(node):
