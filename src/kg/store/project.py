@@ -146,7 +146,7 @@ def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m:
         say(f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it"
             + workspace_note(store, changes, workspace))
         _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
-        new = [given_input for given_input in changes.added + changes.changed]
+        new = changes.added + changes.changed
         if new:
             with store.reader() as view:
                 warning = uncomputable_note(view, new)

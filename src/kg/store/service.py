@@ -249,8 +249,11 @@ def _malformed(answer: _Answer) -> str | None:
     elif kind in ("application/sparql-results+xml", "application/xml", "text/xml"):
         import xml.parsers.expat
 
+        def entity(*_args):
+            raise ValueError("declares an XML entity")
+
         parser = xml.parsers.expat.ParserCreate()
-        parser.EntityDeclHandler = lambda *_args: (_ for _ in ()).throw(ValueError("declares an XML entity"))
+        parser.EntityDeclHandler = entity
         try:
             parser.Parse(answer.body, True)
         except (xml.parsers.expat.ExpatError, ValueError) as exc:
