@@ -32,6 +32,28 @@ def private_store(tmp_path_factory):
         os.environ["KG_STORE"] = saved
 
 
+@pytest.fixture
+def project_store_copy(private_store, tmp_path):
+    """A copy of the session's store, current for the project's own workspace: tests that link
+    or import with another --workspace leave the shared store holding theirs, so it is brought
+    back first (a test that damages or changes its copy then sees only what it does)."""
+    import os
+    import shutil
+
+    from kg.store.persistent import GraphStore
+    from kg.store.project import refresh
+
+    workspace = os.environ.pop("KG_WORKSPACE", None)
+    try:
+        refresh(GraphStore(private_store), say=lambda _message: None)
+    finally:
+        if workspace is not None:
+            os.environ["KG_WORKSPACE"] = workspace
+    copy = tmp_path / "store"
+    shutil.copytree(private_store, copy, ignore=shutil.ignore_patterns(".lock", "readers"))
+    return copy
+
+
 @pytest.fixture(scope="session")
 def project():
     """The project's graph as loaded by `kg build` (do not modify)."""

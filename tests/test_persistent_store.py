@@ -332,17 +332,14 @@ def test_every_opening_of_a_damaged_store_is_one_error_naming_it(tmp_path, files
 
 @pytest.mark.parametrize("command", [["serve", "--port", "1"], ["query", "--sparql", "ASK {}"], ["viz", "-o"]],
                          ids=lambda command: command[0])
-def test_commands_on_a_damaged_store_say_one_line(command, private_store, tmp_path, monkeypatch):
+def test_commands_on_a_damaged_store_say_one_line(command, project_store_copy, tmp_path, monkeypatch):
     """The project's store, its engine files overwritten: every command that reads it says so in
     one line naming it, exit 2 (kg serve binds no port first: port 1 would be refused)."""
-    import shutil
-
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    damaged = tmp_path / "store"
-    shutil.copytree(private_store, damaged, ignore=shutil.ignore_patterns(".lock", "readers"))
+    damaged = project_store_copy
     for table in damaged.glob("gen-*/oxigraph/*.sst"):
         table.write_bytes(b"garbage")
     monkeypatch.setenv("KG_STORE", str(damaged))
@@ -565,15 +562,13 @@ def test_values_the_engine_cannot_compute_with_are_said_when_the_store_takes_the
     assert str(bad) in note and "`kg validate` names each" in note and "\n" not in note
 
 
-def test_a_reading_command_warns_of_such_values_in_what_it_brings_into_the_store(private_store, tmp_path, monkeypatch):
-    import shutil
-
+def test_a_reading_command_warns_of_such_values_in_what_it_brings_into_the_store(project_store_copy, tmp_path,
+                                                                                 monkeypatch):
     from click.testing import CliRunner
 
     from kg.cli import main
 
-    store = tmp_path / "store"
-    shutil.copytree(private_store, store)
+    store = project_store_copy
     monkeypatch.setenv("KG_STORE", str(store))
     monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
     imports = tmp_path / "ws" / "imports"
