@@ -507,3 +507,39 @@ def test_every_candidate_is_counted_and_conflicting_codes_go_to_review(tmp_path)
     ((blank_iri, (blank,)),) = by_iri.items()
     assert blank_iri.startswith("_:") and blank["their_label"] == "昭通市"
     assert blank["method"].startswith("unmatched: a blank node: cannot be linked by IRI"), blank
+
+
+def test_codes_given_as_iris_or_other_datatypes_and_typed_records_are_counted(tmp_path):
+    """An identifier given as an IRI is read as a code only when its last path segment is a
+    6- or 12-digit code, and the method says so (unconfirmed by a label: review); any other
+    IRI, a record with only a type and an identifier that is no code end unmatched with the
+    reason; a code typed as another datatype (xsd:boolean) is still read as written."""
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+        '@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        'ex:a rdfs:label "水富市"@zh ; dcterms:identifier <http://ex.org/division/530681> .\n'
+        'ex:b dcterms:identifier <http://ex.org/division/530623000000> .\n'
+        'ex:c dcterms:identifier <http://ex.org/division/shuifu> .\n'
+        'ex:e a ex:County .\n'
+        'ex:g dcterms:identifier "530629"^^xsd:boolean .\n'
+        'ex:h dcterms:identifier "abc" .\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    assert result.exit_code == 0, result.output
+    assert "6 entities in" in result.output, result.output
+    assert "2 exactMatch, 0 closeMatch, 1 to review (1 candidate), 3 unmatched" in result.output, result.output
+    links = Graph().parse(tmp_path / "ws" / "links" / "other.ttl", format="turtle")
+    assert (PLACE["530681"], SKOS.exactMatch, URIRef("http://ex.org/a")) in links
+    assert (PLACE["530629"], SKOS.exactMatch, URIRef("http://ex.org/g")) in links
+    methods = {str(o) for o in links.objects(None, RDFS.comment)}
+    assert "division code 530681 read from the IRI <http://ex.org/division/530681> = 530681" in methods, methods
+    rows = {row["their_iri"]: row for row in
+            csv.DictReader((tmp_path / "ws" / "links" / "other.review.csv").open(encoding="utf-8-sig"))}
+    assert rows["http://ex.org/b"]["our_iri"] == str(PLACE["530623"])
+    assert rows["http://ex.org/b"]["method"] == ("division code 530623000000 read from the IRI "
+                                                 "<http://ex.org/division/530623000000>, no label to confirm it")
+    assert rows["http://ex.org/c"]["method"] == ("unmatched: division code given as an IRI, not a literal "
+                                                 "(identifier <http://ex.org/division/shuifu>), and no label")
+    assert rows["http://ex.org/e"]["method"] == "unmatched: no label or division code to match by (only its type: County)"
+    assert rows["http://ex.org/h"]["method"] == 'unmatched: identifier "abc" is not a division code (and no label)'
+    assert set(rows) == {"http://ex.org/b", "http://ex.org/c", "http://ex.org/e", "http://ex.org/h"}

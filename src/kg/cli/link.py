@@ -181,6 +181,12 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
     Writes a link set (skos:exactMatch / skos:closeMatch with score, method and date) as its
     own named graph, and a review CSV of uncertain candidates and of every entity left
     unmatched, with the reason.
+
+    Every subject with a label, an identifier (skos:notation, dcterms:identifier, ...) or a
+    type is counted. A code given as an IRI is read only from a last path segment of 6 or 12
+    digits (<http://ex.org/530681>; the method says so, and without a label to confirm it
+    the match goes to review); any other IRI is unmatched: "division code given as an IRI,
+    not a literal".
     """
     from kg.http import NO_LIMIT
     from kg.link.discover import Thresholds, link_dataset

@@ -1,12 +1,20 @@
 """``kg link OTHER``: link discovery between our places (and organizations) and another dataset.
 
 OTHER is an RDF file or a SPARQL endpoint URL. Its entities are the subjects with a label
-(rdfs:label, skos:prefLabel, skos:altLabel, schema:name, foaf:name); from each we read:
+(rdfs:label, skos:prefLabel, skos:altLabel, schema:name, foaf:name), an identifier-like
+property (below) or a type (rdf:type): each is counted and ends linked, to review or
+unmatched with the reason. From each we read:
 
 - codes: literals of identifier-like properties (skos:notation, dcterms:identifier,
   schema:identifier, ckg:divisionCode, Wikidata P442, any property named *code*) that are
   division codes in any form other datasets write them (kg.link.resolve.parse_code: 2, 4, 6,
-  9 or 12 digits, with separators or spaces, as numbers, with a country prefix);
+  9 or 12 digits, with separators or spaces, as numbers, with a country prefix), whatever
+  the literal's datatype (its lexical form is read). An identifier given as an IRI is read as
+  a code only when its last path segment is a 6- or 12-digit GB/T 2260 / NBS code
+  (``<http://example.org/division/530681>``): the method then says "read from the IRI", and
+  without a label to confirm it the match goes to review, never straight into the link set
+  (the number may be another database's own key). Any other IRI leaves the entity unmatched
+  by code ("division code given as an IRI, not a literal");
 - its parent: ckg:parentDivision, schema:containedInPlace, skos:broader, Wikidata P131,
   dbo:isPartOf, dcterms:isPartOf (an entity of OTHER, or a literal name);
 - its kind: organization or place, and the levels a place can be (province, prefecture,
@@ -45,6 +53,7 @@ from __future__ import annotations
 
 
 import hashlib
+import json
 import re
 import unicodedata
 import urllib.parse
@@ -124,6 +133,8 @@ class Entity:
     kind: str | None = None               # 'place', 'organization', or None (unknown)
     levels: frozenset = frozenset()       # the levels a place can be; empty: any
     unlinkable: str | None = None         # why it cannot be linked at all (a blank node, an empty label)
+    code_iris: dict = field(default_factory=dict)  # a code read from an IRI (IRI_CODE) -> that IRI
+    notes: list[str] = field(default_factory=list)  # said with the reason when it ends unmatched
 
 
 @dataclass
@@ -282,46 +293,85 @@ def _is_code_property(predicate) -> bool:
 
 
 def _code_of(value) -> str | None:
+    """The division code a literal gives, in any datatype: its lexical form (``"530681"^^xsd:boolean``
+    is read as written), or the integer an xsd:integer stands for (``"0530681"^^xsd:integer``)."""
     if not isinstance(value, Literal):
         return None
-    return parse_code(value.toPython() if isinstance(value.toPython(), int) else str(value))
+    number = value.toPython()
+    # a bool is an int to Python: an ill-typed "530681"^^xsd:boolean would be False
+    return parse_code(number if isinstance(number, int) and not isinstance(number, bool) else str(value))
+
+
+#: The last path segment of an identifier's IRI that is read as a division code: 6 or 12
+#: digits (GB/T 2260 and the NBS statistical codes), not starting with 0. Shorter numbers (2,
+#: 4, 9 digits) are as likely any database's own keys, so an IRI ending in one is not read.
+IRI_CODE = re.compile(r"[1-9]\d{5}(?:\d{6})?")
+
+
+def code_in_iri(value) -> str | None:
+    """The division code an IRI ends with (:data:`IRI_CODE`, the last segment of its path:
+    ``<http://example.org/division/530681>`` -> ``"530681"``), else None."""
+    if not isinstance(value, URIRef):
+        return None
+    segment = urllib.parse.urlsplit(str(value)).path.rstrip("/").rsplit("/", 1)[-1]
+    return segment if IRI_CODE.fullmatch(segment) else None
+
+
+def _local(predicate) -> str:
+    return re.split(r"[#/]", str(predicate))[-1]
 
 
 def entities_of(graph: Graph) -> list[Entity]:
-    """The records of another dataset to link: every IRI with a label (LABEL_PROPERTIES) or a
-    division code in any form (a record with a code and no label is linked by its code, never
-    left out), with its codes, parent, kind and levels.
+    """The records of another dataset to link: every subject with a label (LABEL_PROPERTIES),
+    an identifier-like property (:func:`_is_code_property`) or a type, with its codes, parent,
+    kind and levels. A record with a code and no label is linked by its code, never left out.
 
-    Every subject that has a label property or a code property is a candidate and comes back,
-    so that each is counted and either linked, reviewed or listed unmatched: a blank node (a
-    link needs an IRI to point at) and an IRI whose only labels are empty (and that has no
-    code) come back with ``unlinkable`` saying why."""
+    Every such subject comes back, so that each is counted and either linked, reviewed or
+    listed unmatched: one that cannot be linked comes back with ``unlinkable`` saying why --
+    a blank node (a link needs an IRI to point at), or an IRI with no label and no code: its
+    identifier an IRI that is not one (see :func:`code_in_iri`) or a literal that is not one,
+    its labels all empty, or nothing but a type."""
     entities: dict[URIRef | BNode, Entity] = {}
-    for predicate in LABEL_PROPERTIES:
-        for subject in graph.subjects(predicate):
-            if isinstance(subject, (URIRef, BNode)) and subject not in entities:
-                labels = labels_in_order(graph, subject, LABEL_PROPERTIES)
-                if labels or isinstance(subject, BNode):
-                    entities[subject] = Entity(subject, labels)
-    candidates = {subject for subject, predicate, value in graph
-                  if isinstance(subject, (URIRef, BNode)) and subject not in entities and _is_code_property(predicate)
-                  and _code_of(value) is not None}
-    for subject in sorted(candidates, key=str):  # a record with a code and no label: linked by its code
-        entities[subject] = Entity(subject)
-    for predicate in LABEL_PROPERTIES:  # labelled, but every label empty, and no code either
-        for subject in graph.subjects(predicate):
-            if isinstance(subject, URIRef) and subject not in entities:
-                entities[subject] = Entity(subject, unlinkable="empty label (and no division code)")
+    subjects = {subject for subject, predicate, _value in graph
+                if isinstance(subject, (URIRef, BNode))
+                and (predicate in LABEL_PROPERTIES or predicate == RDF.type or _is_code_property(predicate))}
+    for subject in sorted(subjects, key=str):
+        entities[subject] = Entity(subject, labels_in_order(graph, subject, LABEL_PROPERTIES))
     for entity in entities.values():
+        iris, not_codes, literal_codes = [], [], set()
+        for predicate, value in sorted(graph.predicate_objects(entity.iri), key=lambda pv: (str(pv[0]), str(pv[1]))):
+            if not _is_code_property(predicate):
+                continue
+            digits = _code_of(value) if isinstance(value, Literal) else code_in_iri(value)
+            if digits is not None:
+                entity.codes.append(digits)
+                if isinstance(value, URIRef):
+                    entity.code_iris.setdefault(digits, value)
+                else:
+                    literal_codes.add(digits)
+            elif isinstance(value, URIRef):
+                iris.append(f"{_local(predicate)} <{value}>")
+            elif isinstance(value, Literal):
+                not_codes.append(f"{_local(predicate)} {json.dumps(str(value), ensure_ascii=False)}")
+        for code in literal_codes & set(entity.code_iris):  # also given as a literal: nothing to guess
+            del entity.code_iris[code]
+        given_as_iri = f"division code given as an IRI, not a literal ({', '.join(iris)})" if iris else ""
         if isinstance(entity.iri, BNode):
-            entity.unlinkable = ("a blank node: cannot be linked by IRI (give the record an IRI to link it)")
+            entity.unlinkable = "a blank node: cannot be linked by IRI (give the record an IRI to link it)"
+        elif entity.labels or entity.codes:
+            entity.notes = [given_as_iri] if given_as_iri else []
+        elif given_as_iri:
+            entity.unlinkable = f"{given_as_iri}, and no label"
+        elif not_codes:
+            entity.unlinkable = f"{'; '.join(not_codes)} is not a division code (and no label)"
+        elif any(True for p in LABEL_PROPERTIES for _ in graph.objects(entity.iri, p)):
+            entity.unlinkable = "empty label (and no division code)"
+        else:
+            types = ", ".join(sorted({_local(t) for t in graph.objects(entity.iri, RDF.type)}))
+            entity.unlinkable = f"no label or division code to match by (only its type: {types})"
     for entity in entities.values():
         parents = []
         for predicate, value in graph.predicate_objects(entity.iri):
-            if _is_code_property(predicate):
-                digits = _code_of(value)
-                if digits is not None:
-                    entity.codes.append(digits)
             if predicate in PARENT_PROPERTIES:
                 parents.append((PARENT_PROPERTIES.index(predicate), not isinstance(value, URIRef), str(value), value))
         if parents:  # the first by property order, then IRIs before names: not the order the graph gave
@@ -516,7 +566,7 @@ class Linker:
             decided = self._by_code(entity, why) or self._by_label(entity, parent, parent_codes, why)
             if decided is None:
                 label = entity.labels[0] if entity.labels else ""
-                unmatched.append(Unmatched(entity.iri, label, "; ".join(why) or "no candidate"))
+                unmatched.append(Unmatched(entity.iri, label, "; ".join(why + entity.notes) or "no candidate"))
                 continue
             for item in decided:
                 if item.relation == "review":
@@ -528,12 +578,15 @@ class Linker:
     def _by_code(self, entity: Entity, why: list[str]) -> list[Link] | None:
         """The link by division code: the entity's first code that is one of ours decides,
         unless another of its codes names a different division of ours -- then both go to
-        review, each naming the other, never one picked in silence."""
+        review, each naming the other, never one picked in silence. A code read from an IRI
+        (:func:`code_in_iri`) says so in the method, and goes to review when no label confirms it."""
         decided: list[tuple[str, Link]] = []
         for code in entity.codes:
             candidates = [o for form in code_forms(code) for o in self.by_code.get(form, [])]
+            iri = entity.code_iris.get(code)
+            written = f"division code {code}" + (f" read from the IRI <{iri}>" if iri is not None else "")
             if not candidates:
-                why.append(f"division code {code} is none of ours (1981-2024 codes and today's NBS codes)")
+                why.append(f"{written} is none of ours (1981-2024 codes and today's NBS codes)")
                 continue
             label = entity.labels[0] if entity.labels else ""
             scored = sorted(((self.name_score(entity.labels, o) if entity.labels else (1.0, ""), o) for o in candidates),
@@ -541,12 +594,16 @@ class Linker:
             (score, _how), ours = scored[0]
             our_label = next((l for l in ours.labels if is_chinese(l)), ours.labels[0] if ours.labels else "")
             if entity.labels and score < 0.5:
-                decided.append((code, Link(ours.iri, entity.iri, "review", 0.5, f"division code {code}, but the labels "
+                decided.append((code, Link(ours.iri, entity.iri, "review", 0.5, f"{written}, but the labels "
                                                                                f"differ ({label} / {our_label})",
                                            label, our_label)))
                 continue
+            if iri is not None and not entity.labels:  # a number in another's IRI, nothing to confirm it
+                decided.append((code, Link(ours.iri, entity.iri, "review", 0.5, f"{written}, no label to confirm it",
+                                           label, our_label)))
+                continue
             held = f" (held by {len(candidates)} divisions over time; the name decides)" if len(candidates) > 1 else ""
-            decided.append((code, Link(ours.iri, entity.iri, "exact", 1.0, f"division code {code} = {ours.code}{held}",
+            decided.append((code, Link(ours.iri, entity.iri, "exact", 1.0, f"{written} = {ours.code}{held}",
                                        label, our_label)))
         if not decided:
             return None
@@ -723,7 +780,7 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     entities = entities_of(theirs)
     if not entities:
         raise KgError(f"{other}: no entities to link: nothing has a label (rdfs:label, skos:prefLabel, "
-                      f"schema:name ...) or a division code (skos:notation, dcterms:identifier, ...)")
+                      f"schema:name ...), an identifier (skos:notation, dcterms:identifier, ...) or a type")
     if origin is None:  # the project's store following the workspace this link set goes to
         origin = Origin(loaded=loaded) if loaded is not None else Origin(workspace=workspace)
     linker = Linker(our_entities(our_graph(origin)), thresholds)
