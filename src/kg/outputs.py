@@ -136,6 +136,41 @@ def marked_by(path: Path | str, headers: Sequence[str] = ()) -> str | None:
     return None
 
 
+def source_text(source: Path | str, target: Path | str) -> str:
+    """How the header of ``target`` (a file kg writes into the workspace) names the input it
+    was made from (:func:`replaced_source` reads it back): a URL as given; a file by its path
+    relative to the target's folder (the same wherever the workspace and its inputs move
+    together; no home folder written into a file to share), absolute on another drive."""
+    if re.match(r"^https?://", str(source)):
+        return str(source)
+    try:
+        return os.path.relpath(Path(source).resolve(), Path(target).parent.resolve())
+    except ValueError:  # another drive (Windows): no relative path
+        return str(Path(source).resolve())
+
+
+def replaced_source(target: Path | str, source: Path | str, line: str) -> Path | str | None:
+    """The input whose output ``target`` now is, when it is another than ``source``: two
+    inputs whose names make the same output name (``a/t.csv`` and ``b/t.csv`` for ``kg import``;
+    ``other data #1.ttl`` and ``other-data 1.ttl`` for ``kg link``) replace each other, and the
+    command says whose output it replaces. Read from the line of ``target``'s first three that
+    starts with ``line`` (written with :func:`source_text`): a Path for a file, the URL for an
+    endpoint; None for a new output, the same input, or a file without that line (one written
+    by county-kg 0.1.0, or by hand)."""
+    try:
+        with open(target, encoding="utf-8") as previous:
+            head = [previous.readline() for _ in range(3)]
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = next((text[len(line):].rstrip("\n") for text in head if text.startswith(line)), None)
+    if not found:
+        return None
+    if re.match(r"^https?://", found) or re.match(r"^https?://", str(source)):
+        return found if found != str(source) else None
+    earlier = (Path(target).parent / found).resolve()
+    return earlier if earlier != Path(source).resolve() else None
+
+
 # -- what one command reads and writes -------------------------------------------------------
 
 

@@ -211,6 +211,9 @@ def link(other: str, name: str | None, exact_threshold: float | None, close_thre
                f"{result.count('close')} closeMatch, {to_review} to review ({counted(len(result.review), 'candidate')}), "
                f"{result.unmatched} unmatched")
     click.echo(f"link set <{result.graph}> in {result.path}; review file {result.review_path}")
+    if result.replaces is not None:
+        click.echo(f"this replaces the link set of {result.replaces} (a dataset of the same name, {result.slug}; "
+                   f"give --name to keep both)")
 
 
 __all__ = ["gazetteer", "import_table", "link", "EXIT_PARTIAL"]

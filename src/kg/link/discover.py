@@ -64,7 +64,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-from kg.outputs import OutputFile, claim_file, claim_workspace
+from kg.outputs import OutputFile, claim_file, claim_workspace, replaced_source, source_text
 from kg.errors import KgError
 from kg.labels import LANGUAGES
 from kg.link.gazetteer import short_name, to_simplified
@@ -72,6 +72,10 @@ from kg.link.resolve import code_forms, parse_code
 from kg.namespaces import BASE, CKG, GRAPH, ORG, SCHEMA, bind_prefixes
 from kg.query.readers import Origin
 from kg.store.load import Loaded, default_workspace
+
+#: The line of a link set's header naming the dataset it was made from (kg.outputs.source_text),
+#: so that another dataset whose name makes the same link set says whose it replaces.
+DATASET_LINE = "# dataset: "
 
 SSSOM = Namespace("https://w3id.org/sssom/")
 SEMAPV = Namespace("https://w3id.org/semapv/vocab/")
@@ -178,6 +182,8 @@ class LinkResult:
     links: list[Link]
     review: list[Link]
     unmatched_entities: list[Unmatched] = field(default_factory=list)
+    #: the dataset whose link set this one replaced (another whose name makes the same slug)
+    replaces: Path | str | None = None
 
     @property
     def unmatched(self) -> int:
@@ -761,7 +767,9 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     ``origin`` (kg.query.readers: an endpoint holding our graph), else of ``loaded``, else of the
     project's store; write the link set and the review file into the workspace (both claimed
     before any work: kg.outputs; ``force`` replaces files kg cannot tell it wrote), and, when
-    our graph is the project's store, into the store as its own named graph."""
+    our graph is the project's store, into the store as its own named graph. The link set's
+    header names ``other`` (:data:`DATASET_LINE`); when it replaces the link set of another
+    dataset whose name makes the same slug, the result's ``replaces`` names that one."""
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", other) and not re.match(r"^https?://", other):
         # ftp://x/y read as a path would be reported as "ftp:/x/y: no such file"
         raise KgError(f"{other!r}: OTHER must be a file or an http(s) URL")
@@ -787,7 +795,9 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
     links, to_review, unmatched = linker.link(entities)
     today = today or date.today()
     graph = link_graph(links, slug, other, today)
-    header = f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n# written by `kg link` on {today}\n"
+    header = (f"# county-kg link set for {other} -> named graph <{GRAPH[f'links/{slug}']}>\n"
+              f"# written by `kg link` on {today}\n{DATASET_LINE}{source_text(other, path)}\n")
+    replaces = replaced_source(path, other, DATASET_LINE)
     link_output.write_text(header + graph.serialize(format="turtle"), permissions=0o644)
     write_review(review_output, to_review, unmatched)
     if loaded is None and (origin is None or origin.endpoint is None):  # into the project's store, a named graph
@@ -795,7 +805,7 @@ def link_dataset(other: str, *, name: str | None = None, workspace: Path | None 
         from kg.store.project import location, refresh
 
         refresh(GraphStore(location()), say=lambda m: None, workspace=links_dir.parent)
-    return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched)
+    return LinkResult(slug, GRAPH[f"links/{slug}"], path, review_path, entities, links, to_review, unmatched, replaces)
 
 
 __all__ = ["Entity", "Link", "LinkResult", "Linker", "Thresholds", "Unmatched", "entities_of", "levels_of_name",

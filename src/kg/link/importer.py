@@ -40,7 +40,6 @@ import csv
 import hashlib
 import sys
 import io
-import os
 import re
 import tomllib
 import unicodedata
@@ -53,7 +52,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, TIME, XSD
 
 from kg import paths
-from kg.outputs import OutputFile, claim_file, claim_workspace
+from kg.outputs import OutputFile, claim_file, claim_workspace, replaced_source, source_text
 from kg.errors import KgError
 from kg.link.gazetteer import to_simplified, to_traditional
 from kg.link.indicators import indicator_name
@@ -922,17 +921,8 @@ class Importer:
 
     def replaces(self) -> Path | None:
         """The table whose import this one replaces, when it is another file of the same name
-        (a/t.csv after b/t.csv): read from the previous import's header (:meth:`_turtle`)."""
-        try:
-            with open(self.target, encoding="utf-8") as previous:
-                head = [previous.readline() for _ in range(3)]
-        except OSError:
-            return None
-        found = next((line[len(TABLE_LINE):].rstrip("\n") for line in head if line.startswith(TABLE_LINE)), None)
-        if not found:
-            return None
-        previous = (self.target.parent / found).resolve()
-        return previous if previous != self.table.resolve() else None
+        (a/t.csv after b/t.csv): read from the previous import's header (kg.outputs.replaced_source)."""
+        return replaced_source(self.target, self.table, TABLE_LINE)
 
     # -- the graph ---------------------------------------------------------------------------
 
@@ -1236,12 +1226,8 @@ class Importer:
         return self._header() + graph.serialize(format="turtle")
 
     def _table_from_imports(self) -> str:
-        """The table's path relative to the imports folder (the same wherever the workspace
-        and its tables are moved together; no home folder written into a file to share)."""
-        try:
-            return os.path.relpath(self.table.resolve(), self.target.parent.resolve())
-        except ValueError:  # another drive (Windows): no relative path
-            return str(self.table.resolve())
+        """The table's path relative to the imports folder (kg.outputs.source_text)."""
+        return source_text(self.table, self.target)
 
     def claim_outputs(self) -> tuple[OutputFile, OutputFile]:
         """The import's Turtle file and its report, claimed (kg.outputs) in the claimed workspace."""
