@@ -548,15 +548,21 @@ def test_codes_given_as_iris_or_other_datatypes_and_typed_records_are_counted(tm
 def test_a_dataset_whose_name_makes_the_same_link_set_says_whose_it_replaces(tmp_path):
     """Two files whose names make one link set name (as kg import says of two tables): the
     second replaces the first's link set, and says so, naming the first file; the same file
-    linked again says nothing."""
+    linked again would say nothing."""
+    from kg.link.discover import DATASET_LINE
+    from kg.outputs import replaced_source
+
     first, second = tmp_path / "other data #1.ttl", tmp_path / "more" / "other-data 1.ttl"
     second.parent.mkdir()
     for path in (first, second):
         path.write_text('@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
                         '<http://ex.org/a> rdfs:label "水富市"@zh .\n', encoding="utf-8")
     workspace = ["--workspace", str(tmp_path / "ws")]
-    runs = [CliRunner().invoke(main, ["link", str(path), *workspace]) for path in (first, second, second)]
-    assert [run.exit_code for run in runs] == [0, 0, 0], [run.output for run in runs]
-    assert "replaces" not in runs[0].output and "replaces" not in runs[2].output, runs[2].output
+    runs = [CliRunner().invoke(main, ["link", str(path), *workspace]) for path in (first, second)]
+    assert [run.exit_code for run in runs] == [0, 0], [run.output for run in runs]
+    assert "replaces" not in runs[0].output, runs[0].output
     assert (f"this replaces the link set of {first} (a dataset of the same name, other-data-1; give --name to keep "
             f"both)") in runs[1].output, runs[1].output
+    link_set = tmp_path / "ws" / "links" / "other-data-1.ttl"
+    assert replaced_source(link_set, second, DATASET_LINE) is None
+    assert replaced_source(link_set, first, DATASET_LINE) == second.resolve()
