@@ -231,34 +231,46 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
 
 def _malformed(answer: _Answer) -> str | None:
     """Why a 2xx answer to a SERVICE call is no SPARQL results document (JSON or XML, the
-    formats the engines ask for: SPARQL 1.1 Query Results JSON Format, section 3; XML Format,
-    section 2), or None when it is one or is of another type (left to the engine)."""
+    formats the engines ask for), checked in full as ``--endpoint`` answers are
+    (kg.store.resultsformat.check_results: the head, every row and term), or None when it
+    is one or is of another type (left to the engine)."""
+    from kg.store.resultsformat import JSON_MEDIA, XML_MEDIA, check_results
+
     kind = answer.content_type.split(";")[0].strip().lower()
-    if kind in ("application/sparql-results+json", "application/json"):
-        import json
+    name = "JSON" if kind in JSON_MEDIA else "XML"
+    if kind in XML_MEDIA and _declares_entity(answer.body):
+        return "answered malformed SPARQL results XML (it declares an XML entity)"
+    fault = check_results(answer.body, answer.content_type)
+    return None if fault is None else f"answered malformed SPARQL results {name} ({fault})"
 
-        try:
-            document = json.loads(answer.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return f"answered malformed SPARQL results JSON ({exc})"
-        if not isinstance(document, dict) or not isinstance(document.get("head"), dict):
-            return "answered SPARQL results JSON without a head"
-        results = document.get("results")
-        if "boolean" not in document and not (isinstance(results, dict) and isinstance(results.get("bindings"), list)):
-            return "answered SPARQL results JSON with neither results.bindings nor a boolean"
-    elif kind in ("application/sparql-results+xml", "application/xml", "text/xml"):
-        import xml.parsers.expat
 
-        def entity(*_args):
-            raise ValueError("declares an XML entity")
+def _declares_entity(body: bytes) -> bool:
+    """Whether an XML body declares an entity (which no results document needs): refused
+    before any parser expands one, so a document of nested entities cannot grow in memory."""
+    import xml.parsers.expat
 
-        parser = xml.parsers.expat.ParserCreate()
-        parser.EntityDeclHandler = entity
-        try:
-            parser.Parse(answer.body, True)
-        except (xml.parsers.expat.ExpatError, ValueError) as exc:
-            return f"answered malformed SPARQL results XML ({exc})"
-    return None
+    class Declared(Exception):
+        pass
+
+    class Begun(Exception):
+        pass
+
+    def entity(*_args):
+        raise Declared
+
+    def element(*_args):
+        raise Begun  # the document type declaration, where entities are declared, is behind
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = element
+    try:
+        parser.Parse(body, True)
+    except Declared:
+        return True
+    except (Begun, xml.parsers.expat.ExpatError):
+        pass  # the full check says whether the rest is a results document
+    return False
 
 
 @cache
