@@ -234,11 +234,14 @@ def with_values(text: str, bindings: dict[str, object]) -> str:
 class Limits:
     """What a query may take. ``timeout``: seconds for the whole query, from its start to its
     last row; ``limit``: rows at most (the answer is then marked truncated if more exist);
-    ``service_timeout``: seconds for each SERVICE call (kg.store.service). None: no bound."""
+    ``service_timeout``: seconds for each SERVICE call (kg.store.service). None: no bound.
+    ``services``: URL prefixes of the endpoints SERVICE may call (kg.store.service.endpoint_allowed);
+    None: any; empty: none (federated queries off, as on a public endpoint)."""
 
     timeout: float | None = None
     limit: int | None = None
     service_timeout: float | None = None
+    services: tuple[str, ...] | None = None
 
 
 class QueryTimeout(KgError):
