@@ -285,6 +285,50 @@ def test_a_service_answering_malformed_results_is_a_one_line_error_naming_it(mal
     assert result.output.count("\n") == 1
 
 
+@pytest.fixture(scope="module")
+def stray_binding_endpoint():
+    """An endpoint whose answer is whole JSON but no SPARQL results: its row binds a variable
+    its head does not have (SPARQL 1.1 Query Results JSON, 3.2.1)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Stray(BaseHTTPRequestHandler):
+        def _answer(self):
+            body = json.dumps({"head": {"vars": ["s"]},
+                               "results": {"bindings": [{"t": {"type": "uri", "value": "urn:x"}}]}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer  # noqa: N815 (http.server's naming)
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Stray)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/query"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_a_service_answer_is_checked_as_fully_as_an_endpoint_answer(stray_binding_endpoint, engine):
+    """The relay's check is --endpoint's (kg.store.resultsformat): Oxigraph failed the query
+    with its parser's words, SILENT too, and rdflib dropped the stray binding into a row."""
+    query = f"SELECT ?one ?s WHERE {{ BIND(1 AS ?one) SERVICE <{stray_binding_endpoint}> {{ ?s ?p ?o }} }}"
+    result = CliRunner().invoke(main, ["query", "--sparql", query, "--engine", engine, "--timeout", "0"])
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(f"kg: error: SERVICE <{stray_binding_endpoint}>: answered malformed SPARQL results "
+                                  'JSON (row 1 binds ?t, which is not in "head" "vars")\n')
+    silent = query.replace("SERVICE", "SERVICE SILENT")
+    result = CliRunner().invoke(main, ["query", "--sparql", silent, "--engine", engine, "--format", "csv",
+                                       "--timeout", "0"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "one,s"
+
+
 @pytest.mark.parametrize("args", [
     ["--sparql", "SELECT * WHERE { SERVICE <http://u:secretpw@127.0.0.1:9/query> { ?s ?p ?o } }"],
     ["--sparql", "SELECT * WHERE { SERVICE SILENT <http://u:secretpw@127.0.0.1:9/query> { ?s ?p ?o } }"],

@@ -13,7 +13,8 @@ from kg.cli.options import Whole, URL, Number, PathParam
 @click.command()
 @click.option("--port", type=Whole(1, 65535), default=7878, show_default=True)
 @click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network).")
+@click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network); "
+              "federated queries (SERVICE) are then off unless --allow-service names endpoints.")
 @click.option("--store", "store_dir", type=PathParam("a store directory", output=False, path_type=Path), default=None,
               help="The county-kg store to serve (default: $KG_STORE, else dist/store); brought up to date "
                    "with the project's files and workspace on start.")
@@ -25,21 +26,30 @@ from kg.cli.options import Whole, URL, Number, PathParam
 @click.option("--base", default=None, metavar="URL",
               help="The URL the site is reached at when it is not the server's own (behind a proxy), "
                    "e.g. https://example.org/county-kg/; everything is served under its path.")
+@click.option("--allow-service", "services", multiple=True, metavar="URL-PREFIX",
+              help="An endpoint SERVICE clauses may call: those under this URL prefix (same scheme, host and "
+                   "port; the path or below it). Repeatable. Without it a server reached by others (--public, "
+                   "--base) calls none, a loopback one any.")
 def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: float, service_timeout: float,
-          base: str | None) -> None:
+          base: str | None, services: tuple[str, ...]) -> None:
     """Serve the graph read-only: a page for every resource at its IRI's path (HTML, Turtle,
     N-Triples, JSON-LD or RDF/XML by Accept header or extension), the SPARQL 1.1 Protocol at
     /query and a query editor at /editor, all from the project's store (its generation held
     while the server runs).
 
     Each query runs in a process of its own and stops at --timeout; Ctrl-C (or SIGTERM) stops
-    the server and every query within a second, with exit code 130 (143), as any command."""
+    the server and every query within a second, with exit code 130 (143), as any command.
+
+    SERVICE clauses make the server send requests from where it runs. A server others reach
+    (--public, or behind a proxy with --base) refuses them (HTTP 400) unless --allow-service
+    names the endpoints it may call; a loopback one calls any endpoint, as kg query does."""
     from kg.publish.serve import EXAMPLE_QUERY, Server, Settings
     from kg.publish.source import StoreDirectory
 
     source = StoreDirectory(store_dir, say=lambda message: click.echo(message, err=True))
     server = Server(source, host, port, public=public, base=base,
-                    settings=Settings(timeout=timeout or None, service_timeout=service_timeout))
+                    settings=Settings(timeout=timeout or None, service_timeout=service_timeout,
+                                      services=services or None))
     click.echo("opening the store ...", err=True)
     server.open()
 

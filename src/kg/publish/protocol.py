@@ -126,6 +126,7 @@ class Request:
     accept: str | None
     timeout: float | None
     service_timeout: float
+    services: tuple[str, ...] | None = None  # allowed SERVICE endpoints' URL prefixes; None: any
 
 
 def answer(store, request: Request, writer) -> None:
@@ -135,7 +136,8 @@ def answer(store, request: Request, writer) -> None:
     engines = Engines(store=store)
     try:
         stream = engines.stream(request.text, {}, "oxigraph", "query",
-                                Limits(timeout=request.timeout, service_timeout=request.service_timeout))
+                                Limits(timeout=request.timeout, service_timeout=request.service_timeout,
+                                       services=request.services))
         rows = iter(stream)
         first = next(rows, None)  # a failure at the first row is still an error status
     except QueryTimeout as exc:

@@ -10,6 +10,10 @@ deadline, when its client goes away, and when the server stops; the data come fr
 the graph's resources can be served on the same port.
 
 Bound to loopback unless ``public``; updates and the Graph Store Protocol are refused.
+A server others reach (``public``, or behind a proxy: ``base``) runs no federated query
+unless its operator allows endpoints (:attr:`Settings.services`; kg.store.service says why
+and what the field does); a loopback one, which only this machine's programs reach, calls
+any endpoint, as `kg query` does.
 """
 
 from __future__ import annotations
@@ -49,10 +53,13 @@ SELECT ?program ?label WHERE {
 class Settings:
     """How the server answers: ``timeout`` seconds per query (None: none), ``service_timeout``
     per SERVICE call, at most ``concurrency`` queries at once (more wait their turn, within
-    their timeout)."""
+    their timeout). ``services``: the URL prefixes of the endpoints a SERVICE clause may call
+    (kg.store.service.endpoint_allowed); None: any, empty: none (a query naming one is
+    refused with 400)."""
 
     timeout: float | None = DEFAULT_TIMEOUT
     service_timeout: float = DEFAULT_SERVICE_TIMEOUT
+    services: tuple[str, ...] | None = None
     concurrency: int = max(2, os.cpu_count() or 2)
 
 
@@ -187,7 +194,8 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
             return text(exc.status, str(exc))
         loop = asyncio.get_running_loop()
         deadline = None if settings.timeout is None else loop.time() + settings.timeout + KILL_GRACE
-        job = Request(text_, request.headers.get("accept"), settings.timeout, settings.service_timeout)
+        job = Request(text_, request.headers.get("accept"), settings.timeout, settings.service_timeout,
+                      settings.services)
         slots = queries.slots()
         try:
             async with asyncio.timeout_at(deadline):
@@ -336,6 +344,19 @@ def _finish(queries: Queries, work, slots: asyncio.Semaphore) -> None:
 
 # -- running it ----------------------------------------------------------------------------------
 
+def served_settings(settings: Settings, *, public: bool, base: str | None) -> Settings:
+    """``settings`` as a server bound this way runs them: one that others reach (``public``,
+    or behind a proxy at ``base``) allows no SERVICE endpoint unless ``settings.services``
+    names some; each allowed prefix is checked (kg.store.service.check_allowed_prefix)."""
+    from dataclasses import replace
+
+    from kg.store.service import check_allowed_prefix
+
+    if settings.services is None:
+        return replace(settings, services=()) if public or base is not None else settings
+    return replace(settings, services=tuple(check_allowed_prefix(prefix) for prefix in settings.services))
+
+
 class Server:
     """`kg serve`: the application on ``host``:``port`` until Ctrl-C or SIGTERM."""
 
@@ -343,7 +364,7 @@ class Server:
                  public: bool = False, settings: Settings | None = None, base: str | None = None):
         check_bind(host, public)
         self.source, self.host, self.port = source, host, port
-        self.settings = settings or Settings()
+        self.settings = served_settings(settings or Settings(), public=public, base=base)
         self.base = check_base(base)
 
     @property

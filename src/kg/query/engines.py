@@ -251,14 +251,16 @@ class Engines:
     def stream(self, text: str, bindings: dict[str, object], engine: str = "oxigraph", name: str = "<query>",
                limits: Limits | None = None, *, rdflib_terms: bool = True) -> Stream:
         """Start a query; its answer row by row (kg.store.sparql.Stream), within ``limits``.
-        SERVICE calls go through a relay that gives each call ``limits.service_timeout``.
+        SERVICE calls go through a relay that gives each call ``limits.service_timeout`` and
+        calls only the endpoints ``limits.services`` allows (a QueryError for another).
         ``rdflib_terms`` False: on Oxigraph the rows hold pyoxigraph's terms, for writing out
         (kg.store.results), and rdflib is not imported (kg.store.sparql.stream_oxigraph)."""
         check_syntax(text, name)
         check_literals(text, name)
         if engine not in ENGINES:
             raise KgError(f"unknown engine {engine!r} (expected {', '.join(ENGINES)})")
-        relay = relay_services(text, (limits or Limits()).service_timeout)
+        given = limits or Limits()
+        relay = relay_services(text, given.service_timeout, given.services)
         try:
             if engine == "oxigraph":
                 return stream_oxigraph(self.store, text, bindings, limits, relay, rdflib_terms=rdflib_terms)

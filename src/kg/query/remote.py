@@ -47,14 +47,14 @@ from kg.namespaces import PREFIXES, bind_prefixes
 from kg.query.engines import bind_parameters
 from kg.store.load import add_parsed
 from kg.store.sparql import Limits, Results, Stream, with_values
+from kg.store.resultsformat import JSON_MEDIA, XML_MEDIA
 from kg.store.sparqltext import count_query, triples_query
 from kg import http
 
 #: SPARQL Query Results JSON first, XML second (both W3C Recommendations; every SPARQL 1.1
 #: endpoint gives one of them).
 ACCEPT = "application/sparql-results+json, application/sparql-results+xml;q=0.9"
-JSON_TYPES = ("application/sparql-results+json", "application/json")
-XML_TYPES = ("application/sparql-results+xml", "application/xml", "text/xml")
+JSON_TYPES, XML_TYPES = JSON_MEDIA, XML_MEDIA  # the results formats' types (kg.store.resultsformat)
 #: An RDF graph (CONSTRUCT, DESCRIBE): N-Triples first (one triple a line, the simplest to
 #: parse), Turtle second; both W3C Recommendations every SPARQL endpoint can write.
 GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
@@ -112,7 +112,7 @@ class Endpoint:
 
     def stream(self, text: str, limits: Limits | None = None) -> Stream:
         """A SELECT or ASK query (``text`` as it is sent) started; its answer read as it comes
-        (kg.query.resultsformat.stream_results) and handed over row by row
+        (kg.store.resultsformat.stream_results) and handed over row by row
         (kg.store.sparql.Stream), so memory holds a few rows whatever the answer's size.
         ``limits.timeout`` bounds the whole exchange, from the request to the last row
         (None: the endpoint's own timeout; a Limits without one: none); ``limits.limit`` stops
@@ -164,7 +164,7 @@ class Endpoint:
     def _read(self, response, fmt: str):
         """The streamed body of ``response`` as stream_results gives it; transport errors and
         malformed results as one-line KgErrors naming the endpoint, from the rows too."""
-        from kg.query.resultsformat import MalformedResults, stream_results
+        from kg.store.resultsformat import MalformedResults, stream_results
 
         read = [0]
 
@@ -327,9 +327,9 @@ class Endpoint:
 
 def parse_results(body: bytes, fmt: str, url: str = "the endpoint") -> Results:
     """SPARQL Query Results JSON or XML (``fmt``) as :class:`Results`, checked against the
-    format (kg.query.resultsformat); a body cut off or not in the format is a KgError naming
+    format (kg.store.resultsformat); a body cut off or not in the format is a KgError naming
     ``url`` and saying what is wrong where."""
-    from kg.query.resultsformat import MalformedResults, read_json, read_xml
+    from kg.store.resultsformat import MalformedResults, read_json, read_xml
 
     try:
         variables, rows, boolean = (read_json if fmt == "json" else read_xml)(body)

@@ -17,6 +17,21 @@ engine that is a failed SERVICE call like any other: SERVICE SILENT gives the em
 reported with the endpoint's own IRI. The relay answers only its own random token's paths,
 so it cannot be used to reach anything else.
 
+Which endpoints may be called is the operator's choice (``allowed``: :func:`relay_services`).
+A SPARQL server that runs any client's SERVICE calls makes requests from its own place in
+the network on their behalf (server-side request forgery: hosts behind the firewall,
+loopback ports, a cloud's metadata service at 169.254.169.254). The field's practice is an
+operator's list of allowed endpoints, off or empty for a public service: QLever's
+``service-allowed-iri-prefixes`` (ad-freiburg/qlever pull request #2728), Apache Jena ARQ's
+``arq:httpServiceAllowed`` (https://jena.apache.org/documentation/query/service.html), the
+policy Eclipse RDF4J applies to constant and bound SERVICE targets (eclipse-rdf4j/rdf4j
+issue #5990). Oxigraph has none (its server federates unconditionally). Here an allowed
+endpoint is one under a listed URL prefix, compared by scheme, host, port and path
+segments (:func:`endpoint_allowed`); an endpoint outside the list is refused before the
+query runs (a QueryError: the client's fault), SERVICE SILENT included, and the relay
+checks every call and every redirect it follows again, so nothing outside the list is ever
+contacted.
+
 ``SERVICE ?var`` is relayed when ``?var`` is a parameter (bound before the query runs, SPARQL
 SEP-0007): the clause is written with the parameter's IRI in place of the variable, which is
 what substitution means there, and every other use of ``?var`` keeps the endpoint's own IRI.
@@ -58,6 +73,7 @@ class Relay:
     """The relay for one query: started by :func:`relay_services`, stopped by :meth:`close`."""
 
     timeout: float
+    allowed: tuple[str, ...] | None = None  # URL prefixes of the endpoints it may call; None: any
     routes: dict[str, str] = field(default_factory=dict)  # path -> endpoint IRI
     failures: dict[str, str] = field(default_factory=dict)  # endpoint IRI -> why it failed
     _server: ThreadingHTTPServer | None = None
@@ -104,6 +120,9 @@ class Relay:
             endpoint = call.iri if call.var is None else _bound_iri(bindings.get(call.var))
             if endpoint is not None and call.var is not None:
                 _refuse_credentials(endpoint)  # (an IRI written in the text: relay_services)
+                _refuse_unless_allowed(endpoint, self.allowed)
+            elif call.var is not None and self.allowed is not None:
+                raise QueryError(_not_allowed(f"?{call.var}", self.allowed, variable=True))
             if endpoint is not None:  # (any scheme: the relay refuses all but http and https)
                 spans.append((call.start, call.end, f"<{self.url_for(endpoint)}>"))
         return replace_spans(text, spans)
@@ -144,6 +163,12 @@ class Relay:
             self.failures.setdefault(endpoint, reason)
             self._reply(request, _Answer(504, body=(reason + "\n").encode()))
             return
+        if self.allowed is not None and not endpoint_allowed(endpoint, self.allowed):
+            # (refused before the query ran, by relay_services and rewrite: this is the last guard)
+            reason = "not an endpoint this server allows"
+            self.failures.setdefault(endpoint, reason)
+            self._reply(request, _Answer(504, body=(reason + "\n").encode()))
+            return
         length = int(request.headers.get("Content-Length") or 0)
         body = request.rfile.read(length) if length else None
         headers = {name: request.headers[name] for name in _FORWARDED_HEADERS if request.headers.get(name)}
@@ -152,8 +177,8 @@ class Relay:
         # The call runs in a thread of its own, so the deadline holds whatever the endpoint
         # does (a socket timeout bounds each read, not the whole answer); a call still
         # running at the deadline ends with its socket timeout, unread.
-        worker = threading.Thread(target=_fetch, args=(target, method, body, headers, self.timeout, answer),
-                                  daemon=True)
+        worker = threading.Thread(target=_fetch, args=(target, method, body, headers, self.timeout, answer,
+                                                       self.allowed), daemon=True)
         worker.start()
         worker.join(self.timeout)
         if worker.is_alive() or answer.failure is not None:
@@ -204,12 +229,13 @@ def _bound_iri(value) -> str | None:
     return value.value if isinstance(value, NamedNode) else None
 
 
-def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: float, answer: _Answer) -> None:
+def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: float, answer: _Answer,
+           allowed: tuple[str, ...] | None = None) -> None:
     import urllib.error
     import urllib.request
 
     no_proxy, limited_redirects = _handlers()
-    opener = urllib.request.build_opener(no_proxy(), limited_redirects())
+    opener = urllib.request.build_opener(no_proxy(), limited_redirects(allowed))
     request = urllib.request.Request(url, data=body, headers=headers, method=method)
     try:
         with opener.open(request, timeout=timeout) as response:
@@ -231,34 +257,46 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
 
 def _malformed(answer: _Answer) -> str | None:
     """Why a 2xx answer to a SERVICE call is no SPARQL results document (JSON or XML, the
-    formats the engines ask for: SPARQL 1.1 Query Results JSON Format, section 3; XML Format,
-    section 2), or None when it is one or is of another type (left to the engine)."""
+    formats the engines ask for), checked in full as ``--endpoint`` answers are
+    (kg.store.resultsformat.check_results: the head, every row and term), or None when it
+    is one or is of another type (left to the engine)."""
+    from kg.store.resultsformat import JSON_MEDIA, XML_MEDIA, check_results
+
     kind = answer.content_type.split(";")[0].strip().lower()
-    if kind in ("application/sparql-results+json", "application/json"):
-        import json
+    name = "JSON" if kind in JSON_MEDIA else "XML"
+    if kind in XML_MEDIA and _declares_entity(answer.body):
+        return "answered malformed SPARQL results XML (it declares an XML entity)"
+    fault = check_results(answer.body, answer.content_type)
+    return None if fault is None else f"answered malformed SPARQL results {name} ({fault})"
 
-        try:
-            document = json.loads(answer.body)
-        except (ValueError, UnicodeDecodeError) as exc:
-            return f"answered malformed SPARQL results JSON ({exc})"
-        if not isinstance(document, dict) or not isinstance(document.get("head"), dict):
-            return "answered SPARQL results JSON without a head"
-        results = document.get("results")
-        if "boolean" not in document and not (isinstance(results, dict) and isinstance(results.get("bindings"), list)):
-            return "answered SPARQL results JSON with neither results.bindings nor a boolean"
-    elif kind in ("application/sparql-results+xml", "application/xml", "text/xml"):
-        import xml.parsers.expat
 
-        def entity(*_args):
-            raise ValueError("declares an XML entity")
+def _declares_entity(body: bytes) -> bool:
+    """Whether an XML body declares an entity (which no results document needs): refused
+    before any parser expands one, so a document of nested entities cannot grow in memory."""
+    import xml.parsers.expat
 
-        parser = xml.parsers.expat.ParserCreate()
-        parser.EntityDeclHandler = entity
-        try:
-            parser.Parse(answer.body, True)
-        except (xml.parsers.expat.ExpatError, ValueError) as exc:
-            return f"answered malformed SPARQL results XML ({exc})"
-    return None
+    class Declared(Exception):
+        pass
+
+    class Begun(Exception):
+        pass
+
+    def entity(*_args):
+        raise Declared
+
+    def element(*_args):
+        raise Begun  # the document type declaration, where entities are declared, is behind
+
+    parser = xml.parsers.expat.ParserCreate()
+    parser.EntityDeclHandler = entity
+    parser.StartElementHandler = element
+    try:
+        parser.Parse(body, True)
+    except Declared:
+        return True
+    except (Begun, xml.parsers.expat.ExpatError):
+        pass  # the full check says whether the rest is a results document
+    return False
 
 
 @cache
@@ -274,11 +312,18 @@ def _handlers():
     class LimitedRedirects(urllib.request.HTTPRedirectHandler):
         max_redirections = REDIRECTS
 
+        def __init__(self, allowed: tuple[str, ...] | None = None):
+            self.allowed = allowed
+
         def redirect_request(self, req, fp, code, msg, headers, newurl):
             # 307/308 keep the method and body; urllib turns only GET/HEAD into a redirect, so a
             # POSTed SERVICE query is re-sent as it was.
             if not newurl.lower().startswith(("http://", "https://")):  # (urllib would follow one to ftp:)
                 raise urllib.error.HTTPError(newurl, code, "redirected to an endpoint that is not http: or https:",
+                                             headers, fp)
+            if self.allowed is not None and not endpoint_allowed(newurl, self.allowed):
+                # an allowed endpoint must not lead the server on to one that is not
+                raise urllib.error.HTTPError(newurl, code, "redirected to an endpoint this server does not allow",
                                              headers, fp)
             if code in (307, 308) and req.get_method() == "POST":
                 return urllib.request.Request(newurl, data=req.data, headers=dict(req.header_items()), method="POST")
@@ -287,9 +332,14 @@ def _handlers():
     return NoProxy, LimitedRedirects
 
 
-def relay_services(text: str, timeout: float | None) -> Relay | None:
+def relay_services(text: str, timeout: float | None, allowed: tuple[str, ...] | None = None) -> Relay | None:
     """A started relay for a query that has SERVICE clauses (None for one that has none).
-    ``timeout`` None means :data:`SERVICE_TIMEOUT`: a SERVICE call is never unbounded."""
+    ``timeout`` None means :data:`SERVICE_TIMEOUT`: a SERVICE call is never unbounded.
+
+    ``allowed``: the URL prefixes of the endpoints the query may call (:func:`endpoint_allowed`);
+    None: any http(s) endpoint; empty: none (federated queries off). A SERVICE clause naming
+    another endpoint, or naming it by a variable that is no parameter bound to an allowed
+    IRI (:meth:`Relay.rewrite`), is a QueryError before anything is called, SILENT or not."""
     try:
         calls = service_calls(text, _PREFIXES)
     except KgError:
@@ -301,4 +351,86 @@ def relay_services(text: str, timeout: float | None) -> Relay | None:
             _refuse_credentials(call.iri)
         if call.iri is not None and not call.silent and not call.iri.lower().startswith(("http://", "https://")):
             raise QueryError(f"SERVICE <{call.iri}>: only http: and https: SPARQL endpoints can be called")
-    return Relay(SERVICE_TIMEOUT if timeout is None else timeout).start()
+        if call.iri is not None:
+            _refuse_unless_allowed(call.iri, allowed)
+    return Relay(SERVICE_TIMEOUT if timeout is None else timeout, allowed).start()
+
+
+# -- the endpoints a server allows ----------------------------------------------------------
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def check_allowed_prefix(prefix: str) -> str:
+    """An operator's allowed-endpoint prefix (``kg serve --allow-service``) if it is an
+    absolute http(s) URL with a host and without user information, query or fragment; a
+    KgError saying so else."""
+    from urllib.parse import urlsplit
+
+    from kg.http import check_url
+
+    check_url(prefix, "--allow-service URL")
+    parts = urlsplit(prefix)
+    if not parts.hostname or parts.query or parts.fragment or _odd_path(parts.path):
+        raise KgError(f"--allow-service {prefix!r}: give an http or https URL prefix with a host, such as "
+                      f"https://query.example.org/sparql (no query, fragment or '..')")
+    return prefix
+
+
+def endpoint_allowed(endpoint: str, allowed: tuple[str, ...]) -> bool:
+    """Whether ``endpoint`` is under one of the ``allowed`` URL prefixes: the same scheme,
+    host and port (80 and 443 when not written; host names compared without case), and a
+    path that is the prefix's path or continues it past a ``/`` (``/sparql`` allows
+    ``/sparql`` and ``/sparql/x``, not ``/sparql-admin``). A query string is the endpoint's
+    own; user information, a ``.`` or ``..`` segment (plain or percent-encoded) or an
+    encoded ``/`` never match: what is compared is what the request reaches."""
+    target = _url_parts(endpoint)
+    if target is None:
+        return False
+    for prefix in allowed:
+        known = _url_parts(prefix)
+        if known is None or known[:3] != target[:3]:
+            continue
+        path, under = target[3], known[3]
+        if path == under or path.startswith(under if under.endswith("/") else under + "/"):
+            return True
+    return False
+
+
+def _url_parts(url: str) -> tuple[str, str, int, str] | None:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or _DEFAULT_PORTS.get(scheme)
+    except ValueError:
+        return None
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or "@" in parts.netloc or _odd_path(parts.path):
+        return None
+    return scheme, parts.hostname.lower(), port, parts.path or "/"
+
+
+def _odd_path(path: str) -> bool:
+    """A path a server may read otherwise than it is written: dot segments, encoded or not,
+    and encoded slashes or backslashes (RFC 3986, 5.2.4; servers differ on the encoded ones)."""
+    from urllib.parse import unquote
+
+    return "\\" in path or any(unquote(segment) in (".", "..") or "/" in unquote(segment) or "\\" in unquote(segment)
+                                for segment in path.split("/"))
+
+
+def _not_allowed(endpoint: str, allowed: tuple[str, ...], variable: bool = False) -> str:
+    shown = endpoint if variable else f"<{endpoint}>"
+    if not allowed:
+        return (f"SERVICE {shown}: federated queries are off on this public endpoint (its operator allows no "
+                f"SERVICE endpoints)")
+    if variable:
+        return (f"SERVICE {shown}: on this endpoint a SERVICE endpoint must be named by its IRI, one its operator "
+                f"allows")
+    return f"SERVICE {shown}: not an endpoint this server allows federated queries to call"
+
+
+def _refuse_unless_allowed(endpoint: str, allowed: tuple[str, ...] | None) -> None:
+    if allowed is not None and not endpoint_allowed(endpoint, allowed):
+        raise QueryError(_not_allowed(endpoint, allowed))

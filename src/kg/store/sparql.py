@@ -35,7 +35,7 @@ from kg.prefixes import XSD_STRING
 from kg.store.engine import answer_type, without_traceback
 from kg.store.results import (_PREFIXES, FORMATS, NUMERIC, Results, display_width, pad,  # noqa: F401 (re-exported)
                               rdflib_term)
-from kg.store.sparqltext import rename_calls, significant, undeclared_prefixes, where_group
+from kg.store.sparqltext import rename_calls, significant, star_order, undeclared_prefixes, where_group
 
 if TYPE_CHECKING:  # (rdflib is imported where it is used: the Oxigraph path runs without it)
     from rdflib import Graph
@@ -234,11 +234,14 @@ def with_values(text: str, bindings: dict[str, object]) -> str:
 class Limits:
     """What a query may take. ``timeout``: seconds for the whole query, from its start to its
     last row; ``limit``: rows at most (the answer is then marked truncated if more exist);
-    ``service_timeout``: seconds for each SERVICE call (kg.store.service). None: no bound."""
+    ``service_timeout``: seconds for each SERVICE call (kg.store.service). None: no bound.
+    ``services``: URL prefixes of the endpoints SERVICE may call (kg.store.service.endpoint_allowed);
+    None: any; empty: none (federated queries off, as on a public endpoint)."""
 
     timeout: float | None = None
     limit: int | None = None
     service_timeout: float | None = None
+    services: tuple[str, ...] | None = None
 
 
 class QueryTimeout(KgError):
@@ -392,6 +395,18 @@ def _oxigraph_error(bindings: dict[str, object]) -> Callable[[BaseException], Ba
     return describe
 
 
+def in_text_order(variables: list[str], text: str) -> list[str]:
+    """The columns of a local engine's answer to ``text``: for ``SELECT *``, ``variables``
+    (the engine's) in the order they first appear in the text (kg.store.sparqltext.star_order),
+    the same on every engine; any other query's as its SELECT clause lists them. A variable
+    the text does not name (none known) would come last, in the engine's order."""
+    order = star_order(text)
+    if order is None:
+        return variables
+    place = {name: i for i, name in enumerate(order)}
+    return sorted(variables, key=lambda name: place.get(name, len(place)))
+
+
 def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], limits: Limits | None = None,
                     relay: Relay | None = None, *, rdflib_terms: bool = True) -> Stream:
     """Start ``text`` on the store, parameters bound; the answer as a :class:`Stream`.
@@ -418,7 +433,7 @@ def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], lim
         if issubclass(answer_type(answer), ox.QueryTriples):
             return "CONSTRUCT", ["subject", "predicate", "object"], \
                 ((term(t.subject), term(t.predicate), term(t.object)) for t in answer)
-        variables = [v.value for v in answer.variables]
+        variables = in_text_order([v.value for v in answer.variables], text)
         return "SELECT", variables, (tuple(term(solution[v]) for v in variables) for solution in answer)
 
     describe = _oxigraph_error(bindings)
@@ -452,8 +467,10 @@ def stream_rdflib(graph: Graph | Callable[[], Graph], text: str, bindings: dict[
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             return "CONSTRUCT", ["subject", "predicate", "object"], \
                 (tuple(registered_term(t) for t in triple) for triple in result)
-        variables = [str(v) for v in result.vars]
-        return "SELECT", variables, (tuple(registered_term(row[i]) for i in range(len(variables))) for row in result)
+        given = [str(v) for v in result.vars]
+        variables = in_text_order(given, text)
+        at = [given.index(name) for name in variables]
+        return "SELECT", variables, (tuple(registered_term(row[i]) for i in at) for row in result)
 
     if relay is None:
         return Stream(start, limits)

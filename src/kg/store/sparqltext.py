@@ -87,6 +87,30 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def star_order(text: str) -> list[str] | None:
+    """For a ``SELECT *`` query (``DISTINCT`` or ``REDUCED`` allowed), the names of its
+    variables (``?x`` and ``$x`` alike) in the order they first appear in the text, outside
+    strings, IRIs and comments; None for any other query.
+
+    SPARQL 1.1 (18.2.1) leaves the order of ``SELECT *``'s in-scope variables open, and the
+    engines differ (Oxigraph gave o, p, s for ``?s ?p ?o``, rdflib o, s, p); the order they
+    are written in is Apache Jena's and the one a reader expects."""
+    found = significant(text)
+    for i, token in enumerate(found):
+        if token.kind == "word" and token.text.upper() == "SELECT":
+            j = i + 1
+            if j < len(found) and found[j].kind == "word" and found[j].text.upper() in ("DISTINCT", "REDUCED"):
+                j += 1
+            if j >= len(found) or found[j].text != "*":
+                return None
+            break
+        if token.kind == "word" and token.text.upper() in ("ASK", "CONSTRUCT", "DESCRIBE"):
+            return None
+    else:
+        return None
+    return list(dict.fromkeys(token.text[1:] for token in found if token.kind == "var"))
+
+
 def rename_calls(text: str, function: str, iri: str) -> str:
     """``text`` with each call of the built-in ``function`` (e.g. LANG, any case) written as a
     call of the function named ``iri``. A variable, prefixed name or longer keyword that

@@ -47,6 +47,29 @@ def read_xml(body: bytes) -> tuple[list[str], list[tuple], bool | None]:
     return variables, list(rows), boolean
 
 
+#: The media types of the two results formats (SPARQL 1.1 Protocol, 2.1; the generic JSON and
+#: XML types are what servers also send for them).
+JSON_MEDIA = ("application/sparql-results+json", "application/json")
+XML_MEDIA = ("application/sparql-results+xml", "application/xml", "text/xml")
+
+
+def check_results(body: bytes, content_type: str) -> str | None:
+    """What is wrong with ``body`` as the results document its ``content_type`` says it is
+    (JSON or XML: every row and term read as :func:`stream_results` reads them), or None
+    when it is a whole, well-formed one or of another type (not a results format)."""
+    media = content_type.split(";")[0].strip().lower()
+    fmt = "json" if media in JSON_MEDIA else "xml" if media in XML_MEDIA else None
+    if fmt is None:
+        return None
+    try:
+        _variables, _boolean, rows = stream_results([body], fmt)
+        for _row in rows:
+            pass
+    except MalformedResults as exc:
+        return str(exc)
+    return None
+
+
 def stream_results(chunks: Iterable[bytes], fmt: str) -> tuple[list[str], bool | None, Iterator[tuple]]:
     """A results document read as it comes, in ``chunks`` of bytes (``fmt``: ``json`` or
     ``xml``): (variables, None, rows) for a SELECT answer, the rows an iterator that reads on
