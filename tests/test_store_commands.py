@@ -124,6 +124,13 @@ def test_a_removed_import_leaves_kg_serve_after_a_restart_and_the_store_does_not
     assert sorted(p.stem for p in (store / "cache").iterdir()) == sorted({e.sha256 for e in manifest.entries.values()})
 
 
+def test_a_first_store_is_made_in_one_line_naming_where(space):
+    """No store yet: the command says where it makes one (the user did not choose the place)."""
+    result = kg("query", "--sparql", "ASK {}", "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"kg: making the store in {space / 'store'} (there is none yet)\n"
+
+
 def test_a_stale_store_is_brought_up_to_date_in_one_line_and_never_answers_stale(space):
     assert kg("import", str(small_table(space / "first.csv", 2, 1)), "-q").returncode == 0
     (space / "ws" / "imports" / "first.ttl").unlink()

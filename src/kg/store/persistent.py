@@ -160,6 +160,9 @@ class Manifest:
         return {graph: i for i, graph in enumerate(self.recipe.get("order", []))}
 
 
+NO_STORE_YET = "no store yet"
+
+
 @dataclass
 class Changes:
     """How a store differs from its inputs. ``rebuild``: nothing usable (no store, another
@@ -177,6 +180,11 @@ class Changes:
     @property
     def current(self) -> bool:
         return not (self.rebuild or self.added or self.removed or self.changed)
+
+    @property
+    def first(self) -> bool:
+        """True when there is no store yet (nothing to update: one is made)."""
+        return self.rebuild and self.reason == NO_STORE_YET
 
     def describe(self) -> str:
         """One line for a person: what makes the store stale."""
@@ -313,7 +321,7 @@ class GraphStore:
         manifest = self.manifest()
         if manifest is None:
             exists = (self.directory / "CURRENT").exists()
-            return Changes(rebuild=True, reason="the store is of another format" if exists else "no store yet")
+            return Changes(rebuild=True, reason="the store is of another format" if exists else NO_STORE_YET)
         if manifest.version != __version__:
             return Changes(rebuild=True, reason=f"built by county-kg {manifest.version}, this is {__version__}")
         found = Changes()
