@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from rdflib import Dataset, Graph, Literal
+from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from kg import __version__
@@ -146,6 +146,94 @@ def test_violation_report_in_three_formats(run):
     assert as_turtle.exit_code == 1
     graph = Graph().parse(data=as_turtle.output, format="turtle")
     assert (None, SH.conforms, Literal(False, datatype=XSD.boolean)) in graph
+
+
+#: SHACL 1.0, 3.6 (validation report and results) as shapes, with the spec's own shape of a
+#: well-formed property path (Appendix C, shsh:PathShape, as pySHACL ships it) for every
+#: sh:resultPath: a path is an IRI or a path's blank node, never its name as text.
+REPORT_SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix shsh: <http://www.w3.org/ns/shacl-shacl#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix t: <urn:report-shapes#> .
+t:Report a sh:NodeShape ; sh:targetClass sh:ValidationReport ;
+    sh:property [ sh:path sh:conforms ; sh:minCount 1 ; sh:maxCount 1 ; sh:datatype xsd:boolean ] ;
+    sh:property [ sh:path sh:result ; sh:class sh:ValidationResult ] .
+t:Result a sh:NodeShape ; sh:targetClass sh:ValidationResult ;
+    sh:property [ sh:path sh:focusNode ; sh:minCount 1 ; sh:maxCount 1 ] ;
+    sh:property [ sh:path sh:resultPath ; sh:maxCount 1 ; sh:node shsh:PathShape ] ;
+    sh:property [ sh:path sh:value ; sh:maxCount 1 ] ;
+    sh:property [ sh:path sh:sourceShape ; sh:maxCount 1 ; sh:nodeKind sh:BlankNodeOrIRI ] ;
+    sh:property [ sh:path sh:sourceConstraint ; sh:maxCount 1 ; sh:nodeKind sh:BlankNodeOrIRI ] ;
+    sh:property [ sh:path sh:sourceConstraintComponent ; sh:minCount 1 ; sh:maxCount 1 ; sh:nodeKind sh:IRI ] ;
+    sh:property [ sh:path sh:resultSeverity ; sh:minCount 1 ; sh:maxCount 1 ; sh:nodeKind sh:IRI ] ;
+    sh:property [ sh:path sh:resultMessage ; sh:nodeKind sh:Literal ] .
+"""
+
+
+def assert_shacl_report(report: Graph) -> None:
+    """``report`` is a SHACL validation report (:data:`REPORT_SHAPES`)."""
+    import pyshacl
+
+    import rdflib
+
+    shapes = Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl", format="turtle")
+    shapes.parse(data=REPORT_SHAPES, format="turtle")
+    normalize = rdflib.NORMALIZE_LITERALS
+    try:
+        conforms, _graph, text = pyshacl.validate(report, shacl_graph=shapes)
+    finally:  # pySHACL turns rdflib's literal normalisation on, whatever it was (kg.validate.engines)
+        rdflib.NORMALIZE_LITERALS = normalize
+    assert conforms, text
+
+
+def assert_constraints_named(report: Graph) -> None:
+    """Every sh:sourceConstraint of ``report`` is a node of the project's shapes namespace (a
+    check's by its file's stem), no file of this machine."""
+    from kg.namespaces import CKGSH
+    from kg.validate.report import check_queries
+
+    constraints = set(report.objects(None, SH.sourceConstraint))
+    assert constraints and all(str(c).startswith(str(CKGSH)) for c in constraints), constraints
+    checks = {CKGSH[p.stem] for p in check_queries()}
+    assert {c for c in constraints if "-violation" in c} <= checks
+
+
+def test_turtle_report_is_a_shacl_report_and_the_same_bytes(run):
+    """`kg validate --format turtle` wrote a check's sh:resultPath as the text "rdfs:isDefinedBy"
+    and its sh:sourceConstraint as <file:///...checks/undefined-term-violation.rq> (a path of
+    this machine), and wrote results in another order on every run."""
+    data = CLI / "report.ttl"
+    first, second = run("validate", "--format", "turtle", data), run("validate", "--format", "turtle", data)
+    assert first.exit_code == 1, first.output
+    assert first.output == second.output
+    assert "file:" not in first.output
+    report = Graph().parse(data=first.output, format="turtle")
+    assert_shacl_report(report)
+    assert_constraints_named(report)
+    paths = {report.value(r, SH.sourceConstraint): report.value(r, SH.resultPath)
+             for r in report.subjects(RDF.type, SH.ValidationResult) if report.value(r, SH.sourceConstraint)}
+    from kg.namespaces import CKGSH, OA
+    assert paths == {CKGSH["undefined-term-violation"]: RDFS.isDefinedBy, CKGSH.QuoteTextCheck: OA.hasSource}
+    inverse = {report.value(p, SH.inversePath) for p in report.objects(None, SH.resultPath)}
+    assert OA.hasSelector in inverse
+
+
+def test_a_report_made_from_rows_is_a_shacl_report():
+    """The report a partitioned or recorded validation writes from its rows wrote an inverse or
+    alternative path as the text "^oa:hasSelector" or "(complex path)": it is the shape's path."""
+    from kg.store.load import load
+    from kg.validate.engines import report as engine_report
+    from kg.validate.partitions import _rows_report
+
+    loaded = load([CLI / "report.ttl"])
+    _graph, rows = engine_report(loaded.data, loaded.shapes, ontology=loaded.ontology)
+    assert {r[1] for r in rows} >= {"^oa:hasSelector", "(complex path)"}
+    made = _rows_report(loaded.shapes, rows)
+    paths = set(made.objects(None, SH.resultPath))
+    assert not any(isinstance(p, Literal) for p in paths)
+    assert {made.value(p, SH.inversePath) for p in paths} >= {URIRef("http://www.w3.org/ns/oa#hasSelector")}
+    assert_shacl_report(made)
 
 
 @pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])

@@ -243,6 +243,47 @@ def test_a_value_the_store_cannot_represent_is_a_bad_row(tmp_path, base):
     assert {str(v) for v in graph.objects(None, SDMX_MEASURE.obsValue)} == {"10120000000.0"}
 
 
+def test_excels_delimiter_line_declares_the_delimiter(tmp_path, base):
+    """A CSV Excel writes for a locale whose lists use ";" begins with the line sep=; : it was
+    read as a one-cell header (no place column, exit 2), and with a comma table after it, as
+    a data row. It names the delimiter, is no row, and the summary says it was read so."""
+    rows = read_rows("sep=;\n地区;指标;年份;数值\n水富市;地区生产总值;2022;101,2亿元\n")
+    assert (rows.delimiter, rows.declared) == (";", True)
+    assert rows.rows == [(2, ["地区", "指标", "年份", "数值"]), (3, ["水富市", "地区生产总值", "2022", "101,2亿元"])]
+    assert read_rows("sep=|\r\n地区|指标\r\n").rows == [(2, ["地区", "指标"])]
+    assert read_rows("地区,指标\nsep=;,x\n").rows == [(1, ["地区", "指标"]), (2, ["sep=;", "x"])]  # only line 1
+    with pytest.raises(KgError, match="declares a quote as the delimiter"):
+        read_rows('sep="\n地区\n')
+    table = tmp_path / "excel.csv"
+    table.write_text("sep=;\n地区;指标;年份;数值;单位\n水富市;地区生产总值;2022;101.2;亿元\n"
+                     "绥江县;地区生产总值;2022;60.3;亿元\n", encoding="utf-8")
+    result, graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert (result.rows, result.imported, result.bad_rows) == (2, 2, [])
+    assert result.notes == ["line 1 (sep=;) declares the delimiter ';': the table was read with it, and line 1 is no row"]
+    assert len(set(graph.objects(None, SDMX_MEASURE.obsValue))) == 2
+
+
+def test_a_code_with_excels_text_marker_is_read_and_said(tmp_path, base):
+    """'530681 (Excel's text marker, written into some CSV exports) named no place: each row
+    was a bad row. Before digits the apostrophe means nothing else: the code is read without
+    it, and the summary names the rows; an apostrophe before anything else is left as it is."""
+    from kg.link.importer import without_text_marker
+
+    assert without_text_marker("'530681") == "530681"
+    assert [without_text_marker(t) for t in ("530681", "'", "'水富市", "'53 0681", "''530681", "'５３")] == [None] * 6
+    table = tmp_path / "marked.csv"
+    table.write_text("代码,指标,年份,数值,单位\n'530681,地区生产总值,2022,101.2,亿元\n"
+                     "530626,地区生产总值,2022,60.3,亿元\n'530602,地区生产总值,2022,300,亿元\n"
+                     "'水富市,地区生产总值,2021,90,亿元\n", encoding="utf-8")
+    result, graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
+    assert result.imported == 3 and [(b.row, b.column) for b in result.bad_rows] == [(5, "place")]
+    assert result.notes == ["the code of 2 rows began with an apostrophe, Excel's text marker ('530681), and was "
+                            "read without it: rows 2, 4"]
+    assert {PLACE["530681"], PLACE["530602"]} <= set(graph.objects(None, SDMX_DIMENSION.refArea))
+    cli = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws")])
+    assert "read: the code of 2 rows began with an apostrophe" in cli.output, cli.output
+
+
 def test_a_cell_that_does_not_print_is_quoted_readably(tmp_path, base):
     # a NUL in a value cell was reported as Python writes it: cannot read '1\x002': '\x002' ...
     table = tmp_path / "nul.csv"

@@ -12,6 +12,7 @@ fixture is one violation: focus | path | component | value. The valid fixtures c
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -243,6 +244,93 @@ def test_representable_is_what_the_store_computes_with(text, datatype):
     assert lexical.ill_formed(text, iri) is None
     assert (lexical.unrepresentable(text, iri) is None) == (row["y"] is not None), text
     assert (lexical.fault(text, iri) is None) == (row["y"] is not None)
+
+
+@pytest.mark.parametrize("written,why", [
+    ("123456789012345678901234", "an xsd:decimal whose integer part (24 digits) is beyond about +-1.7e20"),
+    ("0.1234567890123456789", "an xsd:decimal with more than 18 fractional digits (19)"),
+    ("5.8e8", "not in the lexical space of xsd:decimal"),
+])
+def test_a_value_the_shape_refuses_for_its_fault_is_reported_with_the_fault(tmp_path, written, why):
+    """An observation's value too large for the store was reported with the shape's message,
+    "an xsd:decimal in base units written with a decimal point", which it is: the result of a
+    value that fails for its fault says what is wrong with it."""
+    data = tmp_path / "observation.ttl"
+    data.write_text((FIXTURES / "decimal-valid.ttl").read_text(encoding="utf-8").replace(
+        '"+1276000000."^^xsd:decimal', f'"{written}"^^xsd:decimal'), encoding="utf-8")
+    report = validate_files([SUPPORT, data], checks=False, quotes=False)
+    [result] = [r for r in report.violations if r.path == "sdmx-measure:obsValue"]
+    assert result.component == "sh:DatatypeConstraintComponent" and result.value == f'"{written}"^^xsd:decimal'
+    assert why in result.message and "decimal point" not in result.message.replace("sign and decimal point", "")
+
+
+def _exact(power: int) -> str:
+    """2^-power as an exact decimal lexical form."""
+    digits = str(5 ** power)
+    return "0." + "0" * (power - len(digits)) + digits
+
+
+#: (lexical form, datatype, a value of the type to compare with): on each side of Oxigraph's
+#: year range (the seconds from year 1 an xsd:decimal, lib/oxsdatatypes/src/date_time.rs) and of
+#: its seconds' 18 fractional digits.
+DATE_BOUNDARY = [
+    ("5391559471919-01-01", "date"), ("5391559471920-01-01", "date"), ("5391559471918-12-31", "date"),
+    ("5391559471919-12-31", "date"), ("-5391559471917-01-01", "date"), ("-5391559471918-01-01", "date"),
+    ("5391559471918-12-31-14:00", "date"), ("5391559471919-12-31+14:00", "date"),
+    ("5391559471918-12-31T23:59:59.999", "dateTime"), ("5391559471919-12-31T00:00:00Z", "dateTime"),
+    ("2000-01-01T00:00:00.123456789012345678", "dateTime"), ("2000-01-01T00:00:00.1234567890123456789", "dateTime"),
+    ("2000-01-01T00:00:00.1234567890123456780", "dateTime"),
+    ("5391559471918", "gYear"), ("5391559471919", "gYear"), ("-5391559471918", "gYear"), ("-5391559471919", "gYear"),
+    ("5391559471919-01", "gYearMonth"), ("5391559471920-01", "gYearMonth"), ("1" + "0" * 30 + "-01", "gYearMonth"),
+    ("00:00:00.123456789012345678", "time"), ("00:00:00.1234567890123456789", "time"),
+]
+_OTHER = {"date": "2000-01-01", "dateTime": "2000-01-01T00:00:00", "gYear": "2000", "gYearMonth": "2000-01",
+          "time": "00:00:00"}
+
+
+@pytest.mark.parametrize("text,datatype", DATE_BOUNDARY)
+def test_a_representable_date_is_one_the_store_compares(text, datatype):
+    """A date is representable exactly when Oxigraph can compare it with another of its type
+    (one it cannot hold is an opaque term there: the comparison is unbound)."""
+    import pyoxigraph as ox
+
+    iri = str(XSD) + datatype
+    (row,) = ox.Store().query(f'SELECT (?x < "{_OTHER[datatype]}"^^<{iri}> AS ?y) '
+                              f'WHERE {{ BIND("{text}"^^<{iri}> AS ?x) }}')
+    assert lexical.ill_formed(text, iri) is None
+    assert (lexical.unrepresentable(text, iri) is None) == (row["y"] is not None), text
+    assert (lexical.fault(text, iri) is None) == (row["y"] is not None)
+    marked, marks = lexical.mark_ntriples(f'<urn:s> <urn:p> "{text}"^^<{iri}> .\n')
+    assert bool(marks) == (row["y"] is None)  # the quick scan of N-Triples decides the same
+
+
+FLOAT_BOUNDARY = [
+    ("3.4028235e38", "float"), (str(2**128 - 2**103 - 1), "float"), (str(2**128 - 2**103), "float"),
+    ("1e39", "float"), ("-1e39", "float"), (_exact(149), "float"), (_exact(150), "float"), (_exact(150) + "1", "float"),
+    ("1e-50", "float"), ("1.5e-45", "float"), ("INF", "float"), ("-INF", "float"), ("0e99", "float"),
+    (str(2**1024 - 2**970 - 1), "double"), (str(2**1024 - 2**970), "double"), ("1e308", "double"), ("1e309", "double"),
+    ("2e-324", "double"), ("3e-324", "double"), (_exact(1075), "double"), ("1e39", "double"), ("1e99999999999", "double"),
+]
+
+
+@pytest.mark.parametrize("text,datatype", FLOAT_BOUNDARY)
+def test_a_representable_float_is_the_number_the_store_holds(text, datatype):
+    """A finite, non-zero xsd:float or xsd:double is representable exactly when Oxigraph holds it
+    as a finite, non-zero number ("1e39"^^xsd:float is INF there, "1e-50"^^xsd:float is 0)."""
+    import pyoxigraph as ox
+
+    iri = str(XSD) + datatype
+    (row,) = ox.Store().query(f'SELECT (?x + 0 AS ?y) WHERE {{ BIND("{text}"^^<{iri}> AS ?x) }}')
+    held = row["y"].value
+    written = text.lstrip("+-")
+    if written == "INF":
+        same = held.lstrip("-") == "INF"
+    else:  # (compared exactly: Python's float("2e-324") is 0.0 too)
+        same = (Decimal(written) == 0) == (held in ("0", "-0")) and held.lstrip("-") != "INF"
+    assert lexical.ill_formed(text, iri) is None
+    assert (lexical.unrepresentable(text, iri) is None) == same, (text, held)
+    marked, marks = lexical.mark_ntriples(f'<urn:s> <urn:p> "{text}"^^<{iri}> .\n')
+    assert bool(marks) == (not same)
 
 
 def test_an_unrepresentable_value_is_named_with_why():

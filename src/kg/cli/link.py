@@ -139,6 +139,8 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    f"({rate(result.places_resolved, result.place_rows, 0)}; {methods})", err=True)
     where = f"<{result.graph}> in {result.path}" if result.path else "nothing (no row could be imported)"
     click.echo(f"imported {result.imported} of {counted(result.rows, 'row')} ({result.encoding}) -> {where}")
+    for note in result.notes:  # what reading the table took from it besides its rows
+        click.echo(f"read: {note}")
     if replaced is not None and result.path:
         click.echo(f"this replaces the import of {replaced} (a table of the same name; give --name to keep both)")
     if result.bad_rows:

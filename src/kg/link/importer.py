@@ -237,6 +237,9 @@ class ImportResult:
     observations: int
     checksum: str
     validation_seconds: float = 0.0
+    #: what reading the table took from it besides its rows, for the summary (the delimiter a
+    #: ``sep=`` line declares, codes read without Excel's text marker)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def partial(self) -> bool:
@@ -363,10 +366,19 @@ MAX_CELL = 131_072
 @dataclass
 class TableRows:
     """A table read: ``rows`` as (row number, cells), the header being row 1 when it is the
-    first line; ``unreadable`` the rows the csv module could not read, as report rows."""
+    first line; ``unreadable`` the rows the csv module could not read, as report rows;
+    ``delimiter`` the one the table was read with, ``declared`` whether its first line
+    declared it (Excel's ``sep=;``: not a row of the table)."""
 
     rows: list[tuple[int, list[str]]]
     unreadable: list[BadRow]
+    delimiter: str = ","
+    declared: bool = False
+
+
+#: Excel's delimiter declaration, the first line of a CSV it writes for another locale
+#: (``sep=;``): it names the delimiter and is no row of the table.
+_SEPARATOR_LINE = re.compile(r"sep=(.)")
 
 
 def _excerpt(text: str, limit: int = 200) -> str:
@@ -374,7 +386,11 @@ def _excerpt(text: str, limit: int = 200) -> str:
 
 
 def read_rows(text: str) -> TableRows:
-    """Read a CSV or tab-separated table (the delimiter the first line uses more of).
+    """Read a CSV or tab-separated table (the delimiter the first line uses more of), or a
+    table whose first line declares its delimiter as Excel writes it (``sep=;``, ``sep=|``):
+    that line is read as the declaration, never as a row (it keeps its row number, 1, so that
+    row numbers stay those of the file). Raises KgError for a declaration naming a quote,
+    which cannot be a delimiter.
 
     Line endings are universal newlines, as Python's csv module reads a file opened with
     ``newline=""``: LF, CRLF and CR alone (old Mac / Excel "CSV (Macintosh)") each end a row
@@ -384,7 +400,13 @@ def read_rows(text: str) -> TableRows:
     characters makes its row unreadable: it is listed in ``unreadable`` with the reason and
     the rest of the table is read; never an exception. Line numbers count every line end."""
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    declaration = _SEPARATOR_LINE.fullmatch(first)
+    if declaration is not None and declaration.group(1) == '"':
+        raise KgError(f"line 1 ({first}) declares a quote as the delimiter, which cannot be one")
+    if declaration is not None:
+        delimiter = declaration.group(1)
+    else:
+        delimiter = "\t" if first.count("\t") > first.count(",") else ","
     stream = io.StringIO(text, newline="")
     lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]  # split as the reader splits
     rows: list[tuple[int, list[str]]] = []
@@ -429,6 +451,8 @@ def read_rows(text: str) -> TableRows:
                     break  # no progress: stop rather than loop
                 continue
             number += 1
+            if number == 1 and declaration is not None:
+                continue  # sep=X: read above, no row of the table
             long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL]
             if long:
                 unreadable.append(BadRow(number, "", f"cell {long[0] + 1} has {len(row[long[0]])} characters, more "
@@ -437,7 +461,21 @@ def read_rows(text: str) -> TableRows:
             rows.append((number, row))
     finally:
         csv.field_size_limit(previous_limit)
-    return TableRows(rows, unreadable)
+    return TableRows(rows, unreadable, delimiter, declaration is not None)
+
+
+def without_text_marker(text: str) -> str | None:
+    """A code cell without Excel's text marker: ``'530681`` -> ``530681``; None when ``text`` is
+    not an apostrophe followed by digits only.
+
+    Excel keeps a leading apostrophe to hold digits as text (a code's leading zeros, a code
+    not read as a number), and some exports write it into the CSV. Before digits it can mean
+    nothing else, so the import reads the code without it, and says so in its summary with the
+    rows (:attr:`ImportResult.notes`) rather than silently; anything else after an apostrophe
+    is left as written, and a place cell that names no place is a row reported as such."""
+    if len(text) > 1 and text[0] == "'" and text[1:].isascii() and text[1:].isdigit():
+        return text[1:]
+    return None
 
 
 def read_table(text: str) -> list[list[str]]:
@@ -765,8 +803,16 @@ class Importer:
             text, encoding = decode(data, self.encoding)
         except KgError as exc:
             raise KgError(f"{self.table}: {exc}") from None
-        table = read_rows(text)
+        try:
+            table = read_rows(text)
+        except KgError as exc:
+            raise KgError(f"{self.table}: {exc}") from None
         rows = table.rows
+        notes = []
+        if table.declared:
+            notes.append(f"line 1 (sep={table.delimiter}) declares the delimiter {table.delimiter!r}: "
+                         f"the table was read with it, and line 1 is no row")
+        marked_codes: list[int] = []
         header_at = next((i for i, (_n, r) in enumerate(rows) if any(c.strip() for c in r)), None)
         if header_at is None:
             if table.unreadable:
@@ -812,6 +858,12 @@ class Importer:
                                               f"(no {', '.join(missing)} cell)", row))
                 continue
             written = {name: cell(row, name) for name in ("period", "place", "place_code", "province", "prefecture")}
+            for name in ("place", "place_code"):
+                code = without_text_marker(written[name])
+                if code is not None:  # Excel's text marker on a code ('530681): the code
+                    written[name] = code
+                    if not marked_codes or marked_codes[-1] != number:
+                        marked_codes.append(number)
             read = {name: _unmarked(text) for name, text in written.items()}
             marks = tuple(m for _text, found in read.values() for m in found)
             period_text = read["period"][0] or self.mapping.defaults.get("period", "")
@@ -890,9 +942,14 @@ class Importer:
             unique.append(item)
         bad.sort(key=lambda b: b.row)
 
+        if marked_codes:
+            shown = ", ".join(map(str, marked_codes[:10])) + (f" and {len(marked_codes) - 10} more"
+                                                              if len(marked_codes) > 10 else "")
+            notes.append(f"the code of {counted(len(marked_codes), 'row')} began with an apostrophe, Excel's text "
+                         f"marker ('530681), and was read without it: row{'s' if len(marked_codes) > 1 else ''} {shown}")
         result = ImportResult(self.slug, self.graph_iri, None, self.report_path, encoding, data_rows,
                               len(unique), bad, place_rows, resolved_places, methods,
-                              len(unique), checksum)
+                              len(unique), checksum, notes=notes)
         if store_import is not None:  # the triples go straight into the store, never held whole
             store_import(claimed, bad, unique, self._triples(unique, indicators, encoding, checksum, file_script,
                                                             len(data)), result)

@@ -134,8 +134,8 @@ def check_literals(text: str, name: str) -> None:
             column = token.start - text.rfind("\n", 0, token.start)
             written = f"{token.text}^^" + ("xsd:" + iri[len(XSD_NS):] if iri.startswith(XSD_NS) else f"<{iri}>")
             if reason.startswith(UNREPRESENTABLE):
-                raise QueryError(f"{name}:{line}:{column}: {written} is {reason} (an error there, while "
-                                 f"rdflib computes with it), so the query is not run")
+                raise QueryError(f"{name}:{line}:{column}: {written} is {reason} (the default engine would "
+                                 f"not compute with the value written), so the query is not run")
             raise QueryError(f"{name}:{line}:{column}: {written} is ill-formed, {reason} (XSD 1.1 Part 2): the "
                           f"engines would disagree on it (Oxigraph takes it for an error, rdflib converts it), so "
                           f"the query is not run; write a valid lexical form")

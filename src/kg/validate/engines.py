@@ -295,15 +295,29 @@ def _run_rudof(data, shapes: Graph, ontology: Graph | None, focus_nodes) -> tupl
     return set_conforms(graph), graph
 
 
+def copy_path(shapes: Graph, path, graph: Graph):
+    """``path`` (a SHACL property path of ``shapes``: an IRI, or a blank node with the lists
+    and blank nodes it is made of, SHACL 1.0, 2.3.1) as a term of ``graph``: the IRI itself, or
+    a fresh blank node to which every triple of the path is copied. A report's sh:resultPath is
+    the path so written (3.6.2.2), never its name as text."""
+    if not isinstance(path, BNode):
+        return path
+    copies: dict[BNode, BNode] = {}
+
+    def copy(node):
+        if not isinstance(node, BNode):
+            return node
+        if node not in copies:
+            copies[node] = BNode()
+            for predicate, value in shapes.predicate_objects(node):
+                graph.add((copies[node], predicate, copy(value)))
+        return copies[node]
+
+    return copy(path)
+
+
 def _copy_path(shapes: Graph, path, graph: Graph, result) -> None:
-    if isinstance(path, URIRef):
-        graph.add((result, SH.resultPath, path))
-        return
-    copy = BNode()
-    graph.add((result, SH.resultPath, copy))
-    inverse = shapes.value(path, SH.inversePath)
-    if inverse is not None:
-        graph.add((copy, SH.inversePath, inverse))
+    graph.add((result, SH.resultPath, copy_path(shapes, path, graph)))
 
 
 def _rudof_term(text):

@@ -46,14 +46,17 @@ import all go through it):
    sh:datatype for such a value: on that property shape, with the focus node, the path and
    the value, as a strict engine (Apache Jena SHACL) does; nested in sh:or, the sh:or fails;
    a comparison with it (sh:minInclusive, sh:lessThan, ...) fails, a type error in SPARQL;
-3. :meth:`Marks.restore` puts the literal as written back into the report's sh:value, and
+3. :meth:`Marks.restore` puts the literal as written back into the report's sh:value, makes
+   the message of each result naming it the literal's fault (:func:`message`: the shape's own
+   message says what a valid value looks like, not what is wrong with this one), and
    adds one result (component ``ckgsh:LexicalFormCheck``, severity sh:Violation) for each
    ill-formed literal that no result names with its subject as focus node: a literal on a
    predicate no shape constrains is still reported.
 
-The same marking applies to a well-formed number the store's engine cannot represent
+The same marking applies to a well-formed number or date the store's engine cannot represent
 (kg.store.representable: an xsd:decimal beyond about +-1.7e20 or with more than 18 fractional
-digits, an xsd:integer beyond 64 bits): :func:`fault` is either rule, and such a value is a
+digits, an xsd:integer beyond 64 bits, a date whose year is beyond about +-5.39e12, an
+xsd:float or xsd:double beyond its range, held as INF or 0): :func:`fault` is either rule, and such a value is a
 violation naming the node and the value like an ill-formed one.
 
 Known limit: pySHACL (the reference engine, not the default) reads a well-formed value its
@@ -71,7 +74,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from kg.namespaces import CKGSH, SH
-from kg.store.representable import UNREPRESENTABLE, unrepresentable  # noqa: F401 (part of this module's API)
+from kg.store.representable import HELD_AS, UNREPRESENTABLE, unrepresentable  # noqa: F401 (part of this module's API)
 from kg.validate.xsd import (_COMPILED, _WITH_DAY, CHECKED, INTEGER_BOUNDS, PATTERNS, XSD_NS,  # noqa: F401 (re-exported)
                              _days_in_month, fault, ill_formed)
 
@@ -162,10 +165,17 @@ class Marks:
                 report.remove((subject, predicate, obj))
                 report.add((subject, predicate, restored(obj)))
         named = set()
-        for result in report.subjects(RDF.type, SH.ValidationResult):
+        reasons = {(str(m.literal), str(m.literal.datatype)): m for m in self.items}
+        for result in list(report.subjects(RDF.type, SH.ValidationResult)):
             value = report.value(result, SH.value)
             if isinstance(value, Literal):
                 named.add((_key(report.value(result, SH.focusNode)), value))
+                mark = reasons.get((str(value), str(value.datatype)))
+                if mark is not None:
+                    # The shape's message says what the value should be ("an xsd:decimal written
+                    # with a decimal point"); the value failed for its fault (too large, too many
+                    # fractional digits, a day that does not exist): that is what is wrong.
+                    report.set((result, SH.resultMessage, Literal(message(mark.literal, mark.reason))))
         wanted = None if focus_nodes is None else {str(n) for n in focus_nodes}
         node = next(iter(report.subjects(RDF.type, SH.ValidationReport)), None)
         if node is None:
@@ -210,6 +220,9 @@ def message(literal: Literal, reason: str) -> str:
     """The message of a ``ckgsh:LexicalFormCheck`` result."""
     datatype = str(literal.datatype)
     name = "xsd:" + datatype[len(XSD_NS):] if datatype.startswith(XSD_NS) else datatype
+    if reason.startswith(UNREPRESENTABLE) and HELD_AS in reason:  # a float or double: INF or 0 there
+        return (f"{_quoted(str(literal))}^^{name} is {reason}; SPARQL arithmetic and comparisons there would "
+                f"compute with that, not with the number written.")
     if reason.startswith(UNREPRESENTABLE):
         return (f"{_quoted(str(literal))}^^{name} is {reason}; SPARQL arithmetic and comparisons on it are errors "
                 f"there, so it would drop out of sums, maxima and filters.")
@@ -281,13 +294,18 @@ def _rdflib(node):
 
 #: Datatype local name -> a full match of its production when that alone decides (no day or
 #: bound to check), else True (decide with :func:`ill_formed`); for str and for bytes.
-_QUICK = {name: True if name in _WITH_DAY or name in ("gMonthDay", *INTEGER_BOUNDS) else _COMPILED[name].fullmatch
-          for name in PATTERNS}
+_QUICK = {name: True if name in _WITH_DAY or name in ("gMonthDay", "float", "double", *INTEGER_BOUNDS)
+          else _COMPILED[name].fullmatch for name in PATTERNS}
 _QUICK_BYTES = {name.encode(): True if check is True else re.compile(PATTERNS[name].encode()).fullmatch
                 for name, check in _QUICK.items()}
 
-#: The datatypes whose production alone does not decide (:func:`unrepresentable`) past 18 characters.
-_BOUNDED = ("decimal", "integer", b"decimal", b"integer")
+#: Datatype -> the length up to which a lexical form its production allows is representable
+#: (:func:`unrepresentable`): 19 characters hold no decimal or integer beyond the store's
+#: bounds, 11 no year beyond about 5.39e12, 27 no time with more than 18 fractional digits.
+#: Past it, or for a type not named (float, double: "1e39" is short), :func:`fault` decides.
+_SHORT = {"decimal": 18, "integer": 18, "gYear": 11, "gYearMonth": 14, "time": 27}
+_SHORT = {**_SHORT, **{name.encode(): length for name, length in _SHORT.items()}}
+_ANY_LENGTH = float("inf")
 _XSD_SUFFIX = '"^^<' + XSD_NS
 _TYPED = re.compile(re.escape(_XSD_SUFFIX) + r"([A-Za-z]+)>")
 _TYPED_BYTES = re.compile(re.escape(_XSD_SUFFIX.encode()) + rb"([A-Za-z]+)>")
@@ -316,7 +334,7 @@ def mark_ntriples(text: str | bytes) -> tuple[str | bytes, Marks]:
         lexical = text[opening + 1:close]
         escaped = text[opening - 1:opening] == backslash or text[close - 1:close] == backslash or backslash in lexical
         if not escaped:
-            if check is not True and check(lexical) and (len(lexical) <= 18 or name not in _BOUNDED):
+            if check is not True and check(lexical) and len(lexical) <= _SHORT.get(name, _ANY_LENGTH):
                 continue  # the production alone decides: well-formed, and a short number is representable
             as_text = lexical.decode("utf-8", "replace") if is_bytes else lexical
             if fault(as_text, XSD_NS + (name.decode() if is_bytes else name)) is None:

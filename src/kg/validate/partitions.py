@@ -522,8 +522,15 @@ def _rows_report(shapes: Graph, rows: list[shacl_engines.Row]) -> Graph:
         if value is not None:
             graph.add((result, SH.value, value))
         if path:
-            if path.startswith("^") or path.startswith("("):
-                graph.add((result, SH.resultPath, Literal(path)))
+            declared = shapes.value(shape, SH.path) if shape is not None else None
+            if declared is not None and shacl_engines.path_text(shapes, declared) == path:
+                # the shape's own path, as a SHACL path (an inverse or complex one is a blank
+                # node with its lists), not its name as text
+                graph.add((result, SH.resultPath, shacl_engines.copy_path(shapes, declared, graph)))
+            elif path.startswith("^") or path.startswith("("):
+                pass  # a path that is no IRI and not its shape's cannot be made again: left out (it may be, 3.6.2.2)
+            elif path.startswith("<") and path.endswith(">"):  # an IRI no prefix abbreviates
+                graph.add((result, SH.resultPath, URIRef(path[1:-1])))
             else:
                 prefix, _sep, local = path.partition(":")
                 iri = URIRef(str(PREFIXES[prefix]) + local) if prefix in PREFIXES else URIRef(path)

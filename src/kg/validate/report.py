@@ -140,11 +140,12 @@ class ValidationReport:
 
     def to_turtle(self) -> str:
         """The report graph in Turtle, every literal exactly as the data has it (:class:`AsWritten`):
-        parsed back, each sh:value is the literal of the data, lexical form and datatype."""
+        parsed back, each sh:value is the literal of the data, lexical form and datatype. The
+        same report is the same bytes (:func:`as_tree`)."""
         graph = Graph()
         for prefix, namespace in self.shacl_graph.namespaces():
             graph.bind(prefix, namespace, override=True, replace=True)
-        for s, p, o in self.shacl_graph:
+        for s, p, o in as_tree(self.shacl_graph):
             graph.add((s, p, AsWritten.of(o) if isinstance(o, Literal) else o))
         return graph.serialize(format="turtle")
 
@@ -153,6 +154,51 @@ class ValidationReport:
         if fmt not in renderers:
             raise KgError(f"unknown report format {fmt!r} (expected text, json or turtle)")
         return renderers[fmt]()
+
+
+def as_tree(graph: Graph) -> list[tuple]:
+    """The triples of ``graph`` (a report graph: its blank nodes form no cycle) with every blank
+    node labelled by what it holds and where, so that rdflib's Turtle writer, which orders the
+    results of a report by their labels, writes the same report as the same bytes. A blank
+    node named by several (an engine hands one shape's path to each of its results) is copied
+    for each, written in place (``sh:resultPath [ sh:alternativePath (...) ]``). Identical
+    results stay two results. Raises KgError on a cycle of blank nodes, which no report holds."""
+    import hashlib
+
+    said: dict[Any, list[tuple]] = {}
+    named: set = set()
+    for s, p, o in graph:  # one pass: rdflib's lookups by subject cost more than the rest together
+        said.setdefault(s, []).append((p, o))
+        if isinstance(o, BNode):
+            named.add(o)
+    described: dict[BNode, str] = {}
+
+    def description(node: BNode, seen: tuple = ()) -> str:
+        if node in seen:
+            raise KgError(f"report graph: blank node {node} is part of a cycle")
+        if node not in described:
+            described[node] = "\n".join(sorted(
+                f"{p.n3()} " + (f"[{description(o, (*seen, node))}]" if isinstance(o, BNode) else o.n3())
+                for p, o in said.get(node, ())))
+        return described[node]
+
+    triples: list[tuple] = []
+    used: dict[str, int] = {}
+
+    def copy(node: BNode, within: str) -> BNode:
+        digest = hashlib.sha256(f"{within}\n{description(node)}".encode()).hexdigest()[:32]
+        used[digest] = used.get(digest, 0) + 1
+        made = BNode(f"b{digest}" + (f"n{used[digest]}" if used[digest] > 1 else ""))
+        for p, o in said.get(node, ()):
+            triples.append((made, p, copy(o, str(made)) if isinstance(o, BNode) else o))
+        return made
+
+    for s, pairs in said.items():
+        if not isinstance(s, BNode):
+            triples += [(s, p, copy(o, s.n3()) if isinstance(o, BNode) else o) for p, o in pairs]
+    for root in sorted((s for s in said if isinstance(s, BNode) and s not in named), key=description):
+        copy(root, "")  # (each blank node named by another is copied from it)
+    return triples
 
 
 def value_text(graph: Graph, value) -> str | None:
@@ -254,17 +300,30 @@ def run_checks(graph: Graph, queries: list[Path] | None = None) -> list[tuple[Pa
     return found
 
 
-def check_results(rows: list[tuple[Path, dict[str, Any]]], name) -> list[tuple[Any, str | None, URIRef, str, URIRef]]:
-    """Rows of the SPARQL checks as report entries: (focus, path, component, message, source);
-    ``name`` renders the path term."""
+def check_constraint(query_path: Path) -> URIRef:
+    """The IRI a check's results name as their sh:sourceConstraint: ``ckgsh:`` and the file's
+    stem (``queries/checks/undefined-term-violation.rq`` is ``ckgsh:undefined-term-violation``).
+    SHACL 1.0, 5.3.2 makes sh:sourceConstraint the constraint node of the shapes graph; a check
+    is a file of the project, not a node there, and is named in the shapes namespace by its
+    file rather than by the file's local path, which would differ from one machine to another."""
+    return CKGSH[query_path.stem]
+
+
+def check_results(rows: list[tuple[Path, dict[str, Any]]]) -> list[tuple[Any, URIRef | None, URIRef, str, URIRef]]:
+    """Rows of the SPARQL checks as report entries: (focus, path, component, message, source),
+    the path a predicate IRI (a SHACL predicate path, the sh:resultPath of the report graph) or
+    None, the source the check's :func:`check_constraint`. Raises KgError naming the check
+    when a row lacks ?focus or its ?path is not an IRI."""
     entries = []
     for query_path, row in rows:
         focus = row.get("focus") or row.get("focusNode")
         if focus is None:
             raise KgError(f"{query_path}: a check must SELECT ?focus (and ?message)")
         message = str(row.get("message") or query_path.stem)
-        path = name(row["path"]) if row.get("path") is not None else None
-        entries.append((focus, path, SH.SPARQLConstraintComponent, message, URIRef(query_path.resolve().as_uri())))
+        path = row.get("path")
+        if path is not None and not isinstance(path, URIRef):
+            raise KgError(f"{query_path}: ?path must be a predicate IRI, not {path!r}")
+        entries.append((focus, path, SH.SPARQLConstraintComponent, message, check_constraint(query_path)))
     return entries
 
 
@@ -279,7 +338,7 @@ def quote_offsets(start: str, end: str) -> tuple[int, int] | str:
     return int(start), int(end)
 
 
-def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, str, str, URIRef]]:
+def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[tuple[Any, URIRef, str, URIRef]]:
     """Quotes whose exact text is not the source text at their offsets, and quotes whose
     source text is not among ``texts`` (not checked, sh:Info): (quote, path, message,
     severity), as kg.validate.store.check_quotes decides on the store."""
@@ -289,12 +348,12 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
     for quote in graph.subjects(RDF.type, CKG.Quote):
         source = graph.value(quote, OA.hasSource)
         if source is None:
-            problems.append((quote, "oa:hasSource", "quote names no source text (oa:hasSource)", SH.Violation))
+            problems.append((quote, OA.hasSource, "quote names no source text (oa:hasSource)", SH.Violation))
             continue
         try:
             text = texts[str(source)]
         except KeyError:
-            problems.append((quote, "oa:hasSource", NOT_CHECKED.format(source=source), SH.Info))
+            problems.append((quote, OA.hasSource, NOT_CHECKED.format(source=source), SH.Info))
             continue
         exact = start = end = None
         for selector in graph.objects(quote, OA.hasSelector):
@@ -303,19 +362,19 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
             if (selector, RDF.type, OA.TextPositionSelector) in graph:
                 start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
         if exact is None or start is None or end is None:
-            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector",
+            problems.append((quote, OA.hasSelector, "quote lacks a TextQuoteSelector or TextPositionSelector",
                              SH.Violation))
             continue
         offsets = quote_offsets(str(start), str(end))
         if isinstance(offsets, str):
-            problems.append((quote, "oa:start", offsets, SH.Violation))
+            problems.append((quote, OA.start, offsets, SH.Violation))
             continue
         start, end = offsets
         if not 0 <= start < end <= len(text):
-            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})",
+            problems.append((quote, OA.start, f"offsets {start}-{end} outside the source text (length {len(text)})",
                              SH.Violation))
         elif text[start:end] != str(exact):
-            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {str(exact)!r}",
+            problems.append((quote, OA.exact, f"text at {start}-{end} is {text[start:end]!r}, not {str(exact)!r}",
                              SH.Violation))
     return problems
 
@@ -323,8 +382,11 @@ def check_quotes(graph: Graph, texts: dict[URIRef, str] | None = None) -> list[t
 # -- together ----------------------------------------------------------------------------
 
 
-def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: str | None, component: URIRef,
+def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: URIRef | None, component: URIRef,
                 message: str, source: URIRef, severity: URIRef = SH.Violation) -> None:
+    """One result of a check or the quote check in ``report_graph``: ``path`` a predicate IRI
+    (SHACL 1.0, 2.3.1.1: a predicate path is the IRI itself, never its name as text) and
+    ``source`` the IRI of the constraint (:func:`check_constraint`)."""
     result = BNode()
     report_graph.add((report, SH.result, result))
     report_graph.add((result, RDF.type, SH.ValidationResult))
@@ -334,7 +396,7 @@ def _add_result(report_graph: Graph, report: URIRef | BNode, focus, path: str | 
     report_graph.add((result, SH.sourceConstraint, source))
     report_graph.add((result, SH.resultMessage, Literal(message)))
     if path:
-        report_graph.add((result, SH.resultPath, Literal(path)))
+        report_graph.add((result, SH.resultPath, path))
 
 
 def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True, lang: str = "en",
@@ -360,16 +422,16 @@ def validate_loaded(loaded: Loaded, *, checks: bool = True, quotes: bool = True,
     report_node = next(iter(shacl_graph.subjects(RDF.type, SH.ValidationReport)))
     extra: list[tuple[Any, str | None, URIRef, str, URIRef, URIRef]] = []
     if checks:
-        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(union), lambda term: compact(union, term))]
+        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(union))]
     if quotes:
         for quote, path, message, severity in check_quotes(union, texts):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
     for focus, path, component, message, source, severity in extra:
         _add_result(shacl_graph, report_node, focus, path, component, message, source, severity)
         results.append(ValidationResult(
-            focus=focus, focus_label=label(union, focus, lang), path=path,
+            focus=focus, focus_label=label(union, focus, lang), path=compact(union, path) if path is not None else None,
             component=compact(shacl_graph, component), severity=SEVERITIES[severity], message=message,
-            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else compact(shacl_graph, source),
+            source=compact(shacl_graph, source),
             files=loaded.files_defining(focus), shown=compact(union, focus),
         ))
     set_conforms(shacl_graph)

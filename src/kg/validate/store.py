@@ -26,7 +26,7 @@ from rdflib.namespace import RDF, RDFS
 from kg import __version__
 from kg.errors import KgError
 from kg.labels import LANGUAGES
-from kg.namespaces import CKGSH, SH, bind_prefixes
+from kg.namespaces import CKGSH, OA, SH, bind_prefixes
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
 from kg.store.results import counted
@@ -89,12 +89,12 @@ def project_texts() -> dict[str, str]:
 
 
 def check_quotes(graph: StoreGraph, texts: Mapping[str, str] | None = None,
-                 quotes: Iterable[str] | None = None) -> list[tuple[URIRef, str, str, URIRef]]:
+                 quotes: Iterable[str] | None = None) -> list[tuple[URIRef, URIRef, str, URIRef]]:
     """Every quote whose exact text is not its source text at its offsets, and every quote
-    whose source text is not among ``texts`` (not checked): (quote, path, message, severity)
-    with severity sh:Violation or sh:Info. ``texts``: source text by text IRI (default: the
-    project's cleaned texts); a mapping may compute a text on lookup (the synthetic texts of
-    kg.synth.SourceTexts)."""
+    whose source text is not among ``texts`` (not checked): (quote, path, message, severity),
+    the path a predicate IRI (oa:hasSource, oa:start...), the severity sh:Violation or sh:Info.
+    ``texts``: source text by text IRI (default: the project's cleaned texts); a mapping may
+    compute a text on lookup (the synthetic texts of kg.synth.SourceTexts)."""
     from kg.validate.report import NOT_CHECKED, quote_offsets
 
     texts = project_texts() if texts is None else texts
@@ -110,28 +110,28 @@ def check_quotes(graph: StoreGraph, texts: Mapping[str, str] | None = None,
         quote = URIRef(row["quote"].value)
         source = row["source"]
         if source is None:
-            problems.append((quote, "oa:hasSource", "quote names no source text (oa:hasSource)", SH.Violation))
+            problems.append((quote, OA.hasSource, "quote names no source text (oa:hasSource)", SH.Violation))
             continue
         try:
             text = texts[source.value]
         except KeyError:
-            problems.append((quote, "oa:hasSource", NOT_CHECKED.format(source=source.value), SH.Info))
+            problems.append((quote, OA.hasSource, NOT_CHECKED.format(source=source.value), SH.Info))
             continue
         exact, start, end = row["exact"], row["start"], row["end"]
         if exact is None or start is None or end is None:
-            problems.append((quote, "oa:hasSelector", "quote lacks a TextQuoteSelector or TextPositionSelector",
+            problems.append((quote, OA.hasSelector, "quote lacks a TextQuoteSelector or TextPositionSelector",
                              SH.Violation))
             continue
         offsets = quote_offsets(start.value, end.value)
         if isinstance(offsets, str):
-            problems.append((quote, "oa:start", offsets, SH.Violation))
+            problems.append((quote, OA.start, offsets, SH.Violation))
             continue
         start, end = offsets
         if not 0 <= start < end <= len(text):
-            problems.append((quote, "oa:start", f"offsets {start}-{end} outside the source text (length {len(text)})",
+            problems.append((quote, OA.start, f"offsets {start}-{end} outside the source text (length {len(text)})",
                              SH.Violation))
         elif text[start:end] != exact.value:
-            problems.append((quote, "oa:exact", f"text at {start}-{end} is {text[start:end]!r}, not {exact.value!r}",
+            problems.append((quote, OA.exact, f"text at {start}-{end} is {text[start:end]!r}, not {exact.value!r}",
                              SH.Violation))
     return sorted(problems, key=lambda p: str(p[0]))
 
@@ -221,7 +221,7 @@ def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True
 
     extra: list[tuple] = []
     if checks:
-        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph), StoreLabels(graph.store, graph).compact)]
+        extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph))]
     if quotes:
         for quote, path, message, severity in check_quotes(graph, texts):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
@@ -268,10 +268,10 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             continue
         focus, path, component, message, source, severity = entry
         results.append(ValidationResult(
-            focus=focus, focus_label=names.label(focus, lang), path=path,
+            focus=focus, focus_label=names.label(focus, lang), path=names.compact(path) if path is not None else None,
             shown=names.compact(focus),
             component=names.compact(component), severity=SEVERITIES[severity], message=message,
-            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:") else names.compact(source),
+            source=names.compact(source),
             files=where.get(str(focus), []),
         ))
 
@@ -450,14 +450,20 @@ def _has_blank_subjects(graph: StoreGraph) -> bool:
 RECORD = "validation.json"
 
 
+#: The form of the record :func:`to_record` writes (a result path and a check's source are
+#: terms, the path an IRI; before, the path was its compact name and the source a file: IRI).
+RECORD_FORM = "2"
+
+
 def validator_key(texts_digest: str = "") -> str:
     """What a validation's results depend on besides the graph: the package version, the
     shapes, the SPARQL checks and the project's source texts. A record made with another key
-    is not reused."""
+    is not reused. ``RECORD_FORM`` is digested too: a record of another form (paths and
+    sources as text) is made again rather than read."""
     from kg.store.load import shape_files
     from kg.validate.report import check_queries
 
-    digest = hashlib.sha256(__version__.encode())
+    digest = hashlib.sha256(__version__.encode() + b"\0" + RECORD_FORM.encode())
     for path in [*shape_files(), *check_queries()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for iri, text in sorted(project_texts().items()):
@@ -496,7 +502,7 @@ def to_record(validated: Validated, key: str) -> bytes:
     shown = [[r.focus_label, [str(p) for p in r.files], r.node, r.value] for r in validated.report.results]
     rows = [[_term_json(r[0]), r[1], _term_json(r[2]), _term_json(r[3]), r[4], _term_json(r[5]), _term_json(r[6])]
             for r in validated.shacl.rows]
-    extra = [[_term_json(e[0]), e[1], _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
+    extra = [[_term_json(e[0]), _term_json(e[1]), _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
              for e in validated.extra]
     return json.dumps({"key": key, "lang": validated.lang, "rows": rows, "extra": extra, "shown": shown},
                       ensure_ascii=False).encode("utf-8")
@@ -515,7 +521,7 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
         return None
     rows = [(_json_term(r[0]), r[1], _json_term(r[2]), _json_term(r[3]), r[4], _json_term(r[5]), _json_term(r[6]))
             for r in record["rows"]]
-    extra = [(_json_term(e[0]), e[1], _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
+    extra = [(_json_term(e[0]), _json_term(e[1]), _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
              for e in record["extra"]]
     shacl = ShaclResult(not rows, rows, None, 0, 0.0)
     known = None
@@ -540,7 +546,6 @@ def _result(entry: tuple, label: str, files: list[str], node: str = "", value_sh
                                 value=value_shown, source=_compact(graph.shapes, shape) if shape is not None else None,
                                 files=[Path(f) for f in files], shown=node)
     focus, path, component, message, source, severity = entry
-    return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
-                            severity=SEVERITIES[severity], message=message,
-                            source=Path(source.removeprefix("file://")).name if str(source).startswith("file:")
-                            else names.compact(source), files=[Path(f) for f in files], shown=node)
+    return ValidationResult(focus=focus, focus_label=label, path=names.compact(path) if path is not None else None,
+                            component=names.compact(component), severity=SEVERITIES[severity], message=message,
+                            source=names.compact(source), files=[Path(f) for f in files], shown=node)
