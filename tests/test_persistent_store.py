@@ -4,6 +4,7 @@ half-way leaving the store as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -582,3 +583,31 @@ def test_a_reading_command_warns_of_such_values_in_what_it_brings_into_the_store
     warnings = [line for line in done.stderr.splitlines() if line.startswith("kg: warning: ")]
     assert len(warnings) == 1 and '"5.8e8"^^<http://www.w3.org/2001/XMLSchema#decimal>' in warnings[0]
     assert str(imports / "t.ttl") in warnings[0]
+
+
+def test_a_store_of_an_earlier_format_is_made_anew_not_a_traceback(project_store_copy, monkeypatch):
+    """A store written by an earlier county-kg (format 1: entries without their cache file's
+    SHA-256): a reading command makes it anew, the build validates without it, and reading it
+    as it is (no update) is one line naming it."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from kg.errors import KgError
+
+    store = project_store_copy
+    generation = store / (store / "CURRENT").read_text(encoding="utf-8").strip()
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    manifest["format"] = 1
+    for entry in manifest["entries"]:
+        for key in ("cache_sha256", "cache_size", "cache_mtime_ns"):
+            entry.pop(key)
+    (generation / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(KgError, match=r"a store manifest of another format \(1\).*remove .* and run `kg build`"):
+        with GraphStore(store).reader():
+            pass
+    monkeypatch.setenv("KG_STORE", str(store))
+    result = CliRunner().invoke(main, ["validate", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"kg: the store in {store} is not current (the store is of another format); "
+                                    "updating it"), result.stderr
+    assert GraphStore(store).manifest() is not None

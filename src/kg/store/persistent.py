@@ -147,9 +147,17 @@ class Manifest:
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
+        """The manifest in ``text``. ValueError when it is not JSON, of another store format
+        (checked first: an older format's entries lack fields this one needs) or not a
+        manifest."""
         data = json.loads(text)
-        entries = {e["graph"]: Entry(**e) for e in data.pop("entries")}
-        return cls(entries=entries, **data)
+        if not isinstance(data, dict) or data.get("format") != STORE_FORMAT:
+            raise ValueError(f"a store manifest of another format ({data.get('format') if isinstance(data, dict) else '?'})")
+        try:
+            entries = {e["graph"]: Entry(**e) for e in data.pop("entries")}
+            return cls(entries=entries, **data)
+        except (TypeError, KeyError, AttributeError) as exc:
+            raise ValueError(f"not a store manifest ({exc})") from None
 
     def ordered(self) -> list[Entry]:
         """The entries in the order their inputs were given (the ontology first)."""
@@ -359,7 +367,12 @@ class GraphStore:
                 fcntl.flock(handle, fcntl.LOCK_SH)
                 if not (generation / "manifest.json").is_file():
                     continue
-                manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
+                try:
+                    manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
+                except ValueError as exc:
+                    raise KgError(f"{self.directory}: {exc}: the store is kg's own copy of the project's files "
+                                  f"and workspace: remove {self.directory} and run `kg build` (or the command "
+                                  "again) to make it anew") from None
                 store = self._open(generation, read_only=True)
                 view = Reader(self, generation, manifest, store)
                 try:
@@ -529,7 +542,8 @@ class GraphStore:
             store.flush()
             if before_publish is not None:
                 draft = Draft(self, generation, manifest, store, changes, None)
-                if previous_name is not None:
+                # (a store of another format is made anew: its generation cannot be read to compare with)
+                if previous_name is not None and self.manifest() is not None:
                     with self.reader() as view:
                         draft.previous = view
                         before_publish(draft)
