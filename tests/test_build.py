@@ -208,6 +208,27 @@ def test_the_store_sits_in_the_output_and_a_second_build_reuses_it(built, tmp_pa
     assert tree_digest(out) == before
 
 
+def test_a_refused_build_leaves_the_store_as_the_last_accepted_build(built, tmp_path, monkeypatch):
+    """A build stopped by violations publishes nothing: reading commands do not answer from
+    the --add file it refused (they did, and `kg export` wrote it)."""
+    from kg.store.persistent import GraphStore
+
+    out, _printed = built
+    store = out / "store"
+    monkeypatch.setenv("KG_STORE", str(store))
+    before = GraphStore(store).manifest()
+    bad = tmp_path / "refused.ttl"
+    bad.write_text('<http://example.org/a> <http://example.org/n> "1e3"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+                   encoding="utf-8")
+    refused = build(tmp_path / "dist", "--no-docs", "--no-site", "--add", str(bad))
+    assert refused.exit_code == 1 and '"1e3"^^xsd:integer' in refused.output, refused.output
+    after = GraphStore(store).manifest()
+    assert (after.generation, after.recipe) == (before.generation, before.recipe)
+    asked = CliRunner().invoke(main, ["query", "--sparql", "ASK { <http://example.org/a> ?p ?o }", "--format", "csv"])
+    assert asked.exit_code == 0 and asked.stdout.strip().splitlines()[-1] == "false", asked.output
+    assert asked.stderr == "", asked.stderr
+
+
 def test_a_changed_file_is_validated_incrementally_with_the_same_report(tmp_path, project_copy):
     """Only the focus nodes a change can affect are validated again; the report is the one a
     whole validation gives (here: a violation brought in, then taken out again)."""
@@ -219,6 +240,10 @@ def test_a_changed_file_is_validated_incrementally_with_the_same_report(tmp_path
     places.write_text(text.replace('ckg:divisionCode "530681"', 'ckg:divisionCode "53068X"'), encoding="utf-8")
     broken = build(out, "--no-docs", "--no-site")
     assert broken.exit_code == 1 and "53068X" in broken.output
+    # the refused build published nothing: `kg validate` brings the store to the files (and
+    # records their validation), so that the next build validates from a record with a violation
+    validated = CliRunner().invoke(main, ["validate"])
+    assert validated.exit_code == 1, validated.output
     from kg.build.pipeline import validate
 
     whole = CliRunner().invoke(main, ["validate", str(places), *[str(p) for p in sorted(

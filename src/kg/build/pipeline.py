@@ -81,7 +81,8 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     texts quotes are checked against (default :func:`source_texts`); ``site``: write the
     static site (``site/``, kg.pages.site) from the store's generation just validated.
 
-    Raises BuildFailed (with the report) when the graph has violations, KgError for an
+    Raises BuildFailed (with the report) when the graph has violations (the store's new
+    generation is then not published: it keeps what the last accepted build held), KgError for an
     input that cannot be read (file, line and column) or an output kg may not write. A failed
     (or interrupted) build into a directory that did not exist leaves none: the store it made
     there is removed, then the directory and the folders made for it."""
@@ -155,8 +156,12 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
 
         def validate(draft: Draft) -> None:
             graph = StoreGraph.of(draft)
-            answered["validated"] = _validate(draft, graph, key, texts, progress, answers, workers)
-            draft.write_record(validation.RECORD, validation.to_record(answered["validated"], key))
+            validated = answered["validated"] = _validate(draft, graph, key, texts, progress, answers, workers)
+            if validated.report.violations:
+                # refused before it is published: the store keeps the last generation a build
+                # accepted (and its recipe), so no reading command answers from a refused --add
+                raise BuildFailed(validated.report)
+            draft.write_record(validation.RECORD, validation.to_record(validated, key))
 
         mark = time.perf_counter()
         progress(f"updating the store ({location})")

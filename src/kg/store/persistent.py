@@ -62,6 +62,8 @@ STORE_FORMAT = 2  # 2: each entry records the SHA-256 of its cache file; made-up
 STORE_ENV = "KG_STORE"
 Progress = Callable[[str], None]
 _GENERATION = re.compile(r"^gen-(\d{6})$")
+#: store directory -> the highest generation number this process gave out there (_next_number)
+_NUMBERS_WRITTEN: dict[str, int] = {}
 #: A graph at least this large is removed from the default graph by rebuilding the default graph
 #: from the other graphs' cached N-Triples (one bulk load) rather than triple by triple.
 REBUILD_DEFAULT_ABOVE = 50_000
@@ -486,8 +488,15 @@ class GraphStore:
         _write_atomic(view.generation / "records" / name, data)
 
     def _next_number(self) -> int:
+        """The number of the next generation: above every one in the directory and every one
+        this process wrote there. A refused generation is removed, but its engine files may
+        stay open (locked) in this process until its last reference goes: its number is not
+        used again here, or opening the next generation would find that lock."""
         numbers = [int(m.group(1)) for p in self.directory.iterdir() if (m := _GENERATION.match(p.name))]
-        return max(numbers, default=0) + 1
+        key = str(self.directory.resolve())
+        number = max(max(numbers, default=0), _NUMBERS_WRITTEN.get(key, 0)) + 1
+        _NUMBERS_WRITTEN[key] = number
+        return number
 
     def _write_generation(self, generation: Path, number: int, previous_name: str | None, inputs: Sequence[Input],
                           changes: Changes, progress: Progress, before_publish, recipe: dict) -> Manifest:
