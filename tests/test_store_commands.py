@@ -131,6 +131,21 @@ def test_a_first_store_is_made_in_one_line_naming_where(space):
     assert result.stderr == f"kg: making the store in {space / 'store'} (there is none yet)\n"
 
 
+def test_a_store_kg_may_not_write_is_refused_before_any_line_about_making_it(space, monkeypatch):
+    mine = space / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("mine", encoding="utf-8")
+    monkeypatch.setenv("KG_STORE", str(mine))
+    result = kg("query", "--sparql", "ASK {}", "--format", "csv")
+    assert result.returncode == 2 and result.stderr == f"kg: error: {mine}: not a county-kg store and not empty; " \
+        "give a new or empty directory for the store (kg writes only into a store it made)\n", result.stderr
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    monkeypatch.setenv("KG_STORE", str(mine / "notes.txt"))
+    result = kg("query", "--sparql", "ASK {}", "--format", "csv")
+    assert result.returncode == 2 and result.stderr.startswith(
+        f"kg: error: {mine / 'notes.txt'}: not a directory (it, or a folder above it, is a file)"), result.stderr
+
+
 def test_a_stale_store_is_brought_up_to_date_in_one_line_and_never_answers_stale(space):
     assert kg("import", str(small_table(space / "first.csv", 2, 1)), "-q").returncode == 0
     (space / "ws" / "imports" / "first.ttl").unlink()

@@ -271,6 +271,9 @@ class GraphStore:
             name = (self.directory / "CURRENT").read_text(encoding="utf-8").strip()
         except (FileNotFoundError, ValueError):  # (ValueError: bytes that are no text, a damaged file)
             return None  # no published generation: the next writer makes one and points CURRENT at it
+        except NotADirectoryError:  # named as the store, not as the file kg looked for inside it
+            raise KgError(f"{self.directory}: not a directory (it, or a folder above it, is a file); the store is "
+                          f"a directory kg makes: set {STORE_ENV} to another place") from None
         return name if _GENERATION.match(name) and (self.directory / name / "manifest.json").is_file() else None
 
     def manifest(self) -> Manifest | None:

@@ -143,11 +143,14 @@ def refresh(store: GraphStore, *, say: Progress, progress: Progress = lambda _m:
     given, made = recorded_inputs(store, workspace)
     changes = store.changes(given)
     if not changes.current:
-        # a first store is made, not "updated": the line says where, as the user did not choose it
-        said = (f"kg: making the store in {store.directory} (there is none yet)" if changes.first
-                else f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
-        say(said + workspace_note(store, changes, workspace))
-        _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
+        # the writer's lock first: a directory kg may not write the store into is refused before
+        # the line announcing the update (the update takes the same lock, held here)
+        with store.writing(progress):
+            # a first store is made, not "updated": the line says where, as the user did not choose it
+            said = (f"kg: making the store in {store.directory} (there is none yet)" if changes.first
+                    else f"kg: the store in {store.directory} is not current ({changes.describe()}); updating it")
+            say(said + workspace_note(store, changes, workspace))
+            _manifest, changes = store.update(given, recipe=made, progress=progress, before_publish=before_publish)
         new = changes.added + changes.changed
         if new:
             with store.reader() as view:
