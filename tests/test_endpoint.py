@@ -110,7 +110,9 @@ def test_updates_are_refused(served):
     assert status == 403
     status, _, body = http(f"{served.url}/query", data=b"INSERT DATA { <urn:a> <urn:b> <urn:c> }", method="POST",
                            headers={"Content-Type": "application/sparql-query"})
-    assert status == 400 and "a SPARQL update (INSERT) is refused" in body
+    assert status == 403 and "a SPARQL update (INSERT) is refused" in body  # as the README says, not 400
+    status, _, body = get(served.url, "PREFIX ex: <urn:> DELETE WHERE { ?s ?p ?o }")
+    assert status == 403 and "a SPARQL update (DELETE) is refused" in body
     status, _, _ = http(f"{served.url}/store?default", data=b"<urn:a> <urn:b> <urn:c> .", method="PUT",
                         headers={"Content-Type": "application/n-triples"})
     assert status in (403, 404, 405)
@@ -231,7 +233,7 @@ def test_protocol_errors_are_one_line_statuses(small):
     assert status == 400 and body.strip() == "SERVICE <file:///etc/passwd>: only http: and https: SPARQL endpoints can be called"
     status, _, body = get(url, 'SELECT ?y WHERE { BIND("5.8e8"^^xsd:decimal + 1 AS ?y) }')
     assert status == 400 and "is ill-formed" in body
-    assert get(url, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 400
+    assert get(url, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")[0] == 403  # an update, refused as one
 
 
 def _query_processes(app) -> set[int]:

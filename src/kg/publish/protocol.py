@@ -20,7 +20,7 @@ from kg.query.engines import Engines
 from kg.store.results import (write_boolean_json, write_boolean_xml, write_csv, write_json, write_jsonld,
                               write_ntriples, write_tsv, write_turtle, write_xml)
 from kg.store.service import Relay  # noqa: F401 (loaded before any fork)
-from kg.store.sparql import Limits, QueryTimeout
+from kg.store.sparql import Limits, QueryTimeout, refuse_update
 
 RESULTS_TYPES = {
     "application/sparql-results+json": "json",
@@ -80,6 +80,10 @@ def query_from(method: str, params: dict[str, list[str]], content_type: str | No
             raise ProtocolError(400, f"{name} is not supported: the endpoint serves one graph, its default graph")
     if len(values) != 1:
         raise ProtocolError(400, "give exactly one query (query=...)" if values else "no query given (query=...)")
+    try:  # an update sent as a query is refused as the update operation is, not as a malformed query
+        refuse_update(values[0], "query")
+    except QueryError as exc:
+        raise ProtocolError(403, f"this endpoint is read-only: {exc}") from None
     return values[0]
 
 
