@@ -233,13 +233,17 @@ def test_a_value_the_store_cannot_represent_is_a_bad_row(tmp_path, base):
     table.write_text("地区,指标,年份,数值,单位\n水富市,地区生产总值,2022,101.2,亿元\n"
                      "盐津县,地区生产总值,2022,1000000000000000000000,元\n"
                      "昭阳区,地区生产总值,2022,0.1234567890123456789,元\n"
-                     "绥江县,地区生产总值,2022,2000000000000,亿元\n", encoding="utf-8")
+                     "绥江县,地区生产总值,2022,2000000000000,亿元\n"
+                     "威信县,地区生产总值,2022,1e400,元\n", encoding="utf-8")
     result, graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
-    assert result.imported == 1 and [b.row for b in result.bad_rows] == [3, 4, 5]
+    assert result.imported == 1 and [b.row for b in result.bad_rows] == [3, 4, 5, 6]
     assert all(b.column == "value" and "beyond what the store's engine (Oxigraph) computes with" in b.reason
                for b in result.bad_rows)
     assert "more than 18 fractional digits" in result.bad_rows[1].reason
     assert "'2000000000000' is 200000000000000000000.0 in base units" in result.bad_rows[2].reason  # after 亿
+    # the cell as written and its value in short: the report line wrote out all 401 digits
+    assert result.bad_rows[3].reason.startswith("'1e400' is 1e400 in base units, beyond what")
+    assert len(result.bad_rows[3].reason) < 250
     assert {str(v) for v in graph.objects(None, SDMX_MEASURE.obsValue)} == {"10120000000.0"}
 
 

@@ -965,8 +965,8 @@ class Importer:
                 continue
             beyond = unrepresentable(value.lexical, str(XSD.decimal))
             if beyond is not None:  # the store's engine would leave it out of every sum and comparison
-                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {value.lexical} in base units, "
-                                                   f"{beyond}", row))
+                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {short_number(value.lexical)} in base "
+                                                   f"units, {beyond}", row))
                 continue
             if value.unit is None:
                 bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
@@ -1488,6 +1488,22 @@ def _remove_abandoned(directory: Path) -> None:
 
 def _result_key(result) -> tuple:
     return (str(result.focus), result.path, result.component, result.message, result.value)
+
+
+def short_number(lexical: str, longest: int = 24) -> str:
+    """An xsd:decimal ``lexical`` as a report line can show it: as it is up to ``longest``
+    characters, else in scientific notation to six significant digits, "about" when rounded
+    (``1`` and 408 zeros -> ``1e408``; a report line said the 409 digits; the cell itself
+    is quoted as the user wrote it beside it)."""
+    from decimal import Decimal
+
+    if len(lexical) <= longest:
+        return lexical
+    mantissa, exponent = format(Decimal(lexical), ".5e").split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    short = f"{mantissa}e{int(exponent)}"
+    return short if Decimal(short) == Decimal(lexical) else f"about {short}"
 
 
 def _has_unit(text: str) -> bool:
