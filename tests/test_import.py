@@ -233,13 +233,17 @@ def test_a_value_the_store_cannot_represent_is_a_bad_row(tmp_path, base):
     table.write_text("地区,指标,年份,数值,单位\n水富市,地区生产总值,2022,101.2,亿元\n"
                      "盐津县,地区生产总值,2022,1000000000000000000000,元\n"
                      "昭阳区,地区生产总值,2022,0.1234567890123456789,元\n"
-                     "绥江县,地区生产总值,2022,2000000000000,亿元\n", encoding="utf-8")
+                     "绥江县,地区生产总值,2022,2000000000000,亿元\n"
+                     "威信县,地区生产总值,2022,1e400,元\n", encoding="utf-8")
     result, graph = Importer(table, workspace=tmp_path, now=NOW, base=base).run(write=False)
-    assert result.imported == 1 and [b.row for b in result.bad_rows] == [3, 4, 5]
+    assert result.imported == 1 and [b.row for b in result.bad_rows] == [3, 4, 5, 6]
     assert all(b.column == "value" and "beyond what the store's engine (Oxigraph) computes with" in b.reason
                for b in result.bad_rows)
     assert "more than 18 fractional digits" in result.bad_rows[1].reason
     assert "'2000000000000' is 200000000000000000000.0 in base units" in result.bad_rows[2].reason  # after 亿
+    # the cell as written and its value in short: the report line wrote out all 401 digits
+    assert result.bad_rows[3].reason.startswith("'1e400' is 1e400 in base units, beyond what")
+    assert len(result.bad_rows[3].reason) < 250
     assert {str(v) for v in graph.objects(None, SDMX_MEASURE.obsValue)} == {"10120000000.0"}
 
 
@@ -446,19 +450,47 @@ def test_line_endings(tmp_path, base, endings, bom):
     assert read_table(text) == [row.split(",") for row in TABLE_ROWS]
 
 
-def test_a_cr_outside_quotes_ends_its_row_and_inside_quotes_is_data():
-    """Universal newlines, as the csv module reads a file opened with newline="": a CR in an
-    unquoted cell ends the row there (the two halves are then short rows, reported as such);
-    a CR, LF or CRLF inside a quoted cell is part of the cell."""
+def test_a_cr_inside_an_unquoted_cell_is_one_report_row_and_inside_quotes_is_data():
+    """In a table whose rows end in LF, a bare CR in an unquoted cell is one unreadable row
+    numbered as the file's row (it was split into two short rows, so the count and the numbers
+    of every row after it were off by one); a CR, LF or CRLF inside a quoted cell is part of
+    the cell."""
     text = "地区,指标,年份,数值\n水富市,地区生产\r总值,2021,90亿元\n绥江县,地区生产总值,2021,60.3亿元\n"
     rows = read_rows(text)
-    assert rows.rows == [(1, ["地区", "指标", "年份", "数值"]), (2, ["水富市", "地区生产"]),
-                         (3, ["总值", "2021", "90亿元"]), (4, ["绥江县", "地区生产总值", "2021", "60.3亿元"])]
-    assert not rows.unreadable
+    assert rows.rows == [(1, ["地区", "指标", "年份", "数值"]), (3, ["绥江县", "地区生产总值", "2021", "60.3亿元"])]
+    (bad,) = rows.unreadable
+    assert bad.row == 2 and bad.raw == ["水富市,地区生产\r总值,2021,90亿元"]
+    assert bad.reason.startswith("cannot read the row (line 2): a carriage return (CR) inside a cell, or a row end?")
+    assert "the parts it divides have 2 and 3 cells, the header 4" in bad.reason
     for ending in ("\r", "\n", "\r\n"):
         quoted = read_rows(f'地区,指标\r\n"水富{ending}市",GDP\r\n绥江县,GDP\r')
         assert [row for _n, row in quoted.rows] == [["地区", "指标"], [f"水富{ending}市", "GDP"], ["绥江县", "GDP"]]
         assert not quoted.unreadable
+
+
+def test_a_cr_in_a_one_column_table_with_lfs_cannot_be_told_and_is_reported():
+    """With one column a CR is as likely inside the cell as a row end: neither is guessed."""
+    rows = read_rows("地区\n水富\r市\n绥江县\n")
+    assert [n for n, _r in rows.rows] == [1, 3] and [b.row for b in rows.unreadable] == [2]
+
+
+def test_a_cr_in_the_header_of_a_table_with_lfs_is_an_error():
+    with pytest.raises(KgError, match=r"line 1 \(the header: .*\) holds a carriage return"):
+        read_rows("地区,指\r标,数值\n水富市,GDP,1\n")
+
+
+def test_cli_a_stray_cr_counts_one_row_and_keeps_the_numbers_after_it(tmp_path):
+    table = tmp_path / "straycr.csv"
+    table.write_bytes("县名,上级,指标,时期,数值,单位\n水富市,昭通市,地区生\r产总值,2022,126.5,亿元\n"
+                      "盐津县,昭通市,地区生产总值,2022,98.3,亿元\n不存在县,昭通市,地区生产总值,2022,1,亿元\n".encode())
+    result = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws"), "-q",
+                                       "--place", "县名", "--prefecture", "上级", "--indicator", "指标",
+                                       "--period", "时期", "--value", "数值", "--unit", "单位"])
+    assert result.exit_code == 3, result.output
+    assert "imported 1 of 3 rows" in result.output
+    assert "row 2: cannot read the row (line 2): a carriage return (CR) inside a cell, or a row end?" in result.output
+    assert "row 4: no place named '不存在县'" in result.output
+    assert "too few cells" not in result.output
 
 
 def test_a_cell_over_the_field_limit_is_reported(tmp_path):
@@ -479,10 +511,9 @@ def test_cli_unreadable_rows_are_a_partial_import_not_a_traceback(tmp_path):
     result = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws")])
     assert result.exit_code == 3, result.output
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
-    assert "imported 1 of 4 rows" in result.output
-    assert "row 3: too few cells: 2, but the header has 5" in result.output  # the CR ended the row
-    assert "row 4: too few cells: 4, but the header has 5" in result.output
-    assert f"row 5: cell 5 has {MAX_CELL + 5} characters" in result.output
+    assert "imported 1 of 3 rows" in result.output
+    assert "row 3: cannot read the row (line 3): a carriage return (CR) inside a cell" in result.output
+    assert f"row 4: cell 5 has {MAX_CELL + 5} characters" in result.output
 
 
 def test_cli_a_table_with_only_a_header_has_no_data_rows(tmp_path):

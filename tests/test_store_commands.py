@@ -242,3 +242,27 @@ def test_kg_validate_reuses_the_recorded_report(space):
     with store.reader() as view:
         assert view.generation == generation  # nothing written: the record was reused
     assert ox is not None
+
+
+def test_a_file_in_the_workspace_that_is_no_graph_of_it_is_named_once_not_dropped_silently(tmp_path, caplog):
+    """imports/ and links/ hold kg's Turtle files (and its reports and review tables); an
+    .nt, a .jsonld or a folder put there by hand was left out by every command without a word."""
+    import logging
+
+    from kg.store import files
+
+    ws = tmp_path / "ws"
+    for name in ("imports/a.ttl", "imports/a.report.csv", "imports/mine.nt", "imports/.a.part.ttl",
+                 "links/l.ttl", "links/l.review.csv", "links/x.jsonld"):
+        (ws / name).parent.mkdir(parents=True, exist_ok=True)
+        (ws / name).write_text("", encoding="utf-8")
+    (ws / "links" / "old").mkdir()
+    files._NOTED.clear()
+    with caplog.at_level(logging.WARNING, logger="kg.store"):
+        assert files.workspace_files(ws, note=False) == [ws / "imports" / "a.ttl", ws / "links" / "l.ttl"]
+        assert not caplog.records
+        for _ in range(2):  # the store and the import both list the workspace: one line
+            assert files.workspace_files(ws) == [ws / "imports" / "a.ttl", ws / "links" / "l.ttl"]
+    (record,) = caplog.records
+    assert record.getMessage().startswith(f"{ws}: imports/mine.nt, links/old/, links/x.jsonld not loaded (")
+    assert "kg build --add FILE" in record.getMessage()

@@ -392,13 +392,22 @@ def read_rows(text: str) -> TableRows:
     row numbers stay those of the file). Raises KgError for a declaration naming a quote,
     which cannot be a delimiter.
 
-    Line endings are universal newlines, as Python's csv module reads a file opened with
-    ``newline=""``: LF, CRLF and CR alone (old Mac / Excel "CSV (Macintosh)") each end a row
-    outside quotes, whichever the other rows use (a table saved with CRLF and one row ending
-    in a bare CR had that row merged with the next); inside a quoted cell a line break is
-    part of the cell. A quote never closed, a NUL, or a cell longer than :data:`MAX_CELL`
-    characters makes its row unreadable: it is listed in ``unreadable`` with the reason and
-    the rest of the table is read; never an exception. Line numbers count every line end."""
+    Line ends are decided from the file, since a bare CR means different things in different
+    files. A table without any LF (old Mac / Excel "CSV (Macintosh)") ends its rows at CR. In
+    a table with LFs, rows end at LF or CRLF, and a bare CR outside quotes is either a row end
+    (a row saved by another program among CRLF rows) or a CR inside a cell (a value pasted
+    from elsewhere). The two readings are told apart by the header: when every part the CR
+    divides has the header's number of cells (more than one), the parts are rows; otherwise
+    the line is one unreadable row ("a carriage return inside a cell, or a row end?"), never
+    split into short rows that would change the count and the numbers of the rows after it.
+    Inside a quoted cell any line break is part of the cell. A quote never closed, a NUL, or a
+    cell longer than :data:`MAX_CELL` characters makes its row unreadable too: it is listed in
+    ``unreadable`` with the reason and the rest of the table is read; never an exception.
+    Line numbers count the line ends so decided (LF in a table with LFs, else CR).
+
+    Raises KgError when the line of the header holds such a CR: with no header to measure
+    the parts by, neither reading can be told right, and a table without its header cannot
+    be read."""
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     declaration = _SEPARATOR_LINE.fullmatch(first)
     if declaration is not None and declaration.group(1) == '"':
@@ -407,17 +416,38 @@ def read_rows(text: str) -> TableRows:
         delimiter = declaration.group(1)
     else:
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    stream = io.StringIO(text, newline="")
-    lines = [line.rstrip("\r\n") for line in io.StringIO(text, newline="")]  # split as the reader splits
+    # newline="\n": lines split at LF only, so the csv module stops at a bare CR outside
+    # quotes ("new-line character seen in unquoted field") and the row is judged below;
+    # newline="": universal newlines, every CR ends a line
+    newline = "\n" if "\n" in text else ""
+    raw = list(io.StringIO(text, newline=newline))
+    lines = [line.rstrip("\r\n") for line in raw]  # split as the reader splits
+    stream = io.StringIO(text, newline=newline)
     rows: list[tuple[int, list[str]]] = []
     unreadable: list[BadRow] = []
+    number = 0
+    width: int | None = None  # the header's number of cells, once read
+
+    def take(row: list[str]) -> None:
+        nonlocal number, width
+        number += 1
+        if number == 1 and declaration is not None:
+            return  # sep=X: read above, no row of the table
+        if width is None and any(c.strip() for c in row):
+            width = len(row)
+        long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL]
+        if long:
+            unreadable.append(BadRow(number, "", f"cell {long[0] + 1} has {len(row[long[0]])} characters, more "
+                                                 f"than the {MAX_CELL} a cell may have", [_excerpt(c) for c in row]))
+            return
+        rows.append((number, row))
+
     previous_limit = csv.field_size_limit()
     csv.field_size_limit(max(previous_limit, len(text) + 1))  # cells are measured below instead
     try:
         # strict: a quote the csv module cannot make sense of is an error for its row, not
         # read leniently (a quote never closed swallowed the rest of the table into one cell)
         reader = csv.reader(stream, delimiter=delimiter, strict=True)
-        number = 0
         while True:
             line_before = reader.line_num
             try:
@@ -439,6 +469,27 @@ def read_rows(text: str) -> TableRows:
                                                              f"on line {start} is never closed, so the lines after "
                                                              f"it cannot be told apart", [_excerpt(line)]))
                     break
+                if "new-line character" in why and newline and reader.line_num > line_before:
+                    record = "".join(raw[line_before:reader.line_num])
+                    parts = _parts_at_cr(record, delimiter)
+                    if parts is not None and (width or 0) > 1 and all(len(p) == width for p in parts if p):
+                        for part in parts:  # CRs that end rows: a row saved by another program
+                            take(part)
+                        continue
+                    at = f"line {reader.line_num}" if reader.line_num == line_before + 1 else \
+                        f"lines {line_before + 1}-{reader.line_num}"
+                    if width is None:
+                        raise KgError(f"{at} (the header: {_excerpt(record.rstrip(chr(13) + chr(10)))!r}) holds a "
+                                      f"carriage return (CR) inside a cell or as a row end, which cannot be told "
+                                      f"apart: remove it, or save the table with one kind of line ending")
+                    cells = " and ".join(str(len(p)) for p in parts if p) if parts else "?"
+                    number += 1
+                    unreadable.append(BadRow(number, "", f"cannot read the row ({at}): a carriage return (CR) "
+                                                         f"inside a cell, or a row end? (the table's rows end in "
+                                                         f"LF; the parts it divides have {cells} cells, the header "
+                                                         f"{width}): remove the CR, or quote the cell",
+                                             [_excerpt(record.rstrip("\r\n"))]))
+                    continue
                 number += 1
                 line = lines[reader.line_num - 1] if 0 < reader.line_num <= len(lines) else ""
                 if "NUL" in why:
@@ -450,18 +501,19 @@ def read_rows(text: str) -> TableRows:
                 if reader.line_num == line_before:
                     break  # no progress: stop rather than loop
                 continue
-            number += 1
-            if number == 1 and declaration is not None:
-                continue  # sep=X: read above, no row of the table
-            long = [i for i, cell in enumerate(row) if len(cell) > MAX_CELL]
-            if long:
-                unreadable.append(BadRow(number, "", f"cell {long[0] + 1} has {len(row[long[0]])} characters, more "
-                                                     f"than the {MAX_CELL} a cell may have", [_excerpt(c) for c in row]))
-                continue
-            rows.append((number, row))
+            take(row)
     finally:
         csv.field_size_limit(previous_limit)
     return TableRows(rows, unreadable, delimiter, declaration is not None)
+
+
+def _parts_at_cr(record: str, delimiter: str) -> list[list[str]] | None:
+    """The rows ``record`` (one line of a table whose rows end in LF) reads as when each bare CR
+    outside quotes ends a row; None when the csv module cannot read it so."""
+    try:
+        return list(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        return None
 
 
 def without_text_marker(text: str) -> str | None:
@@ -913,8 +965,8 @@ class Importer:
                 continue
             beyond = unrepresentable(value.lexical, str(XSD.decimal))
             if beyond is not None:  # the store's engine would leave it out of every sum and comparison
-                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {value.lexical} in base units, "
-                                                   f"{beyond}", row))
+                bad.append(BadRow(number, "value", f"{quoted(value_text)} is {short_number(value.lexical)} in base "
+                                                   f"units, {beyond}", row))
                 continue
             if value.unit is None:
                 bad.append(BadRow(number, "unit", f"no unit: {quoted(value_text)} has none and the table gives none "
@@ -1436,6 +1488,22 @@ def _remove_abandoned(directory: Path) -> None:
 
 def _result_key(result) -> tuple:
     return (str(result.focus), result.path, result.component, result.message, result.value)
+
+
+def short_number(lexical: str, longest: int = 24) -> str:
+    """An xsd:decimal ``lexical`` as a report line can show it: as it is up to ``longest``
+    characters, else in scientific notation to six significant digits, "about" when rounded
+    (``1`` and 408 zeros -> ``1e408``; a report line said the 409 digits; the cell itself
+    is quoted as the user wrote it beside it)."""
+    from decimal import Decimal
+
+    if len(lexical) <= longest:
+        return lexical
+    mantissa, exponent = format(Decimal(lexical), ".5e").split("e")
+    if "." in mantissa:
+        mantissa = mantissa.rstrip("0").rstrip(".")
+    short = f"{mantissa}e{int(exponent)}"
+    return short if Decimal(short) == Decimal(lexical) else f"about {short}"
 
 
 def _has_unit(text: str) -> bool:

@@ -97,12 +97,52 @@ def default_workspace() -> Path:
     return Path(value or Path.cwd() / WORKSPACE_DEFAULT)
 
 
-def workspace_files(workspace: Path) -> list[Path]:
+#: What kg writes beside the graphs in a workspace directory: an import's report, a link
+#: set's review table (kg.link.importer, kg.link.discover). Not graphs, and not the user's.
+WORKSPACE_COMPANIONS = {"imports": (".report.csv",), "links": (".review.csv",)}
+_NOTED: set[tuple[Path, tuple[str, ...]]] = set()
+
+
+def workspace_files(workspace: Path, *, note: bool = True) -> list[Path]:
     """The workspace's graphs: one Turtle file per import and per link set, in a stable order
-    (a hidden file is none: an import being written, see kg.link.importer)."""
+    (a hidden file is none: an import being written, see kg.link.importer).
+
+    ``imports/`` and ``links/`` hold what ``kg import`` and ``kg link`` write, Turtle only;
+    anything else found there (an ``.nt`` or ``.jsonld`` put there by hand, a subdirectory) is
+    no graph of the workspace. It is named in one warning on kg's log (on the terminal by
+    default), once per command for the same files, instead of being left out without a word;
+    RDF of one's own goes in with ``kg build --add``. ``note=False``: no warning (a workspace
+    only looked at, not read)."""
     workspace = Path(workspace)
-    return [path for kind in WORKSPACE_KINDS for path in sorted((workspace / kind).glob("*.ttl"))
-            if not path.name.startswith(".")]
+    found: list[Path] = []
+    other: list[str] = []
+    for kind in WORKSPACE_KINDS:
+        directory = workspace / kind
+        if not directory.is_dir():
+            continue
+        for path in sorted(directory.iterdir()):
+            if path.name.startswith("."):
+                continue
+            if path.suffix == ".ttl" and path.is_file():
+                found.append(path)
+            elif not (path.is_file() and path.name.endswith(WORKSPACE_COMPANIONS[kind])):
+                other.append(f"{kind}/{path.name}" + ("/" if path.is_dir() else ""))
+    if other and note:
+        _note_not_loaded(workspace, other)
+    return found
+
+
+def _note_not_loaded(workspace: Path, names: list[str]) -> None:
+    import logging
+
+    key = (workspace.resolve(), tuple(names))
+    if key in _NOTED:
+        return  # once a command: the store and the import list the workspace more than once
+    _NOTED.add(key)
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    logging.getLogger("kg.store").warning(
+        "%s: %s not loaded (the workspace's imports/ and links/ hold only the Turtle files kg import "
+        "and kg link write; add RDF of your own with kg build --add FILE)", workspace, shown)
 
 
 def workspace_graph_iri(path: Path) -> str:

@@ -126,7 +126,7 @@ def workspace_note(store: GraphStore, changes: Changes, workspace: Path | str | 
     used = Path(workspace if workspace is not None else default_workspace()).resolve()
     before = followed_workspace(store)
     leaving = any("/graph/import/" in g or "/graph/links/" in g for g in changes.removed)
-    if before is not None and before != used and before.is_dir() and workspace_files(before):
+    if before is not None and before != used and before.is_dir() and workspace_files(before, note=False):
         return (f"; it held the workspace {before}, this command reads {used} (set {WORKSPACE_ENV}={before} "
                 f"to keep reading it)")
     if leaving:
