@@ -185,11 +185,13 @@ def test_catalog_federated_question_engines(servers):
 
 
 def test_an_unreachable_endpoint_leaves_the_neighbour_empty():
-    result = CliRunner().invoke(main, ["query", "25", "--param", f"endpoint=http://127.0.0.1:{free_port()}/query",
-                                       "--format", "csv"])
+    endpoint = f"http://127.0.0.1:{free_port()}/query"
+    result = CliRunner().invoke(main, ["query", "25", "--param", f"endpoint={endpoint}", "--format", "csv"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 1 and rows[0]["neighbour"] == "" and rows[0]["value"] == "10000000000"
+    assert result.stderr.startswith(f"kg query: SERVICE <{endpoint}>: ") and "SILENT left its columns empty" in \
+        result.stderr, result.stderr
 
 
 def test_the_endpoint_parameter_is_a_term_not_text():
@@ -208,9 +210,12 @@ def test_a_silent_service_that_never_answers_leaves_the_neighbour_empty(silent_e
     result = CliRunner().invoke(main, ["query", "25", "--param", f"endpoint={silent_endpoint}", "--format", "csv",
                                        "--service-timeout", "1"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.output)))
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 1 and rows[0]["neighbour"] == "" and rows[0]["value"] == "10000000000"
     assert time.monotonic() - started < 30  # (the project loads first; the call itself waits 1 s)
+    # the empty column is said to be the endpoint's silence, not data
+    assert result.stderr == f"kg query: SERVICE <{silent_endpoint}>: no answer within 1 s; SILENT left its columns " \
+        "empty\n", result.stderr
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])

@@ -111,6 +111,9 @@ def query(ctx: click.Context, name: str | None, sparql_text: str | None, list_ca
     with stream:  # (a closed output: the query stops, and kg exits 141: kg.cli.main)
         _write(stream, fmt, lambda _results: engines.labeler(lang))
     _said_limit(stream, limit)
+    for endpoint, reason in sorted(stream.service_failures.items()):
+        # SERVICE SILENT answered without the endpoint: say so, or empty columns look like data
+        click.echo(f"kg query: SERVICE <{endpoint}>: {reason}; SILENT left its columns empty", err=True)
 
 
 def _said_limit(stream, limit: int) -> None:

@@ -284,6 +284,9 @@ class Stream:
         self._describe_error = describe_error or (lambda exc: exc)
         self.truncated = False
         self.count = 0
+        #: the SERVICE calls that failed, endpoint IRI -> why (kg.store.service.Relay.failures):
+        #: in a query that still answered, each was SILENT and gave its columns no values
+        self.service_failures: dict[str, str] = {}
         self._closed = False
         self._worker = threading.Thread(target=self._produce, args=(start,), name="kg-query", daemon=True)
         self._worker.start()
@@ -439,7 +442,9 @@ def stream_oxigraph(store: ox.Store, text: str, bindings: dict[str, object], lim
     describe = _oxigraph_error(bindings)
     if relay is None:
         return Stream(start, limits, describe)
-    return Stream(start, limits, lambda exc: relay.describe(describe(exc)), on_close=relay.close)
+    stream = Stream(start, limits, lambda exc: relay.describe(describe(exc)), on_close=relay.close)
+    stream.service_failures = relay.failures
+    return stream
 
 
 def stream_rdflib(graph: Graph | Callable[[], Graph], text: str, bindings: dict[str, object],
@@ -474,7 +479,9 @@ def stream_rdflib(graph: Graph | Callable[[], Graph], text: str, bindings: dict[
 
     if relay is None:
         return Stream(start, limits)
-    return Stream(start, limits, relay.describe, on_close=relay.close)
+    stream = Stream(start, limits, relay.describe, on_close=relay.close)
+    stream.service_failures = relay.failures
+    return stream
 
 
 def _tabular(stream: Stream) -> Results:
