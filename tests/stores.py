@@ -30,7 +30,8 @@ def validated_after_adding(directory: Path, base: list[Path], added: Path, **opt
     store.update(project.inputs([*base, added]))
     with store.reader() as view:
         graph = StoreGraph.of(view)
-        text = Path(view.ntriples_path(project.inputs([added])[-1].graph)).read_bytes()
-        after = vstore.validate_changes(graph, before, text, b"", **options)
+        joined = project.inputs([added])[-1].graph
+        text = Path(view.ntriples_path(joined)).read_bytes()
+        after = vstore.validate_changes(graph, before, text, b"", touched={joined}, **options)
         scratch = vstore.validate(StoreGraph.of(view), **options)
     return before, after, scratch

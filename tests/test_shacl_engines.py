@@ -168,6 +168,23 @@ def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
 
 
+def test_triples_another_graph_states_change_nothing(s_graph, tmp_path):
+    """A file that states again what another file states (an import declaring the indicators
+    and periods another import declared) changes no result: no focus node is validated again
+    (every observation pointing at the indicator was), and the report is the whole one."""
+    from rdflib import BNode, Graph, URIRef
+
+    _violations, files, _loaded, _reference = s_graph
+    gdp = URIRef("https://w3id.org/county-kg/id/indicator/gdp")
+    declared = Graph().parse(next(f for f in files if f.name == "overview.ttl"))
+    restated = tmp_path / "restated.nt"
+    restated.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in declared.triples((gdp, None, None))
+                                if not isinstance(o, BNode)), encoding="utf-8")
+    before, after, scratch = validated_after_adding(tmp_path / "store", files, restated, quotes=False)
+    assert after.shacl.focus_nodes == 0 and not after.full
+    assert _as_dicts(after.report) == _as_dicts(scratch.report)
+
+
 def test_conflicting_observation_check_on_a_synthetic_graph(tmp_path):
     """The grouped conflicting-observation check (linear on a national graph) finds a planted
     conflict among synthetic counties, from both sides, and nothing else."""

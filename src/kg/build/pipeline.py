@@ -282,7 +282,8 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
     removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
                        for g in [*changes.removed, *(i.graph for i in changes.changed)])
     return validation.validate_changes(graph, previous, added, removed, texts=texts, progress=progress,
-                                       meanwhile=answers and (lambda: answers(graph)))
+                                       meanwhile=answers and (lambda: answers(graph)),
+                                       touched={*(i.graph for i in touched), *changes.removed})
 
 
 def _write_site(view, directory: Path, progress: Progress) -> int:

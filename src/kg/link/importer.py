@@ -1311,7 +1311,8 @@ class Importer:
             added = b"".join(draft.ntriples_path(i.graph).read_bytes() for i in touched)
             removed = b"".join(draft.previous.ntriples_path(g).read_bytes()
                                for g in [*changes.removed, *(i.graph for i in changes.changed)])
-            validated = validation.validate_changes(graph, previous, added, removed, texts=texts)
+            validated = validation.validate_changes(graph, previous, added, removed, texts=texts,
+                                                    touched={*(i.graph for i in touched), *changes.removed})
         draft.write_record(validation.RECORD, validation.to_record(validated, key))
         return previous, validated
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -393,10 +393,34 @@ def _changed_triples(added: bytes, removed: bytes) -> set[ox.Triple]:
     return (before ^ after) | {t for t in before | after if blank(t)}
 
 
+#: At most this many changed triples are looked up one by one for a copy in an untouched
+#: graph (:func:`_in_untouched_graphs`); a larger change is taken as it is.
+LOOKUP_AT_MOST = 20_000
+
+
+def _in_untouched_graphs(graph: StoreGraph, changed: set[ox.Triple], touched: Collection[str]) -> set[ox.Triple]:
+    """The triples of ``changed`` that a named graph outside ``touched`` (the graphs that
+    joined, left or changed) states in the new generation: they were in the union (the
+    default graph, what SHACL sees) before the change and are after it, so they change no
+    result. An import that declares again the indicators and periods another import declared
+    would otherwise make every observation pointing at them a focus node."""
+    touched = set(touched)
+    found = set()
+    for triple in changed:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            continue  # (blank-node labels of two generations name different nodes: kept)
+        for quad in graph.store.quads_for_pattern(triple.subject, triple.predicate, triple.object, None):
+            if isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value not in touched:
+                found.add(triple)
+                break
+    return found
+
+
 def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, removed: bytes, *,
                      checks: bool = True, quotes: bool = True, lang: str = "en",
                      texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
-                     meanwhile: Callable[[], None] | None = None) -> Validated:
+                     meanwhile: Callable[[], None] | None = None,
+                     touched: Collection[str] | None = None) -> Validated:
     """The graph validated after named graphs changed: ``added`` and ``removed``, the
     N-Triples of the graphs that joined and left (a changed graph in both), ``previous`` the
     validation of the generation before.
@@ -407,10 +431,15 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     others kept. The SPARQL checks and the quote check, which compare nodes across the graph,
     run again on the store. The report equals a validation of the whole graph from scratch
     (tests/test_shacl_engines.py checks this); when the change touches the class hierarchy,
-    or the shapes are not local, the whole graph is validated."""
+    or the shapes are not local, the whole graph is validated. ``touched``: the names of the
+    graphs that joined, left or changed; given, a changed triple another graph states too is
+    no change to the union (:func:`_in_untouched_graphs`)."""
     started = time.perf_counter()
     local = locality(graph.shapes)
-    focus, hierarchy = changed_focus(graph, _changed_triples(added, removed), local.inverse)
+    changed = _changed_triples(added, removed)
+    if touched is not None and len(changed) <= LOOKUP_AT_MOST:
+        changed -= _in_untouched_graphs(graph, changed, touched)
+    focus, hierarchy = changed_focus(graph, changed, local.inverse)
     if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
         progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
                  if hierarchy or not local.exact else f"  {counted(len(focus), 'node')} changed: validating the whole graph")
