@@ -178,7 +178,10 @@ def test_an_empty_name_is_never_the_current_directory_nor_not_given(name, place,
     monkeypatch.chdir(place)
     before = snapshot(place)
     args, message = EMPTY_NAMES[name]
-    assert_one_line_error(*invoke(*args(place)), f"kg: error: an empty name ('') {message}")
+    flag = name.split()[-1]
+    option = f"'{flag}'" if flag.startswith("-") else flag
+    assert_one_line_error(*invoke(*args(place)), "kg: error: Invalid value for ", option,
+                          f": an empty name ('') {message}")
     assert snapshot(place) == before
 
 

@@ -87,9 +87,9 @@ def analyze_communities(method: str, schema: bool, fmt: str, lang: str, endpoint
 
 
 @analyze.command("path")
-@click.argument("source")
-@click.argument("target")
-@click.option("--avoid", multiple=True, metavar="NODE",
+@click.argument("source", type=Given("a node"))
+@click.argument("target", type=Given("a node"))
+@click.option("--avoid", type=Given("a node"), multiple=True, metavar="NODE",
               help="Route around NODE (e.g. a hub such as place:530681 that connects everything); repeatable.")
 @format_option
 @lang_option
