@@ -95,3 +95,10 @@ def test_an_empty_query_is_said_to_be_empty(tmp_path, text):
     query.write_text(text, encoding="utf-8")
     line = one_line_error(*run("query", query))
     assert f"{query}: the query is empty" in line, line
+
+
+def test_viz_refuses_a_depth_without_a_focus(tmp_path):
+    """`kg viz --depth 2` without --focus drew the whole graph and exited 0: the depth was ignored."""
+    line = one_line_error(*run("viz", "-o", tmp_path / "v.html", "--depth", "2"))
+    assert "--depth counts edges away from the --focus node: give --focus NODE" in line, line
+    assert not (tmp_path / "v.html").exists()
