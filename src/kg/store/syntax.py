@@ -24,6 +24,7 @@ import os
 import re
 import unicodedata
 import xml.parsers.expat
+from collections.abc import Iterable
 from pathlib import Path
 from xml.sax import SAXParseException
 
@@ -44,17 +45,22 @@ SYNTAXES = {
 }
 
 
-def check_output_name(path: Path | str, written: str) -> None:
+def check_output_name(path: Path | str, written: str, formats: Iterable[str] = ()) -> None:
     """A KgError when the output ``path``'s suffix names an RDF syntax other than the one the
     command writes (``written``, a suffix of :data:`SYNTAXES`): `kg export --format ttl -o
     x.nt` wrote Turtle into a file every reader then took for N-Triples and refused. A name
-    with another suffix (or none) is left as the user gave it; "-" is standard output."""
+    with another suffix (or none) is left as the user gave it; "-" is standard output.
+    ``formats``: the values of the command's --format option (none: the command has none),
+    offered when one of them is the syntax the name says; the message offers only what exists
+    (`kg gazetteer -o g.nt` was told to "choose the format" it has no option for)."""
     path = Path(path)
     given = SYNTAXES.get(path.suffix.lower())
     if str(path) == "-" or given is None or given[2] == SYNTAXES[written][2]:
         return
+    offered = [name for name in formats if SYNTAXES.get(f".{name}", (None, None, None))[2] == given[2]]
+    choose = f", or give --format {offered[0]}" if offered else ""
     raise KgError(f"{path}: the name says {given[2]}, but this writes {SYNTAXES[written][2]}: name it "
-                  f"{path.with_suffix(written).name}, or choose the format the name says")
+                  f"{path.with_suffix(written).name}{choose}")
 
 
 #: The syntaxes of datasets: those that can name graphs (N-Quads, TriG, JSON-LD: pyoxigraph's

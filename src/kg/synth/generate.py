@@ -817,7 +817,7 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
     from kg.store.syntax import check_output_name
 
-    check_output_name(path, f".{fmt}")
+    check_output_name(path, f".{fmt}", ("nt", "nq", "ttl"))
     output = claim_file(path, force=force)
     count = 0
     size = 0
