@@ -24,7 +24,7 @@ import os
 import re
 import unicodedata
 import xml.parsers.expat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax import SAXParseException
 
@@ -331,6 +331,12 @@ def guard_json_ld(path: Path) -> None:
         line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
         return RdfSyntaxError(path, "JSON-LD", what, *_on_a_line(path, line, column))
 
+    start = len(text) - len(text.lstrip())
+    for at, value in _top_level(text, start, document):
+        if not isinstance(value, dict):
+            where = "the document's top level" if at == start else "an item of the document's top-level array"
+            raise refused(at, f"{where} is {_json_kind(value)}, not a node object ({{...}}): a JSON-LD document is "
+                              f"a node object or an array of node objects, and a reader takes nothing from it")
     # relative IRIs first: "@type": "Thing" is one, not an undefined term
     for iri in iris:
         if iri.startswith(base):
@@ -381,6 +387,36 @@ def guard_json_ld(path: Path) -> None:
                           f"{json.dumps(tag, ensure_ascii=False)} is no language tag (BCP 47: subtags of letters "
                           f"and digits, each at most 8, joined by hyphens), so a JSON-LD reader drops the value: "
                           f"write a tag such as \"en\" or \"zh-Hans\"") from None
+
+
+_BETWEEN_ITEMS = re.compile(r"[ \t\r\n,]*")
+
+
+def _top_level(text: str, at: int, value) -> Iterator[tuple[int, object]]:
+    """(offset in ``text``, value) of what JSON-LD reads as the top level of the JSON
+    ``value`` that starts at ``at``: the value itself, or the items of an array, those of an
+    array within it included (expansion flattens them: JSON-LD 1.1, Expansion Algorithm, 5)."""
+    if not isinstance(value, list):
+        yield at, value
+        return
+    decoder = json.JSONDecoder()
+    at += 1  # past "["
+    for item in value:
+        at = _BETWEEN_ITEMS.match(text, at).end()
+        _decoded, end = decoder.raw_decode(text, at)
+        yield from _top_level(text, at, item)
+        at = end
+
+
+def _json_kind(value) -> str:
+    """What a JSON value is, for a message: "a string ("just a string")", "a number (1)", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{json.dumps(value)}"
+    kind = "a string" if isinstance(value, str) else "a number" if isinstance(value, (int, float)) else "a value"
+    shown = json.dumps(value, ensure_ascii=False)
+    return f"{kind} ({shown if len(shown) <= 40 else shown[:37] + '...'})"
 
 
 def _language_values(node):
