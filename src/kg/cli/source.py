@@ -38,7 +38,7 @@ def source_clean(key: str | None) -> None:
 
 
 @source.command("quote")
-@click.argument("text", type=Given("the text to quote"))
+@click.argument("text", type=Given("the text to quote (an empty quote cites nothing)"))
 @click.option("--occurrence", type=Whole(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
 @click.option("--source", "key", type=Given("a source key"), metavar="KEY", default=None, help="The source to quote (default: the first article).")
