@@ -163,12 +163,13 @@ def test_the_named_graphs_of_a_json_ld_file_are_read_as_one_as_trigs_are(tmp_pat
 
 
 @pytest.mark.parametrize("name, text", [("empty.ttl", ""), ("prefixes.ttl", "@prefix ex: <http://ex.org/> .\n"),
-                                        ("string.jsonld", '"just a string"\n'), ("empty.nt", ""),
+                                        ("empty.jsonld", "{}\n"), ("empty.nt", ""),
                                         ("comment.nt", "# nothing\n")])
 def test_a_file_that_gives_no_triple_is_said(tmp_path, caplog, name, text):
-    """A file holding only a JSON string, an empty .ttl: `kg validate` said "Conforms" without
-    noting that nothing was read. A warning naming the file (an empty file is valid RDF: no
-    error, the exit status unchanged), from each reader."""
+    """An empty JSON-LD object, an empty .ttl: `kg validate` said "Conforms" without noting that
+    nothing was read. A warning naming the file (an empty file is valid RDF: no error, the exit
+    status unchanged), from each reader. (A JSON-LD document that is no node object, such as
+    "just a string", is a syntax error: tests/test_syntax_errors.py.)"""
     import logging
 
     from rdflib import Graph

@@ -329,6 +329,19 @@ place:1102 a ckg:PrefectureLevelDivision ; rdfs:label "县"@zh-Hans ; dcterms:so
 """
 
 
+@pytest.mark.parametrize("name", ["place:11", "北京市", "<https://w3id.org/county-kg/id/place/11>"])
+def test_a_gazetteer_place_left_out_is_said_to_be_left_out(project_view_, name):
+    """`kg viz --focus place:11` said "no node named 'place:11' in the graph", though kg query
+    finds it: the network leaves out the gazetteer's places no data refers to, and says so."""
+    with pytest.raises(KgError) as refused:
+        resolve_node(project_view_, name, Origin(loaded=project()))
+    assert str(refused.value) == (f"{name!r} names place:11 (北京市) in the gazetteer, but no data refers to it, "
+                                  "so the explorable network leaves it out (it keeps only the places the data "
+                                  "speaks of)")
+    with pytest.raises(KgError, match="^no node named 'nothing like it' in the graph$"):  # not a place: as before
+        resolve_node(project_view_, "nothing like it", Origin(loaded=project()))
+
+
 def test_a_gazetteer_place_is_explored_once_something_else_speaks_of_it(tmp_path, monkeypatch):
     data = tmp_path / "places.ttl"
     prefixes = "".join(line.replace("PREFIX", "@prefix", 1) + " .\n" for line in sparql_prologue().splitlines())

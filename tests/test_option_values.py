@@ -4,6 +4,7 @@ that a command would ignore, an empty query."""
 
 from __future__ import annotations
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -38,6 +39,46 @@ def test_an_empty_value_is_refused_not_taken_for_not_given(tmp_path, args, optio
     assert not (tmp_path / "x.html").exists()
 
 
+def _every_command(command=main, path=()):
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _every_command(sub, (*path, name))
+    else:
+        yield path, command
+
+
+#: Every option and argument of every command that takes a value: (command words, parameter).
+VALUED = [(path, param) for path, command in _every_command() for param in command.params
+          if not (isinstance(param, click.Option) and (param.is_flag or param.count))]
+
+
+def test_no_parameter_takes_a_plain_string():
+    """A string option or argument takes one of kg's types (kg.cli.options.Given, PathParam,
+    RdfFile), which refuse '': click's own string type takes '' as a value, and an option whose
+    value was tested for truth took it for "not given" (`kg import --place ''`)."""
+    plain = [(" ".join(path), param.name) for path, param in VALUED
+             if type(param.type) in (click.types.StringParamType, click.Path, click.File)]
+    assert not plain, plain
+
+
+@pytest.mark.parametrize(("path", "param"), VALUED,
+                         ids=[" ".join([*path, max(param.opts, key=len)]) for path, param in VALUED])
+def test_every_value_refuses_an_empty_string(path, param):
+    """`kg serve --bind ''`, `kg analyze path '' obs:x`, `kg import --theme ''`: every option and
+    argument of every command (walked here, so a new one cannot be missed) refuses '' as a usage
+    error, one line naming it, before any work."""
+    if isinstance(param, click.Option):
+        args = [*path, max(param.opts, key=len), ""]
+        named = f"'{max(param.opts, key=len)}'"
+    else:
+        command = dict(_every_command())[path]
+        before = [p for p in command.params if isinstance(p, click.Argument)]
+        args = [*path, *["x"] * before.index(param), ""]
+        named = param.name.upper()
+    line = one_line_error(*run(*args))
+    assert "Invalid value for " in line and named in line, line
+
+
 def test_list_refuses_what_it_would_ignore():
     line = one_line_error(*run("query", "--list", "--sparql", "SELECT * WHERE { ?s ?p ?o }"))
     assert "--list lists the catalog and asks no query: leave out --sparql" in line
@@ -54,3 +95,10 @@ def test_an_empty_query_is_said_to_be_empty(tmp_path, text):
     query.write_text(text, encoding="utf-8")
     line = one_line_error(*run("query", query))
     assert f"{query}: the query is empty" in line, line
+
+
+def test_viz_refuses_a_depth_without_a_focus(tmp_path):
+    """`kg viz --depth 2` without --focus drew the whole graph and exited 0: the depth was ignored."""
+    line = one_line_error(*run("viz", "-o", tmp_path / "v.html", "--depth", "2"))
+    assert "--depth counts edges away from the --focus node: give --focus NODE" in line, line
+    assert not (tmp_path / "v.html").exists()

@@ -239,6 +239,28 @@ def test_what_json_ld_would_drop_or_change_silently_is_refused_by_every_reader(t
         load.parse_into(load.Graph(), other, "json-ld")
 
 
+@pytest.mark.parametrize("document, place, what", [
+    ('"just a string"\n', "1:1", 'the document\'s top level is a string ("just a string"), not a node object'),
+    ("[1, 2, 3]", "1:2", "an item of the document's top-level array is a number (1), not a node object"),
+    ('[{"@id": "http://example.org/a", "http://example.org/p": "x"},\n null]', "2:2",
+     "an item of the document's top-level array is null, not a node object"),
+    ('[[{"@id": "http://example.org/a", "http://example.org/p": "x"}], true]', "1:66",
+     "an item of the document's top-level array is true, not a node object"),
+    ("42", "1:1", "the document's top level is a number (42), not a node object"),
+])
+def test_json_ld_whose_top_level_is_no_node_object_is_refused(tmp_path, document, place, what):
+    """`"just a string"` and `[1,2,3]` were read as no triples and kg validate said Conforms,
+    exit 0: a JSON-LD document is a node object or an array of node objects."""
+    path = tmp_path / "scalar.jsonld"
+    path.write_text(document, encoding="utf-8")
+    with pytest.raises(RdfSyntaxError) as raised:
+        parse_file(path)
+    first, _line, _caret = shown(raised.value)
+    assert first.startswith(f"{path}:{place}: JSON-LD syntax error: {what}"), first
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2 and result.stderr.splitlines() == shown(raised.value), result.output
+
+
 def test_json_ld_with_every_key_defined_is_read(tmp_path):
     path = tmp_path / "defined.jsonld"
     path.write_text('{"@context": {"ex": "http://example.org/", "colour": "ex:colour", "@vocab": "http://example.org/v/"},'

@@ -115,7 +115,8 @@ def marked_by(path: Path | str, headers: Sequence[str] = ()) -> str | None:
     ``<meta name="generator" content="county-kg VERSION (kg CMD)">`` (without the command:
     ``kg viz`` of county-kg 0.1.0); or a first line that is one of ``headers`` (the header
     row of a CSV report the claiming command writes: "" then, the claim's own kind).
-    JSON-LD and plain N-Triples from ``kg synth`` have no place for a mark."""
+    JSON-LD has no place for a mark (:data:`UNMARKED_SYNTAXES`), nor have the files of a
+    build output, whose manifest lists them instead."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(_HEAD_BYTES)
@@ -381,6 +382,26 @@ def claim_file(path: Path | str, *, force: bool = False, headers: Sequence[str] 
     return OutputFile(shown, target, force, tuple(headers), Path(workspace) if inside else None, name, remedy)
 
 
+#: The suffixes of files kg writes that have no place for its mark (JSON has no comments):
+#: a refusal to replace one says so, since kg may well have written it.
+UNMARKED_SYNTAXES = {".jsonld": "a JSON-LD file", ".json": "a JSON file"}
+
+
+def _build_listing(target: Path) -> Path | None:
+    """The build output directory (a parent of ``target``) whose manifest lists ``target``
+    (kg build writes no mark into its files, which tests hold byte for byte: its manifest is
+    the mark), else None."""
+    for folder in target.parents:
+        try:
+            manifest = read_manifest(folder)
+        except OutputRefused:
+            return None
+        if manifest is not None:
+            listed = manifest.content == BUILD and target.relative_to(folder).as_posix() in manifest.files
+            return folder if listed else None
+    return None
+
+
 def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...], command: str | None,
                  remedy: str = FORCE_REMEDY) -> None:
     if not target.is_file():
@@ -394,9 +415,22 @@ def _may_replace(target: Path, shown: Path, force: bool, headers: tuple[str, ...
                                 f"it marked as its own); {remedy}")
         raise OutputRefused(f"{shown}: is one of the project's own files" + (f" (written by `{mark}`)" if mark else "")
                             + "; kg writes there only with the command that generated it; give another file name")
+    if mark is None:
+        build = _build_listing(target)
+        if build is not None:  # (even with force: the build would then refuse its changed output)
+            depth = len(target.relative_to(build).parts)
+            build = shown.parents[depth - 1] if len(shown.parents) >= depth else build
+            raise OutputRefused(f"{shown}: is a file of the build output {build} (kg build wrote it: its "
+                                f"{MANIFEST} lists it), which only kg build replaces; run kg build again, "
+                                f"or give another file name")
     if force:
         return
     if mark is None:
+        syntax = UNMARKED_SYNTAXES.get(target.suffix.lower())
+        if syntax is not None:
+            raise OutputRefused(f"{shown}: exists, and {syntax} cannot carry kg's generator mark, so kg cannot tell "
+                                f"whether it wrote the file (kg replaces only files it marked as its own); "
+                                f"{remedy or FORCE_REMEDY}")
         raise OutputRefused(f"{shown}: exists and carries no county-kg generator mark (kg replaces only files it "
                             f"marked as its own); {remedy or FORCE_REMEDY}")
     if command is not None and mark != "" and mark != command:

@@ -15,7 +15,7 @@ from kg.cli.options import Given, PathParam
 @click.command("add")
 @click.argument("file", type=PathParam("a document file", output=False, path_type=Path))
 @click.option("--publisher", type=Given("a publisher"), metavar="NAME", help="Who published it (default: the header's 来源, if any).")
-@click.option("--date", "date_text", metavar="DATE", help="Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM "
+@click.option("--date", "date_text", type=Given("a date"), metavar="DATE", help="Publication date, YYYY-MM-DD or YYYY-MM-DD HH:MM "
                                                           "(default: the header's, if any).")
 @click.option("--url", type=Given("a URL"), metavar="URL", help="Where it was published.")
 @click.option("--title", type=Given("a title"), metavar="TITLE", help="Its title (its label in the graph; default: the line above "
@@ -23,7 +23,7 @@ from kg.cli.options import Given, PathParam
 @click.option("--place", type=Given("a place"), metavar="PLACE", help="The place it is about: a division code, a name or an IRI "
                                                "(the default place of its figures).")
 @click.option("--key", type=Given("a key"), metavar="KEY", help="Its key in the registry (default: from the file name).")
-@click.option("--encoding", metavar="ENCODING", help="The file's encoding when not UTF-8 (gb18030, big5, ...).")
+@click.option("--encoding", type=Given("an encoding"), metavar="ENCODING", help="The file's encoding when not UTF-8 (gb18030, big5, ...).")
 @click.option("--language", type=click.Choice(["zh-Hant", "zh-Hans"]), help="Its script (default: told from the text).")
 def source_add(file: Path, publisher, date_text, url, title, place, key, encoding, language) -> None:
     """Register FILE as a source: clean it and describe it under data/sources/KEY/."""
@@ -44,7 +44,7 @@ def source_add(file: Path, publisher, date_text, url, title, place, key, encodin
 
 
 @click.command("extract")
-@click.argument("source")
+@click.argument("source", type=Given("a source key"))
 @click.option("-o", "--output", "directory", type=PathParam("a directory", path_type=Path), default=None,
               help="Directory for review.csv and draft.ttl (default: the source's folder).")
 def extract(source: str, directory: Path | None) -> None:
@@ -77,7 +77,7 @@ def curate() -> None:
 
 @curate.command("accept")
 @click.argument("review", type=PathParam("a review table", output=False, path_type=Path))
-@click.option("--source", "source_key", metavar="KEY", help="The source the review is of (default: the one whose folder holds it).")
+@click.option("--source", "source_key", type=Given("a source key"), metavar="KEY", help="The source the review is of (default: the one whose folder holds it).")
 def curate_accept(review: Path, source_key: str | None) -> None:
     """Write the accepted rows of REVIEW as the source's facts.ttl, validated first."""
     from kg.curate.accept import accept
@@ -92,7 +92,7 @@ def curate_accept(review: Path, source_key: str | None) -> None:
 
 
 @curate.command("evaluate")
-@click.argument("source")
+@click.argument("source", type=Given("a source key"))
 def curate_evaluate(source: str) -> None:
     """Precision and recall of kg extract on SOURCE against its hand-curated facts."""
     from kg.curate.evaluate import evaluate

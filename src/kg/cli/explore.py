@@ -35,7 +35,15 @@ def schema_option(func):
 def viz(output: Path, force: bool, lang: str, schema: bool, theme: str | None, focus: str | None, depth: int,
         classes: tuple[str, ...], endpoint: str | None, default_graphs: tuple[str, ...], timeout: float | None) -> None:
     """Write the graph (the local files', or an endpoint's) as one interactive HTML page that works offline."""
+    from click.core import ParameterSource
+
     from kg.explore.viz import explore
+
+    # --depth is a distance from the --focus node: without one it would be ignored, the page
+    # the whole graph, and the user none the wiser
+    if focus is None and click.get_current_context().get_parameter_source("depth") != ParameterSource.DEFAULT:
+        raise click.UsageError("--depth counts edges away from the --focus node: give --focus NODE, "
+                               "or leave out --depth to draw the whole graph")
     from kg.query.readers import Origin
     from kg.store.results import counted
 
@@ -87,9 +95,9 @@ def analyze_communities(method: str, schema: bool, fmt: str, lang: str, endpoint
 
 
 @analyze.command("path")
-@click.argument("source")
-@click.argument("target")
-@click.option("--avoid", multiple=True, metavar="NODE",
+@click.argument("source", type=Given("a node"))
+@click.argument("target", type=Given("a node"))
+@click.option("--avoid", type=Given("a node"), multiple=True, metavar="NODE",
               help="Route around NODE (e.g. a hub such as place:530681 that connects everything); repeatable.")
 @format_option
 @lang_option

@@ -73,25 +73,25 @@ def gazetteer(output: str | None, check: bool, force: bool) -> None:
 @click.argument("table", type=PathParam("a table", output=False, path_type=Path))
 @click.option("--mapping", type=PathParam("a mapping file", output=False, path_type=Path), default=None,
               help="TOML file naming the columns, defaults and indicator meanings (see kg.importer).")
-@click.option("--place", "place_col", metavar="COLUMN", help="Column with the place (a code or a name).")
-@click.option("--place-code", "place_code_col", metavar="COLUMN", help="Column with the place's division code.")
-@click.option("--province", "province_col", metavar="COLUMN", help="Column with the province (to tell names apart).")
-@click.option("--prefecture", "prefecture_col", metavar="COLUMN", help="Column with the prefecture (to tell names apart).")
-@click.option("--indicator", "indicator_col", metavar="COLUMN", help="Column with the indicator name.")
-@click.option("--period", "period_col", metavar="COLUMN",
+@click.option("--place", "place_col", type=Given("a column name"), metavar="COLUMN", help="Column with the place (a code or a name).")
+@click.option("--place-code", "place_code_col", type=Given("a column name"), metavar="COLUMN", help="Column with the place's division code.")
+@click.option("--province", "province_col", type=Given("a column name"), metavar="COLUMN", help="Column with the province (to tell names apart).")
+@click.option("--prefecture", "prefecture_col", type=Given("a column name"), metavar="COLUMN", help="Column with the prefecture (to tell names apart).")
+@click.option("--indicator", "indicator_col", type=Given("a column name"), metavar="COLUMN", help="Column with the indicator name.")
+@click.option("--period", "period_col", type=Given("a column name"), metavar="COLUMN",
               help="Column with the period (2022, 2023年上半年, 2023年1-6月, 2023年末, 十四五).")
-@click.option("--value", "value_col", metavar="COLUMN", help="Column with the value (12.76亿元, 1,234, 8.08亿元以上).")
-@click.option("--unit", "unit_col", metavar="COLUMN", help="Column with the unit (亿元, 万人次) of values written without one.")
-@click.option("--source", "source_col", metavar="COLUMN", help="Column with a citation for each row.")
-@click.option("--default-indicator", metavar="NAME", help="Indicator of every row without one.")
-@click.option("--default-period", metavar="PERIOD", callback=_default, help="Period of every row without one.")
-@click.option("--default-unit", metavar="UNIT", callback=_default,
+@click.option("--value", "value_col", type=Given("a column name"), metavar="COLUMN", help="Column with the value (12.76亿元, 1,234, 8.08亿元以上).")
+@click.option("--unit", "unit_col", type=Given("a column name"), metavar="COLUMN", help="Column with the unit (亿元, 万人次) of values written without one.")
+@click.option("--source", "source_col", type=Given("a column name"), metavar="COLUMN", help="Column with a citation for each row.")
+@click.option("--default-indicator", type=Given("an indicator name"), metavar="NAME", help="Indicator of every row without one.")
+@click.option("--default-period", type=Given("a period"), metavar="PERIOD", callback=_default, help="Period of every row without one.")
+@click.option("--default-unit", type=Given("a unit"), metavar="UNIT", callback=_default,
               help="Unit of values written without one and without a unit cell.")
-@click.option("--theme", metavar="THEME", help="Theme of indicators the import mints (default: economy).")
+@click.option("--theme", type=Given("a theme"), metavar="THEME", help="Theme of indicators the import mints (default: economy).")
 @click.option("--name", type=Given("a name"), metavar="NAME", help="Name of the import (default: from the file name); the same name replaces.")
 @click.option("--as-of", "as_of", type=Whole(1949, 2100), default=None, metavar="YEAR",
               help="Year whose division codes and names the whole table uses (default: each row's period).")
-@click.option("--encoding", default="auto", show_default=True,
+@click.option("--encoding", type=Given("an encoding"), default="auto", show_default=True,
               help="Encoding of the table: auto (UTF-8 with or without BOM, else GB18030) or a Python codec name.")
 @click.option("--report", "report_path", type=PathParam("a file name", path_type=Path), default=None,
               help="Where to write the report of unreadable rows (default: beside the import, NAME.report.csv).")
@@ -162,7 +162,7 @@ def import_table(table: Path, mapping: Path | None, place_col, place_code_col, p
                    "review threshold go to the review file only.")
 @click.option("--review", "review_path", type=PathParam("a file name", path_type=Path), default=None,
               help="Where to write the candidates to review (default: beside the link set, NAME.review.csv).")
-@click.option("--format", "fmt", default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
+@click.option("--format", "fmt", type=Given("an RDF format"), default=None, callback=lambda _ctx, _param, value: _rdf_format(value),
               help="RDF format of a file OTHER, as rdflib names it: turtle, nt, nquads, trig, xml, json-ld "
                    "(default: from its extension).")
 @click.option("--other-timeout", type=Number(min=0), default=60.0, show_default=True, metavar="SECONDS",

@@ -117,6 +117,18 @@ def quiet_stdout() -> None:
 
 
 
+def _refuse_empty(value: str, what: str, output: bool, kind: click.ParamType, param, ctx) -> None:
+    """An empty path (kg.outputs.refuse_empty's message) as a usage error of ``param``: one
+    line naming the option or argument, exit 2."""
+    from kg.errors import KgError
+    from kg.outputs import refuse_empty
+
+    try:
+        refuse_empty(value, what, output=output)
+    except KgError as exc:
+        kind.fail(str(exc), param, ctx)
+
+
 class PathParam(click.Path):
     """The type of every option and argument that names a file or directory. An empty name
     ('') is refused at the command line, one line and exit 2 (kg.outputs.refuse_empty),
@@ -131,10 +143,8 @@ class PathParam(click.Path):
         self.what, self.output = what, output
 
     def convert(self, value, param, ctx):
-        from kg.outputs import refuse_empty
-
         if isinstance(value, str):
-            refuse_empty(value, self.what, output=self.output)
+            _refuse_empty(value, self.what, self.output, self, param, ctx)
         return super().convert(value, param, ctx)
 
 
@@ -209,11 +219,10 @@ class RdfFile(click.ParamType):
     name = "file"
 
     def convert(self, value, param, ctx):
-        from kg.outputs import refuse_empty
         from kg.store.syntax import rdf_file
 
         if isinstance(value, str):
-            refuse_empty(value, "an RDF file", output=False)
+            _refuse_empty(value, "an RDF file", False, self, param, ctx)
         return rdf_file(value)
 
 
@@ -224,7 +233,7 @@ def endpoint_options(func):
     func = click.option("--timeout", type=Number(min=0), default=None, metavar="SECONDS",
                         help="With --endpoint: stop waiting for the endpoint after this long (exit 2); "
                              "0 for no limit.  [default: 60]")(func)
-    func = click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
+    func = click.option("--default-graph", "default_graphs", type=Given("a graph IRI"), multiple=True, metavar="IRI",
                         help="With --endpoint: a graph the queries read as their default graph (repeatable).")(func)
     return click.option("--endpoint", type=URL, metavar="URL", default=None,
                         help="Read the graph from this SPARQL 1.1 Protocol endpoint instead of the local files "

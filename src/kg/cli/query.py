@@ -33,10 +33,10 @@ DEFAULT_SERVICE_TIMEOUT = 10.0
 
 
 @click.command()
-@click.argument("name", required=False)
+@click.argument("name", type=Given("a query name or file"), required=False)
 @click.option("--sparql", "sparql_text", type=Given("a SPARQL query"), help="Run this SPARQL text instead of a catalog query.")
 @click.option("--list", "list_catalog", is_flag=True, help="List the catalog with summaries.")
-@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+@click.option("--param", "params", type=Given("NAME=VALUE"), multiple=True, metavar="NAME=VALUE",
               help="Bind a declared parameter (as an RDF term of its declared type).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "markdown"]), default="table",
               show_default=True, help="json is the SPARQL 1.1 Query Results JSON format. csv, tsv and json are "
@@ -45,7 +45,7 @@ DEFAULT_SERVICE_TIMEOUT = 10.0
               help="The embedded engine that answers.  [default: oxigraph]")
 @click.option("--endpoint", type=URL, metavar="URL", default=None,
               help="Ask this SPARQL 1.1 Protocol endpoint instead of the local files (credentials as for kg push).")
-@click.option("--default-graph", "default_graphs", multiple=True, metavar="IRI",
+@click.option("--default-graph", "default_graphs", type=Given("a graph IRI"), multiple=True, metavar="IRI",
               help="With --endpoint: a graph the query reads as its default graph (repeatable).")
 @click.option("--timeout", type=Number(min=0), default=DEFAULT_TIMEOUT, show_default=True,
               metavar="SECONDS", help="Stop the query (or stop waiting for the endpoint) after this long (exit 2); "

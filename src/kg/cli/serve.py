@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from kg.cli.options import Whole, URL, Number, PathParam
+from kg.cli.options import Whole, URL, Given, Number, PathParam
 
 
 
 @click.command()
 @click.option("--port", type=Whole(1, 65535), default=7878, show_default=True)
-@click.option("--bind", "host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--bind", "host", type=Given("an address"), default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--public", is_flag=True, help="Allow a non-loopback --bind (serves the graph on the network); "
               "federated queries (SERVICE) are then off unless --allow-service names endpoints.")
 @click.option("--store", "store_dir", type=PathParam("a store directory", output=False, path_type=Path), default=None,
@@ -23,10 +23,10 @@ from kg.cli.options import Whole, URL, Number, PathParam
                    "and its Query-Time-Limit header lets a client say why); 0 for no limit.")
 @click.option("--service-timeout", type=Number(min=0, min_open=True), default=10.0, show_default=True,
               metavar="SECONDS", help="Each SERVICE call's limit (SERVICE SILENT then gives empty columns).")
-@click.option("--base", default=None, metavar="URL",
+@click.option("--base", type=URL, default=None, metavar="URL",
               help="The URL the site is reached at when it is not the server's own (behind a proxy), "
                    "e.g. https://example.org/county-kg/; everything is served under its path.")
-@click.option("--allow-service", "services", multiple=True, metavar="URL-PREFIX",
+@click.option("--allow-service", "services", type=Given("a URL prefix"), multiple=True, metavar="URL-PREFIX",
               help="An endpoint SERVICE clauses may call: those under this URL prefix (same scheme, host and "
                    "port; the path or below it). Repeatable. Without it a server reached by others (--public, "
                    "--base) calls none, a loopback one any.")
@@ -71,7 +71,7 @@ def serve(port: int, host: str, public: bool, store_dir: Path | None, timeout: f
 
 @click.command()
 @click.option("--endpoint", type=URL, required=True, help="Graph Store Protocol URL, e.g. http://localhost:3030/ds/data.")
-@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+@click.option("--graph", "graph_iri", type=Given("a graph IRI"), default=None, metavar="IRI",
               help="Named graph to replace: an IRI, <IRI> or a compact IRI with a project prefix "
                    "(default: the county-kg graph IRI).")
 @click.option("--timeout", type=Number(min=0), default=60.0, show_default=True, metavar="SECONDS",

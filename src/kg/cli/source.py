@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from kg.cli.options import Whole
+from kg.cli.options import Whole, Given
 
 
 
@@ -16,7 +16,7 @@ def source() -> None:
 
 
 @source.command("clean")
-@click.option("--source", "key", metavar="KEY", default=None, help="Clean only this source (default: every registered one).")
+@click.option("--source", "key", type=Given("a source key"), metavar="KEY", default=None, help="Clean only this source (default: every registered one).")
 def source_clean(key: str | None) -> None:
     """Clean the raw documents into the Traditional and Simplified texts the graph quotes."""
     from kg.sources.clean import clean_sources
@@ -38,10 +38,10 @@ def source_clean(key: str | None) -> None:
 
 
 @source.command("quote")
-@click.argument("text")
+@click.argument("text", type=Given("the text to quote (an empty quote cites nothing)"))
 @click.option("--occurrence", type=Whole(min=1), default=None,
               help="Which occurrence (1, 2, ...), when the text occurs more than once.")
-@click.option("--source", "key", metavar="KEY", default=None, help="The source to quote (default: the first article).")
+@click.option("--source", "key", type=Given("a source key"), metavar="KEY", default=None, help="The source to quote (default: the first article).")
 def source_quote(text: str, occurrence: int | None, key: str | None) -> None:
     """Print the evidence block (quote with offsets) for TEXT, ready to paste into a data file."""
     from kg.sources.clean import cleaned_text, default_source, find_source

@@ -281,9 +281,12 @@ def path(source: str, target: str, view: nx.MultiDiGraph | None = None, *, avoid
     it and says little; without it the path shows how the two are related more closely.
     Without ``view``, the graph at ``origin``.
     """
-    view = read_view(origin) if view is None else view
-    start, end = resolve_node(view, source), resolve_node(view, target)
-    avoided = {resolve_node(view, name) for name in avoid}
+    read_from = None
+    if view is None:
+        read_from = origin or Origin()
+        view = read_view(read_from)
+    start, end = resolve_node(view, source, read_from), resolve_node(view, target, read_from)
+    avoided = {resolve_node(view, name, read_from) for name in avoid}
     if avoided & {start, end}:
         raise KgError("cannot avoid the path's own ends")
     connections = undirected(view)

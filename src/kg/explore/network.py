@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
 
 from kg.errors import KgError
@@ -448,9 +448,33 @@ def _expand(text: str) -> str:
     return text
 
 
-def resolve_node(view: nx.MultiDiGraph, text: str) -> str:
+def left_out_places(origin: Origin, text: str) -> list[str]:
+    """The gazetteer's places ``text`` names (an IRI, a compact IRI, an exact label or hidden
+    label) at ``origin``, as ``place:11 (北京市)``, sorted: asked when the view has no such node,
+    to say why (the explorable graph leaves out the places no data refers to: the module
+    docstring). Empty when it names none, or when the origin cannot be asked (the message is
+    then the plain one)."""
+    wanted = text.strip()
+    iri = _expand(wanted)
+    match = f"str(?o) = {Literal(wanted).n3()}"
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+", iri):
+        match += f" || ?s = <{iri}>"
+    try:
+        found = origin.triples(f"""
+  ?s dcterms:source ?mark . FILTER (?mark IN ({_iris(GAZETTEER_SOURCES)}))
+  ?s ?p ?o . FILTER (?p IN (rdfs:label, skos:hiddenLabel) && ({match}))""")
+    except KgError:
+        return []
+    bind_prefixes(found)
+    return [f"{compact(found, place)} ({label(found, place, 'zh-Hans')})"
+            for place in sorted(set(found.subjects()), key=str)]
+
+
+def resolve_node(view: nx.MultiDiGraph, text: str, origin: Origin | None = None) -> str:
     """The node ``text`` names: an IRI, a compact IRI (``prog:foo``) or an exact label or
-    alternative label in any language. Raises KgError when it names none or several."""
+    alternative label in any language. Raises KgError when it names none or several; when
+    none and ``origin`` (where ``view`` was read) is given, the error says so of a gazetteer
+    place the view leaves out (:func:`left_out_places`), and suggests nothing else."""
     iri = _expand(text.strip())
     if iri in view:
         return iri
@@ -462,6 +486,10 @@ def resolve_node(view: nx.MultiDiGraph, text: str) -> str:
     if matches:
         listed = ", ".join(view.nodes[n]["curie"] for n in matches)
         raise KgError(f"{text!r} names {len(matches)} nodes ({listed}); give a compact IRI instead")
+    places = left_out_places(origin, text) if origin is not None else []
+    if places:
+        raise KgError(f"{text!r} names {' or '.join(places)} in the gazetteer, but no data refers to it, so the "
+                      "explorable network leaves it out (it keeps only the places the data speaks of)")
     near = sorted(data["curie"] for _n, data in view.nodes(data=True)
                   if any(wanted.lower() in name.lower() for name in (*data["labels"].values(), *data["alt_labels"])))
     hint = f"; did you mean {', '.join(near[:5])}{' ...' if len(near) > 5 else ''}?" if near else ""
@@ -505,12 +533,13 @@ def theme_members(view: nx.MultiDiGraph, theme: str) -> set[str]:
 
 
 def select(view: nx.MultiDiGraph, *, theme: str | None = None, focus: str | None = None, depth: int = 1,
-           classes: Iterable[str] = ()) -> nx.MultiDiGraph:
+           classes: Iterable[str] = (), origin: Origin | None = None) -> nx.MultiDiGraph:
     """The part of ``view`` a reader asked for; each criterion narrows the previous one.
 
     ``theme``: a theme's entities and their neighbours; ``focus``/``depth``: the nodes within
     ``depth`` edges of one node (either direction); ``classes``: only members of these classes
-    (subclasses included). Names are resolved as :func:`resolve_node` and friends do.
+    (subclasses included). Names are resolved as :func:`resolve_node` and friends do;
+    ``origin``: where ``view`` was read, to say why a gazetteer place is not in it.
     """
     keep = set(view)
     if theme:
@@ -518,7 +547,7 @@ def select(view: nx.MultiDiGraph, *, theme: str | None = None, focus: str | None
     if focus:
         if depth < 0:
             raise KgError("--depth must be 0 or more")
-        centre = resolve_node(view, focus)
+        centre = resolve_node(view, focus, origin)
         if centre not in keep:
             raise KgError(f"{focus!r} is not in the selected part of the graph")
         within = view.subgraph(keep).to_undirected(as_view=True)

@@ -426,9 +426,12 @@ def explore(output: Path | str, *, lang: str = "en", schema: bool = False, theme
     wrote, or with ``force``) and written atomically; ``-``: to standard output."""
     target = None if str(output) == STDOUT else claim_file(output, force=force)
     check_page_name(output)  # (after the claim, whose refusals say more: a file kg did not write)
+    read_from = None
     if graph is None:
-        graph = explorable_graph(origin)
-    view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes)
+        read_from = origin or Origin()
+        graph = explorable_graph(read_from)
+    view = select(build_view(graph, schema=schema), theme=theme, focus=focus, depth=depth, classes=classes,
+                  origin=read_from)
     title = _title(view, lang, theme=theme, focus=focus)
     page = render_html(view, lang=lang, title=title)
     if target is None:

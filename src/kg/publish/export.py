@@ -173,7 +173,7 @@ def export(fmt: str, output: str | Path, loaded: Loaded | None = None, *, force:
         raise KgError(f"unknown export format {fmt!r} (expected {', '.join(FORMATS)})")
     from kg.store.syntax import check_output_name
 
-    check_output_name(output, f".{fmt}")
+    check_output_name(output, f".{fmt}", FORMATS)
     target = None if str(output) == "-" else outputs.claim_file(output, force=force)
     head = b"" if fmt == "jsonld" else outputs.generator_comment("kg export").encode("utf-8")
     if loaded is not None:

@@ -49,7 +49,7 @@ def plain(body: bytes) -> bool:
 
 def dump(files: Sequence[Path]) -> bytes:
     """Every file as N-Triples with its terms as written. Plain N-Triples files (as kg synth
-    writes them) are used as they are; other files go through pyoxigraph's parser and
+    writes them, below the comment lines that open them) are used as they are; other files go through pyoxigraph's parser and
     serializer, which keep terms unchanged but for the case of language tags, restored here.
     A file that gives no triple is said (kg.store.syntax.note_nothing_read)."""
     parts = []
@@ -57,6 +57,8 @@ def dump(files: Sequence[Path]) -> bytes:
         path = rdf_file(path)
         if path.suffix.lower() == ".nt":
             body = path.read_bytes()
+            while body.startswith(b"#"):  # leading comments (kg's generator mark) state no triple
+                body = body.partition(b"\n")[2]
             if plain(body):
                 if not body:
                     note_nothing_read(path)

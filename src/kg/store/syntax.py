@@ -24,6 +24,7 @@ import os
 import re
 import unicodedata
 import xml.parsers.expat
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from xml.sax import SAXParseException
 
@@ -44,17 +45,22 @@ SYNTAXES = {
 }
 
 
-def check_output_name(path: Path | str, written: str) -> None:
+def check_output_name(path: Path | str, written: str, formats: Iterable[str] = ()) -> None:
     """A KgError when the output ``path``'s suffix names an RDF syntax other than the one the
     command writes (``written``, a suffix of :data:`SYNTAXES`): `kg export --format ttl -o
     x.nt` wrote Turtle into a file every reader then took for N-Triples and refused. A name
-    with another suffix (or none) is left as the user gave it; "-" is standard output."""
+    with another suffix (or none) is left as the user gave it; "-" is standard output.
+    ``formats``: the values of the command's --format option (none: the command has none),
+    offered when one of them is the syntax the name says; the message offers only what exists
+    (`kg gazetteer -o g.nt` was told to "choose the format" it has no option for)."""
     path = Path(path)
     given = SYNTAXES.get(path.suffix.lower())
     if str(path) == "-" or given is None or given[2] == SYNTAXES[written][2]:
         return
+    offered = [name for name in formats if SYNTAXES.get(f".{name}", (None, None, None))[2] == given[2]]
+    choose = f", or give --format {offered[0]}" if offered else ""
     raise KgError(f"{path}: the name says {given[2]}, but this writes {SYNTAXES[written][2]}: name it "
-                  f"{path.with_suffix(written).name}, or choose the format the name says")
+                  f"{path.with_suffix(written).name}{choose}")
 
 
 #: The syntaxes of datasets: those that can name graphs (N-Quads, TriG, JSON-LD: pyoxigraph's
@@ -325,6 +331,12 @@ def guard_json_ld(path: Path) -> None:
         line, column = (text.count("\n", 0, at) + 1, at - text.rfind("\n", 0, at)) if at >= 0 else (None, None)
         return RdfSyntaxError(path, "JSON-LD", what, *_on_a_line(path, line, column))
 
+    start = len(text) - len(text.lstrip())
+    for at, value in _top_level(text, start, document):
+        if not isinstance(value, dict):
+            where = "the document's top level" if at == start else "an item of the document's top-level array"
+            raise refused(at, f"{where} is {_json_kind(value)}, not a node object ({{...}}): a JSON-LD document is "
+                              f"a node object or an array of node objects, and a reader takes nothing from it")
     # relative IRIs first: "@type": "Thing" is one, not an undefined term
     for iri in iris:
         if iri.startswith(base):
@@ -375,6 +387,36 @@ def guard_json_ld(path: Path) -> None:
                           f"{json.dumps(tag, ensure_ascii=False)} is no language tag (BCP 47: subtags of letters "
                           f"and digits, each at most 8, joined by hyphens), so a JSON-LD reader drops the value: "
                           f"write a tag such as \"en\" or \"zh-Hans\"") from None
+
+
+_BETWEEN_ITEMS = re.compile(r"[ \t\r\n,]*")
+
+
+def _top_level(text: str, at: int, value) -> Iterator[tuple[int, object]]:
+    """(offset in ``text``, value) of what JSON-LD reads as the top level of the JSON
+    ``value`` that starts at ``at``: the value itself, or the items of an array, those of an
+    array within it included (expansion flattens them: JSON-LD 1.1, Expansion Algorithm, 5)."""
+    if not isinstance(value, list):
+        yield at, value
+        return
+    decoder = json.JSONDecoder()
+    at += 1  # past "["
+    for item in value:
+        at = _BETWEEN_ITEMS.match(text, at).end()
+        _decoded, end = decoder.raw_decode(text, at)
+        yield from _top_level(text, at, item)
+        at = end
+
+
+def _json_kind(value) -> str:
+    """What a JSON value is, for a message: "a string ("just a string")", "a number (1)", ..."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"{json.dumps(value)}"
+    kind = "a string" if isinstance(value, str) else "a number" if isinstance(value, (int, float)) else "a value"
+    shown = json.dumps(value, ensure_ascii=False)
+    return f"{kind} ({shown if len(shown) <= 40 else shown[:37] + '...'})"
 
 
 def _language_values(node):

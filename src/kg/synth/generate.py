@@ -44,7 +44,7 @@ from pathlib import Path
 
 from kg import paths
 from kg.errors import KgError
-from kg.outputs import claim_file
+from kg.outputs import claim_file, generator_comment
 from kg.words import counted
 
 BASE = "https://w3id.org/county-kg/"
@@ -807,7 +807,7 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
     """Write the synthetic graph to ``path`` (format from ``fmt`` or the extension: nt, nq, ttl).
 
     The file is claimed first (kg.outputs.claim_file: an existing file is replaced only if kg
-    marked it, which Turtle carries and plain N-Triples/N-Quads cannot, or with ``force``) and
+    marked it: a leading # comment, in each of its formats, or with ``force``) and
     streamed into a temporary file renamed into place when complete."""
     path = Path(path)
     if path.is_dir():  # checked first: "choose a format" would send the user the wrong way
@@ -817,7 +817,7 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
         raise KgError(f"{path}: choose a format (nt, nq or ttl) or use one of the extensions {', '.join(FORMATS)}")
     from kg.store.syntax import check_output_name
 
-    check_output_name(path, f".{fmt}")
+    check_output_name(path, f".{fmt}", ("nt", "nq", "ttl"))
     output = claim_file(path, force=force)
     count = 0
     size = 0
@@ -827,6 +827,8 @@ def write(path: Path | str, counties: int, seed: int, violations: int = 0, fmt: 
                 handle.write(chunk)
                 count += stated
         else:
+            # N-Triples and N-Quads 1.1 take '#' comments: the mark lets kg replace its own file
+            handle.write(generator_comment("kg synth"))
             buffer: list[str] = []
             for line in synthesize(counties, seed, violations, graphs=fmt == "nq", base=base):
                 buffer.append(line)
