@@ -461,7 +461,8 @@ class GraphStore:
             if force and not changes.rebuild:
                 changes = Changes(rebuild=True, reason="rebuild asked for")
             self._collect()
-            previous_name = self._current_name()
+            # (a store of another format is made anew: its generation cannot be read, so none is previous)
+            previous_name = self._current_name() if current is not None else None
             number = self._next_number()
             generation = self.directory / f"gen-{number:06d}"
             shutil.rmtree(generation, ignore_errors=True)
@@ -554,8 +555,7 @@ class GraphStore:
             store.flush()
             if before_publish is not None:
                 draft = Draft(self, generation, manifest, store, changes, None)
-                # (a store of another format is made anew: its generation cannot be read to compare with)
-                if previous_name is not None and self.manifest() is not None:
+                if previous_name is not None:
                     with self.reader() as view:
                         draft.previous = view
                         before_publish(draft)

@@ -347,12 +347,12 @@ def relay_services(text: str, timeout: float | None, allowed: tuple[str, ...] | 
     if not calls:
         return None
     for call in calls:
-        if call.iri is not None:
-            _refuse_credentials(call.iri)
-        if call.iri is not None and not call.silent and not call.iri.lower().startswith(("http://", "https://")):
+        if call.iri is None:
+            continue  # (SERVICE ?var: checked when the parameter is bound, Relay.rewrite)
+        _refuse_credentials(call.iri)
+        if not call.silent and not call.iri.lower().startswith(("http://", "https://")):
             raise QueryError(f"SERVICE <{call.iri}>: only http: and https: SPARQL endpoints can be called")
-        if call.iri is not None:
-            _refuse_unless_allowed(call.iri, allowed)
+        _refuse_unless_allowed(call.iri, allowed)
     return Relay(SERVICE_TIMEOUT if timeout is None else timeout, allowed).start()
 
 
