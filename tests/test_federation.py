@@ -246,14 +246,13 @@ SELECT ?o ?neighbour WHERE {{
     assert error.value.read().decode().strip() == f"SERVICE <{silent_endpoint}>: no answer within 5 s"
 
 
-@pytest.fixture(scope="module")
-def malformed_endpoint():
-    """An endpoint that answers every query 200 with a body no SPARQL results parser reads."""
+def answering(body: bytes):
+    """An endpoint that answers every query 200 with ``body`` as SPARQL results JSON: its
+    query URL, until the generator is closed."""
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    class Malformed(BaseHTTPRequestHandler):
+    class Answer(BaseHTTPRequestHandler):
         def _answer(self):
-            body = b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": '
             self.send_response(200)
             self.send_header("Content-Type", "application/sparql-results+json")
             self.send_header("Content-Length", str(len(body)))
@@ -265,11 +264,17 @@ def malformed_endpoint():
         def log_message(self, *_args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Malformed)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}/query"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def malformed_endpoint():
+    """An endpoint that answers every query 200 with a body no SPARQL results parser reads."""
+    yield from answering(b'{"head": {"vars": ["s"]}, "results": {"bindings": [{"s": ')
 
 
 def test_a_silent_service_answering_malformed_results_leaves_the_neighbour_empty(malformed_endpoint):
@@ -294,28 +299,8 @@ def test_a_service_answering_malformed_results_is_a_one_line_error_naming_it(mal
 def stray_binding_endpoint():
     """An endpoint whose answer is whole JSON but no SPARQL results: its row binds a variable
     its head does not have (SPARQL 1.1 Query Results JSON, 3.2.1)."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    class Stray(BaseHTTPRequestHandler):
-        def _answer(self):
-            body = json.dumps({"head": {"vars": ["s"]},
-                               "results": {"bindings": [{"t": {"type": "uri", "value": "urn:x"}}]}}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _answer  # noqa: N815 (http.server's naming)
-
-        def log_message(self, *_args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Stray)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/query"
-    server.shutdown()
-    server.server_close()
+    yield from answering(json.dumps({"head": {"vars": ["s"]},
+                                     "results": {"bindings": [{"t": {"type": "uri", "value": "urn:x"}}]}}).encode())
 
 
 @pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])

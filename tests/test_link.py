@@ -480,19 +480,25 @@ def test_the_store_follows_the_workspace_given(tmp_path):
     assert "not current" not in runs[1].output, runs[1].output
 
 
+def link_records(tmp_path, records: str):
+    """`kg link` of ``records`` (Turtle with the ex:, rdfs:, dcterms: and xsd: prefixes) written
+    as other.ttl, into the workspace tmp_path/ws."""
+    other = tmp_path / "other.ttl"
+    other.write_text(
+        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
+        '@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
+        + records, encoding="utf-8")
+    return CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+
+
 def test_every_candidate_is_counted_and_conflicting_codes_go_to_review(tmp_path):
     """A blank node, an empty label and two codes naming different divisions: each entity is
     counted and linked, reviewed or listed unmatched with its reason; nothing dropped, no
     code picked in silence."""
-    other = tmp_path / "other.ttl"
-    other.write_text(
-        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
-        '@prefix dcterms: <http://purl.org/dc/terms/> .\n'
-        'ex:a rdfs:label "水富市"@zh ; dcterms:identifier "530681" .\n'
-        'ex:d rdfs:label "" .\n'
-        'ex:f dcterms:identifier "530681", "530623" .\n'
-        '_:x rdfs:label "昭通市" .\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    result = link_records(tmp_path, 'ex:a rdfs:label "水富市"@zh ; dcterms:identifier "530681" .\n'
+                                    'ex:d rdfs:label "" .\n'
+                                    'ex:f dcterms:identifier "530681", "530623" .\n'
+                                    '_:x rdfs:label "昭通市" .\n')
     assert result.exit_code == 0, result.output
     assert "4 entities in" in result.output, result.output
     assert "1 exactMatch, 0 closeMatch, 1 to review (2 candidates), 2 unmatched" in result.output, result.output
@@ -514,17 +520,12 @@ def test_codes_given_as_iris_or_other_datatypes_and_typed_records_are_counted(tm
     6- or 12-digit code, and the method says so (unconfirmed by a label: review); any other
     IRI, a record with only a type and an identifier that is no code end unmatched with the
     reason; a code typed as another datatype (xsd:boolean) is still read as written."""
-    other = tmp_path / "other.ttl"
-    other.write_text(
-        '@prefix ex: <http://ex.org/> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> . '
-        '@prefix dcterms: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n'
-        'ex:a rdfs:label "水富市"@zh ; dcterms:identifier <http://ex.org/division/530681> .\n'
-        'ex:b dcterms:identifier <http://ex.org/division/530623000000> .\n'
-        'ex:c dcterms:identifier <http://ex.org/division/shuifu> .\n'
-        'ex:e a ex:County .\n'
-        'ex:g dcterms:identifier "530629"^^xsd:boolean .\n'
-        'ex:h dcterms:identifier "abc" .\n', encoding="utf-8")
-    result = CliRunner().invoke(main, ["link", str(other), "--workspace", str(tmp_path / "ws")])
+    result = link_records(tmp_path, 'ex:a rdfs:label "水富市"@zh ; dcterms:identifier <http://ex.org/division/530681> .\n'
+                                    'ex:b dcterms:identifier <http://ex.org/division/530623000000> .\n'
+                                    'ex:c dcterms:identifier <http://ex.org/division/shuifu> .\n'
+                                    'ex:e a ex:County .\n'
+                                    'ex:g dcterms:identifier "530629"^^xsd:boolean .\n'
+                                    'ex:h dcterms:identifier "abc" .\n')
     assert result.exit_code == 0, result.output
     assert "6 entities in" in result.output, result.output
     assert "2 exactMatch, 0 closeMatch, 1 to review (1 candidate), 3 unmatched" in result.output, result.output
