@@ -185,6 +185,32 @@ def test_triples_another_graph_states_change_nothing(s_graph, tmp_path):
     assert _as_dicts(after.report) == _as_dicts(scratch.report)
 
 
+def test_a_triple_no_shape_reads_from_afar_revalidates_only_its_subject(s_graph, tmp_path):
+    """A triple that joins a node many others point at, with a predicate no shape reads on a
+    value node (an import's dcterms:source on a shared indicator), validates that node alone,
+    not every observation pointing at it; a new skos:inScheme of the same node (read from one
+    step away: Locality.deep) validates them too. Both reports equal the whole validation."""
+    from rdflib import URIRef
+
+    _violations, files, _loaded, _reference = s_graph
+    gdp = "https://w3id.org/county-kg/id/indicator/gdp"
+    referrers = sum(1 for f in files if f.suffix == ".nt" for line in f.open(encoding="utf-8")
+                    if line.rstrip().endswith(f"<{gdp}> ."))
+    assert referrers > 10  # (the synthetic counties' GDP observations)
+    sourced = tmp_path / "sourced.nt"
+    sourced.write_text(f"<{gdp}> <http://purl.org/dc/terms/source> <https://example.org/table.csv> .\n",
+                       encoding="utf-8")
+    _before, after, scratch = validated_after_adding(tmp_path / "store", files, sourced, quotes=False)
+    assert after.shacl.focus_nodes == 1 and not after.full
+    assert _as_dicts(after.report) == _as_dicts(scratch.report)
+    in_scheme = tmp_path / "in-scheme.nt"
+    in_scheme.write_text(f"<{gdp}> <{URIRef('http://www.w3.org/2004/02/skos/core#inScheme')}> "
+                          "<https://example.org/scheme> .\n", encoding="utf-8")
+    _before, after, scratch = validated_after_adding(tmp_path / "store2", files, in_scheme, quotes=False)
+    assert after.shacl.focus_nodes > referrers and not after.full
+    assert _as_dicts(after.report) == _as_dicts(scratch.report)
+
+
 def test_conflicting_observation_check_on_a_synthetic_graph(tmp_path):
     """The grouped conflicting-observation check (linear on a national graph) finds a planted
     conflict among synthetic counties, from both sides, and nothing else."""

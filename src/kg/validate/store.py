@@ -338,15 +338,25 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
     return Validated(shacl, extra, report, True, dict(graph.seconds), lang)
 
 
-def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str]) -> tuple[set[str], bool]:
+def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str],
+                  deep: Iterable[str] | None = None) -> tuple[set[str], bool]:
     """The focus nodes whose SHACL results can change when the ``changed`` triples join or
     leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
-    they point at through inverse-path predicates; every node pointing at one of their
-    subjects (a value whose description changed); and the targets of inverse-path triples from
-    those subjects. True as second value when the change touches the class hierarchy (then
-    everything may change)."""
+    they point at through inverse-path predicates; every node pointing at a subject whose
+    description a shape reads from one step away (a changed triple whose predicate is in
+    ``deep``, :attr:`kg.validate.partitions.Locality.deep`; None: every predicate counts),
+    and the targets of inverse-path triples from those subjects. True as second value when
+    the change touches the class hierarchy (then everything may change).
+
+    Why ``deep`` is enough: a shape evaluated on a focus node reads its value nodes only
+    through the predicates collected there (a path or pair read one step away, ``rdf:type``
+    for ``sh:class``); a new ``dcterms:source`` on an indicator that thousands of
+    observations point at changes none of their results (the report's own texts read the
+    focus node's label, a subject of the change when it changes)."""
     inverse = {str(p) for p in inverse}
+    deep = None if deep is None else {str(p) for p in deep}
     subjects: set[str] = set()
+    read_from_afar: set[str] = set()  # subjects whose change a referrer's shapes can see
     focus: set[str] = set()
     hierarchy = False
     for triple in changed:
@@ -355,10 +365,12 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
             hierarchy = True
         if isinstance(s, ox.NamedNode):
             subjects.add(s.value)
+            if deep is None or p in deep:
+                read_from_afar.add(s.value)
         if p in inverse and isinstance(o, ox.NamedNode):
             focus.add(o.value)
     focus |= subjects
-    ordered = sorted(subjects)
+    ordered = sorted(read_from_afar)
     for start in range(0, len(ordered), 5_000):  # a query of a bounded size
         values = " ".join(_term(s) for s in ordered[start:start + 5_000])
         inv = " ".join(_term(p) for p in sorted(inverse))
@@ -439,7 +451,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     changed = _changed_triples(added, removed)
     if touched is not None and len(changed) <= LOOKUP_AT_MOST:
         changed -= _in_untouched_graphs(graph, changed, touched)
-    focus, hierarchy = changed_focus(graph, changed, local.inverse)
+    focus, hierarchy = changed_focus(graph, changed, local.inverse, local.deep)
     if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
         progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
                  if hierarchy or not local.exact else f"  {counted(len(focus), 'node')} changed: validating the whole graph")
