@@ -208,6 +208,34 @@ def test_the_store_sits_in_the_output_and_a_second_build_reuses_it(built, tmp_pa
     assert tree_digest(out) == before
 
 
+def test_a_build_with_nothing_changed_writes_nothing(built, tmp_path, monkeypatch):
+    """The same inputs, options and output: every file is left as it is (not written again:
+    same inode and time), the build says so; with other options, or a file of the output
+    gone, the build writes the directory again, byte for byte as before."""
+    import os
+
+    from kg.build import pipeline
+
+    out, _printed = built
+    monkeypatch.delenv("KG_STORE", raising=False)
+    before = tree_digest(out)
+    files = sorted(p for p in out.rglob("*") if p.is_file() and "store" not in p.relative_to(out).parts)
+    stamps = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files}
+    said: list[str] = []
+    result = pipeline.build(out, docs=False, site=False, progress=said.append)
+    assert result.validation == "recorded" and any("is current" in line for line in said), said
+    assert {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in files} == stamps
+    assert result.files == sorted({out / p.relative_to(out).parts[0] for p in files if p.name != ".county-kg-manifest.json"})
+    assert result.summary.to_json() == (out / "summary.json").read_text(encoding="utf-8")
+    options = dict(store=None, data=None, add=(), texts=None, progress=said.append, started=0.0)
+    assert pipeline._unchanged_output(out, out, docs=True, site=False, **options) is None
+    assert pipeline._unchanged_output(out, out, docs=False, site=True, **options) is None
+    (out / "summary.md").unlink()
+    again = build(out, "--no-docs", "--no-site")
+    assert again.exit_code == 0 and "validation: recorded" in again.output, again.output
+    assert tree_digest(out) == before and all(os.path.exists(p) for p in files)
+
+
 def test_a_refused_build_leaves_the_store_as_the_last_accepted_build(built, tmp_path, monkeypatch):
     """A build stopped by violations publishes nothing: reading commands do not answer from
     the --add file it refused (they did, and `kg export` wrote it)."""
@@ -312,3 +340,40 @@ def test_every_printed_count_is_a_sparql_count(built, project):
     assert f"{expected['observations']} observations in all" in markdown
     for name, n in classes.items():
         assert f"| {name} | {n} |" in markdown
+
+
+def test_queries_md_shows_the_first_rows_of_a_long_answer_and_names_its_csv(project, tmp_path, monkeypatch):
+    """queries.md is for reading: an answer longer than MARKDOWN_ROWS shows its first rows and
+    points to its CSV file, which holds every row (a national table's quality reports list
+    70,000 observations); shorter answers are shown whole."""
+    from kg.query import answers as module
+    from kg.query.engines import Engines
+
+    monkeypatch.setattr(module, "MARKDOWN_ROWS", 10)
+    found = module.answer_catalog(None, tmp_path, engines=Engines(project))
+    page = (tmp_path / "queries.md").read_text(encoding="utf-8")
+    long = {name for name, (results, _s) in found.items() if len(results.rows) > 10}
+    assert long and len(long) < len(found)
+    for name, (results, _s) in found.items():
+        section = page.split(f"## {name}\n", 1)[1].split("\n## ", 1)[0]
+        table = [line for line in section.splitlines() if line.startswith("| ")]
+        assert len(table) == 1 + min(len(results.rows), 10), name  # the header and the rows shown
+        assert (f"every row is in [queries/{name}.csv](queries/{name}.csv)" in section) == (name in long), name
+        csv_rows = (tmp_path / "queries" / f"{name}.csv").read_text(encoding="utf-8").count("\n")
+        assert csv_rows >= len(results.rows), name
+
+
+def test_the_site_of_a_graph_above_the_limit_is_written_only_when_asked(built, tmp_path, monkeypatch):
+    """Without --site/--no-site the static site is written up to SITE_PAGES_UP_TO resources
+    (the project's is: test_build_writes_every_output); above it the build leaves it out and
+    says how to have it."""
+    from kg.build import pipeline
+
+    out, _printed = built
+    monkeypatch.setenv("KG_STORE", str(out / "store"))
+    monkeypatch.setattr(pipeline, "SITE_PAGES_UP_TO", 100)
+    said: list[str] = []
+    result = pipeline.build(tmp_path / "dist", docs=False, progress=said.append)
+    assert result.site_pages == 0 and not (tmp_path / "dist" / "site").exists()
+    assert any(line.startswith("the static site left out: ") and "is more than 100 " in line
+               and "kg build --site" in line for line in said), said

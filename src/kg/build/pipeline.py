@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg import outputs
+from kg.errors import KgError
 from kg.build.outcome import BuildFailed, Progress, quiet as _quiet
 from kg.build.summary import Summary, summarize_store
 from kg.sources.clean import clean_source as clean_one, load_sources
@@ -32,6 +33,12 @@ from kg.store.persistent import Draft, GraphStore
 from kg.store.results import counted
 from kg.validate import store as validation
 from kg.validate.report import ValidationReport
+
+#: Above this many resources (the summary's count), ``kg build`` leaves the static site out
+#: unless asked for it (``--site``): the project has 10,265 (9,745 pages), a workspace with a
+#: national county table 150,000, whose site of 440,000 files took longer than everything
+#: else the build does; ``kg serve`` renders each of those pages when it is asked for.
+SITE_PAGES_UP_TO = 50_000
 
 #: Above this many triples outside the ontology and the gazetteer, the interactive graph pages
 #: are left out: a page drawing every node of a national graph is of no use (``kg viz --focus
@@ -72,14 +79,15 @@ def source_texts() -> Mapping[str, str]:
 def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: bool = True,
           add: Sequence[Path | str] = (), data: Sequence[Path | str] | None = None,
           store: Path | str | None = None, texts: Mapping[str, str] | None = None,
-          workers: int = 2, site: bool = True) -> BuildResult:
+          workers: int = 2, site: bool | None = None) -> BuildResult:
     """Clean the sources, bring the store up to date, validate, and write ``output``.
 
     ``add``: more RDF files to build with the project's data (another team's county graph);
     ``data``: files to build instead of the project's data and workspace; ``store``: the
     store's directory (default kg.store.project.location(output)); ``texts``: the source
     texts quotes are checked against (default :func:`source_texts`); ``site``: write the
-    static site (``site/``, kg.pages.site) from the store's generation just validated.
+    static site (``site/``, kg.pages.site) from the store's generation just validated (None:
+    when the graph has at most :data:`SITE_PAGES_UP_TO` resources).
 
     Raises BuildFailed (with the report) when the graph has violations (the store's new
     generation is then not published: it keeps what the last accepted build held), KgError for an
@@ -90,6 +98,11 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
     named, output = output, Path(output)  # (the claim is given the name: Path('') would be '.')
     seconds: dict[str, float] = {}
     fresh = _missing_folders(output) if str(named) else []  # made by this build: removed again if it fails
+    if not fresh and str(named):
+        unchanged = _unchanged_output(named, output, store=store, data=data, add=add, docs=docs, site=site,
+                                      texts=texts, progress=progress, started=started)
+        if unchanged is not None:
+            return unchanged
     try:
         return _build(named, output, seconds, started, progress=progress, docs=docs, add=add, data=data, store=store,
                       texts=texts, workers=workers, site=site)
@@ -97,6 +110,111 @@ def build(output: Path | str = "dist", *, progress: Progress = _quiet, docs: boo
         if fresh:
             _remove_made(fresh, Path(store) if store is not None else project.location(output))
         raise
+
+
+#: The record, beside a store generation, of the output directory a build wrote from it: the
+#: directory, the options, what else the files depend on (:func:`_output_key`) and the SHA-256
+#: of the directory's manifest (which holds every file's). The next build with the same
+#: inputs, options and output finds the directory current and writes nothing.
+OUTPUT_RECORD = "build-output.json"
+
+
+def _output_key(validator_key: str) -> str:
+    """What a build's files depend on besides the store's generation and the options: the
+    validation's key (package version, shapes, checks, source texts) and the catalog's
+    questions (``queries/*.rq``, answered into ``queries/``)."""
+    import hashlib
+
+    from kg.query.catalog import catalog
+
+    digest = hashlib.sha256(validator_key.encode())
+    for item in catalog():
+        digest.update(item.path.name.encode() + b"\0" + item.path.read_bytes())
+    return digest.hexdigest()
+
+
+def _written_state(output: Path) -> str | None:
+    """A digest of the output's manifest and of each file it lists as the file system sees it
+    now (size and modification time, as the store judges its inputs: kg.store.persistent);
+    None when one is missing. Equal digests: every file is as the build left it."""
+    import hashlib
+
+    try:
+        text = (output / outputs.MANIFEST).read_bytes()
+        manifest = outputs.read_manifest(output)
+    except (OSError, KgError):
+        return None
+    if manifest is None:
+        return None
+    digest = hashlib.sha256(text)
+    for rel in sorted(manifest.files):
+        try:
+            stat = os.stat(output / rel)
+        except OSError:
+            return None
+        digest.update(f"{rel}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _output_record(output: Path, generation: int, key: str, docs: bool, site: bool | None, pages: int) -> bytes:
+    import json
+
+    return json.dumps({"directory": os.path.realpath(output), "generation": generation, "key": key, "docs": docs,
+                       "site": site, "sitePages": pages, "written": _written_state(output)},
+                      indent=1, sort_keys=True).encode("utf-8")
+
+
+def _unchanged_output(named: Path | str, output: Path, *, store, data, add, docs: bool, site: bool | None, texts,
+                      progress: Progress, started: float) -> BuildResult | None:
+    """The result of a build that has nothing to do, or None when it has: the store is current
+    (the same inputs, nothing to load or validate), and ``output`` holds what the build of the
+    store's generation wrote there with the same options and the same catalog, shapes and
+    texts, every file of its manifest present with the size and modification time the build
+    left it with (as the store judges its inputs), nothing else there. Then nothing is
+    rewritten: the files are what the build would write again, byte for byte
+    (tests/test_build.py). ``texts`` is not compared: the quote check's texts are the
+    project's (in the validation's key) or regenerated ones."""
+    import json
+
+    location = Path(store) if store is not None else project.location(output)
+    if not outputs.is_store(location):
+        return None
+    # (refused here exactly as the build would refuse it; the files' contents are judged below)
+    previous = outputs.claim_directory(named, contents=False)
+    if previous is None:
+        return None
+    clean_sources(_quiet)
+    given = project.inputs(data, add)
+    graphs = GraphStore(location)
+    changes = graphs.changes(given)
+    manifest = graphs.manifest()
+    recipe = {**project.recipe(data, add), "order": [i.graph for i in given]}
+    if not changes.current or manifest is None or manifest.recipe != recipe:
+        return None
+    key = validation.validator_key()
+    with graphs.reader() as view:
+        try:
+            record = json.loads(view.record(OUTPUT_RECORD) or b"null")
+        except ValueError:
+            return None
+        written = _written_state(output)
+        if written is None or not isinstance(record, dict) or record != {
+                **record, "directory": os.path.realpath(output), "docs": docs, "site": site, "key": _output_key(key),
+                "written": written, "generation": view.manifest.generation}:
+            return None
+        validated = validation.from_record(StoreGraph.of(view), view.record(validation.RECORD), key)
+        if validated is None:
+            return None
+        report = validated.report
+    try:
+        summary = Summary.from_json((output / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    progress(f"{output}/ is current: written from the store's generation {view.manifest.generation} with these "
+             f"options, every file unchanged; nothing to do")
+    files = sorted({output / rel.split("/")[0] for rel in previous.files})
+    return BuildResult(output, summary, report, files, location, {}, time.perf_counter() - started, "recorded",
+                       record.get("sitePages", 0))
 
 
 def _missing_folders(output: Path) -> list[Path]:
@@ -126,7 +244,7 @@ def _remove_made(made: list[Path], location: Path) -> None:
 
 def _build(named: Path | str, output: Path, seconds: dict[str, float], started: float, *, progress: Progress, docs: bool,
            add: Sequence[Path | str], data: Sequence[Path | str] | None, store: Path | str | None,
-           texts: Mapping[str, str] | None, workers: int, site: bool) -> BuildResult:
+           texts: Mapping[str, str] | None, workers: int, site: bool | None) -> BuildResult:
     with outputs.replaced_directory(named) as staging:
         mark = time.perf_counter()
         progress("cleaning sources")
@@ -202,7 +320,12 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
             written += _graph_pages(graph, staging, progress)
             seconds["graph pages"] = time.perf_counter() - mark
             pages = 0
-            if site:
+            resources = answered["summary"].subjects
+            if site is None and resources > SITE_PAGES_UP_TO:
+                progress(f"the static site left out: {counted(resources, 'resource')} is more than "
+                         f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
+                         f"them all)")
+            elif site is not False:
                 mark = time.perf_counter()
                 pages = _write_site(view, staging / "site", progress)
                 written.append(staging / "site")
@@ -224,6 +347,9 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
             graphs.add_record(view, EXPORTS_RECORD, exports_record(
                 {fmt: output / f"county-kg{suffix}" for fmt, suffix in
                  (("nt", ".nt"), ("ttl", ".ttl"), ("jsonld", ".jsonld"), ("trig", ".trig"))}))
+            # what was written, and from what: the next build with nothing changed writes nothing
+            graphs.add_record(view, OUTPUT_RECORD, _output_record(output, graph_generation, _output_key(key), docs,
+                                                                  site, pages))
     files = sorted(output / p.name for p in written)
     return BuildResult(output, answered["summary"], report, files, location, seconds,
                        time.perf_counter() - started, how, pages)

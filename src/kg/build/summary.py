@@ -133,6 +133,23 @@ class Summary:
             ],
         }, ensure_ascii=False, indent=2) + "\n"
 
+    @classmethod
+    def from_json(cls, text: str) -> Summary:
+        """The summary :meth:`to_json` wrote (``summary.json`` of a build): equal to the one
+        written, ``extra`` aside (not written). Raises ValueError (json.JSONDecodeError) or
+        KeyError for a text it did not write."""
+        body = json.loads(text)
+        statements = body["statements"]
+        return cls(
+            triples=body["triples"], subjects=body["subjects"], quotes=body["quotes"],
+            by_class=dict(body["entitiesByClass"]),
+            observations_by_theme_period=[(row["theme"], row["period"], row["observations"])
+                                          for row in body["observationsByThemeAndPeriod"]],
+            statements=StatementCounts(
+                stated=statements["stated"], inferred=statements["inferred"],
+                inferred_resources=statements["inferredResources"],
+                by_theme=tuple((row["theme"], row["stated"], row["inferred"]) for row in body["statementsByTheme"])))
+
     def to_markdown(self) -> str:
         lines = ["# county-kg build summary", "", f"- data triples (the ontology's left out): {self.triples}",
                  f"- described resources: {self.subjects}", f"- observations: {self.observations}",

@@ -13,11 +13,13 @@ from kg.cli.options import EXIT_VIOLATIONS, RdfFile, _progress, force_option, ou
 @output_option(default="dist", help_text="Directory to write: new, empty or a previous build's (replaced only when "
                                          "the build succeeds).", what="a directory")
 @click.option("--no-docs", is_flag=True, help="Skip the ontology documentation (pyLODE).")
-@click.option("--no-site", is_flag=True, help="Skip the static site (site/: a page per resource, the article view).")
+@click.option("--site/--no-site", "site", default=None,
+              help="Write the static site (site/: a page per resource, the article view), or skip it. "
+                   "Default: written when the graph has at most 50,000 resources.")
 @click.option("--add", "add", multiple=True, type=RdfFile(),
               help="Another RDF file to build with the project's data (repeatable), e.g. a national county graph.")
 @quiet_option
-def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet: bool) -> None:
+def build(output: str, no_docs: bool, site: bool | None, add: tuple[str, ...], quiet: bool) -> None:
     """Clean, store, validate and write the graph, its documentation, a summary and the static
     site (a page per resource, read from the store).
 
@@ -28,7 +30,7 @@ def build(output: str, no_docs: bool, no_site: bool, add: tuple[str, ...], quiet
     from kg.words import counted
 
     try:
-        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, site=not no_site)
+        result = run_build(output, progress=_progress(quiet), docs=not no_docs, add=add, site=site)
     except BuildFailed as failed:
         click.echo(failed.report.to_text(), err=True, nl=False)
         click.echo(f"kg: build stopped: {failed}; the files in {output}/ were left unchanged", err=True)

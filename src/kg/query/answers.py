@@ -9,6 +9,13 @@ from pathlib import Path
 import pyoxigraph as ox
 
 
+#: Rows of each answer shown in ``queries.md``, a page for reading (the project's longest
+#: answer has 86): a quality report on a national table lists every observation (70,000
+#: rows), all of them in the question's CSV file, and looking up the labels of each row for
+#: the page took most of a national build.
+MARKDOWN_ROWS = 500
+
+
 def answer_catalog(store: ox.Store, directory: Path | None = None, engines=None) -> dict[str, tuple[object, float]]:
     """Every catalog question on ``store`` (or on ``engines``, a kg.query.engines.Engines):
     {name: (Results, seconds)}; with ``directory``, written into it: ``queries/NAME.csv``
@@ -33,8 +40,12 @@ def answer_catalog(store: ox.Store, directory: Path | None = None, engines=None)
         if directory is not None:
             (directory / "queries" / f"{item.name}.csv").write_text(results.to_csv(), encoding="utf-8")
             results.labeler = labels
+            shown = results.to_markdown(MARKDOWN_ROWS)
+            if len(results.rows) > MARKDOWN_ROWS:
+                shown += (f"\nThe first {MARKDOWN_ROWS} rows; every row is in "
+                          f"[queries/{item.name}.csv](queries/{item.name}.csv).\n")
             page += [f"## {item.name}", "", f"**{item.summary}**", "", item.description, "",
-                     "```sparql", item.text.strip(), "```", "", results.to_markdown(),
+                     "```sparql", item.text.strip(), "```", "", shown,
                      counted(len(results.rows), "row"), ""]
     if directory is not None:
         (directory / "queries.md").write_text("\n".join(page), encoding="utf-8")

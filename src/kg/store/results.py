@@ -388,7 +388,9 @@ class Results:
         lines.append(f"({counted(len(self.rows), 'row')}{more})")
         return "\n".join(lines) + "\n"
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, limit: int | None = None) -> str:
+        """The rows as a Markdown table, the first ``limit`` of them when given (labels as
+        :meth:`display` gives them: a label is looked up for every IRI shown)."""
         def cell(text: str) -> str:
             # a label is text, never markup: Markdown passes HTML through (an imported label
             # <img onerror=...> became an element), so & < > are written as entities
@@ -396,7 +398,7 @@ class Results:
             return printable(text.replace("\r\n", " ").replace("\n", " ")).replace("|", "\\|")
 
         lines = ["| " + " | ".join(self.variables) + " |", "|" + "---|" * len(self.variables)]
-        for row in self.rows:
+        for row in self.rows[:limit]:
             lines.append("| " + " | ".join(cell(self.display(t)) for t in row) + " |")
         return "\n".join(lines) + "\n"
 
