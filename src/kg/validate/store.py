@@ -49,16 +49,30 @@ def _quiet(_message: str) -> None:
     pass
 
 
-def run_checks(graph: StoreGraph, *, timings: dict[str, float] | None = None) -> list[tuple[Path, dict]]:
-    """Each ``queries/checks/*-violation.rq`` on the store (as kg.validate.run_checks)."""
+def run_checks(graph: StoreGraph, *, timings: dict[str, float] | None = None,
+               only: Collection[str] | None = None,
+               focus: Mapping[str, Iterable[str]] | None = None) -> list[tuple[Path, dict]]:
+    """Each ``queries/checks/*-violation.rq`` on the store (as kg.validate.run_checks).
+    ``only``: the checks (file stems) to run (None: all); ``focus``: by check, the focus nodes
+    to run it for (kg.validate.checkscope.restricted), the others whole. Raises KgError naming
+    the check when it fails, or cannot be bound to its focus nodes."""
     from kg.store.sparql import run_oxigraph
+    from kg.validate.checkscope import SCOPES, restricted
     from kg.validate.report import check_queries
 
     found = []
     for query_path in check_queries():
+        if only is not None and query_path.stem not in only:
+            continue
+        text = query_path.read_text(encoding="utf-8")
+        if focus is not None and query_path.stem in focus:
+            text = restricted(text, SCOPES[query_path.stem], focus[query_path.stem])
+            if text is None:
+                raise KgError(f"{query_path}: the check cannot be bound to its focus nodes "
+                              f"(kg.validate.checkscope.SCOPES names text it does not hold)")
         started = time.perf_counter()
         try:
-            results = run_oxigraph(graph.store, query_path.read_text(encoding="utf-8"), {})
+            results = run_oxigraph(graph.store, text, {})
         except Exception as exc:  # noqa: BLE001 - a broken check is a project bug; say which file
             raise KgError(f"{query_path}: check query failed: {exc}") from None
         for row in results.rows:
@@ -66,6 +80,41 @@ def run_checks(graph: StoreGraph, *, timings: dict[str, float] | None = None) ->
         if timings is not None:
             timings[query_path.stem] = time.perf_counter() - started
     return found
+
+
+def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Iterable[ox.Triple]) -> list[tuple]:
+    """The check entries (as :func:`store_results` makes them) after the ``changed`` triples
+    joined or left the graph, ``previous`` the entries of the generation before (the quote
+    check's included, ignored): for each check, the previous entries of the focus nodes the
+    change cannot alter (kg.validate.checkscope) and the check run for the others. A check
+    whose scope is unknown, too large or names a blank node runs whole."""
+    from kg.validate.checkscope import SCOPES, WHOLE_ABOVE, Changes, restricted
+    from kg.validate.report import check_constraint, check_queries, check_results
+
+    changes = Changes.of(changed)
+    kept: list[tuple] = []
+    scoped: dict[str, set[str]] = {}
+    whole: list[str] = []
+    for query_path in check_queries():
+        name, source = query_path.stem, check_constraint(query_path)
+        before = [e for e in previous if e[4] == source]
+        scope = SCOPES.get(name)
+        focus = None
+        if scope is not None and not (changes.blank & scope.reads) and not any(isinstance(e[0], BNode) for e in before):
+            focus = scope.focus(graph.store, changes)
+        if focus is not None and (len(focus) > WHOLE_ABOVE
+                                  or (focus and restricted(query_path.read_text(encoding="utf-8"), scope, ()) is None)):
+            focus = None
+        if focus is None:
+            whole.append(name)
+            continue
+        kept += [e for e in before if str(e[0]) not in focus]
+        if focus and scope.candidates is not None:
+            focus = scope.candidates(graph.store, focus)
+        if focus:
+            scoped[name] = focus
+    found = run_checks(graph, only={*scoped, *whole}, focus=scoped) if scoped or whole else []
+    return kept + [(*entry, SH.Violation) for entry in check_results(found)]
 
 
 _QUOTES = """
@@ -214,13 +263,18 @@ def _lang(tag: str | None) -> str | None:
 
 
 def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True,
-                  texts: Mapping[str, str] | None = None) -> list[tuple]:
+                  texts: Mapping[str, str] | None = None,
+                  after: tuple[list[tuple], Iterable[ox.Triple]] | None = None) -> list[tuple]:
     """The results of the SPARQL checks and the quote check on the store:
-    (focus, path, component, message, source, severity) each."""
+    (focus, path, component, message, source, severity) each. ``after``: (the previous
+    generation's entries, the triples that changed since), to run the checks only for what
+    the change can alter (:func:`checks_after_change`)."""
     from kg.validate.report import check_results
 
     extra: list[tuple] = []
-    if checks:
+    if checks and after is not None:
+        extra += checks_after_change(graph, *after)
+    elif checks:
         extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph))]
     if quotes:
         for quote, path, message, severity in check_quotes(graph, texts):
@@ -467,7 +521,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     shacl = ShaclResult(not rows, rows, None, 1,
                         time.perf_counter() - started, len(focus))
     graph.seconds["shacl"] = shacl.seconds
-    extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
+    extra = store_results(graph, checks=checks, quotes=quotes, texts=texts, after=(previous.extra, changed))
     if meanwhile is not None:
         meanwhile()
     # the results of unchanged rows are the previous report's (their labels and files cannot
@@ -569,24 +623,40 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
     shown = record.get("shown", [])
     if (record.get("lang") == lang and len(shown) == len(rows) + len(extra)
             and all(len(entry) == 4 for entry in shown)):  # (a record of before nodes were kept as shown: looked up)
-        known = {entry: _result(entry, *as_shown, graph=graph) for entry, as_shown in zip([*rows, *extra], shown)}
+        made: dict = {}  # compact names and paths, by what they name: a national record repeats a few
+        known = {entry: _result(entry, *as_shown, graph=graph, made=made) for entry, as_shown in zip([*rows, *extra], shown)}
     return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
 
 
 def _result(entry: tuple, label: str, files: list[str], node: str = "", value_shown: str | None = None, *,
-            graph: StoreGraph):
+            graph: StoreGraph, made: dict | None = None):
     """A recorded row's (or extra entry's) result, made again without looking anything up: its
-    focus node and value as the report showed them (a blank node by what names it)."""
+    focus node and value as the report showed them (a blank node by what names it). ``made``:
+    the compact names and file paths already made (by kind and term), shared by the entries of
+    one record, which name a few shapes, components and files tens of thousands of times."""
     from kg.validate.report import SEVERITIES, ValidationResult
 
-    names = _NAMES
+    made = {} if made is None else made
+
+    def once(kind, term, make):
+        key = (kind, term)
+        found = made.get(key)
+        if found is None:
+            found = made[key] = make(term)
+        return found
+
+    def compact(term):
+        return once("n", term, _NAMES.compact)
+
+    paths = [once("f", f, Path) for f in files]
     if len(entry) == 7:
         focus, path, component, severity, message, _value, shape = entry
-        return ValidationResult(focus=focus, focus_label=label, path=path, component=names.compact(component),
+        return ValidationResult(focus=focus, focus_label=label, path=path, component=compact(component),
                                 severity=SEVERITIES.get(severity, str(severity)), message=message,
-                                value=value_shown, source=_compact(graph.shapes, shape) if shape is not None else None,
-                                files=[Path(f) for f in files], shown=node)
+                                value=value_shown,
+                                source=once("s", shape, lambda s: _compact(graph.shapes, s)) if shape is not None else None,
+                                files=paths, shown=node)
     focus, path, component, message, source, severity = entry
-    return ValidationResult(focus=focus, focus_label=label, path=names.compact(path) if path is not None else None,
-                            component=names.compact(component), severity=SEVERITIES[severity], message=message,
-                            source=names.compact(source), files=[Path(f) for f in files], shown=node)
+    return ValidationResult(focus=focus, focus_label=label, path=compact(path) if path is not None else None,
+                            component=compact(component), severity=SEVERITIES[severity], message=message,
+                            source=compact(source), files=paths, shown=node)

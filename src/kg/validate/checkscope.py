@@ -1,0 +1,246 @@
+"""Which rows of the SPARQL checks (``queries/checks/*-violation.rq``) a change can alter, so
+that after an import only those are computed again and the others kept from the previous
+generation's record, as the SHACL results are.
+
+Each check compares nodes across the graph, so "the subjects of the changed triples" is not
+enough: for each check, :data:`SCOPES` says which focus nodes a triple joining or leaving the
+graph can give a row or take one from (the changed nodes and their partners: the other
+observations of the same place for a conflict, the children of a division whose code
+changed, the periods of a changed instant...), and where in the check's text those focus
+nodes are bound. The check then runs with its focus (and partner) variables bound to them:
+it gives, for those nodes, exactly the rows the whole check gives, and the whole check has no
+row for any other node that the change could alter. A check that cannot be scoped this way
+(the unsupported-statement check reads quotes, their selectors and labels several steps
+away) runs whole when the change touches anything it reads, and is kept when it does not.
+
+The partners are found in the new generation, from the changed triples themselves: a triple
+that left the graph still names the nodes it linked (an observation removed with its table
+names its place), so the nodes that were its partners are found through them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+CKG = "https://w3id.org/county-kg/ontology#"
+RDF_ = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS_ = "http://www.w3.org/2000/01/rdf-schema#"
+SDMX_DIMENSION = "http://purl.org/linked-data/sdmx/2009/dimension#"
+TIME_ = "http://www.w3.org/2006/time#"
+OA_ = "http://www.w3.org/ns/oa#"
+SKOS_ = "http://www.w3.org/2004/02/skos/core#"
+TYPE = RDF_ + "type"
+
+#: Scoped to more focus nodes than this, a check runs whole (as cheap, and a smaller query).
+WHOLE_ABOVE = 20_000
+
+
+@dataclass(frozen=True)
+class Changes:
+    """The changed triples (joined or left the union graph) by role, IRIs as strings; a blank
+    node is named by no role (its labels differ between generations), and its triples'
+    predicates are kept in ``blank`` (an rdf:type as "rdf:type IRI" and its class's IRI), so
+    that a check reading one of them runs whole (:attr:`Scope.reads`)."""
+
+    subjects: frozenset[str]
+    objects: frozenset[str]
+    predicates: frozenset[str]
+    typed: frozenset[str]  # subjects of changed rdf:type triples
+    classes: frozenset[str]  # objects of changed rdf:type triples
+    triples: tuple[tuple[str | None, str, str | None], ...]  # (s, p, o); None: a literal or blank node
+    blank: frozenset[str]
+
+    @classmethod
+    def of(cls, triples: Iterable[ox.Triple]) -> Changes:
+        subjects, objects, predicates, typed, classes, blank, rows = set(), set(), set(), set(), set(), set(), []
+        for t in triples:
+            s, p, o = t.subject, t.predicate.value, t.object
+            s_value = s.value if isinstance(s, ox.NamedNode) else None
+            o_value = o.value if isinstance(o, ox.NamedNode) else None
+            predicates.add(p)
+            if s_value is not None:
+                subjects.add(s_value)
+            if o_value is not None:
+                objects.add(o_value)
+            if p == TYPE:
+                if s_value is not None:
+                    typed.add(s_value)
+                if o_value is not None:
+                    classes.add(o_value)
+            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+                blank.add(f"{TYPE} {o_value}" if p == TYPE else p)
+            rows.append((s_value, p, o_value))
+        return cls(frozenset(subjects), frozenset(objects), frozenset(predicates), frozenset(typed),
+                   frozenset(classes), tuple(rows), frozenset(blank))
+
+    def objects_of(self, *predicates: str) -> set[str]:
+        """The IRI objects of the changed triples with one of ``predicates``."""
+        return {o for _s, p, o in self.triples if p in predicates and o is not None}
+
+
+def _values(variable: str, iris: Iterable[str]) -> str:
+    return f"VALUES {variable} {{ " + " ".join(f"<{i}>" for i in sorted(iris)) + " }"
+
+
+def _select(store: ox.Store, pattern: str, nodes: Iterable[str]) -> set[str]:
+    """The IRIs ?f of ``pattern`` with ?x bound to each of ``nodes`` (in bounded queries)."""
+    nodes = sorted(nodes)
+    found: set[str] = set()
+    for start in range(0, len(nodes), 5_000):
+        query = f"SELECT DISTINCT ?f WHERE {{ {_values('?x', nodes[start:start + 5_000])} {pattern} FILTER(isIRI(?f)) }}"
+        found |= {row[0].value for row in store.query(query)}
+    return found
+
+
+def _dangling(store: ox.Store, c: Changes) -> set[str]:
+    # a row names an object nobody describes: a changed triple pointing at it, or its type
+    return set(c.objects) | set(c.typed)
+
+
+def _division_code(store: ox.Store, c: Changes) -> set[str]:
+    # a division's own code, notation, validFrom and parent; the parent's code
+    return set(c.subjects) | _select(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
+
+
+def _period_order(store: ox.Store, c: Changes) -> set[str]:
+    # a period's type and bounds; its bounds' dates
+    return set(c.subjects) | _select(store, f"VALUES ?b {{ <{TIME_}hasBeginning> <{TIME_}hasEnd> }} ?f ?b ?x .",
+                                     c.subjects)
+
+
+def _statement_record(store: ox.Store, c: Changes) -> set[str]:
+    # a record's own triples; the triple it records (a changed triple of its rdf:subject); the
+    # other records of the same triple (sharing an rdf:subject with a changed record)
+    nodes = set(c.subjects) | set(c.objects)
+    return (set(c.subjects) | _select(store, f"?f <{RDF_}subject> ?x .", nodes)
+            | _select(store, f"?x <{RDF_}subject> ?s . ?f <{RDF_}subject> ?s .", c.subjects))
+
+
+def _undefined_term(store: ox.Store, c: Changes) -> set[str]:
+    # a term is used (as a predicate or a class) and defined (rdfs:isDefinedBy) or not
+    defined = {s for s, p, _o in c.triples if p == RDFS_ + "isDefinedBy" and s is not None}
+    return set(c.predicates) | set(c.classes) | defined
+
+
+def _validity_order(store: ox.Store, c: Changes) -> set[str]:
+    return set(c.subjects)
+
+
+def _conflicting_observation(store: ox.Store, c: Changes) -> set[str]:
+    # Two observations conflict only if they share a place (sdmx-dimension:refArea), so the
+    # check is closed over "every observation of a place": the places of the observations a
+    # change touches (its own triples, its reported place's or period's dates), and of the
+    # observations that left (named by their changed refArea triples).
+    area, reported, period = SDMX_DIMENSION + "refArea", CKG + "reportedPlace", SDMX_DIMENSION + "refPeriod"
+    touched = set(c.subjects)
+    touched |= _select(store, f"VALUES ?l {{ <{area}> <{reported}> <{period}> }} ?f ?l ?x .", c.subjects)
+    touched |= _select(store, f"?f <{period}> ?e . ?e <{TIME_}hasEnd> ?x .", c.subjects)
+    places = c.objects_of(area) | _select(store, f"?x <{area}> ?f .", touched)
+    return _select(store, f"?f <{area}> ?x .", places)
+
+
+#: What the unsupported-statement check reads, the labels and types aside (see _unsupported).
+_UNSUPPORTED_READS = frozenset({
+    CKG + "citedRelation", CKG + "evidence", CKG + "assertionStatus", RDF_ + "subject", RDF_ + "predicate",
+    RDF_ + "object", OA_ + "hasSource", OA_ + "hasSelector", OA_ + "start", OA_ + "end", OA_ + "exact"})
+
+
+def _unsupported_statement(store: ox.Store, c: Changes) -> set[str] | None:
+    """None (run whole) when the change touches what the check reads; else no node."""
+    cited = {row[0].value for row in store.query(f"SELECT ?p WHERE {{ ?p <{CKG}citedRelation> true }}")}
+    if c.predicates & (_UNSUPPORTED_READS | cited):
+        return None
+    if any(p == TYPE and o == RDF_ + "Statement" for _s, p, o in c.triples):
+        return None
+    # a label names a resource at either end of a cited relation from a node with evidence
+    if any(s is None for s, p, _o in c.triples if p in (RDFS_ + "label", SKOS_ + "altLabel")):
+        return None  # (a blank node's label: cannot be looked up)
+    named = {s for s, p, _o in c.triples if p in (RDFS_ + "label", SKOS_ + "altLabel")}
+    if named and cited:
+        for start in range(0, len(named), 5_000):
+            chunk = sorted(named)[start:start + 5_000]
+            if store.query(f"ASK {{ {_values('?x', chunk)} {_values('?p', cited)} "
+                           f"{{ ?x ?p ?o . ?x <{CKG}evidence> ?q }} UNION {{ ?s ?p ?x . ?s <{CKG}evidence> ?q }} }}"):
+                return None
+    return set()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A check's scope: ``focus`` gives the focus nodes whose rows a change can alter (None:
+    run the check whole); ``anchors``, the places in the check's text after which those
+    nodes are bound (text, variable, how many times the text occurs); ``candidates``, the
+    nodes of a focus that can have a row at all (found without the check: the others'
+    previous rows are dropped, and the check does not run for them);
+    ``reads``, the predicates (an rdf:type as "rdf:type IRI" and its class) of the patterns a
+    blank node can match: a changed triple naming a blank node with one of them makes the
+    check run whole (a blank node cannot be bound by its label)."""
+
+    focus: Callable[[ox.Store, Changes], set[str] | None]
+    reads: frozenset[str] = frozenset()
+    anchors: tuple[tuple[str, str, int], ...] = (("WHERE {", "?focus", 1),)
+    candidates: Callable[[ox.Store, set[str]], set[str]] | None = None
+
+
+SDMX_MEASURE = "http://purl.org/linked-data/sdmx/2009/measure#"
+SDMX_ATTRIBUTE = "http://purl.org/linked-data/sdmx/2009/attribute#"
+SCHEMA = "https://schema.org/"
+
+_UNION_OF_TWO = (("WHERE {\n  {", "?focus", 1), ("} UNION {", "?focus", 1))
+_UNION_OF_THREE = (("WHERE {\n  {", "?focus", 1), ("} UNION {", "?focus", 2))
+
+
+def _without(store: ox.Store, nodes: set[str], namespace: str, predicate: str) -> set[str]:
+    """The IRIs of ``nodes`` in ``namespace`` that are the subject of no ``predicate`` triple."""
+    p = ox.NamedNode(predicate)
+    return {n for n in nodes if n.startswith(namespace)
+            and next(iter(store.quads_for_pattern(ox.NamedNode(n), p, None)), None) is None}
+
+
+def _undescribed(store: ox.Store, nodes: set[str]) -> set[str]:
+    # the check's own conditions: a project IRI with no rdf:type
+    return _without(store, nodes, "https://w3id.org/county-kg/id/", TYPE)
+
+
+def _undefined(store: ox.Store, nodes: set[str]) -> set[str]:
+    # the check's own conditions: a term of the ontology's namespace with no rdfs:isDefinedBy
+    return _without(store, nodes, CKG, RDFS_ + "isDefinedBy")
+
+
+SCOPES: dict[str, Scope] = {
+    "conflicting-observation-violation": Scope(_conflicting_observation, frozenset({
+        CKG + "indicator", SDMX_DIMENSION + "refArea", SDMX_DIMENSION + "refPeriod", SDMX_MEASURE + "obsValue",
+        SDMX_ATTRIBUTE + "unitMeasure", CKG + "valueQualifier", CKG + "reportedPlace", CKG + "reportedValue",
+        TIME_ + "hasEnd", TIME_ + "inXSDDate", CKG + "validFrom", CKG + "validUntil"}), (
+        ("SELECT ?focus ?indicator ?place ?period ?unit ?value WHERE {", "?focus", 1),
+        ("SELECT ?other ?indicator ?place ?period ?unit ?otherValue WHERE {", "?other", 1))),
+    # (the focus of these two is an IRI: a blank node's triples count by their IRI ends)
+    "dangling-reference-violation": Scope(_dangling, candidates=_undescribed),
+    "undefined-term-violation": Scope(_undefined_term, anchors=(("WHERE {\n  {", "?focus", 1), ("UNION\n  {", "?focus", 1)),
+                                      candidates=_undefined),
+    "division-code-violation": Scope(_division_code, frozenset({
+        CKG + "divisionCode", CKG + "validFrom", SKOS_ + "notation", CKG + "parentDivision"}), _UNION_OF_THREE),
+    "period-order-violation": Scope(_period_order, frozenset({
+        f"{TYPE} {CKG}Period", TIME_ + "hasBeginning", TIME_ + "hasEnd", TIME_ + "inXSDDate"})),
+    "statement-record-violation": Scope(_statement_record, frozenset({
+        f"{TYPE} {RDF_}Statement", RDF_ + "subject", RDF_ + "predicate", RDF_ + "object"}), _UNION_OF_TWO),
+    "unsupported-statement-violation": Scope(_unsupported_statement, anchors=()),
+    "validity-order-violation": Scope(_validity_order, frozenset({
+        SCHEMA + "foundingDate", SCHEMA + "dissolutionDate", CKG + "validFrom", CKG + "validUntil"}), _UNION_OF_TWO),
+}
+
+
+def restricted(text: str, scope: Scope, focus: Iterable[str]) -> str | None:
+    """The check's text with its anchored variables bound to ``focus`` (at each occurrence of
+    each anchor: a VALUES in each branch of a UNION, which the engine evaluates first, where
+    one before the UNION would be joined after it); None when an anchor does not occur as many
+    times as :attr:`Scope.anchors` says (the check was edited: run it whole)."""
+    values = sorted(focus)
+    for anchor, variable, count in scope.anchors:
+        if text.count(anchor) != count:
+            return None
+        text = text.replace(anchor, anchor + " " + _values(variable, values) + " ")
+    return text

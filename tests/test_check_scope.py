@@ -1,0 +1,54 @@
+"""The SPARQL checks after a change (kg.validate.store.checks_after_change, scoped by
+kg.validate.checkscope) give exactly the entries the whole checks give on the new generation:
+for each check's fixture, added whole to the ontology, and split between a generation and a
+file joining it (so that a row's two nodes, a conflict's two observations or a record and the
+triple it records, are in different files)."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import FIXTURES
+from rdflib import Graph
+from stores import validated_after_adding
+
+from kg.validate import checkscope
+from kg.validate.report import check_queries
+
+CHECKS = sorted((FIXTURES / "checks").glob("*.ttl"))
+
+
+def _checks(validated) -> list:
+    return sorted(map(repr, (e for e in validated.extra if str(e[4]).endswith("-violation"))))
+
+
+def _write(path, triples) -> None:
+    path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples), encoding="utf-8")
+
+
+@pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
+def test_checks_after_adding_a_file_equal_the_whole_checks(fixture, tmp_path):
+    _before, after, scratch = validated_after_adding(tmp_path / "store", [], fixture, quotes=False)
+    assert not after.full
+    assert _checks(scratch)  # (the fixture plants problems)
+    assert _checks(after) == _checks(scratch)
+
+
+@pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("half", [0, 1])
+def test_checks_after_adding_half_a_fixture_equal_the_whole_checks(fixture, half, tmp_path):
+    graph = Graph().parse(fixture)
+    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
+    joining = set(subjects[half::2])
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    _write(first, [t for t in graph if t[0] not in joining])
+    _write(second, [t for t in graph if t[0] in joining])
+    before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
+    assert _checks(after) == _checks(scratch)
+
+
+def test_every_check_has_a_scope_that_binds_its_text():
+    """A check edited so that its anchors no longer occur would run whole, silently slower:
+    each check's text holds its anchors as SCOPES says."""
+    for query in check_queries():
+        scope = checkscope.SCOPES[query.stem]
+        assert checkscope.restricted(query.read_text(encoding="utf-8"), scope, ["urn:x:a"]) is not None, query.stem
