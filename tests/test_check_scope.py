@@ -52,3 +52,20 @@ def test_every_check_has_a_scope_that_binds_its_text():
     for query in check_queries():
         scope = checkscope.SCOPES[query.stem]
         assert checkscope.restricted(query.read_text(encoding="utf-8"), scope, ["urn:x:a"]) is not None, query.stem
+
+
+def test_every_scope_was_written_for_its_check_as_it_is():
+    """A scope encodes what its check reads: when a check is edited, this fails until its
+    scope in kg.validate.checkscope.SCOPES is reviewed and its digest written again."""
+    for query in check_queries():
+        text = query.read_text(encoding="utf-8")
+        assert checkscope.scope_for(query.stem, text) is not None, (
+            f"{query.name} changed: review its scope in kg.validate.checkscope.SCOPES, then write the first "
+            f"16 hex digits of its SHA-256 into _WRITTEN_FOR")
+
+
+def test_an_edited_check_is_not_scoped_by_the_rule_of_its_earlier_text():
+    for query in check_queries():
+        text = query.read_text(encoding="utf-8")
+        assert checkscope.scope_for(query.stem, text.replace("WHERE {", "WHERE {\n", 1)) is None, query.stem
+    assert checkscope.scope_for("a-new-check-violation", "SELECT ?focus WHERE { }") is None

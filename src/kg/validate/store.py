@@ -88,7 +88,7 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Itera
     check's included, ignored): for each check, the previous entries of the focus nodes the
     change cannot alter (kg.validate.checkscope) and the check run for the others. A check
     whose scope is unknown, too large or names a blank node runs whole."""
-    from kg.validate.checkscope import SCOPES, WHOLE_ABOVE, Changes, restricted
+    from kg.validate.checkscope import WHOLE_ABOVE, Changes, restricted, scope_for
     from kg.validate.report import check_constraint, check_queries, check_results
 
     changes = Changes.of(changed)
@@ -98,12 +98,13 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Itera
     for query_path in check_queries():
         name, source = query_path.stem, check_constraint(query_path)
         before = [e for e in previous if e[4] == source]
-        scope = SCOPES.get(name)
+        text = query_path.read_text(encoding="utf-8")
+        scope = scope_for(name, text)
         focus = None
         if scope is not None and not (changes.blank & scope.reads) and not any(isinstance(e[0], BNode) for e in before):
             focus = scope.focus(graph.store, changes)
         if focus is not None and (len(focus) > WHOLE_ABOVE
-                                  or (focus and restricted(query_path.read_text(encoding="utf-8"), scope, ()) is None)):
+                                  or (focus and restricted(text, scope, ()) is None)):
             focus = None
         if focus is None:
             whole.append(name)
