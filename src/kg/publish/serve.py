@@ -265,10 +265,11 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
         if pages:
             # (in the event loop, before the server listens: the index process is forked
             # while the server runs no other thread)
-            site.read_index(queries, freeze=freeze)
+            site.read_index(freeze=freeze)
         try:
             yield
         finally:
+            site.stop()
             queries.stop_all()
 
     endpoint_routes = [
@@ -317,20 +318,29 @@ class _Site:
         self._lock = threading.Lock()
         self._index: asyncio.Future | None = None  # True: read (or left to the first page); False: stopping
         self._receiving: asyncio.Task | None = None
+        self._work = None  # the index process (kg.publish.isolate.Isolated) while it runs
+        self._stopping = False
 
-    def read_index(self, queries: Queries, *, freeze: bool = False) -> None:
-        """Start reading the index in a process of its own; called in the server's event loop.
-        The process is one of ``queries``' running ones, so it is killed when the server
-        stops. If it fails, the failure is logged and the first page reads the index itself,
-        in this process, as without a background read. ``freeze``: see :func:`create_app`."""
+    def read_index(self, *, freeze: bool = False) -> None:
+        """Start reading the index in a process of its own; called in the server's event loop,
+        which :meth:`stop` kills it from. If it fails, the failure is logged and the first page
+        reads the index itself, in this process, as without a background read. ``freeze``: see
+        :func:`create_app`."""
         from kg.publish import isolate
 
-        work = isolate.Isolated(lambda writer: _write_index(self.source, writer))
-        queries.running.add(work)
+        self._work = work = isolate.Isolated(lambda writer: _write_index(self.source, writer))
         self._index = asyncio.get_running_loop().create_future()
-        self._receiving = asyncio.ensure_future(self._receive(work, queries, freeze))
+        self._receiving = asyncio.ensure_future(self._receive(work, freeze))
 
-    async def _receive(self, work, queries: Queries, freeze: bool) -> None:
+    def stop(self) -> None:
+        """The server is stopping: kill the index process if it still runs; pages waiting for
+        the index end (ServerStopping)."""
+        self._stopping = True
+        if self._work is not None:
+            self._work.kill()
+            self._work = None
+
+    async def _receive(self, work, freeze: bool) -> None:
         from kg.publish.isolate import WorkFailed
 
         try:
@@ -341,15 +351,15 @@ class _Site:
                 data = b"".join([chunk async for chunk in work.frames()])
             finally:
                 work.kill()
-                queries.running.discard(work)
+                self._work = None
             self.pages().reader.use_index(_unpickled(data, freeze))
         except Exception as exc:  # noqa: BLE001 - the pages still answer, reading it themselves
-            if not queries.stopping:
+            if not self._stopping:
                 logging.getLogger("uvicorn.error").warning(
                     "the pages' index could not be read beside the server (%s); the first page reads it", exc)
         finally:
             # pages wait for this: whatever happened, they go on (or stop with the server)
-            self._index.set_result(not queries.stopping)
+            self._index.set_result(not self._stopping)
 
     async def ready(self) -> None:
         """Return once the pages may be read: at once unless the index is being read (then
@@ -495,11 +505,14 @@ class Server:
         config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
                                 access_log=False, lifespan="on", timeout_graceful_shutdown=0.5, server_header=False)
         queries: Queries = app.state.queries
+        site: _Site = app.state.site
 
         class Uvicorn(uvicorn.Server):
             def handle_exit(self, sig, frame) -> None:
-                # Ctrl-C or SIGTERM: end every query now, so each request finishes at once and
-                # the server's graceful shutdown has nothing to wait for.
+                # Ctrl-C or SIGTERM: end every query (and the index's reading) now, so each
+                # request finishes at once and the server's graceful shutdown has nothing to
+                # wait for.
+                site.stop()
                 queries.stop_all()
                 super().handle_exit(sig, frame)
 
