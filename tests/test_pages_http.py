@@ -159,3 +159,94 @@ def test_pages_and_queries_from_an_on_disk_store(tmp_path):
         status, _headers, body = http(f"{url}/id/program/shuifu-education-development")
         assert status == 200 and "<h1>" in body
     source.close()
+
+
+def gate_index_read(monkeypatch, gate, fail_in_child: bool = False) -> None:
+    """Make kg.pages.reader.Reader read its index only once the file ``gate`` exists (a file:
+    the index is read in a process forked from this one); ``fail_in_child``: fail there."""
+    import os
+    import time
+
+    from kg.pages.reader import Reader
+
+    original, parent = Reader._read_index, os.getpid()
+
+    def gated(self):
+        deadline = time.monotonic() + 120
+        while not gate.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if fail_in_child and os.getpid() != parent:
+            raise RuntimeError("the disk went away")
+        return original(self)
+
+    monkeypatch.setattr(Reader, "_read_index", gated)
+
+
+def test_queries_are_answered_before_the_pages_index_is_read_and_pages_once_it_is(tmp_path, monkeypatch):
+    """`kg serve` (kg.publish.serve.Server.run, in a process forked from this one) listens and
+    answers SPARQL at once; the pages' index is read beside it, in a process of its own, and a
+    page asked for meanwhile waits for it, then answers as any."""
+    import multiprocessing
+    import threading
+    import time
+
+    from kg.publish.serve import Server
+
+    from oxigraph_server import free_port
+
+    gate = tmp_path / "go"
+    gate_index_read(monkeypatch, gate)
+    source, port = GivenStore(project_store(), "the project"), free_port()
+    url, iri = f"http://127.0.0.1:{port}", f"{ID}place/530681"
+    server = multiprocessing.get_context("fork").Process(target=lambda: Server(source, port=port).run(), daemon=True)
+    server.start()
+    try:
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/county-kg/ontology#Program> }"
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline and server.is_alive():
+            try:
+                answer = http(f"{url}/query?query=" + urllib.parse.quote(query), headers={"Accept": "text/csv"})
+            except OSError:
+                time.sleep(0.05)
+        assert answer is not None, "no answer to a query while the index was being read"
+        status, _headers, body = answer
+        assert status == 200 and body.split()[0] == "n" and int(body.split()[1]) > 0
+        answers: dict = {}
+        page = threading.Thread(target=lambda: answers.update(
+            page=http(f"{url}/{path(iri)}", headers={"Accept": "text/turtle"})))
+        page.start()
+        page.join(0.5)
+        assert page.is_alive() and not answers  # waiting for the index, which waits for the gate
+        status, _headers, body = http(f"{url}/query?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        assert status == 200 and "true" in body  # queries still answered meanwhile
+        gate.touch()
+        page.join(120)
+        status, headers, body = answers["page"]
+        assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+        assert isomorphic(Graph().parse(data=body, format="turtle"), expected(url, iri))
+        status, _headers, body = http(f"{url}/")
+        assert status == 200 and "<h1>" in body
+    finally:
+        server.terminate()
+        server.join(20)
+
+
+def test_a_failed_background_index_read_is_logged_and_the_pages_read_it_themselves(tmp_path, monkeypatch):
+    import logging
+
+    gate = tmp_path / "go"
+    gate.touch()
+    gate_index_read(monkeypatch, gate, fail_in_child=True)
+    lines: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    log = logging.getLogger("uvicorn.error")
+    log.addHandler(handler)
+    try:
+        with app_in_thread(GivenStore(project_store(), "the project")) as (url, _app):
+            status, _headers, body = http(f"{url}/id/place/530681")
+            assert status == 200 and "水富市" in body
+    finally:
+        log.removeHandler(handler)
+    assert any("the pages' index could not be read beside the server (RuntimeError: the disk went away)" in line
+               for line in lines), lines

@@ -204,3 +204,26 @@ def test_a_question_asked_of_the_store_never_imports_rdflib(args):
     assert "pyoxigraph" in modules and "kg.store.results" in modules, sorted(modules)  # (the listing is real)
     assert not {m for m in modules if m == "rdflib" or m.startswith("rdflib.")}, sorted(modules)
     assert "urllib.request" not in modules
+
+
+#: Modules `kg query` does not need to answer from a current store: rdflib (0.1 s to import:
+#: the other engine), the XML parsers (reading RDF/XML files), tempfile, shutil, hashlib and
+#: secrets (writing outputs, updating the store, calling endpoints). Each one costs a command a
+#: person types again and again milliseconds at start.
+NOT_FOR_A_QUERY = ("rdflib", "xml.sax", "xml.parsers.expat", "tempfile", "shutil", "hashlib", "secrets")
+
+
+def test_kg_query_from_a_current_store_loads_no_module_it_does_not_need():
+    import subprocess
+    import sys
+
+    program = ("import runpy, sys\nsys.argv = ['kg', 'query', '16-indicators', '--format', 'csv']\n"
+               "try:\n    runpy.run_module('kg', run_name='__main__')\nexcept SystemExit as exc:\n    code = exc.code\n"
+               f"print('loaded:', ','.join(m for m in {NOT_FOR_A_QUERY!r} if m in sys.modules), file=sys.stderr)\n"
+               "sys.exit(code)\n")
+    subprocess.run([sys.executable, "-m", "kg", "query", "16-indicators", "--format", "csv"], capture_output=True,
+                   check=True)  # (the store brought up to date, if it was not)
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("place,indicator,")
+    assert result.stderr.strip().splitlines()[-1] == "loaded:", result.stderr

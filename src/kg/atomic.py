@@ -8,7 +8,6 @@ renamed over it once complete and removed if anything goes wrong.
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,6 +27,8 @@ def replacing(path: Path, mode: str = "wb", *, permissions: int | None = None, *
     such as ``encoding``); it becomes ``path`` by one rename when the block succeeds and is
     removed if the block raises (KeyboardInterrupt included). ``permissions``: the file's
     mode bits (default: what a plain open() would give, 0o666 less the umask)."""
+    import tempfile
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -36,13 +36,10 @@ is replaced, so an edit made while the build ran is refused, not lost.
 from __future__ import annotations
 
 import errno
-import hashlib
 import json
 import logging
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from contextvars import ContextVar
@@ -680,6 +677,9 @@ def replaced_directory(path: Path | str, content: str = BUILD) -> Iterator[Path]
     Every rename stays on one file system: the staging directory (and the previous tree set
     aside) is made inside an existing ``path`` when it is filled in place or sits on another
     file system than its folder (a mount point), else beside it."""
+    import shutil
+    import tempfile
+
     previous = claim_directory(path, content)  # (the name as given: Path('') would be '.')
     shown = Path(path)
     target = Path(os.path.realpath(shown))
@@ -738,7 +738,9 @@ def _replace_entries(staging: Path, target: Path, previous: Manifest) -> None:
     ``target``, or anything kg did not write, stays where it is), the new manifest last; then
     what the previous manifest lists is removed from the entries set aside. Signals are held
     during the renames, so Ctrl-C cannot leave a tree half old, half new."""
+    import shutil
     import signal
+    import tempfile
 
     old_entries = {Path(rel).parts[0] for rel in previous.files}
     new_entries = [name for name in sorted(os.listdir(staging)) if name != MANIFEST]
@@ -862,6 +864,8 @@ def _remove_empty_folders(directory: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
+    import hashlib
+
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -927,6 +931,8 @@ def _probe(directory: Path, shown: Path) -> None:
     """Prove that files can be made in ``directory`` (or, if it does not exist yet, in its
     nearest existing ancestor) by making one: permission bits say nothing to root, and
     file systems such as /proc refuse new files whatever they say."""
+    import tempfile
+
     ancestor = _existing_ancestor(directory, shown)
     try:
         fd, probe = tempfile.mkstemp(dir=ancestor, prefix=".kg-probe-")

@@ -48,32 +48,39 @@ def mount_path(base: str | None) -> str:
     return path
 
 
-def routes(pages_of) -> list:
+def routes(pages_of, ready=None) -> list:
     """Starlette routes for the pages. ``pages_of``: a callable giving the
-    kg.pages.publisher.Pages to render with (made once the store is open)."""
+    kg.pages.publisher.Pages to render with (made once the store is open). ``ready``: an
+    async callable every request that reads the pages awaits first (the server's index being
+    read: kg.publish.serve); assets do not wait."""
     from starlette.responses import HTMLResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     async def in_thread(function, *args):
         return await asyncio.to_thread(function, *args)
 
+    async def site():
+        if ready is not None:
+            await ready()
+        return pages_of()
+
     def html(body: str, status: int = 200) -> Response:
         return HTMLResponse(body, status_code=status, headers={"Vary": "Accept"})
 
     async def not_found(path: str, iri: str = "") -> Response:
-        return html(await in_thread(pages_of().not_found, path, iri), 404)
+        return html(await in_thread((await site()).not_found, path, iri), 404)
 
     async def site_page(path: str) -> Response:
         path = path.removesuffix(".html")
         if path == "index":
             path = ""
-        body = await in_thread(pages_of().page_at, path)
+        body = await in_thread((await site()).page_at, path)
         if body is None:
             return await not_found(path)
         return html(body)
 
     async def search_index() -> Response:
-        body = await in_thread(pages_of().search_index)
+        body = await in_thread((await site()).search_index)
         return Response(body, media_type="text/javascript; charset=utf-8")
 
     async def asset(name: str) -> Response:
@@ -97,7 +104,7 @@ def routes(pages_of) -> list:
             if fmt is None:
                 return PlainTextResponse(f"cannot answer in {accept}; offered: {', '.join(OFFERED)}\n",
                                          status_code=406, headers={"Vary": "Accept"})
-        pages = pages_of()
+        pages = await site()
         if fmt == "html":
             body = await in_thread(pages.resource, iri)
             return await not_found(path, iri) if body is None else html(body)

@@ -150,12 +150,17 @@ class Queries:
 
 
 def create_app(source: DataSource, settings: Settings | None = None, routes: Sequence = (), *,
-               pages: bool = True, base: str | None = None):
+               pages: bool = True, base: str | None = None, freeze: bool = False):
     """The Starlette application: /query (SPARQL 1.1 Protocol, GET and POST), /editor (the query
     editor), /static (its assets), /update and /store refused; ``routes`` are added after
     these, then (``pages``) the pages of the graph's resources (kg.publish.resources), which
     answer every other path. ``base``: the URL the server is reached at when it is not its
-    own (behind a proxy); everything is served under its path."""
+    own (behind a proxy); everything is served under its path.
+
+    With ``pages``, the pages' index of the graph is read when the application starts, in a
+    process of its own (:meth:`_Site.read_index`): queries are answered at once, a page waits
+    for the index. ``freeze``: once the index is in, freeze the server process's objects
+    (gc.freeze), so that the query processes forked later do not copy them (`kg serve`)."""
     from contextlib import asynccontextmanager
 
     from starlette.applications import Starlette
@@ -257,9 +262,14 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
 
     @asynccontextmanager
     async def lifespan(_app):
+        if pages:
+            # (in the event loop, before the server listens: the index process is forked
+            # while the server runs no other thread)
+            site.read_index(freeze=freeze)
         try:
             yield
         finally:
+            site.stop()
             queries.stop_all()
 
     endpoint_routes = [
@@ -275,7 +285,7 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
     if pages:
         from kg.publish.resources import routes as page_routes
 
-        endpoint_routes += page_routes(site.pages)
+        endpoint_routes += page_routes(site.pages, ready=site.ready)
     prefix = _mount_path(base)
     app = Starlette(routes=[Mount(prefix, routes=endpoint_routes)] if prefix else endpoint_routes, lifespan=lifespan)
     app.state.queries = queries
@@ -291,12 +301,75 @@ def _mount_path(base: str | None) -> str:
 
 class _Site:
     """The pages of the served graph (kg.pages.publisher.Pages), made on first use from the
-    source's page store, in the server process."""
+    source's page store, in the server process.
+
+    Their index (kg.pages.reader.SiteIndex: every document, type and label; 14 s at the
+    national table's size) is read beside the server (:meth:`read_index`) rather than before
+    it listens, so the endpoint answers from the start. It is read in a process of its own,
+    not a thread: the server forks a process for every query, and a fork while another thread
+    is inside the store (holding its locks) can leave the query process waiting forever on a
+    lock nobody will release. A page request waits for the index (:meth:`ready`): a client
+    dereferencing an IRI gets its data a few seconds late rather than an error few clients
+    would retry."""
 
     def __init__(self, source: DataSource):
         self.source = source
         self._pages = None
         self._lock = threading.Lock()
+        self._index: asyncio.Future | None = None  # True: read (or left to the first page); False: stopping
+        self._receiving: asyncio.Task | None = None
+        self._work = None  # the index process (kg.publish.isolate.Isolated) while it runs
+        self._stopping = False
+
+    def read_index(self, *, freeze: bool = False) -> None:
+        """Start reading the index in a process of its own; called in the server's event loop,
+        which :meth:`stop` kills it from. If it fails, the failure is logged and the first page
+        reads the index itself, in this process, as without a background read. ``freeze``: see
+        :func:`create_app`."""
+        from kg.publish import isolate
+
+        self._work = work = isolate.Isolated(lambda writer: _write_index(self.source, writer))
+        self._index = asyncio.get_running_loop().create_future()
+        self._receiving = asyncio.ensure_future(self._receive(work, freeze))
+
+    def stop(self) -> None:
+        """The server is stopping: kill the index process if it still runs; pages waiting for
+        the index end (ServerStopping)."""
+        self._stopping = True
+        if self._work is not None:
+            self._work.kill()
+            self._work = None
+
+    async def _receive(self, work, freeze: bool) -> None:
+        from kg.publish.isolate import WorkFailed
+
+        try:
+            try:
+                header = await work.header()
+                if header["status"] != 200:
+                    raise WorkFailed(header["message"])
+                data = b"".join([chunk async for chunk in work.frames()])
+            finally:
+                work.kill()
+                self._work = None
+            self.pages().reader.use_index(_unpickled(data, freeze))
+        except Exception as exc:  # noqa: BLE001 - the pages still answer, reading it themselves
+            if not self._stopping:
+                logging.getLogger("uvicorn.error").warning(
+                    "the pages' index could not be read beside the server (%s); the first page reads it", exc)
+        finally:
+            # pages wait for this: whatever happened, they go on (or stop with the server)
+            self._index.set_result(not self._stopping)
+
+    async def ready(self) -> None:
+        """Return once the pages may be read: at once unless the index is being read (then
+        when it is in); ServerStopping if the server stops first."""
+        if self._index is None:
+            return
+        if not self._index.done():
+            await asyncio.shield(self._index)  # (a waiter cancelled leaves the read going)
+        if self._index.result() is False:
+            raise ServerStopping
 
     def pages(self):
         with self._lock:
@@ -305,6 +378,45 @@ class _Site:
 
                 self._pages = Pages(self.source.page_store(), static=False, editor=True)
             return self._pages
+
+
+def _write_index(source: DataSource, writer) -> None:
+    """In the index process: read the pages' index from the source's store (a handle of this
+    process's own) and write it, pickled, to ``writer`` (kg.publish.isolate.FrameWriter);
+    a failure is its header's message."""
+    import pickle
+
+    from kg.pages.reader import Reader
+
+    try:
+        data = pickle.dumps(Reader(source.query_store()).index(), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001 - reported to the server, which logs it
+        writer.header({"status": 500, "message": f"{type(exc).__name__}: {exc}"})
+        writer.end()
+        return
+    writer.header({"status": 200})
+    view = memoryview(data)
+    for start in range(0, len(view), 1 << 20):
+        writer.write(view[start:start + (1 << 20)])
+    writer.end()
+
+
+def _unpickled(data: bytes, freeze: bool):
+    """The index the index process wrote. Unpickled in one go (0.4 s at the national table's
+    size) with the collector off, since it would otherwise walk the growing heap again and
+    again (twice as long); then, with ``freeze``, every object frozen (gc.freeze)."""
+    import pickle
+
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        index = pickle.loads(data)
+        if freeze:
+            gc.freeze()
+        return index
+    finally:
+        if collecting:
+            gc.enable()
 
 
 class ServerStopping(Exception):
@@ -386,21 +498,21 @@ class Server:
         import uvicorn
 
         _quiet_server_log()
-        app = create_app(self.source, self.settings, base=self.base)
-        # The pages' index of the graph (its documents, types and labels), read before the
-        # first request rather than during it, and kept out of the collector's way as the
-        # store is (see open).
-        app.state.site.pages().reader.index()
-        gc.collect()
-        gc.freeze()
+        # The pages' index of the graph (its documents, types and labels) is read beside the
+        # server as it starts (create_app), and kept out of the collector's way as the store
+        # is (see open).
+        app = create_app(self.source, self.settings, base=self.base, freeze=True)
         config = uvicorn.Config(app, host=self.host, port=self.port, log_config=None, log_level="warning",
                                 access_log=False, lifespan="on", timeout_graceful_shutdown=0.5, server_header=False)
         queries: Queries = app.state.queries
+        site: _Site = app.state.site
 
         class Uvicorn(uvicorn.Server):
             def handle_exit(self, sig, frame) -> None:
-                # Ctrl-C or SIGTERM: end every query now, so each request finishes at once and
-                # the server's graceful shutdown has nothing to wait for.
+                # Ctrl-C or SIGTERM: end every query (and the index's reading) now, so each
+                # request finishes at once and the server's graceful shutdown has nothing to
+                # wait for.
+                site.stop()
                 queries.stop_all()
                 super().handle_exit(sig, frame)
 

@@ -7,7 +7,6 @@ graphs): a question asked of the store, its answer written out, never imports it
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Mapping
 
@@ -150,6 +149,8 @@ def _string_value(token: str) -> str:
 
 def record_name(key: str) -> str:
     """The name of the store record a graph :meth:`Engines.remembered` under ``key`` is kept in."""
+    import hashlib
+
     return f"triples-{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}.nt"
 
 

@@ -37,11 +37,9 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -212,6 +210,8 @@ class Changes:
 
 
 def sha256_of(path: Path) -> str:
+    import hashlib
+
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -452,6 +452,8 @@ class GraphStore:
         refuses it by raising (then nothing is published and what it wrote is removed).
 
         Raises KgError for an input that cannot be read (naming the file and line)."""
+        import shutil
+
         recipe = {**(recipe or {}), "order": [i.graph for i in inputs]}
         with self._writer_lock(progress):
             changes = self.changes(inputs)
@@ -588,6 +590,8 @@ class GraphStore:
         (:meth:`_cache_digests`); a cache file is used again only when it matches, else
         (damaged, missing, or of no generation) it is written anew, the same bytes as before
         (:func:`_unique_blank_nodes`), so generations that use it still find it intact."""
+        import hashlib
+
         read = given.source or given.path
         stat = read.stat()
         digest = sha256_of(read)
@@ -610,6 +614,8 @@ class GraphStore:
     def _collect(self) -> None:
         """Remove generations that are neither published nor read, and cache files no
         remaining generation refers to."""
+        import shutil
+
         current = self._current_name()
         kept: list[Path] = []
         for path in sorted(self.directory.iterdir()):

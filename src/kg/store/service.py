@@ -39,7 +39,6 @@ what substitution means there, and every other use of ``?var`` keeps the endpoin
 
 from __future__ import annotations
 
-import secrets
 import threading
 from dataclasses import dataclass, field
 from functools import cache
@@ -68,6 +67,14 @@ class _Answer:
     failure: str | None = None
 
 
+def _new_token() -> str:
+    """A relay's secret path segment (imported here: the secrets module costs a query that
+    calls no endpoint a millisecond at start)."""
+    import secrets
+
+    return secrets.token_urlsafe(16)
+
+
 @dataclass
 class Relay:
     """The relay for one query: started by :func:`relay_services`, stopped by :meth:`close`."""
@@ -78,7 +85,7 @@ class Relay:
     failures: dict[str, str] = field(default_factory=dict)  # endpoint IRI -> why it failed
     _server: ThreadingHTTPServer | None = None
     base: str = ""  # http://127.0.0.1:PORT
-    _token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    _token: str = field(default_factory=_new_token)
 
     def start(self) -> Relay:
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

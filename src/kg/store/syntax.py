@@ -23,10 +23,8 @@ import json
 import os
 import re
 import unicodedata
-import xml.parsers.expat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from xml.sax import SAXParseException
 
 import pyoxigraph as ox
 
@@ -541,6 +539,8 @@ def guard_xml(path: Path) -> None:
     expands it). Parameter and external entities are refused. The file is scanned by expat
     in one pass, entities never expanded; a document expat finds not well-formed (an empty
     file included) is an RdfSyntaxError at the place expat names."""
+    import xml.parsers.expat
+
     try:
         stat = os.stat(path)
     except OSError:
@@ -689,6 +689,8 @@ def check(path: Path, fmt: str | None = None) -> None:
 def syntax_error(path: Path, exc: BaseException, fmt: str | None = None) -> KgError:
     """The error to show for ``exc``, raised by pyoxigraph or rdflib while parsing ``path``
     (an RdfSyntaxError, or a KgError for a file that could not be read at all)."""
+    from xml.sax import SAXParseException
+
     from rdflib.plugins.parsers.notation3 import BadSyntax
 
     path = Path(path)
@@ -756,6 +758,8 @@ def _position_without_one(path: Path, name: str, what: str) -> tuple[int | None,
 
 def _expat_error(path: Path) -> tuple[int | None, int | None]:
     """(line, column from 1) of the first well-formedness error in an XML file."""
+    import xml.parsers.expat
+
     parser = xml.parsers.expat.ParserCreate()
     try:
         with open(path, "rb") as stream:
@@ -768,6 +772,8 @@ def _expat_error(path: Path) -> tuple[int | None, int | None]:
 def _unqualified_name(path: Path) -> tuple[int | None, int | None]:
     """(line, column) of the first element or attribute without a namespace (RDF/XML names
     every element and attribute by an IRI), found by expat with namespace processing."""
+    import xml.parsers.expat
+
     parser = xml.parsers.expat.ParserCreate(namespace_separator=" ")
     found: list[tuple[int, int]] = []
 
@@ -786,6 +792,8 @@ def _unqualified_name(path: Path) -> tuple[int | None, int | None]:
 
 def _text_event(path: Path, text: str) -> tuple[int | None, int | None]:
     """(line, column) of the first piece of XML character data that is ``text``."""
+    import xml.parsers.expat
+
     parser = xml.parsers.expat.ParserCreate()
     wanted, found = text.strip(), []
     run: list[tuple[int, int, str]] = []  # (line, column, chunk): expat gives text in pieces

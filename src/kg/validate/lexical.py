@@ -75,7 +75,7 @@ from rdflib.namespace import RDF
 
 from kg.namespaces import CKGSH, SH
 from kg.store.representable import HELD_AS, UNREPRESENTABLE, unrepresentable  # noqa: F401 (part of this module's API)
-from kg.validate.xsd import (_COMPILED, _WITH_DAY, CHECKED, INTEGER_BOUNDS, PATTERNS, XSD_NS,  # noqa: F401 (re-exported)
+from kg.validate.xsd import (_COMPILED, _WITH_DAY, _pattern, CHECKED, INTEGER_BOUNDS, PATTERNS, XSD_NS,  # noqa: F401 (re-exported)
                              _days_in_month, fault, ill_formed)
 
 #: The datatype an ill-formed literal of datatype D carries while an engine validates it: MARK + D.
@@ -295,7 +295,7 @@ def _rdflib(node):
 #: Datatype local name -> a full match of its production when that alone decides (no day or
 #: bound to check), else True (decide with :func:`ill_formed`); for str and for bytes.
 _QUICK = {name: True if name in _WITH_DAY or name in ("gMonthDay", "float", "double", *INTEGER_BOUNDS)
-          else _COMPILED[name].fullmatch for name in PATTERNS}
+          else _pattern(name).fullmatch for name in PATTERNS}
 _QUICK_BYTES = {name.encode(): True if check is True else re.compile(PATTERNS[name].encode()).fullmatch
                 for name, check in _QUICK.items()}
 
