@@ -318,7 +318,9 @@ UNBOUNDED = {("synth", "--seed")}
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    context = click.Context(group)  # (the commands are loaded when asked for: kg.cli.main.COMMANDS)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
         if isinstance(command, click.Group):
             yield from _commands(command, (*prefix, name))
         else:

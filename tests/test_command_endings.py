@@ -25,7 +25,8 @@ TABLE = FIXTURES / "linking" / "zhaotong-2022.csv"
 
 def number_options() -> list[tuple[str, str]]:
     """(command, option) for every option of every command that takes a number with a fraction."""
-    return [(name, param.opts[-1]) for name, command in sorted(main.commands.items()) for param in command.params
+    context = click.Context(main)  # (the commands are loaded when asked for: kg.cli.main.COMMANDS)
+    return [(name, param.opts[-1]) for name in main.list_commands(context) for param in main.get_command(context, name).params
             if isinstance(param, click.Option) and isinstance(param.type, click.types.FloatParamType)]
 
 
@@ -33,7 +34,7 @@ def test_every_fractional_option_is_a_finite_number():
     found = number_options()
     assert ("query", "--timeout") in found and ("link", "--close-threshold") in found
     for name, option in found:
-        param = next(p for p in main.commands[name].params if option in p.opts)
+        param = next(p for p in main.get_command(click.Context(main), name).params if option in p.opts)
         assert isinstance(param.type, Number), (name, option)
 
 

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
+import click
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
 
@@ -372,7 +373,7 @@ def test_push_sends_credentials_from_the_environment_only(monkeypatch):
     assert flow.send(challenge).headers["Authorization"] == "Basic YW5hbHlzdDpzM2NyZXQ="
     monkeypatch.setenv("KG_ENDPOINT_TOKEN", "tok")
     assert next(auth_from_environment().auth_flow(request)).headers["Authorization"] == "Bearer tok"
-    options = {p.name for p in main.commands["push"].params}
+    options = {p.name for p in main.get_command(click.Context(main), "push").params}
     assert not options & {"user", "password", "token"}
 
 

@@ -41,8 +41,9 @@ def test_an_empty_value_is_refused_not_taken_for_not_given(tmp_path, args, optio
 
 def _every_command(command=main, path=()):
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
-            yield from _every_command(sub, (*path, name))
+        context = click.Context(command)  # (the commands are loaded when asked for: kg.cli.main.COMMANDS)
+        for name in command.list_commands(context):
+            yield from _every_command(command.get_command(context, name), (*path, name))
     else:
         yield path, command
 

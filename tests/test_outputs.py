@@ -194,8 +194,9 @@ def test_every_path_option_refuses_an_empty_name():
 
     def walk(command, path):
         if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
-                yield from walk(sub, [*path, name])
+            context = click.Context(command)  # (the commands are loaded when asked for: kg.cli.main.COMMANDS)
+            for name in command.list_commands(context):
+                yield from walk(command.get_command(context, name), [*path, name])
         else:
             yield path, command
 

@@ -179,28 +179,34 @@ def _unchanged_output(named: Path | str, output: Path, *, store, data, add, docs
     location = Path(store) if store is not None else project.location(output)
     if not outputs.is_store(location):
         return None
-    # (refused here exactly as the build would refuse it; the files' contents are judged below)
+    # (refused here exactly as the build would refuse it; the files are judged by the record)
     previous = outputs.claim_directory(named, contents=False)
     if previous is None:
         return None
+    graphs = GraphStore(location)
+    try:  # first what the build wrote there, before any work (reading the inputs)
+        with graphs.reader() as view:
+            record = json.loads(view.record(OUTPUT_RECORD) or b"null")
+            generation = view.manifest.generation
+    except (KgError, ValueError):
+        return None
+    written = _written_state(output)
+    if written is None or not isinstance(record, dict) or record != {
+            **record, "directory": os.path.realpath(output), "docs": docs, "site": site, "written": written,
+            "generation": generation}:
+        return None
     clean_sources(_quiet)
     given = project.inputs(data, add)
-    graphs = GraphStore(location)
     changes = graphs.changes(given)
     manifest = graphs.manifest()
     recipe = {**project.recipe(data, add), "order": [i.graph for i in given]}
-    if not changes.current or manifest is None or manifest.recipe != recipe:
+    if (not changes.current or manifest is None or manifest.recipe != recipe or manifest.generation != generation):
         return None
     key = validation.validator_key()
+    if record.get("key") != _output_key(key):
+        return None
     with graphs.reader() as view:
-        try:
-            record = json.loads(view.record(OUTPUT_RECORD) or b"null")
-        except ValueError:
-            return None
-        written = _written_state(output)
-        if written is None or not isinstance(record, dict) or record != {
-                **record, "directory": os.path.realpath(output), "docs": docs, "site": site, "key": _output_key(key),
-                "written": written, "generation": view.manifest.generation}:
+        if view.manifest.generation != generation:
             return None
         validated = validation.from_record(StoreGraph.of(view), view.record(validation.RECORD), key)
         if validated is None:
@@ -210,7 +216,7 @@ def _unchanged_output(named: Path | str, output: Path, *, store, data, add, docs
         summary = Summary.from_json((output / "summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError):
         return None
-    progress(f"{output}/ is current: written from the store's generation {view.manifest.generation} with these "
+    progress(f"{output}/ is current: written from the store's generation {generation} with these "
              f"options, every file unchanged; nothing to do")
     files = sorted({output / rel.split("/")[0] for rel in previous.files})
     return BuildResult(output, summary, report, files, location, {}, time.perf_counter() - started, "recorded",

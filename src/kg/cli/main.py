@@ -8,13 +8,26 @@ import errno
 import click
 
 from kg import __version__
-from kg.cli import build, curate, explore, link, query, serve, source, synth, validate
 from kg.cli.options import EXIT_CLOSED_OUTPUT, EXIT_ERROR, Interrupted, quiet_stdout
 from kg.errors import KgError
 
 
+#: Every command: its module and object, imported only when the command is run (or listed by
+#: ``kg --help``): a command loads only its own module, so `kg query` does not import what
+#: `kg build` or `kg serve` need (click's lazily loaded subcommands pattern).
+COMMANDS = {
+    "source": "kg.cli.source:source", "validate": "kg.cli.validate:validate", "reason": "kg.cli.validate:reason",
+    "build": "kg.cli.build:build", "export": "kg.cli.build:export_command", "query": "kg.cli.query:query",
+    "serve": "kg.cli.serve:serve", "push": "kg.cli.serve:push", "viz": "kg.cli.explore:viz",
+    "analyze": "kg.cli.explore:analyze", "gazetteer": "kg.cli.link:gazetteer", "import": "kg.cli.link:import_table",
+    "link": "kg.cli.link:link", "synth": "kg.cli.synth:synth", "extract": "kg.cli.curate:extract",
+    "curate": "kg.cli.curate:curate",
+}
+
+
 class KgGroup(click.Group):
-    """Runs each command inside the one place that decides how a command ends:
+    """Loads each command when it is asked for (:data:`COMMANDS`), and runs it inside the one
+    place that decides how a command ends:
 
     - a KgError anywhere below: a one-line message, exit code 2 (1 for
       kg.errors.Violations: violations only); so is any OSError (a name
@@ -92,6 +105,17 @@ class KgGroup(click.Group):
             raise click.exceptions.Exit(exc.exit_code if isinstance(exc, Interrupted)
                                         else Interrupted.exit_code_of()) from None
 
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in COMMANDS:
+            import importlib
+
+            module, attribute = COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return self.commands.get(name)
+
     def resolve_command(self, ctx: click.Context, args: list[str]):
         from kg import outputs
 
@@ -124,11 +148,6 @@ def main(verbose: int) -> None:
     configure(verbose)
 
 
-for command in (source.source, validate.validate, validate.reason, build.build, build.export_command, query.query,
-                serve.serve, serve.push, explore.viz, explore.analyze, link.gazetteer, link.import_table, link.link,
-                synth.synth, curate.extract, curate.curate):
-    main.add_command(command)
-source.source.add_command(curate.source_add)
 
 
 def run() -> None:

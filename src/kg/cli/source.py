@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from kg.cli.curate import source_add
 from kg.cli.options import Whole, Given
 
 
@@ -49,3 +50,7 @@ def source_quote(text: str, occurrence: int | None, key: str | None) -> None:
 
     source = find_source(key) if key else default_source()
     click.echo(quote_turtle(cleaned_text(source.key), text, occurrence, source), nl=False)
+
+
+# `kg source add` lives with the curation commands (it registers a document to curate)
+source.add_command(source_add)
