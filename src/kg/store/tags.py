@@ -48,9 +48,6 @@ _SHORT = rb'"(?:[^"\\\n]|\\.)*"' + rb"|'(?:[^'\\\n]|\\.)*'"
 _TURTLE = re.compile(rb"<[^>]*>|(?P<string>" + _LONG_DOUBLE + rb"|" + _LONG_SINGLE + rb"|" + _SHORT + rb")"
                      rb"(?:@(?P<tag>[A-Za-z]+(?:-[A-Za-z0-9]+)*))?" + rb"|[^<\"']+|.", re.DOTALL)
 
-# JSON-LD: every string token; the value of an "@language" key is a tag.
-_JSON = re.compile(rb'"(?:[^"\\]|\\.)*"|[^"]+', re.DOTALL)
-_JSON_LANGUAGE = re.compile(rb'\s*:\s*')
 
 
 def restore_tag_case(body: bytes, fmt: str) -> bytes:
@@ -84,20 +81,15 @@ def _any_to_restore(body: bytes, fmt: str) -> bool:
 
 
 def _restore_json(body: bytes) -> bytes:
-    out, after_language_key = [], False
-    at = 0
-    for match in _JSON.finditer(body):
-        token = match[0]
-        if token.startswith(b'"'):
-            if after_language_key:
-                token = b'"' + language_tag(token[1:-1].decode("utf-8")).encode("utf-8") + b'"'
-                after_language_key = False
-            elif token == b'"@language"':
-                following = _JSON_LANGUAGE.match(body, match.end())
-                after_language_key = following is not None and body[following.end():following.end() + 1] == b'"'
-        elif after_language_key and token.strip(b" \t\r\n:"):
-            after_language_key = False
-        out.append(token)
-        at = match.end()
-    out.append(body[at:])
-    return b"".join(out)
+    # In valid JSON (what pyoxigraph writes) every quote inside a string is escaped, so the
+    # key "@language" followed by a string can only be that key and its value, never text
+    # inside another string: one substitution over the document, no tokenizing in Python
+    # (which took 7 s on a national graph's 125 MB).
+    def fix(match: re.Match) -> bytes:
+        tag = match["tag"].decode("ascii")
+        return match["key"] + language_tag(tag).encode("ascii") + b'"'
+
+    return _JSON_LANGUAGE_VALUE.sub(fix, body)
+
+
+_JSON_LANGUAGE_VALUE = re.compile(rb'(?P<key>"@language"\s*:\s*")(?P<tag>[A-Za-z0-9-]+)"')
