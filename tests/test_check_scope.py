@@ -69,3 +69,37 @@ def test_an_edited_check_is_not_scoped_by_the_rule_of_its_earlier_text():
         text = query.read_text(encoding="utf-8")
         assert checkscope.scope_for(query.stem, text.replace("WHERE {", "WHERE {\n", 1)) is None, query.stem
     assert checkscope.scope_for("a-new-check-violation", "SELECT ?focus WHERE { }") is None
+
+
+def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_still_read(tmp_path):
+    """The record (kg.validate.store.to_record) writes each distinct term and list of files
+    once and refers to them by index; read again, it is the same validation, report included.
+    A record of the form before (each term in place) gives the same validation too."""
+    import json
+
+    from stores import store_graph
+
+    from kg import synth
+    from kg.validate import store as vstore
+
+    synthetic = tmp_path / "s.nt"
+    synth.write(synthetic, 2, 42, 6, base=synth.curated_files())
+    with store_graph([*synth.curated_files(), synthetic]) as graph:
+        validated = vstore.validate(graph, quotes=False)
+        assert len(validated.report.results) > 6
+        data = vstore.to_record(validated, "k")
+        record = json.loads(data)
+        assert len(record["terms"]) < 3 * len(record["rows"])  # (shapes, components, severities once)
+        assert all(isinstance(i, int) for row in record["rows"] for i in (row[0], row[2], row[3], row[5], row[6]))
+        terms = record["terms"] + [None]
+        before = dict(record, rows=[[terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]]
+                                    for r in record["rows"]],
+                      extra=[[terms[e[0]], terms[e[1]], terms[e[2]], e[3], terms[e[4]], terms[e[5]]]
+                             for e in record["extra"]],
+                      shown=[[s[0], record["files"][s[1]], s[2], s[3]] for s in record["shown"]])
+        del before["terms"], before["files"]
+        for form in (data, json.dumps(before).encode("utf-8")):
+            again = vstore.from_record(graph, form, "k")
+            assert again.shacl.rows == validated.shacl.rows and again.extra == validated.extra
+            assert [r.as_dict() for r in again.report.results] == [r.as_dict() for r in validated.report.results]
+        assert vstore.from_record(graph, data, "another key") is None

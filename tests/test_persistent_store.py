@@ -611,3 +611,32 @@ def test_a_store_of_an_earlier_format_is_made_anew_not_a_traceback(project_store
     assert result.stderr.startswith(f"kg: the store in {store} is not current (the store is of another format); "
                                     "updating it"), result.stderr
     assert GraphStore(store).manifest() is not None
+
+
+def test_each_entry_records_its_blank_subjects_and_validation_finds_exactly_the_stores(tmp_path, files):
+    """The manifest says how many lines of each graph's cache have a blank subject (0: none),
+    and kg.validate.store.blank_subjects finds, from those graphs' caches alone, exactly the
+    blank subjects a query over the whole store finds (a literal as the store keeps it, a node
+    whose only triples point at blank nodes); a manifest that does not say (-1) is read too."""
+    from kg.store.graph import StoreGraph
+    from kg.validate.store import blank_subjects
+
+    d = write(tmp_path / "d.nt", f"""\
+        _:n1 <{EX}v> "1e0"^^<http://www.w3.org/2001/XMLSchema#double> .
+        _:n2 <{EX}next> _:n3 .
+        _:n3 <{EX}next> _:n2 .
+        <{EX}u> <{EX}r> _:n1 .
+        """)
+    e = write(tmp_path / "e.nt", f"<{EX}plain> <{EX}p> <{EX}q> .\n")
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files, d, e))
+    counts = {Path(entry.path).name: entry.blank_subjects for entry in manifest.entries.values()}
+    assert counts == {"a.ttl": 1, "b.nt": 1, "c.nt": 1, "d.nt": 3, "e.nt": 0}
+    with store.reader() as view:
+        graph = StoreGraph.of(view)
+        every = {row[0] for row in view.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isBlank(?s)) }")}
+        assert len(every) == 6
+        assert set(blank_subjects(graph)) == every and len(blank_subjects(graph)) == 6
+        for entry in graph.entries:
+            entry.blank_subjects = -1  # (a manifest written before the count was)
+        assert set(blank_subjects(graph)) == every

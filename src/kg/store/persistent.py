@@ -123,6 +123,10 @@ class Entry:
     #: inputs (as an input file is), without reading it (:meth:`GraphStore.changes`)
     cache_size: int = -1
     cache_mtime_ns: int = -1
+    #: the cache file's lines whose subject is a blank node (-1: not known, a manifest written
+    #: before this was recorded): incremental validation reads only the graphs that have some
+    #: for their blank nodes (kg.validate.store.validate_changes), instead of the whole store
+    blank_subjects: int = -1
 
 
 @dataclass
@@ -603,10 +607,10 @@ class GraphStore:
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
             cache_digest = hashlib.sha256(text).hexdigest()
-        triples = _count_lines(path)
+        triples, blank = _count_lines(path)
         cache = path.stat()
         return Entry(given.graph, str(given.path.resolve()), given.role, digest, stat.st_size, stat.st_mtime_ns,
-                     triples, cache_digest, cache.st_size, cache.st_mtime_ns), path
+                     triples, cache_digest, cache.st_size, cache.st_mtime_ns, blank), path
 
     def _publish(self, generation: Path) -> None:
         _write_atomic(self.directory / "CURRENT", (generation.name + "\n").encode("utf-8"))
@@ -751,12 +755,16 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _count_lines(path: Path) -> int:
-    count = 0
+def _count_lines(path: Path) -> tuple[int, int]:
+    """The lines of an N-Triples file, and those of them whose subject is a blank node."""
+    count = blank = 0
+    last = b"\n"  # (the first line starts after a notional newline)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             count += block.count(b"\n")
-    return count
+            blank += (last + block).count(b"\n_:")  # (a line starting in the previous block's last bytes too)
+            last = block[-2:]
+    return count, blank
 
 
 def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:

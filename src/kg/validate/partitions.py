@@ -203,6 +203,29 @@ def neighbourhood_query(focus: Iterable[str], inverse: Iterable[str], blank: boo
     return "CONSTRUCT { ?x ?p ?o } WHERE { " + " UNION ".join(branches) + " }"
 
 
+def neighbourhood(store: ox.Store, nodes: Iterable[ox.BlankNode | ox.NamedNode], inverse: Iterable[str]) -> list[ox.Triple]:
+    """The triples of :func:`neighbourhood_query` for ``nodes`` (terms of the store: its blank
+    nodes, which no query text can name), read by pattern from the default graph (the union),
+    each once, in a stable order."""
+    union = ox.DefaultGraph()
+    inv = [ox.NamedNode(p) for p in sorted(inverse)]
+    found: dict[ox.Triple, None] = {}
+    around: dict = {}  # the nodes whose own triples are needed too
+    for node in nodes:
+        for quad in store.quads_for_pattern(node, None, None, union):
+            found[quad.triple] = None
+            if not isinstance(quad.object, ox.Literal):
+                around[quad.object] = None
+        for predicate in inv:
+            for quad in store.quads_for_pattern(None, predicate, node, union):
+                found[quad.triple] = None
+                around[quad.subject] = None
+    for node in around:
+        for quad in store.quads_for_pattern(node, None, None, union):
+            found[quad.triple] = None
+    return list(found)
+
+
 @dataclass
 class ShaclResult:
     """SHACL on a whole store: ``conforms`` as SHACL defines it (no result of any severity)."""
@@ -256,15 +279,22 @@ def _hierarchy_nt(graph: StoreGraph) -> bytes:
 
 
 def validate_focus(graph: StoreGraph, focus: Iterable[str] | None, *, blank: bool = False,
-                   local: Locality | None = None, ontology_nt: bytes | None = None) -> ShaclResult:
-    """pyshacl-turbo on ``focus`` (IRIs) only, given just the triples their results depend on."""
+                   local: Locality | None = None, ontology_nt: bytes | None = None,
+                   blank_nodes: Iterable[ox.BlankNode] | None = None) -> ShaclResult:
+    """pyshacl-turbo on ``focus`` (IRIs) only, given just the triples their results depend on.
+    With ``blank``: every blank subject of the store instead, or, given ``blank_nodes`` (the
+    store's blank subjects, all of them: kg.validate.store.blank_subjects), their
+    neighbourhood read by pattern, without a query over the whole store."""
     started = time.perf_counter()
     local = local or locality(graph.shapes)
     focus = [] if focus is None else list(focus)
     if not focus and not blank:
         return ShaclResult(True, [], shacl_engines._empty_report(graph.shapes), 0, 0.0)
-    query = neighbourhood_query(focus, local.inverse, blank=blank)
-    data = graph.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
+    if blank and blank_nodes is not None:
+        data = ox.serialize(neighbourhood(graph.store, blank_nodes, local.inverse), None, ox.RdfFormat.N_TRIPLES)
+    else:
+        query = neighbourhood_query(focus, local.inverse, blank=blank)
+        data = graph.store.query(query).serialize(format=ox.RdfFormat.N_TRIPLES)
     part = ox.Store()
     part.bulk_load(data + b"\n" + (ontology_nt if ontology_nt is not None else _ontology_nt(graph)),
                    format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph())

@@ -515,8 +515,9 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     progress(f"  validating the {counted(len(focus), 'node')} the change can affect")
     ontology = graph.ontology_ntriples()
     fresh = validate_focus(graph, sorted(focus), local=local, ontology_nt=ontology)
-    blank = validate_focus(graph, None, blank=True, local=local, ontology_nt=ontology) \
-        if _has_blank_subjects(graph) else ShaclResult(True, [], None, 0, 0.0)
+    blank_nodes = blank_subjects(graph)
+    blank = validate_focus(graph, None, blank=True, blank_nodes=blank_nodes, local=local, ontology_nt=ontology) \
+        if blank_nodes else ShaclResult(True, [], None, 0, 0.0)
     kept = [r for r in previous.shacl.rows if not isinstance(r[0], BNode) and str(r[0]) not in focus]
     rows = kept + fresh.rows + blank.rows
     shacl = ShaclResult(not rows, rows, None, 1,
@@ -537,8 +538,55 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     return Validated(shacl, extra, report, False, dict(graph.seconds), lang)
 
 
-def _has_blank_subjects(graph: StoreGraph) -> bool:
-    return bool(graph.store.query("ASK { ?s ?p ?o FILTER(isBlank(?s)) }"))
+def blank_subjects(graph: StoreGraph) -> list[ox.BlankNode]:
+    """Every blank node that is a subject in the store, found from the cached N-Triples of the
+    graphs that have some (:attr:`kg.store.persistent.Entry.blank_subjects`; a graph whose
+    manifest does not say is read too): a query filtering ``isBlank`` reads the whole store
+    (some 3 s at a million triples), while a national import holds one blank node.
+
+    The cache writes a blank node under its own label, the store under another (a load names
+    them afresh): each is found in the store by one of its triples in its named graph (an IRI
+    object if it has one, else a literal as the store keeps it, else its predicate alone),
+    keeping the blank subjects that match. A triple may match several blank nodes of its
+    graph, all of them blank subjects: the result is exact, never more."""
+    from kg.validate.partitions import _stored_term
+
+    found: dict[ox.BlankNode, None] = {}
+    for entry in graph.entries:
+        if entry.blank_subjects == 0:
+            continue
+        text = graph.paths[entry.graph].read_bytes()
+        lines = [text[:text.find(b"\n") + 1]] if text.startswith(b"_:") else []
+        at = text.find(b"\n_:")
+        while at >= 0:
+            end = text.find(b"\n", at + 1)
+            lines.append(text[at + 1:len(text) if end < 0 else end + 1])
+            at = -1 if end < 0 else text.find(b"\n_:", end)
+        del text
+        best: dict[ox.BlankNode, ox.Triple] = {}
+        for triple in ox.parse(b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines),
+                               format=ox.RdfFormat.N_TRIPLES):
+            rank = _anchor_rank(triple.object)
+            if triple.subject not in best or rank < _anchor_rank(best[triple.subject].object):
+                best[triple.subject] = triple
+        name = ox.NamedNode(entry.graph)
+        patterns = set()
+        for triple in best.values():
+            obj = triple.object
+            if isinstance(obj, ox.Literal):
+                obj = _stored_term(obj)
+            patterns.add((triple.predicate, None if isinstance(obj, ox.BlankNode) else obj))
+        for predicate, obj in sorted(patterns, key=str):
+            for quad in graph.store.quads_for_pattern(None, predicate, obj, name):
+                if isinstance(quad.subject, ox.BlankNode) and (obj is not None or isinstance(quad.object, ox.BlankNode)):
+                    found[quad.subject] = None
+    return list(found)
+
+
+def _anchor_rank(term) -> int:
+    """Which object finds a blank node best in the store: an IRI (as written is as stored),
+    a literal (looked up as the store keeps it), a blank node (the predicate alone)."""
+    return 0 if isinstance(term, ox.NamedNode) else 1 if isinstance(term, ox.Literal) else 2
 
 
 # -- the record kept beside a generation ------------------------------------------------------
@@ -594,19 +642,45 @@ def _json_term(data):
 
 def to_record(validated: Validated, key: str) -> bytes:
     """The validation as the record kept beside its generation (JSON): the rows, the extra
-    entries, and for each its result's label (in the report's language) and files."""
-    shown = [[r.focus_label, [str(p) for p in r.files], r.node, r.value] for r in validated.report.results]
-    rows = [[_term_json(r[0]), r[1], _term_json(r[2]), _term_json(r[3]), r[4], _term_json(r[5]), _term_json(r[6])]
-            for r in validated.shacl.rows]
-    extra = [[_term_json(e[0]), _term_json(e[1]), _term_json(e[2]), e[3], _term_json(e[4]), _term_json(e[5])]
-             for e in validated.extra]
-    return json.dumps({"key": key, "lang": validated.lang, "rows": rows, "extra": extra, "shown": shown},
-                      ensure_ascii=False).encode("utf-8")
+    entries, and for each its result's label (in the report's language) and files.
+
+    Each distinct term is written once, in ``terms``, and each list of files once, in
+    ``files``; rows, entries and results name them by index (-1: none): a national record
+    repeats a few shapes, components and files tens of thousands of times, and reading it
+    again then makes each term once (:func:`from_record`)."""
+    index: dict = {}
+    terms: list = []
+
+    def term(value) -> int:
+        if value is None:
+            return -1
+        key_ = (type(value), value)
+        found = index.get(key_)
+        if found is None:
+            found = index[key_] = len(terms)
+            terms.append(_term_json(value))
+        return found
+
+    file_index: dict = {}
+
+    def files(paths) -> int:
+        key_ = tuple(str(p) for p in paths)
+        found = file_index.get(key_)
+        if found is None:
+            found = file_index[key_] = len(file_index)
+        return found
+
+    shown = [[r.focus_label, files(r.files), r.node, r.value] for r in validated.report.results]
+    rows = [[term(r[0]), r[1], term(r[2]), term(r[3]), r[4], term(r[5]), term(r[6])] for r in validated.shacl.rows]
+    extra = [[term(e[0]), term(e[1]), term(e[2]), e[3], term(e[4]), term(e[5])] for e in validated.extra]
+    return json.dumps({"key": key, "lang": validated.lang, "terms": terms, "files": [list(f) for f in file_index],
+                       "rows": rows, "extra": extra, "shown": shown}, ensure_ascii=False).encode("utf-8")
 
 
 def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = "en") -> Validated | None:
     """The validation recorded beside a generation, its report made again in ``lang``; None
-    when there is no record, or one made with another :func:`validator_key`."""
+    when there is no record, or one made with another :func:`validator_key`. A record written
+    before terms were indexed (each term in place) is read too."""
     if data is None:
         return None
     try:
@@ -615,26 +689,37 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = 
         return None
     if record.get("key") != key:
         return None
-    rows = [(_json_term(r[0]), r[1], _json_term(r[2]), _json_term(r[3]), r[4], _json_term(r[5]), _json_term(r[6]))
-            for r in record["rows"]]
-    extra = [(_json_term(e[0]), _json_term(e[1]), _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
-             for e in record["extra"]]
+    shown = record.get("shown", [])
+    if "terms" in record:
+        terms = [_json_term(t) for t in record["terms"]] + [None]  # (index -1: none)
+        rows = [(terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]) for r in record["rows"]]
+        extra = [(terms[e[0]], terms[e[1]], terms[e[2]], e[3], terms[e[4]], terms[e[5]]) for e in record["extra"]]
+        paths = [[Path(f) for f in files] for files in record["files"]]
+        shown = [[label, paths[files], node, value] for label, files, node, value in shown]
+    else:
+        rows = [(_json_term(r[0]), r[1], _json_term(r[2]), _json_term(r[3]), r[4], _json_term(r[5]), _json_term(r[6]))
+                for r in record["rows"]]
+        extra = [(_json_term(e[0]), _json_term(e[1]), _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
+                 for e in record["extra"]]
+        made_paths: dict = {}
+        shown = [[entry[0], [made_paths.setdefault(f, Path(f)) for f in entry[1]], *entry[2:]]
+                 if len(entry) == 4 else entry for entry in shown]
     shacl = ShaclResult(not rows, rows, None, 0, 0.0)
     known = None
-    shown = record.get("shown", [])
     if (record.get("lang") == lang and len(shown) == len(rows) + len(extra)
             and all(len(entry) == 4 for entry in shown)):  # (a record of before nodes were kept as shown: looked up)
-        made: dict = {}  # compact names and paths, by what they name: a national record repeats a few
+        made: dict = {}  # compact names, by what they name: a national record repeats a few
         known = {entry: _result(entry, *as_shown, graph=graph, made=made) for entry, as_shown in zip([*rows, *extra], shown)}
     return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang, known=known), lang=lang)
 
 
-def _result(entry: tuple, label: str, files: list[str], node: str = "", value_shown: str | None = None, *,
+def _result(entry: tuple, label: str, paths: list[Path], node: str = "", value_shown: str | None = None, *,
             graph: StoreGraph, made: dict | None = None):
     """A recorded row's (or extra entry's) result, made again without looking anything up: its
-    focus node and value as the report showed them (a blank node by what names it). ``made``:
-    the compact names and file paths already made (by kind and term), shared by the entries of
-    one record, which name a few shapes, components and files tens of thousands of times."""
+    focus node and value as the report showed them (a blank node by what names it), ``paths``
+    its files (a list results with the same files share: never changed in place). ``made``:
+    the compact names already made (by kind and term), shared by the entries of one record,
+    which name a few shapes and components tens of thousands of times."""
     from kg.validate.report import SEVERITIES, ValidationResult
 
     made = {} if made is None else made
@@ -649,7 +734,6 @@ def _result(entry: tuple, label: str, files: list[str], node: str = "", value_sh
     def compact(term):
         return once("n", term, _NAMES.compact)
 
-    paths = [once("f", f, Path) for f in files]
     if len(entry) == 7:
         focus, path, component, severity, message, _value, shape = entry
         return ValidationResult(focus=focus, focus_label=label, path=path, component=compact(component),
