@@ -94,6 +94,7 @@ SLOWEST_FILES = (
     "test_endpoint.py",
     "test_outputs.py",
     "test_persistent_store.py",
+    "test_check_scope.py",
     "test_ontology.py",
     "test_catalog.py",
     "test_federation.py",
