@@ -891,6 +891,10 @@ class Importer:
         place_rows = resolved_places = 0
         data_rows = len(body) + len(unreadable)
 
+        # A place is named on many rows (a national table: each county on 24): resolved once
+        # per cell text, parents and year (the resolver's answer depends on nothing else).
+        resolutions: dict[tuple, object] = {}
+
         def cell(row: list[str], name: str) -> str:
             index = columns.get(name)
             return row[index].strip() if index is not None and index < len(row) else ""
@@ -930,10 +934,16 @@ class Importer:
             if place_text:
                 place_rows += 1
             parents = (read["province"][0], read["prefecture"][0])
-            if code_text and place_name and code_text != place_name:
-                resolution = self.resolver.resolve(code_text, *parents, year=year, name=place_name)
-            else:
-                resolution = self.resolver.resolve(place_text, *parents, year=year)
+            by_code_and_name = bool(code_text and place_name and code_text != place_name)
+            asked = (code_text, place_name) if by_code_and_name else (place_text, None)
+            key = (*asked, parents, year)
+            resolution = resolutions.get(key)
+            if resolution is None:
+                if by_code_and_name:
+                    resolution = self.resolver.resolve(code_text, *parents, year=year, name=place_name)
+                else:
+                    resolution = self.resolver.resolve(place_text, *parents, year=year)
+                resolutions[key] = resolution
             if not isinstance(resolution, Resolved):
                 # the column that failed: a parent that names no place is the parent's fault
                 column = ("province" if resolution.parent and resolution.parent == parents[0] else
@@ -1055,35 +1065,51 @@ class Importer:
                 labels[key] = _label(base, node, lang) or _label(minted, node, lang)
             return labels[key]
 
+        # The terms every observation has, made once: the same objects each time, which
+        # the Turtle writer's cache of converted terms finds by identity (_write_turtle).
+        rdf_type, observation, qb_observation = RDF.type, CKG.Observation, QB.Observation
+        data_set, has_indicator, ref_area, reported_place = QB.dataSet, CKG.indicator, SDMX_DIMENSION.refArea, \
+            CKG.reportedPlace
+        footnote_mark, ref_period, obs_value = CKG.footnoteMark, SDMX_DIMENSION.refPeriod, SDMX_MEASURE.obsValue
+        unit_measure, value_qualifier, reported_value = SDMX_ATTRIBUTE.unitMeasure, CKG.valueQualifier, \
+            CKG.reportedValue
+        source, cited, label, decimal = DCTERMS.source, DCTERMS.bibliographicCitation, RDFS.label, XSD.decimal
+        dataset, this_source = self.dataset, self.source
+        places: dict[str, URIRef] = {}
+        periods: dict[str, URIRef] = {}
         for row in rows:
             indicator = indicators.get(row.indicator)
-            place = URIRef(row.place.iri)
-            period = PERIOD[row.period.slug]
+            place = places.get(row.place.iri)
+            if place is None:
+                place = places[row.place.iri] = URIRef(row.place.iri)
+            period = periods.get(row.period.slug)
+            if period is None:
+                period = periods[row.period.slug] = PERIOD[row.period.slug]
             iri = OBS[f"{self.slug}-{_reported_key(row.place)}-{indicator.split('/')[-1]}-{row.period.slug.lower()}"]
-            yield iri, RDF.type, CKG.Observation
-            yield iri, RDF.type, QB.Observation
-            yield iri, QB.dataSet, self.dataset
-            yield iri, CKG.indicator, indicator
-            yield iri, SDMX_DIMENSION.refArea, place
+            yield iri, rdf_type, observation
+            yield iri, rdf_type, qb_observation
+            yield iri, data_set, dataset
+            yield iri, has_indicator, indicator
+            yield iri, ref_area, place
             if row.place.replaced:
-                yield iri, CKG.reportedPlace, URIRef(row.place.matched.iri)
+                yield iri, reported_place, URIRef(row.place.matched.iri)
             for mark in dict.fromkeys((*row.value.footnotes, *row.marks)):
-                yield iri, CKG.footnoteMark, Literal(mark)
-            yield iri, SDMX_DIMENSION.refPeriod, period
-            yield iri, SDMX_MEASURE.obsValue, Literal(decimal_lexical(row.value.value), datatype=XSD.decimal)
-            yield iri, SDMX_ATTRIBUTE.unitMeasure, row.value.unit
-            yield iri, CKG.valueQualifier, row.value.qualifier
-            yield iri, CKG.reportedValue, Literal(row.reported, lang=detect_script(row.reported) or script)
-            yield iri, DCTERMS.source, self.source
+                yield iri, footnote_mark, Literal(mark)
+            yield iri, ref_period, period
+            yield iri, obs_value, Literal(decimal_lexical(row.value.value), datatype=decimal)
+            yield iri, unit_measure, row.value.unit
+            yield iri, value_qualifier, row.value.qualifier
+            yield iri, reported_value, Literal(row.reported, lang=detect_script(row.reported) or script)
+            yield iri, source, this_source
             if row.citation:
-                yield iri, DCTERMS.bibliographicCitation, Literal(row.citation, lang=detect_script(row.citation) or script)
+                yield iri, cited, Literal(row.citation, lang=detect_script(row.citation) or script)
             for lang in ("zh-Hans", "zh-Hant", "en"):
                 place_label = cached(place, lang) or row.place.division.name
                 indicator_label = cached(indicator, lang) or row.indicator
                 period_label = cached(period, lang) or row.period.slug
                 text = (f"{place_label}, {period_label}: {indicator_label}" if lang == "en"
                         else f"{place_label}{period_label}{indicator_label}")
-                yield iri, RDFS.label, Literal(text, lang=lang)
+                yield iri, label, Literal(text, lang=lang)
 
     def _head(self, g, rows: list[_Row], indicators: _Indicators, encoding: str, checksum: str, size: int):
         """The triples before the observations: provenance, the data set, minted indicators
@@ -1258,21 +1284,25 @@ class Importer:
         from kg.namespaces import PREFIXES
         from kg.store.tags import restore_tag_case
 
-        terms: dict = {}
+        # IRIs and blank nodes converted once (a few thousand are most of a million triples;
+        # an IRI the generator gives again as the same object is found by identity, without
+        # rdflib's __eq__). Literals, nearly all different, are converted each time: a cache
+        # of them cost more (rdflib's Literal.__hash__ and __eq__) and held them all.
+        nodes: dict = {}
+        string = XSD.string
 
         def term(node):
-            found = terms.get(node)
-            if found is None:
-                if isinstance(node, URIRef):
-                    found = ox.NamedNode(str(node))
-                elif isinstance(node, BNode):
-                    found = ox.BlankNode(str(node))
-                elif node.language:
-                    found = ox.Literal(str(node), language=node.language)
-                else:
-                    found = ox.Literal(str(node), datatype=ox.NamedNode(str(node.datatype or XSD.string)))
-                if len(terms) < 500_000:
-                    terms[node] = found
+            if isinstance(node, Literal):
+                language = node.language
+                if language:
+                    return ox.Literal(node, language=language)
+                return ox.Literal(node, datatype=term(node.datatype or string))
+            found = nodes.get(node)
+            if found is not None:
+                return found
+            found = ox.NamedNode(node) if isinstance(node, URIRef) else ox.BlankNode(node)
+            if len(nodes) < 200_000:
+                nodes[node] = found
             return found
 
         body = ox.serialize((ox.Triple(term(s), term(p), term(o)) for s, p, o in triples), None,

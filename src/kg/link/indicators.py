@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg.link.gazetteer import to_simplified
 from kg.link.text import fold_width
@@ -62,6 +63,13 @@ def indicator_name(text: str) -> IndicatorName:
     """Read an indicator cell (see the module's docstring): ``"  #其中：第一产业增加值（亿元）"``
     -> name ``第一产业增加值``, unit ``亿元``, removed ``('#', '其中：', '（亿元）')``. An empty
     cell gives an empty name."""
+    return _indicator_name(text)
+
+
+@lru_cache(maxsize=8192)
+def _indicator_name(text: str) -> IndicatorName:
+    # Cached: a table names a few indicators, each on thousands of rows, and the importer
+    # reads each row's name more than once; the answer is immutable (a frozen dataclass).
     raw = (text or "").replace("\u3000", " ").strip()
     removed: list[str] = []
     name = raw

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation, localcontext
 
 from rdflib import URIRef
@@ -117,6 +118,7 @@ _MARK = re.compile(
     f"|\\((?:注)?[A-Za-z]\\)|（注?[A-Za-z0-9]）)")
 _LEADING_MARKS = re.compile(f"^(?:{_MARK.pattern})+")
 _TRAILING_MARKS = re.compile(f"(?:{_MARK.pattern})+$")
+_INNER_MARKS = re.compile(r"^([+-]?[\d.,]+)((?:" + _MARK.pattern + r")+)(?=\D)")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?([eE][+-]?\d{1,3}(?![0-9]))?")
 
 
@@ -174,7 +176,7 @@ def strip_footnotes(text: str) -> tuple[str, tuple[str, ...]]:
         marks += _MARK.findall(trailing.group(0))
         text = text[:trailing.start()]
     # between the number and its unit: 85.31①亿元
-    inner = re.match(r"^([+-]?[\d.,]+)((?:" + _MARK.pattern + r")+)(?=\D)", text)
+    inner = _INNER_MARKS.match(text)
     if inner:
         marks += _MARK.findall(inner.group(2))
         text = inner.group(1) + text[inner.end():]
@@ -182,6 +184,9 @@ def strip_footnotes(text: str) -> tuple[str, tuple[str, ...]]:
 
 
 _SPACES = "[\\s\u00a0\u2009\u202f]+"
+_THOUSANDS_SPACE = re.compile(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))")
+_DIGITS_SPACE = re.compile(r"(?<=\d)" + _SPACES + r"(?=\d)")
+_ANY_SPACE = re.compile(_SPACES)
 
 
 def _normalise(text: str) -> str:
@@ -189,9 +194,9 @@ def _normalise(text: str) -> str:
     digits as a thousands separator (1 234 567), no other spaces. Digits on both sides of any
     other space stay apart (12 34 is not a number)."""
     text = fold_width(text).strip()
-    text = re.sub(r"(?<=\d)" + _SPACES + r"(?=\d{3}(?!\d))", ",", text)
-    text = re.sub(r"(?<=\d)" + _SPACES + r"(?=\d)", "\u2423", text)  # ␣ keeps them apart: not one number
-    return re.sub(_SPACES, "", text)
+    text = _THOUSANDS_SPACE.sub(",", text)
+    text = _DIGITS_SPACE.sub("\u2423", text)  # ␣ keeps them apart: not one number
+    return _ANY_SPACE.sub("", text)
 
 
 def _chinese_integer(text: str) -> int | None:
@@ -208,19 +213,30 @@ def _chinese_integer(text: str) -> int | None:
     return total + (digit or 0)
 
 
+# The word lists longest first (a longer word wins over one it ends or begins with), sorted
+# once here rather than on every call: parse_value runs once or twice per row of a table.
+_FILLERS_LONGEST = sorted(FILLERS, key=len, reverse=True)
+_PREFIXES_LONGEST = sorted(PREFIX_QUALIFIERS.items(), key=lambda kv: -len(kv[0]))
+_SUFFIXES_LONGEST = sorted(SUFFIX_QUALIFIERS.items(), key=lambda kv: -len(kv[0]))
+# Every character a qualifier or filler word holds: a text with none of them has no such word.
+_QUALIFIER_CHARS = frozenset("".join([*FILLERS, *PREFIX_QUALIFIERS, *SUFFIX_QUALIFIERS]))
+
+
 def _strip_qualifiers(text: str) -> tuple[str, URIRef]:
     qualifier = EXACT
+    if _QUALIFIER_CHARS.isdisjoint(text):
+        return text, qualifier
     changed = True
     while changed:
         changed = False
-        for word in sorted(FILLERS, key=len, reverse=True):
+        for word in _FILLERS_LONGEST:
             if text.startswith(word) and len(text) > len(word):
                 text, changed = text[len(word):], True
-        for word, kind in sorted(PREFIX_QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+        for word, kind in _PREFIXES_LONGEST:
             if text.startswith(word) and len(text) > len(word):
                 text, qualifier, changed = text[len(word):], kind, True
                 break
-        for word, kind in sorted(SUFFIX_QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+        for word, kind in _SUFFIXES_LONGEST:
             if text.endswith(word) and len(text) > len(word):
                 text, qualifier, changed = text[: -len(word)], kind, True
                 break
@@ -228,12 +244,18 @@ def _strip_qualifiers(text: str) -> tuple[str, URIRef]:
 
 
 _UNIT_WORDS = sorted(UNITS, key=len, reverse=True)
+# The unit words (longest first, as above) by the last character of their lower-case form: a
+# text can end with a word only if it ends with that character, so only those are tried.
+_UNIT_WORDS_BY_LAST: dict[str, list[tuple[str, str]]] = {}
+for _word in _UNIT_WORDS:
+    _UNIT_WORDS_BY_LAST.setdefault(_word.lower()[-1:], []).append((_word, _word.lower()))
+del _word
 
 
 def _split_unit(text: str) -> tuple[str, tuple[URIRef, Decimal] | None]:
     lowered = text.lower()
-    for word in _UNIT_WORDS:
-        if lowered.endswith(word.lower()):
+    for word, lowered_word in _UNIT_WORDS_BY_LAST.get(lowered[-1:], ()):
+        if lowered.endswith(lowered_word):
             rest = text[: len(text) - len(word)]
             if word[:1].isascii() and word[:1].isalpha() and rest[-1:].isascii() and rest[-1:].isalpha():
                 continue  # a Latin unit (t, kg, m) ends a word only as a word: "unit" is not a tonne
@@ -245,6 +267,13 @@ def parse_unit(text: str) -> tuple[URIRef, Decimal]:
     """A unit as a unit column or an indicator name writes it -> (unit IRI, factor to base
     units): ``亿元`` -> (unit:CCY_CNY, 10^8), ``万人次`` -> (cunit:person-visit, 10^4), ``‰`` ->
     (unit:PERMILLE, 1), ``万元/人`` -> (cunit:yuan-per-person, 10^4). Raises ValueParseError."""
+    return _parse_unit(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_unit(text: str) -> tuple[URIRef, Decimal]:
+    # Cached: a table's unit column holds a few units, read again on every row. The answer
+    # (an IRI and a Decimal) is immutable; an error is raised again on every call (not cached).
     body = _normalise(text or "")
     rest, unit = _split_unit(body)
     if unit is None:
@@ -265,6 +294,34 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     if text is None or not str(text).strip():
         raise ValueParseError("empty value")
     reported = str(text).strip()
+    if _PLAIN_NUMBER.fullmatch(reported):
+        # The common cell, ASCII digits with perhaps a sign and decimals (661.19, -3, 1200):
+        # nothing to normalise, no mark, qualifier, unit or magnitude; read as the general
+        # way below reads it (tests/test_values.py compares the two on every fixture cell).
+        number, unit, qualifier, footnotes, rest, match = Decimal(reported), None, EXACT, (), "", None
+    else:
+        number, unit, qualifier, footnotes, rest, match = _read_number(reported)
+    return _finish(reported, default_unit, number, unit, qualifier, footnotes, rest, match)
+
+
+def _parse_value_general(text: str, default_unit: str | None = None) -> ParsedValue:
+    """:func:`parse_value` without its short way for plain numbers: what that way must agree
+    with (the tests compare the two)."""
+    if text is None or not str(text).strip():
+        raise ValueParseError("empty value")
+    reported = str(text).strip()
+    return _finish(reported, default_unit, *_read_number(reported))
+
+
+#: A number :func:`parse_value` can read without the general way (ASCII digits only: ``\d``
+#: would also take other scripts' digits, which the general way folds or refuses).
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+
+
+def _read_number(reported: str):
+    """The general way of :func:`parse_value` up to the number: (number, unit word's
+    (IRI, factor) or None, qualifier, footnote marks, the text after the number, the match
+    of the number or None for a Chinese numeral). Raises as parse_value does."""
     body = _normalise(reported)
     if body in MISSING_MARKS:
         raise MissingValue(f"no value: {quoted(reported)} marks a missing or confidential figure")
@@ -308,6 +365,13 @@ def parse_value(text: str, default_unit: str | None = None) -> ParsedValue:
     rest, qualifier3 = _strip_qualifiers(rest) if rest else (rest, EXACT)
     if qualifier3 != EXACT:
         qualifier = qualifier3
+    return number, unit, qualifier, footnotes, rest, match
+
+
+def _finish(reported: str, default_unit: str | None, number: Decimal, unit, qualifier: URIRef,
+            footnotes: tuple[str, ...], rest: str, match) -> ParsedValue:
+    """The end of :func:`parse_value`: the magnitudes after the number, the unit (the text's
+    or the one given), the value in base units."""
     multiplier = Decimal(1)
     for ch in rest:
         if ch not in MAGNITUDES:
@@ -347,11 +411,17 @@ def _unit_name(iri: URIRef) -> str:
 def detect_script(text: str) -> str | None:
     """'zh-Hant' or 'zh-Hans' when ``text`` has characters of only one script, else None
     (digits only, or characters the two scripts share)."""
-    from kg.link.gazetteer import to_simplified, to_traditional
-
     han = "".join(ch for ch in text if "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff")
     if not han:
         return None
+    # Short ones cached: an import asks for every value it writes (661.19亿元, 15.41亿元 ...),
+    # whose Han characters are a table's few units; each answer is two conversions by OpenCC.
+    return _short_han_script(han) if len(han) <= 32 else _han_script(han)
+
+
+def _han_script(han: str) -> str | None:
+    from kg.link.gazetteer import to_simplified, to_traditional
+
     traditional = to_simplified(han) != han
     simplified = to_traditional(han) != han
     if traditional and not simplified:
@@ -359,3 +429,6 @@ def detect_script(text: str) -> str | None:
     if simplified and not traditional:
         return "zh-Hans"
     return None
+
+
+_short_han_script = lru_cache(maxsize=65536)(_han_script)
