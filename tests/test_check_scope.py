@@ -144,3 +144,28 @@ def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_stil
         assert vstore.from_record(graph, data.rsplit(b"\n", 1)[0], "k") is None  # a line short
         assert vstore.from_record(graph, data[:len(data) // 2], "k") is None
         assert vstore.from_record(graph, b"not json", "k") is None
+
+
+def test_ill_formed_literals_are_kept_beside_each_cached_file(tmp_path):
+    """The ill-formed literals of the graph are those of its files as written, each file's
+    found once and kept beside its cached N-Triples (an import beside a national table reads
+    its own file only); a kept file that cannot be read is made again."""
+    from stores import store_graph
+
+    from kg.validate import lexical, partitions
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<https://example.org/a> <https://example.org/p> "1,5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+                   '_:b <https://example.org/p> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
+    with store_graph([bad]) as graph:
+        expected = lexical.mark_ntriples(graph.source_ntriples)[1].items
+        assert len(expected) == 2
+        assert partitions.lexical_marks(graph).items == expected
+        entry = next(e for e in graph.entries if graph.paths[e.graph].read_bytes().count(b"\"1,5\""))
+        kept = graph.paths[entry.graph].with_name(f"{entry.sha256}.lexical.json")
+        text = kept.read_text(encoding="utf-8")
+        assert "1,5" in text
+        kept.write_text(text.replace("1,5", "2,5"), encoding="utf-8")  # read, not found again
+        assert "2,5" in [str(m.literal) for m in partitions._file_marks(graph.paths[entry.graph], entry.sha256)]
+        kept.write_text("{", encoding="utf-8")
+        assert partitions._file_marks(graph.paths[entry.graph], entry.sha256) == expected
