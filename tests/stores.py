@@ -19,19 +19,26 @@ def store_graph(files):
         yield StoreGraph.of(view)
 
 
-def validated_after_adding(directory: Path, base: list[Path], added: Path, **options):
+def validated_after_adding(directory: Path, base: list[Path], added: Path, *, through_record: bool = False,
+                           **options):
     """(before, after, scratch): ``base`` validated whole; the generation with ``added`` too,
     validated incrementally from it (kg.validate.store.validate_changes); the same generation
-    validated whole."""
+    validated whole. ``through_record``: ``before`` is its record read again (as an import
+    reads the previous generation's), and ``after`` the record of the incremental validation
+    read again."""
     store = GraphStore(directory)
     store.update(project.inputs(base))
     with store.reader() as view:
         before = vstore.validate(StoreGraph.of(view), **options)
+        if through_record:
+            before = vstore.from_record(StoreGraph.of(view), vstore.to_record(before, "k"), "k")
     store.update(project.inputs([*base, added]))
     with store.reader() as view:
         graph = StoreGraph.of(view)
         joined = project.inputs([added])[-1].graph
         text = Path(view.ntriples_path(joined)).read_bytes()
         after = vstore.validate_changes(graph, before, text, b"", touched={joined}, **options)
+        if through_record:
+            after = vstore.from_record(graph, vstore.to_record(after, "k"), "k")
         scratch = vstore.validate(StoreGraph.of(view), **options)
     return before, after, scratch

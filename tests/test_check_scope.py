@@ -71,10 +71,40 @@ def test_an_edited_check_is_not_scoped_by_the_rule_of_its_earlier_text():
     assert checkscope.scope_for("a-new-check-violation", "SELECT ?focus WHERE { }") is None
 
 
+def _form_2_record(validated, key: str) -> bytes:
+    """A record as kg 0.x wrote it before JSON Lines (form 2): one JSON document, each
+    distinct term and list of files once, named by index."""
+    import json
+
+    from kg.validate import store as vstore
+
+    index: dict = {}
+    terms: list = []
+
+    def term(value) -> int:
+        if value is None:
+            return -1
+        if (type(value), value) not in index:
+            index[(type(value), value)] = len(terms)
+            terms.append(vstore._term_json(value))
+        return index[(type(value), value)]
+
+    files: dict = {}
+    shown = [[r.focus_label, files.setdefault(tuple(map(str, r.files)), len(files)), r.node, r.value]
+             for r in validated.report.results]
+    rows = [[term(r[0]), r[1], term(r[2]), term(r[3]), r[4], term(r[5]), term(r[6])] for r in validated.shacl.rows]
+    extra = [[term(e[0]), term(e[1]), term(e[2]), e[3], term(e[4]), term(e[5])] for e in validated.extra]
+    return json.dumps({"key": key, "lang": validated.lang, "terms": terms, "files": [list(f) for f in files],
+                       "rows": rows, "extra": extra, "shown": shown}, ensure_ascii=False).encode("utf-8")
+
+
 def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_still_read(tmp_path):
-    """The record (kg.validate.store.to_record) writes each distinct term and list of files
-    once and refers to them by index; read again, it is the same validation, report included.
-    A record of the form before (each term in place) gives the same validation too."""
+    """The record (kg.validate.store.to_record) is a header and one line per SHACL row, the
+    repeated values (shapes, components, severities, messages, files) once in the header's
+    table, named by index; read again, it is the same validation, report included, and its
+    violations are those of the report. Records of the forms before (one JSON document, terms
+    indexed or each in place) give the same validation too; a record cut short or of another
+    key is none (made again), never an error."""
     import json
 
     from stores import store_graph
@@ -86,20 +116,56 @@ def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_stil
     synth.write(synthetic, 2, 42, 6, base=synth.curated_files())
     with store_graph([*synth.curated_files(), synthetic]) as graph:
         validated = vstore.validate(graph, quotes=False)
-        assert len(validated.report.results) > 6
+        assert len(validated.report.results) > 6 and validated.report.violations
         data = vstore.to_record(validated, "k")
-        record = json.loads(data)
-        assert len(record["terms"]) < 3 * len(record["rows"])  # (shapes, components, severities once)
-        assert all(isinstance(i, int) for row in record["rows"] for i in (row[0], row[2], row[3], row[5], row[6]))
+        head, *lines = data.split(b"\n")
+        header = json.loads(head)
+        assert header["form"] == vstore.LINES_FORM and header["rows"] == len(lines) == len(validated.shacl.rows)
+        table = [json.dumps(v, sort_keys=True) for v in header["table"]]
+        assert len(set(table)) == len(table)  # each value once (a severity, a shape named by many rows)
+        assert all(b"shacl#" not in line for line in lines)
+        assert all(isinstance(i, int) for line in lines for i in json.loads(line.split(b"\t", 2)[2])[1:5])
+        form_2 = _form_2_record(validated, "k")
+        record = json.loads(form_2)
         terms = record["terms"] + [None]
-        before = dict(record, rows=[[terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]]
+        form_1 = dict(record, rows=[[terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]]
                                     for r in record["rows"]],
                       extra=[[terms[e[0]], terms[e[1]], terms[e[2]], e[3], terms[e[4]], terms[e[5]]]
                              for e in record["extra"]],
                       shown=[[s[0], record["files"][s[1]], s[2], s[3]] for s in record["shown"]])
-        del before["terms"], before["files"]
-        for form in (data, json.dumps(before).encode("utf-8")):
+        del form_1["terms"], form_1["files"]
+        for form in (data, form_2, json.dumps(form_1).encode("utf-8")):
             again = vstore.from_record(graph, form, "k")
+            assert [r.as_dict() for r in again.violations()] == [r.as_dict() for r in validated.report.violations]
             assert again.shacl.rows == validated.shacl.rows and again.extra == validated.extra
             assert [r.as_dict() for r in again.report.results] == [r.as_dict() for r in validated.report.results]
+        assert vstore.to_record(vstore.from_record(graph, data, "k"), "k") == data  # (lines kept as they are)
         assert vstore.from_record(graph, data, "another key") is None
+        assert vstore.from_record(graph, data.rsplit(b"\n", 1)[0], "k") is None  # a line short
+        assert vstore.from_record(graph, data[:len(data) // 2], "k") is None
+        assert vstore.from_record(graph, b"not json", "k") is None
+
+
+def test_ill_formed_literals_are_kept_beside_each_cached_file(tmp_path):
+    """The ill-formed literals of the graph are those of its files as written, each file's
+    found once and kept beside its cached N-Triples (an import beside a national table reads
+    its own file only); a kept file that cannot be read is made again."""
+    from stores import store_graph
+
+    from kg.validate import lexical, partitions
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<https://example.org/a> <https://example.org/p> "1,5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+                   '_:b <https://example.org/p> "x"^^<http://www.w3.org/2001/XMLSchema#integer> .\n', encoding="utf-8")
+    with store_graph([bad]) as graph:
+        expected = lexical.mark_ntriples(graph.source_ntriples)[1].items
+        assert len(expected) == 2
+        assert partitions.lexical_marks(graph).items == expected
+        entry = next(e for e in graph.entries if graph.paths[e.graph].read_bytes().count(b"\"1,5\""))
+        kept = graph.paths[entry.graph].with_name(f"{entry.sha256}.lexical.json")
+        text = kept.read_text(encoding="utf-8")
+        assert "1,5" in text
+        kept.write_text(text.replace("1,5", "2,5"), encoding="utf-8")  # read, not found again
+        assert "2,5" in [str(m.literal) for m in partitions._file_marks(graph.paths[entry.graph], entry.sha256)]
+        kept.write_text("{", encoding="utf-8")
+        assert partitions._file_marks(graph.paths[entry.graph], entry.sha256) == expected

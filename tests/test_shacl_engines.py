@@ -148,7 +148,11 @@ def test_fast_report_equals_kg_validate(s_graph):
     assert _as_dicts(report) == _as_dicts(expected)
 
 
-def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
+@pytest.mark.parametrize("through_record", [False, True], ids=["in-memory", "through-record"])
+def test_incremental_import_equals_validating_everything(s_graph, tmp_path, through_record):
+    """The county validated incrementally equals the whole validation; also when the previous
+    validation is its record read again (kg.validate.store.RecordedValidated: its rows kept
+    as the record's lines) and the new one is recorded and read again."""
     violations, files, _loaded, _reference = s_graph
     # a county with injected violations (if any), written to its own file as an import would be
     code = synth.planned_violations(S_COUNTIES, SEED, violations, base=BASE)[0].county if violations else \
@@ -160,12 +164,21 @@ def test_incremental_import_equals_validating_everything(s_graph, tmp_path):
             triple = re.sub(r" <[^>]*/graph/synth/[0-9]+> \.\n$", " .\n", line)
             (b if line.endswith(name) else a).write(triple)
     texts = synth.SourceTexts(vstore.project_texts())
-    before, imported, scratch = validated_after_adding(tmp_path / "store", [*files[:-1], rest], county, texts=texts)
-    assert not imported.full
-    assert 30 < imported.shacl.focus_nodes < 300  # the county's nodes and those next to them, not the graph
+    before, imported, scratch = validated_after_adding(tmp_path / "store", [*files[:-1], rest], county, texts=texts,
+                                                       through_record=through_record)
+    assert isinstance(imported, vstore.RecordedValidated) == through_record
+    assert sorted(map(_result_key, imported.violations()), key=str) == \
+        sorted(map(_result_key, scratch.report.violations), key=str)
+    if not through_record:  # (a record keeps the results, not how they were found)
+        assert not imported.full
+        assert 30 < imported.shacl.focus_nodes < 300  # the county's nodes and those next to them, not the graph
     assert imported.report.conforms == scratch.report.conforms
     assert _full(imported.shacl.rows) == _full(scratch.shacl.rows)
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
+
+
+def _result_key(result) -> tuple:
+    return (str(result.focus), result.path, result.component, result.message, result.value)
 
 
 def test_triples_another_graph_states_change_nothing(s_graph, tmp_path):

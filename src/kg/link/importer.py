@@ -1350,8 +1350,9 @@ class Importer:
         """Validate the new generation (:meth:`_validated`) and refuse it when it holds
         violations the previous one did not."""
         previous, validated = self._validated(draft, need_previous=True)
-        old = {_result_key(r) for r in previous.report.violations} if previous is not None else set()
-        new = [r for r in validated.report.violations if _result_key(r) not in old]
+        # (violations(): a validation made from the record reads only its violations' lines)
+        old = {_result_key(r) for r in previous.violations()} if previous is not None else set()
+        new = [r for r in validated.violations() if _result_key(r) not in old]
         if new:
             from kg.validate.report import ValidationReport
 

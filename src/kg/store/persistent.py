@@ -648,8 +648,8 @@ class GraphStore:
         cache = self.directory / "cache"
         if cache.is_dir():
             for path in cache.iterdir():
-                if path.suffix == ".nt" and path.stem not in referenced:
-                    path.unlink(missing_ok=True)
+                if path.suffix in (".nt", ".json") and path.name.split(".")[0] not in referenced:
+                    path.unlink(missing_ok=True)  # (and what validation keeps beside it: kg.validate.partitions)
                 elif path.name.startswith("."):
                     path.unlink(missing_ok=True)  # a temporary file of a killed writer
 

@@ -107,7 +107,8 @@ def _division_code(store: ox.Store, c: Changes) -> set[str]:
 
 def _period_order(store: ox.Store, c: Changes) -> set[str]:
     # a period's type and bounds; its bounds' dates
-    return set(c.subjects) | _select(store, f"VALUES ?b {{ <{TIME_}hasBeginning> <{TIME_}hasEnd> }} ?f ?b ?x .",
+    # (one pattern per predicate: see _conflicting_observation)
+    return set(c.subjects) | _select(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
                                      c.subjects)
 
 
@@ -136,7 +137,10 @@ def _conflicting_observation(store: ox.Store, c: Changes) -> set[str]:
     # observations that left (named by their changed refArea triples).
     area, reported, period = SDMX_DIMENSION + "refArea", CKG + "reportedPlace", SDMX_DIMENSION + "refPeriod"
     touched = set(c.subjects)
-    touched |= _select(store, f"VALUES ?l {{ <{area}> <{reported}> <{period}> }} ?f ?l ?x .", c.subjects)
+    # (one pattern per predicate: with the predicate a VALUES variable, Oxigraph reads every
+    # triple of the three predicates, a second at a national size, instead of looking up ?x)
+    touched |= _select(store, f"{{ ?f <{area}> ?x }} UNION {{ ?f <{reported}> ?x }} UNION {{ ?f <{period}> ?x }}",
+                       c.subjects)
     touched |= _select(store, f"?f <{period}> ?e . ?e <{TIME_}hasEnd> ?x .", c.subjects)
     places = c.objects_of(area) | _select(store, f"?x <{area}> ?f .", touched)
     return _select(store, f"?f <{area}> ?x .", places)

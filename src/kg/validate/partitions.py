@@ -315,9 +315,48 @@ def lexical_marks(graph: StoreGraph) -> lexical.Marks:
     cached = getattr(graph, "_lexical", None)
     if cached is not None and cached[0] == tuple(graph.files):
         return cached[1]
-    _text, marks = lexical.mark_ntriples(source_ntriples(graph))
+    # each graph's marks alone, in the order of source_ntriples: a mark is one line's
+    items = [item for entry in graph.entries for item in _file_marks(graph.paths[entry.graph], entry.sha256)]
+    marks = lexical.Marks(items)
     graph._lexical = (tuple(graph.files), marks)
     return marks
+
+
+#: The form of the files :func:`_file_marks` keeps beside the store's cached N-Triples.
+MARKS_FORM = 1
+
+
+def _file_marks(path, sha256: str) -> list[lexical.Mark]:
+    """The ill-formed literals of one cached N-Triples file (kg.store.persistent's cache,
+    named by ``sha256``), kept beside it as ``<sha256>.lexical.json`` once found: an import
+    beside a national table then reads its own graph, not the million triples of the others
+    (0.4 s). A kept file that cannot be read, or of another file or form, is made again."""
+    import json
+
+    from kg import __version__
+
+    kept = path.with_name(f"{sha256}.lexical.json")
+    try:
+        record = json.loads(kept.read_bytes())
+        if record.get("sha256") == sha256 and record.get("form") == MARKS_FORM and record.get("version") == __version__:
+            return [lexical.Mark(BNode(s[2:]) if s.startswith("_:") else URIRef(s), URIRef(p),
+                                 Literal(value, datatype=URIRef(datatype), normalize=False), reason)
+                    for s, p, value, datatype, reason in record["marks"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        pass
+    _text, marks = lexical.mark_ntriples(path.read_bytes())
+    record = {"sha256": sha256, "form": MARKS_FORM, "version": __version__,
+              "marks": [[("_:" if isinstance(m.subject, BNode) else "") + str(m.subject), str(m.predicate),
+                         str(m.literal), str(m.literal.datatype), m.reason] for m in marks.items]}
+    import os
+
+    temporary = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")  # (a dot file: removed if left by a killed writer)
+    try:
+        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
+        temporary.replace(kept)
+    except OSError:
+        pass  # (a store one may only read: found again next time)
+    return marks.items
 
 
 def _apply_marks(part: ox.Store, marks: lexical.Marks) -> lexical.Marks:

@@ -366,6 +366,10 @@ class Validated:
         """Each row's and extra entry's result in the report (for :func:`build_report`)."""
         return dict(zip([*self.shacl.rows, *self.extra], self.report.results))
 
+    def violations(self) -> list:
+        """The report's results of severity sh:Violation, in its order."""
+        return self.report.violations
+
 
 def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
@@ -518,6 +522,11 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     blank_nodes = blank_subjects(graph)
     blank = validate_focus(graph, None, blank=True, blank_nodes=blank_nodes, local=local, ontology_nt=ontology) \
         if blank_nodes else ShaclResult(True, [], None, 0, 0.0)
+    if isinstance(previous, RecordedValidated) and previous.lang != lang:
+        previous = previous.eager()  # (its lines show labels in another language)
+    if isinstance(previous, RecordedValidated):
+        return _recorded_changes(graph, previous, focus, fresh.rows + blank.rows, changed, started,
+                                 checks=checks, quotes=quotes, lang=lang, texts=texts, meanwhile=meanwhile)
     kept = [r for r in previous.shacl.rows if not isinstance(r[0], BNode) and str(r[0]) not in focus]
     rows = kept + fresh.rows + blank.rows
     shacl = ShaclResult(not rows, rows, None, 1,
@@ -536,6 +545,35 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     report = build_report(graph, shacl, extra, lang=lang, known=known)
     graph.seconds["validate"] = time.perf_counter() - started
     return Validated(shacl, extra, report, False, dict(graph.seconds), lang)
+
+
+def _recorded_changes(graph: StoreGraph, previous: RecordedValidated, focus: set[str], rows: list[tuple],
+                      changed: set[ox.Triple], started: float, *, checks: bool, quotes: bool, lang: str,
+                      texts: Mapping[str, str] | None, meanwhile: Callable[[], None] | None) -> RecordedValidated:
+    """:func:`validate_changes` from a validation read from its record: the previous rows the
+    change cannot alter stay the record's lines, unread (a national graph's tens of thousands
+    of warnings are neither made again as terms nor written again as JSON), ``rows`` (the
+    focus nodes validated again) follow them, then the checks' entries, in the order of the
+    rows of a validation of the previous generation's kind (the same report)."""
+    changed_nodes = focus | {str(r[0]) for r in rows}
+    lines = previous.lines_outside(focus)  # (the rows validate_changes keeps)
+    kept = [(row, result) for row, result in zip(previous.rows_after, previous.results_after)
+            if not isinstance(row[0], BNode) and str(row[0]) not in focus]
+    after = [row for row, _result in kept] + rows
+    seconds = time.perf_counter() - started
+    graph.seconds["shacl"] = seconds
+    extra = store_results(graph, checks=checks, quotes=quotes, texts=texts, after=(previous.extra, changed))
+    if meanwhile is not None:
+        meanwhile()
+    # as in validate_changes: an unchanged entry's result is the previous one
+    known = {row: result for row, result in kept if str(row[0]) not in changed_nodes}
+    known.update({entry: result for entry, result in zip(previous.extra, previous.extra_results)
+                  if not isinstance(entry[0], BNode) and str(entry[0]) not in changed_nodes})
+    report = build_report(graph, ShaclResult(not after, after, None, 1, seconds), extra, lang=lang, known=known)
+    graph.seconds["validate"] = time.perf_counter() - started
+    return RecordedValidated(graph, previous.table, lines, after, report.results[:len(after)], extra,
+                             report.results[len(after):], lang, full=False, seconds=dict(graph.seconds),
+                             shacl_seconds=seconds, focus_nodes=len(focus))
 
 
 def blank_subjects(graph: StoreGraph) -> list[ox.BlankNode]:
@@ -640,54 +678,257 @@ def _json_term(data):
     return data["s"]
 
 
-def to_record(validated: Validated, key: str) -> bytes:
-    """The validation as the record kept beside its generation (JSON): the rows, the extra
-    entries, and for each its result's label (in the report's language) and files.
+#: The form of the record :func:`to_record` writes now: JSON Lines, a header and one line per
+#: SHACL row (kg.validate.store's module comment on the record). A record of form 2 (one JSON
+#: document) is still read.
+LINES_FORM = "3"
 
-    Each distinct term is written once, in ``terms``, and each list of files once, in
-    ``files``; rows, entries and results name them by index (-1: none): a national record
-    repeats a few shapes, components and files tens of thousands of times, and reading it
-    again then makes each term once (:func:`from_record`)."""
-    index: dict = {}
-    terms: list = []
 
-    def term(value) -> int:
-        if value is None:
-            return -1
-        key_ = (type(value), value)
-        found = index.get(key_)
+def _focus_field(focus) -> bytes:
+    """The first field of a row's line: its focus node, as a JSON string (an IRI), or ``_``
+    (a blank node) or ``~`` (anything else) and one. JSON escapes tabs and newlines, so the
+    field never holds the separators of the line or of the record."""
+    text = json.dumps(str(focus), ensure_ascii=False).encode("utf-8")
+    if isinstance(focus, URIRef):
+        return text
+    return (b"_" if isinstance(focus, BNode) else b"~") + text
+
+
+class _Table:
+    """The values a record's lines name by index (components, severities, shapes, paths,
+    messages, lists of files): a national record repeats a few of them tens of thousands of
+    times. A record made from another starts from its table, so that the other's lines stay
+    valid as they are; values are only ever appended."""
+
+    def __init__(self, values: list | None = None):
+        self.values = list(values or [])
+        self.index = {json.dumps(v, ensure_ascii=False, sort_keys=True): i for i, v in enumerate(self.values)}
+
+        self._memo: dict = {}  # index by the Python value (term, text, files) it was made of
+
+    def of(self, value) -> int:
+        key = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        found = self.index.get(key)
         if found is None:
-            found = index[key_] = len(terms)
-            terms.append(_term_json(value))
+            found = self.index[key] = len(self.values)
+            self.values.append(value)
         return found
 
-    file_index: dict = {}
-
-    def files(paths) -> int:
-        key_ = tuple(str(p) for p in paths)
-        found = file_index.get(key_)
+    def term(self, term) -> int:
+        """The index of a term (or None), made once per record."""
+        key = (type(term), term)
+        found = self._memo.get(key)
         if found is None:
-            found = file_index[key_] = len(file_index)
+            found = self._memo[key] = self.of(_term_json(term))
         return found
 
-    shown = [[r.focus_label, files(r.files), r.node, r.value] for r in validated.report.results]
-    rows = [[term(r[0]), r[1], term(r[2]), term(r[3]), r[4], term(r[5]), term(r[6])] for r in validated.shacl.rows]
-    extra = [[term(e[0]), term(e[1]), term(e[2]), e[3], term(e[4]), term(e[5])] for e in validated.extra]
-    return json.dumps({"key": key, "lang": validated.lang, "terms": terms, "files": [list(f) for f in file_index],
-                       "rows": rows, "extra": extra, "shown": shown}, ensure_ascii=False).encode("utf-8")
+    def text(self, text) -> int:
+        """The index of a row's path or message, written as JSON writes it (a text, or None)."""
+        key = ("text", text)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.of(text)
+        return found
+
+    def files(self, files: list) -> int:
+        key = ("files", *map(str, files))
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self.of(list(key[1:]))
+        return found
 
 
-def from_record(graph: StoreGraph, data: bytes | None, key: str, *, lang: str = "en") -> Validated | None:
+def _row_line(table: _Table, row: tuple, result) -> bytes:
+    """A SHACL row and the result the report made of it, as one line of the record:
+    ``focus TAB mark TAB JSON``, the mark ``V`` for a violation (read without the JSON)."""
+    focus, path, component, severity, message, value, shape = row
+    payload = [None if isinstance(focus, URIRef) else _term_json(focus), table.text(path),
+               table.term(component), table.term(severity), table.text(message),
+               _term_json(value), table.term(shape), result.focus_label,
+               table.files(result.files), result.node, result.value]
+    return b"\t".join((_focus_field(focus), b"V" if severity == SH.Violation else b"-",
+                       json.dumps(payload, ensure_ascii=False).encode("utf-8")))
+
+
+def _extra_json(entry: tuple, result) -> list:
+    focus, path, component, message, source, severity = entry
+    return [_term_json(focus), _term_json(path), _term_json(component), message, _term_json(source),
+            _term_json(severity), result.focus_label, [str(f) for f in result.files], result.node, result.value]
+
+
+def to_record(validated: Validated | RecordedValidated, key: str) -> bytes:
+    """The validation as the record kept beside its generation: JSON Lines, the first a header
+    (``key``, ``lang``, ``form``, the ``table`` of repeated values, the ``extra`` entries of
+    the checks with their results, the number of ``rows``), then one line per SHACL row with
+    its result's label, files and shown nodes (:func:`_row_line`).
+
+    A validation made from a record (:class:`RecordedValidated`) writes the record's lines it
+    kept as they were, after its table: an import into a national graph rewrites its few
+    changed rows, not the tens of thousands of others. When more than half of such a table
+    is no longer named (graphs replaced again and again), the record is written afresh."""
+    if isinstance(validated, RecordedValidated) and len(validated.table) <= 1_000 + 2 * validated.row_count:
+        table = _Table(validated.table)
+        lines = list(validated.lines)
+        rows, results = validated.rows_after, validated.results_after
+        extra, extra_results = validated.extra, validated.extra_results
+    else:
+        table, lines = _Table(), []
+        rows, extra = validated.shacl.rows, validated.extra
+        results = validated.report.results
+        results, extra_results = results[:len(rows)], results[len(rows):]
+    lines += [_row_line(table, row, result) for row, result in zip(rows, results)]
+    header = {"key": key, "lang": validated.lang, "form": LINES_FORM, "table": table.values,
+              "extra": [_extra_json(e, r) for e, r in zip(extra, extra_results)], "rows": len(lines)}
+    return b"\n".join([json.dumps(header, ensure_ascii=False).encode("utf-8"), *lines])
+
+
+class RecordedValidated:
+    """A validation read from its record (:func:`from_record`), or made from one after a
+    change (:func:`validate_changes`): its SHACL rows first the record's ``lines``, read only
+    when the rows or the report are asked for (:meth:`violations` reads only the violations'),
+    then ``rows_after`` with their results; the checks' ``extra`` entries and their results.
+    It stands for a :class:`Validated` (``shacl``, ``extra``, ``report``, ``full``,
+    ``seconds``, ``lang``, :meth:`known`, :meth:`violations`)."""
+
+    def __init__(self, graph: StoreGraph, table: list, lines: list[bytes], rows_after: list[tuple],
+                 results_after: list, extra: list[tuple], extra_results: list, lang: str, *,
+                 full: bool = True, seconds: dict | None = None, shacl_seconds: float = 0.0,
+                 focus_nodes: int = 0):
+        self.graph = graph
+        self.table = table
+        self.lines = lines
+        self.rows_after = rows_after
+        self.results_after = results_after
+        self.extra = extra
+        self.extra_results = extra_results
+        self.lang = lang
+        self.full = full
+        self.seconds = seconds or {}
+        self._shacl_seconds = shacl_seconds
+        self._focus_nodes = focus_nodes
+        self._read: tuple[list, list] | None = None
+        self._report = None
+        self._made: dict = {}  # compact names, by what they name (_result)
+        self._terms: dict = {}  # the table's terms, by index
+        self._paths: dict = {}  # the table's lists of files, by index
+
+    @property
+    def row_count(self) -> int:
+        return len(self.lines) + len(self.rows_after)
+
+    def lines_outside(self, focus: Collection[str]) -> list[bytes]:
+        """The lines whose focus node is an IRI (or a literal) not in ``focus``."""
+        fields = {json.dumps(f, ensure_ascii=False).encode("utf-8") for f in focus}
+        kept = []
+        for line in self.lines:
+            field_ = line[:line.index(b"\t")]
+            if field_[:1] == b"_":
+                continue
+            if (field_[1:] if field_[:1] == b"~" else field_) not in fields:
+                kept.append(line)
+        return kept
+
+    def _term(self, index: int):
+        found = self._terms.get(index, self)
+        if found is self:
+            found = self._terms[index] = _json_term(self.table[index])
+        return found
+
+    def _line(self, line: bytes) -> tuple[tuple, object]:
+        """A line's row and result."""
+        field_, _mark, payload = line.split(b"\t", 2)
+        (focus, path, component, severity, message, value, shape, label, files, node,
+         shown_value) = json.loads(payload)
+        focus = URIRef(json.loads(field_)) if focus is None else _json_term(focus)
+        paths = self._paths.get(files)
+        if paths is None:
+            paths = self._paths[files] = [Path(f) for f in self.table[files]]
+        row = (focus, self.table[path], self._term(component), self._term(severity), self.table[message],
+               _json_term(value), self._term(shape))
+        return row, _result(row, label, paths, node, shown_value, graph=self.graph, made=self._made)
+
+    def _lines_read(self) -> tuple[list, list]:
+        if self._read is None:
+            read = [self._line(line) for line in self.lines]
+            self._read = ([row for row, _ in read], [result for _, result in read])
+        return self._read
+
+    @property
+    def shacl(self) -> ShaclResult:
+        rows = self._lines_read()[0] + self.rows_after
+        return ShaclResult(not rows, rows, None, 1 if not self.full else 0, self._shacl_seconds, self._focus_nodes)
+
+    @property
+    def report(self):
+        if self._report is None:
+            rows, results = self._lines_read()
+            rows = rows + self.rows_after
+            known = dict(zip([*rows, *self.extra], [*results, *self.results_after, *self.extra_results]))
+            self._report = build_report(self.graph, ShaclResult(not rows, rows, None, 0, 0.0), self.extra,
+                                        lang=self.lang, known=known)
+        return self._report
+
+    def known(self) -> dict:
+        return dict(zip([*self.shacl.rows, *self.extra], self.report.results))
+
+    def violations(self) -> list:
+        """The report's results of severity sh:Violation, in its order, reading only the
+        lines marked as violations."""
+        if self._report is not None:
+            return self._report.violations
+        read = [self._line(line)[1] for line in self.lines if line.split(b"\t", 2)[1] == b"V"]
+        return read + [r for r in [*self.results_after, *self.extra_results] if r.severity == "Violation"]
+
+    def eager(self) -> Validated:
+        """The same validation as a :class:`Validated` (every row read)."""
+        return Validated(self.shacl, self.extra, self.report, self.full, self.seconds, self.lang)
+
+
+def _lines_record(graph: StoreGraph, head: dict, body: bytes, lang: str) -> Validated | RecordedValidated | None:
+    """A record of :data:`LINES_FORM` (:func:`to_record`); None when it is not whole."""
+    try:
+        lines = body.split(b"\n") if body else []
+        if len(lines) != head["rows"] or any(b"\t" not in line for line in lines):
+            return None
+        table = head["table"]
+        extra, extra_results, made = [], [], {}
+        for focus, path, component, message, source, severity, label, files, node, value in head["extra"]:
+            entry = (_json_term(focus), _json_term(path), _json_term(component), message, _json_term(source),
+                     _json_term(severity))
+            extra.append(entry)
+            extra_results.append(_result(entry, label, [Path(f) for f in files], node, value, graph=graph, made=made))
+    except (KeyError, TypeError, ValueError):
+        return None
+    recorded = RecordedValidated(graph, table, lines, [], [], extra, extra_results, head.get("lang", ""))
+    if recorded.lang != lang:  # labels of another language: the report is made again
+        try:
+            rows = recorded.shacl.rows
+        except (IndexError, KeyError, TypeError, ValueError):
+            return None
+        shacl = ShaclResult(not rows, rows, None, 0, 0.0)
+        return Validated(shacl, extra, build_report(graph, shacl, extra, lang=lang), lang=lang)
+    return recorded
+
+
+def from_record(graph: StoreGraph, data: bytes | None, key: str, *,
+                lang: str = "en") -> Validated | RecordedValidated | None:
     """The validation recorded beside a generation, its report made again in ``lang``; None
-    when there is no record, or one made with another :func:`validator_key`. A record written
-    before terms were indexed (each term in place) is read too."""
+    when there is no record, or one made with another :func:`validator_key`, or one cut
+    short. A record of :data:`LINES_FORM` is read lazily (:class:`RecordedValidated`);
+    one of form 2 (one JSON document, terms indexed) and one written before terms were
+    indexed (each term in place) are read too."""
     if data is None:
         return None
+    head, _newline, body = data.partition(b"\n")
     try:
-        record = json.loads(data)
+        record = json.loads(head)
     except ValueError:
         return None
-    if record.get("key") != key:
+    if not isinstance(record, dict) or record.get("key") != key:
+        return None
+    if record.get("form") == LINES_FORM:
+        return _lines_record(graph, record, body, lang)
+    if body.strip():  # (a record of form 2 is one line)
         return None
     shown = record.get("shown", [])
     if "terms" in record:
