@@ -57,6 +57,7 @@ class BuildResult:
     total: float = 0.0  # wall-clock seconds (some steps overlap)
     validation: str = "whole"  # whole, incremental (only what changed) or recorded (nothing changed)
     site_pages: int = 0  # pages of the static site (site/), 0 when none was written
+    unchanged: bool = False  # nothing to do: the output was current, nothing written
 
 
 def clean_sources(progress: Progress = _quiet) -> None:
@@ -220,7 +221,7 @@ def _unchanged_output(named: Path | str, output: Path, *, store, data, add, docs
              f"options, every file unchanged; nothing to do")
     files = sorted({output / rel.split("/")[0] for rel in previous.files})
     return BuildResult(output, summary, report, files, location, {}, time.perf_counter() - started, "recorded",
-                       record.get("sitePages", 0))
+                       record.get("sitePages", 0), unchanged=True)
 
 
 def _missing_folders(output: Path) -> list[Path]:

@@ -37,11 +37,15 @@ def build(output: str, no_docs: bool, site: bool | None, add: tuple[str, ...], q
         sys.exit(EXIT_VIOLATIONS)
     s = result.summary
     # the data's triples: the exports hold the ontology's too (the summary counts the data)
-    click.echo(f"Built {result.output}/: {counted(s.triples, 'data triple')}, {counted(s.subjects, 'resource')}, "
-               f"{counted(s.observations, 'observation')}, {counted(s.quotes, 'quote')} "
-               f"({result.total:.1f} s; validation: {result.validation}; store: {result.store}).")
-    for path in result.files:
-        click.echo(f"  {path}")
+    counts = (f"{counted(s.triples, 'data triple')}, {counted(s.subjects, 'resource')}, "
+              f"{counted(s.observations, 'observation')}, {counted(s.quotes, 'quote')}")
+    if result.unchanged:
+        click.echo(f"Current {result.output}/: {counts} ({result.total:.1f} s; nothing to write; store: {result.store}).")
+    else:
+        click.echo(f"Built {result.output}/: {counts} ({result.total:.1f} s; validation: {result.validation}; "
+                   f"store: {result.store}).")
+        for path in result.files:
+            click.echo(f"  {path}")
     if result.site_pages:
         index = (result.output / "site" / "index.html").resolve()
         click.echo(f"Site: {counted(result.site_pages, 'page')}; open {index.as_uri()}")
