@@ -145,9 +145,14 @@ def _reap(pid: int) -> None:
         return
     if done == 0:
         try:
-            asyncio.get_running_loop().call_later(0.05, _reap, pid)
+            loop = asyncio.get_running_loop()
         except RuntimeError:  # no event loop (the server is stopping): wait here, it is dying
             os.waitpid(pid, 0)
+            return
+        # (through call_soon_threadsafe: a kill may come from the server's signal handler
+        # (Ctrl-C), which runs between any two steps of the loop's own work, and a timer pushed
+        # onto its heap from there broke the heap: "list changed size during iteration")
+        loop.call_soon_threadsafe(loop.call_later, 0.05, _reap, pid)
 
 
 def _child(work: Work, read: int, write: int) -> None:
