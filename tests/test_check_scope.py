@@ -71,40 +71,28 @@ def test_an_edited_check_is_not_scoped_by_the_rule_of_its_earlier_text():
     assert checkscope.scope_for("a-new-check-violation", "SELECT ?focus WHERE { }") is None
 
 
-def _form_2_record(validated, key: str) -> bytes:
-    """A record as kg 0.x wrote it before JSON Lines (form 2): one JSON document, each
-    distinct term and list of files once, named by index."""
+def _form_1_record(validated, key: str) -> bytes:
+    """A record as county-kg wrote it before JSON Lines: one JSON document, each term in place."""
     import json
 
     from kg.validate import store as vstore
 
-    index: dict = {}
-    terms: list = []
-
-    def term(value) -> int:
-        if value is None:
-            return -1
-        if (type(value), value) not in index:
-            index[(type(value), value)] = len(terms)
-            terms.append(vstore._term_json(value))
-        return index[(type(value), value)]
-
-    files: dict = {}
-    shown = [[r.focus_label, files.setdefault(tuple(map(str, r.files)), len(files)), r.node, r.value]
-             for r in validated.report.results]
-    rows = [[term(r[0]), r[1], term(r[2]), term(r[3]), r[4], term(r[5]), term(r[6])] for r in validated.shacl.rows]
-    extra = [[term(e[0]), term(e[1]), term(e[2]), e[3], term(e[4]), term(e[5])] for e in validated.extra]
-    return json.dumps({"key": key, "lang": validated.lang, "terms": terms, "files": [list(f) for f in files],
-                       "rows": rows, "extra": extra, "shown": shown}, ensure_ascii=False).encode("utf-8")
+    shown = [[r.focus_label, [str(f) for f in r.files], r.node, r.value] for r in validated.report.results]
+    return json.dumps({"key": key, "lang": validated.lang,
+                       "rows": [[vstore._term_json(r[0]), r[1], vstore._term_json(r[2]), vstore._term_json(r[3]), r[4],
+                                 vstore._term_json(r[5]), vstore._term_json(r[6])] for r in validated.shacl.rows],
+                       "extra": [[vstore._term_json(e[0]), vstore._term_json(e[1]), vstore._term_json(e[2]), e[3],
+                                  vstore._term_json(e[4]), vstore._term_json(e[5])] for e in validated.extra],
+                       "shown": shown}, ensure_ascii=False).encode("utf-8")
 
 
 def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_still_read(tmp_path):
     """The record (kg.validate.store.to_record) is a header and one line per SHACL row, the
     repeated values (shapes, components, severities, messages, files) once in the header's
     table, named by index; read again, it is the same validation, report included, and its
-    violations are those of the report. Records of the forms before (one JSON document, terms
-    indexed or each in place) give the same validation too; a record cut short or of another
-    key is none (made again), never an error."""
+    violations are those of the report. A record of the form before (one JSON document, each
+    term in place) gives the same validation too; a record cut short or of another key is
+    none (made again), never an error."""
     import json
 
     from stores import store_graph
@@ -125,16 +113,7 @@ def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_stil
         assert len(set(table)) == len(table)  # each value once (a severity, a shape named by many rows)
         assert all(b"shacl#" not in line for line in lines)
         assert all(isinstance(i, int) for line in lines for i in json.loads(line.split(b"\t", 2)[2])[1:5])
-        form_2 = _form_2_record(validated, "k")
-        record = json.loads(form_2)
-        terms = record["terms"] + [None]
-        form_1 = dict(record, rows=[[terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]]
-                                    for r in record["rows"]],
-                      extra=[[terms[e[0]], terms[e[1]], terms[e[2]], e[3], terms[e[4]], terms[e[5]]]
-                             for e in record["extra"]],
-                      shown=[[s[0], record["files"][s[1]], s[2], s[3]] for s in record["shown"]])
-        del form_1["terms"], form_1["files"]
-        for form in (data, form_2, json.dumps(form_1).encode("utf-8")):
+        for form in (data, _form_1_record(validated, "k")):
             again = vstore.from_record(graph, form, "k")
             assert [r.as_dict() for r in again.violations()] == [r.as_dict() for r in validated.report.violations]
             assert again.shacl.rows == validated.shacl.rows and again.extra == validated.extra
@@ -144,6 +123,7 @@ def test_a_validation_record_names_each_term_once_and_a_record_of_before_is_stil
         assert vstore.from_record(graph, data.rsplit(b"\n", 1)[0], "k") is None  # a line short
         assert vstore.from_record(graph, data[:len(data) // 2], "k") is None
         assert vstore.from_record(graph, b"not json", "k") is None
+        assert vstore.from_record(graph, b'{"key": "k", "rows": [[0, 1, 2]], "extra": []}', "k") is None
 
 
 def test_ill_formed_literals_are_kept_beside_each_cached_file(tmp_path):

@@ -679,8 +679,8 @@ def _json_term(data):
 
 
 #: The form of the record :func:`to_record` writes now: JSON Lines, a header and one line per
-#: SHACL row (kg.validate.store's module comment on the record). A record of form 2 (one JSON
-#: document) is still read.
+#: SHACL row. A record of the form county-kg wrote before (one JSON document, no ``form``) is
+#: still read (:func:`from_record`).
 LINES_FORM = "3"
 
 
@@ -703,7 +703,6 @@ class _Table:
     def __init__(self, values: list | None = None):
         self.values = list(values or [])
         self.index = {json.dumps(v, ensure_ascii=False, sort_keys=True): i for i, v in enumerate(self.values)}
-
         self._memo: dict = {}  # index by the Python value (term, text, files) it was made of
 
     def of(self, value) -> int:
@@ -914,9 +913,9 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *,
                 lang: str = "en") -> Validated | RecordedValidated | None:
     """The validation recorded beside a generation, its report made again in ``lang``; None
     when there is no record, or one made with another :func:`validator_key`, or one cut
-    short. A record of :data:`LINES_FORM` is read lazily (:class:`RecordedValidated`);
-    one of form 2 (one JSON document, terms indexed) and one written before terms were
-    indexed (each term in place) are read too."""
+    short. A record of :data:`LINES_FORM` is read lazily (:class:`RecordedValidated`); one
+    of the form county-kg wrote before (one JSON document, each term in place) is read too,
+    and anything else is none (made again)."""
     if data is None:
         return None
     head, _newline, body = data.partition(b"\n")
@@ -928,23 +927,18 @@ def from_record(graph: StoreGraph, data: bytes | None, key: str, *,
         return None
     if record.get("form") == LINES_FORM:
         return _lines_record(graph, record, body, lang)
-    if body.strip():  # (a record of form 2 is one line)
+    if body.strip():  # (a record of the form before is one line)
         return None
-    shown = record.get("shown", [])
-    if "terms" in record:
-        terms = [_json_term(t) for t in record["terms"]] + [None]  # (index -1: none)
-        rows = [(terms[r[0]], r[1], terms[r[2]], terms[r[3]], r[4], terms[r[5]], terms[r[6]]) for r in record["rows"]]
-        extra = [(terms[e[0]], terms[e[1]], terms[e[2]], e[3], terms[e[4]], terms[e[5]]) for e in record["extra"]]
-        paths = [[Path(f) for f in files] for files in record["files"]]
-        shown = [[label, paths[files], node, value] for label, files, node, value in shown]
-    else:
+    try:
         rows = [(_json_term(r[0]), r[1], _json_term(r[2]), _json_term(r[3]), r[4], _json_term(r[5]), _json_term(r[6]))
                 for r in record["rows"]]
         extra = [(_json_term(e[0]), _json_term(e[1]), _json_term(e[2]), e[3], _json_term(e[4]), _json_term(e[5]))
                  for e in record["extra"]]
         made_paths: dict = {}
         shown = [[entry[0], [made_paths.setdefault(f, Path(f)) for f in entry[1]], *entry[2:]]
-                 if len(entry) == 4 else entry for entry in shown]
+                 if len(entry) == 4 else entry for entry in record.get("shown", [])]
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None  # (not a record county-kg wrote: made again)
     shacl = ShaclResult(not rows, rows, None, 0, 0.0)
     known = None
     if (record.get("lang") == lang and len(shown) == len(rows) + len(extra)
