@@ -29,7 +29,7 @@ from kg.build.summary import Summary, summarize_store
 from kg.sources.clean import clean_source as clean_one, load_sources
 from kg.store import project
 from kg.store.graph import StoreGraph
-from kg.store.persistent import Draft, GraphStore
+from kg.store.persistent import Draft, GraphStore, recorded_recipe
 from kg.store.results import counted
 from kg.validate import store as validation
 from kg.validate.report import ValidationReport
@@ -200,8 +200,8 @@ def _unchanged_output(named: Path | str, output: Path, *, store, data, add, docs
     given = project.inputs(data, add)
     changes = graphs.changes(given)
     manifest = graphs.manifest()
-    recipe = {**project.recipe(data, add), "order": [i.graph for i in given]}
-    if (not changes.current or manifest is None or manifest.recipe != recipe or manifest.generation != generation):
+    if (not changes.current or manifest is None or manifest.recipe != recorded_recipe(given, project.recipe(data, add))
+            or manifest.generation != generation):
         return None
     key = validation.validator_key()
     if record.get("key") != _output_key(key):

@@ -148,8 +148,6 @@ def main(verbose: int) -> None:
     configure(verbose)
 
 
-
-
 def run() -> None:
     """The `kg` program: the command line, then a quick exit.
 

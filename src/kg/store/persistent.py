@@ -213,6 +213,12 @@ class Changes:
         return "; ".join(parts) or "current"
 
 
+def recorded_recipe(inputs: Sequence[Input], recipe: dict | None = None) -> dict:
+    """The recipe a generation made of ``inputs`` records (:attr:`Manifest.recipe`): what they
+    were made of, and the order of their graphs."""
+    return {**(recipe or {}), "order": [i.graph for i in inputs]}
+
+
 def sha256_of(path: Path) -> str:
     import hashlib
 
@@ -458,7 +464,7 @@ class GraphStore:
         Raises KgError for an input that cannot be read (naming the file and line)."""
         import shutil
 
-        recipe = {**(recipe or {}), "order": [i.graph for i in inputs]}
+        recipe = recorded_recipe(inputs, recipe)
         with self._writer_lock(progress):
             changes = self.changes(inputs)
             current = self.manifest()

@@ -49,7 +49,6 @@ _TURTLE = re.compile(rb"<[^>]*>|(?P<string>" + _LONG_DOUBLE + rb"|" + _LONG_SING
                      rb"(?:@(?P<tag>[A-Za-z]+(?:-[A-Za-z0-9]+)*))?" + rb"|[^<\"']+|.", re.DOTALL)
 
 
-
 def restore_tag_case(body: bytes, fmt: str) -> bytes:
     """pyoxigraph's output with every language tag in registered case. ``fmt``: "nt", "nq",
     "ttl", "trig" (tags follow a string literal) or "jsonld" (tags are "@language" values)."""
