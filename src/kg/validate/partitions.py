@@ -33,6 +33,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg import atomic
 from kg.errors import KgError
 from kg.words import counted
 from kg.namespaces import SH
@@ -348,12 +349,8 @@ def _file_marks(path, sha256: str) -> list[lexical.Mark]:
     record = {"sha256": sha256, "form": MARKS_FORM, "version": __version__,
               "marks": [[("_:" if isinstance(m.subject, BNode) else "") + str(m.subject), str(m.predicate),
                          str(m.literal), str(m.literal.datatype), m.reason] for m in marks.items]}
-    import os
-
-    temporary = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")  # (a dot file: removed if left by a killed writer)
-    try:
-        temporary.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-        temporary.replace(kept)
+    try:  # (kg.atomic's temporary file is a dot file: the store removes one a killed writer left)
+        atomic.write_text(kept, json.dumps(record, ensure_ascii=False))
     except OSError:
         pass  # (a store one may only read: found again next time)
     return marks.items
