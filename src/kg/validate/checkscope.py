@@ -85,8 +85,9 @@ def _values(variable: str, iris: Iterable[str]) -> str:
     return f"VALUES {variable} {{ " + " ".join(f"<{i}>" for i in sorted(iris)) + " }"
 
 
-def _select(store: ox.Store, pattern: str, nodes: Iterable[str]) -> set[str]:
-    """The IRIs ?f of ``pattern`` with ?x bound to each of ``nodes`` (in bounded queries)."""
+def select_bound(store: ox.Store, pattern: str, nodes: Iterable[str]) -> set[str]:
+    """The IRIs ?f of ``pattern`` with ?x bound to each of ``nodes`` (IRIs), in queries of a
+    bounded size (5,000 nodes each)."""
     nodes = sorted(nodes)
     found: set[str] = set()
     for start in range(0, len(nodes), 5_000):
@@ -102,13 +103,13 @@ def _dangling(store: ox.Store, c: Changes) -> set[str]:
 
 def _division_code(store: ox.Store, c: Changes) -> set[str]:
     # a division's own code, notation, validFrom and parent; the parent's code
-    return set(c.subjects) | _select(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
+    return set(c.subjects) | select_bound(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
 
 
 def _period_order(store: ox.Store, c: Changes) -> set[str]:
     # a period's type and bounds; its bounds' dates
     # (one pattern per predicate: see _conflicting_observation)
-    return set(c.subjects) | _select(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
+    return set(c.subjects) | select_bound(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
                                      c.subjects)
 
 
@@ -116,8 +117,8 @@ def _statement_record(store: ox.Store, c: Changes) -> set[str]:
     # a record's own triples; the triple it records (a changed triple of its rdf:subject); the
     # other records of the same triple (sharing an rdf:subject with a changed record)
     nodes = set(c.subjects) | set(c.objects)
-    return (set(c.subjects) | _select(store, f"?f <{RDF_}subject> ?x .", nodes)
-            | _select(store, f"?x <{RDF_}subject> ?s . ?f <{RDF_}subject> ?s .", c.subjects))
+    return (set(c.subjects) | select_bound(store, f"?f <{RDF_}subject> ?x .", nodes)
+            | select_bound(store, f"?x <{RDF_}subject> ?s . ?f <{RDF_}subject> ?s .", c.subjects))
 
 
 def _undefined_term(store: ox.Store, c: Changes) -> set[str]:
@@ -139,11 +140,11 @@ def _conflicting_observation(store: ox.Store, c: Changes) -> set[str]:
     touched = set(c.subjects)
     # (one pattern per predicate: with the predicate a VALUES variable, Oxigraph reads every
     # triple of the three predicates, a second at a national size, instead of looking up ?x)
-    touched |= _select(store, f"{{ ?f <{area}> ?x }} UNION {{ ?f <{reported}> ?x }} UNION {{ ?f <{period}> ?x }}",
+    touched |= select_bound(store, f"{{ ?f <{area}> ?x }} UNION {{ ?f <{reported}> ?x }} UNION {{ ?f <{period}> ?x }}",
                        c.subjects)
-    touched |= _select(store, f"?f <{period}> ?e . ?e <{TIME_}hasEnd> ?x .", c.subjects)
-    places = c.objects_of(area) | _select(store, f"?x <{area}> ?f .", touched)
-    return _select(store, f"?f <{area}> ?x .", places)
+    touched |= select_bound(store, f"?f <{period}> ?e . ?e <{TIME_}hasEnd> ?x .", c.subjects)
+    places = c.objects_of(area) | select_bound(store, f"?x <{area}> ?f .", touched)
+    return select_bound(store, f"?f <{area}> ?x .", places)
 
 
 #: What the unsupported-statement check reads, the labels and types aside (see _unsupported).

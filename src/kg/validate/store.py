@@ -412,6 +412,8 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
     for ``sh:class``); a new ``dcterms:source`` on an indicator that thousands of
     observations point at changes none of their results (the report's own texts read the
     focus node's label, a subject of the change when it changes)."""
+    from kg.validate.checkscope import select_bound
+
     inverse = {str(p) for p in inverse}
     deep = None if deep is None else {str(p) for p in deep}
     subjects: set[str] = set()
@@ -429,15 +431,9 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
         if p in inverse and isinstance(o, ox.NamedNode):
             focus.add(o.value)
     focus |= subjects
-    ordered = sorted(read_from_afar)
-    for start in range(0, len(ordered), 5_000):  # a query of a bounded size
-        values = " ".join(_term(s) for s in ordered[start:start + 5_000])
-        inv = " ".join(_term(p) for p in sorted(inverse))
-        query = f"SELECT DISTINCT ?n WHERE {{ VALUES ?x {{ {values} }} {{ ?n ?p ?x }}"
-        if inv:
-            query += f" UNION {{ VALUES ?pi {{ {inv} }} ?x ?pi ?n }}"
-        query += " FILTER(isIRI(?n)) }"
-        focus |= {row[0].value for row in graph.store.query(query)}
+    inv = " ".join(_term(p) for p in sorted(inverse))
+    pattern = "{ ?f ?p ?x }" + (f" UNION {{ VALUES ?pi {{ {inv} }} ?x ?pi ?f }}" if inv else "")
+    focus |= select_bound(graph.store, pattern, read_from_afar)
     return focus, hierarchy
 
 
