@@ -314,15 +314,9 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                      + (f"; {counted(report.quotes_not_checked, 'quote')} not checked" if report.quotes_not_checked
                         else "")
                      + ")")
-            if "summary" not in answered:
-                answers(graph)
-            (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
-            mark = time.perf_counter()
             progress("writing the exports (ttl, nt, jsonld, trig)")
-            from kg.publish.ntexport import write_exports
-
-            written = [path for path, _s in write_exports(graph, staging).values()]
-            seconds["exports"] = time.perf_counter() - mark
+            written = _exports_meanwhile(graph, staging, seconds, lambda: _answers_and_report(
+                graph, staging, report, answers, "summary" not in answered))
             mark = time.perf_counter()
             written += _graph_pages(graph, staging, progress)
             seconds["graph pages"] = time.perf_counter() - mark
@@ -417,6 +411,29 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
     return validation.validate_changes(graph, previous, added, removed, texts=texts, progress=progress,
                                        meanwhile=answers and (lambda: answers(graph)),
                                        touched={*(i.graph for i in touched), *changes.removed})
+
+
+def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float], meanwhile) -> list[Path]:
+    """The exports written in a process of their own (kg.publish.ntexport.ExportsInBackground:
+    they read only the store's cached files) while this one does ``meanwhile()`` (the summary,
+    the catalog, the report: the store's queries), on two cores. Their files; stopped if
+    ``meanwhile`` fails or is interrupted."""
+    from kg.publish.ntexport import ExportsInBackground
+
+    exports = ExportsInBackground(graph, staging)
+    try:
+        meanwhile()
+        written = exports.result()
+    finally:
+        exports.stop()
+    seconds["exports"] = sum(s for _path, s in written.values())
+    return [path for path, _s in written.values()]
+
+
+def _answers_and_report(graph: StoreGraph, staging: Path, report: ValidationReport, answers, answer: bool) -> None:
+    if answer:
+        answers(graph)
+    (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
 
 
 def _write_site(view, directory: Path, progress: Progress) -> int:

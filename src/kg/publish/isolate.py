@@ -119,6 +119,33 @@ class Isolated:
         except asyncio.IncompleteReadError:
             raise WorkFailed("the query process ended before its answer did") from None
 
+    def collect(self) -> tuple[dict, bytes]:
+        """Without an event loop: wait for the work to end, then its header and its data
+        joined (for a caller that has other work to do meanwhile, not a stream to relay).
+        WorkFailed (its message) if it failed or died; the process is reaped either way."""
+        with os.fdopen(self._read, "rb") as pipe:
+            self._read = None
+            body = pipe.read()
+        if self.pid:
+            _wait(self.pid)
+            self.pid = None
+        if body[:1] == _FAILED:
+            raise WorkFailed(body[1 + _LENGTH.size:].decode("utf-8", "replace"))
+        line, newline, rest = body.partition(b"\n")
+        if not newline:
+            raise WorkFailed("the process ended without an answer")
+        data = []
+        while rest:
+            kind, rest = rest[:1], rest[1:]
+            if kind == _END:
+                return json.loads(line), b"".join(data)
+            length = _LENGTH.unpack(rest[:_LENGTH.size])[0]
+            chunk, rest = rest[_LENGTH.size:_LENGTH.size + length], rest[_LENGTH.size + length:]
+            if kind == _FAILED:
+                raise WorkFailed(chunk.decode("utf-8", "replace"))
+            data.append(chunk)
+        raise WorkFailed("the process ended before its answer did")
+
     def kill(self) -> None:
         """Stop the work now (SIGKILL), close the pipe and reap the process."""
         if self._transport is not None:
@@ -134,6 +161,13 @@ class Isolated:
                 pass
             _reap(self.pid)
             self.pid = None
+
+
+def _wait(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def _reap(pid: int) -> None:

@@ -45,6 +45,46 @@ def write_exports(graph: StoreGraph, directory: Path) -> dict[str, tuple[Path, f
     return written
 
 
+class ExportsInBackground:
+    """:func:`write_exports` in a process of its own (kg.publish.isolate: forked, or a thread
+    where there is no fork), so that the build answers its summary and its catalog on the
+    other core meanwhile: the exports read only the store's cached N-Triples, never the
+    Oxigraph store. :meth:`result` waits for them; :meth:`stop` ends them (the build failed
+    or was interrupted)."""
+
+    def __init__(self, graph: StoreGraph, directory: Path):
+        from kg.publish.isolate import Isolated
+
+        def work(writer) -> None:
+            written = write_exports(graph, directory)
+            writer.header({fmt: [str(path), seconds] for fmt, (path, seconds) in written.items()})
+            writer.end()
+
+        self.started = time.perf_counter()
+        self._work: object | None = Isolated(work)
+
+    def result(self) -> dict[str, tuple[Path, float]]:
+        """What :func:`write_exports` returns, once the files are written. KgError (what went
+        wrong) if they could not be."""
+        from kg.errors import KgError
+        from kg.publish.isolate import WorkFailed
+
+        work, self._work = self._work, None
+        if work is None:
+            raise RuntimeError("the exports were stopped or already collected")
+        try:
+            header, _data = work.collect()
+        except WorkFailed as exc:
+            raise KgError(f"the exports could not be written: {exc}") from None
+        return {fmt: (Path(path), seconds) for fmt, (path, seconds) in header.items()}
+
+    def stop(self) -> None:
+        """End the exports now if they are still being written (nothing if collected)."""
+        work, self._work = self._work, None
+        if work is not None:
+            work.kill()
+
+
 def write_export(graph: StoreGraph, fmt: str, path: Path) -> None:
     """One export (``fmt``: nt, ttl, jsonld or trig) at ``path``, as :func:`write_exports`
     writes it."""
