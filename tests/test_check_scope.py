@@ -46,6 +46,29 @@ def test_checks_after_adding_half_a_fixture_equal_the_whole_checks(fixture, half
     assert _checks(after) == _checks(scratch)
 
 
+@pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
+def test_checks_after_a_change_of_many_subjects_equal_the_whole_checks(fixture, tmp_path, monkeypatch):
+    """More changed subjects than WHOLE_ABOVE (a new national graph): the scopes that look up
+    each subject's partners give way to the whole check, which is exact and cheaper than the
+    look-ups; the others are still scoped. The checks equal the whole checks."""
+    import pyoxigraph as ox
+
+    monkeypatch.setattr(checkscope, "WHOLE_ABOVE", 2)
+    many = checkscope.Changes.of(ox.Triple(ox.NamedNode(f"https://example.org/{i}"), ox.NamedNode(checkscope.TYPE),
+                                           ox.NamedNode("https://example.org/C")) for i in range(3))
+    for name in ("conflicting-observation-violation", "division-code-violation", "period-order-violation",
+                 "statement-record-violation", "validity-order-violation"):
+        assert checkscope.SCOPES[name].focus(None, many) is None  # (no store looked at)
+    graph = Graph().parse(fixture)
+    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
+    joining = set(subjects[::2])
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    _write(first, [t for t in graph if t[0] not in joining])
+    _write(second, [t for t in graph if t[0] in joining])
+    _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
+    assert _checks(after) == _checks(scratch)
+
+
 def test_every_check_has_a_scope_that_binds_its_text():
     """A check edited so that its anchors no longer occur would run whole, silently slower:
     each check's text holds its anchors as SCOPES says."""

@@ -101,19 +101,32 @@ def _dangling(store: ox.Store, c: Changes) -> set[str]:
     return set(c.objects) | set(c.typed)
 
 
-def _division_code(store: ox.Store, c: Changes) -> set[str]:
+def _many(c: Changes) -> bool:
+    """More changed subjects than :data:`WHOLE_ABOVE`: a scope that starts from each of them
+    has at least that many focus nodes (or looks up that many to find fewer), and the check
+    runs whole, which is exact and cheaper than the look-ups (a new national graph)."""
+    return len(c.subjects) > WHOLE_ABOVE
+
+
+def _division_code(store: ox.Store, c: Changes) -> set[str] | None:
+    if _many(c):
+        return None
     # a division's own code, notation, validFrom and parent; the parent's code
     return set(c.subjects) | select_bound(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
 
 
-def _period_order(store: ox.Store, c: Changes) -> set[str]:
+def _period_order(store: ox.Store, c: Changes) -> set[str] | None:
+    if _many(c):
+        return None
     # a period's type and bounds; its bounds' dates
     # (one pattern per predicate: see _conflicting_observation)
     return set(c.subjects) | select_bound(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
                                      c.subjects)
 
 
-def _statement_record(store: ox.Store, c: Changes) -> set[str]:
+def _statement_record(store: ox.Store, c: Changes) -> set[str] | None:
+    if _many(c):
+        return None
     # a record's own triples; the triple it records (a changed triple of its rdf:subject); the
     # other records of the same triple (sharing an rdf:subject with a changed record)
     nodes = set(c.subjects) | set(c.objects)
@@ -127,11 +140,13 @@ def _undefined_term(store: ox.Store, c: Changes) -> set[str]:
     return set(c.predicates) | set(c.classes) | defined
 
 
-def _validity_order(store: ox.Store, c: Changes) -> set[str]:
-    return set(c.subjects)
+def _validity_order(store: ox.Store, c: Changes) -> set[str] | None:
+    return None if _many(c) else set(c.subjects)
 
 
-def _conflicting_observation(store: ox.Store, c: Changes) -> set[str]:
+def _conflicting_observation(store: ox.Store, c: Changes) -> set[str] | None:
+    if _many(c):
+        return None
     # Two observations conflict only if they share a place (sdmx-dimension:refArea), so the
     # check is closed over "every observation of a place": the places of the observations a
     # change touches (its own triples, its reported place's or period's dates), and of the
@@ -164,6 +179,8 @@ def _unsupported_statement(store: ox.Store, c: Changes) -> set[str] | None:
     if any(s is None for s, p, _o in c.triples if p in (RDFS_ + "label", SKOS_ + "altLabel")):
         return None  # (a blank node's label: cannot be looked up)
     named = {s for s, p, _o in c.triples if p in (RDFS_ + "label", SKOS_ + "altLabel")}
+    if len(named) > WHOLE_ABOVE:
+        return None  # (the look-ups cost more than the check: a few tenths of a second whole)
     if named and cited:
         for start in range(0, len(named), 5_000):
             chunk = sorted(named)[start:start + 5_000]

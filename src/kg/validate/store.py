@@ -103,17 +103,17 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Itera
         focus = None
         if scope is not None and not (changes.blank & scope.reads) and not any(isinstance(e[0], BNode) for e in before):
             focus = scope.focus(graph.store, changes)
-        if focus is not None and (len(focus) > WHOLE_ABOVE
-                                  or (focus and restricted(text, scope, ()) is None)):
+        if focus is not None and focus and restricted(text, scope, ()) is None:
             focus = None
-        if focus is None:
+        # the nodes that can have a row at all, before the size is judged: a new national
+        # graph names 74,000 nodes the dangling-reference check could see, none of them undescribed
+        run = scope.candidates(graph.store, focus) if focus and scope.candidates is not None else focus
+        if run is None or len(run) > WHOLE_ABOVE:
             whole.append(name)
             continue
         kept += [e for e in before if str(e[0]) not in focus]
-        if focus and scope.candidates is not None:
-            focus = scope.candidates(graph.store, focus)
-        if focus:
-            scoped[name] = focus
+        if run:
+            scoped[name] = run
     found = run_checks(graph, only={*scoped, *whole}, focus=scoped) if scoped or whole else []
     return kept + [(*entry, SH.Violation) for entry in check_results(found)]
 
@@ -374,15 +374,18 @@ class Validated:
 def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lang: str = "en",
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
              texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
-             meanwhile: Callable[[], None] | None = None) -> Validated:
+             meanwhile: Callable[[], None] | None = None,
+             after: tuple[list[tuple], Iterable[ox.Triple]] | None = None) -> Validated:
     """Shapes, checks and quotes on the whole graph. The checks, the quote check and
     ``meanwhile`` (the build's summary and catalog) query the store while worker threads
-    validate the SHACL partitions."""
+    validate the SHACL partitions. ``after``: (the previous generation's check entries, the
+    triples that changed since): the checks run only for what the change can alter
+    (:func:`checks_after_change`), the shapes still on the whole graph."""
     started = time.perf_counter()
     pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
                           progress=progress)
     try:
-        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts)
+        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts, after=after)
         graph.seconds["checks and quotes"] = time.perf_counter() - started
         if meanwhile is not None:
             meanwhile()
@@ -398,7 +401,7 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
 
 
 def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str],
-                  deep: Iterable[str] | None = None) -> tuple[set[str], bool]:
+                  deep: Iterable[str] | None = None, at_most: int | None = None) -> tuple[set[str] | None, bool]:
     """The focus nodes whose SHACL results can change when the ``changed`` triples join or
     leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
     they point at through inverse-path predicates; every node pointing at a subject whose
@@ -411,7 +414,12 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
     through the predicates collected there (a path or pair read one step away, ``rdf:type``
     for ``sh:class``); a new ``dcterms:source`` on an indicator that thousands of
     observations point at changes none of their results (the report's own texts read the
-    focus node's label, a subject of the change when it changes)."""
+    focus node's label, a subject of the change when it changes).
+
+    ``at_most``: None in place of the focus when the subjects and the inverse-path targets
+    alone are more than this many (the referrers, looked up in the store, can only add to
+    them: a new national graph's 71,000 observations are not looked up 5,000 at a time to
+    learn that the focus is large)."""
     from kg.validate.checkscope import select_bound
 
     inverse = {str(p) for p in inverse}
@@ -431,6 +439,8 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
         if p in inverse and isinstance(o, ox.NamedNode):
             focus.add(o.value)
     focus |= subjects
+    if at_most is not None and len(focus) > at_most:
+        return None, hierarchy
     inv = " ".join(_term(p) for p in sorted(inverse))
     pattern = "{ ?f ?p ?x }" + (f" UNION {{ VALUES ?pi {{ {inv} }} ?x ?pi ?f }}" if inv else "")
     focus |= select_bound(graph.store, pattern, read_from_afar)
@@ -438,8 +448,9 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
 
 
 #: A change that can affect more focus nodes than this (and more than one in fifty triples of
-#: the graph) is validated by validating the whole graph, by partitions in parallel: cheaper
-#: than one neighbourhood of that many nodes in one piece.
+#: the graph) has its shapes validated on the whole graph, by partitions in parallel: cheaper
+#: than one neighbourhood of that many nodes in one piece. Its checks still run for what the
+#: change can alter (kg.validate.checkscope), each check whole only when its own scope is large.
 WHOLE_ABOVE = 5_000
 
 
@@ -452,6 +463,8 @@ def _changed_triples(added: bytes, removed: bytes) -> set[ox.Triple]:
     whole, and a triple in both is in the graph before and after, so it changes no result (a
     one-line edit of a file many nodes point at must not count all of them as changed). A
     triple with a blank node is always kept: labels of two generations name different nodes."""
+    if not removed:  # (a new graph: every triple joined; the set alone, no second copy of a million)
+        return set(_triples(added))
     before, after = set(_triples(removed)), set(_triples(added))
 
     def blank(t: ox.Triple) -> bool:
@@ -498,7 +511,9 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     others kept. The SPARQL checks and the quote check, which compare nodes across the graph,
     run again on the store. The report equals a validation of the whole graph from scratch
     (tests/test_shacl_engines.py checks this); when the change touches the class hierarchy,
-    or the shapes are not local, the whole graph is validated. ``touched``: the names of the
+    or the shapes are not local, the whole graph is validated. When more focus nodes than
+    :data:`WHOLE_ABOVE` (and one in fifty triples) may change, the shapes are validated on
+    the whole graph and the checks for what changed. ``touched``: the names of the
     graphs that joined, left or changed; given, a changed triple another graph states too is
     no change to the union (:func:`_in_untouched_graphs`)."""
     started = time.perf_counter()
@@ -506,12 +521,19 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     changed = _changed_triples(added, removed)
     if touched is not None and len(changed) <= LOOKUP_AT_MOST:
         changed -= _in_untouched_graphs(graph, changed, touched)
-    focus, hierarchy = changed_focus(graph, changed, local.inverse, local.deep)
-    if hierarchy or not local.exact or len(focus) > max(WHOLE_ABOVE, len(graph) // 50):
-        progress("  the change touches the class hierarchy or much of the graph: validating the whole graph"
-                 if hierarchy or not local.exact else f"  {counted(len(focus), 'node')} changed: validating the whole graph")
+    largest = max(WHOLE_ABOVE, len(graph) // 50)
+    focus, hierarchy = changed_focus(graph, changed, local.inverse, local.deep, at_most=largest)
+    if hierarchy or not local.exact:
+        progress("  the change touches the class hierarchy or the shapes are not local: validating the whole graph")
         return validate(graph, checks=checks, quotes=quotes, lang=lang, texts=texts, progress=progress,
                         meanwhile=meanwhile)
+    if focus is None or len(focus) > largest:
+        # the shapes on the whole graph (as cheap as on that many nodes), the checks for what
+        # changed: a new national graph leaves the dangling-reference and undefined-term
+        # checks a few thousand nodes to look at, not every triple of the store
+        progress(f"  more than {counted(largest, 'node')} changed: validating the shapes on the whole graph")
+        return validate(graph, checks=checks, quotes=quotes, lang=lang, texts=texts, progress=progress,
+                        meanwhile=meanwhile, after=(previous.extra, changed))
     progress(f"  validating the {counted(len(focus), 'node')} the change can affect")
     ontology = graph.ontology_ntriples()
     fresh = validate_focus(graph, sorted(focus), local=local, ontology_nt=ontology)
