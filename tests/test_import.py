@@ -333,6 +333,51 @@ def test_slugs():
     assert slugify("Table (1).CSV") == "table-1-csv"
 
 
+@pytest.mark.parametrize("name", ["one-county", "Table (1).CSV", "  --a__b..c--  ", "ABC123def", "x y\tz",
+                                  "2023 Table (v2)", "!@#$%^&*()", "", "ｔａｂｌｅ１", "Ⅻ ﬁle", "naïve"])
+def test_a_name_without_han_characters_is_slugged_as_pypinyin_slugs_it_without_loading_it(name):
+    """pypinyin's dictionaries take 0.4 s to load, and a file named one-county.csv needs none:
+    a name that is ASCII once NFKC-normalised gets the slug the pypinyin path gives it."""
+    import re
+    import subprocess
+    import sys
+    import unicodedata
+
+    from pypinyin import lazy_pinyin
+
+    words = [w for part in lazy_pinyin(unicodedata.normalize("NFKC", name))
+             for w in re.findall(r"[a-z0-9]+", part.lower().replace("ü", "u"))]
+    assert slugify(name) == "-".join(words).strip("-")
+    if name == "one-county":
+        loaded = subprocess.run([sys.executable, "-c", "import sys; from kg.link.importer import import_slug; "
+                                 "from pathlib import Path; print(import_slug(Path('one-county.csv')), "
+                                 "'pypinyin' in sys.modules)"], capture_output=True, text=True, check=True)
+        assert loaded.stdout.split() == ["one-county", "False"]
+
+
+def test_an_import_into_the_store_reads_the_resolver_from_its_index_in_the_store(tmp_path, project_store_copy,
+                                                                               monkeypatch):
+    """The place resolver (a second to make: the gazetteer read, every name folded) is kept as
+    an index in the store's cache by the first import and read back by the next."""
+    from kg.link.placeindex import index_digest
+    from kg.link.resolve import PlaceResolver
+
+    monkeypatch.setenv("KG_STORE", str(project_store_copy))
+    table = tmp_path / "small.csv"
+    table.write_text("地区,指标,年份,数值,单位\n水富市,地区生产总值,2022,101.2,亿元\n", encoding="utf-8")
+    first = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws"), "-q"])
+    assert first.exit_code == 0, first.output
+    assert [p.name for p in (project_store_copy / "cache").glob("places-*")] == [f"places-{index_digest()}.index"]
+
+    def not_made(*_args, **_kwargs):
+        raise AssertionError("made again")
+
+    monkeypatch.setattr(PlaceResolver, "__init__", not_made)
+    second = CliRunner().invoke(main, ["import", str(table), "--workspace", str(tmp_path / "ws"), "-q"])
+    assert second.exit_code == 0, second.output
+    assert "imported 1 of 1 row " in second.output
+
+
 # -- validation -------------------------------------------------------------------------------
 
 def test_an_unknown_theme_is_refused_before_any_work(tmp_path, base):

@@ -640,3 +640,141 @@ def test_each_entry_records_its_blank_subjects_and_validation_finds_exactly_the_
         for entry in graph.entries:
             entry.blank_subjects = -1  # (a manifest written before the count was)
         assert set(blank_subjects(graph)) == every
+
+
+def test_each_entry_keeps_its_few_blank_subject_lines_and_validation_reads_no_cache_file_for_them(
+        tmp_path, files, monkeypatch):
+    """A national import holds one blank node (its checksum) in a 200 MB cache file, which the
+    search for the store's blank subjects read whole (0.4 s) for its three lines: the manifest
+    keeps those lines (Entry.blank_lines), exactly the cache file's, and the search finds the
+    same blank subjects from them with no cache file there to read; a graph with more than
+    BLANK_LINES_AT_MOST bytes of them is read as before (None)."""
+    from kg.store import persistent
+    from kg.store.graph import StoreGraph
+    from kg.validate.store import blank_subjects
+
+    d = write(tmp_path / "d.nt", f"""\
+        _:n1 <{EX}v> "1e0"^^<http://www.w3.org/2001/XMLSchema#double> .
+        _:n2 <{EX}next> _:n3 .
+        <{EX}u> <{EX}r> _:n1 .
+        _:n3 <{EX}label> "多 \\\\ \\"quoted\\"" .
+        """)
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files, d))
+    for entry in manifest.entries.values():
+        cache = store.cache_path(entry.sha256).read_bytes().decode("utf-8")
+        assert entry.blank_lines == "".join(line + "\n" for line in cache.split("\n") if line.startswith("_:"))
+        assert entry.blank_lines.count("\n") == entry.blank_subjects
+    assert manifest.entries[f"{EX}graph/d"].blank_subjects == 3
+    with store.reader() as view:
+        graph = StoreGraph.of(view)
+        every = {row[0] for row in view.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isBlank(?s)) }")}
+        assert len(every) == 6
+        graph.paths = {name: tmp_path / "no such file" for name in graph.paths}  # (nothing to read)
+        assert set(blank_subjects(graph)) == every and len(blank_subjects(graph)) == 6
+    monkeypatch.setattr(persistent, "BLANK_LINES_AT_MOST", 60)
+    e = write(tmp_path / "e.nt", f"_:x <{EX}p> \"a long enough literal to pass sixty bytes\" .\n")
+    manifest, _changes = store.update(inputs_of(*files, d, e))
+    assert manifest.entries[f"{EX}graph/e"].blank_lines is None
+    assert manifest.entries[f"{EX}graph/c"].blank_lines is not None  # (kept from before, and small)
+    with store.reader() as view:
+        graph = StoreGraph.of(view)
+        every = {row[0] for row in view.store.query("SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isBlank(?s)) }")}
+        assert set(blank_subjects(graph)) == every and len(every) == 7
+
+
+def test_blank_subject_lines_are_found_across_the_blocks_a_large_cache_file_is_read_in(tmp_path):
+    """The cache file is read a megabyte at a time: a blank-subject line cut by a block's end
+    is counted and kept whole, once."""
+    from kg.store.persistent import _count_lines
+
+    filler = f"<{EX}s> <{EX}p> \"{'y' * 200}\" .\n"
+    head = filler * ((1 << 20) // len(filler))
+    cut = (1 << 20) - len(head)  # bytes of the first block left for the next line
+    blank = f"_:edge <{EX}p> <{EX}o{'x' * cut}> .\n"  # starts in the first block, ends in the second
+    text = "_:first <{0}p> <{0}o> .\n".format(EX) + head + blank + filler * 10 + f"_:last <{EX}p> <{EX}o> ."
+    path = tmp_path / "big.nt"
+    path.write_text(text, encoding="utf-8")
+    lines, found, kept = _count_lines(path)
+    assert (lines, found) == (text.count("\n"), 3)
+    assert kept == "".join(line + "\n" for line in text.split("\n") if line.startswith("_:"))
+
+
+def _older_than_now(path: Path, probe: Path) -> None:
+    """Wait until a file written now gets a later change time than ``path`` has (file times
+    advance in ticks): an edit of ``path`` from then on changes its change time."""
+    while True:
+        probe.write_bytes(b"")
+        if probe.stat().st_ctime_ns > path.stat().st_ctime_ns:
+            return
+        time.sleep(0.001)
+
+
+def test_a_cache_file_as_recorded_is_read_without_hashing_and_an_edited_one_is_hashed(tmp_path, files, monkeypatch):
+    """Every command that opens the store checked every cache file by its SHA-256: 0.3 s for a
+    national table's 200 MB. A cache file whose size, modification and change times and inode
+    are those recorded is read as it is; an edit of the same size is noticed when its
+    modification time changes, and when it is set back (the change time moves, and no one can
+    set it back); a copy of the store (other inodes) is hashed."""
+    import shutil
+
+    from kg.store import persistent
+    from kg.store.persistent import CacheDamaged
+
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    entry = manifest.entries[f"{EX}graph/a"]
+    cache = store.cache_path(entry.sha256)
+    _older_than_now(cache, tmp_path / "probe")
+    stat = cache.stat()
+    entry.cache_size, entry.cache_mtime_ns, entry.cache_ctime_ns, entry.cache_inode = \
+        stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    hashed = []
+    real_sha256_of = persistent.sha256_of
+    monkeypatch.setattr(persistent, "sha256_of", lambda path: hashed.append(Path(path)) or real_sha256_of(path))
+    persistent._CHECKED.clear()
+    assert store.cache_intact(entry) and hashed == []
+    intact = cache.read_bytes()
+    # the same size, another modification time
+    cache.write_bytes(intact.replace(b"one", b"eno"))
+    assert cache.stat().st_size == entry.cache_size and cache.stat().st_mtime_ns != entry.cache_mtime_ns
+    assert not store.cache_intact(entry) and hashed == [cache]
+    with pytest.raises(CacheDamaged):
+        store.cache_file(entry)
+    # the same size and modification time: the change time tells
+    cache.write_bytes(intact)
+    _older_than_now(cache, tmp_path / "probe")
+    stat = cache.stat()
+    entry.cache_mtime_ns, entry.cache_ctime_ns, entry.cache_inode = stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+    hashed.clear()
+    assert store.cache_intact(entry) and hashed == []
+    cache.write_bytes(intact.replace(b"one", b"eno"))
+    os.utime(cache, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert (cache.stat().st_size, cache.stat().st_mtime_ns) == (entry.cache_size, entry.cache_mtime_ns)
+    assert not store.cache_intact(entry) and hashed == [cache]
+    # a copy: other inodes, hashed (and intact)
+    cache.write_bytes(intact)
+    shutil.copytree(tmp_path / "store", tmp_path / "copy", copy_function=shutil.copy2)
+    copy = GraphStore(tmp_path / "copy")
+    hashed.clear()
+    assert copy.cache_intact(entry) and hashed == [copy.cache_path(entry.sha256)]
+
+
+def test_a_cache_file_recorded_in_the_tick_it_was_written_in_is_hashed_when_read(tmp_path):
+    """File times advance in ticks: a cache file written again in the tick its state was
+    recorded in would keep its change time. An entry whose change time is not before that of a
+    file written after the cache files (the generation's .readers) is not taken as recorded
+    (-1: hashed when read), as git does its "racily clean" entries."""
+    from kg.store.persistent import Entry, _settle
+
+    probe = tmp_path / ".readers"
+    probe.touch()
+    now = probe.stat().st_ctime_ns
+
+    def entry(ctime: int) -> Entry:
+        return Entry("g", "p", "data", "0" * 64, 1, 1, 1, "0" * 64, 1, 1, cache_ctime_ns=ctime, cache_inode=7)
+
+    before, same, after = entry(now - 1), entry(now), entry(now + 1)
+    _settle([before, same, after], probe)
+    assert (before.cache_ctime_ns, before.cache_inode) == (now - 1, 7)
+    assert (same.cache_ctime_ns, same.cache_inode) == (after.cache_ctime_ns, after.cache_inode) == (-1, -1)

@@ -572,10 +572,15 @@ def find_columns(header: list[str], mapping: ImportMapping) -> dict[str, int]:
 
 def slugify(text: str) -> str:
     """Lower-case kebab-case ASCII; Chinese characters become pinyin syllables."""
+    text = unicodedata.normalize("NFKC", text)
+    if text.isascii():
+        # pypinyin keeps a text without Han characters as it is (one item): the same words,
+        # without the 0.4 s its dictionaries take to load (a file named one-county.csv)
+        return "-".join(re.findall(r"[a-z0-9]+", text.lower())).strip("-")
     from pypinyin import lazy_pinyin
 
     words = []
-    for part in lazy_pinyin(unicodedata.normalize("NFKC", text)):
+    for part in lazy_pinyin(text):
         words.extend(re.findall(r"[a-z0-9]+", part.lower().replace("ü", "u")))
     return "-".join(words).strip("-")
 
@@ -795,7 +800,8 @@ class Importer:
         self.now = now or datetime.now(timezone.utc).replace(microsecond=0)
         self._base = base
         self.shapes = shapes  # None: the project's shapes
-        self.resolver = resolver or PlaceResolver()
+        self._resolver = resolver  # None: the project's, made when first needed (:attr:`resolver`)
+        self._index_dir: Path | None = None  # where the project's resolver keeps its index (the store's cache)
         self.graph_iri = GRAPH[f"import/{self.slug}"]
         self.source = SRC[f"import-{self.slug}"]
         self.dataset = DS[f"import-{self.slug}"]
@@ -804,6 +810,20 @@ class Importer:
         self._lookups = None  # the store's graph (StoreBase) while an import into the store runs
         self._project_lookups = None  # its project's own graphs (StoreBase, project_only)
         self.texts = texts  # source texts for the quote check (default: the project's)
+
+    @property
+    def resolver(self) -> PlaceResolver:
+        """The place resolver given, else the project's: read from its index in the store's
+        cache when the import runs in the store (kg.link.placeindex: the same resolver, a
+        second sooner), else made from the gazetteer."""
+        if self._resolver is None:
+            if self._index_dir is not None:
+                from kg.link.placeindex import cached_resolver
+
+                self._resolver = cached_resolver(self._index_dir)
+            else:
+                self._resolver = PlaceResolver()
+        return self._resolver
 
     # -- the base graph: the project without the graph this import replaces -----------------
 
@@ -1223,6 +1243,8 @@ class Importer:
             # the store, as the workspace is now (validated, so that the import's validation
             # can be incremental)
             refresh(store, say=self.say, workspace=self.workspace, before_publish=self._validated)
+            # (the store exists now, as kg's: its cache may hold the resolver's index)
+            self._index_dir = store.directory / "cache"
             with store.reader() as view:
                 self._lookups = StoreBase(view.store, self.graph_iri)
                 self._project_lookups = StoreBase(view.store, self.graph_iri, project_only=True)

@@ -190,6 +190,16 @@ class PlaceResolver:
                 if short != key:
                     self.by_short[short].append(division)
 
+    @classmethod
+    def from_parts(cls, gazetteer: Gazetteer, by_name: dict[str, list[Division]],
+                   by_short: dict[str, list[Division]]) -> PlaceResolver:
+        """A resolver over ``gazetteer`` with its name indexes given (as :meth:`__init__`
+        makes them: normalised full names and short names -> divisions, defaultdicts of
+        lists), not made again: :mod:`kg.link.placeindex` reads them from a file."""
+        resolver = cls.__new__(cls)
+        resolver.gazetteer, resolver.by_name, resolver.by_short = gazetteer, by_name, by_short
+        return resolver
+
     # -- codes -----------------------------------------------------------------------------
 
     def by_code(self, code: str, year: int | None = None) -> list[Division]:

@@ -9,7 +9,8 @@ Layout of a store directory (``dist/store`` by default)::
     gen-000007/records/     results about that generation (its validation report, SHACL rows)
     cache/<sha256>.nt       each input file as N-Triples with its terms as written, named by the
                             SHA-256 of the input file; the manifest holds the SHA-256 of the
-                            cache file itself, checked by every read (see :class:`CacheDamaged`)
+                            cache file itself (and its size, times and inode), checked by
+                            every read (see :class:`CacheDamaged`, :meth:`GraphStore.cache_intact`)
     .lock                   locked by the one process writing a new generation
     .county-kg-manifest.json   kg's mark (kg.outputs): a build output holding the store keeps it
 
@@ -62,6 +63,9 @@ Progress = Callable[[str], None]
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 #: store directory -> the highest generation number this process gave out there (_next_number)
 _NUMBERS_WRITTEN: dict[str, int] = {}
+#: The blank-subject lines of a cache file are kept in the manifest (:attr:`Entry.blank_lines`)
+#: up to this many bytes; a graph with more is read for them (the ontology has some 30 KB).
+BLANK_LINES_AT_MOST = 1 << 16
 #: A graph at least this large is removed from the default graph by rebuilding the default graph
 #: from the other graphs' cached N-Triples (one bulk load) rather than triple by triple.
 REBUILD_DEFAULT_ABOVE = 50_000
@@ -123,10 +127,21 @@ class Entry:
     #: inputs (as an input file is), without reading it (:meth:`GraphStore.changes`)
     cache_size: int = -1
     cache_mtime_ns: int = -1
+    #: and its change time and inode then: a cache file that still has all four is taken as
+    #: the bytes its SHA-256 was taken of when it is read (:meth:`GraphStore.cache_intact`)
+    #: -- a write changes the change time, which no one can set back; a copy of the store
+    #: has other inodes and change times, and is hashed (-1: not known, hashed)
+    cache_ctime_ns: int = -1
+    cache_inode: int = -1
     #: the cache file's lines whose subject is a blank node (-1: not known, a manifest written
     #: before this was recorded): incremental validation reads only the graphs that have some
     #: for their blank nodes (kg.validate.store.validate_changes), instead of the whole store
     blank_subjects: int = -1
+    #: those lines themselves (N-Triples, each ending in a newline) when they are few
+    #: (:data:`BLANK_LINES_AT_MOST` bytes at most), else None (or a manifest written before
+    #: this was recorded): incremental validation finds the blank subjects of a graph of a
+    #: million triples that holds one blank node without reading its 200 MB cache file
+    blank_lines: str | None = None
 
 
 @dataclass
@@ -249,6 +264,15 @@ class CacheDamaged(KgError):
 _CHECKED: dict[tuple, str] = {}
 
 
+def _stat_key(path: Path) -> tuple | None:
+    """A file's size, modification and change times and inode (None: no such file)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino
+
+
 def _cache_digest(path: Path) -> str | None:
     """The SHA-256 of the file ``path`` (None when there is no such file), remembered per
     state of the file (:data:`_CHECKED`)."""
@@ -304,9 +328,20 @@ class GraphStore:
         return self.directory / "cache" / f"{sha256}.nt"
 
     def cache_intact(self, entry: Entry) -> bool:
-        """Whether ``entry``'s cache file is there and holds what the manifest says (its
-        SHA-256: the project's 17 MB of cache take ~0.06 s, once a process)."""
-        return _cache_digest(self.cache_path(entry.sha256)) == entry.cache_sha256
+        """Whether ``entry``'s cache file is there and holds what the manifest says: the
+        file as the generation recorded it (size, modification and change times, inode:
+        :attr:`Entry.cache_ctime_ns`), else its SHA-256 (the project's 17 MB of cache take
+        ~0.06 s, a national table's 200 MB 0.3 s, once a process)."""
+        path = self.cache_path(entry.sha256)
+        if entry.cache_inode >= 0:
+            try:
+                stat = path.stat()
+            except OSError:
+                return False
+            if (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino) == \
+                    (entry.cache_size, entry.cache_mtime_ns, entry.cache_ctime_ns, entry.cache_inode):
+                return True
+        return _cache_digest(path) == entry.cache_sha256
 
     def _cache_unchanged(self, entry: Entry) -> bool:
         """Whether ``entry``'s cache file is there with the size and modification time it had
@@ -340,7 +375,8 @@ class GraphStore:
         otherwise its SHA-256 decides. An unchanged input whose cache file is damaged or
         missing is changed too (and listed in ``damaged``): the update makes its cache anew.
         A cache file is judged as an input is: by its size and time, else by its SHA-256; a
-        read checks the SHA-256 always (:meth:`cache_file`)."""
+        read checks it always (:meth:`cache_file`: its size, times and inode as recorded,
+        else its SHA-256)."""
         manifest = self.manifest()
         if manifest is None:
             exists = (self.directory / "CURRENT").exists()
@@ -541,6 +577,8 @@ class GraphStore:
         try:
             known = self._cache_digests()
             cached = {i.graph: self._cache(i, progress, known) for i in adding}
+            (generation / ".readers").touch()  # (a file written after the cache files: _settle)
+            _settle([entry for entry, _path in cached.values()], generation / ".readers")
             for graph in removing:
                 progress(f"  removing {graph}")
                 _remove_from_default(store, graph)
@@ -606,6 +644,7 @@ class GraphStore:
         stat = read.stat()
         digest = sha256_of(read)
         path = self.cache_path(digest)
+        before = _stat_key(path)  # (the state of the file _cache_digest hashes)
         cache_digest = _cache_digest(path)
         if cache_digest is None or cache_digest != known.get(digest):
             progress(f"  reading {given.path}")
@@ -613,10 +652,14 @@ class GraphStore:
             text = _unique_blank_nodes(text, digest[:12])
             _write_atomic(path, text)
             cache_digest = hashlib.sha256(text).hexdigest()
-        triples, blank = _count_lines(path)
+            before = _stat_key(path)  # (the file as written: these bytes)
+        triples, blank, blank_lines = _count_lines(path)
         cache = path.stat()
+        # the state recorded is the one the SHA-256 was taken of, or none (-1: hashed when read)
+        ctime, inode = (cache.st_ctime_ns, cache.st_ino) if _stat_key(path) == before else (-1, -1)
         return Entry(given.graph, str(given.path.resolve()), given.role, digest, stat.st_size, stat.st_mtime_ns,
-                     triples, cache_digest, cache.st_size, cache.st_mtime_ns, blank), path
+                     triples, cache_digest, cache.st_size, cache.st_mtime_ns, cache_ctime_ns=ctime,
+                     cache_inode=inode, blank_subjects=blank, blank_lines=blank_lines), path
 
     def _publish(self, generation: Path) -> None:
         _write_atomic(self.directory / "CURRENT", (generation.name + "\n").encode("utf-8"))
@@ -722,6 +765,19 @@ class Draft:
 # -- helpers --------------------------------------------------------------------------------------
 
 
+def _settle(entries: Sequence[Entry], probe: Path) -> None:
+    """Forget the recorded state (:attr:`Entry.cache_ctime_ns`) of the cache files among
+    ``entries`` whose change time is not before that of ``probe``, a file just written: file
+    times advance in ticks (milliseconds), and a file written again within the tick its state
+    was recorded in keeps that change time. One recorded before the probe's tick cannot be
+    written again unnoticed; the others are hashed when read (as git does its "racily clean"
+    entries)."""
+    settled = probe.stat().st_ctime_ns
+    for entry in entries:
+        if entry.cache_ctime_ns >= settled:
+            entry.cache_ctime_ns = entry.cache_inode = -1
+
+
 def _check_record_name(name: str) -> None:
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", name):
         raise ValueError(f"not a record name: {name!r}")
@@ -761,16 +817,57 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _count_lines(path: Path) -> tuple[int, int]:
-    """The lines of an N-Triples file, and those of them whose subject is a blank node."""
+def _count_lines(path: Path, keep: int | None = None) -> tuple[int, int, str | None]:
+    """The lines of an N-Triples file, those of them whose subject is a blank node, and
+    those lines themselves (each ending in a newline) when they take ``keep`` bytes at most
+    (default :data:`BLANK_LINES_AT_MOST`; else None: :attr:`Entry.blank_lines`)."""
+    keep = BLANK_LINES_AT_MOST if keep is None else keep
     count = blank = 0
-    last = b"\n"  # (the first line starts after a notional newline)
+    kept: list[bytes] | None = []
+    size = 0
+    rest = b""  # (the start of a line the previous block cut)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             count += block.count(b"\n")
-            blank += (last + block).count(b"\n_:")  # (a line starting in the previous block's last bytes too)
-            last = block[-2:]
-    return count, blank
+            text = rest + block
+            cut = text.rfind(b"\n") + 1
+            whole, rest = text[:cut], text[cut:]
+            found, size, kept = _blank_lines(whole, kept, size, keep)
+            blank += found
+    if rest:  # a last line without its newline
+        found, size, kept = _blank_lines(rest, kept, size, keep)
+        blank += found
+    if kept is None:
+        return count, blank, None
+    try:
+        return count, blank, b"".join(line if line.endswith(b"\n") else line + b"\n" for line in kept).decode("utf-8")
+    except UnicodeDecodeError:
+        return count, blank, None
+
+
+def _blank_lines(text: bytes, kept: list[bytes] | None, size: int, keep: int) -> tuple[int, int, list[bytes] | None]:
+    """The lines of ``text`` (whole lines, the first at its start) whose subject is a blank
+    node: their number, and ``kept`` and its ``size`` with them added (None once that would
+    be over ``keep`` bytes)."""
+    found = 0
+    if text.startswith(b"_:"):
+        at = 0
+    else:
+        at = text.find(b"\n_:")
+        at = at + 1 if at >= 0 else -1
+    while at >= 0:
+        end = text.find(b"\n", at)
+        end = len(text) if end < 0 else end + 1
+        found += 1
+        if kept is not None:
+            size += end - at
+            if size <= keep:
+                kept.append(text[at:end])
+            else:
+                kept = None
+        at = text.find(b"\n_:", end - 1)
+        at = at + 1 if at >= 0 else -1
+    return found, size, kept
 
 
 def _unique_blank_nodes(text: bytes, prefix: str) -> bytes:
