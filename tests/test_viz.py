@@ -290,3 +290,45 @@ def test_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
     assert built.exit_code == 2
     assert built.output == "kg: error: '-' (standard output) cannot be a directory; give a directory name (./- for a directory named '-')\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_quick_look_for_references_agrees_with_the_whole_scan():
+    """external_references asks the pattern only next to each ``//`` (viz._may_reference):
+    it must find a reference exactly when scanning the whole page finds one, whatever the
+    case, white space, quotes or keywords around it."""
+    import random
+
+    pieces = ["src", "SRC", "href", "data", "action", "poster", "url(", "@import", " ", "\t", "\u3000", "=", '"',
+              "'", "http:", "HTTPS:", "//", "/", "x", "ſrc", "(", ":", "@", "\n", "K", "İ", "<img ", "a"]
+    chosen = random.Random(20230822)
+    found = 0
+    for _ in range(30_000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(1, 9)))
+        whole = [m.group(0) for m in viz._EXTERNAL.finditer(text)]
+        assert viz._may_reference(text) == bool(whole), text
+        assert viz.external_references(text) == [text[max(0, m.start() - 20): m.end() + 60]
+                                                 for m in viz._EXTERNAL.finditer(text)]
+        found += bool(whole)
+    assert found > 100  # the cases include many references
+
+
+def test_the_build_writes_the_graph_pages_in_a_process_of_its_own(tmp_path, monkeypatch):
+    """kg build starts the graph pages (viz.start_graph_pages) in a forked process that opens
+    the store's generation itself, while it writes the exports: the same pages as written
+    here."""
+    from kg.explore.network import explorable_graph
+    from kg.query.readers import Origin
+    from kg.store.project import opened
+
+    writers = []
+    write_graphs = viz.write_graphs
+    monkeypatch.setattr(viz, "write_graphs", lambda *a, **k: writers.append(os.getpid()) or write_graphs(*a, **k))
+    with opened(say=lambda _message: None) as view:
+        started = viz.start_graph_pages(view.generation / "oxigraph", tmp_path / "there")
+        here = viz.write_graphs(explorable_graph(Origin(loaded=view.store)), tmp_path / "here")
+        there = [Path(path) for path in started.result()]
+    assert writers == [os.getpid()]  # the child's own call is not seen here
+    assert [p.name for p in there] == [p.name for p in here] and len(here) > 5
+    assert all(p.parent == tmp_path / "there" for p in there)
+    for mine, theirs in zip(here, there):
+        assert mine.read_bytes() == theirs.read_bytes()

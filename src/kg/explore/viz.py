@@ -28,6 +28,7 @@ from pathlib import Path
 import networkx as nx
 from jinja2 import Environment
 
+from kg.background import Background
 from kg.explore.analyze import centrality
 from kg.explore.network import (
     build_view,
@@ -376,7 +377,27 @@ _EXTERNAL = re.compile(
 
 def external_references(page: str) -> list[str]:
     """Places where ``page`` would fetch something from the network (empty for our pages)."""
+    if not _may_reference(page):
+        return []
     return [page[max(0, m.start() - 20): m.end() + 60] for m in _EXTERNAL.finditer(page)]
+
+
+def _may_reference(page: str) -> bool:
+    """Whether :data:`_EXTERNAL` matches anywhere in ``page``, asked only next to each ``//``
+    (a page is over a megabyte, vis-network's script inlined, and the pattern scanned through
+    all of it took a tenth of a second; it has some 1,500 ``//``). Exact: every match ends in
+    ``//``, and before it holds only a keyword (letters, ``@``), white space, ``= ( : " '``;
+    the window searched reaches back over all of those from the ``//``, and a little further
+    (the ``@`` of @import, and the character before a keyword that ``\\b`` looks at)."""
+    at = page.find("//")
+    while at != -1:
+        start = at
+        while start > 0 and (page[start - 1].isalpha() or page[start - 1].isspace() or page[start - 1] in "=(:\"'"):
+            start -= 1
+        if _EXTERNAL.search(page, max(0, start - 2), at + 2):
+            return True
+        at = page.find("//", at + 1)
+    return False
 
 
 def render_html(view: nx.MultiDiGraph, *, lang: str = "en", title: str = "county-kg") -> str:
@@ -483,3 +504,21 @@ def write_graphs(graph, directory: Path | str, *, lang: str = "en") -> list[Path
         written.append(write_html(part, directory / f"graph-{local_name(theme)}.html", lang=lang,
                                   title=_title(view, lang, theme=theme)))
     return written
+
+
+def start_graph_pages(location: Path | str, directory: Path | str, *, lang: str = "en",
+                      parallel: bool = True) -> Background:
+    """For the build: :func:`write_graphs` of the explorable graph (kg.explore.network) of the
+    store generation whose engine files are at ``location`` (``STORE/gen-NNNNNN/oxigraph``,
+    opened read-only), into ``directory``, started in a process of its own (kg.background),
+    so that the build writes its exports meanwhile. ``parallel`` False: written when the
+    result is asked for, here. The result: the paths written (text), as write_graphs gives
+    them; a failure is a KgError there."""
+
+    def work() -> list[str]:
+        from kg.store.persistent import open_engine
+
+        store = open_engine(location)
+        return [str(path) for path in write_graphs(explorable_graph(Origin(loaded=store)), directory, lang=lang)]
+
+    return Background(work, parallel=parallel, what="writing the graph pages")
