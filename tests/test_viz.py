@@ -313,9 +313,10 @@ def test_the_quick_look_for_references_agrees_with_the_whole_scan():
 
 
 def test_the_build_writes_the_graph_pages_in_a_process_of_its_own(tmp_path, monkeypatch):
-    """kg build starts the graph pages (viz.start_graph_pages) in a forked process that opens
+    """kg build starts the graph pages (kg.explore.graphpages) in a forked process that opens
     the store's generation itself, while it writes the exports: the same pages as written
     here."""
+    from kg.explore.graphpages import start_graph_pages
     from kg.explore.network import explorable_graph
     from kg.query.readers import Origin
     from kg.store.project import opened
@@ -324,7 +325,7 @@ def test_the_build_writes_the_graph_pages_in_a_process_of_its_own(tmp_path, monk
     write_graphs = viz.write_graphs
     monkeypatch.setattr(viz, "write_graphs", lambda *a, **k: writers.append(os.getpid()) or write_graphs(*a, **k))
     with opened(say=lambda _message: None) as view:
-        started = viz.start_graph_pages(view.generation / "oxigraph", tmp_path / "there")
+        started = start_graph_pages(view.generation / "oxigraph", tmp_path / "there")
         here = viz.write_graphs(explorable_graph(Origin(loaded=view.store)), tmp_path / "here")
         there = [Path(path) for path in started.result()]
     assert writers == [os.getpid()]  # the child's own call is not seen here
@@ -332,3 +333,21 @@ def test_the_build_writes_the_graph_pages_in_a_process_of_its_own(tmp_path, monk
     assert all(p.parent == tmp_path / "there" for p in there)
     for mine, theirs in zip(here, there):
         assert mine.read_bytes() == theirs.read_bytes()
+
+
+def test_starting_the_graph_pages_imports_nothing_heavy(tmp_path):
+    """networkx, pyvis and jinja2 are imported by the process that draws the pages, while the
+    build writes its exports, not by the build before it starts that process."""
+    code = textwrap.dedent(f"""
+        import sys
+        from kg.explore.graphpages import start_graph_pages
+        from kg.store.project import opened
+        with opened(say=lambda _message: None) as view:
+            started = start_graph_pages(view.generation / "oxigraph", {str(tmp_path)!r})
+            print(sorted(m for m in ("networkx", "pyvis", "jinja2") if m in sys.modules))
+            print(len(started.result()))
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    heavy, pages = done.stdout.split("\n")[:2]
+    assert heavy == "[]"
+    assert int(pages) > 5 and (tmp_path / "graph.html").is_file()

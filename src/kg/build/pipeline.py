@@ -443,6 +443,6 @@ def _graph_pages(graph: StoreGraph, view, staging: Path, progress: Progress, wor
         progress(f"interactive graph pages left out: {size} triples is too many to draw (use kg viz --focus NODE)")
         return Background(list, parallel=False)
     progress("interactive graphs (whole graph and one per theme)")
-    from kg.explore.viz import start_graph_pages
+    from kg.explore.graphpages import start_graph_pages
 
     return start_graph_pages(view.generation / "oxigraph", staging, parallel=workers > 1)

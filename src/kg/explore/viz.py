@@ -28,7 +28,6 @@ from pathlib import Path
 import networkx as nx
 from jinja2 import Environment
 
-from kg.background import Background
 from kg.explore.analyze import centrality
 from kg.explore.network import (
     build_view,
@@ -505,20 +504,3 @@ def write_graphs(graph, directory: Path | str, *, lang: str = "en") -> list[Path
                                   title=_title(view, lang, theme=theme)))
     return written
 
-
-def start_graph_pages(location: Path | str, directory: Path | str, *, lang: str = "en",
-                      parallel: bool = True) -> Background:
-    """For the build: :func:`write_graphs` of the explorable graph (kg.explore.network) of the
-    store generation whose engine files are at ``location`` (``STORE/gen-NNNNNN/oxigraph``,
-    opened read-only), into ``directory``, started in a process of its own (kg.background),
-    so that the build writes its exports meanwhile. ``parallel`` False: written when the
-    result is asked for, here. The result: the paths written (text), as write_graphs gives
-    them; a failure is a KgError there."""
-
-    def work() -> list[str]:
-        from kg.store.persistent import open_engine
-
-        store = open_engine(location)
-        return [str(path) for path in write_graphs(explorable_graph(Origin(loaded=store)), directory, lang=lang)]
-
-    return Background(work, parallel=parallel, what="writing the graph pages")
