@@ -58,3 +58,20 @@ def test_leaving_the_block_early_kills_the_child():
             raise RuntimeError("the build failed meanwhile")
     with pytest.raises(ChildProcessError):  # killed and collected: no such child any more
         os.waitpid(pid, os.WNOHANG)
+
+
+def test_an_interrupted_wait_kills_the_child_at_once(monkeypatch):
+    """Ctrl-C while the build waits for the pages stops the child (which ignores the
+    terminal's Ctrl-C, its parent deciding), rather than waiting for it to finish."""
+    from kg import background
+
+    def interrupted(_fd):
+        raise KeyboardInterrupt
+
+    with Background(lambda: time.sleep(600)) as work:
+        pid = work._pid
+        monkeypatch.setattr(background, "_read_all", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            work.result()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)

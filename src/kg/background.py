@@ -54,18 +54,18 @@ class Background:
             value = work()
             self.seconds = time.perf_counter() - self._started
             return value
-        chunks = []
         try:
-            while chunk := os.read(self._read, 1 << 16):
-                chunks.append(chunk)
-        finally:
-            os.close(self._read)
-            self._read = None
-            _pid, status = os.waitpid(self._pid, 0)
-            self._pid = None
+            data = _read_all(self._read)
+        except BaseException:  # Ctrl-C while waiting: the child stopped now, not waited for
+            self.kill()
+            raise
+        os.close(self._read)
+        self._read = None
+        _pid, status = os.waitpid(self._pid, 0)
+        self._pid = None
         self.seconds = time.perf_counter() - self._started
         try:
-            answer = json.loads(b"".join(chunks))
+            answer = json.loads(data)
         except ValueError:
             answer = None
         if not isinstance(answer, dict) or not ("value" in answer or "error" in answer):
@@ -94,6 +94,14 @@ class Background:
     def __exit__(self, kind, *_exc) -> None:
         if kind is not None:
             self.kill()
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything written to the pipe ``fd`` until the child closes it (by ending)."""
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _child(work: Callable[[], object], write: int) -> None:
