@@ -317,15 +317,15 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
             if "summary" not in answered:
                 answers(graph)
             (staging / "validation.txt").write_text(report.to_text(), encoding="utf-8")
-            with _graph_pages(graph, view, staging, progress, workers) as graph_pages:  # alongside the exports
-                mark = time.perf_counter()
-                progress("writing the exports (ttl, nt, jsonld, trig)")
-                from kg.publish.ntexport import write_exports
+            mark = time.perf_counter()
+            progress("writing the exports (ttl, nt, jsonld, trig)")
+            from kg.publish.ntexport import write_exports
 
-                written = [path for path, _s in write_exports(graph, staging).values()]
-                seconds["exports"] = time.perf_counter() - mark
-                written += [Path(path) for path in graph_pages.result()]
-                seconds["graph pages"] = graph_pages.seconds
+            written = [path for path, _s in write_exports(graph, staging).values()]
+            seconds["exports"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            written += _graph_pages(graph, staging, progress)
+            seconds["graph pages"] = time.perf_counter() - mark
             pages = 0
             resources = answered["summary"].subjects
             if site is None and resources > SITE_PAGES_UP_TO:
@@ -432,17 +432,15 @@ def _write_site(view, directory: Path, progress: Progress) -> int:
     return result.pages
 
 
-def _graph_pages(graph: StoreGraph, view, staging: Path, progress: Progress, workers: int):
-    """``graph.html`` and one page per theme, for a graph small enough to draw whole, started
-    (kg.background.Background: with ``workers`` above 1 in a process of its own, which opens
-    the store's generation ``view`` read-only itself); its result: the paths written."""
-    from kg.background import Background
-
+def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[Path]:
+    """``graph.html`` and one page per theme, for a graph small enough to draw whole."""
     size = sum(e.triples for e in graph.data_entries if Path(e.path).parent.name != "gazetteer")
     if size > GRAPH_PAGES_UP_TO:
         progress(f"interactive graph pages left out: {size} triples is too many to draw (use kg viz --focus NODE)")
-        return Background(list, parallel=False)
+        return []
     progress("interactive graphs (whole graph and one per theme)")
-    from kg.explore.graphpages import start_graph_pages
+    from kg.explore.network import explorable_graph
+    from kg.explore.viz import write_graphs
+    from kg.query.readers import Origin
 
-    return start_graph_pages(view.generation / "oxigraph", staging, parallel=workers > 1)
+    return write_graphs(explorable_graph(Origin(loaded=graph.store)), staging)
