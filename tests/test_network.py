@@ -398,3 +398,36 @@ def test_project_evidence_becomes_quotes(project_view_):
     quoted = [data for _n, data in project_view_.nodes(data=True) if data["quotes"]]
     assert len(quoted) > project_view_.number_of_nodes() // 2
     assert all(q.exact for data in quoted for q in data["quotes"])
+
+
+class _AsAnEndpoint:
+    """A reader that answers as an endpoint does (kg.query.readers.Reader), from the local
+    store's engines: explorable_graph then takes the path every endpoint takes."""
+
+    def __init__(self, engines):
+        self.engines = engines
+
+    def triples(self, where):
+        return self.engines.triples(where)
+
+    def remembered(self, _key, answer):
+        return answer()
+
+
+@pytest.mark.parametrize("batch", [network.KEPT_BATCH, 2])
+def test_the_local_store_gives_the_explorable_graph_an_endpoint_gives(tmp_path, monkeypatch, batch):
+    """On the local store the places kept are worked out on pyoxigraph's terms, the answers
+    they come from never made rdflib terms (kg.explore.network._kept_here): the same graph,
+    its triples inserted in the same order (what the graph pages are made from must not
+    change), as the path every endpoint takes. With more kept places than a VALUES block
+    names: the whole graph read."""
+    monkeypatch.setattr(network, "KEPT_BATCH", batch)
+    data = tmp_path / "places.ttl"
+    prefixes = "".join(line.replace("PREFIX", "@prefix", 1) + " .\n" for line in sparql_prologue().splitlines())
+    data.write_text(prefixes + GAZETTEER_CASES, encoding="utf-8")
+    for origin in (Origin(loaded=load([data])), Origin(loaded=project())):
+        with origin.open() as engines:
+            here = network._explorable(engines)
+            there = network._explorable(_AsAnEndpoint(engines))
+        assert len(here) > 10
+        assert list(here) == list(there)

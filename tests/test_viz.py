@@ -290,3 +290,24 @@ def test_dash_writes_the_page_to_standard_output(tmp_path, monkeypatch):
     assert built.exit_code == 2
     assert built.output == "kg: error: '-' (standard output) cannot be a directory; give a directory name (./- for a directory named '-')\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_quick_look_for_references_agrees_with_the_whole_scan():
+    """external_references asks the pattern only next to each ``//`` (viz._may_reference):
+    it must find a reference exactly when scanning the whole page finds one, whatever the
+    case, white space, quotes or keywords around it."""
+    import random
+
+    pieces = ["src", "SRC", "href", "data", "action", "poster", "url(", "@import", " ", "\t", "\u3000", "=", '"',
+              "'", "http:", "HTTPS:", "//", "/", "x", "ſrc", "(", ":", "@", "\n", "K", "İ", "<img ", "a"]
+    chosen = random.Random(20230822)
+    found = 0
+    for _ in range(30_000):
+        text = "".join(chosen.choice(pieces) for _ in range(chosen.randint(1, 9)))
+        whole = [m.group(0) for m in viz._EXTERNAL.finditer(text)]
+        assert viz._may_reference(text) == bool(whole), text
+        assert viz.external_references(text) == [text[max(0, m.start() - 20): m.end() + 60]
+                                                 for m in viz._EXTERNAL.finditer(text)]
+        found += bool(whole)
+    assert found > 100  # the cases include many references
+

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, TIME
 
@@ -59,6 +60,7 @@ from kg.namespaces import (
     bind_prefixes,
 )
 from kg.query.readers import Origin
+from kg.store.results import rdflib_term
 
 ID_NAMESPACE = BASE + "id/"
 
@@ -129,16 +131,29 @@ def kept_places(outside: Graph, history: Graph, described: Graph) -> set[URIRef]
     the direction written) reaches a node spoken of: the history of a place kept. Nodes are
     matched as terms, so the gazetteer's places are IRIs (kg gazetteer names each by its code):
     a blank node in one answer is not the same node in another answer from an endpoint."""
-    own = frozenset(GAZETTEER_PROPERTIES)
-    marked = {s for source in GAZETTEER_SOURCES for s in history.subjects(DCTERMS.source, source)}
-    spoken_of = {o for _s, _p, o in outside}
-    spoken_of.update(s for s, p, _o in outside if p not in own)
-    spoken_of.update(described.subjects())
-    spoken_of.update(described.objects())
-    earlier: dict = defaultdict(list)  # a node -> the nodes whose replacement links point at it
-    for predicate in (DCTERMS.replaces, DCTERMS.isReplacedBy):
-        for s, o in history.subject_objects(predicate):
+    return _kept(outside, history, described, URIRef)
+
+
+def _kept(outside: Iterable, history: Iterable, described: Iterable, iri) -> set:
+    """:func:`kept_places` on the answers as (subject, predicate, object) triples of any one
+    library's terms (rdflib's graphs, or pyoxigraph's triples: :func:`_kept_here`),
+    ``iri`` making that library's IRI from its text."""
+    own = frozenset(iri(str(p)) for p in GAZETTEER_PROPERTIES)
+    source, sources = iri(str(DCTERMS.source)), frozenset(iri(str(s)) for s in GAZETTEER_SOURCES)
+    replacement = frozenset(iri(str(p)) for p in (DCTERMS.replaces, DCTERMS.isReplacedBy))
+    marked, earlier = set(), defaultdict(list)  # earlier: a node -> the nodes whose replacement links point at it
+    for s, p, o in _spo(history):
+        if p == source and o in sources:
+            marked.add(s)
+        elif p in replacement:
             earlier[o].append(s)
+    spoken_of = set()
+    for s, p, o in _spo(outside):
+        spoken_of.add(o)
+        if p not in own:
+            spoken_of.add(s)
+    for s, _p, o in _spo(described):
+        spoken_of.update((s, o))
     reached, todo = set(spoken_of), list(spoken_of)
     while todo:
         for node in earlier.get(todo.pop(), ()):
@@ -148,11 +163,24 @@ def kept_places(outside: Graph, history: Graph, described: Graph) -> set[URIRef]
     return marked & reached
 
 
+def _spo(triples: Iterable) -> Iterable[tuple]:
+    """(subject, predicate, object) of each triple: rdflib's graphs give tuples, pyoxigraph's
+    answers Triple objects."""
+    for triple in triples:
+        yield (triple.subject, triple.predicate, triple.object) if isinstance(triple, ox.Triple) else triple
+
+
 def _explorable(reader) -> Graph:
-    outside = reader.triples(OUTSIDE_WHERE)
-    kept = kept_places(outside, reader.triples(HISTORY_WHERE), reader.triples(DESCRIBED_WHERE))
+    from kg.query.engines import Engines
+
+    if isinstance(reader, Engines):  # the local store: the places worked out on pyoxigraph's terms
+        outside, kept = _kept_here(reader.store)
+    else:
+        answered = reader.triples(OUTSIDE_WHERE)
+        kept = kept_places(answered, reader.triples(HISTORY_WHERE), reader.triples(DESCRIBED_WHERE))
+        outside = lambda: answered  # noqa: E731
     if not kept:
-        return outside
+        return outside()
     if len(kept) <= KEPT_BATCH and all(isinstance(place, URIRef) for place in kept):
         # asked again together with the places, not added to the first answer: an endpoint's
         # blank nodes are new in every answer, and a kept place may point at one described there
@@ -163,6 +191,29 @@ def _explorable(reader) -> Graph:
     graph = bind_prefixes(Graph())
     graph.addN((s, p, o, graph) for s, p, o in everything if s not in left_out)
     return graph
+
+
+def _kept_here(store) -> tuple:
+    """(a function giving the answer to :data:`OUTSIDE_WHERE` as an rdflib graph, the places
+    :func:`kept_places` keeps as rdflib terms) on the local store (a pyoxigraph store), from
+    the same queries as kg.query.engines.Engines.triples answers them, without making rdflib
+    terms of their tens of thousands of triples (the gazetteer's history): only the kept places,
+    and the first answer when it is the graph (no place kept), as Engines.triples makes it."""
+    from kg.store.sparql import construct_answer
+    from kg.store.sparqltext import triples_query
+
+    def answer(where: str) -> list:
+        return list(construct_answer(store, triples_query(where)))
+
+    outside = answer(OUTSIDE_WHERE)
+
+    def graph() -> Graph:
+        made = bind_prefixes(Graph())
+        made.addN((rdflib_term(t.subject), rdflib_term(t.predicate), rdflib_term(t.object), made) for t in outside)
+        return made
+
+    kept = _kept(outside, answer(HISTORY_WHERE), answer(DESCRIBED_WHERE), ox.NamedNode)
+    return graph, {rdflib_term(place) for place in kept}
 
 
 # Resources that are never nodes: their content is folded into the entities they serve.
