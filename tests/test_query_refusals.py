@@ -124,3 +124,49 @@ def test_link_refuses_an_unknown_format_as_a_usage_error(tmp_path):
     assert result.exit_code == 2
     assert "'nonsense' is not an RDF format kg reads (one of " in result.output and "plugin" not in result.output
     assert not (tmp_path / "ws").exists()
+
+
+def test_a_query_with_service_is_checked_by_oxigraph_without_calling_the_endpoint():
+    """The syntax check runs the text on an empty store with its endpoints replaced: an ASK
+    (answered at once) calls nothing, a syntax error after the endpoint keeps its column, and
+    rdflib's parser (half a second to import) is not needed."""
+    import subprocess
+    import sys
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    calls = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            calls.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+
+        do_POST = do_GET  # noqa: N815
+
+        def log_message(self, *_args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    try:
+        script = (
+            "import sys\n"
+            "from kg.errors import QueryError\n"
+            "from kg.store.sparql import check_syntax\n"
+            f"check_syntax('ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} }}', 'q')\n"
+            "try:\n"
+            f"    check_syntax('ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} FILTER( }}', 'q')\n"
+            "except QueryError as exc:\n"
+            "    print(exc)\n"
+            "print('rdflib' in sys.modules)\n")
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    finally:
+        server.shutdown()
+        server.server_close()
+    message, imported = out.strip().splitlines()
+    column = len(f"ASK {{ SERVICE <{url}> {{ ?s ?p ?o }} FILTER( ") + 1
+    assert message.startswith(f"q:1:{column}: SPARQL syntax error"), message
+    assert imported == "False" and calls == []

@@ -26,6 +26,20 @@ def test_rename_calls(text, expected):
     assert rename_calls(text, "LANG", F) == expected
 
 
+@pytest.mark.parametrize("text, expected", [
+    ('FILTER(langMatches(lang(?l), "en"))', 'FILTER(langMatches(lang(?l), "en"))'),
+    ('FILTER(LANGMATCHES ( # the tag\n LANG(?l), "en"))', 'FILTER(LANGMATCHES ( # the tag\n LANG(?l), "en"))'),
+    ('FILTER(langMatches(STR(lang(?l)), "en"))', 'FILTER(langMatches(STR(<urn:f>(?l)), "en"))'),
+    ('FILTER(langMatches(lang(?l), "en") && lang(?l) = "en")',
+     'FILTER(langMatches(lang(?l), "en") && <urn:f>(?l) = "en")'),
+    ('FILTER(ex:langMatches(lang(?l)))', 'FILTER(ex:langMatches(<urn:f>(?l)))'),
+])
+def test_a_call_read_by_another_built_in_is_kept(text, expected):
+    """LANGMATCHES compares tags without regard to case: the engine's own LANG answers the
+    same there, and only there (not inside another call, nor in a comparison)."""
+    assert rename_calls(text, "LANG", F, first_argument_of=("LANGMATCHES",)) == expected
+
+
 def test_service_endpoints_are_found_as_written():
     text = ('BASE <http://h/a/> PREFIX e: <b/> SELECT * { SERVICE SILENT e:q {} SERVICE ?ep {} SERVICE <c> {} '
             '?s ?p "SERVICE <http://no/>" }')

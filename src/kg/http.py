@@ -25,7 +25,9 @@ from contextlib import contextmanager
 import httpx
 
 from kg.errors import KgError
-from kg.words import printable
+# (redacted and os_reason live in kg.words, which imports no HTTP client: a SERVICE call's relay
+# and its messages use them without importing httpx, 0.2 s of a query's start)
+from kg.words import os_reason, printable, redacted  # noqa: F401 (re-exported)
 
 TOKEN_ENV = "KG_ENDPOINT_TOKEN"
 USER_ENV = "KG_ENDPOINT_USER"
@@ -122,12 +124,6 @@ def check_url(url: str, what: str = "endpoint URL") -> str:
         raise KgError(f"the {what} {shown} holds a user name or password: kg takes credentials from the "
                       f"environment only ({USER_ENV} and {PASSWORD_ENV}, or {TOKEN_ENV}); give the URL without them")
     return url
-
-
-def redacted(url: str) -> str:
-    """``url`` with the user information before ``@`` in its authority (``user:password@``)
-    written as ``***@``, for messages."""
-    return re.sub(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@", r"\1***@", url)
 
 
 #: The wait of "no limit" (a timeout of 0 on the command line): a day, since the HTTP client
@@ -397,10 +393,3 @@ def _seconds(session: httpx.Client) -> str:
 
 def _reason(exc: Exception) -> str:
     return os_reason(str(exc) or type(exc).__name__)
-
-
-def os_reason(text: str) -> str:
-    """An operating system's error text as kg prints it: without Python's "[Errno 111] " and in
-    lower case ("connection refused"), on one line."""
-    text = " ".join(re.sub(r"\[Errno -?\d+\]\s*", "", str(text)).split())
-    return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text

@@ -8,6 +8,8 @@ kg's, so every module may use it.
 
 from __future__ import annotations
 
+import re
+
 #: Plurals no rule below gives (kept short: only nouns kg prints).
 IRREGULAR = {"person": "people", "child": "children", "analysis": "analyses"}
 
@@ -62,3 +64,16 @@ def quoted(text: str) -> str:
     backslash doubled, no change of quotes as Python's repr makes), characters that do not
     print as their code points (:func:`printable`)."""
     return f"'{printable(text)}'"
+
+
+def redacted(url: str) -> str:
+    """``url`` with the user information before ``@`` in its authority (``user:password@``)
+    written as ``***@``, for messages."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.\-]*://)[^/?#]*@", r"\1***@", url)
+
+
+def os_reason(text: str) -> str:
+    """An operating system's error text as kg prints it: without Python's "[Errno 111] " and in
+    lower case ("connection refused"), on one line."""
+    text = " ".join(re.sub(r"\[Errno -?\d+\]\s*", "", str(text)).split())
+    return text[:1].lower() + text[1:] if text[:2].isalpha() and not text[:2].isupper() else text

@@ -219,7 +219,7 @@ def _refuse_credentials(endpoint: str) -> None:
     """A QueryError for a SERVICE endpoint holding a user name or password: as for --endpoint
     (kg.http.check_url), credentials never come from the command line or a query's text, and
     the IRI is printed in messages and answers (written here as ``***@``)."""
-    from kg.http import redacted
+    from kg.words import redacted
 
     if redacted(endpoint) != endpoint:
         raise QueryError(f"SERVICE <{redacted(endpoint)}>: the endpoint IRI holds a user name or password: kg "
@@ -257,7 +257,7 @@ def _fetch(url: str, method: str, body: bytes | None, headers: dict, timeout: fl
         if isinstance(reason, TimeoutError):  # the socket's timeout is the call's deadline, met first
             answer.failure = f"no answer within {timeout:g} s"
         else:
-            from kg.http import os_reason
+            from kg.words import os_reason
 
             answer.failure = f"cannot reach it: {os_reason(getattr(reason, 'strerror', None) or reason)}"
 

@@ -111,12 +111,17 @@ def star_order(text: str) -> list[str] | None:
     return list(dict.fromkeys(token.text[1:] for token in found if token.kind == "var"))
 
 
-def rename_calls(text: str, function: str, iri: str) -> str:
+def rename_calls(text: str, function: str, iri: str, first_argument_of: tuple[str, ...] = ()) -> str:
     """``text`` with each call of the built-in ``function`` (e.g. LANG, any case) written as a
     call of the function named ``iri``. A variable, prefixed name or longer keyword that
     merely contains the name (?lang, ex:lang, LANGMATCHES) is left alone, and so is every call
-    inside a SERVICE clause, whose pattern another endpoint evaluates."""
+    inside a SERVICE clause, whose pattern another endpoint evaluates, and every call written
+    as the first argument of one of the built-ins ``first_argument_of`` (``LANGMATCHES(LANG(?l),
+    "en")``: a built-in that reads it so that the renamed call would answer the same)."""
     found = list(tokens(text))
+    meaningful = [i for i, t in enumerate(found) if t.kind not in ("space", "comment")]
+    position = {i: k for k, i in enumerate(meaningful)}  # token index -> index in ``meaningful``
+    outer = {name.upper() for name in first_argument_of}
     out = []
     service, depth = False, 0  # inside a SERVICE clause's group: ``depth`` braces deep
     for i, token in enumerate(found):
@@ -131,7 +136,10 @@ def rename_calls(text: str, function: str, iri: str) -> str:
             continue
         if token.kind == "word" and token.text.upper() == function.upper():
             following = next((t for t in found[i + 1:] if t.kind not in ("space", "comment")), None)
-            if following is not None and following.text == "(":
+            at = position[i]
+            inside = (at >= 2 and found[meaningful[at - 1]].text == "("
+                      and found[meaningful[at - 2]].kind == "word" and found[meaningful[at - 2]].text.upper() in outer)
+            if following is not None and following.text == "(" and not inside:
                 out.append(f"<{iri}>")
                 continue
         out.append(token.text)
