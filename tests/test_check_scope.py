@@ -172,3 +172,36 @@ def test_ill_formed_literals_are_kept_beside_each_cached_file(tmp_path):
         assert "2,5" in [str(m.literal) for m in partitions._file_marks(graph.paths[entry.graph], entry.sha256)]
         kept.write_text("{", encoding="utf-8")
         assert partitions._file_marks(graph.paths[entry.graph], entry.sha256) == expected
+
+
+def test_a_whole_validation_keeps_each_files_ill_formed_literals(tmp_path):
+    """The whole validation marks the graph file by file: the marked text and the marks equal
+    the whole text's, and each file's record is kept, so the next import beside a national
+    table does not mark the national file again; a file whose record holds no mark is read as
+    it is."""
+    from stores import store_graph
+
+    from kg.validate import lexical, partitions
+
+    bad = tmp_path / "bad.nt"
+    bad.write_text('<https://example.org/a> <https://example.org/p> "1,5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+                   '<https://example.org/b> <https://example.org/p> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .\n',
+                   encoding="utf-8")
+    good = tmp_path / "good.nt"
+    good.write_text('<https://example.org/c> <https://example.org/p> "2.5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+                    encoding="utf-8")
+    with store_graph([bad, good]) as graph:
+        kept = [graph.paths[e.graph].with_name(f"{e.sha256}.lexical.json") for e in graph.entries]
+        for path in kept:
+            path.unlink(missing_ok=True)
+        whole_text, whole_marks = lexical.mark_ntriples(graph.source_ntriples)
+        text, marks = partitions._marked_files(graph)
+        assert text == whole_text and marks.items == whole_marks.items and len(marks.items) == 1
+        assert all(path.exists() for path in kept)
+        # a record saying "no marks" is trusted: the file is read as it is, not marked
+        clean = next(e for e in graph.entries if b'"1,5"' in graph.paths[e.graph].read_bytes())
+        path = graph.paths[clean.graph].with_name(f"{clean.sha256}.lexical.json")
+        path.write_text(path.read_text(encoding="utf-8").replace('"marks": [[', '"marks": [], "was": [['),
+                        encoding="utf-8")
+        text, marks = partitions._marked_files(graph)
+        assert marks.items == [] and b'"1,5"^^<http://www.w3.org/2001/XMLSchema#decimal>' in text

@@ -332,28 +332,66 @@ def _file_marks(path, sha256: str) -> list[lexical.Mark]:
     named by ``sha256``), kept beside it as ``<sha256>.lexical.json`` once found: an import
     beside a national table then reads its own graph, not the million triples of the others
     (0.4 s). A kept file that cannot be read, or of another file or form, is made again."""
+    kept = _kept_marks(path, sha256)
+    if kept is not None:
+        return kept
+    _text, marks = lexical.mark_ntriples(path.read_bytes())
+    _keep_marks(path, sha256, marks)
+    return marks.items
+
+
+def _marked_files(graph: StoreGraph) -> tuple[bytes, lexical.Marks]:
+    """:func:`lexical.mark_ntriples` of :func:`source_ntriples`, file by file: each file's
+    marks kept beside it (:func:`_file_marks`), and a file whose kept record holds none read
+    as it is. A mark is one line's and every cached file ends its lines, so the joined result
+    is the whole text's (a whole validation of a national graph left no record, and the next
+    small import marked the 200 MB file again)."""
+    texts, items = [], []
+    for entry in graph.entries:
+        path = graph.paths[entry.graph]
+        data = path.read_bytes()
+        kept = _kept_marks(path, entry.sha256)
+        if kept == []:
+            texts.append(data)
+            continue
+        text, marks = lexical.mark_ntriples(data)
+        if kept is None:
+            _keep_marks(path, entry.sha256, marks)
+        texts.append(text)
+        items += marks.items
+    return b"".join(texts), lexical.Marks(items)
+
+
+def _kept_marks(path, sha256: str) -> list[lexical.Mark] | None:
+    """The marks kept beside the cached file ``path`` (:func:`_file_marks`), or None when there
+    is no record of that file, form and package version that can be read."""
     import json
 
     from kg import __version__
 
-    kept = path.with_name(f"{sha256}.lexical.json")
     try:
-        record = json.loads(kept.read_bytes())
+        record = json.loads(path.with_name(f"{sha256}.lexical.json").read_bytes())
         if record.get("sha256") == sha256 and record.get("form") == MARKS_FORM and record.get("version") == __version__:
             return [lexical.Mark(BNode(s[2:]) if s.startswith("_:") else URIRef(s), URIRef(p),
                                  Literal(value, datatype=URIRef(datatype), normalize=False), reason)
                     for s, p, value, datatype, reason in record["marks"]]
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         pass
-    _text, marks = lexical.mark_ntriples(path.read_bytes())
+    return None
+
+
+def _keep_marks(path, sha256: str, marks: lexical.Marks) -> None:
+    import json
+
+    from kg import __version__
+
     record = {"sha256": sha256, "form": MARKS_FORM, "version": __version__,
               "marks": [[("_:" if isinstance(m.subject, BNode) else "") + str(m.subject), str(m.predicate),
                          str(m.literal), str(m.literal.datatype), m.reason] for m in marks.items]}
     try:  # (kg.atomic's temporary file is a dot file: the store removes one a killed writer left)
-        atomic.write_text(kept, json.dumps(record, ensure_ascii=False))
+        atomic.write_text(path.with_name(f"{sha256}.lexical.json"), json.dumps(record, ensure_ascii=False))
     except OSError:
         pass  # (a store one may only read: found again next time)
-    return marks.items
 
 
 def _apply_marks(part: ox.Store, marks: lexical.Marks) -> lexical.Marks:
@@ -550,7 +588,7 @@ def start_shacl(graph: StoreGraph, *, partition_size: int = 2_500, workers: int 
     if partitioned and not local.exact:
         raise KgError("partitioned validation is not exact for these shapes: " + "; ".join(local.problems))
     # Ill-formed literals are marked once, in the whole text, and every partition is cut from it.
-    dump, marks = lexical.mark_ntriples(source_ntriples(graph))
+    dump, marks = _marked_files(graph)
     graph._lexical = (tuple(graph.files), marks)
     if not partitioned:
         run = shacl_engines.validate_text(dump.decode("utf-8"), graph.shapes, marks=marks)
