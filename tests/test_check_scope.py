@@ -205,3 +205,35 @@ def test_a_whole_validation_keeps_each_files_ill_formed_literals(tmp_path):
                         encoding="utf-8")
         text, marks = partitions._marked_files(graph)
         assert marks.items == [] and b'"1,5"^^<http://www.w3.org/2001/XMLSchema#decimal>' in text
+
+
+def test_a_check_bound_to_many_nodes_of_its_store_runs_whole(tmp_path, monkeypatch):
+    """A scoped check costs about a millisecond a focus node, the whole check microseconds a
+    triple: bound to more than one node per TRIPLES_PER_SCOPED_NODE triples (and more than
+    SCOPED_AT_LEAST) it runs whole; the checks equal the whole checks either way."""
+    from kg.validate import store as vstore
+
+    assert checkscope.scoped_at_most(100) == checkscope.SCOPED_AT_LEAST
+    assert checkscope.scoped_at_most(211_108) == 2_111  # (a regional table beside the project)
+    assert checkscope.scoped_at_most(10**9) == checkscope.WHOLE_ABOVE
+    fixture = next(p for p in CHECKS if p.stem.startswith("conflicting-observation"))
+    graph = Graph().parse(fixture)
+    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
+    joining = set(subjects[::2])
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    _write(first, [t for t in graph if t[0] not in joining])
+    _write(second, [t for t in graph if t[0] in joining])
+    calls = []
+    run_checks = vstore.run_checks
+
+    def spy(graph, **options):
+        calls.append((set(options.get("only") or ()), set(options.get("focus") or {})))
+        return run_checks(graph, **options)
+
+    monkeypatch.setattr(vstore, "run_checks", spy)
+    monkeypatch.setattr(checkscope, "SCOPED_AT_LEAST", 0)
+    monkeypatch.setattr(checkscope, "TRIPLES_PER_SCOPED_NODE", 10**9)  # (at most 0 nodes: every check whole)
+    _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
+    assert _checks(after) == _checks(scratch)
+    ran = [(only, focus) for only, focus in calls if "conflicting-observation-violation" in only]
+    assert ran and all("conflicting-observation-violation" not in focus for _only, focus in ran)

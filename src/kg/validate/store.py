@@ -88,7 +88,7 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Itera
     check's included, ignored): for each check, the previous entries of the focus nodes the
     change cannot alter (kg.validate.checkscope) and the check run for the others. A check
     whose scope is unknown, too large or names a blank node runs whole."""
-    from kg.validate.checkscope import WHOLE_ABOVE, Changes, restricted, scope_for
+    from kg.validate.checkscope import Changes, restricted, scope_for, scoped_at_most
     from kg.validate.report import check_constraint, check_queries, check_results
 
     changes = Changes.of(changed)
@@ -108,7 +108,7 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Itera
         # the nodes that can have a row at all, before the size is judged: a new national
         # graph names 74,000 nodes the dangling-reference check could see, none of them undescribed
         run = scope.candidates(graph.store, focus) if focus and scope.candidates is not None else focus
-        if run is None or len(run) > WHOLE_ABOVE:
+        if run is None or len(run) > scoped_at_most(len(graph)):
             whole.append(name)
             continue
         kept += [e for e in before if str(e[0]) not in focus]
