@@ -122,7 +122,13 @@ def test_a_removed_import_leaves_kg_serve_after_a_restart_and_the_store_does_not
     assert len([p for p in store.iterdir() if p.name.startswith("gen-")]) == 1
     manifest = GraphStore(store).manifest()
     kept = {e.sha256 for e in manifest.entries.values()}
+    from kg.link import placeindex
+
     names = sorted(p.name for p in (store / "cache").iterdir())
+    # the place resolver's index (one, made again when its inputs change) belongs to no input
+    indexes = [n for n in names if n.startswith(placeindex.PREFIX) and n.endswith(placeindex.SUFFIX)]
+    assert len(indexes) <= 1, indexes
+    names = [n for n in names if n not in indexes]
     assert sorted(n.removesuffix(".nt") for n in names if n.endswith(".nt")) == sorted(kept)
     # what is kept beside a cache file (its ill-formed literals) goes with it
     assert {n.split(".", 1)[0] for n in names} == kept, names

@@ -11,6 +11,8 @@ Layout of a store directory (``dist/store`` by default)::
                             SHA-256 of the input file; the manifest holds the SHA-256 of the
                             cache file itself (and its size, times and inode), checked by
                             every read (see :class:`CacheDamaged`, :meth:`GraphStore.cache_intact`)
+    cache/<sha256>.lexical.json   that file's ill-formed literals (kg.validate.partitions)
+    cache/places-<sha256>.index   the place resolver's index (kg.link.placeindex)
     .lock                   locked by the one process writing a new generation
     .county-kg-manifest.json   kg's mark (kg.outputs): a build output holding the store keeps it
 
