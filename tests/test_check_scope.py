@@ -25,6 +25,18 @@ def _write(path, triples) -> None:
     path.write_text("".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples), encoding="utf-8")
 
 
+def _split(fixture, tmp_path, half: int = 0):
+    """The fixture in two N-Triples files: its named subjects taken alternately (from
+    ``half``) join in the second, the rest (blank subjects included) stay in the first."""
+    graph = Graph().parse(fixture)
+    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
+    joining = set(subjects[half::2])
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    _write(first, [t for t in graph if t[0] not in joining])
+    _write(second, [t for t in graph if t[0] in joining])
+    return first, second
+
+
 @pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
 def test_checks_after_adding_a_file_equal_the_whole_checks(fixture, tmp_path):
     _before, after, scratch = validated_after_adding(tmp_path / "store", [], fixture, quotes=False)
@@ -36,12 +48,7 @@ def test_checks_after_adding_a_file_equal_the_whole_checks(fixture, tmp_path):
 @pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
 @pytest.mark.parametrize("half", [0, 1])
 def test_checks_after_adding_half_a_fixture_equal_the_whole_checks(fixture, half, tmp_path):
-    graph = Graph().parse(fixture)
-    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
-    joining = set(subjects[half::2])
-    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
-    _write(first, [t for t in graph if t[0] not in joining])
-    _write(second, [t for t in graph if t[0] in joining])
+    first, second = _split(fixture, tmp_path, half)
     before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
     assert _checks(after) == _checks(scratch)
 
@@ -59,12 +66,7 @@ def test_checks_after_a_change_of_many_subjects_equal_the_whole_checks(fixture, 
     for name in ("conflicting-observation-violation", "division-code-violation", "period-order-violation",
                  "statement-record-violation", "validity-order-violation"):
         assert checkscope.SCOPES[name].focus(None, many) is None  # (no store looked at)
-    graph = Graph().parse(fixture)
-    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
-    joining = set(subjects[::2])
-    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
-    _write(first, [t for t in graph if t[0] not in joining])
-    _write(second, [t for t in graph if t[0] in joining])
+    first, second = _split(fixture, tmp_path)
     _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
     assert _checks(after) == _checks(scratch)
 
@@ -217,12 +219,7 @@ def test_a_check_bound_to_many_nodes_of_its_store_runs_whole(tmp_path, monkeypat
     assert checkscope.scoped_at_most(211_108) == 2_111  # (a regional table beside the project)
     assert checkscope.scoped_at_most(10**9) == checkscope.WHOLE_ABOVE
     fixture = next(p for p in CHECKS if p.stem.startswith("conflicting-observation"))
-    graph = Graph().parse(fixture)
-    subjects = sorted({s for s in graph.subjects() if not s.startswith("_:")}, key=str)
-    joining = set(subjects[::2])
-    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
-    _write(first, [t for t in graph if t[0] not in joining])
-    _write(second, [t for t in graph if t[0] in joining])
+    first, second = _split(fixture, tmp_path)
     calls = []
     run_checks = vstore.run_checks
 
