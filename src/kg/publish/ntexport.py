@@ -60,7 +60,6 @@ class ExportsInBackground:
             writer.header({fmt: [str(path), seconds] for fmt, (path, seconds) in written.items()})
             writer.end()
 
-        self.started = time.perf_counter()
         self._work: object | None = Isolated(work)
 
     def result(self) -> dict[str, tuple[Path, float]]:
