@@ -538,7 +538,8 @@ def _partition(keys, groups, subjects, need_out, lines_of, extra_in, onto, cache
 
 def _validate_partition(part: Partition, shapes: Graph, marks: lexical.Marks) -> list[shacl_engines.Row]:
     text = b"\n".join(part.lines).decode("utf-8")
-    run = shacl_engines.validate_text(text, shapes, focus_nodes=part.focus, marks=marks)
+    # (the rows alone: the report graph is made from them only if the Turtle report is asked for)
+    run = shacl_engines.validate_text(text, shapes, focus_nodes=part.focus, marks=marks, report=False)
     if part.focus is not None:
         return run.rows
     keep = set(part.keys)
