@@ -171,3 +171,27 @@ def test_a_block_whose_blank_lines_are_not_one_triple_each_is_parsed_whole():
                              ox.NamedNode("http://e/g")),
                      ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("x"),
                              ox.NamedNode("http://e/g"))]
+
+
+def test_the_build_draws_its_graph_pages_while_the_exports_are_written(data, tmp_path, monkeypatch):
+    from kg.build import pipeline
+
+    events = []
+    real = ntexport.ExportsInBackground
+
+    class Watched(real):
+        def __init__(self, *args):
+            super().__init__(*args)
+            events.append("exports started")
+
+        def result(self):
+            events.append("exports awaited")
+            return super().result()
+
+    monkeypatch.setattr(ntexport, "ExportsInBackground", Watched)
+    draw = pipeline._graph_pages
+    monkeypatch.setattr(pipeline, "_graph_pages", lambda *args: (events.append("graph pages"), draw(*args))[1])
+    result = pipeline.build(tmp_path / "dist", data=[data], docs=False, store=tmp_path / "store", site=False)
+    assert events == ["exports started", "graph pages", "exports awaited"]
+    assert (tmp_path / "dist" / "graph.html").is_file() and (tmp_path / "dist" / "county-kg.trig").is_file()
+    assert tmp_path / "dist" / "graph.html" in result.files

@@ -315,22 +315,29 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                         else "")
                      + ")")
             progress("writing the exports (ttl, nt, jsonld, trig)")
-            written = _exports_meanwhile(graph, staging, seconds, lambda: _answers_and_report(
-                graph, staging, report, answers, "summary" not in answered))
-            mark = time.perf_counter()
-            written += _graph_pages(graph, staging, progress)
-            seconds["graph pages"] = time.perf_counter() - mark
-            pages = 0
-            resources = answered["summary"].subjects
-            if site is None and resources > SITE_PAGES_UP_TO:
-                progress(f"the static site left out: {counted(resources, 'resource')} is more than "
-                         f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
-                         f"them all)")
-            elif site is not False:
+            drawn: dict = {"files": [], "pages": 0}
+
+            def meanwhile() -> None:
+                """What reads the store while the exports are written: the summary and catalog
+                (if not answered yet), the report, the graph pages and the static site."""
+                _answers_and_report(graph, staging, report, answers, "summary" not in answered)
                 mark = time.perf_counter()
-                pages = _write_site(view, staging / "site", progress)
-                written.append(staging / "site")
-                seconds["site"] = time.perf_counter() - mark
+                drawn["files"] += _graph_pages(graph, staging, progress)
+                seconds["graph pages"] = time.perf_counter() - mark
+                resources = answered["summary"].subjects
+                if site is None and resources > SITE_PAGES_UP_TO:
+                    progress(f"the static site left out: {counted(resources, 'resource')} is more than "
+                             f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
+                             f"them all)")
+                elif site is not False:
+                    mark = time.perf_counter()
+                    drawn["pages"] = _write_site(view, staging / "site", progress)
+                    drawn["files"].append(staging / "site")
+                    seconds["site"] = time.perf_counter() - mark
+
+            written = _exports_meanwhile(graph, staging, seconds, meanwhile)
+            written += drawn["files"]
+            pages = drawn["pages"]
         if docs:
             mark = time.perf_counter()
             progress("ontology documentation (pyLODE)")
@@ -416,7 +423,7 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
 def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float], meanwhile) -> list[Path]:
     """The exports written in a process of their own (kg.publish.ntexport.ExportsInBackground:
     they read only the store's cached files) while this one does ``meanwhile()`` (the summary,
-    the catalog, the report: the store's queries), on two cores. Their files; stopped if
+    the catalog, the report, the graph pages, the site: what reads the store), on two cores. Their files; stopped if
     ``meanwhile`` fails or is interrupted."""
     from kg.publish.ntexport import ExportsInBackground
 

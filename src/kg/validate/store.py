@@ -194,12 +194,20 @@ class StoreLabels:
         self.graph = graph  # its cached N-Triples: the blank-node labels SHACL reports
         self.names = bind_prefixes(Graph())
         self._predicate = ox.NamedNode(str(RDFS.label))
+        # an IRI's compact name, once: a national table's 71,000 warnings name the same few
+        # constraint components 71,000 times (rdflib's normalizeUri: about 20 us a call)
+        self._compacted: dict[URIRef, str] = {}
 
     def compact(self, node) -> str:
         from kg.labels import compact
 
         if isinstance(node, BNode):  # named by the statement naming it or by what is said of it
             return compact(self._around(node), node)
+        if isinstance(node, URIRef):
+            found = self._compacted.get(node)
+            if found is None:
+                found = self._compacted[node] = compact(self.names, node)
+            return found
         return compact(self.names, node)
 
     def _around(self, node: BNode) -> Graph:
@@ -304,6 +312,14 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
     where = graph.files_defining([r[0] for r in shacl.rows if r not in known]
                                  + [e[0] for e in extra if e not in known])
     results = []
+    shown: dict = {}
+
+    def shape_names(shape) -> str:  # (a few shapes name tens of thousands of results)
+        found = shown.get(shape)
+        if found is None:
+            found = shown[shape] = _compact(shapes, shape)
+        return found
+
     for row in shacl.rows:
         if row in known:
             results.append(known[row])
@@ -314,7 +330,7 @@ def build_report(graph: StoreGraph, shacl: ShaclResult, extra: list[tuple], *, l
             shown=names.compact(focus),
             component=names.compact(component), severity=SEVERITIES.get(severity, str(severity)),
             message=message, value=names.compact(value) if isinstance(value, BNode) else value_text(names.names, value),
-            source=_compact(shapes, shape) if shape is not None else None,
+            source=shape_names(shape) if shape is not None else None,
             files=where.get(str(focus), []),
         ))
     for entry in extra:
