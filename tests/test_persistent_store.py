@@ -778,3 +778,56 @@ def test_a_cache_file_recorded_in_the_tick_it_was_written_in_is_hashed_when_read
     _settle([before, same, after], probe)
     assert (before.cache_ctime_ns, before.cache_inode) == (now - 1, 7)
     assert (same.cache_ctime_ns, same.cache_inode) == (after.cache_ctime_ns, after.cache_inode) == (-1, -1)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 250_000])
+def test_a_load_in_chunks_is_the_load_in_one_document(tmp_path, files, monkeypatch, chunk):
+    """Oxigraph's bulk loader is given at most LOAD_CHUNK lines at a time (its memory grows
+    with what one call is given), the lines naming blank nodes together in one document: each
+    file's blank node is one node in its named graph and in the union, whatever the chunks."""
+    from kg.store import persistent
+
+    monkeypatch.setattr(persistent, "LOAD_CHUNK", chunk)
+    calls = []
+    real = persistent._ChunkedLoad._load
+    monkeypatch.setattr(persistent._ChunkedLoad, "_load", lambda self, lines, numbers: (
+        calls.append(len(lines)) if lines else None, real(self, lines, numbers))[1])
+    store = GraphStore(tmp_path / "store")
+    manifest, _changes = store.update(inputs_of(*files))
+    reference = ox.Store()
+    for given in inputs_of(*files):  # one document per file: its blank nodes its own
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ox.parse(
+            path=str(store.cache_path(manifest.entries[given.graph].sha256)), format=ox.RdfFormat.N_TRIPLES)
+                 for g in (ox.NamedNode(given.graph), ox.DefaultGraph())]
+        reference.extend(quads)
+    with store.reader() as view:
+        def shapes(store):  # (the loader labels blank nodes afresh)
+            return sorted(re.sub(r"_:[\w-]+", "_:b", str(q)) for q in store)
+
+        assert shapes(view.store) == shapes(reference)
+        # each blank node is the same node in its named graph and in the union: 3 of them
+        assert count(view.store, f"SELECT (COUNT(DISTINCT ?b) AS ?n) WHERE {{ GRAPH ?g {{ ?b <{EX}p> ?v }} "
+                                 f"?b <{EX}p> ?v . ?s <{EX}r> ?b FILTER isBlank(?b) }}") == 3
+    blank_lines = 2 * 6  # the six triples naming a blank node, each in its graph and the union
+    assert calls[-1] == blank_lines and sum(calls) == 2 * 11
+    assert max(calls[:-1]) <= chunk
+
+
+def test_a_refused_line_in_a_later_chunk_names_its_input(tmp_path, files, monkeypatch):
+    from kg.errors import KgError
+    from kg.store import persistent
+
+    monkeypatch.setattr(persistent, "LOAD_CHUNK", 2)
+    a, b, c = files
+    given = [Input(a, f"{EX}graph/a", "data"), Input(c, f"{EX}c", "data"), Input(b, f"{EX}graph/b and more", "data")]
+    with pytest.raises(KgError) as refused:
+        GraphStore(tmp_path / "store").update(given)
+    assert str(refused.value).startswith(f"{b}: the store could not load the triples read from this file ("), \
+        str(refused.value)
+    # and the line number counted over every line given, not within the chunk
+    load = persistent._ChunkedLoad(ox.Store())
+    for i in range(5):
+        load.add(f"<{EX}s{i}> <{EX}p> <{EX}o> .\n".encode())
+    with pytest.raises(SyntaxError) as bad:  # (the chunk of lines 5 and 6, loaded as line 6 is added)
+        load.add(f"<{EX}s> <{EX}p> <not an iri> .\n".encode())
+    assert bad.value.lineno == 6
