@@ -148,11 +148,22 @@ def test_fast_report_equals_kg_validate(s_graph):
     assert _as_dicts(report) == _as_dicts(expected)
 
 
-@pytest.mark.parametrize("through_record", [False, True], ids=["in-memory", "through-record"])
-def test_incremental_import_equals_validating_everything(s_graph, tmp_path, through_record):
+@pytest.mark.parametrize("through_record,from_text", [(False, False), (True, False), (False, True)],
+                         ids=["in-memory", "through-record", "changes-read-from-text"])
+def test_incremental_import_equals_validating_everything(s_graph, tmp_path, monkeypatch, through_record, from_text):
     """The county validated incrementally equals the whole validation; also when the previous
     validation is its record read again (kg.validate.store.RecordedValidated: its rows kept
-    as the record's lines) and the new one is recorded and read again."""
+    as the record's lines) and the new one is recorded and read again; and when the new
+    graph's changes are read from its text (kg.validate.checkscope.Changes.of_ntriples, as
+    for a new graph of more than LOOKUP_AT_MOST lines)."""
+    from kg.validate import checkscope
+
+    read = []
+    if from_text:
+        monkeypatch.setattr(vstore, "LOOKUP_AT_MOST", 0)
+        real = checkscope.Changes.of_ntriples.__func__
+        monkeypatch.setattr(checkscope.Changes, "of_ntriples",
+                            classmethod(lambda cls, text: (read.append(len(text)), real(cls, text))[1]))
     violations, files, _loaded, _reference = s_graph
     # a county with injected violations (if any), written to its own file as an import would be
     code = synth.planned_violations(S_COUNTIES, SEED, violations, base=BASE)[0].county if violations else \
@@ -175,6 +186,7 @@ def test_incremental_import_equals_validating_everything(s_graph, tmp_path, thro
     assert imported.report.conforms == scratch.report.conforms
     assert _full(imported.shacl.rows) == _full(scratch.shacl.rows)
     assert _as_dicts(imported.report) == _as_dicts(scratch.report)
+    assert bool(read) == from_text
 
 
 def test_a_large_new_graph_validates_its_checks_for_what_changed(s_graph, tmp_path, monkeypatch):

@@ -32,6 +32,7 @@ from kg.store.load import language_tag
 from kg.store.results import counted
 from kg.store.sparql import rdflib_term
 from kg.validate import engines as shacl_engines
+from kg.validate.checkscope import Changes
 from kg.validate.partitions import (
     PendingShacl,
     ShaclResult,
@@ -82,16 +83,16 @@ def run_checks(graph: StoreGraph, *, timings: dict[str, float] | None = None,
     return found
 
 
-def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Iterable[ox.Triple]) -> list[tuple]:
+def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Changes | Iterable[ox.Triple]) -> list[tuple]:
     """The check entries (as :func:`store_results` makes them) after the ``changed`` triples
     joined or left the graph, ``previous`` the entries of the generation before (the quote
     check's included, ignored): for each check, the previous entries of the focus nodes the
     change cannot alter (kg.validate.checkscope) and the check run for the others. A check
     whose scope is unknown, too large or names a blank node runs whole."""
-    from kg.validate.checkscope import Changes, restricted, scope_for, scoped_at_most
+    from kg.validate.checkscope import restricted, scope_for, scoped_at_most
     from kg.validate.report import check_constraint, check_queries, check_results
 
-    changes = Changes.of(changed)
+    changes = changed if isinstance(changed, Changes) else Changes.of(changed)
     kept: list[tuple] = []
     scoped: dict[str, set[str]] = {}
     whole: list[str] = []
@@ -273,7 +274,7 @@ def _lang(tag: str | None) -> str | None:
 
 def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True,
                   texts: Mapping[str, str] | None = None,
-                  after: tuple[list[tuple], Iterable[ox.Triple]] | None = None) -> list[tuple]:
+                  after: tuple[list[tuple], Changes] | None = None) -> list[tuple]:
     """The results of the SPARQL checks and the quote check on the store:
     (focus, path, component, message, source, severity) each. ``after``: (the previous
     generation's entries, the triples that changed since), to run the checks only for what
@@ -391,11 +392,11 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
              texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
              meanwhile: Callable[[], None] | None = None,
-             after: tuple[list[tuple], Iterable[ox.Triple]] | None = None) -> Validated:
+             after: tuple[list[tuple], Changes] | None = None) -> Validated:
     """Shapes, checks and quotes on the whole graph. The checks, the quote check and
     ``meanwhile`` (the build's summary and catalog) query the store while worker threads
     validate the SHACL partitions. ``after``: (the previous generation's check entries, the
-    triples that changed since): the checks run only for what the change can alter
+    changes since: kg.validate.checkscope.Changes): the checks run only for what the change can alter
     (:func:`checks_after_change`), the shapes still on the whole graph."""
     started = time.perf_counter()
     pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
@@ -416,10 +417,10 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
     return Validated(shacl, extra, report, True, dict(graph.seconds), lang)
 
 
-def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iterable[str],
+def changed_focus(graph: StoreGraph, changes: Changes, inverse: Iterable[str],
                   deep: Iterable[str] | None = None, at_most: int | None = None) -> tuple[set[str] | None, bool]:
-    """The focus nodes whose SHACL results can change when the ``changed`` triples join or
-    leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
+    """The focus nodes whose SHACL results can change when the triples of ``changes``
+    (kg.validate.checkscope.Changes) join or leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
     they point at through inverse-path predicates; every node pointing at a subject whose
     description a shape reads from one step away (a changed triple whose predicate is in
     ``deep``, :attr:`kg.validate.partitions.Locality.deep`; None: every predicate counts),
@@ -440,21 +441,11 @@ def changed_focus(graph: StoreGraph, changed: Iterable[ox.Triple], inverse: Iter
 
     inverse = {str(p) for p in inverse}
     deep = None if deep is None else {str(p) for p in deep}
-    subjects: set[str] = set()
-    read_from_afar: set[str] = set()  # subjects whose change a referrer's shapes can see
-    focus: set[str] = set()
-    hierarchy = False
-    for triple in changed:
-        s, p, o = triple.subject, triple.predicate.value, triple.object
-        if p == SUBCLASS:
-            hierarchy = True
-        if isinstance(s, ox.NamedNode):
-            subjects.add(s.value)
-            if deep is None or p in deep:
-                read_from_afar.add(s.value)
-        if p in inverse and isinstance(o, ox.NamedNode):
-            focus.add(o.value)
-    focus |= subjects
+    hierarchy = SUBCLASS in changes.predicates
+    subjects = set(changes.subjects)
+    # subjects whose change a referrer's shapes can see
+    read_from_afar = subjects if deep is None else {s for s, p, _o in changes.triples if s is not None and p in deep}
+    focus = {o for _s, p, o in changes.triples if p in inverse and o is not None} | subjects
     if at_most is not None and len(focus) > at_most:
         return None, hierarchy
     inv = " ".join(_term(p) for p in sorted(inverse))
@@ -492,6 +483,20 @@ def _changed_triples(added: bytes, removed: bytes) -> set[ox.Triple]:
 #: At most this many changed triples are looked up one by one for a copy in an untouched
 #: graph (:func:`_in_untouched_graphs`); a larger change is taken as it is.
 LOOKUP_AT_MOST = 20_000
+
+
+def _changes(graph: StoreGraph, added: bytes, removed: bytes, touched: Collection[str] | None) -> Changes:
+    """The triples that joined or left the union (:func:`_changed_triples`, less those an
+    untouched graph states: :func:`_in_untouched_graphs`), as kg.validate.checkscope.Changes.
+    A new graph of more lines than :data:`LOOKUP_AT_MOST` (nothing removed: every triple
+    joined, and none is looked up) is read from its text (:meth:`Changes.of_ntriples`),
+    without a term made of each of its million triples."""
+    if not removed and added.count(b"\n") > LOOKUP_AT_MOST:
+        return Changes.of_ntriples(added)
+    changed = _changed_triples(added, removed)
+    if touched is not None and len(changed) <= LOOKUP_AT_MOST:
+        changed -= _in_untouched_graphs(graph, changed, touched)
+    return Changes.of(changed)
 
 
 def _in_untouched_graphs(graph: StoreGraph, changed: set[ox.Triple], touched: Collection[str]) -> set[ox.Triple]:
@@ -534,9 +539,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
     no change to the union (:func:`_in_untouched_graphs`)."""
     started = time.perf_counter()
     local = locality(graph.shapes)
-    changed = _changed_triples(added, removed)
-    if touched is not None and len(changed) <= LOOKUP_AT_MOST:
-        changed -= _in_untouched_graphs(graph, changed, touched)
+    changed = _changes(graph, added, removed, touched)
     largest = max(WHOLE_ABOVE, len(graph) // 50)
     focus, hierarchy = changed_focus(graph, changed, local.inverse, local.deep, at_most=largest)
     if hierarchy or not local.exact:
@@ -582,7 +585,7 @@ def validate_changes(graph: StoreGraph, previous: Validated, added: bytes, remov
 
 
 def _recorded_changes(graph: StoreGraph, previous: RecordedValidated, focus: set[str], rows: list[tuple],
-                      changed: set[ox.Triple], started: float, *, checks: bool, quotes: bool, lang: str,
+                      changed: Changes, started: float, *, checks: bool, quotes: bool, lang: str,
                       texts: Mapping[str, str] | None, meanwhile: Callable[[], None] | None) -> RecordedValidated:
     """:func:`validate_changes` from a validation read from its record: the previous rows the
     change cannot alter stay the record's lines, unread (a national graph's tens of thousands
