@@ -53,22 +53,91 @@ def test_checks_after_adding_half_a_fixture_equal_the_whole_checks(fixture, half
     assert _checks(after) == _checks(scratch)
 
 
+#: The scopes whose focus starts from each changed subject (Scope.looks_up).
+LOOK_UPS = {"conflicting-observation-violation", "division-code-violation", "period-order-violation",
+            "statement-record-violation", "validity-order-violation"}
+
+
+def _asked(monkeypatch) -> list[str]:
+    """The names of the scopes whose focus function is called from now on, in order."""
+    from dataclasses import replace
+
+    asked: list[str] = []
+    for name, scope in checkscope.SCOPES.items():
+        def focus(store, changes, name=name, inner=scope.focus):
+            asked.append(name)
+            return inner(store, changes)
+
+        monkeypatch.setitem(checkscope.SCOPES, name, replace(scope, focus=focus))
+    return asked
+
+
+def _run_whole(monkeypatch) -> list[set[str]]:
+    """The checks each later kg.validate.store.run_checks call runs whole (not bound to a focus)."""
+    from kg.validate import store as vstore
+
+    whole: list[set[str]] = []
+    run_checks = vstore.run_checks
+
+    def spy(graph, **options):
+        only = options.get("only")
+        whole.append(({q.stem for q in check_queries()} if only is None else set(only)) - set(options.get("focus") or ()))
+        return run_checks(graph, **options)
+
+    monkeypatch.setattr(vstore, "run_checks", spy)
+    return whole
+
+
+def test_the_scopes_that_look_up_partners_are_those_of_the_checks_that_start_from_each_subject():
+    assert {name for name, scope in checkscope.SCOPES.items() if scope.looks_up} == LOOK_UPS
+
+
 @pytest.mark.parametrize("fixture", CHECKS, ids=lambda p: p.stem)
 def test_checks_after_a_change_of_many_subjects_equal_the_whole_checks(fixture, tmp_path, monkeypatch):
-    """More changed subjects than WHOLE_ABOVE (a new national graph): the scopes that look up
-    each subject's partners give way to the whole check, which is exact and cheaper than the
-    look-ups; the others are still scoped. The checks equal the whole checks."""
-    import pyoxigraph as ox
-
-    monkeypatch.setattr(checkscope, "WHOLE_ABOVE", 2)
-    many = checkscope.Changes.of(ox.Triple(ox.NamedNode(f"https://example.org/{i}"), ox.NamedNode(checkscope.TYPE),
-                                           ox.NamedNode("https://example.org/C")) for i in range(3))
-    for name in ("conflicting-observation-violation", "division-code-violation", "period-order-violation",
-                 "statement-record-violation", "validity-order-violation"):
-        assert checkscope.SCOPES[name].focus(None, many) is None  # (no store looked at)
+    """More changed subjects than a check is scoped for (scoped_at_most of the graph's
+    triples; here 1): the scopes that look up each subject's partners are not asked (nothing
+    is looked up in the store for them) and their checks run whole, which is exact and
+    cheaper than the look-ups; the others are still asked. The checks equal the whole checks."""
+    monkeypatch.setattr(checkscope, "SCOPED_AT_LEAST", 1)
+    monkeypatch.setattr(checkscope, "TRIPLES_PER_SCOPED_NODE", 10**9)
     first, second = _split(fixture, tmp_path)
+    with second.open("a", encoding="utf-8") as out:  # (two changed subjects at least: over the limit)
+        out.write('<https://example.org/another> <https://example.org/p> "x" .\n')
+    asked, whole = _asked(monkeypatch), _run_whole(monkeypatch)
     _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
     assert _checks(after) == _checks(scratch)
+    assert not set(asked) & LOOK_UPS
+    assert "dangling-reference-violation" in asked
+    assert LOOK_UPS <= whole[-1]
+
+
+def test_a_change_over_the_scoped_limit_is_not_looked_up_below_twenty_thousand_subjects(tmp_path, monkeypatch):
+    """A change of more subjects than scoped_at_most(len(graph)) (1,000 in a small store) and
+    fewer than WHOLE_ABOVE (a regional table beside the project: 6,500 subjects, a limit of
+    2,111): the look-ups would find a focus over the limit, thrown away; the checks whose
+    scopes look up partners run whole without them, and equal the whole checks."""
+    from kg.validate import store as vstore
+
+    fixture = next(p for p in CHECKS if p.stem.startswith("conflicting-observation"))
+    first, second = _split(fixture, tmp_path)
+    with second.open("a", encoding="utf-8") as out:
+        out.writelines(f'<https://example.org/n{i}> <https://example.org/p> "{i}" .\n' for i in range(1_100))
+    seen = []
+    checks_after_change = vstore.checks_after_change
+
+    def spy(graph, previous, changed):
+        seen.append((len(changed.subjects), checkscope.scoped_at_most(len(graph))))
+        return checks_after_change(graph, previous, changed)
+
+    monkeypatch.setattr(vstore, "checks_after_change", spy)
+    asked, whole = _asked(monkeypatch), _run_whole(monkeypatch)
+    _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
+    [(subjects, at_most)] = seen
+    assert at_most < subjects < checkscope.WHOLE_ABOVE
+    assert not set(asked) & LOOK_UPS and asked
+    assert LOOK_UPS <= whole[-1]
+    assert _checks(after) == _checks(scratch)
+    assert any("conflicting-observation" in line for line in _checks(after))
 
 
 def test_every_check_has_a_scope_that_binds_its_text():

@@ -15,7 +15,11 @@ away) runs whole when the change touches anything it reads, and is kept when it 
 
 The partners are found in the new generation, from the changed triples themselves: a triple
 that left the graph still names the nodes it linked (an observation removed with its table
-names its place), so the nodes that were its partners are found through them.
+names its place), so the nodes that were its partners are found through them. A scope that
+starts from each changed subject (:attr:`Scope.looks_up`) is not asked at all when the
+changed subjects are more than a check is scoped for (:func:`scoped_at_most`): the check runs
+whole, as exact and cheaper than the look-ups (kg.validate.store.checks_after_change judges
+this once for every such scope).
 """
 
 from __future__ import annotations
@@ -168,23 +172,12 @@ def _dangling(store: ox.Store, c: Changes) -> set[str]:
     return set(c.objects) | set(c.typed)
 
 
-def _many(c: Changes) -> bool:
-    """More changed subjects than :data:`WHOLE_ABOVE`: a scope that starts from each of them
-    has at least that many focus nodes (or looks up that many to find fewer), and the check
-    runs whole, which is exact and cheaper than the look-ups (a new national graph)."""
-    return len(c.subjects) > WHOLE_ABOVE
-
-
 def _division_code(store: ox.Store, c: Changes) -> set[str] | None:
-    if _many(c):
-        return None
     # a division's own code, notation, validFrom and parent; the parent's code
     return set(c.subjects) | select_bound(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
 
 
 def _period_order(store: ox.Store, c: Changes) -> set[str] | None:
-    if _many(c):
-        return None
     # a period's type and bounds; its bounds' dates
     # (one pattern per predicate: see _conflicting_observation)
     return set(c.subjects) | select_bound(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
@@ -192,8 +185,6 @@ def _period_order(store: ox.Store, c: Changes) -> set[str] | None:
 
 
 def _statement_record(store: ox.Store, c: Changes) -> set[str] | None:
-    if _many(c):
-        return None
     # a record's own triples; the triple it records (a changed triple of its rdf:subject); the
     # other records of the same triple (sharing an rdf:subject with a changed record)
     nodes = set(c.subjects) | set(c.objects)
@@ -208,12 +199,10 @@ def _undefined_term(store: ox.Store, c: Changes) -> set[str]:
 
 
 def _validity_order(store: ox.Store, c: Changes) -> set[str] | None:
-    return None if _many(c) else set(c.subjects)
+    return set(c.subjects)
 
 
 def _conflicting_observation(store: ox.Store, c: Changes) -> set[str] | None:
-    if _many(c):
-        return None
     # Two observations conflict only if they share a place (sdmx-dimension:refArea), so the
     # check is closed over "every observation of a place": the places of the observations a
     # change touches (its own triples, its reported place's or period's dates), and of the
@@ -266,12 +255,18 @@ class Scope:
     previous rows are dropped, and the check does not run for them);
     ``reads``, the predicates (an rdf:type as "rdf:type IRI" and its class) of the patterns a
     blank node can match: a changed triple naming a blank node with one of them makes the
-    check run whole (a blank node cannot be bound by its label)."""
+    check run whole (a blank node cannot be bound by its label);
+    ``looks_up``, that ``focus`` starts from each changed subject, looking up its partners in
+    the store (or taking the subject itself as a focus node): with more changed subjects than
+    a check is scoped for (:func:`scoped_at_most`), the check runs whole and ``focus`` is not
+    called (kg.validate.store.checks_after_change), since the look-ups cost about what the
+    whole check does and their focus would mostly be over the limit anyway."""
 
     focus: Callable[[ox.Store, Changes], set[str] | None]
     reads: frozenset[str] = frozenset()
     anchors: tuple[tuple[str, str, int], ...] = (("WHERE {", "?focus", 1),)
     candidates: Callable[[ox.Store, set[str]], set[str]] | None = None
+    looks_up: bool = False
     written_for: str = ""  # the first 16 hex digits of the SHA-256 of the check text this scope reads
 
 
@@ -318,20 +313,23 @@ SCOPES: dict[str, Scope] = {
         SDMX_ATTRIBUTE + "unitMeasure", CKG + "valueQualifier", CKG + "reportedPlace", CKG + "reportedValue",
         TIME_ + "hasEnd", TIME_ + "inXSDDate", CKG + "validFrom", CKG + "validUntil"}), (
         ("SELECT ?focus ?indicator ?place ?period ?unit ?value WHERE {", "?focus", 1),
-        ("SELECT ?other ?indicator ?place ?period ?unit ?otherValue WHERE {", "?other", 1))),
+        ("SELECT ?other ?indicator ?place ?period ?unit ?otherValue WHERE {", "?other", 1)), looks_up=True),
     # (the focus of these two is an IRI: a blank node's triples count by their IRI ends)
     "dangling-reference-violation": Scope(_dangling, candidates=_undescribed),
     "undefined-term-violation": Scope(_undefined_term, anchors=(("WHERE {\n  {", "?focus", 1), ("UNION\n  {", "?focus", 1)),
                                       candidates=_undefined),
     "division-code-violation": Scope(_division_code, frozenset({
-        CKG + "divisionCode", CKG + "validFrom", SKOS_ + "notation", CKG + "parentDivision"}), _UNION_OF_THREE),
+        CKG + "divisionCode", CKG + "validFrom", SKOS_ + "notation", CKG + "parentDivision"}), _UNION_OF_THREE,
+        looks_up=True),
     "period-order-violation": Scope(_period_order, frozenset({
-        f"{TYPE} {CKG}Period", TIME_ + "hasBeginning", TIME_ + "hasEnd", TIME_ + "inXSDDate"})),
+        f"{TYPE} {CKG}Period", TIME_ + "hasBeginning", TIME_ + "hasEnd", TIME_ + "inXSDDate"}), looks_up=True),
     "statement-record-violation": Scope(_statement_record, frozenset({
-        f"{TYPE} {RDF_}Statement", RDF_ + "subject", RDF_ + "predicate", RDF_ + "object"}), _UNION_OF_TWO),
+        f"{TYPE} {RDF_}Statement", RDF_ + "subject", RDF_ + "predicate", RDF_ + "object"}), _UNION_OF_TWO,
+        looks_up=True),
     "unsupported-statement-violation": Scope(_unsupported_statement, anchors=()),
     "validity-order-violation": Scope(_validity_order, frozenset({
-        SCHEMA + "foundingDate", SCHEMA + "dissolutionDate", CKG + "validFrom", CKG + "validUntil"}), _UNION_OF_TWO),
+        SCHEMA + "foundingDate", SCHEMA + "dissolutionDate", CKG + "validFrom", CKG + "validUntil"}), _UNION_OF_TWO,
+        looks_up=True),
 }
 
 #: The check texts the scopes above were written for (see :func:`scope_for`).

@@ -88,11 +88,18 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Chang
     joined or left the graph, ``previous`` the entries of the generation before (the quote
     check's included, ignored): for each check, the previous entries of the focus nodes the
     change cannot alter (kg.validate.checkscope) and the check run for the others. A check
-    whose scope is unknown, too large or names a blank node runs whole."""
+    whose scope is unknown, too large (more focus nodes than
+    :func:`kg.validate.checkscope.scoped_at_most` of the graph's triples) or names a blank
+    node runs whole: the same rows, exact either way. A scope that looks up each changed
+    subject's partners (:attr:`kg.validate.checkscope.Scope.looks_up`) is not asked when the
+    changed subjects alone are over that limit: its check runs whole without the look-ups
+    (a regional table's 6,500 subjects: half a second of look-ups whose focus was then over
+    the limit)."""
     from kg.validate.checkscope import restricted, scope_for, scoped_at_most
     from kg.validate.report import check_constraint, check_queries, check_results
 
     changes = changed if isinstance(changed, Changes) else Changes.of(changed)
+    at_most = scoped_at_most(len(graph))
     kept: list[tuple] = []
     scoped: dict[str, set[str]] = {}
     whole: list[str] = []
@@ -102,14 +109,16 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Chang
         text = query_path.read_text(encoding="utf-8")
         scope = scope_for(name, text)
         focus = None
-        if scope is not None and not (changes.blank & scope.reads) and not any(isinstance(e[0], BNode) for e in before):
+        if (scope is not None and not (changes.blank & scope.reads)
+                and not (scope.looks_up and len(changes.subjects) > at_most)
+                and not any(isinstance(e[0], BNode) for e in before)):
             focus = scope.focus(graph.store, changes)
         if focus is not None and focus and restricted(text, scope, ()) is None:
             focus = None
         # the nodes that can have a row at all, before the size is judged: a new national
         # graph names 74,000 nodes the dangling-reference check could see, none of them undescribed
         run = scope.candidates(graph.store, focus) if focus and scope.candidates is not None else focus
-        if run is None or len(run) > scoped_at_most(len(graph)):
+        if run is None or len(run) > at_most:
             whole.append(name)
             continue
         kept += [e for e in before if str(e[0]) not in focus]
