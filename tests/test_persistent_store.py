@@ -831,3 +831,17 @@ def test_a_refused_line_in_a_later_chunk_names_its_input(tmp_path, files, monkey
     with pytest.raises(SyntaxError) as bad:  # (the chunk of lines 5 and 6, loaded as line 6 is added)
         load.add(f"<{EX}s> <{EX}p> <not an iri> .\n".encode())
     assert bad.value.lineno == 6
+
+
+@pytest.mark.parametrize("text", [
+    b'<http://e/a> <http://e/p> "x"@zh-hans .\n<http://e/a> <http://e/p> "29"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+    b'<http://e/a> <http://e/p> "x \\"@zh-hant .\\n"@zh-hant .\n<http://e/a> <http://e/p> "y"@en .\n',
+    b'<http://e/a> <http://e/p> "1234567890123456789012"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+    b'<http://e/a> <http://e/p> "-7"^^<http://www.w3.org/2001/XMLSchema#decimal> .',
+    b'<http://e/a> <http://e/p> "x"@zh-hans .',
+    b'<http://e/a> <http://e/p> "7.5"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n',
+])
+def test_the_text_as_written_is_each_line_as_written(text):
+    from kg.store import ntriples
+
+    assert ntriples._text_as_written(text) == b"\n".join(ntriples._as_written(line) for line in text.split(b"\n"))
