@@ -8,10 +8,13 @@ each query runs in a forked child: the store loaded in the server is shared with
 copy-on-write, and a query past its deadline, or whose client went away, or still running
 when the server stops, ends at once with SIGKILL, its memory returned to the system.
 
-The child writes frames to the pipe: a header (one JSON line), then data frames, then an end
-frame saying whether the work finished or failed; a pipe that closes without the end frame
-means the work died. Without ``os.fork`` (Windows) the work runs in a thread instead, and
-stopping it only closes the pipe (the work stops at its next write).
+The child writes frames to the pipe (:class:`FrameWriter`): a header (one JSON line), then
+data frames, then an end frame saying whether the work finished or failed; a work that fails
+before its header sends the failure frame alone. A pipe that closes without the end frame
+means the work died. They are read in one place, :class:`FrameDecoder`, fed from the event
+loop (:meth:`Isolated.header`, :meth:`Isolated.frames`: `kg serve`) or from blocking reads
+(:meth:`Isolated.collect`: the build). Without ``os.fork`` (Windows) the work runs in a thread
+instead, and stopping it only closes the pipe (the work stops at its next write).
 """
 
 from __future__ import annotations
@@ -28,14 +31,17 @@ from collections.abc import AsyncIterator, Callable
 
 _DATA, _END, _FAILED = b"D", b"Z", b"E"
 _LENGTH = struct.Struct(">I")
+_READ = 1 << 20  # the most read from the pipe at once (the writers' frames are up to 1 MiB)
 
 
 class WorkFailed(Exception):
-    """The work reported an error after its header, or died without finishing."""
+    """The work failed (its message, "ValueError: ...", whether it failed before or after its
+    header), died before its end frame, or wrote what is not a frame."""
 
 
 class FrameWriter(io.RawIOBase):
-    """The child's end of the pipe: every write becomes one data frame."""
+    """The child's end of the pipe: every write becomes one data frame; the frames' shapes are
+    told, and read, in :class:`FrameDecoder`."""
 
     def __init__(self, fd: int):
         self._fd = fd
@@ -66,14 +72,90 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+class FrameDecoder:
+    """What a work wrote to its pipe, decoded: fed the pipe's bytes as they arrive (in pieces
+    of any size; ``b""`` once the pipe is closed), :meth:`next_event` gives what they complete,
+    in order. The frames, as :class:`FrameWriter` writes them:
+
+    - header: a JSON object on one line (``{...}\\n``), first;
+    - data: ``D``, the length (4 bytes, big-endian), that many bytes;
+    - end: ``Z``, last (what follows it is not read);
+    - failure: ``E``, the length, the work's message in UTF-8 ("ValueError: ..."), in place of
+      the end, or of the header if the work failed before writing it.
+
+    ``name`` names the work's process in the messages of its death ("the query process")."""
+
+    def __init__(self, name: str = "the process"):
+        self._name = name
+        self._buffer = bytearray()
+        self._start = 0  # where the bytes not yet decoded begin in _buffer
+        self._header = False  # the header was read
+        self._ended = False  # the end frame, or a failure frame, was read
+        self._closed = False  # the pipe was closed (fed b"")
+
+    @property
+    def finished(self) -> bool:
+        """The end frame, or a failure frame, was read: no event comes any more."""
+        return self._ended
+
+    def feed(self, data: bytes) -> None:
+        """Bytes read from the pipe; ``b""``: the pipe is closed, nothing more comes."""
+        if not data:
+            self._closed = True
+        elif not self._ended:
+            del self._buffer[:self._start]  # (cheap: a bytearray drops its front in place)
+            self._start = 0
+            self._buffer += data
+
+    def next_event(self) -> tuple[str, object] | None:
+        """The next event: ``("header", dict)``, then ``("data", bytes)`` for each data frame,
+        then ``("end", None)``; after that, None for ever. None also when more bytes must be
+        fed first. WorkFailed (the work's message) at a failure frame; WorkFailed "ended
+        without an answer" or "ended before its answer did" if the pipe closed before the
+        header or before the end."""
+        if self._ended:
+            return None
+        buffer, start = self._buffer, self._start
+        kind = buffer[start:start + 1]
+        if kind and not self._header and kind != _FAILED:
+            newline = buffer.find(b"\n", start)
+            if newline >= 0:
+                try:
+                    header = json.loads(buffer[start:newline])
+                except ValueError:
+                    raise WorkFailed(f"{self._name} wrote a header that is not JSON: "
+                                     f"{bytes(buffer[start:newline])[:80]!r}") from None
+                self._header, self._start = True, newline + 1
+                return "header", header
+        elif kind == _END:
+            self._ended, self._start = True, start + 1
+            return "end", None
+        elif kind in (_DATA, _FAILED):
+            begin = start + 1 + _LENGTH.size
+            stop = begin + _LENGTH.unpack_from(buffer, start + 1)[0] if len(buffer) >= begin else None
+            if stop is not None and len(buffer) >= stop:
+                payload, self._start = bytes(buffer[begin:stop]), stop
+                if kind == _FAILED:
+                    self._ended = True
+                    raise WorkFailed(payload.decode("utf-8", "replace"))
+                return "data", payload
+        elif kind:
+            raise WorkFailed(f"{self._name} wrote an unknown frame ({bytes(kind)!r})")
+        if self._closed:
+            raise WorkFailed(f"{self._name} ended before its answer did" if self._header
+                             else f"{self._name} ended without an answer")
+        return None
+
+
 Work = Callable[[FrameWriter], None]
 
 
 class Isolated:
     """One piece of work in its own process (or thread); read with :meth:`header` and
-    :meth:`frames`, stopped with :meth:`kill`."""
+    :meth:`frames` in an event loop, or with :meth:`collect` without one; stopped with
+    :meth:`kill`. ``name`` names its process in the messages of its death."""
 
-    def __init__(self, work: Work):
+    def __init__(self, work: Work, *, name: str = "the process"):
         read, write = os.pipe()
         self.pid: int | None = None
         if hasattr(os, "fork"):
@@ -84,67 +166,73 @@ class Isolated:
         else:
             threading.Thread(target=_run_in_thread, args=(work, write), daemon=True).start()
         self._read = read
+        self._decoder = FrameDecoder(name)
         self._reader: asyncio.StreamReader | None = None
         self._transport = None
 
-    async def _stream(self) -> asyncio.StreamReader:
+    async def _next_event(self) -> tuple[str, object]:
+        """The decoder's next event, reading the pipe through the event loop until it has one."""
         if self._reader is None:
             loop = asyncio.get_running_loop()
-            self._reader = asyncio.StreamReader(limit=1 << 20)
+            self._reader = asyncio.StreamReader(limit=_READ)
             self._transport, _ = await loop.connect_read_pipe(
                 lambda: asyncio.StreamReaderProtocol(self._reader), os.fdopen(self._read, "rb", buffering=0))
-        return self._reader
+        while (event := self._decoder.next_event()) is None:
+            if self._decoder.finished:  # read to its end already: not a read that never ends
+                return "end", None
+            self._decoder.feed(await self._reader.read(_READ))
+        return event
 
     async def header(self) -> dict:
-        """The work's header; WorkFailed if it died before writing one."""
-        reader = await self._stream()
-        line = await reader.readline()
-        if not line.endswith(b"\n"):
-            raise WorkFailed("the query process ended without an answer")
-        return json.loads(line)
+        """The work's header (read first, once). WorkFailed with the work's message if it
+        failed before writing one, or "... ended without an answer" if it died."""
+        kind, header = await self._next_event()
+        if kind != "header":  # (the decoder gives the header first: this one was read already)
+            raise RuntimeError("the header is read once, before the frames")
+        return header
 
     async def frames(self) -> AsyncIterator[bytes]:
-        """The work's data, frame by frame, up to its end; WorkFailed if it failed or died."""
-        reader = await self._stream()
-        try:
-            while True:
-                kind = await reader.readexactly(1)
-                if kind == _END:
-                    return
-                length = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))[0]
-                data = await reader.readexactly(length)
-                if kind == _FAILED:
-                    raise WorkFailed(data.decode("utf-8", "replace"))
-                yield data
-        except asyncio.IncompleteReadError:
-            raise WorkFailed("the query process ended before its answer did") from None
+        """The work's data, frame by frame, up to its end (after :meth:`header`); WorkFailed
+        (its message) if it failed, or "... ended before its answer did" if it died."""
+        while True:
+            kind, data = await self._next_event()
+            if kind == "end":
+                return
+            yield data
 
     def collect(self) -> tuple[dict, bytes]:
         """Without an event loop: wait for the work to end, then its header and its data
         joined (for a caller that has other work to do meanwhile, not a stream to relay).
-        WorkFailed (its message) if it failed or died; the process is reaped either way."""
-        with os.fdopen(self._read, "rb") as pipe:
-            self._read = None
-            body = pipe.read()
-        if self.pid:
-            _wait(self.pid)
-            self.pid = None
-        if body[:1] == _FAILED:
-            raise WorkFailed(body[1 + _LENGTH.size:].decode("utf-8", "replace"))
-        line, newline, rest = body.partition(b"\n")
-        if not newline:
-            raise WorkFailed("the process ended without an answer")
-        data = []
-        while rest:
-            kind, rest = rest[:1], rest[1:]
-            if kind == _END:
-                return json.loads(line), b"".join(data)
-            length = _LENGTH.unpack(rest[:_LENGTH.size])[0]
-            chunk, rest = rest[_LENGTH.size:_LENGTH.size + length], rest[_LENGTH.size + length:]
-            if kind == _FAILED:
-                raise WorkFailed(chunk.decode("utf-8", "replace"))
-            data.append(chunk)
-        raise WorkFailed("the process ended before its answer did")
+        WorkFailed, as :meth:`header` and :meth:`frames` raise it, if it failed or died; the
+        process is reaped either way, and killed first if the wait is interrupted (Ctrl-C:
+        nobody would collect it)."""
+        read, self._read = self._read, None
+        header: dict = {}
+        data: list[bytes] = []
+        read_out = False
+        try:
+            while True:
+                chunk = os.read(read, _READ)
+                self._decoder.feed(chunk)
+                while (event := self._decoder.next_event()) is not None:
+                    kind, value = event
+                    if kind == "header":
+                        header = value
+                    elif kind == "data":
+                        data.append(value)
+                if not chunk:  # closed, after the end frame (else next_event raised)
+                    read_out = True
+                    return header, b"".join(data)
+        except WorkFailed:
+            read_out = True  # (its process ends, or ends at its next write to the closed pipe)
+            raise
+        finally:
+            os.close(read)
+            if self.pid:
+                if not read_out:
+                    _kill(self.pid)
+                _wait(self.pid)
+                self.pid = None
 
     def kill(self) -> None:
         """Stop the work now (SIGKILL), close the pipe and reap the process."""
@@ -155,12 +243,16 @@ class Isolated:
             os.close(self._read)
         self._read = None
         if self.pid:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            _kill(self.pid)
             _reap(self.pid)
             self.pid = None
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def _wait(pid: int) -> None:

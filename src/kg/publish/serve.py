@@ -209,7 +209,8 @@ def create_app(source: DataSource, settings: Settings | None = None, routes: Seq
             return text(503, f"the server is busy: no query could start within {settings.timeout:g} s")
         work = None
         try:
-            work = isolate.Isolated(lambda writer: answer(source.query_store(), job, writer))
+            work = isolate.Isolated(lambda writer: answer(source.query_store(), job, writer),
+                                   name="the query process")
             queries.running.add(work)
             async with asyncio.timeout_at(deadline):
                 header = await _unless_disconnected(request, work.header())
@@ -328,7 +329,8 @@ class _Site:
         :func:`create_app`."""
         from kg.publish import isolate
 
-        self._work = work = isolate.Isolated(lambda writer: _write_index(self.source, writer))
+        self._work = work = isolate.Isolated(lambda writer: _write_index(self.source, writer),
+                                             name="the index process")
         self._index = asyncio.get_running_loop().create_future()
         self._receiving = asyncio.ensure_future(self._receive(work, freeze))
 
