@@ -286,8 +286,8 @@ def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True
                   after: tuple[list[tuple], Changes] | None = None) -> list[tuple]:
     """The results of the SPARQL checks and the quote check on the store:
     (focus, path, component, message, source, severity) each. ``after``: (the previous
-    generation's entries, the triples that changed since), to run the checks only for what
-    the change can alter (:func:`checks_after_change`)."""
+    generation's entries, the changes since: kg.validate.checkscope.Changes), to run the
+    checks only for what the change can alter (:func:`checks_after_change`)."""
     from kg.validate.report import check_results
 
     extra: list[tuple] = []
@@ -405,8 +405,8 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
     """Shapes, checks and quotes on the whole graph. The checks, the quote check and
     ``meanwhile`` (the build's summary and catalog) query the store while worker threads
     validate the SHACL partitions. ``after``: (the previous generation's check entries, the
-    changes since: kg.validate.checkscope.Changes): the checks run only for what the change can alter
-    (:func:`checks_after_change`), the shapes still on the whole graph."""
+    changes since: kg.validate.checkscope.Changes): the checks run only for what the change
+    can alter (:func:`checks_after_change`), the shapes still on the whole graph."""
     started = time.perf_counter()
     pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
                           progress=progress)
@@ -429,7 +429,8 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
 def changed_focus(graph: StoreGraph, changes: Changes, inverse: Iterable[str],
                   deep: Iterable[str] | None = None, at_most: int | None = None) -> tuple[set[str] | None, bool]:
     """The focus nodes whose SHACL results can change when the triples of ``changes``
-    (kg.validate.checkscope.Changes) join or leave the graph (given :func:`kg.validate.partitions.locality`): their subjects; the nodes
+    (kg.validate.checkscope.Changes) join or leave the graph (given
+    :func:`kg.validate.partitions.locality`): their subjects; the nodes
     they point at through inverse-path predicates; every node pointing at a subject whose
     description a shape reads from one step away (a changed triple whose predicate is in
     ``deep``, :attr:`kg.validate.partitions.Locality.deep`; None: every predicate counts),
