@@ -55,7 +55,7 @@ def test_checks_after_adding_half_a_fixture_equal_the_whole_checks(fixture, half
 
 #: The scopes whose focus starts from each changed subject (Scope.looks_up).
 LOOK_UPS = {"conflicting-observation-violation", "division-code-violation", "period-order-violation",
-            "statement-record-violation", "validity-order-violation"}
+            "statement-record-violation", "unsupported-statement-violation", "validity-order-violation"}
 
 
 def _asked(monkeypatch) -> list[str]:
