@@ -25,7 +25,7 @@ this once for every such scope).
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 import pyoxigraph as ox
@@ -73,26 +73,8 @@ class Changes:
 
     @classmethod
     def of(cls, triples: Iterable[ox.Triple]) -> Changes:
-        subjects, objects, predicates, typed, classes, blank, rows = set(), set(), set(), set(), set(), set(), []
-        for t in triples:
-            s, p, o = t.subject, t.predicate.value, t.object
-            s_value = s.value if isinstance(s, ox.NamedNode) else None
-            o_value = o.value if isinstance(o, ox.NamedNode) else None
-            predicates.add(p)
-            if s_value is not None:
-                subjects.add(s_value)
-            if o_value is not None:
-                objects.add(o_value)
-            if p == TYPE:
-                if s_value is not None:
-                    typed.add(s_value)
-                if o_value is not None:
-                    classes.add(o_value)
-            if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
-                blank.add(f"{TYPE} {o_value}" if p == TYPE else p)
-            rows.append((s_value, p, o_value))
-        return cls(frozenset(subjects), frozenset(objects), frozenset(predicates), frozenset(typed),
-                   frozenset(classes), tuple(rows), frozenset(blank))
+        """The changes of pyoxigraph's ``triples``."""
+        return cls._of_rows(_triple_row(t) for t in triples)
 
     @classmethod
     def of_ntriples(cls, text: bytes) -> Changes:
@@ -102,35 +84,14 @@ class Changes:
         as such). A line whose IRIs hold an escape is parsed as N-Triples; a literal or a
         blank node is None in :attr:`triples`, as in :meth:`of`. A triple stated twice is
         in :attr:`triples` twice, which no reader of it counts."""
-        subjects, objects, predicates, typed, classes, blank, rows = set(), set(), set(), set(), set(), set(), []
-        names: dict[bytes, str] = {}  # (each IRI decoded once: a subject has a dozen triples)
+        return cls._of_rows(_ntriples_rows(text))
 
-        def iri(token: bytes) -> str | None:
-            if token[:1] != b"<":
-                return None  # a blank node or a literal
-            found = names.get(token)
-            if found is None:
-                found = names[token] = token[1:-1].decode("utf-8")
-            return found
-
-        for line in io.BytesIO(text):
-            line = line.strip()
-            if not line or line[:1] == b"#":
-                continue
-            s, p_token, rest = line.split(b" ", 2)
-            o = rest[:-1].rstrip() if rest.endswith(b".") else rest
-            if b"\\" in s or b"\\" in p_token or (o[:1] == b"<" and b"\\" in o):
-                (triple,) = ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES)
-                rows_of = cls.of((triple,))
-                subjects |= rows_of.subjects
-                objects |= rows_of.objects
-                predicates |= rows_of.predicates
-                typed |= rows_of.typed
-                classes |= rows_of.classes
-                blank |= rows_of.blank
-                rows += rows_of.triples
-                continue
-            s_value, p, o_value = iri(s), iri(p_token), iri(o)
+    @classmethod
+    def _of_rows(cls, rows: Iterable[tuple[str | None, str, str | None, bool]]) -> Changes:
+        """The changes of ``rows``: (subject IRI, predicate IRI, object IRI, whether the
+        triple names a blank node), None for an end that is no IRI."""
+        subjects, objects, predicates, typed, classes, blank, triples = set(), set(), set(), set(), set(), set(), []
+        for s_value, p, o_value, names_blank in rows:
             predicates.add(p)
             if s_value is not None:
                 subjects.add(s_value)
@@ -141,15 +102,48 @@ class Changes:
                     typed.add(s_value)
                 if o_value is not None:
                     classes.add(o_value)
-            if s[:2] == b"_:" or o[:2] == b"_:":
+            if names_blank:
                 blank.add(f"{TYPE} {o_value}" if p == TYPE else p)
-            rows.append((s_value, p, o_value))
+            triples.append((s_value, p, o_value))
         return cls(frozenset(subjects), frozenset(objects), frozenset(predicates), frozenset(typed),
-                   frozenset(classes), tuple(rows), frozenset(blank))
+                   frozenset(classes), tuple(triples), frozenset(blank))
 
     def objects_of(self, *predicates: str) -> set[str]:
         """The IRI objects of the changed triples with one of ``predicates``."""
         return {o for _s, p, o in self.triples if p in predicates and o is not None}
+
+
+def _triple_row(t: ox.Triple) -> tuple[str | None, str, str | None, bool]:
+    """A pyoxigraph triple as a row of :meth:`Changes._of_rows`."""
+    s, o = t.subject, t.object
+    return (s.value if isinstance(s, ox.NamedNode) else None, t.predicate.value,
+            o.value if isinstance(o, ox.NamedNode) else None,
+            isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode))
+
+
+def _ntriples_rows(text: bytes) -> Iterator[tuple[str | None, str, str | None, bool]]:
+    """The rows of :meth:`Changes._of_rows` of N-Triples ``text``, each IRI decoded once (a
+    subject has a dozen triples); a line whose IRIs hold an escape is parsed."""
+    names: dict[bytes, str] = {}
+
+    def iri(token: bytes) -> str | None:
+        if token[:1] != b"<":
+            return None  # a blank node or a literal
+        found = names.get(token)
+        if found is None:
+            found = names[token] = token[1:-1].decode("utf-8")
+        return found
+
+    for line in io.BytesIO(text):
+        line = line.strip()
+        if not line or line[:1] == b"#":
+            continue
+        s, p, rest = line.split(b" ", 2)
+        o = rest[:-1].rstrip() if rest.endswith(b".") else rest
+        if b"\\" in s or b"\\" in p or (o[:1] == b"<" and b"\\" in o):
+            yield from map(_triple_row, ox.parse(line + b"\n", format=ox.RdfFormat.N_TRIPLES))
+            continue
+        yield iri(s), iri(p), iri(o), s[:2] == b"_:" or o[:2] == b"_:"
 
 
 def _values(variable: str, iris: Iterable[str]) -> str:
@@ -172,19 +166,19 @@ def _dangling(store: ox.Store, c: Changes) -> set[str]:
     return set(c.objects) | set(c.typed)
 
 
-def _division_code(store: ox.Store, c: Changes) -> set[str] | None:
+def _division_code(store: ox.Store, c: Changes) -> set[str]:
     # a division's own code, notation, validFrom and parent; the parent's code
     return set(c.subjects) | select_bound(store, f"?f <{CKG}parentDivision> ?x .", c.subjects)
 
 
-def _period_order(store: ox.Store, c: Changes) -> set[str] | None:
+def _period_order(store: ox.Store, c: Changes) -> set[str]:
     # a period's type and bounds; its bounds' dates
     # (one pattern per predicate: see _conflicting_observation)
     return set(c.subjects) | select_bound(store, f"{{ ?f <{TIME_}hasBeginning> ?x }} UNION {{ ?f <{TIME_}hasEnd> ?x }}",
                                      c.subjects)
 
 
-def _statement_record(store: ox.Store, c: Changes) -> set[str] | None:
+def _statement_record(store: ox.Store, c: Changes) -> set[str]:
     # a record's own triples; the triple it records (a changed triple of its rdf:subject); the
     # other records of the same triple (sharing an rdf:subject with a changed record)
     nodes = set(c.subjects) | set(c.objects)
@@ -198,11 +192,11 @@ def _undefined_term(store: ox.Store, c: Changes) -> set[str]:
     return set(c.predicates) | set(c.classes) | defined
 
 
-def _validity_order(store: ox.Store, c: Changes) -> set[str] | None:
+def _validity_order(store: ox.Store, c: Changes) -> set[str]:
     return set(c.subjects)
 
 
-def _conflicting_observation(store: ox.Store, c: Changes) -> set[str] | None:
+def _conflicting_observation(store: ox.Store, c: Changes) -> set[str]:
     # Two observations conflict only if they share a place (sdmx-dimension:refArea), so the
     # check is closed over "every observation of a place": the places of the observations a
     # change touches (its own triples, its reported place's or period's dates), and of the
