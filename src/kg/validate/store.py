@@ -29,6 +29,7 @@ from kg.labels import LANGUAGES
 from kg.namespaces import CKGSH, OA, SH, bind_prefixes
 from kg.store.graph import SUBCLASS, StoreGraph
 from kg.store.load import language_tag
+from kg.store.persistent import blank_subject_lines
 from kg.store.results import counted
 from kg.store.sparql import rdflib_term
 from kg.validate import engines as shacl_engines
@@ -645,14 +646,7 @@ def blank_subjects(graph: StoreGraph) -> list[ox.BlankNode]:
         if entry.blank_lines is not None:  # (the manifest holds them: the file is not read)
             lines = [entry.blank_lines.encode("utf-8")]
         else:
-            text = graph.paths[entry.graph].read_bytes()
-            lines = [text[:text.find(b"\n") + 1]] if text.startswith(b"_:") else []
-            at = text.find(b"\n_:")
-            while at >= 0:
-                end = text.find(b"\n", at + 1)
-                lines.append(text[at + 1:len(text) if end < 0 else end + 1])
-                at = -1 if end < 0 else text.find(b"\n_:", end)
-            del text
+            lines = blank_subject_lines(graph.paths[entry.graph].read_bytes())
         best: dict[ox.BlankNode, ox.Triple] = {}
         for triple in ox.parse(b"".join(line if line.endswith(b"\n") else line + b"\n" for line in lines),
                                format=ox.RdfFormat.N_TRIPLES):
