@@ -1,6 +1,7 @@
 """The exports written in a process of their own while the build answers its questions
-(kg.publish.ntexport.ExportsInBackground, kg.publish.isolate.Isolated.collect), and the
-exports' own shortcuts: the same bytes as written in this process."""
+(kg.publish.ntexport.ExportsInBackground; its reading of the process, Isolated.collect, is
+tests/test_isolate.py's), and the exports' own shortcuts: the same bytes as written in this
+process."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from stores import store_graph
 
 from kg.errors import KgError
-from kg.publish import isolate, ntexport
+from kg.publish import ntexport
 
 DATA = ('@prefix ex: <http://e/> .\n'
         'ex:a ex:l "x"@zh-hans , "y"@en-gb , "z\\"@zh-hans"@zh-hant , "plain" ; ex:b [ ex:c "d"@zh-Hans ] .\n'
@@ -23,32 +24,6 @@ def data(tmp_path):
     path = tmp_path / "data.ttl"
     path.write_text(DATA, encoding="utf-8")
     return path
-
-
-def test_collect_gives_the_header_and_the_data_of_the_work():
-    def work(writer):
-        writer.header({"n": 2})
-        writer.write(b"one ")
-        writer.write(b"two\n")
-        writer.end()
-
-    assert isolate.Isolated(work).collect() == ({"n": 2}, b"one two\n")
-
-
-def test_collect_reports_a_failure_and_a_death():
-    def fails(writer):
-        raise ValueError("no such thing")
-
-    with pytest.raises(isolate.WorkFailed, match="ValueError: no such thing"):
-        isolate.Isolated(fails).collect()
-
-    def dies(writer):
-        writer.header({})
-        os._exit(3)
-
-    if hasattr(os, "fork"):
-        with pytest.raises(isolate.WorkFailed, match="before its answer"):
-            isolate.Isolated(dies).collect()
 
 
 def test_background_exports_are_the_exports_written_here(data, tmp_path):
@@ -85,18 +60,28 @@ def test_stopped_exports_leave_no_process(data, tmp_path):
             os.waitpid(pid, os.WNOHANG)  # reaped
 
 
+def _watched(monkeypatch) -> list[tuple[str, object]]:
+    """ntexport.ExportsInBackground replaced by one that notes, in order, ("started", it)
+    when it is made and ("awaited", it) when its result is asked for."""
+    seen: list[tuple[str, object]] = []
+
+    class Watched(ntexport.ExportsInBackground):
+        def __init__(self, *args):
+            super().__init__(*args)
+            seen.append(("started", self))
+
+        def result(self):
+            seen.append(("awaited", self))
+            return super().result()
+
+    monkeypatch.setattr(ntexport, "ExportsInBackground", Watched)
+    return seen
+
+
 def test_the_build_stops_the_exports_when_its_answers_fail(data, tmp_path, monkeypatch):
     from kg.build import pipeline
 
-    started = []
-    real = ntexport.ExportsInBackground
-
-    class Watched(real):
-        def __init__(self, *args):
-            super().__init__(*args)
-            started.append(self)
-
-    monkeypatch.setattr(ntexport, "ExportsInBackground", Watched)
+    seen = _watched(monkeypatch)
 
     def fails():
         raise KgError("the catalog failed")
@@ -105,9 +90,11 @@ def test_the_build_stops_the_exports_when_its_answers_fail(data, tmp_path, monke
         with pytest.raises(KgError, match="the catalog failed"):
             pipeline._exports_meanwhile(graph, tmp_path, {}, fails)
         seconds: dict[str, float] = {}
-        files = pipeline._exports_meanwhile(graph, tmp_path, seconds, lambda: None)
+        files, done = pipeline._exports_meanwhile(graph, tmp_path, seconds, lambda: "done")
+    started = [exports for event, exports in seen if event == "started"]
     assert len(started) == 2 and started[0]._work is None  # stopped, its process reaped
     assert sorted(p.name for p in files) == sorted(f"county-kg.{s}" for s in ("nt", "ttl", "jsonld", "trig"))
+    assert done == "done"
     assert seconds["exports"] >= 0
 
 
@@ -176,22 +163,10 @@ def test_a_block_whose_blank_lines_are_not_one_triple_each_is_parsed_whole():
 def test_the_build_draws_its_graph_pages_while_the_exports_are_written(data, tmp_path, monkeypatch):
     from kg.build import pipeline
 
-    events = []
-    real = ntexport.ExportsInBackground
-
-    class Watched(real):
-        def __init__(self, *args):
-            super().__init__(*args)
-            events.append("exports started")
-
-        def result(self):
-            events.append("exports awaited")
-            return super().result()
-
-    monkeypatch.setattr(ntexport, "ExportsInBackground", Watched)
+    seen = _watched(monkeypatch)
     draw = pipeline._graph_pages
-    monkeypatch.setattr(pipeline, "_graph_pages", lambda *args: (events.append("graph pages"), draw(*args))[1])
+    monkeypatch.setattr(pipeline, "_graph_pages", lambda *args: (seen.append(("graph pages", None)), draw(*args))[1])
     result = pipeline.build(tmp_path / "dist", data=[data], docs=False, store=tmp_path / "store", site=False)
-    assert events == ["exports started", "graph pages", "exports awaited"]
+    assert [event for event, _exports in seen] == ["started", "graph pages", "awaited"]
     assert (tmp_path / "dist" / "graph.html").is_file() and (tmp_path / "dist" / "county-kg.trig").is_file()
     assert tmp_path / "dist" / "graph.html" in result.files

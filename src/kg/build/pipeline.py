@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from kg import outputs
 from kg.errors import KgError
@@ -315,29 +316,30 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                         else "")
                      + ")")
             progress("writing the exports (ttl, nt, jsonld, trig)")
-            drawn: dict = {"files": [], "pages": 0}
 
-            def meanwhile() -> None:
+            def meanwhile() -> tuple[list[Path], int]:
                 """What reads the store while the exports are written: the summary and catalog
-                (if not answered yet), the report, the graph pages and the static site."""
+                (if not answered yet), the report, the graph pages and the static site. Their
+                files, and the site's pages."""
                 _answers_and_report(graph, staging, report, answers, "summary" not in answered)
                 mark = time.perf_counter()
-                drawn["files"] += _graph_pages(graph, staging, progress)
+                files = _graph_pages(graph, staging, progress)
                 seconds["graph pages"] = time.perf_counter() - mark
                 resources = answered["summary"].subjects
                 if site is None and resources > SITE_PAGES_UP_TO:
                     progress(f"the static site left out: {counted(resources, 'resource')} is more than "
                              f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
                              f"them all)")
-                elif site is not False:
-                    mark = time.perf_counter()
-                    drawn["pages"] = _write_site(view, staging / "site", progress)
-                    drawn["files"].append(staging / "site")
-                    seconds["site"] = time.perf_counter() - mark
+                    return files, 0
+                if site is False:
+                    return files, 0
+                mark = time.perf_counter()
+                site_pages = _write_site(view, staging / "site", progress)
+                seconds["site"] = time.perf_counter() - mark
+                return [*files, staging / "site"], site_pages
 
-            written = _exports_meanwhile(graph, staging, seconds, meanwhile)
-            written += drawn["files"]
-            pages = drawn["pages"]
+            written, (drawn, pages) = _exports_meanwhile(graph, staging, seconds, meanwhile)
+            written += drawn
         if docs:
             mark = time.perf_counter()
             progress("ontology documentation (pyLODE)")
@@ -420,21 +422,26 @@ def _validate(draft: Draft, graph: StoreGraph, key: str, texts, progress: Progre
                                        touched={*(i.graph for i in touched), *changes.removed})
 
 
-def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float], meanwhile) -> list[Path]:
+_Done = TypeVar("_Done")
+
+
+def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float],
+                       meanwhile: Callable[[], _Done]) -> tuple[list[Path], _Done]:
     """The exports written in a process of their own (kg.publish.ntexport.ExportsInBackground:
     they read only the store's cached files) while this one does ``meanwhile()`` (the summary,
-    the catalog, the report, the graph pages, the site: what reads the store), on two cores. Their files; stopped if
-    ``meanwhile`` fails or is interrupted."""
+    the catalog, the report, the graph pages, the site: what reads the store), on two cores.
+    Their files, and what ``meanwhile`` returned; the exports are stopped if ``meanwhile``
+    fails or is interrupted."""
     from kg.publish.ntexport import ExportsInBackground
 
     exports = ExportsInBackground(graph, staging)
     try:
-        meanwhile()
+        done = meanwhile()
         written = exports.result()
     finally:
         exports.stop()
     seconds["exports"] = sum(s for _path, s in written.values())
-    return [path for path, _s in written.values()]
+    return [path for path, _s in written.values()], done
 
 
 def _answers_and_report(graph: StoreGraph, staging: Path, report: ValidationReport, answers, answer: bool) -> None:
