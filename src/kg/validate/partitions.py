@@ -362,6 +362,11 @@ def _marked_files(graph: StoreGraph) -> tuple[bytes, lexical.Marks]:
     return b"".join(texts), lexical.Marks(items)
 
 
+def _marks_file(path, sha256: str):
+    """Where the marks of the cached file ``path`` (named by ``sha256``) are kept."""
+    return path.with_name(f"{sha256}.lexical.json")
+
+
 def _kept_marks(path, sha256: str) -> list[lexical.Mark] | None:
     """The marks kept beside the cached file ``path`` (:func:`_file_marks`), or None when there
     is no record of that file, form and package version that can be read."""
@@ -370,7 +375,7 @@ def _kept_marks(path, sha256: str) -> list[lexical.Mark] | None:
     from kg import __version__
 
     try:
-        record = json.loads(path.with_name(f"{sha256}.lexical.json").read_bytes())
+        record = json.loads(_marks_file(path, sha256).read_bytes())
         if record.get("sha256") == sha256 and record.get("form") == MARKS_FORM and record.get("version") == __version__:
             return [lexical.Mark(BNode(s[2:]) if s.startswith("_:") else URIRef(s), URIRef(p),
                                  Literal(value, datatype=URIRef(datatype), normalize=False), reason)
@@ -389,7 +394,7 @@ def _keep_marks(path, sha256: str, marks: lexical.Marks) -> None:
               "marks": [[("_:" if isinstance(m.subject, BNode) else "") + str(m.subject), str(m.predicate),
                          str(m.literal), str(m.literal.datatype), m.reason] for m in marks.items]}
     try:  # (kg.atomic's temporary file is a dot file: the store removes one a killed writer left)
-        atomic.write_text(path.with_name(f"{sha256}.lexical.json"), json.dumps(record, ensure_ascii=False))
+        atomic.write_text(_marks_file(path, sha256), json.dumps(record, ensure_ascii=False))
     except OSError:
         pass  # (a store one may only read: found again next time)
 
