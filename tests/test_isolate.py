@@ -175,3 +175,22 @@ def test_an_interrupted_collect_leaves_no_process():
             os.waitpid(pid, 0)
         except (ProcessLookupError, ChildProcessError):
             pass
+
+
+def test_a_work_killed_before_it_is_read_fails_as_ended():
+    """`kg serve` stopped (Ctrl-C) between starting a query and reading its answer: the
+    query's work is killed before its pipe was first read, and reading it then says it ended
+    (WorkFailed), not a TypeError from a pipe that is gone (a traceback in the server's log)."""
+    def slow(writer):
+        time.sleep(5)
+        writer.header({})
+        writer.end()
+
+    work = isolate.Isolated(slow)
+    work.kill()
+
+    async def read():
+        return await work.header()
+
+    with pytest.raises(isolate.WorkFailed, match="^the process ended without an answer$"):
+        asyncio.run(read())

@@ -171,8 +171,13 @@ class Isolated:
         self._transport = None
 
     async def _next_event(self) -> tuple[str, object]:
-        """The decoder's next event, reading the pipe through the event loop until it has one."""
-        if self._reader is None:
+        """The decoder's next event, reading the pipe through the event loop until it has one.
+        A work killed before its pipe was first read (`kg serve` stopped between starting a
+        query and reading its answer) has no pipe any more: it ended, and the decoder says how
+        (WorkFailed), as for a pipe closed while it was read."""
+        if self._reader is None and self._read is None:
+            self._decoder.feed(b"")
+        elif self._reader is None:
             loop = asyncio.get_running_loop()
             self._reader = asyncio.StreamReader(limit=_READ)
             self._transport, _ = await loop.connect_read_pipe(
