@@ -765,6 +765,54 @@ def test_an_edit_made_while_a_build_runs_is_kept(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
 
 
+def _edit_keeping_size_and_time(path: Path, text: str) -> None:
+    """Write ``text`` (as long as what ``path`` holds) and set its modification time back."""
+    state = path.stat()
+    assert len(text.encode("utf-8")) == state.st_size
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(state.st_atime_ns, state.st_mtime_ns))
+
+
+@pytest.mark.parametrize("recent", [False, True])
+def test_an_edit_keeping_the_size_and_modification_time_is_found(tmp_path, monkeypatch, recent):
+    """A file read once is not read again while its state is unchanged (kg.outputs._DIGESTS),
+    and the state includes the change time, which an edit sets and no program can set back:
+    an edit of the same length with the modification time restored is still found. A file
+    written just before it was read (``recent``: a file system may keep coarse times) is read
+    again each time."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"summary.md": "# old\n", "queries/01.csv": "a\n"})
+    if not recent:
+        monkeypatch.setattr(outputs, "_RECENT_NS", 20_000_000)
+        time.sleep(0.1)  # the files are older than that now
+    assert outputs.claim_directory(dist) is not None  # read: known from now on unless recent
+    known = {identity for identity in outputs._DIGESTS if identity[1] == (dist / "summary.md").stat().st_ino}
+    assert bool(known) is not recent
+    time.sleep(0.05)  # (the change time's tick: a few milliseconds)
+    _edit_keeping_size_and_time(dist / "summary.md", "# new\n")
+    with pytest.raises(outputs.OutputRefused, match="summary.md changed since kg wrote it"):
+        outputs.claim_directory(dist)
+
+
+def test_a_previous_tree_is_read_once_per_build(tmp_path, monkeypatch):
+    """Claimed before the work, claimed again before it is replaced, and each file compared
+    before it is removed: a previous tree's files are read once for all three (its site's
+    29,000 files and 476 MB of exports at national size were read three times)."""
+    dist = tmp_path / "dist"
+    previous_build(dist, {"summary.md": "# old\n", "queries/01.csv": "a\n", "site/id/x.html": "<p>x</p>\n"})
+    monkeypatch.setattr(outputs, "_RECENT_NS", 20_000_000)
+    time.sleep(0.1)
+    read = []
+    real = outputs._sha256
+    monkeypatch.setattr(outputs, "_sha256", lambda path: read.append(Path(path).name) or real(path))
+    with outputs.replaced_directory(dist) as staging:
+        (staging / "summary.md").write_text("# new\n", encoding="utf-8")
+    assert sorted(read) == ["01.csv", "summary.md", "summary.md", "x.html"]  # the old three, the new one
+    assert (dist / "summary.md").read_text(encoding="utf-8") == "# new\n"
+    assert sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file()) == \
+        ["dist/" + outputs.MANIFEST, "dist/summary.md"]
+
+
 def test_the_manifest_is_reproducible(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     previous_build(first, {"x.txt": "x\n", "q/y.csv": "y\n"})
