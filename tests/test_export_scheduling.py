@@ -52,12 +52,14 @@ def test_background_exports_that_fail_raise_a_kg_error(data, tmp_path):
 def test_stopped_exports_leave_no_process(data, tmp_path):
     with store_graph([data]) as graph:
         background = ntexport.ExportsInBackground(graph, tmp_path)
-        pid = background._work.pid
+        pids = [work.pid for work in background._works]
+        assert len(pids) == len(ntexport.GROUPS)
         background.stop()
         background.stop()  # (twice: nothing)
-    if pid:
-        with pytest.raises(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)  # reaped
+    for pid in pids:
+        if pid:
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)  # reaped
 
 
 def _watched(monkeypatch) -> list[tuple[str, object]]:
@@ -92,7 +94,7 @@ def test_the_build_stops_the_exports_when_its_answers_fail(data, tmp_path, monke
         seconds: dict[str, float] = {}
         files, done = pipeline._exports_meanwhile(graph, tmp_path, seconds, lambda: "done")
     started = [exports for event, exports in seen if event == "started"]
-    assert len(started) == 2 and started[0]._work is None  # stopped, its process reaped
+    assert len(started) == 2 and started[0]._works == []  # stopped, its processes reaped
     assert sorted(p.name for p in files) == sorted(f"county-kg.{s}" for s in ("nt", "ttl", "jsonld", "trig"))
     assert done == "done"
     assert seconds["exports"] >= 0

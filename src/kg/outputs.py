@@ -842,25 +842,42 @@ def _remove_listed(directory: Path, manifest: Manifest) -> None:
     import stat
 
     root = str(directory)
-    for rel, digest in manifest.files.items():
-        path = os.path.join(root, rel)  # (string paths: a site's 29,000 files)
-        try:
-            state = os.stat(path, follow_symlinks=False)
-        except FileNotFoundError:
-            continue
-        if stat.S_ISREG(state.st_mode) and _digest(path, state) != digest:
-            log.warning("kept %s: it changed since kg wrote it", path)
-            continue
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+    listed = sorted(manifest.files.items())
+
+    def remove(share: list[tuple[str, str]]) -> None:
+        for rel, digest in share:
+            path = os.path.join(root, rel)  # (string paths: a site's 29,000 files)
+            try:
+                state = os.stat(path, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if stat.S_ISREG(state.st_mode) and _digest(path, state) != digest:
+                log.warning("kept %s: it changed since kg wrote it", path)
+                continue
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+
+    if len(listed) < 1_000:
+        remove(listed)
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Removing a file waits for the file system's journal (85 us each on ext4: 2.5 s for a
+        # site's 29,000 files), not for the interpreter: threads wait together (1.0 s with four).
+        with ThreadPoolExecutor(_REMOVING_THREADS) as pool:
+            list(pool.map(remove, [listed[i::_REMOVING_THREADS] for i in range(_REMOVING_THREADS)]))
     (directory / MANIFEST).unlink(missing_ok=True)
     for rel in sorted(manifest.folders(), key=lambda r: -r.count("/")):  # the deepest first
         try:
             (directory / rel).rmdir()
         except OSError:
             pass  # (not empty: something kg did not write is in it)
+
+
+#: Threads removing a previous tree's files (:func:`_remove_listed`).
+_REMOVING_THREADS = 4
 
 
 def _retire(directory: Path, manifest: Manifest) -> None:
@@ -975,8 +992,10 @@ def _renamed(before: os.stat_result, path: Path) -> None:
 
 
 def _inside(rel: str) -> bool:
-    parts = Path(rel).parts
-    return bool(parts) and not Path(rel).is_absolute() and ".." not in parts
+    """Whether the manifest's name ``rel`` names a file inside its directory (relative, not
+    up through ``..``). String operations, as pathlib reads the name: a site lists 29,000."""
+    parts = [part for part in rel.split("/") if part not in ("", ".")]
+    return bool(parts) and not rel.startswith("/") and ".." not in parts
 
 
 def _some(names: list[str], shown: int = 3) -> str:
