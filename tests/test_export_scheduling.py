@@ -172,3 +172,45 @@ def test_the_build_draws_its_graph_pages_while_the_exports_are_written(data, tmp
     assert [event for event, _exports in seen] == ["started", "graph pages", "awaited"]
     assert (tmp_path / "dist" / "graph.html").is_file() and (tmp_path / "dist" / "county-kg.trig").is_file()
     assert tmp_path / "dist" / "graph.html" in result.files
+
+
+def test_the_build_starts_the_exports_before_the_store_loads(monkeypatch, tmp_path):
+    """The exports read only the cached N-Triples of the inputs: a build that loads a new
+    generation starts them before the load (a load keeps one core busy, the other idle),
+    and uses them; the exports are the ones a build writes after it (tests/test_build.py
+    checks the bytes)."""
+    from kg.build import pipeline
+    from kg.store import persistent
+
+    seen = _watched(monkeypatch)
+    real = persistent._ChunkedLoad.finish
+
+    def finish(self):
+        seen.append(("loaded", None))
+        return real(self)
+
+    monkeypatch.setattr(persistent._ChunkedLoad, "finish", finish)
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    result = pipeline.build(tmp_path / "dist", docs=False, site=False)
+    events = [event for event, _exports in seen]
+    assert events == ["started", "loaded", "awaited"]
+    assert sorted(p.name for p in result.files if p.name.startswith("county-kg.")) == \
+        sorted(f"county-kg.{s}" for s in ("nt", "ttl", "jsonld", "trig"))
+
+
+def test_a_refused_generation_stops_the_exports_started_as_it_loaded(monkeypatch, tmp_path):
+    from kg.build import pipeline
+    from kg.build.outcome import BuildFailed
+
+    seen = _watched(monkeypatch)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix ckg: <https://w3id.org/county-kg/ontology#> .\n"
+                   "<https://w3id.org/county-kg/id/program/x> a ckg:Program .\n", encoding="utf-8")
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    with pytest.raises(BuildFailed):
+        pipeline.build(tmp_path / "dist", docs=False, site=False, add=[bad])
+    started = [exports for event, exports in seen if event == "started"]
+    assert len(started) == 1 and started[0]._works == []  # stopped, its processes reaped
+    assert not (tmp_path / "dist").exists()

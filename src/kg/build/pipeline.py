@@ -290,57 +290,72 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                 raise BuildFailed(validated.report)
             draft.write_record(validation.RECORD, validation.to_record(validated, key))
 
+        early = []  # the exports, when started while the store loads
+
+        def start_exports(entries: list, paths: dict[str, Path]) -> None:
+            """The exports started from the new generation's cached inputs (all they read),
+            on the core the store's load leaves idle; stopped if the generation is refused."""
+            from kg.publish.ntexport import ExportsInBackground
+
+            early.append(ExportsInBackground(StoreGraph(None, entries, paths), staging))
+
         mark = time.perf_counter()
         progress(f"updating the store ({location})")
         graphs = GraphStore(location)
-        _manifest, changes = graphs.update(given, before_publish=validate, recipe=project.recipe(data, add),
-                                           progress=progress)
-        seconds["store and validate"] = time.perf_counter() - mark
-        with graphs.reader() as view:
-            graph = StoreGraph.of(view)
-            graph_generation = view.manifest.generation
-            validated = answered.get("validated")
-            how = "whole" if validated is None or validated.full else "incremental"
-            if validated is None:  # the store was current: its recorded validation, if any
-                validated = validation.from_record(graph, view.record(validation.RECORD), key)
-                how = "recorded"
-                if validated is None:
-                    progress("validating (SHACL shapes, SPARQL checks, quotes)")
-                    validated = validation.validate(graph, texts=texts, workers=workers, progress=progress)
-                    graphs.add_record(view, validation.RECORD, validation.to_record(validated, key))
-                    how = "whole"
-            report = validated.report
-            if report.violations:  # warnings are reported, not refused
-                raise BuildFailed(report)
-            progress(f"  no violations ({counted(len(report.warnings), 'warning')}"
-                     + (f"; {counted(report.quotes_not_checked, 'quote')} not checked" if report.quotes_not_checked
-                        else "")
-                     + ")")
-            progress("writing the exports (ttl, nt, jsonld, trig)")
+        try:  # (exports started while the store loaded are stopped if anything fails)
+            _manifest, changes = graphs.update(given, before_publish=validate, recipe=project.recipe(data, add),
+                                               progress=progress, loading=start_exports)
+            seconds["store and validate"] = time.perf_counter() - mark
+            with graphs.reader() as view:
+                graph = StoreGraph.of(view)
+                graph_generation = view.manifest.generation
+                if early and graph_generation != _manifest.generation:  # (another writer's since)
+                    early.pop().stop()
+                validated = answered.get("validated")
+                how = "whole" if validated is None or validated.full else "incremental"
+                if validated is None:  # the store was current: its recorded validation, if any
+                    validated = validation.from_record(graph, view.record(validation.RECORD), key)
+                    how = "recorded"
+                    if validated is None:
+                        progress("validating (SHACL shapes, SPARQL checks, quotes)")
+                        validated = validation.validate(graph, texts=texts, workers=workers, progress=progress)
+                        graphs.add_record(view, validation.RECORD, validation.to_record(validated, key))
+                        how = "whole"
+                report = validated.report
+                if report.violations:  # warnings are reported, not refused
+                    raise BuildFailed(report)
+                progress(f"  no violations ({counted(len(report.warnings), 'warning')}"
+                         + (f"; {counted(report.quotes_not_checked, 'quote')} not checked" if report.quotes_not_checked
+                            else "")
+                         + ")")
+                progress("writing the exports (ttl, nt, jsonld, trig)")
 
-            def meanwhile() -> tuple[list[Path], int]:
-                """What reads the store while the exports are written: the summary and catalog
-                (if not answered yet), the report, the graph pages and the static site. Their
-                files, and the site's pages."""
-                _answers_and_report(graph, staging, report, answers, "summary" not in answered)
-                mark = time.perf_counter()
-                files = _graph_pages(graph, staging, progress)
-                seconds["graph pages"] = time.perf_counter() - mark
-                resources = answered["summary"].subjects
-                if site is None and resources > SITE_PAGES_UP_TO:
-                    progress(f"the static site left out: {counted(resources, 'resource')} is more than "
-                             f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
-                             f"them all)")
-                    return files, 0
-                if site is False:
-                    return files, 0
-                mark = time.perf_counter()
-                site_pages = _write_site(view, staging / "site", progress)
-                seconds["site"] = time.perf_counter() - mark
-                return [*files, staging / "site"], site_pages
+                def meanwhile() -> tuple[list[Path], int]:
+                    """What reads the store while the exports are written: the summary and catalog
+                    (if not answered yet), the report, the graph pages and the static site. Their
+                    files, and the site's pages."""
+                    _answers_and_report(graph, staging, report, answers, "summary" not in answered)
+                    mark = time.perf_counter()
+                    files = _graph_pages(graph, staging, progress)
+                    seconds["graph pages"] = time.perf_counter() - mark
+                    resources = answered["summary"].subjects
+                    if site is None and resources > SITE_PAGES_UP_TO:
+                        progress(f"the static site left out: {counted(resources, 'resource')} is more than "
+                                 f"{SITE_PAGES_UP_TO:,} (kg serve renders each page when asked; kg build --site writes "
+                                 f"them all)")
+                        return files, 0
+                    if site is False:
+                        return files, 0
+                    mark = time.perf_counter()
+                    site_pages = _write_site(view, staging / "site", progress)
+                    seconds["site"] = time.perf_counter() - mark
+                    return [*files, staging / "site"], site_pages
 
-            written, (drawn, pages) = _exports_meanwhile(graph, staging, seconds, meanwhile)
-            written += drawn
+                written, (drawn, pages) = _exports_meanwhile(graph, staging, seconds, meanwhile, early)
+                written += drawn
+        finally:
+            for exports in early:
+                exports.stop()
         if docs:
             mark = time.perf_counter()
             progress("ontology documentation (pyLODE)")
@@ -427,15 +442,16 @@ _Done = TypeVar("_Done")
 
 
 def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float],
-                       meanwhile: Callable[[], _Done]) -> tuple[list[Path], _Done]:
+                       meanwhile: Callable[[], _Done], started: list | None = None) -> tuple[list[Path], _Done]:
     """The exports written in a process of their own (kg.publish.ntexport.ExportsInBackground:
     they read only the store's cached files) while this one does ``meanwhile()`` (the summary,
     the catalog, the report, the graph pages, the site: what reads the store), on two cores.
     Their files, and what ``meanwhile`` returned; the exports are stopped if ``meanwhile``
-    fails or is interrupted."""
+    fails or is interrupted. ``started``: the exports already started while the store loaded
+    the same inputs (then they are not started again)."""
     from kg.publish.ntexport import ExportsInBackground
 
-    exports = ExportsInBackground(graph, staging)
+    exports = started[0] if started else ExportsInBackground(graph, staging)
     try:
         done = meanwhile()
         written = exports.result()

@@ -484,7 +484,8 @@ class GraphStore:
 
     def update(self, inputs: Sequence[Input], *, progress: Progress = _quiet,
                before_publish: Callable[[Draft], None] | None = None,
-               force: bool = False, recipe: dict | None = None) -> tuple[Manifest, Changes]:
+               force: bool = False, recipe: dict | None = None,
+               loading: Callable[[list[Entry], dict[str, Path]], None] | None = None) -> tuple[Manifest, Changes]:
         """Bring the store up to date with ``inputs``: a new generation with the changed
         graphs replaced, published atomically. Returns its manifest and what changed (nothing
         is written when the store is current, unless ``force``). ``recipe``: what the inputs
@@ -493,6 +494,10 @@ class GraphStore:
         ``before_publish(draft)`` runs with the new generation open read-write before it is
         published (a :class:`Draft`): a validation that records its results beside it, or
         refuses it by raising (then nothing is published and what it wrote is removed).
+        ``loading(entries, paths)`` runs once the new generation's inputs are cached, before
+        they are loaded: its entries in input order (:meth:`Manifest.ordered`) and each one's
+        cache file (N-Triples, terms as written), which stay as they are: work that reads only
+        them (the build's exports) can start then, on the core the load leaves idle.
 
         Raises KgError for an input that cannot be read (naming the file and line)."""
         import shutil
@@ -514,7 +519,7 @@ class GraphStore:
             generation.mkdir(parents=True)
             try:
                 manifest = self._write_generation(generation, number, previous_name, inputs, changes, progress,
-                                                  before_publish, recipe)
+                                                  before_publish, recipe, loading)
             except BaseException:
                 shutil.rmtree(generation, ignore_errors=True)
                 self._collect()  # the cache files only this generation used
@@ -548,7 +553,8 @@ class GraphStore:
         return number
 
     def _write_generation(self, generation: Path, number: int, previous_name: str | None, inputs: Sequence[Input],
-                          changes: Changes, progress: Progress, before_publish, recipe: dict) -> Manifest:
+                          changes: Changes, progress: Progress, before_publish, recipe: dict,
+                          loading=None) -> Manifest:
         location = generation / "oxigraph"
         previous = None if changes.rebuild or previous_name is None else self.directory / previous_name
         if previous is not None:
@@ -581,6 +587,11 @@ class GraphStore:
                 _remove_from_default(store, graph)
                 store.remove_graph(ox.NamedNode(graph))
                 del manifest.entries[graph]
+            if loading is not None:
+                final = Manifest(generation=number, recipe=recipe,
+                                 entries={**manifest.entries, **{g: entry for g, (entry, _p) in cached.items()}})
+                paths = {g: path for g, (_entry, path) in cached.items()}
+                loading(final.ordered(), {e.graph: paths.get(e.graph) or self.cache_file(e) for e in final.ordered()})
             if adding:
                 progress(f"  loading {counted(len(adding), 'graph')}, "
                          f"{counted(sum(e.triples for e, _ in cached.values()), 'triple')}")

@@ -96,6 +96,12 @@ def checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Chang
     changed subjects alone are over that limit: its check runs whole without the look-ups
     (a regional table's 6,500 subjects: half a second of look-ups whose focus was then over
     the limit)."""
+    return _checks_after_change(graph, previous, changed)
+
+
+def _checks_after_change(graph: StoreGraph, previous: list[tuple], changed: Changes | Iterable[ox.Triple]) -> list[tuple]:
+    """:func:`checks_after_change` (also for a whole validation: the graph as a change from
+    an empty one)."""
     from kg.validate.checkscope import restricted, scope_for, scoped_at_most
     from kg.validate.report import check_constraint, check_queries, check_results
 
@@ -284,18 +290,27 @@ def _lang(tag: str | None) -> str | None:
 
 def store_results(graph: StoreGraph, *, checks: bool = True, quotes: bool = True,
                   texts: Mapping[str, str] | None = None,
-                  after: tuple[list[tuple], Changes] | None = None) -> list[tuple]:
+                  after: tuple[list[tuple], Changes] | None = None, reference_checks: bool = False) -> list[tuple]:
     """The results of the SPARQL checks and the quote check on the store:
     (focus, path, component, message, source, severity) each. ``after``: (the previous
     generation's entries, the changes since: kg.validate.checkscope.Changes), to run the
-    checks only for what the change can alter (:func:`checks_after_change`)."""
+    checks only for what the change can alter (:func:`checks_after_change`); without it, each
+    check runs on the nodes that can have a row at all (the same rows).
+    ``reference_checks``: each check's query as written, over the whole store (the
+    reference the scoped checks are tested against: tests/test_check_scope.py)."""
     from kg.validate.report import check_results
 
     extra: list[tuple] = []
     if checks and after is not None:
         extra += checks_after_change(graph, *after)
-    elif checks:
+    elif checks and reference_checks:
         extra += [(*entry, SH.Violation) for entry in check_results(run_checks(graph))]
+    elif checks:
+        # the whole graph as a change from an empty one, which has no rows: each check runs on
+        # the nodes that can have a row at all (kg.validate.checkscope), the same rows as on
+        # every triple. The dangling-reference and undefined-term checks read every triple of
+        # the store to find the few nodes they are about: 1.38 s -> 0.85 s on the project.
+        extra += _checks_after_change(graph, [], Changes.of_ntriples(graph.source_ntriples))
     if quotes:
         for quote, path, message, severity in check_quotes(graph, texts):
             extra.append((quote, path, CKGSH.QuoteTextCheck, message, CKGSH.QuoteTextCheck, severity))
@@ -402,17 +417,19 @@ def validate(graph: StoreGraph, *, checks: bool = True, quotes: bool = True, lan
              partitioned: bool | None = None, workers: int = 2, partition_size: int = 2_500,
              texts: Mapping[str, str] | None = None, progress: Progress = _quiet,
              meanwhile: Callable[[], None] | None = None,
-             after: tuple[list[tuple], Changes] | None = None) -> Validated:
+             after: tuple[list[tuple], Changes] | None = None, reference_checks: bool = False) -> Validated:
     """Shapes, checks and quotes on the whole graph. The checks, the quote check and
     ``meanwhile`` (the build's summary and catalog) query the store while worker threads
     validate the SHACL partitions. ``after``: (the previous generation's check entries, the
     changes since: kg.validate.checkscope.Changes): the checks run only for what the change
-    can alter (:func:`checks_after_change`), the shapes still on the whole graph."""
+    can alter (:func:`checks_after_change`), the shapes still on the whole graph.
+    ``reference_checks``: as :func:`store_results` takes it."""
     started = time.perf_counter()
     pending = start_shacl(graph, partitioned=partitioned, workers=workers, partition_size=partition_size,
                           progress=progress)
     try:
-        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts, after=after)
+        extra = store_results(graph, checks=checks, quotes=quotes, texts=texts, after=after,
+                              reference_checks=reference_checks)
         graph.seconds["checks and quotes"] = time.perf_counter() - started
         if meanwhile is not None:
             meanwhile()
