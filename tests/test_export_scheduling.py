@@ -214,3 +214,52 @@ def test_a_refused_generation_stops_the_exports_started_as_it_loaded(monkeypatch
     started = [exports for event, exports in seen if event == "started"]
     assert len(started) == 1 and started[0]._works == []  # stopped, its processes reaped
     assert not (tmp_path / "dist").exists()
+
+
+def test_the_graph_pages_are_drawn_while_the_generation_is_validated(monkeypatch, tmp_path):
+    """The graph pages read the new generation from a thread of their own while it is
+    validated (the validation leaves a core idle part of the time), and are the build's."""
+    import threading
+
+    from kg.build import pipeline
+    from kg.validate import store as vstore
+
+    events: list[str] = []
+    real_pages, real_validate = pipeline._graph_pages, vstore.validate
+
+    def pages(graph, staging, progress):
+        events.append(f"pages in {threading.current_thread().name}")
+        return real_pages(graph, staging, progress)
+
+    def validate(graph, **options):
+        events.append("validating")
+        try:
+            return real_validate(graph, **options)
+        finally:
+            events.append("validated")
+
+    monkeypatch.setattr(pipeline, "_graph_pages", pages)
+    monkeypatch.setattr(vstore, "validate", validate)
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    result = pipeline.build(tmp_path / "dist", docs=False, site=False)
+    assert events.index("pages in kg-graph-pages") < events.index("validated")
+    assert events.count("pages in kg-graph-pages") == 1 and len(events) == 3
+    assert {p.name for p in result.files} >= {"graph.html", "graph-health.html"}
+    assert (tmp_path / "dist" / "graph.html").stat().st_size > 10_000
+
+
+def test_a_failure_drawing_the_graph_pages_fails_the_build_and_leaves_nothing(monkeypatch, tmp_path):
+    from kg.build import pipeline
+    from kg.errors import KgError
+
+    def pages(graph, staging, progress):
+        (staging / "graph.html").write_text("half a page", encoding="utf-8")
+        raise KgError("the network could not be drawn")
+
+    monkeypatch.setattr(pipeline, "_graph_pages", pages)
+    monkeypatch.setenv("KG_STORE", str(tmp_path / "store"))
+    monkeypatch.setenv("KG_WORKSPACE", str(tmp_path / "ws"))
+    with pytest.raises(KgError, match="the network could not be drawn"):
+        pipeline.build(tmp_path / "dist", docs=False, site=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no output, no staging left

@@ -283,7 +283,13 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
 
         def validate(draft: Draft) -> None:
             graph = StoreGraph.of(draft)
-            validated = answered["validated"] = _validate(draft, graph, key, texts, progress, answers, workers)
+            # the graph pages drawn from the new generation meanwhile, on the core the
+            # validation leaves idle part of the time; waited for before the draft closes
+            pages = answered["graph pages"] = _GraphPagesBeside(graph, staging, progress)
+            try:
+                validated = answered["validated"] = _validate(draft, graph, key, texts, progress, answers, workers)
+            finally:
+                pages.wait()
             if validated.report.violations:
                 # refused before it is published: the store keeps the last generation a build
                 # accepted (and its recipe), so no reading command answers from a refused --add
@@ -336,8 +342,9 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                     files, and the site's pages."""
                     _answers_and_report(graph, staging, report, answers, "summary" not in answered)
                     mark = time.perf_counter()
-                    files = _graph_pages(graph, staging, progress)
-                    seconds["graph pages"] = time.perf_counter() - mark
+                    drawn = answered.get("graph pages")
+                    files = drawn.result() if drawn is not None else _graph_pages(graph, staging, progress)
+                    seconds["graph pages"] = drawn.seconds if drawn is not None else time.perf_counter() - mark
                     resources = answered["summary"].subjects
                     if site is None and resources > SITE_PAGES_UP_TO:
                         progress(f"the static site left out: {counted(resources, 'resource')} is more than "
@@ -478,6 +485,48 @@ def _write_site(view, directory: Path, progress: Progress) -> int:
     result = write_site(view.store, directory, progress=progress, location=view.generation / "oxigraph")
     progress(f"  {result.pages} pages in {result.seconds:.1f} s")
     return result.pages
+
+
+class _GraphPagesBeside:
+    """:func:`_graph_pages` in a thread of its own, started now: the store's calls from a thread
+    other than the main one run in it (kg.store.engine), beside the main thread's. The project's
+    pages took 1.2 s after the validation, one core idle. :meth:`wait` before ``graph``'s store
+    closes or ``staging`` is removed (a failure, Ctrl-C: the pages take about a second);
+    :meth:`result` gives the files, or raises what the drawing raised."""
+
+    def __init__(self, graph: StoreGraph, staging: Path, progress: Progress):
+        import threading
+
+        self.files: list[Path] | None = None
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+
+        def draw() -> None:
+            started = time.perf_counter()
+            try:
+                self.files = _graph_pages(graph, staging, progress)
+            except BaseException as exc:  # noqa: BLE001 - raised again in the main thread (result)
+                self.error = exc
+            self.seconds = time.perf_counter() - started
+
+        self.thread = threading.Thread(target=draw, name="kg-graph-pages", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        """Until the drawing ended. A Ctrl-C meanwhile waits too (the program ignores a second
+        one: kg.cli.signals), so that no page is written after its directory went."""
+        while self.thread.is_alive():
+            try:
+                self.thread.join()
+            except KeyboardInterrupt:
+                self.thread.join()
+                raise
+
+    def result(self) -> list[Path]:
+        self.wait()
+        if self.error is not None:
+            raise self.error
+        return self.files or []
 
 
 def _graph_pages(graph: StoreGraph, staging: Path, progress: Progress) -> list[Path]:
