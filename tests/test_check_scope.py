@@ -153,7 +153,9 @@ def test_a_change_over_the_scoped_limit_is_not_looked_up_below_twenty_thousand_s
     monkeypatch.setattr(vstore, "checks_after_change", spy)
     asked, whole = _asked(monkeypatch), _run_whole(monkeypatch)
     _before, after, scratch = validated_after_adding(tmp_path / "store", [first], second, quotes=False)
-    [(subjects, at_most, asked_for_it)] = seen
+    # (`before`, validated whole, is the graph as a change from an empty one; then the change)
+    assert len(seen) == 2
+    subjects, at_most, asked_for_it = seen[-1]
     assert at_most < subjects < checkscope.WHOLE_ABOVE
     assert not set(asked_for_it) & LOOK_UPS and asked_for_it
     assert LOOK_UPS <= whole[1]  # (the change's; 0: `before`, 2: the reference)

@@ -924,13 +924,9 @@ def _sha256(path: Path | str) -> str:
     import hashlib
 
     with open(path, "rb") as handle:
-        head = handle.read(_WHOLE_READ)
-        if len(head) < _WHOLE_READ:  # a small file at once: file_digest's own buffers cost more
-            return hashlib.sha256(head).hexdigest()
-        digest = hashlib.sha256(head)
-        while chunk := handle.read(_WHOLE_READ):
-            digest.update(chunk)
-        return digest.hexdigest()
+        if os.fstat(handle.fileno()).st_size < _WHOLE_READ:  # at once: file_digest's buffers cost more
+            return hashlib.sha256(handle.read()).hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 _WHOLE_READ = 1 << 20

@@ -341,10 +341,13 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                     (if not answered yet), the report, the graph pages and the static site. Their
                     files, and the site's pages."""
                     _answers_and_report(graph, staging, report, answers, "summary" not in answered)
-                    mark = time.perf_counter()
-                    drawn = answered.get("graph pages")
-                    files = drawn.result() if drawn is not None else _graph_pages(graph, staging, progress)
-                    seconds["graph pages"] = drawn.seconds if drawn is not None else time.perf_counter() - mark
+                    drawn = answered.get("graph pages")  # (drawn while the generation was validated)
+                    if drawn is not None:
+                        files, seconds["graph pages"] = drawn.result(), drawn.seconds
+                    else:
+                        mark = time.perf_counter()
+                        files = _graph_pages(graph, staging, progress)
+                        seconds["graph pages"] = time.perf_counter() - mark
                     resources = answered["summary"].subjects
                     if site is None and resources > SITE_PAGES_UP_TO:
                         progress(f"the static site left out: {counted(resources, 'resource')} is more than "
@@ -358,7 +361,8 @@ def _build(named: Path | str, output: Path, seconds: dict[str, float], started: 
                     seconds["site"] = time.perf_counter() - mark
                     return [*files, staging / "site"], site_pages
 
-                written, (drawn, pages) = _exports_meanwhile(graph, staging, seconds, meanwhile, early)
+                written, (drawn, pages) = _exports_meanwhile(graph, staging, seconds, meanwhile,
+                                                             early[0] if early else None)
                 written += drawn
         finally:
             for exports in early:
@@ -449,16 +453,16 @@ _Done = TypeVar("_Done")
 
 
 def _exports_meanwhile(graph: StoreGraph, staging: Path, seconds: dict[str, float],
-                       meanwhile: Callable[[], _Done], started: list | None = None) -> tuple[list[Path], _Done]:
+                       meanwhile: Callable[[], _Done], started=None) -> tuple[list[Path], _Done]:
     """The exports written in a process of their own (kg.publish.ntexport.ExportsInBackground:
     they read only the store's cached files) while this one does ``meanwhile()`` (the summary,
     the catalog, the report, the graph pages, the site: what reads the store), on two cores.
     Their files, and what ``meanwhile`` returned; the exports are stopped if ``meanwhile``
-    fails or is interrupted. ``started``: the exports already started while the store loaded
-    the same inputs (then they are not started again)."""
+    fails or is interrupted. ``started``: the exports (an ExportsInBackground) already started
+    while the store loaded the same inputs (then they are not started again)."""
     from kg.publish.ntexport import ExportsInBackground
 
-    exports = started[0] if started else ExportsInBackground(graph, staging)
+    exports = started if started is not None else ExportsInBackground(graph, staging)
     try:
         done = meanwhile()
         written = exports.result()
@@ -515,12 +519,11 @@ class _GraphPagesBeside:
     def wait(self) -> None:
         """Until the drawing ended. A Ctrl-C meanwhile waits too (the program ignores a second
         one: kg.cli.signals), so that no page is written after its directory went."""
-        while self.thread.is_alive():
-            try:
-                self.thread.join()
-            except KeyboardInterrupt:
-                self.thread.join()
-                raise
+        try:
+            self.thread.join()
+        except KeyboardInterrupt:
+            self.thread.join()
+            raise
 
     def result(self) -> list[Path]:
         self.wait()

@@ -591,7 +591,8 @@ class GraphStore:
                 final = Manifest(generation=number, recipe=recipe,
                                  entries={**manifest.entries, **{g: entry for g, (entry, _p) in cached.items()}})
                 paths = {g: path for g, (_entry, path) in cached.items()}
-                loading(final.ordered(), {e.graph: paths.get(e.graph) or self.cache_file(e) for e in final.ordered()})
+                ordered = final.ordered()
+                loading(ordered, {e.graph: paths.get(e.graph) or self.cache_file(e) for e in ordered})
             if adding:
                 progress(f"  loading {counted(len(adding), 'graph')}, "
                          f"{counted(sum(e.triples for e, _ in cached.values()), 'triple')}")

@@ -25,8 +25,10 @@ this once for every such scope).
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -85,6 +87,12 @@ class Changes:
         blank node is None in :attr:`triples`, as in :meth:`of`. A triple stated twice is
         in :attr:`triples` twice, which no reader of it counts."""
         return cls._of_rows(_ntriples_rows(text))
+
+    @classmethod
+    def of_ntriples_files(cls, paths: Iterable[str | os.PathLike]) -> Changes:
+        """:meth:`of_ntriples` of the N-Triples files ``paths`` together, read one at a time
+        (a whole graph's cached files: their text is never joined, nor held beside the rows)."""
+        return cls._of_rows(row for path in paths for row in _ntriples_rows(Path(path).read_bytes()))
 
     @classmethod
     def _of_rows(cls, rows: Iterable[tuple[str | None, str, str | None, bool]]) -> Changes:
