@@ -194,3 +194,36 @@ def test_a_work_killed_before_it_is_read_fails_as_ended():
 
     with pytest.raises(isolate.WorkFailed, match="^the process ended without an answer$"):
         asyncio.run(read())
+
+
+def test_a_signal_stops_the_queries_between_two_steps_of_the_event_loop():
+    """uvicorn's signal handler runs between any two steps of the code it interrupts: killing
+    the queries there closed a query's pipe while a coroutine was opening it (a traceback in
+    `kg serve`'s log after Ctrl-C). With the loop running, the stopping waits for the loop's
+    next step; before the loop runs, it is done at once."""
+    import asyncio
+
+    from kg.publish.serve import stop_from_signal
+
+    done: list[str] = []
+
+    class Stoppable:
+        def __init__(self, name):
+            self.name = name
+
+        def stop(self):
+            done.append(self.name)
+
+        def stop_all(self):
+            done.append(self.name)
+
+    async def interrupted() -> list[str]:
+        stop_from_signal(asyncio.get_running_loop(), Stoppable("site"), Stoppable("queries"))
+        seen = list(done)  # (the rest of this step runs first)
+        await asyncio.sleep(0)
+        return seen
+
+    assert asyncio.run(interrupted()) == [] and done == ["site", "queries"]
+    done.clear()
+    stop_from_signal(None, Stoppable("site"), Stoppable("queries"))
+    assert done == ["site", "queries"]

@@ -510,20 +510,39 @@ class Server:
         site: _Site = app.state.site
 
         class Uvicorn(uvicorn.Server):
+            loop: asyncio.AbstractEventLoop | None = None
+
             def handle_exit(self, sig, frame) -> None:
                 # Ctrl-C or SIGTERM: end every query (and the index's reading) now, so each
                 # request finishes at once and the server's graceful shutdown has nothing to
                 # wait for.
-                site.stop()
-                queries.stop_all()
+                stop_from_signal(self.loop, site, queries)
                 super().handle_exit(sig, frame)
 
             async def startup(self, sockets=None) -> None:
+                self.loop = asyncio.get_running_loop()
                 await super().startup(sockets=sockets)
                 if self.started and started is not None:
                     started()
 
         Uvicorn(config).run()
+
+
+def stop_from_signal(loop: asyncio.AbstractEventLoop | None, site, queries: Queries) -> None:
+    """Stop the index's reading and every query, from a signal handler (uvicorn's: Python runs
+    it between any two steps of the code it interrupts, the event loop's coroutines included).
+    The stopping is handed to ``loop`` when it runs, to be done between two steps of its
+    coroutines: done in the handler, it closed a query's pipe while a coroutine was opening
+    it, and the request failed with a traceback (TypeError: invalid fd type). Without a
+    running loop (the server not started yet) it is done at once."""
+    def stop() -> None:
+        site.stop()
+        queries.stop_all()
+
+    if loop is not None and loop.is_running():
+        loop.call_soon_threadsafe(stop)
+    else:
+        stop()
 
 
 class _OneLine(logging.Filter):
